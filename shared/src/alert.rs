@@ -1,0 +1,138 @@
+//! SNS alert for a report with violations: subject, JSON + email bodies, and message attributes
+//! that subscription filter policies can match (`severity`, `resource_type`, `action`, `account`,
+//! `controls`). Pure: building the alert makes no call.
+
+use serde::Serialize;
+
+use crate::report::Report;
+
+/// SNS subjects must be shorter than 100 characters, on one line.
+pub const SUBJECT_MAX: usize = 99;
+
+/// A message attribute value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attribute {
+    String(String),
+    /// Sent as SNS `String.Array` (a JSON array), matchable element by element.
+    StringArray(Vec<String>),
+}
+
+/// An alert ready to publish with `MessageStructure=json`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alert {
+    pub subject: String,
+    /// `{"default": <finding JSON>, "email": <text>}`.
+    pub message: String,
+    pub attributes: Vec<(&'static str, Attribute)>,
+}
+
+#[derive(Serialize)]
+struct Structured<'a> {
+    default: &'a str,
+    email: &'a str,
+}
+
+/// The alert for a report, or `None` when it has no violation.
+pub fn build(report: &Report) -> Result<Option<Alert>, serde_json::Error> {
+    let Some(severity) = report.severity else {
+        return Ok(None);
+    };
+    let controls: Vec<String> = report.violations().map(|r| r.control.to_string()).collect();
+    let r = &report.resource;
+    let subject = subject(&format!(
+        "[{}] SageMaker {} {} {}: {}",
+        severity.as_str().to_ascii_uppercase(),
+        r.kind.label(),
+        r.name,
+        report.remediation.phrase(),
+        controls.join(", ")
+    ));
+    let default = serde_json::to_string(report)?;
+    let email = email(report);
+    let message = serde_json::to_string(&Structured {
+        default: &default,
+        email: &email,
+    })?;
+    Ok(Some(Alert {
+        subject,
+        message,
+        attributes: vec![
+            ("severity", Attribute::String(severity.as_str().to_string())),
+            ("resource_type", Attribute::String(r.kind.as_str().to_string())),
+            ("action", Attribute::String(report.remediation.outcome().to_string())),
+            ("account", Attribute::String(r.account.clone())),
+            ("controls", Attribute::StringArray(controls)),
+        ],
+    }))
+}
+
+/// One printable line of at most [`SUBJECT_MAX`] characters.
+fn subject(text: &str) -> String {
+    let clean: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if clean.chars().count() <= SUBJECT_MAX {
+        return clean;
+    }
+    let mut cut: String = clean.chars().take(SUBJECT_MAX - 3).collect();
+    cut.push_str("...");
+    cut
+}
+
+fn email(report: &Report) -> String {
+    let r = &report.resource;
+    let mut text = format!(
+        "SageMaker {} {} in account {} ({}) breaks {} guardrail control(s).\nGuardrail action: {}.\n",
+        r.kind.label(),
+        r.name,
+        r.account,
+        r.region,
+        report.violations().count(),
+        report.remediation.phrase(),
+    );
+    if let crate::report::ActionResult::Failed { error } = &report.remediation.result {
+        text.push_str(&format!("The call failed: {error}\n"));
+    }
+    if let Some(actor) = report.actor.as_ref().and_then(|a| a.arn.as_deref()) {
+        text.push_str(&format!("Caller: {actor}\n"));
+    }
+    text.push_str(&format!(
+        "Trigger: {} (event {})\nResource: {}\n\n",
+        report.event.cause.label(),
+        report.event.id,
+        r.arn
+    ));
+    for v in report.violations() {
+        text.push_str(&format!(
+            "- [{}] {} ({}): found {}; expected {}.\n",
+            v.severity.as_str().to_ascii_uppercase(),
+            v.control,
+            v.mode,
+            v.observed.as_deref().unwrap_or("-"),
+            v.expected.as_deref().unwrap_or("-"),
+        ));
+        if let Some(remedy) = v.remedy {
+            text.push_str(&format!("  Fix: {remedy}\n"));
+        }
+    }
+    text.push_str(&format!(
+        "\nPolicy: {} (version {}).\n",
+        report.policy.source, report.policy.version
+    ));
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subjects_are_cut_to_the_sns_limit_on_one_line() {
+        let long = format!("[HIGH] SageMaker training job {}\nstopped", "x".repeat(200));
+        let s = subject(&long);
+        assert_eq!(s.chars().count(), SUBJECT_MAX);
+        assert!(s.ends_with("...") && !s.contains('\n'));
+        assert_eq!(subject("short"), "short");
+    }
+}

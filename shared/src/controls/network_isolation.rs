@@ -1,0 +1,69 @@
+//! `network-isolation`: containers run with no network access of their own.
+//!
+//! **What** — training job `EnableNetworkIsolation`, processing job
+//! `NetworkConfig.EnableNetworkIsolation`, and for an endpoint `EnableNetworkIsolation` on every
+//! production variant's model. Notebooks: not applicable. Absent means `false`.
+//!
+//! **Why** — isolation stops code in a (possibly third-party) container from calling out, even to
+//! AWS services; SageMaker still moves the input and output data for it. It is the strongest
+//! protection against exfiltration by a compromised algorithm or model image.
+//!
+//! **Example** — an endpoint whose model was created without `EnableNetworkIsolation` fails.
+//!
+//! **Fix** — set `EnableNetworkIsolation = true` on the job, or on the model behind the endpoint.
+
+use super::Check;
+use crate::resource::{Details, Snapshot};
+
+pub const REMEDY: &str = "Set EnableNetworkIsolation to true on the job, or on every model behind the endpoint.";
+
+const EXPECTED: &str = "EnableNetworkIsolation = true";
+
+fn flag(on: bool) -> Check {
+    Check::flag(on, format!("EnableNetworkIsolation = {on}"), EXPECTED)
+}
+
+pub fn check(snapshot: &Snapshot) -> Check {
+    match &snapshot.details {
+        Details::TrainingJob(j) | Details::ProcessingJob(j) => flag(j.network_isolation),
+        Details::Endpoint(Some(e)) => Check::all(
+            e.variants
+                .iter()
+                .map(|v| {
+                    let label = format!("variant {} (model {})", v.variant_name, v.model_name);
+                    let check = match &v.model {
+                        Some(m) => flag(m.network_isolation),
+                        None => Check::cannot("model not found"),
+                    };
+                    (label, check)
+                })
+                .collect(),
+        ),
+        Details::Endpoint(None) => Check::cannot(super::NO_ENDPOINT_CONFIG),
+        Details::NotebookInstance(_) => Check::NotApplicable,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::controls::fixtures::*;
+
+    #[test]
+    fn table() {
+        let cases = [
+            ("notebook", notebook(|_| {}), "N/A"),
+            ("training on", training(|_| {}), "PASS"),
+            ("training off or absent", training(|j| j.network_isolation = false), "FAIL"),
+            ("processing on", processing(|_| {}), "PASS"),
+            ("processing off or absent", processing(|j| j.network_isolation = false), "FAIL"),
+            ("endpoint on", endpoint(|_| {}), "PASS"),
+            ("endpoint model off", endpoint(|e| { if let Some(m) = e.variants.first_mut().and_then(|v| v.model.as_mut()) { m.network_isolation = false } }), "FAIL"),
+            ("endpoint model missing", endpoint(|e| { if let Some(v) = e.variants.first_mut() { v.model = None } }), "CANNOT"),
+            ("endpoint config unknown", endpoint_without_config(), "CANNOT"),
+        ];
+        for (name, snap, want) in cases {
+            assert_eq!(status(&check(&snap)), want, "{name}");
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! `vpc-attached`: the resource runs inside the organisation's VPC.
+//!
+//! **What** — notebook `SubnetId` + `SecurityGroups`, training job `VpcConfig`, processing job
+//! `NetworkConfig.VpcConfig`, and for an endpoint the `VpcConfig` of every production variant's
+//! model. With allow-lists in the policy, every subnet and security group must be in them.
+//!
+//! **Why** — outside a VPC, SageMaker runs the containers in a service-managed network with
+//! internet access: data can leave without passing the organisation's egress controls, flow logs
+//! or VPC endpoints policies.
+//!
+//! **Example** — `CreateTrainingJob` without `VpcConfig` fails; a job in `subnet-0fff...` when the
+//! policy allows only `subnet-0a1b...` fails too.
+//!
+//! **Fix** — pass `VpcConfig` (jobs, models) or `SubnetId` and `SecurityGroupIds` (notebooks) from
+//! the approved subnets and security groups.
+
+use super::{check_vpc, Check};
+use crate::policy::VpcSettings;
+use crate::resource::{Details, Snapshot};
+
+pub const REMEDY: &str = "Attach the resource to approved private subnets and security groups (VpcConfig; SubnetId + SecurityGroupIds on notebooks; the model's VpcConfig for endpoints).";
+
+pub fn check(snapshot: &Snapshot, settings: &VpcSettings) -> Check {
+    match &snapshot.details {
+        Details::NotebookInstance(n) => check_vpc(n.vpc.as_ref(), settings),
+        Details::TrainingJob(j) | Details::ProcessingJob(j) => check_vpc(j.vpc.as_ref(), settings),
+        Details::Endpoint(Some(e)) => Check::all(
+            e.variants
+                .iter()
+                .map(|v| {
+                    let label = format!("variant {} (model {})", v.variant_name, v.model_name);
+                    let check = match &v.model {
+                        Some(m) => check_vpc(m.vpc.as_ref(), settings),
+                        None => Check::cannot("model not found"),
+                    };
+                    (label, check)
+                })
+                .collect(),
+        ),
+        Details::Endpoint(None) => Check::cannot(super::NO_ENDPOINT_CONFIG),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::controls::fixtures::*;
+    use crate::resource::{ModelConfig, VariantModel, VpcAttachment};
+
+    #[test]
+    fn table() {
+        let any = VpcSettings::default();
+        let allow = VpcSettings {
+            allowed_subnets: vec!["subnet-0a1b2c3d4e5f60001".into()],
+            allowed_security_groups: vec!["sg-0a1b2c3d4e5f60001".into()],
+        };
+        let second = VariantModel {
+            variant_name: "Canary".into(),
+            model_name: "open-model".into(),
+            model: Some(ModelConfig { vpc: None, network_isolation: true }),
+        };
+        let cases = [
+            ("notebook compliant", notebook(|_| {}), &allow, "PASS"),
+            ("notebook no vpc", notebook(|n| n.vpc = None), &any, "FAIL"),
+            ("notebook subnet without groups", notebook(|n| n.vpc = Some(VpcAttachment { subnets: vec!["subnet-1".into()], security_groups: vec![] })), &any, "FAIL"),
+            ("notebook outside allow-list", notebook(|n| n.vpc = outside_vpc()), &allow, "FAIL"),
+            ("notebook any vpc without allow-list", notebook(|n| n.vpc = outside_vpc()), &any, "PASS"),
+            ("training compliant", training(|_| {}), &allow, "PASS"),
+            ("training no vpc", training(|j| j.vpc = None), &any, "FAIL"),
+            ("training outside allow-list", training(|j| j.vpc = outside_vpc()), &allow, "FAIL"),
+            ("processing compliant", processing(|_| {}), &allow, "PASS"),
+            ("processing no vpc", processing(|j| j.vpc = None), &any, "FAIL"),
+            ("processing outside allow-list", processing(|j| j.vpc = outside_vpc()), &allow, "FAIL"),
+            ("endpoint compliant", endpoint(|_| {}), &allow, "PASS"),
+            ("endpoint one variant without vpc", endpoint(|e| e.variants.push(second.clone())), &any, "FAIL"),
+            ("endpoint model outside allow-list", endpoint(|e| { if let Some(m) = e.variants.first_mut().and_then(|v| v.model.as_mut()) { m.vpc = outside_vpc() } }), &allow, "FAIL"),
+            ("endpoint model missing", endpoint(|e| { if let Some(v) = e.variants.first_mut() { v.model = None } }), &any, "CANNOT"),
+            ("endpoint no variants", endpoint(|e| e.variants.clear()), &any, "CANNOT"),
+            ("endpoint config unknown", endpoint_without_config(), &any, "CANNOT"),
+        ];
+        for (name, snap, settings, want) in cases {
+            assert_eq!(status(&check(&snap, settings)), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn failure_names_the_values_outside_the_allow_list() {
+        let allow = VpcSettings {
+            allowed_subnets: vec!["subnet-0a1b2c3d4e5f60001".into()],
+            allowed_security_groups: vec![],
+        };
+        match check(&training(|j| j.vpc = outside_vpc()), &allow) {
+            Check::Fail { observed, expected } => {
+                assert!(observed.contains("subnet-0ffffffffffff0099"), "{observed}");
+                assert!(expected.contains("subnet-0ffffffffffff0099 not allowed"), "{expected}");
+                assert!(!expected.contains("security groups"), "{expected}");
+            }
+            other => panic!("expected a failure, got {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,411 @@
+//! EventBridge events in: which SageMaker resource to inspect, why, and who caused it.
+//!
+//! Two triggers are understood: CloudTrail API calls (`AWS API Call via CloudTrail`) and SageMaker's
+//! own state-change events. Anything else from SageMaker is acknowledged and ignored; a malformed
+//! event is an [`EventError`] that names the event id and the field that was wrong.
+
+use aws_lambda_events::eventbridge::EventBridgeEvent;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::json::{FieldError, Node};
+use crate::resource::{ResourceId, ResourceKind};
+
+pub const CLOUDTRAIL_DETAIL_TYPE: &str = "AWS API Call via CloudTrail";
+pub const SAGEMAKER_SOURCE: &str = "aws.sagemaker";
+pub const SAGEMAKER_EVENT_SOURCE: &str = "sagemaker.amazonaws.com";
+
+/// CloudTrail calls that create or change a resource: (event name, kind, name parameter, ARN element).
+pub const API_CALLS: [(&str, ResourceKind, &str, &str); 7] = [
+    ("CreateNotebookInstance", ResourceKind::NotebookInstance, "notebookInstanceName", "notebookInstanceArn"),
+    ("UpdateNotebookInstance", ResourceKind::NotebookInstance, "notebookInstanceName", "notebookInstanceArn"),
+    ("StartNotebookInstance", ResourceKind::NotebookInstance, "notebookInstanceName", "notebookInstanceArn"),
+    ("CreateTrainingJob", ResourceKind::TrainingJob, "trainingJobName", "trainingJobArn"),
+    ("CreateProcessingJob", ResourceKind::ProcessingJob, "processingJobName", "processingJobArn"),
+    ("CreateEndpoint", ResourceKind::Endpoint, "endpointName", "endpointArn"),
+    ("UpdateEndpoint", ResourceKind::Endpoint, "endpointName", "endpointArn"),
+];
+
+/// SageMaker state-change events: (detail-type, kind, name field, ARN field, status field).
+pub const STATE_CHANGES: [(&str, ResourceKind, &str, &str, &str); 4] = [
+    ("SageMaker Notebook Instance State Change", ResourceKind::NotebookInstance, "NotebookInstanceName", "NotebookInstanceArn", "NotebookInstanceStatus"),
+    ("SageMaker Training Job State Change", ResourceKind::TrainingJob, "TrainingJobName", "TrainingJobArn", "TrainingJobStatus"),
+    ("SageMaker Processing Job State Change", ResourceKind::ProcessingJob, "ProcessingJobName", "ProcessingJobArn", "ProcessingJobStatus"),
+    ("SageMaker Endpoint State Change", ResourceKind::Endpoint, "EndpointName", "EndpointArn", "EndpointStatus"),
+];
+
+/// Who made the call, from CloudTrail's `userIdentity`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Actor {
+    pub arn: Option<String>,
+    #[serde(rename = "type")]
+    pub identity_type: Option<String>,
+    pub principal_id: Option<String>,
+    pub account_id: Option<String>,
+}
+
+/// What kind of event triggered the inspection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Cause {
+    ApiCall {
+        event_name: String,
+        cloudtrail_event_id: Option<String>,
+    },
+    StateChange {
+        detail_type: String,
+        status: Option<String>,
+    },
+}
+
+impl Cause {
+    /// A short label: the API call name or the state-change status.
+    pub fn label(&self) -> String {
+        match self {
+            Cause::ApiCall { event_name, .. } => event_name.clone(),
+            Cause::StateChange { status, .. } => {
+                format!("state change to {}", status.as_deref().unwrap_or("unknown status"))
+            }
+        }
+    }
+}
+
+/// A parsed trigger: everything the inspector needs to find and judge the resource.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trigger {
+    /// The EventBridge event id (unique per delivery source event; repeated on redelivery).
+    pub event_id: String,
+    /// Event time as EventBridge reports it (RFC 3339).
+    pub time: Option<String>,
+    pub cause: Cause,
+    pub resource: ResourceId,
+    /// The ARN the event reports, when it reports one.
+    pub arn: Option<String>,
+    pub actor: Option<Actor>,
+    /// The configuration carried by the event: request parameters (lowerCamelCase) of an API call
+    /// or the Describe-shaped detail (PascalCase) of a state change. Only offline replay reads it.
+    pub carried: Carried,
+}
+
+/// Configuration carried in an event, with its key casing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Carried {
+    RequestParameters(Value),
+    DescribeShape(Value),
+}
+
+/// The result of parsing a well-formed event.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Parsed {
+    Inspect(Box<Trigger>),
+    /// Valid but nothing to do (another service, an unsupported call, a failed call).
+    Ignore { event_id: String, reason: String },
+}
+
+/// A malformed event: retrying cannot help; the message says which event and what was wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EventError {
+    #[error("event is not valid JSON: {0}")]
+    NotJson(String),
+    #[error("event is not a JSON object (found {0})")]
+    NotObject(&'static str),
+    #[error("event {event_id}: not an EventBridge event: {message}")]
+    Envelope { event_id: String, message: String },
+    #[error("event {event_id}: {source}")]
+    Field {
+        event_id: String,
+        #[source]
+        source: FieldError,
+    },
+}
+
+impl EventError {
+    /// The event id when the event had one.
+    pub fn event_id(&self) -> Option<&str> {
+        match self {
+            EventError::Envelope { event_id, .. } | EventError::Field { event_id, .. } => {
+                Some(event_id)
+            }
+            EventError::NotJson(_) | EventError::NotObject(_) => None,
+        }
+    }
+}
+
+/// Parses raw bytes (a file, a request body).
+pub fn parse_bytes(bytes: &[u8]) -> Result<Parsed, EventError> {
+    let value: Value =
+        serde_json::from_slice(bytes).map_err(|e| EventError::NotJson(e.to_string()))?;
+    parse(&value)
+}
+
+/// Parses an event delivered by EventBridge.
+pub fn parse(event: &Value) -> Result<Parsed, EventError> {
+    let Value::Object(map) = event else {
+        return Err(EventError::NotObject(match event {
+            Value::Array(_) => "an array",
+            Value::String(_) => "a string",
+            Value::Number(_) => "a number",
+            Value::Bool(_) => "a boolean",
+            _ => "null",
+        }));
+    };
+    let event_id = map
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or("(no id)")
+        .to_string();
+    let envelope: EventBridgeEvent<Value> =
+        serde_json::from_value(event.clone()).map_err(|e| EventError::Envelope {
+            event_id: event_id.clone(),
+            message: e.to_string(),
+        })?;
+    let field = |source: FieldError| EventError::Field {
+        event_id: event_id.clone(),
+        source,
+    };
+    if envelope.source != SAGEMAKER_SOURCE {
+        return Ok(Parsed::Ignore {
+            event_id,
+            reason: format!("source {} is not {SAGEMAKER_SOURCE}", envelope.source),
+        });
+    }
+    let detail = Node::new(&envelope.detail, "detail");
+    if !envelope.detail.is_object() {
+        return Err(field(if envelope.detail.is_null() {
+            FieldError::Missing {
+                path: "detail".into(),
+            }
+        } else {
+            FieldError::WrongType {
+                path: "detail".into(),
+                expected: "an object",
+                found: "another type".into(),
+            }
+        }));
+    }
+    let time = envelope.time.map(|t| t.to_rfc3339());
+    let located = |kind: ResourceKind, name: &str, region: Option<String>, account: Option<String>| {
+        let account = envelope.account.clone().or(account).filter(|a| !a.is_empty());
+        let region = envelope.region.clone().or(region).filter(|r| !r.is_empty());
+        match (account, region) {
+            (Some(account), Some(region)) => Ok(ResourceId {
+                kind,
+                name: name.to_string(),
+                account,
+                region,
+            }),
+            (None, _) => Err(FieldError::Missing {
+                path: "account".into(),
+            }),
+            (_, None) => Err(FieldError::Missing {
+                path: "region".into(),
+            }),
+        }
+    };
+
+    if envelope.detail_type == CLOUDTRAIL_DETAIL_TYPE {
+        let event_source = detail.req_str("eventSource").map_err(field)?;
+        let event_name = detail.req_str("eventName").map_err(field)?;
+        if event_source != SAGEMAKER_EVENT_SOURCE {
+            return Ok(Parsed::Ignore {
+                event_id,
+                reason: format!("eventSource {event_source} is not {SAGEMAKER_EVENT_SOURCE}"),
+            });
+        }
+        let Some((_, kind, name_key, arn_key)) =
+            API_CALLS.iter().find(|(name, ..)| *name == event_name)
+        else {
+            return Ok(Parsed::Ignore {
+                event_id,
+                reason: format!("{event_name} does not create or change a guarded resource"),
+            });
+        };
+        if let Some(code) = detail.opt_str("errorCode").map_err(field)? {
+            let message = detail.opt_str("errorMessage").map_err(field)?.unwrap_or("");
+            return Ok(Parsed::Ignore {
+                event_id,
+                reason: format!("{event_name} failed with {code} ({message}): nothing was created or changed"),
+            });
+        }
+        let params = detail.require("requestParameters").map_err(field)?;
+        let name = params.req_str(name_key).map_err(field)?;
+        let arn = match detail.get("responseElements").map_err(field)? {
+            Some(response) => response.opt_str(arn_key).map_err(field)?.map(str::to_string),
+            None => None,
+        };
+        let region = detail.opt_str("awsRegion").map_err(field)?.map(str::to_string);
+        let account = detail
+            .opt_str("recipientAccountId")
+            .map_err(field)?
+            .map(str::to_string);
+        let resource = located(*kind, name, region, account).map_err(field)?;
+        let actor = detail.get("userIdentity").map_err(field)?.map(|u| Actor {
+            arn: u.opt_str("arn").ok().flatten().map(str::to_string),
+            identity_type: u.opt_str("type").ok().flatten().map(str::to_string),
+            principal_id: u.opt_str("principalId").ok().flatten().map(str::to_string),
+            account_id: u.opt_str("accountId").ok().flatten().map(str::to_string),
+        });
+        let cloudtrail_event_id = detail.opt_str("eventID").map_err(field)?.map(str::to_string);
+        return Ok(Parsed::Inspect(Box::new(Trigger {
+            event_id,
+            time,
+            cause: Cause::ApiCall {
+                event_name: event_name.to_string(),
+                cloudtrail_event_id,
+            },
+            resource,
+            arn,
+            actor,
+            carried: Carried::RequestParameters(params.value.clone()),
+        })));
+    }
+
+    let Some((detail_type, kind, name_key, arn_key, status_key)) = STATE_CHANGES
+        .iter()
+        .find(|(t, ..)| *t == envelope.detail_type)
+    else {
+        return Ok(Parsed::Ignore {
+            event_id,
+            reason: format!("detail-type `{}` is not handled", envelope.detail_type),
+        });
+    };
+    let name = detail.req_str(name_key).map_err(field)?;
+    let arn = detail.opt_str(arn_key).map_err(field)?.map(str::to_string);
+    let status = detail.opt_str(status_key).map_err(field)?.map(str::to_string);
+    let resource = located(*kind, name, None, None).map_err(field)?;
+    Ok(Parsed::Inspect(Box::new(Trigger {
+        event_id,
+        time,
+        cause: Cause::StateChange {
+            detail_type: detail_type.to_string(),
+            status,
+        },
+        resource,
+        arn,
+        actor: None,
+        carried: Carried::DescribeShape(envelope.detail.clone()),
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(path: &str) -> Result<Parsed, EventError> {
+        let bytes = std::fs::read(format!("{}/../events/{path}", env!("CARGO_MANIFEST_DIR")))
+            .map_err(|e| EventError::NotJson(format!("cannot read sample {path}: {e}")))?;
+        parse_bytes(&bytes)
+    }
+
+    fn trigger(path: &str) -> Trigger {
+        match sample(path) {
+            Ok(Parsed::Inspect(t)) => *t,
+            other => panic!("{path}: expected a trigger, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn create_calls_name_the_resource_arn_and_actor() {
+        let t = trigger("training/create-noncompliant.json");
+        assert_eq!(t.resource.kind, ResourceKind::TrainingJob);
+        assert_eq!(t.resource.name, "churn-xgb");
+        assert_eq!(t.resource.account, "123456789012");
+        assert_eq!(t.resource.region, "us-east-1");
+        assert_eq!(
+            t.arn.as_deref(),
+            Some("arn:aws:sagemaker:us-east-1:123456789012:training-job/churn-xgb")
+        );
+        let actor = t.actor.as_ref().and_then(|a| a.arn.as_deref());
+        assert_eq!(actor, Some("arn:aws:sts::123456789012:assumed-role/DataScientist/alice"));
+        assert!(matches!(t.cause, Cause::ApiCall { ref event_name, cloudtrail_event_id: Some(_) } if event_name == "CreateTrainingJob"));
+    }
+
+    #[test]
+    fn every_supported_call_and_state_change_sample_is_a_trigger() {
+        for (path, kind) in [
+            ("notebook/create-compliant.json", ResourceKind::NotebookInstance),
+            ("notebook/create-noncompliant.json", ResourceKind::NotebookInstance),
+            ("notebook/start.json", ResourceKind::NotebookInstance),
+            ("notebook/update.json", ResourceKind::NotebookInstance),
+            ("notebook/state-change.json", ResourceKind::NotebookInstance),
+            ("training/create-compliant.json", ResourceKind::TrainingJob),
+            ("training/state-change.json", ResourceKind::TrainingJob),
+            ("processing/create-compliant.json", ResourceKind::ProcessingJob),
+            ("processing/create-noncompliant.json", ResourceKind::ProcessingJob),
+            ("processing/state-change.json", ResourceKind::ProcessingJob),
+            ("endpoint/create-compliant.json", ResourceKind::Endpoint),
+            ("endpoint/create-noncompliant.json", ResourceKind::Endpoint),
+            ("endpoint/update.json", ResourceKind::Endpoint),
+            ("endpoint/state-change.json", ResourceKind::Endpoint),
+        ] {
+            assert_eq!(trigger(path).resource.kind, kind, "{path}");
+        }
+        let t = trigger("notebook/state-change.json");
+        assert!(matches!(t.cause, Cause::StateChange { status: Some(ref s), .. } if s == "InService"));
+        assert!(t.actor.is_none());
+    }
+
+    #[test]
+    fn failed_unknown_and_read_only_calls_are_ignored_with_a_reason() {
+        for (path, reason_part) in [
+            ("notebook/create-failed.json", "AccessDenied"),
+            ("training/create-failed.json", "ValidationException"),
+            ("processing/create-failed.json", "failed with"),
+            ("endpoint/create-failed.json", "failed with"),
+            ("other/unknown-event-name.json", "CreateCompilationJob"),
+            ("other/describe-call.json", "DescribeTrainingJob"),
+        ] {
+            match sample(path) {
+                Ok(Parsed::Ignore { reason, event_id }) => {
+                    assert!(reason.contains(reason_part), "{path}: {reason}");
+                    assert_ne!(event_id, "(no id)", "{path}");
+                }
+                other => panic!("{path}: expected to be ignored, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn malformed_events_are_errors_naming_event_and_field() {
+        let cases = [
+            ("malformed/missing-detail.json", "missing field `detail`"),
+            ("malformed/wrong-types.json", "detail.requestParameters.trainingJobName should be a string, found number 42"),
+            ("malformed/missing-name.json", "detail.requestParameters.notebookInstanceName is missing"),
+            ("malformed/truncated.json", "not valid JSON"),
+            ("malformed/not-an-object.json", "not a JSON object (found an array)"),
+        ];
+        for (path, message) in cases {
+            match sample(path) {
+                Err(e) => {
+                    let text = e.to_string();
+                    assert!(text.contains(message), "{path}: {text}");
+                    if let Some(id) = e.event_id() {
+                        assert!(text.starts_with(&format!("event {id}:")), "{path}: {text}");
+                    }
+                }
+                Ok(p) => panic!("{path}: expected an error, got {p:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn events_from_other_services_are_ignored() {
+        let event = serde_json::json!({
+            "id": "1", "detail-type": "EC2 Instance State-change Notification", "source": "aws.ec2",
+            "account": "123456789012", "region": "us-east-1", "time": "2026-11-01T00:00:00Z", "detail": {}
+        });
+        assert!(matches!(parse(&event), Ok(Parsed::Ignore { .. })));
+    }
+
+    #[test]
+    fn envelope_errors_keep_the_event_id() {
+        let event = serde_json::json!({"id": "abc", "source": "aws.sagemaker", "detail": {}});
+        match parse(&event) {
+            Err(e) => {
+                assert_eq!(e.event_id(), Some("abc"));
+                assert!(e.to_string().contains("detail-type"), "{e}");
+            }
+            Ok(p) => panic!("expected an error, got {p:?}"),
+        }
+    }
+}

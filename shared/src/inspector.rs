@@ -1,0 +1,264 @@
+//! The inspector use case: event in; describe, evaluate, remediate, alert; outcome out.
+//!
+//! Used by the `inspector` Lambda and by `guardrail replay --live`; it only sees the ports.
+
+use serde::Serialize;
+use serde_json::Value;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+use tracing::{error, info, warn};
+
+use crate::alert;
+use crate::event::{self, Parsed, Trigger};
+use crate::finding::evaluate;
+use crate::policy::Policy;
+use crate::ports::{AlertPublisher, AwsError, Remediator, ResourceReader};
+use crate::remediation::{plan, Plan};
+use crate::report::{ActionResult, Remediation, Report, Source};
+use crate::resource::{Lifecycle, ResourceId};
+
+/// What the inspector did with one event (the Lambda's response).
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
+pub enum Outcome {
+    /// Valid but nothing to inspect.
+    Ignored { event_id: String, reason: String },
+    /// Malformed: logged as an error; retrying cannot help.
+    Rejected { event_id: Option<String>, error: String },
+    /// The resource no longer exists.
+    Gone { event_id: String, arn: String },
+    Evaluated {
+        report: Box<Report>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        alert_message_id: Option<String>,
+    },
+}
+
+/// A failure that retrying can fix: the handler returns it so Lambda retries the event and, after
+/// the last try, sends it to the on-failure destination. Nothing is dropped.
+#[derive(Debug, thiserror::Error)]
+pub enum InspectError {
+    #[error("event {event_id}: cannot read {arn}: {source}")]
+    Describe {
+        event_id: String,
+        arn: String,
+        #[source]
+        source: AwsError,
+    },
+    #[error("event {event_id}: {action} on {arn} failed: {source}")]
+    Remediate {
+        event_id: String,
+        arn: String,
+        action: &'static str,
+        #[source]
+        source: AwsError,
+    },
+    #[error("event {event_id}: alert for {arn} not delivered: {source}")]
+    Alert {
+        event_id: String,
+        arn: String,
+        #[source]
+        source: AwsError,
+    },
+    #[error("event {event_id}: cannot encode the alert: {source}")]
+    Encode {
+        event_id: String,
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+impl InspectError {
+    /// A stable error type for the Lambda runtime (`errorType`).
+    pub fn error_type(&self) -> &'static str {
+        match self {
+            InspectError::Describe { .. } => "Guardrail.DescribeFailed",
+            InspectError::Remediate { .. } => "Guardrail.RemediationFailed",
+            InspectError::Alert { .. } => "Guardrail.AlertFailed",
+            InspectError::Encode { .. } => "Guardrail.EncodeFailed",
+        }
+    }
+}
+
+impl From<InspectError> for lambda_runtime::Diagnostic {
+    fn from(e: InspectError) -> lambda_runtime::Diagnostic {
+        lambda_runtime::Diagnostic {
+            error_type: e.error_type().to_string(),
+            error_message: e.to_string(),
+        }
+    }
+}
+
+/// The inspector with its dependencies, built once per Lambda container.
+pub struct Inspector<S, A> {
+    pub sagemaker: S,
+    pub alerts: A,
+    pub policy: Policy,
+}
+
+fn now() -> (String, time::Date) {
+    let now = OffsetDateTime::now_utc();
+    (now.format(&Rfc3339).unwrap_or_default(), now.date())
+}
+
+impl<S, A> Inspector<S, A>
+where
+    S: ResourceReader + Remediator,
+    A: AlertPublisher,
+{
+    pub fn new(sagemaker: S, alerts: A, policy: Policy) -> Self {
+        Inspector {
+            sagemaker,
+            alerts,
+            policy,
+        }
+    }
+
+    /// Handles one EventBridge event.
+    pub async fn handle(&self, event: &Value) -> Result<Outcome, InspectError> {
+        let trigger = match event::parse(event) {
+            Ok(Parsed::Inspect(trigger)) => trigger,
+            Ok(Parsed::Ignore { event_id, reason }) => {
+                info!(event_id, reason, "event ignored");
+                return Ok(Outcome::Ignored { event_id, reason });
+            }
+            Err(e) => {
+                error!(event_id = e.event_id(), error = %e, "malformed event rejected");
+                return Ok(Outcome::Rejected {
+                    event_id: e.event_id().map(str::to_string),
+                    error: e.to_string(),
+                });
+            }
+        };
+        self.inspect(&trigger).await
+    }
+
+    async fn inspect(&self, trigger: &Trigger) -> Result<Outcome, InspectError> {
+        let id = &trigger.resource;
+        let event_id = trigger.event_id.as_str();
+        let arn = trigger.arn.clone().unwrap_or_else(|| id.arn());
+        let snapshot = match self.sagemaker.describe(id).await {
+            Ok(Some(snapshot)) => snapshot,
+            Ok(None) => {
+                info!(event_id, arn, "resource no longer exists");
+                return Ok(Outcome::Gone {
+                    event_id: event_id.to_string(),
+                    arn,
+                });
+            }
+            Err(source) => {
+                return Err(InspectError::Describe {
+                    event_id: event_id.to_string(),
+                    arn,
+                    source,
+                })
+            }
+        };
+        let (evaluated_at, today) = now();
+        let results = evaluate(&snapshot, &self.policy, today);
+        let decision = plan(&snapshot, &results, &self.policy);
+        let (remediation, failure) = self.execute(id, decision).await;
+        let report = Report::new(
+            trigger,
+            &snapshot,
+            Source::Live,
+            results,
+            remediation,
+            &self.policy,
+            evaluated_at,
+        );
+        for v in report.violations() {
+            warn!(event_id, arn = %report.resource.arn, control = %v.control, severity = %v.severity, mode = %v.mode, "control failed");
+        }
+        info!(event_id, arn = %report.resource.arn, outcome = report.remediation.outcome(), "evaluated");
+
+        let alert = alert::build(&report).map_err(|source| InspectError::Encode {
+            event_id: event_id.to_string(),
+            source,
+        })?;
+        let alert_message_id = match alert {
+            Some(alert) => Some(self.alerts.publish(&alert).await.map_err(|source| {
+                InspectError::Alert {
+                    event_id: event_id.to_string(),
+                    arn: report.resource.arn.clone(),
+                    source,
+                }
+            })?),
+            None => None,
+        };
+        // A remediation that failed for a reason retrying can fix is retried with the event,
+        // after the alert saying it failed has gone out.
+        if let (Plan::Act { action }, Some(source)) = (&report.remediation.plan, failure) {
+            if source.retryable {
+                return Err(InspectError::Remediate {
+                    event_id: event_id.to_string(),
+                    arn: report.resource.arn.clone(),
+                    action: action.as_str(),
+                    source,
+                });
+            }
+        }
+        Ok(Outcome::Evaluated {
+            report: Box::new(report),
+            alert_message_id,
+        })
+    }
+
+    /// Carries out the plan. A `ValidationException` from a stop means SageMaker refused the
+    /// transition: if the resource is now stopped, ended or gone, the goal is met (another
+    /// delivery of the same event, or a person, got there first).
+    /// Returns the remediation and, when the call failed, its error.
+    async fn execute(&self, id: &ResourceId, plan: Plan) -> (Remediation, Option<AwsError>) {
+        let Plan::Act { action } = plan else {
+            let remediation = Remediation {
+                plan,
+                result: ActionResult::NoCall,
+                at: None,
+            };
+            return (remediation, None);
+        };
+        let (result, failure) = match self.sagemaker.remediate(id, action).await {
+            Ok(()) => (ActionResult::Done, None),
+            Err(e) if e.is_validation() || e.is_not_found() => self.confirm_inactive(id, e).await,
+            Err(e) => (ActionResult::Failed { error: e.to_string() }, Some(e)),
+        };
+        match &result {
+            ActionResult::Failed { error } => {
+                error!(arn = %id.arn(), action = action.as_str(), error, "remediation failed")
+            }
+            _ => info!(arn = %id.arn(), action = action.as_str(), "remediation done"),
+        }
+        let remediation = Remediation {
+            plan: Plan::Act { action },
+            result,
+            at: Some(now().0),
+        };
+        (remediation, failure)
+    }
+
+    async fn confirm_inactive(&self, id: &ResourceId, refused: AwsError) -> (ActionResult, Option<AwsError>) {
+        match self.sagemaker.describe(id).await {
+            Ok(None) => (
+                ActionResult::AlreadyDone {
+                    detail: format!("resource no longer exists ({})", refused.message),
+                },
+                None,
+            ),
+            Ok(Some(now)) => match now.lifecycle {
+                Lifecycle::Ended(status) => (
+                    ActionResult::AlreadyDone {
+                        detail: format!("already {status}"),
+                    },
+                    None,
+                ),
+                _ => (ActionResult::Failed { error: refused.to_string() }, Some(refused)),
+            },
+            Err(e) => (
+                ActionResult::Failed {
+                    error: format!("{refused}; then {e}"),
+                },
+                Some(e),
+            ),
+        }
+    }
+}

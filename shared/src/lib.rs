@@ -1,0 +1,24 @@
+//! SageMaker guardrail core.
+//!
+//! Events in ([`event`]), typed snapshots ([`resource`]), controls ([`controls`]) judged under a
+//! policy ([`policy`]) into results ([`finding`]), a remediation plan ([`remediation`]), the
+//! finding document ([`report`]) and its alert ([`alert`]). All of that is pure. The outside world
+//! sits behind the traits in [`ports`], implemented on the AWS SDK in [`aws`]; [`inspector`] wires
+//! them into the use case the Lambda and the CLI run.
+
+pub mod alert;
+pub mod aws;
+pub mod controls;
+pub mod event;
+pub mod event_config;
+pub mod finding;
+pub mod inspector;
+mod json;
+pub mod policy;
+pub mod ports;
+pub mod remediation;
+pub mod report;
+pub mod resource;
+
+pub use inspector::{InspectError, Inspector, Outcome};
+pub use policy::Policy;

@@ -1,0 +1,639 @@
+//! The guardrail policy: per-control mode and severity, allow-lists, required tags, exemptions.
+//!
+//! Written in TOML by the security team (see `infra/policy.example.toml`), validated once at
+//! start-up: unknown keys are rejected and every error names the line or the field. A control the
+//! file does not mention keeps its baseline setting ([`Policy::baseline`]).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use globset::{Glob, GlobMatcher};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use time::Date;
+
+use crate::controls::ControlId;
+use crate::resource::Snapshot;
+
+/// What happens when a control fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Report and remediate (stop or delete the resource).
+    Enforce,
+    /// Report only; the finding says what enforce mode would have done.
+    Audit,
+    /// Not evaluated.
+    Off,
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Mode::Enforce => "enforce",
+            Mode::Audit => "audit",
+            Mode::Off => "off",
+        })
+    }
+}
+
+/// Finding severity, ordered from least to most severe (labels as in Security Hub).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Informational,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Informational => "informational",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Severity> {
+        [
+            Severity::Informational,
+            Severity::Low,
+            Severity::Medium,
+            Severity::High,
+            Severity::Critical,
+        ]
+        .into_iter()
+        .find(|s| s.as_str().eq_ignore_ascii_case(value))
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What enforce mode does to a non-compliant endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EndpointRemediation {
+    /// `DeleteEndpoint`; the endpoint configuration and models are kept for a fixed redeploy.
+    Delete,
+    /// Report only, even in enforce mode (for teams that will not take serving traffic down).
+    None,
+}
+
+/// Mode and severity of one control plus its own settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ControlPolicy<S> {
+    pub mode: Mode,
+    pub severity: Severity,
+    pub settings: S,
+}
+
+/// Allow-lists for `vpc-attached`; an empty list allows any value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VpcSettings {
+    pub allowed_subnets: Vec<String>,
+    pub allowed_security_groups: Vec<String>,
+}
+
+/// Allow-list for the KMS controls: key ARNs, key ids, alias names (`alias/x`) or alias ARNs.
+/// An empty list allows any customer managed key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KmsSettings {
+    pub allowed_keys: Vec<String>,
+}
+
+/// Required tag keys, each with its allowed values (empty: any value).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TagSettings {
+    pub required: BTreeMap<String, Vec<String>>,
+}
+
+/// An exception the security team grants, always with a reason and an expiry date.
+#[derive(Debug, Clone)]
+pub struct Exemption {
+    /// The glob as written (matched against the resource ARN and its name).
+    pub resource: String,
+    matcher: GlobMatcher,
+    /// Controls covered; empty means all.
+    pub controls: Vec<ControlId>,
+    pub reason: String,
+    /// Last day the exemption applies (inclusive).
+    pub expires: Date,
+}
+
+impl Exemption {
+    /// Whether this exemption covers `control` on `snapshot` on `today`.
+    pub fn covers(&self, snapshot: &Snapshot, control: ControlId, today: Date) -> bool {
+        today <= self.expires
+            && (self.controls.is_empty() || self.controls.contains(&control))
+            && (self.matcher.is_match(&snapshot.arn) || self.matcher.is_match(&snapshot.id.name))
+    }
+}
+
+/// A validated policy.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub vpc_attached: ControlPolicy<VpcSettings>,
+    pub volume_kms: ControlPolicy<KmsSettings>,
+    pub output_kms: ControlPolicy<KmsSettings>,
+    pub inter_container_encryption: ControlPolicy<()>,
+    pub network_isolation: ControlPolicy<()>,
+    pub no_direct_internet: ControlPolicy<()>,
+    pub no_root_access: ControlPolicy<()>,
+    pub required_tags: ControlPolicy<TagSettings>,
+    pub endpoint_remediation: EndpointRemediation,
+    pub exemptions: Vec<Exemption>,
+    /// Where the policy came from (a path, or "built-in baseline").
+    pub source: String,
+    /// First 16 hex digits of the SHA-256 of the policy text: which policy produced a finding.
+    pub version: String,
+}
+
+/// Why a policy was rejected.
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyError {
+    #[error("cannot read policy file {path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("invalid policy {origin}: {source}")]
+    Syntax {
+        origin: String,
+        #[source]
+        source: toml::de::Error,
+    },
+    #[error("invalid policy {origin}: {field}: {message}")]
+    Invalid {
+        origin: String,
+        field: String,
+        message: String,
+    },
+}
+
+impl Policy {
+    /// The built-in baseline: what a policy file that mentions nothing gets.
+    pub fn baseline() -> Policy {
+        let policy = Self::from_toml("", "built-in baseline");
+        // An empty document always parses and validates; the match keeps this free of panics.
+        match policy {
+            Ok(p) => p,
+            Err(e) => unreachable!("the baseline policy is valid: {e}"),
+        }
+    }
+
+    /// Reads and validates a policy file.
+    pub fn load(path: &Path) -> Result<Policy, PolicyError> {
+        let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::from_toml(&text, &path.display().to_string())
+    }
+
+    /// The policy named by `GUARDRAIL_POLICY` (a path), else the baseline; then
+    /// `GUARDRAIL_MODE=audit` forces audit mode on every control.
+    pub fn from_env() -> Result<Policy, PolicyError> {
+        let mut policy = match std::env::var("GUARDRAIL_POLICY") {
+            Ok(path) if !path.trim().is_empty() => Self::load(Path::new(path.trim()))?,
+            _ => Self::baseline(),
+        };
+        match std::env::var("GUARDRAIL_MODE").as_deref() {
+            Ok("audit") => policy.force_audit(),
+            Ok("") | Ok("policy") | Err(_) => {}
+            Ok(other) => {
+                return Err(PolicyError::Invalid {
+                    origin: "environment".into(),
+                    field: "GUARDRAIL_MODE".into(),
+                    message: format!("`{other}` is not a mode; use `audit` or leave it unset"),
+                })
+            }
+        }
+        Ok(policy)
+    }
+
+    /// Parses and validates policy text; `origin` names it in errors.
+    pub fn from_toml(text: &str, origin: &str) -> Result<Policy, PolicyError> {
+        let file: file::PolicyFile = toml::from_str(text).map_err(|source| PolicyError::Syntax {
+            origin: origin.to_string(),
+            source,
+        })?;
+        file.resolve(origin, policy_version(text))
+    }
+
+    /// Turns every enforcing control into an auditing one (a safe first roll-out).
+    pub fn force_audit(&mut self) {
+        for mode in [
+            &mut self.vpc_attached.mode,
+            &mut self.volume_kms.mode,
+            &mut self.output_kms.mode,
+            &mut self.inter_container_encryption.mode,
+            &mut self.network_isolation.mode,
+            &mut self.no_direct_internet.mode,
+            &mut self.no_root_access.mode,
+            &mut self.required_tags.mode,
+        ] {
+            if *mode == Mode::Enforce {
+                *mode = Mode::Audit;
+            }
+        }
+    }
+
+    /// Mode and severity of a control.
+    pub fn setting(&self, id: ControlId) -> (Mode, Severity) {
+        fn pick<S>(c: &ControlPolicy<S>) -> (Mode, Severity) {
+            (c.mode, c.severity)
+        }
+        match id {
+            ControlId::VpcAttached => pick(&self.vpc_attached),
+            ControlId::VolumeKms => pick(&self.volume_kms),
+            ControlId::OutputKms => pick(&self.output_kms),
+            ControlId::InterContainerEncryption => pick(&self.inter_container_encryption),
+            ControlId::NetworkIsolation => pick(&self.network_isolation),
+            ControlId::NoDirectInternet => pick(&self.no_direct_internet),
+            ControlId::NoRootAccess => pick(&self.no_root_access),
+            ControlId::RequiredTags => pick(&self.required_tags),
+        }
+    }
+
+    /// The exemption covering `control` on `snapshot` today, if any.
+    pub fn exemption_for(
+        &self,
+        snapshot: &Snapshot,
+        control: ControlId,
+        today: Date,
+    ) -> Option<&Exemption> {
+        self.exemptions
+            .iter()
+            .find(|e| e.covers(snapshot, control, today))
+    }
+}
+
+fn policy_version(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    hex::encode(digest).chars().take(16).collect()
+}
+
+/// The file format, kept apart from the validated [`Policy`].
+mod file {
+    use super::*;
+
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct PolicyFile {
+        #[serde(default)]
+        version: Option<u32>,
+        #[serde(default)]
+        controls: Controls,
+        #[serde(default)]
+        remediation: Remediation,
+        #[serde(default)]
+        exemptions: Vec<ExemptionEntry>,
+    }
+
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+    struct Controls {
+        vpc_attached: Option<VpcEntry>,
+        volume_kms: Option<KmsEntry>,
+        output_kms: Option<KmsEntry>,
+        inter_container_encryption: Option<PlainEntry>,
+        network_isolation: Option<PlainEntry>,
+        no_direct_internet: Option<PlainEntry>,
+        no_root_access: Option<PlainEntry>,
+        required_tags: Option<TagsEntry>,
+    }
+
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct PlainEntry {
+        mode: Option<Mode>,
+        severity: Option<Severity>,
+    }
+
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct VpcEntry {
+        mode: Option<Mode>,
+        severity: Option<Severity>,
+        #[serde(default)]
+        allowed_subnets: Vec<String>,
+        #[serde(default)]
+        allowed_security_groups: Vec<String>,
+    }
+
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct KmsEntry {
+        mode: Option<Mode>,
+        severity: Option<Severity>,
+        #[serde(default)]
+        allowed_keys: Vec<String>,
+    }
+
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct TagsEntry {
+        mode: Option<Mode>,
+        severity: Option<Severity>,
+        /// Tag key -> allowed values (empty list: any value).
+        tags: Option<BTreeMap<String, Vec<String>>>,
+    }
+
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Remediation {
+        endpoint: Option<EndpointRemediation>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct ExemptionEntry {
+        resource: String,
+        #[serde(default)]
+        controls: Vec<String>,
+        reason: String,
+        expires: toml::value::Datetime,
+    }
+
+    fn control<S>(
+        mode: Option<Mode>,
+        severity: Option<Severity>,
+        default: (Mode, Severity),
+        settings: S,
+    ) -> ControlPolicy<S> {
+        ControlPolicy {
+            mode: mode.unwrap_or(default.0),
+            severity: severity.unwrap_or(default.1),
+            settings,
+        }
+    }
+
+    impl PolicyFile {
+        pub(super) fn resolve(self, origin: &str, version: String) -> Result<Policy, PolicyError> {
+            let invalid = |field: String, message: String| PolicyError::Invalid {
+                origin: origin.to_string(),
+                field,
+                message,
+            };
+            if let Some(v) = self.version {
+                if v != 1 {
+                    return Err(invalid(
+                        "version".into(),
+                        format!("unsupported policy version {v}; this guardrail reads version 1"),
+                    ));
+                }
+            }
+            let c = self.controls;
+            let plain = |e: Option<PlainEntry>, id: ControlId| {
+                let e = e.unwrap_or_default();
+                control(e.mode, e.severity, id.baseline(), ())
+            };
+
+            let vpc = c.vpc_attached.unwrap_or_default();
+            check_ids(&vpc.allowed_subnets, "subnet-", "controls.vpc-attached.allowed_subnets")
+                .map_err(|(f, m)| invalid(f, m))?;
+            check_ids(
+                &vpc.allowed_security_groups,
+                "sg-",
+                "controls.vpc-attached.allowed_security_groups",
+            )
+            .map_err(|(f, m)| invalid(f, m))?;
+
+            let kms = |e: Option<KmsEntry>, id: ControlId| -> Result<_, PolicyError> {
+                let e = e.unwrap_or_default();
+                for (i, key) in e.allowed_keys.iter().enumerate() {
+                    if !crate::controls::kms::is_key_reference(key) {
+                        return Err(invalid(
+                            format!("controls.{id}.allowed_keys[{i}]"),
+                            format!("`{key}` is not a KMS key ARN, key id, alias name (alias/...) or alias ARN"),
+                        ));
+                    }
+                }
+                Ok(control(
+                    e.mode,
+                    e.severity,
+                    id.baseline(),
+                    KmsSettings {
+                        allowed_keys: e.allowed_keys,
+                    },
+                ))
+            };
+
+            let tags = c.required_tags.unwrap_or_default();
+            let required = tags.tags.unwrap_or_else(|| {
+                BTreeMap::from([("owner".to_string(), Vec::new())])
+            });
+            if let Some(key) = required.keys().find(|k| k.trim().is_empty()) {
+                return Err(invalid(
+                    "controls.required-tags.tags".into(),
+                    format!("tag key `{key}` is empty"),
+                ));
+            }
+
+            let mut exemptions = Vec::with_capacity(self.exemptions.len());
+            for (i, e) in self.exemptions.into_iter().enumerate() {
+                let field = |name: &str| format!("exemptions[{i}].{name}");
+                if e.reason.trim().is_empty() {
+                    return Err(invalid(field("reason"), "a reason is required".into()));
+                }
+                let matcher = Glob::new(&e.resource)
+                    .map_err(|err| invalid(field("resource"), err.to_string()))?
+                    .compile_matcher();
+                let expires = match e.expires.date {
+                    Some(d) if e.expires.time.is_none() => {
+                        let month = time::Month::try_from(d.month)
+                            .map_err(|err| invalid(field("expires"), err.to_string()))?;
+                        Date::from_calendar_date(i32::from(d.year), month, d.day)
+                            .map_err(|err| invalid(field("expires"), err.to_string()))?
+                    }
+                    _ => {
+                        return Err(invalid(
+                            field("expires"),
+                            "must be a date like 2027-03-31 (no time)".into(),
+                        ))
+                    }
+                };
+                let mut controls = Vec::with_capacity(e.controls.len());
+                for (j, name) in e.controls.iter().enumerate() {
+                    let id = ControlId::parse(name).ok_or_else(|| {
+                        invalid(
+                            format!("exemptions[{i}].controls[{j}]"),
+                            format!("unknown control `{name}`; known: {}", ControlId::names()),
+                        )
+                    })?;
+                    controls.push(id);
+                }
+                exemptions.push(Exemption {
+                    resource: e.resource,
+                    matcher,
+                    controls,
+                    reason: e.reason,
+                    expires,
+                });
+            }
+
+            Ok(Policy {
+                vpc_attached: control(
+                    vpc.mode,
+                    vpc.severity,
+                    ControlId::VpcAttached.baseline(),
+                    VpcSettings {
+                        allowed_subnets: vpc.allowed_subnets,
+                        allowed_security_groups: vpc.allowed_security_groups,
+                    },
+                ),
+                volume_kms: kms(c.volume_kms, ControlId::VolumeKms)?,
+                output_kms: kms(c.output_kms, ControlId::OutputKms)?,
+                inter_container_encryption: plain(
+                    c.inter_container_encryption,
+                    ControlId::InterContainerEncryption,
+                ),
+                network_isolation: plain(c.network_isolation, ControlId::NetworkIsolation),
+                no_direct_internet: plain(c.no_direct_internet, ControlId::NoDirectInternet),
+                no_root_access: plain(c.no_root_access, ControlId::NoRootAccess),
+                required_tags: control(
+                    tags.mode,
+                    tags.severity,
+                    ControlId::RequiredTags.baseline(),
+                    TagSettings { required },
+                ),
+                endpoint_remediation: self
+                    .remediation
+                    .endpoint
+                    .unwrap_or(EndpointRemediation::Delete),
+                exemptions,
+                source: origin.to_string(),
+                version,
+            })
+        }
+    }
+
+    fn check_ids(ids: &[String], prefix: &str, field: &str) -> Result<(), (String, String)> {
+        for (i, id) in ids.iter().enumerate() {
+            if !id.starts_with(prefix) {
+                return Err((
+                    format!("{field}[{i}]"),
+                    format!("`{id}` does not look like an id starting with `{prefix}`"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> String {
+        match Policy::from_toml(text, "test.toml") {
+            Ok(_) => String::from("accepted"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn baseline_enforces_network_and_encryption_and_audits_tags() {
+        let p = Policy::baseline();
+        assert_eq!(p.setting(ControlId::VpcAttached), (Mode::Enforce, Severity::High));
+        assert_eq!(p.setting(ControlId::NetworkIsolation).0, Mode::Audit);
+        assert_eq!(p.setting(ControlId::RequiredTags), (Mode::Audit, Severity::Low));
+        assert!(p.required_tags.settings.required.contains_key("owner"));
+        assert_eq!(p.endpoint_remediation, EndpointRemediation::Delete);
+        assert_eq!(p.source, "built-in baseline");
+    }
+
+    #[test]
+    fn file_overrides_only_what_it_names() -> Result<(), PolicyError> {
+        let p = Policy::from_toml(
+            r#"
+            version = 1
+            [controls.volume-kms]
+            mode = "audit"
+            severity = "critical"
+            allowed_keys = ["alias/ml-data", "arn:aws:kms:us-east-1:123456789012:key/1111aaaa-22bb-33cc-44dd-555555eeeeee"]
+            [controls.required-tags.tags]
+            team = []
+            data-classification = ["internal", "confidential"]
+            [remediation]
+            endpoint = "none"
+            [[exemptions]]
+            resource = "arn:aws:sagemaker:*:*:notebook-instance/sandbox-*"
+            controls = ["no-root-access"]
+            reason = "JIRA-42 sandbox needs sudo"
+            expires = 2027-01-31
+            "#,
+            "test.toml",
+        )?;
+        assert_eq!(p.setting(ControlId::VolumeKms), (Mode::Audit, Severity::Critical));
+        assert_eq!(p.setting(ControlId::OutputKms), (Mode::Enforce, Severity::High));
+        assert_eq!(p.volume_kms.settings.allowed_keys.len(), 2);
+        assert_eq!(p.required_tags.settings.required.len(), 2);
+        assert_eq!(p.endpoint_remediation, EndpointRemediation::None);
+        assert_eq!(p.exemptions.len(), 1);
+        assert_eq!(p.exemptions[0].controls, vec![ControlId::NoRootAccess]);
+        Ok(())
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected_with_their_line() {
+        let e = err("[controls.vpc-attached]\nmode = \"enforce\"\nallowed_subnet = [\"subnet-1\"]\n");
+        assert!(e.contains("line 3"), "{e}");
+        assert!(e.contains("allowed_subnet"), "{e}");
+        let e = err("[controls.vpc-atached]\nmode = \"audit\"\n");
+        assert!(e.contains("vpc-atached"), "{e}");
+    }
+
+    #[test]
+    fn bad_values_name_the_field() {
+        let e = err("[controls.no-root-access]\nmode = \"block\"\n");
+        assert!(e.contains("line 2") && e.contains("block"), "{e}");
+        let e = err("[controls.vpc-attached]\nallowed_subnets = [\"subnet-1\", \"vpc-2\"]\n");
+        assert!(e.contains("controls.vpc-attached.allowed_subnets[1]"), "{e}");
+        let e = err("[controls.output-kms]\nallowed_keys = [\"my key\"]\n");
+        assert!(e.contains("controls.output-kms.allowed_keys[0]"), "{e}");
+        let e = err("version = 2\n");
+        assert!(e.contains("version"), "{e}");
+    }
+
+    #[test]
+    fn exemptions_need_reason_expiry_and_known_controls() {
+        let e = err("[[exemptions]]\nresource = \"nb-*\"\nreason = \"x\"\n");
+        assert!(e.contains("expires"), "{e}");
+        let e = err("[[exemptions]]\nresource = \"nb-*\"\nreason = \" \"\nexpires = 2027-01-01\n");
+        assert!(e.contains("exemptions[0].reason"), "{e}");
+        let e = err("[[exemptions]]\nresource = \"nb-*\"\nreason = \"r\"\nexpires = 2027-01-01T10:00:00Z\n");
+        assert!(e.contains("exemptions[0].expires"), "{e}");
+        let e = err("[[exemptions]]\nresource = \"nb-*\"\ncontrols = [\"no-root\"]\nreason = \"r\"\nexpires = 2027-01-01\n");
+        assert!(e.contains("exemptions[0].controls[0]"), "{e}");
+    }
+
+    #[test]
+    fn force_audit_leaves_off_controls_off() -> Result<(), PolicyError> {
+        let mut p = Policy::from_toml("[controls.no-root-access]\nmode = \"off\"\n", "t")?;
+        p.force_audit();
+        assert_eq!(p.setting(ControlId::VpcAttached).0, Mode::Audit);
+        assert_eq!(p.setting(ControlId::NoRootAccess).0, Mode::Off);
+        Ok(())
+    }
+
+    #[test]
+    fn version_changes_with_the_text() -> Result<(), PolicyError> {
+        let a = Policy::from_toml("", "a")?;
+        let b = Policy::from_toml("# comment\n", "b")?;
+        assert_eq!(a.version.len(), 16);
+        assert_ne!(a.version, b.version);
+        Ok(())
+    }
+}

@@ -1,0 +1,53 @@
+//! The capabilities the inspector needs from the outside world, one small trait each. The AWS SDK
+//! adapters in [`crate::aws`] are the one real implementation of each.
+
+use std::future::Future;
+
+use crate::alert::Alert;
+use crate::remediation::Action;
+use crate::resource::{ResourceId, Snapshot};
+
+/// A failed AWS call, classified by its error code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{operation} failed: {code}: {message}")]
+pub struct AwsError {
+    pub operation: &'static str,
+    /// The service error code (`ValidationException`, `ThrottlingException`, ...) or, for errors
+    /// that never reached the service, `Timeout` / `Dispatch` / `Response`.
+    pub code: String,
+    pub message: String,
+    /// Worth trying again later (throttling, 5xx, time-outs); the SDK already retried with backoff.
+    pub retryable: bool,
+}
+
+impl AwsError {
+    /// SageMaker reports "no such resource" as `ResourceNotFound` for jobs and as a
+    /// `ValidationException` with a message for notebooks, endpoints, configs and models.
+    pub fn is_not_found(&self) -> bool {
+        self.code == "ResourceNotFound"
+            || (self.code == "ValidationException"
+                && ["RecordNotFound", "Could not find", "does not exist", "not found"]
+                    .iter()
+                    .any(|m| self.message.contains(m)))
+    }
+
+    pub fn is_validation(&self) -> bool {
+        self.code == "ValidationException"
+    }
+}
+
+/// Reads the live state of a resource.
+pub trait ResourceReader: Send + Sync {
+    /// The resource now, or `None` if it no longer exists.
+    fn describe(&self, id: &ResourceId) -> impl Future<Output = Result<Option<Snapshot>, AwsError>> + Send;
+}
+
+/// Takes a resource out of service.
+pub trait Remediator: Send + Sync {
+    fn remediate(&self, id: &ResourceId, action: Action) -> impl Future<Output = Result<(), AwsError>> + Send;
+}
+
+/// Delivers an alert; returns the message id.
+pub trait AlertPublisher: Send + Sync {
+    fn publish(&self, alert: &Alert) -> impl Future<Output = Result<String, AwsError>> + Send;
+}

@@ -1,0 +1,149 @@
+//! Remediation planning: what to do about a non-compliant resource. Pure; the inspector executes
+//! the plan through the [`crate::ports::Remediator`] port.
+
+use serde::Serialize;
+
+use crate::finding::ControlResult;
+use crate::policy::{EndpointRemediation, Mode, Policy};
+use crate::resource::{Lifecycle, ResourceKind, Snapshot};
+
+/// The API call that takes a resource out of service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Action {
+    StopNotebookInstance,
+    StopTrainingJob,
+    StopProcessingJob,
+    /// The endpoint configuration and models are kept so the team can fix and redeploy.
+    DeleteEndpoint,
+}
+
+impl Action {
+    pub fn for_kind(kind: ResourceKind) -> Action {
+        match kind {
+            ResourceKind::NotebookInstance => Action::StopNotebookInstance,
+            ResourceKind::TrainingJob => Action::StopTrainingJob,
+            ResourceKind::ProcessingJob => Action::StopProcessingJob,
+            ResourceKind::Endpoint => Action::DeleteEndpoint,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::StopNotebookInstance => "StopNotebookInstance",
+            Action::StopTrainingJob => "StopTrainingJob",
+            Action::StopProcessingJob => "StopProcessingJob",
+            Action::DeleteEndpoint => "DeleteEndpoint",
+        }
+    }
+
+    /// Past participle for alert subjects: "stopped", "deleted".
+    pub fn done_word(self) -> &'static str {
+        match self {
+            Action::DeleteEndpoint => "deleted",
+            _ => "stopped",
+        }
+    }
+}
+
+/// What the guardrail decided to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "decision", rename_all = "kebab-case")]
+pub enum Plan {
+    /// No violation (exempted failures do not count).
+    Nothing,
+    /// Violations only in audit mode: report what enforce mode would do.
+    AuditOnly { would: Action },
+    /// Enforced violation on an active resource: act now.
+    Act { action: Action },
+    /// Enforced violation, but the resource is changing state and cannot be acted on yet; its
+    /// state-change event (e.g. notebook `InService`) triggers the guardrail again.
+    Defer { action: Action, status: String },
+    /// Enforced violation on a resource already stopped, finished or being deleted.
+    AlreadyInactive { status: String },
+    /// Enforced violation on an endpoint while the policy sets `remediation.endpoint = "none"`.
+    Disabled { would: Action },
+    /// Enforced violation, but the resource's status is one this version does not know.
+    CannotAct { status: String },
+}
+
+/// Decides the remediation for a snapshot and its evaluation.
+pub fn plan(snapshot: &Snapshot, results: &[ControlResult], policy: &Policy) -> Plan {
+    let violations = results.iter().filter(|r| r.is_violation());
+    let (enforced, audited) = violations.fold((false, false), |(e, a), r| {
+        (e || r.mode == Mode::Enforce, a || r.mode == Mode::Audit)
+    });
+    let action = Action::for_kind(snapshot.kind());
+    if !enforced {
+        return if audited { Plan::AuditOnly { would: action } } else { Plan::Nothing };
+    }
+    if action == Action::DeleteEndpoint && policy.endpoint_remediation == EndpointRemediation::None {
+        return Plan::Disabled { would: action };
+    }
+    match &snapshot.lifecycle {
+        Lifecycle::Active(_) | Lifecycle::NotReported => Plan::Act { action },
+        Lifecycle::Transitional(status) => Plan::Defer { action, status: status.clone() },
+        Lifecycle::Ended(status) => Plan::AlreadyInactive { status: status.clone() },
+        Lifecycle::Unknown(status) => Plan::CannotAct { status: status.clone() },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::date;
+
+    use super::*;
+    use crate::controls::fixtures::*;
+    use crate::finding::evaluate;
+    use crate::policy::PolicyError;
+
+    fn plan_for(mut snap: Snapshot, lifecycle: Lifecycle, policy: &Policy) -> Plan {
+        snap.lifecycle = lifecycle;
+        let results = evaluate(&snap, policy, date!(2026 - 11 - 23));
+        plan(&snap, &results, policy)
+    }
+
+    #[test]
+    fn enforced_violation_acts_defers_or_notes_by_lifecycle() {
+        let p = Policy::baseline();
+        let open = || notebook(|n| n.vpc = None);
+        assert_eq!(plan_for(open(), Lifecycle::Active("InService".into()), &p), Plan::Act { action: Action::StopNotebookInstance });
+        assert_eq!(
+            plan_for(open(), Lifecycle::Transitional("Pending".into()), &p),
+            Plan::Defer { action: Action::StopNotebookInstance, status: "Pending".into() }
+        );
+        assert_eq!(plan_for(open(), Lifecycle::Ended("Stopped".into()), &p), Plan::AlreadyInactive { status: "Stopped".into() });
+        assert_eq!(plan_for(open(), Lifecycle::Unknown("Hibernating".into()), &p), Plan::CannotAct { status: "Hibernating".into() });
+        let job = training(|j| j.volume_kms_key_id = None);
+        assert_eq!(plan_for(job, Lifecycle::Active("InProgress".into()), &p), Plan::Act { action: Action::StopTrainingJob });
+        let job = processing(|j| j.vpc = None);
+        assert_eq!(plan_for(job, Lifecycle::Active("InProgress".into()), &p), Plan::Act { action: Action::StopProcessingJob });
+    }
+
+    #[test]
+    fn compliant_and_audit_only_resources_are_left_running() -> Result<(), PolicyError> {
+        let p = Policy::baseline();
+        assert_eq!(plan_for(notebook(|_| {}), Lifecycle::Active("InService".into()), &p), Plan::Nothing);
+        // Baseline audits network isolation: a failure there alone is reported, not enforced.
+        let job = training(|j| j.network_isolation = false);
+        assert_eq!(plan_for(job, Lifecycle::Active("InProgress".into()), &p), Plan::AuditOnly { would: Action::StopTrainingJob });
+        let mut audit = Policy::baseline();
+        audit.force_audit();
+        let open = notebook(|n| n.vpc = None);
+        assert_eq!(plan_for(open, Lifecycle::Active("InService".into()), &audit), Plan::AuditOnly { would: Action::StopNotebookInstance });
+        Ok(())
+    }
+
+    #[test]
+    fn endpoints_are_deleted_unless_the_policy_says_none() -> Result<(), PolicyError> {
+        let bad = || endpoint(|e| e.kms_key_id = None);
+        let p = Policy::baseline();
+        assert_eq!(plan_for(bad(), Lifecycle::Active("InService".into()), &p), Plan::Act { action: Action::DeleteEndpoint });
+        assert_eq!(
+            plan_for(bad(), Lifecycle::Transitional("Creating".into()), &p),
+            Plan::Defer { action: Action::DeleteEndpoint, status: "Creating".into() }
+        );
+        let none = Policy::from_toml("[remediation]\nendpoint = \"none\"\n", "t")?;
+        assert_eq!(plan_for(bad(), Lifecycle::Active("InService".into()), &none), Plan::Disabled { would: Action::DeleteEndpoint });
+        Ok(())
+    }
+}

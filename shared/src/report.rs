@@ -1,0 +1,167 @@
+//! The finding document for one evaluated resource: what was observed, which controls failed,
+//! what was done about it. It is the inspector's result, the `default` body of the SNS alert,
+//! and what `guardrail replay --format json` prints.
+
+use serde::Serialize;
+
+use crate::event::{Actor, Cause, Trigger};
+use crate::finding::{worst_violation, ControlResult};
+use crate::policy::{Policy, Severity};
+use crate::remediation::{Action, Plan};
+use crate::resource::{ResourceKind, Snapshot};
+
+/// Where the evaluated configuration came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    /// Described from the live resource (the Lambda, `replay --live`).
+    Live,
+    /// Read from the event itself (offline `replay`): nothing was executed.
+    Event,
+}
+
+/// What happened when the plan was carried out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "result", rename_all = "kebab-case")]
+pub enum ActionResult {
+    /// The plan called for no API call.
+    NoCall,
+    /// Offline replay: the Lambda would make this call.
+    NotExecuted,
+    Done,
+    /// AWS reported the resource already stopped or gone: the goal is met.
+    AlreadyDone { detail: String },
+    Failed { error: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Remediation {
+    #[serde(flatten)]
+    pub plan: Plan,
+    #[serde(flatten)]
+    pub result: ActionResult,
+    /// When the call completed (RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+}
+
+impl Remediation {
+    /// One word for message attributes and tables: what the guardrail did.
+    pub fn outcome(&self) -> &'static str {
+        match (&self.plan, &self.result) {
+            (Plan::Nothing, _) => "none",
+            (Plan::AuditOnly { .. }, _) => "audit",
+            (Plan::Act { action }, ActionResult::Done | ActionResult::AlreadyDone { .. }) => {
+                action.done_word()
+            }
+            (Plan::Act { .. }, ActionResult::Failed { .. }) => "failed",
+            (Plan::Act { .. }, ActionResult::NotExecuted | ActionResult::NoCall) => "planned",
+            (Plan::Defer { .. }, _) => "deferred",
+            (Plan::AlreadyInactive { .. }, _) => "already-inactive",
+            (Plan::Disabled { .. }, _) => "disabled",
+            (Plan::CannotAct { .. }, _) => "cannot-act",
+        }
+    }
+
+    /// A phrase for people: "stopped", "stop deferred until InService", ...
+    pub fn phrase(&self) -> String {
+        let verb = |a: &Action| if *a == Action::DeleteEndpoint { "deletion" } else { "stop" };
+        match (&self.plan, &self.result) {
+            (Plan::Nothing, _) => "compliant".into(),
+            (Plan::AuditOnly { would }, _) => format!("non-compliant (audit: would be {})", would.done_word()),
+            (Plan::Act { action }, ActionResult::Done | ActionResult::AlreadyDone { .. }) => {
+                action.done_word().into()
+            }
+            (Plan::Act { action }, ActionResult::Failed { .. }) => format!("{} FAILED", verb(action)),
+            (Plan::Act { action }, _) => format!("would be {}", action.done_word()),
+            (Plan::Defer { action, status }, _) => format!("{} deferred ({status})", verb(action)),
+            (Plan::AlreadyInactive { status }, _) => format!("non-compliant, already {status}"),
+            (Plan::Disabled { .. }, _) => "non-compliant (endpoint remediation off)".into(),
+            (Plan::CannotAct { status }, _) => format!("non-compliant, cannot act in status {status}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResourceSummary {
+    pub kind: ResourceKind,
+    pub name: String,
+    pub arn: String,
+    pub account: String,
+    pub region: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventSummary {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    pub cause: Cause,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PolicySummary {
+    pub source: String,
+    pub version: String,
+}
+
+/// The finding document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub resource: ResourceSummary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor: Option<Actor>,
+    pub event: EventSummary,
+    pub source: Source,
+    /// The highest severity among violations, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    pub results: Vec<ControlResult>,
+    pub remediation: Remediation,
+    pub policy: PolicySummary,
+    pub evaluated_at: String,
+}
+
+impl Report {
+    pub fn new(
+        trigger: &Trigger,
+        snapshot: &Snapshot,
+        source: Source,
+        results: Vec<ControlResult>,
+        remediation: Remediation,
+        policy: &Policy,
+        evaluated_at: String,
+    ) -> Report {
+        Report {
+            resource: ResourceSummary {
+                kind: snapshot.kind(),
+                name: snapshot.id.name.clone(),
+                arn: snapshot.arn.clone(),
+                account: snapshot.id.account.clone(),
+                region: snapshot.id.region.clone(),
+                status: snapshot.lifecycle.status().map(str::to_string),
+            },
+            actor: trigger.actor.clone(),
+            event: EventSummary {
+                id: trigger.event_id.clone(),
+                time: trigger.time.clone(),
+                cause: trigger.cause.clone(),
+            },
+            source,
+            severity: worst_violation(&results),
+            results,
+            remediation,
+            policy: PolicySummary {
+                source: policy.source.clone(),
+                version: policy.version.clone(),
+            },
+            evaluated_at,
+        }
+    }
+
+    pub fn violations(&self) -> impl Iterator<Item = &ControlResult> {
+        self.results.iter().filter(|r| r.is_violation())
+    }
+}
