@@ -1,1 +1,132 @@
-fn main() {}
+//! `guardrail`: replay SageMaker events through the guardrail, check policies.
+//!
+//! Exit codes: 0 ran; 1 a finding at or above `--fail-on`; 2 could not run (usage, policy, I/O,
+//! AWS); 3 with `--strict`, an event was rejected or could not be evaluated.
+
+mod replay;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use guardrail_core::controls::ControlId;
+use guardrail_core::policy::{EndpointRemediation, Severity};
+use guardrail_core::Policy;
+
+#[derive(Parser)]
+#[command(name = "guardrail", version, about = "SageMaker guardrails: replay events, check policies")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Evaluate EventBridge events (files or folders of .json).
+    ///
+    /// Offline (default): judges the configuration carried in each event, needs no AWS account,
+    /// executes nothing. With --live: runs exactly what the Lambda runs (describe, evaluate,
+    /// remediate, alert) against whatever AWS_ENDPOINT_URL and the credentials point to.
+    Replay(ReplayArgs),
+    /// Policy files.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
+}
+
+#[derive(clap::Args)]
+pub struct ReplayArgs {
+    /// Event files or folders (searched recursively for *.json).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Describe, remediate and alert for real (like the Lambda).
+    #[arg(long)]
+    live: bool,
+    /// Policy file (default: $GUARDRAIL_POLICY, else the built-in baseline).
+    #[arg(long)]
+    policy: Option<PathBuf>,
+    /// SNS topic for alerts in --live mode (default: $ALERT_TOPIC_ARN).
+    #[arg(long)]
+    topic_arn: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Exit 1 when a finding at or above this severity exists.
+    #[arg(long, value_parser = parse_severity)]
+    fail_on: Option<Severity>,
+    /// Exit 3 when an event is rejected or cannot be evaluated.
+    #[arg(long)]
+    strict: bool,
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Validate a policy file and print the effective settings.
+    Check { file: PathBuf },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+fn parse_severity(value: &str) -> Result<Severity, String> {
+    Severity::parse(value)
+        .ok_or_else(|| format!("`{value}` is not a severity (informational, low, medium, high, critical)"))
+}
+
+/// Outcome classes for the exit code.
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_CANNOT_RUN: u8 = 2;
+pub const EXIT_NOT_EVALUATED: u8 = 3;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("GUARDRAIL_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Replay(args) => replay::run(args).await,
+        Command::Policy {
+            command: PolicyCommand::Check { file },
+        } => check_policy(&file),
+    }
+}
+
+fn load_policy(path: Option<&PathBuf>) -> Result<Policy, guardrail_core::policy::PolicyError> {
+    match path {
+        Some(path) => Policy::load(path),
+        None => Policy::from_env(),
+    }
+}
+
+fn check_policy(file: &PathBuf) -> ExitCode {
+    match Policy::load(file) {
+        Ok(policy) => {
+            println!("{}: valid (version {})", policy.source, policy.version);
+            for id in ControlId::ALL {
+                let (mode, severity) = policy.setting(id);
+                println!("  {:<28} {:<8} {}", id.as_str(), mode.to_string(), severity);
+            }
+            let endpoint = match policy.endpoint_remediation {
+                EndpointRemediation::Delete => "delete",
+                EndpointRemediation::None => "none",
+            };
+            println!("  endpoint remediation: {endpoint}");
+            for e in &policy.exemptions {
+                println!("  exemption {} until {}: {}", e.resource, e.expires, e.reason);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_CANNOT_RUN)
+        }
+    }
+}

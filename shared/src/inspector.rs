@@ -10,12 +10,13 @@ use tracing::{error, info, warn};
 
 use crate::alert;
 use crate::event::{self, Parsed, Trigger};
-use crate::finding::evaluate;
+use crate::event_config::{snapshot_from_event, OfflineError};
+use crate::finding::{evaluate, ControlResult};
 use crate::policy::Policy;
 use crate::ports::{AlertPublisher, AwsError, Remediator, ResourceReader};
 use crate::remediation::{plan, Plan};
 use crate::report::{ActionResult, Remediation, Report, Source};
-use crate::resource::{Lifecycle, ResourceId};
+use crate::resource::{Lifecycle, ResourceId, Snapshot};
 
 /// What the inspector did with one event (the Lambda's response).
 #[derive(Debug, Clone, Serialize)]
@@ -96,6 +97,30 @@ pub struct Inspector<S, A> {
     pub policy: Policy,
 }
 
+/// Evaluation and remediation decision for a snapshot: the pure heart of every path.
+fn judge(snapshot: &Snapshot, policy: &Policy, today: time::Date) -> (Vec<ControlResult>, Plan) {
+    let results = evaluate(snapshot, policy, today);
+    let decision = plan(snapshot, &results, policy);
+    (results, decision)
+}
+
+/// Offline replay: judges the configuration the event carries, executes nothing.
+pub fn replay_offline(trigger: &Trigger, policy: &Policy) -> Result<Report, OfflineError> {
+    let snapshot = snapshot_from_event(trigger)?;
+    let (evaluated_at, today) = now();
+    let (results, decision) = judge(&snapshot, policy, today);
+    let result = match decision {
+        Plan::Act { .. } => ActionResult::NotExecuted,
+        _ => ActionResult::NoCall,
+    };
+    let remediation = Remediation {
+        plan: decision,
+        result,
+        at: None,
+    };
+    Ok(Report::new(trigger, &snapshot, Source::Event, results, remediation, policy, evaluated_at))
+}
+
 fn now() -> (String, time::Date) {
     let now = OffsetDateTime::now_utc();
     (now.format(&Rfc3339).unwrap_or_default(), now.date())
@@ -155,8 +180,7 @@ where
             }
         };
         let (evaluated_at, today) = now();
-        let results = evaluate(&snapshot, &self.policy, today);
-        let decision = plan(&snapshot, &results, &self.policy);
+        let (results, decision) = judge(&snapshot, &self.policy, today);
         let (remediation, failure) = self.execute(id, decision).await;
         let report = Report::new(
             trigger,

@@ -67,7 +67,7 @@ impl Remediation {
     pub fn phrase(&self) -> String {
         let verb = |a: &Action| if *a == Action::DeleteEndpoint { "deletion" } else { "stop" };
         match (&self.plan, &self.result) {
-            (Plan::Nothing, _) => "compliant".into(),
+            (Plan::Nothing, _) => "no violation".into(),
             (Plan::AuditOnly { would }, _) => format!("non-compliant (audit: would be {})", would.done_word()),
             (Plan::Act { action }, ActionResult::Done | ActionResult::AlreadyDone { .. }) => {
                 action.done_word().into()

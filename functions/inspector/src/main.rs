@@ -1,1 +1,36 @@
-fn main() {}
+//! The `inspector` Lambda: wiring only. The handler is `guardrail_core::Inspector::handle`.
+
+use guardrail_core::{aws, Inspector, Policy};
+use lambda_runtime::{run, service_fn, Error, LambdaEvent};
+use serde_json::Value;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_current_span(false)
+        .without_time()
+        .init();
+
+    // Fail fast on configuration: a bad policy or a missing topic stops the cold start.
+    let policy = Policy::from_env()?;
+    let topic = std::env::var("ALERT_TOPIC_ARN")
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+        .ok_or("ALERT_TOPIC_ARN is not set: the inspector needs a topic for alerts")?;
+    let config = aws::load_config().await;
+    let inspector = Inspector::new(
+        aws::SageMaker::new(aws_sdk_sagemaker::Client::new(&config)),
+        aws::SnsPublisher::new(aws_sdk_sns::Client::new(&config), topic),
+        policy,
+    );
+    tracing::info!(policy = %inspector.policy.source, version = %inspector.policy.version, "inspector ready");
+
+    let inspector = &inspector;
+    run(service_fn(move |event: LambdaEvent<Value>| async move {
+        inspector.handle(&event.payload).await
+    }))
+    .await
+}
