@@ -1,0 +1,450 @@
+//! Shared set-up for the integration tests: AWS clients pointed at the local emulator that
+//! `tests/run.sh` starts (moto, extended by `tests/emulator/server.py`), sample events renamed per
+//! test, SageMaker resources created through the real SDK, and an SQS queue subscribed to the
+//! alert topic so tests read back the SNS messages actually delivered.
+//!
+//! The clients come from `guardrail_core::aws::load_config()`, the same code the Lambda runs, so the
+//! standard `AWS_ENDPOINT_URL` / `AWS_REGION` / credential variables exported by `tests/run.sh` are
+//! what point them at the emulator.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use aws_sdk_sagemaker::types::{
+    AlgorithmSpecification, AppSpecification, CaptureMode, CaptureOption, ContainerDefinition,
+    DataCaptureConfig, DirectInternetAccess, InstanceType, NetworkConfig, OutputDataConfig,
+    ProcessingClusterConfig, ProcessingInstanceType, ProcessingOutputConfig, ProcessingResources,
+    ProcessingStoppingCondition, ProductionVariant, ProductionVariantInstanceType, ResourceConfig,
+    RootAccess, StoppingCondition, Tag, TrainingInputMode, TrainingInstanceType, VpcConfig,
+};
+use serde_json::Value;
+
+pub type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+pub const ACCOUNT: &str = "123456789012";
+pub const REGION: &str = "us-east-1";
+pub const KEY: &str = "arn:aws:kms:us-east-1:123456789012:key/1111aaaa-22bb-33cc-44dd-555555eeeeee";
+pub const SUBNET: &str = "subnet-0a1b2c3d4e5f60001";
+pub const GROUP: &str = "sg-0a1b2c3d4e5f60001";
+const ROLE: &str = "arn:aws:iam::123456789012:role/SageMakerExecutionRole";
+const IMAGE: &str = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1";
+/// Tag read by the emulator extension: the status a new resource starts in.
+pub const INITIAL_STATUS_TAG: &str = "emulator:initial-status";
+
+/// A name no other test (or earlier run against the same emulator) uses.
+pub fn unique(prefix: &str) -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("{prefix}-{}-{n}-{nanos:x}", std::process::id())
+}
+
+/// Clients on the emulator.
+pub struct Emulator {
+    pub sagemaker: aws_sdk_sagemaker::Client,
+    pub sns: aws_sdk_sns::Client,
+    pub sqs: aws_sdk_sqs::Client,
+}
+
+impl Emulator {
+    /// Connects to the emulator started by `tests/run.sh`.
+    pub async fn connect() -> TestResult<Emulator> {
+        if std::env::var("AWS_ENDPOINT_URL").map_or(true, |u| !u.starts_with("http://127.0.0.1")) {
+            return Err("AWS_ENDPOINT_URL does not point at a local emulator: run these tests with tests/run.sh".into());
+        }
+        let config = guardrail_core::aws::load_config().await;
+        Ok(Emulator {
+            sagemaker: aws_sdk_sagemaker::Client::new(&config),
+            sns: aws_sdk_sns::Client::new(&config),
+            sqs: aws_sdk_sqs::Client::new(&config),
+        })
+    }
+
+    /// A new topic with a new SQS queue subscribed to it.
+    pub async fn alert_channel(&self) -> TestResult<AlertChannel> {
+        let name = unique("alerts");
+        let topic_arn = self
+            .sns
+            .create_topic()
+            .name(&name)
+            .send()
+            .await?
+            .topic_arn()
+            .ok_or("CreateTopic returned no ARN")?
+            .to_string();
+        let queue_url = self
+            .sqs
+            .create_queue()
+            .queue_name(&name)
+            .send()
+            .await?
+            .queue_url()
+            .ok_or("CreateQueue returned no URL")?
+            .to_string();
+        let attrs = self
+            .sqs
+            .get_queue_attributes()
+            .queue_url(&queue_url)
+            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+            .send()
+            .await?;
+        let queue_arn = attrs
+            .attributes()
+            .and_then(|a| a.get(&aws_sdk_sqs::types::QueueAttributeName::QueueArn))
+            .ok_or("queue has no ARN")?
+            .clone();
+        self.sns
+            .subscribe()
+            .topic_arn(&topic_arn)
+            .protocol("sqs")
+            .endpoint(queue_arn)
+            .send()
+            .await?;
+        Ok(AlertChannel {
+            topic_arn,
+            queue_url,
+            sqs: self.sqs.clone(),
+        })
+    }
+
+    pub async fn notebook_status(&self, name: &str) -> TestResult<String> {
+        let out = self
+            .sagemaker
+            .describe_notebook_instance()
+            .notebook_instance_name(name)
+            .send()
+            .await?;
+        Ok(out
+            .notebook_instance_status()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default())
+    }
+
+    pub async fn training_status(&self, name: &str) -> TestResult<String> {
+        let out = self
+            .sagemaker
+            .describe_training_job()
+            .training_job_name(name)
+            .send()
+            .await?;
+        Ok(out
+            .training_job_status()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default())
+    }
+
+    pub async fn processing_status(&self, name: &str) -> TestResult<String> {
+        let out = self
+            .sagemaker
+            .describe_processing_job()
+            .processing_job_name(name)
+            .send()
+            .await?;
+        Ok(out
+            .processing_job_status()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default())
+    }
+
+    /// The endpoint's status, or `None` when it no longer exists.
+    pub async fn endpoint_status(&self, name: &str) -> TestResult<Option<String>> {
+        match self
+            .sagemaker
+            .describe_endpoint()
+            .endpoint_name(name)
+            .send()
+            .await
+        {
+            Ok(out) => Ok(Some(
+                out.endpoint_status()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+            )),
+            Err(e) => {
+                let e = e.into_service_error();
+                if aws_sdk_sagemaker::error::ProvideErrorMetadata::code(&e)
+                    == Some("ValidationException")
+                {
+                    Ok(None)
+                } else {
+                    Err(e.into())
+                }
+            }
+        }
+    }
+}
+
+fn tags(pairs: &[(&str, &str)]) -> TestResult<Vec<Tag>> {
+    Ok(pairs
+        .iter()
+        .map(|(k, v)| Tag::builder().key(*k).value(*v).build())
+        .collect())
+}
+
+fn vpc() -> VpcConfig {
+    VpcConfig::builder()
+        .subnets(SUBNET)
+        .security_group_ids(GROUP)
+        .build()
+}
+
+/// How compliant a resource created for a test should be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Posture {
+    Compliant,
+    NonCompliant,
+}
+
+/// Creates a notebook instance; `initial_status` uses the emulator extension.
+pub async fn create_notebook(
+    emu: &Emulator,
+    name: &str,
+    posture: Posture,
+    initial_status: Option<&str>,
+) -> TestResult {
+    let mut tag_pairs = vec![("owner", "alice")];
+    if let Some(s) = initial_status {
+        tag_pairs.push((INITIAL_STATUS_TAG, s));
+    }
+    let mut req = emu
+        .sagemaker
+        .create_notebook_instance()
+        .notebook_instance_name(name)
+        .instance_type(InstanceType::MlT3Medium)
+        .role_arn(ROLE)
+        .set_tags(Some(tags(&tag_pairs)?));
+    req = match posture {
+        Posture::Compliant => req
+            .subnet_id(SUBNET)
+            .security_group_ids(GROUP)
+            .kms_key_id(KEY)
+            .direct_internet_access(DirectInternetAccess::Disabled)
+            .root_access(RootAccess::Disabled),
+        Posture::NonCompliant => req
+            .direct_internet_access(DirectInternetAccess::Enabled)
+            .root_access(RootAccess::Enabled),
+    };
+    req.send().await?;
+    Ok(())
+}
+
+pub async fn create_training_job(emu: &Emulator, name: &str, posture: Posture) -> TestResult {
+    let compliant = posture == Posture::Compliant;
+    let mut resources = ResourceConfig::builder()
+        .instance_type(TrainingInstanceType::MlM5Xlarge)
+        .instance_count(2)
+        .volume_size_in_gb(50);
+    let mut output = OutputDataConfig::builder().s3_output_path("s3://models/churn/");
+    if compliant {
+        resources = resources.volume_kms_key_id(KEY);
+        output = output.kms_key_id(KEY);
+    }
+    let mut req = emu
+        .sagemaker
+        .create_training_job()
+        .training_job_name(name)
+        .algorithm_specification(
+            AlgorithmSpecification::builder()
+                .training_image(IMAGE)
+                .training_input_mode(TrainingInputMode::File)
+                .build(),
+        )
+        .role_arn(ROLE)
+        .output_data_config(output.build())
+        .resource_config(resources.build())
+        .stopping_condition(
+            StoppingCondition::builder()
+                .max_runtime_in_seconds(3600)
+                .build(),
+        )
+        .enable_network_isolation(compliant)
+        .enable_inter_container_traffic_encryption(compliant)
+        .set_tags(Some(tags(&[("owner", "alice")])?));
+    if compliant {
+        req = req.vpc_config(vpc());
+    }
+    req.send().await?;
+    Ok(())
+}
+
+pub async fn create_processing_job(emu: &Emulator, name: &str, posture: Posture) -> TestResult {
+    let compliant = posture == Posture::Compliant;
+    let mut cluster = ProcessingClusterConfig::builder()
+        .instance_count(1)
+        .instance_type(ProcessingInstanceType::MlM5Xlarge)
+        .volume_size_in_gb(30);
+    let mut network = NetworkConfig::builder()
+        .enable_inter_container_traffic_encryption(compliant)
+        .enable_network_isolation(compliant);
+    let mut output = ProcessingOutputConfig::builder().set_outputs(Some(vec![]));
+    if compliant {
+        cluster = cluster.volume_kms_key_id(KEY);
+        network = network.vpc_config(vpc());
+        output = output.kms_key_id(KEY);
+    }
+    emu.sagemaker
+        .create_processing_job()
+        .processing_job_name(name)
+        .processing_resources(
+            ProcessingResources::builder()
+                .cluster_config(cluster.build())
+                .build(),
+        )
+        .processing_output_config(output.build())
+        .network_config(network.build())
+        .app_specification(AppSpecification::builder().image_uri(IMAGE).build())
+        .stopping_condition(
+            ProcessingStoppingCondition::builder()
+                .max_runtime_in_seconds(3600)
+                .build(),
+        )
+        .role_arn(ROLE)
+        .set_tags(Some(tags(&[("owner", "alice")])?))
+        .send()
+        .await?;
+    Ok(())
+}
+
+/// Creates a model, an endpoint configuration and an endpoint of the same name.
+pub async fn create_endpoint(
+    emu: &Emulator,
+    name: &str,
+    posture: Posture,
+    initial_status: Option<&str>,
+) -> TestResult {
+    let compliant = posture == Posture::Compliant;
+    let mut model = emu
+        .sagemaker
+        .create_model()
+        .model_name(name)
+        .execution_role_arn(ROLE)
+        .primary_container(
+            ContainerDefinition::builder()
+                .image(IMAGE)
+                .model_data_url("s3://models/m.tar.gz")
+                .build(),
+        )
+        .enable_network_isolation(compliant);
+    if compliant {
+        model = model.vpc_config(vpc());
+    }
+    model.send().await?;
+    let mut config = emu
+        .sagemaker
+        .create_endpoint_config()
+        .endpoint_config_name(name)
+        .production_variants(
+            ProductionVariant::builder()
+                .variant_name("AllTraffic")
+                .model_name(name)
+                .initial_instance_count(1)
+                .instance_type(ProductionVariantInstanceType::MlM5Large)
+                .build(),
+        );
+    if compliant {
+        config = config.kms_key_id(KEY).data_capture_config(
+            DataCaptureConfig::builder()
+                .enable_capture(true)
+                .initial_sampling_percentage(10)
+                .destination_s3_uri("s3://capture/")
+                .kms_key_id(KEY)
+                .capture_options(
+                    CaptureOption::builder()
+                        .capture_mode(CaptureMode::Input)
+                        .build(),
+                )
+                .build(),
+        );
+    }
+    config.send().await?;
+    let mut tag_pairs = vec![("owner", "alice")];
+    if let Some(s) = initial_status {
+        tag_pairs.push((INITIAL_STATUS_TAG, s));
+    }
+    emu.sagemaker
+        .create_endpoint()
+        .endpoint_name(name)
+        .endpoint_config_name(name)
+        .set_tags(Some(tags(&tag_pairs)?))
+        .send()
+        .await?;
+    Ok(())
+}
+
+/// A sample event from `events/`, its resource renamed and its id made unique (like a new event).
+pub fn sample_event(path: &str, from_name: &str, to_name: &str) -> TestResult<Value> {
+    let file = format!("{}/../events/{path}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&file).map_err(|e| format!("{file}: {e}"))?;
+    let mut event: Value = serde_json::from_str(&text.replace(from_name, to_name))?;
+    event["id"] = Value::String(unique("event"));
+    Ok(event)
+}
+
+/// An SNS topic whose deliveries land in an SQS queue.
+pub struct AlertChannel {
+    pub topic_arn: String,
+    queue_url: String,
+    sqs: aws_sdk_sqs::Client,
+}
+
+/// An SNS notification as delivered to SQS.
+#[derive(Debug)]
+pub struct Delivered {
+    pub subject: String,
+    /// The message body (`default` of the JSON structure): the finding document.
+    pub finding: Value,
+    pub attributes: Value,
+}
+
+impl AlertChannel {
+    /// Reads deliveries until `count` arrived or `within` passed; then waits a little more so an
+    /// unexpected extra message is seen too.
+    pub async fn receive(&self, count: usize, within: Duration) -> TestResult<Vec<Delivered>> {
+        let deadline = Instant::now() + within;
+        let mut out = Vec::new();
+        loop {
+            let settled = out.len() >= count;
+            let out_of_time = Instant::now() >= deadline;
+            let wait = if settled || out_of_time { 1 } else { 2 };
+            let batch = self
+                .sqs
+                .receive_message()
+                .queue_url(&self.queue_url)
+                .max_number_of_messages(10)
+                .wait_time_seconds(wait)
+                .send()
+                .await?;
+            let messages = batch.messages();
+            for m in messages {
+                let envelope: Value = serde_json::from_str(m.body().unwrap_or("{}"))?;
+                let body = envelope["Message"].as_str().unwrap_or("null");
+                out.push(Delivered {
+                    subject: envelope["Subject"].as_str().unwrap_or_default().to_string(),
+                    finding: serde_json::from_str(body)?,
+                    attributes: envelope["MessageAttributes"].clone(),
+                });
+                if let Some(handle) = m.receipt_handle() {
+                    self.sqs
+                        .delete_message()
+                        .queue_url(&self.queue_url)
+                        .receipt_handle(handle)
+                        .send()
+                        .await?;
+                }
+            }
+            if (settled || out_of_time) && messages.is_empty() {
+                return Ok(out);
+            }
+        }
+    }
+}
+
+impl Delivered {
+    /// A message attribute's value as delivered (`String.Array` values are JSON text).
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        self.attributes[name]["Value"].as_str()
+    }
+}

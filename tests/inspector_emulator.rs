@@ -1,1 +1,632 @@
+//! The inspector end to end, over the real AWS SDK and HTTP, against the local emulator: resources
+//! are created in it, the handler runs on (renamed) sample events, and the tests assert the
+//! resulting resource state and the SNS messages actually delivered to a subscribed SQS queue.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use guardrail_core::aws::{SageMaker, SnsPublisher};
+use guardrail_core::ports::{AwsError, Remediator, ResourceReader};
+use guardrail_core::remediation::Action;
+use guardrail_core::resource::{ResourceId, Snapshot};
+use guardrail_core::{InspectError, Inspector, Outcome, Policy};
+use guardrail_tests::*;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+fn inspector(emu: &Emulator, topic: &str, policy: Policy) -> Inspector<SageMaker, SnsPublisher> {
+    Inspector::new(
+        SageMaker::new(emu.sagemaker.clone()),
+        SnsPublisher::new(emu.sns.clone(), topic),
+        policy,
+    )
+}
+
+fn evaluated(outcome: Outcome) -> TestResult<(guardrail_core::report::Report, Option<String>)> {
+    match outcome {
+        Outcome::Evaluated {
+            report,
+            alert_message_id,
+        } => Ok((*report, alert_message_id)),
+        other => Err(format!("expected an evaluation, got {other:?}").into()),
+    }
+}
+
+fn controls_attribute(d: &Delivered) -> TestResult<Vec<String>> {
+    Ok(serde_json::from_str(
+        d.attribute("controls").ok_or("no controls attribute")?,
+    )?)
+}
+
+#[tokio::test]
+async fn noncompliant_notebook_is_stopped_and_one_alert_is_delivered() -> TestResult {
+    // Given a running notebook with no VPC, no KMS key, internet and root access
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let name = unique("open-nb");
+    create_notebook(&emu, &name, Posture::NonCompliant, None).await?;
+    assert_eq!(emu.notebook_status(&name).await?, "InService");
+
+    // When its CreateNotebookInstance event arrives
+    let event = sample_event("notebook/create-noncompliant.json", "open-nb", &name)?;
+    let (report, message_id) = evaluated(
+        inspector(&emu, &alerts.topic_arn, Policy::baseline())
+            .handle(&event)
+            .await?,
+    )?;
+
+    // Then the notebook is stopped
+    assert_eq!(emu.notebook_status(&name).await?, "Stopped");
+    assert_eq!(report.remediation.outcome(), "stopped");
+    assert!(message_id.is_some());
+
+    // And one alert arrives, filterable by its attributes, carrying the finding document
+    let delivered = alerts.receive(1, WAIT).await?;
+    assert_eq!(delivered.len(), 1, "{delivered:?}");
+    let d = &delivered[0];
+    assert!(
+        d.subject.starts_with(&format!(
+            "[HIGH] SageMaker notebook instance {name} stopped: vpc-attached"
+        )),
+        "{}",
+        d.subject
+    );
+    assert!(d.subject.chars().count() < 100);
+    assert_eq!(d.attribute("severity"), Some("high"));
+    assert_eq!(d.attribute("resource_type"), Some("notebook-instance"));
+    assert_eq!(d.attribute("action"), Some("stopped"));
+    assert_eq!(d.attribute("account"), Some(ACCOUNT));
+    assert_eq!(
+        controls_attribute(d)?,
+        [
+            "vpc-attached",
+            "volume-kms",
+            "no-direct-internet",
+            "no-root-access"
+        ]
+    );
+    assert_eq!(d.finding["resource"]["name"], name.as_str());
+    assert_eq!(d.finding["source"], "live");
+    assert_eq!(
+        d.finding["actor"]["arn"],
+        "arn:aws:sts::123456789012:assumed-role/DataScientist/alice"
+    );
+    assert_eq!(d.finding["remediation"]["action"], "StopNotebookInstance");
+    assert_eq!(d.finding["remediation"]["result"], "done");
+    assert_eq!(d.finding["event"]["id"], event["id"]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn compliant_notebook_keeps_running_and_nobody_is_alerted() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let name = unique("secure-nb");
+    create_notebook(&emu, &name, Posture::Compliant, None).await?;
+    let event = sample_event("notebook/create-compliant.json", "secure-nb", &name)?;
+    let (report, message_id) = evaluated(
+        inspector(&emu, &alerts.topic_arn, Policy::baseline())
+            .handle(&event)
+            .await?,
+    )?;
+    assert_eq!(report.violations().count(), 0, "{:?}", report.results);
+    assert_eq!(message_id, None);
+    assert_eq!(emu.notebook_status(&name).await?, "InService");
+    assert_eq!(alerts.receive(0, Duration::ZERO).await?.len(), 0);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_live_configuration_is_judged_not_the_event() -> TestResult {
+    // Given a compliant notebook, and an event claiming it was created without any protection
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let name = unique("open-nb");
+    create_notebook(&emu, &name, Posture::Compliant, None).await?;
+    let event = sample_event("notebook/create-noncompliant.json", "open-nb", &name)?;
+    // When the inspector handles it, Then it trusts the live resource, not the event
+    let (report, _) = evaluated(
+        inspector(&emu, &alerts.topic_arn, Policy::baseline())
+            .handle(&event)
+            .await?,
+    )?;
+    assert_eq!(report.violations().count(), 0, "{:?}", report.results);
+    assert_eq!(emu.notebook_status(&name).await?, "InService");
+    Ok(())
+}
+
+#[tokio::test]
+async fn pending_notebook_stop_is_deferred_to_its_in_service_event() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let name = unique("open-nb");
+    create_notebook(&emu, &name, Posture::NonCompliant, Some("Pending")).await?;
+    let event = sample_event("notebook/create-noncompliant.json", "open-nb", &name)?;
+    let (report, _) = evaluated(
+        inspector(&emu, &alerts.topic_arn, Policy::baseline())
+            .handle(&event)
+            .await?,
+    )?;
+    assert_eq!(report.remediation.outcome(), "deferred");
+    assert_eq!(emu.notebook_status(&name).await?, "Pending");
+    let delivered = alerts.receive(1, WAIT).await?;
+    assert_eq!(delivered.len(), 1);
+    assert_eq!(delivered[0].attribute("action"), Some("deferred"));
+    assert!(
+        delivered[0].subject.contains("stop deferred (Pending)"),
+        "{}",
+        delivered[0].subject
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn duplicate_delivery_gives_one_stop_and_no_error() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let name = unique("open-nb");
+    create_notebook(&emu, &name, Posture::NonCompliant, None).await?;
+    let event = sample_event("notebook/state-change.json", "open-nb", &name)?;
+    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline());
+
+    let (first, _) = evaluated(inspector.handle(&event).await?)?;
+    let (second, _) = evaluated(inspector.handle(&event).await?)?;
+
+    assert_eq!(first.remediation.outcome(), "stopped");
+    // The second delivery sees the notebook stopped and makes no call.
+    assert_eq!(second.remediation.outcome(), "already-inactive");
+    assert_eq!(emu.notebook_status(&name).await?, "Stopped");
+    Ok(())
+}
+
+#[tokio::test]
+async fn concurrent_duplicate_deliveries_both_succeed() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let name = unique("open-nb");
+    create_notebook(&emu, &name, Posture::NonCompliant, None).await?;
+    let event = sample_event("notebook/state-change.json", "open-nb", &name)?;
+    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline());
+    let (a, b) = tokio::join!(inspector.handle(&event), inspector.handle(&event));
+    for outcome in [a?, b?] {
+        let (report, _) = evaluated(outcome)?;
+        let o = report.remediation.outcome();
+        assert!(
+            o == "stopped" || o == "already-inactive",
+            "{o}: {:?}",
+            report.remediation
+        );
+    }
+    assert_eq!(emu.notebook_status(&name).await?, "Stopped");
+    Ok(())
+}
+
+/// The real adapter, with another delivery of the same event stopping the notebook between our
+/// describe and our stop (the race EventBridge's at-least-once delivery makes possible).
+struct StoppedInBetween {
+    inner: SageMaker,
+    raced: AtomicBool,
+}
+
+impl ResourceReader for StoppedInBetween {
+    async fn describe(&self, id: &ResourceId) -> Result<Option<Snapshot>, AwsError> {
+        let snapshot = self.inner.describe(id).await;
+        if !self.raced.swap(true, Ordering::SeqCst) {
+            self.inner
+                .remediate(id, Action::StopNotebookInstance)
+                .await?;
+        }
+        snapshot
+    }
+}
+
+impl Remediator for StoppedInBetween {
+    async fn remediate(&self, id: &ResourceId, action: Action) -> Result<(), AwsError> {
+        self.inner.remediate(id, action).await
+    }
+}
+
+#[tokio::test]
+async fn stop_refused_because_already_stopped_counts_as_done() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let name = unique("open-nb");
+    create_notebook(&emu, &name, Posture::NonCompliant, None).await?;
+    let event = sample_event("notebook/state-change.json", "open-nb", &name)?;
+    let racing = StoppedInBetween {
+        inner: SageMaker::new(emu.sagemaker.clone()),
+        raced: AtomicBool::new(false),
+    };
+    let inspector = Inspector::new(
+        racing,
+        SnsPublisher::new(emu.sns.clone(), &alerts.topic_arn),
+        Policy::baseline(),
+    );
+    let (report, _) = evaluated(inspector.handle(&event).await?)?;
+    let finding = serde_json::to_value(&report)?;
+    assert_eq!(
+        finding["remediation"]["result"], "already-done",
+        "{finding}"
+    );
+    assert_eq!(report.remediation.outcome(), "stopped");
+    assert_eq!(emu.notebook_status(&name).await?, "Stopped");
+    Ok(())
+}
+
+#[tokio::test]
+async fn training_jobs_are_stopped_only_when_noncompliant() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let bad = unique("churn-xgb");
+    let good = unique("churn-xgb-secure");
+    create_training_job(&emu, &bad, Posture::NonCompliant).await?;
+    create_training_job(&emu, &good, Posture::Compliant).await?;
+    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline());
+
+    let (report, _) = evaluated(
+        inspector
+            .handle(&sample_event(
+                "training/state-change.json",
+                "churn-xgb",
+                &bad,
+            )?)
+            .await?,
+    )?;
+    assert_eq!(report.remediation.outcome(), "stopped");
+    let (report, _) = evaluated(
+        inspector
+            .handle(&sample_event(
+                "training/create-compliant.json",
+                "churn-xgb-secure",
+                &good,
+            )?)
+            .await?,
+    )?;
+    assert_eq!(report.violations().count(), 0, "{:?}", report.results);
+
+    assert_eq!(emu.training_status(&bad).await?, "Stopped");
+    assert_eq!(emu.training_status(&good).await?, "InProgress");
+    let delivered = alerts.receive(1, WAIT).await?;
+    assert_eq!(delivered.len(), 1);
+    assert_eq!(
+        delivered[0].attribute("resource_type"),
+        Some("training-job")
+    );
+    let controls = controls_attribute(&delivered[0])?;
+    for c in [
+        "vpc-attached",
+        "volume-kms",
+        "output-kms",
+        "inter-container-encryption",
+    ] {
+        assert!(
+            controls.iter().any(|x| x == c),
+            "{c} missing from {controls:?}"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn processing_jobs_are_stopped_only_when_noncompliant() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let bad = unique("feature-prep");
+    let good = unique("feature-prep-secure");
+    create_processing_job(&emu, &bad, Posture::NonCompliant).await?;
+    create_processing_job(&emu, &good, Posture::Compliant).await?;
+    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline());
+
+    let (report, _) = evaluated(
+        inspector
+            .handle(&sample_event(
+                "processing/create-noncompliant.json",
+                "feature-prep",
+                &bad,
+            )?)
+            .await?,
+    )?;
+    assert_eq!(report.remediation.outcome(), "stopped");
+    let (report, _) = evaluated(
+        inspector
+            .handle(&sample_event(
+                "processing/state-change.json",
+                "feature-prep",
+                &good,
+            )?)
+            .await?,
+    )?;
+    assert_eq!(report.violations().count(), 0, "{:?}", report.results);
+
+    assert_eq!(emu.processing_status(&bad).await?, "Stopped");
+    assert_eq!(emu.processing_status(&good).await?, "InProgress");
+    Ok(())
+}
+
+#[tokio::test]
+async fn noncompliant_endpoint_is_deleted_and_its_config_and_model_kept() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let bad = unique("fraud-api");
+    let good = unique("fraud-api-secure");
+    create_endpoint(&emu, &bad, Posture::NonCompliant, None).await?;
+    create_endpoint(&emu, &good, Posture::Compliant, None).await?;
+    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline());
+
+    let (report, _) = evaluated(
+        inspector
+            .handle(&sample_event(
+                "endpoint/create-noncompliant.json",
+                "fraud-api",
+                &bad,
+            )?)
+            .await?,
+    )?;
+    assert_eq!(report.remediation.outcome(), "deleted");
+    let violated: Vec<String> = report.violations().map(|v| v.control.to_string()).collect();
+    assert_eq!(violated, ["vpc-attached", "volume-kms"]);
+    let (report, _) = evaluated(
+        inspector
+            .handle(&sample_event(
+                "endpoint/create-compliant.json",
+                "fraud-api-secure",
+                &good,
+            )?)
+            .await?,
+    )?;
+    assert_eq!(report.violations().count(), 0, "{:?}", report.results);
+
+    assert_eq!(emu.endpoint_status(&bad).await?, None);
+    assert_eq!(
+        emu.endpoint_status(&good).await?.as_deref(),
+        Some("InService")
+    );
+    emu.sagemaker
+        .describe_endpoint_config()
+        .endpoint_config_name(&bad)
+        .send()
+        .await?;
+    emu.sagemaker
+        .describe_model()
+        .model_name(&bad)
+        .send()
+        .await?;
+    let delivered = alerts.receive(1, WAIT).await?;
+    assert_eq!(delivered.len(), 1);
+    assert_eq!(delivered[0].attribute("action"), Some("deleted"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn endpoint_being_created_is_deferred_and_remediation_none_keeps_it() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let creating = unique("fraud-api");
+    let serving = unique("fraud-api");
+    create_endpoint(&emu, &creating, Posture::NonCompliant, Some("Creating")).await?;
+    create_endpoint(&emu, &serving, Posture::NonCompliant, None).await?;
+
+    let (report, _) = evaluated(
+        inspector(&emu, &alerts.topic_arn, Policy::baseline())
+            .handle(&sample_event(
+                "endpoint/create-noncompliant.json",
+                "fraud-api",
+                &creating,
+            )?)
+            .await?,
+    )?;
+    assert_eq!(report.remediation.outcome(), "deferred");
+    assert_eq!(
+        emu.endpoint_status(&creating).await?.as_deref(),
+        Some("Creating")
+    );
+
+    let keep = Policy::from_toml("[remediation]\nendpoint = \"none\"\n", "test")?;
+    let (report, _) = evaluated(
+        inspector(&emu, &alerts.topic_arn, keep)
+            .handle(&sample_event(
+                "endpoint/state-change.json",
+                "fraud-api",
+                &serving,
+            )?)
+            .await?,
+    )?;
+    assert_eq!(report.remediation.outcome(), "disabled");
+    assert_eq!(
+        emu.endpoint_status(&serving).await?.as_deref(),
+        Some("InService")
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn audit_mode_reports_without_stopping() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let name = unique("open-nb");
+    create_notebook(&emu, &name, Posture::NonCompliant, None).await?;
+    let mut policy = Policy::baseline();
+    policy.force_audit();
+    let event = sample_event("notebook/create-noncompliant.json", "open-nb", &name)?;
+    let (report, _) = evaluated(
+        inspector(&emu, &alerts.topic_arn, policy)
+            .handle(&event)
+            .await?,
+    )?;
+    assert_eq!(report.remediation.outcome(), "audit");
+    assert_eq!(emu.notebook_status(&name).await?, "InService");
+    let delivered = alerts.receive(1, WAIT).await?;
+    assert_eq!(delivered.len(), 1);
+    assert_eq!(delivered[0].attribute("action"), Some("audit"));
+    assert!(
+        delivered[0].subject.contains("audit: would be stopped"),
+        "{}",
+        delivered[0].subject
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn failed_calls_malformed_events_and_vanished_resources_touch_nothing() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline());
+
+    let failed = sample_event(
+        "notebook/create-failed.json",
+        "denied-nb",
+        &unique("denied-nb"),
+    )?;
+    assert!(matches!(
+        inspector.handle(&failed).await?,
+        Outcome::Ignored { .. }
+    ));
+
+    let malformed = sample_event("malformed/wrong-types.json", "unused", "unused")?;
+    match inspector.handle(&malformed).await? {
+        Outcome::Rejected { error, event_id } => {
+            assert!(
+                error.contains("trainingJobName should be a string"),
+                "{error}"
+            );
+            assert_eq!(event_id.as_deref(), malformed["id"].as_str());
+        }
+        other => return Err(format!("expected a rejection, got {other:?}").into()),
+    }
+
+    let never_created = sample_event(
+        "training/create-noncompliant.json",
+        "churn-xgb",
+        &unique("churn-xgb"),
+    )?;
+    assert!(matches!(
+        inspector.handle(&never_created).await?,
+        Outcome::Gone { .. }
+    ));
+    let vanished_endpoint =
+        sample_event("endpoint/update.json", "fraud-api", &unique("fraud-api"))?;
+    assert!(matches!(
+        inspector.handle(&vanished_endpoint).await?,
+        Outcome::Gone { .. }
+    ));
+
+    assert_eq!(alerts.receive(0, Duration::ZERO).await?.len(), 0);
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_alert_that_cannot_be_published_fails_the_invocation_and_goes_out_on_retry() -> TestResult
+{
+    // Given a noncompliant notebook and a topic that does not exist
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let name = unique("open-nb");
+    create_notebook(&emu, &name, Posture::NonCompliant, None).await?;
+    let event = sample_event("notebook/create-noncompliant.json", "open-nb", &name)?;
+    let missing_topic = format!("{}-missing", alerts.topic_arn);
+
+    // When the alert cannot be published, Then the handler returns an error (Lambda retries)
+    match inspector(&emu, &missing_topic, Policy::baseline())
+        .handle(&event)
+        .await
+    {
+        Err(InspectError::Alert { source, .. }) => assert_eq!(source.operation, "Publish"),
+        other => return Err(format!("expected an alert error, got {other:?}").into()),
+    }
+    assert_eq!(emu.notebook_status(&name).await?, "Stopped");
+
+    // And the retry delivers the alert
+    let (_, message_id) = evaluated(
+        inspector(&emu, &alerts.topic_arn, Policy::baseline())
+            .handle(&event)
+            .await?,
+    )?;
+    assert!(message_id.is_some());
+    let delivered = alerts.receive(1, WAIT).await?;
+    assert_eq!(delivered.len(), 1);
+    assert_eq!(delivered[0].attribute("action"), Some("already-inactive"));
+    Ok(())
+}
+
+/// The emulator gaps this project closes in `tests/emulator/server.py` (see its README): if the
+/// tests ever run against plain moto, this says so first.
+#[tokio::test]
+async fn emulator_extension_is_in_place() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let training = unique("gap-train");
+    create_training_job(&emu, &training, Posture::Compliant).await?;
+    assert_eq!(
+        emu.training_status(&training).await?,
+        "InProgress",
+        "jobs must start InProgress"
+    );
+    emu.sagemaker
+        .stop_training_job()
+        .training_job_name(&training)
+        .send()
+        .await?;
+    assert_eq!(emu.training_status(&training).await?, "Stopped");
+    let again = emu
+        .sagemaker
+        .stop_training_job()
+        .training_job_name(&training)
+        .send()
+        .await;
+    let code = again
+        .err()
+        .map(|e| e.into_service_error())
+        .and_then(|e| aws_sdk_sagemaker::error::ProvideErrorMetadata::code(&e).map(str::to_string));
+    assert_eq!(
+        code.as_deref(),
+        Some("ValidationException"),
+        "stopping a stopped job must be refused"
+    );
+
+    let endpoint = unique("gap-endpoint");
+    create_endpoint(&emu, &endpoint, Posture::Compliant, None).await?;
+    let model = emu
+        .sagemaker
+        .describe_model()
+        .model_name(&endpoint)
+        .send()
+        .await?;
+    assert_eq!(model.enable_network_isolation(), Some(true));
+
+    let processing = unique("gap-processing");
+    create_processing_job(&emu, &processing, Posture::Compliant).await?;
+    let job = emu
+        .sagemaker
+        .describe_processing_job()
+        .processing_job_name(&processing)
+        .send()
+        .await?;
+    let key = job
+        .processing_resources()
+        .and_then(|r| r.cluster_config())
+        .and_then(|c| c.volume_kms_key_id());
+    assert_eq!(key, Some(KEY));
+
+    let notebook = unique("gap-nb");
+    create_notebook(&emu, &notebook, Posture::Compliant, None).await?;
+    emu.sagemaker
+        .stop_notebook_instance()
+        .notebook_instance_name(&notebook)
+        .send()
+        .await?;
+    let again = SageMaker::new(emu.sagemaker.clone())
+        .remediate(
+            &ResourceId {
+                kind: guardrail_core::resource::ResourceKind::NotebookInstance,
+                name: notebook.clone(),
+                account: ACCOUNT.into(),
+                region: REGION.into(),
+            },
+            Action::StopNotebookInstance,
+        )
+        .await;
+    assert!(
+        again.as_ref().is_err_and(AwsError::is_validation),
+        "{again:?}"
+    );
+    Ok(())
+}

@@ -5,7 +5,7 @@
 
 mod replay;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -14,7 +14,11 @@ use guardrail_core::policy::{EndpointRemediation, Severity};
 use guardrail_core::Policy;
 
 #[derive(Parser)]
-#[command(name = "guardrail", version, about = "SageMaker guardrails: replay events, check policies")]
+#[command(
+    name = "guardrail",
+    version,
+    about = "SageMaker guardrails: replay events, check policies"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -72,8 +76,9 @@ pub enum Format {
 }
 
 fn parse_severity(value: &str) -> Result<Severity, String> {
-    Severity::parse(value)
-        .ok_or_else(|| format!("`{value}` is not a severity (informational, low, medium, high, critical)"))
+    Severity::parse(value).ok_or_else(|| {
+        format!("`{value}` is not a severity (informational, low, medium, high, critical)")
+    })
 }
 
 /// Outcome classes for the exit code.
@@ -106,7 +111,7 @@ fn load_policy(path: Option<&PathBuf>) -> Result<Policy, guardrail_core::policy:
     }
 }
 
-fn check_policy(file: &PathBuf) -> ExitCode {
+fn check_policy(file: &Path) -> ExitCode {
     match Policy::load(file) {
         Ok(policy) => {
             println!("{}: valid (version {})", policy.source, policy.version);
@@ -120,7 +125,10 @@ fn check_policy(file: &PathBuf) -> ExitCode {
             };
             println!("  endpoint remediation: {endpoint}");
             for e in &policy.exemptions {
-                println!("  exemption {} until {}: {}", e.resource, e.expires, e.reason);
+                println!(
+                    "  exemption {} until {}: {}",
+                    e.resource, e.expires, e.reason
+                );
             }
             ExitCode::SUCCESS
         }

@@ -24,15 +24,25 @@ enum Item {
         #[serde(skip_serializing_if = "Option::is_none")]
         alert_message_id: Option<String>,
     },
-    Ignored { reason: String },
+    Ignored {
+        reason: String,
+    },
     /// Offline replay of an event that does not carry the configuration.
-    NeedsLive { reason: String },
+    NeedsLive {
+        reason: String,
+    },
     /// The resource no longer exists (live).
-    Gone { arn: String },
+    Gone {
+        arn: String,
+    },
     /// Malformed event.
-    Rejected { error: String },
+    Rejected {
+        error: String,
+    },
     /// A live call failed (the Lambda would return an error and be retried).
-    Failed { error: String },
+    Failed {
+        error: String,
+    },
 }
 
 #[derive(Serialize)]
@@ -117,7 +127,11 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         let entries = std::fs::read_dir(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let mut children = Vec::new();
         for entry in entries {
-            children.push(entry.map_err(|e| format!("{}: {e}", path.display()))?.path());
+            children.push(
+                entry
+                    .map_err(|e| format!("{}: {e}", path.display()))?
+                    .path(),
+            );
         }
         children.sort();
         for child in children {
@@ -144,18 +158,31 @@ fn row(file: &Path, item: Item) -> Row {
 fn offline(file: &Path, policy: &Policy) -> Row {
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
-        Err(e) => return row(file, Item::Rejected { error: format!("cannot read: {e}") }),
+        Err(e) => {
+            return row(
+                file,
+                Item::Rejected {
+                    error: format!("cannot read: {e}"),
+                },
+            )
+        }
     };
     let item = match event::parse_bytes(&bytes) {
-        Err(e) => Item::Rejected { error: e.to_string() },
+        Err(e) => Item::Rejected {
+            error: e.to_string(),
+        },
         Ok(Parsed::Ignore { reason, .. }) => Item::Ignored { reason },
         Ok(Parsed::Inspect(trigger)) => match replay_offline(&trigger, policy) {
             Ok(report) => Item::Evaluated {
                 report: Box::new(report),
                 alert_message_id: None,
             },
-            Err(e @ OfflineError::NotCarried(_)) => Item::NeedsLive { reason: e.to_string() },
-            Err(e @ OfflineError::Field { .. }) => Item::Rejected { error: e.to_string() },
+            Err(e @ OfflineError::NotCarried(_)) => Item::NeedsLive {
+                reason: e.to_string(),
+            },
+            Err(e @ OfflineError::Field { .. }) => Item::Rejected {
+                error: e.to_string(),
+            },
         },
     };
     row(file, item)
@@ -178,8 +205,9 @@ async fn live(args: &ReplayArgs, policy: Policy, files: &[PathBuf]) -> Result<Ve
     for file in files {
         let value = match std::fs::read(file)
             .map_err(|e| format!("cannot read: {e}"))
-            .and_then(|b| serde_json::from_slice(&b).map_err(|e| format!("event is not valid JSON: {e}")))
-        {
+            .and_then(|b| {
+                serde_json::from_slice(&b).map_err(|e| format!("event is not valid JSON: {e}"))
+            }) {
             Ok(v) => v,
             Err(error) => {
                 rows.push(row(file, Item::Rejected { error }));
@@ -187,11 +215,19 @@ async fn live(args: &ReplayArgs, policy: Policy, files: &[PathBuf]) -> Result<Ve
             }
         };
         let item = match inspector.handle(&value).await {
-            Ok(Outcome::Evaluated { report, alert_message_id }) => Item::Evaluated { report, alert_message_id },
+            Ok(Outcome::Evaluated {
+                report,
+                alert_message_id,
+            }) => Item::Evaluated {
+                report,
+                alert_message_id,
+            },
             Ok(Outcome::Ignored { reason, .. }) => Item::Ignored { reason },
             Ok(Outcome::Rejected { error, .. }) => Item::Rejected { error },
             Ok(Outcome::Gone { arn, .. }) => Item::Gone { arn },
-            Err(e) => Item::Failed { error: e.to_string() },
+            Err(e) => Item::Failed {
+                error: e.to_string(),
+            },
         };
         rows.push(row(file, item));
     }
@@ -211,7 +247,10 @@ fn print_table(rows: &[Row]) {
     for r in rows {
         let file = &r.file;
         match &r.item {
-            Item::Evaluated { report, alert_message_id } => {
+            Item::Evaluated {
+                report,
+                alert_message_id,
+            } => {
                 evaluated += 1;
                 if report.severity.is_some() {
                     noncompliant += 1;
@@ -263,7 +302,9 @@ fn write_report(out: &mut String, file: &str, report: &Report, alert_message_id:
     );
     let action = match &report.remediation.plan {
         Plan::Act { action } | Plan::Defer { action, .. } => format!(" [{}]", action.as_str()),
-        Plan::AuditOnly { would } | Plan::Disabled { would } => format!(" [{} in enforce mode]", would.as_str()),
+        Plan::AuditOnly { would } | Plan::Disabled { would } => {
+            format!(" [{} in enforce mode]", would.as_str())
+        }
         _ => String::new(),
     };
     let _ = writeln!(out, "  action: {}{action}", report.remediation.phrase());
@@ -301,7 +342,11 @@ fn write_report(out: &mut String, file: &str, report: &Report, alert_message_id:
         }
     }
     for (reason, controls) in errors {
-        let _ = writeln!(out, "  ERROR cannot evaluate {}: {reason}", controls.join(", "));
+        let _ = writeln!(
+            out,
+            "  ERROR cannot evaluate {}: {reason}",
+            controls.join(", ")
+        );
     }
     if !passed.is_empty() {
         let _ = writeln!(out, "  pass: {}", passed.join(", "));

@@ -58,8 +58,14 @@ pub fn build(report: &Report) -> Result<Option<Alert>, serde_json::Error> {
         message,
         attributes: vec![
             ("severity", Attribute::String(severity.as_str().to_string())),
-            ("resource_type", Attribute::String(r.kind.as_str().to_string())),
-            ("action", Attribute::String(report.remediation.outcome().to_string())),
+            (
+                "resource_type",
+                Attribute::String(r.kind.as_str().to_string()),
+            ),
+            (
+                "action",
+                Attribute::String(report.remediation.outcome().to_string()),
+            ),
             ("account", Attribute::String(r.account.clone())),
             ("controls", Attribute::StringArray(controls)),
         ],

@@ -17,21 +17,80 @@ pub const SAGEMAKER_EVENT_SOURCE: &str = "sagemaker.amazonaws.com";
 
 /// CloudTrail calls that create or change a resource: (event name, kind, name parameter, ARN element).
 pub const API_CALLS: [(&str, ResourceKind, &str, &str); 7] = [
-    ("CreateNotebookInstance", ResourceKind::NotebookInstance, "notebookInstanceName", "notebookInstanceArn"),
-    ("UpdateNotebookInstance", ResourceKind::NotebookInstance, "notebookInstanceName", "notebookInstanceArn"),
-    ("StartNotebookInstance", ResourceKind::NotebookInstance, "notebookInstanceName", "notebookInstanceArn"),
-    ("CreateTrainingJob", ResourceKind::TrainingJob, "trainingJobName", "trainingJobArn"),
-    ("CreateProcessingJob", ResourceKind::ProcessingJob, "processingJobName", "processingJobArn"),
-    ("CreateEndpoint", ResourceKind::Endpoint, "endpointName", "endpointArn"),
-    ("UpdateEndpoint", ResourceKind::Endpoint, "endpointName", "endpointArn"),
+    (
+        "CreateNotebookInstance",
+        ResourceKind::NotebookInstance,
+        "notebookInstanceName",
+        "notebookInstanceArn",
+    ),
+    (
+        "UpdateNotebookInstance",
+        ResourceKind::NotebookInstance,
+        "notebookInstanceName",
+        "notebookInstanceArn",
+    ),
+    (
+        "StartNotebookInstance",
+        ResourceKind::NotebookInstance,
+        "notebookInstanceName",
+        "notebookInstanceArn",
+    ),
+    (
+        "CreateTrainingJob",
+        ResourceKind::TrainingJob,
+        "trainingJobName",
+        "trainingJobArn",
+    ),
+    (
+        "CreateProcessingJob",
+        ResourceKind::ProcessingJob,
+        "processingJobName",
+        "processingJobArn",
+    ),
+    (
+        "CreateEndpoint",
+        ResourceKind::Endpoint,
+        "endpointName",
+        "endpointArn",
+    ),
+    (
+        "UpdateEndpoint",
+        ResourceKind::Endpoint,
+        "endpointName",
+        "endpointArn",
+    ),
 ];
 
 /// SageMaker state-change events: (detail-type, kind, name field, ARN field, status field).
 pub const STATE_CHANGES: [(&str, ResourceKind, &str, &str, &str); 4] = [
-    ("SageMaker Notebook Instance State Change", ResourceKind::NotebookInstance, "NotebookInstanceName", "NotebookInstanceArn", "NotebookInstanceStatus"),
-    ("SageMaker Training Job State Change", ResourceKind::TrainingJob, "TrainingJobName", "TrainingJobArn", "TrainingJobStatus"),
-    ("SageMaker Processing Job State Change", ResourceKind::ProcessingJob, "ProcessingJobName", "ProcessingJobArn", "ProcessingJobStatus"),
-    ("SageMaker Endpoint State Change", ResourceKind::Endpoint, "EndpointName", "EndpointArn", "EndpointStatus"),
+    (
+        "SageMaker Notebook Instance State Change",
+        ResourceKind::NotebookInstance,
+        "NotebookInstanceName",
+        "NotebookInstanceArn",
+        "NotebookInstanceStatus",
+    ),
+    (
+        "SageMaker Training Job State Change",
+        ResourceKind::TrainingJob,
+        "TrainingJobName",
+        "TrainingJobArn",
+        "TrainingJobStatus",
+    ),
+    (
+        "SageMaker Processing Job State Change",
+        ResourceKind::ProcessingJob,
+        "ProcessingJobName",
+        "ProcessingJobArn",
+        "ProcessingJobStatus",
+    ),
+    (
+        "SageMaker Endpoint State Change",
+        ResourceKind::Endpoint,
+        "EndpointName",
+        "EndpointArn",
+        "EndpointStatus",
+    ),
 ];
 
 /// Who made the call, from CloudTrail's `userIdentity`.
@@ -64,7 +123,10 @@ impl Cause {
         match self {
             Cause::ApiCall { event_name, .. } => event_name.clone(),
             Cause::StateChange { status, .. } => {
-                format!("state change to {}", status.as_deref().unwrap_or("unknown status"))
+                format!(
+                    "state change to {}",
+                    status.as_deref().unwrap_or("unknown status")
+                )
             }
         }
     }
@@ -99,7 +161,10 @@ pub enum Carried {
 pub enum Parsed {
     Inspect(Box<Trigger>),
     /// Valid but nothing to do (another service, an unsupported call, a failed call).
-    Ignore { event_id: String, reason: String },
+    Ignore {
+        event_id: String,
+        reason: String,
+    },
 }
 
 /// A malformed event: retrying cannot help; the message says which event and what was wrong.
@@ -184,24 +249,29 @@ pub fn parse(event: &Value) -> Result<Parsed, EventError> {
         }));
     }
     let time = envelope.time.map(|t| t.to_rfc3339());
-    let located = |kind: ResourceKind, name: &str, region: Option<String>, account: Option<String>| {
-        let account = envelope.account.clone().or(account).filter(|a| !a.is_empty());
-        let region = envelope.region.clone().or(region).filter(|r| !r.is_empty());
-        match (account, region) {
-            (Some(account), Some(region)) => Ok(ResourceId {
-                kind,
-                name: name.to_string(),
-                account,
-                region,
-            }),
-            (None, _) => Err(FieldError::Missing {
-                path: "account".into(),
-            }),
-            (_, None) => Err(FieldError::Missing {
-                path: "region".into(),
-            }),
-        }
-    };
+    let located =
+        |kind: ResourceKind, name: &str, region: Option<String>, account: Option<String>| {
+            let account = envelope
+                .account
+                .clone()
+                .or(account)
+                .filter(|a| !a.is_empty());
+            let region = envelope.region.clone().or(region).filter(|r| !r.is_empty());
+            match (account, region) {
+                (Some(account), Some(region)) => Ok(ResourceId {
+                    kind,
+                    name: name.to_string(),
+                    account,
+                    region,
+                }),
+                (None, _) => Err(FieldError::Missing {
+                    path: "account".into(),
+                }),
+                (_, None) => Err(FieldError::Missing {
+                    path: "region".into(),
+                }),
+            }
+        };
 
     if envelope.detail_type == CLOUDTRAIL_DETAIL_TYPE {
         let event_source = detail.req_str("eventSource").map_err(field)?;
@@ -224,16 +294,24 @@ pub fn parse(event: &Value) -> Result<Parsed, EventError> {
             let message = detail.opt_str("errorMessage").map_err(field)?.unwrap_or("");
             return Ok(Parsed::Ignore {
                 event_id,
-                reason: format!("{event_name} failed with {code} ({message}): nothing was created or changed"),
+                reason: format!(
+                    "{event_name} failed with {code} ({message}): nothing was created or changed"
+                ),
             });
         }
         let params = detail.require("requestParameters").map_err(field)?;
         let name = params.req_str(name_key).map_err(field)?;
         let arn = match detail.get("responseElements").map_err(field)? {
-            Some(response) => response.opt_str(arn_key).map_err(field)?.map(str::to_string),
+            Some(response) => response
+                .opt_str(arn_key)
+                .map_err(field)?
+                .map(str::to_string),
             None => None,
         };
-        let region = detail.opt_str("awsRegion").map_err(field)?.map(str::to_string);
+        let region = detail
+            .opt_str("awsRegion")
+            .map_err(field)?
+            .map(str::to_string);
         let account = detail
             .opt_str("recipientAccountId")
             .map_err(field)?
@@ -245,7 +323,10 @@ pub fn parse(event: &Value) -> Result<Parsed, EventError> {
             principal_id: u.opt_str("principalId").ok().flatten().map(str::to_string),
             account_id: u.opt_str("accountId").ok().flatten().map(str::to_string),
         });
-        let cloudtrail_event_id = detail.opt_str("eventID").map_err(field)?.map(str::to_string);
+        let cloudtrail_event_id = detail
+            .opt_str("eventID")
+            .map_err(field)?
+            .map(str::to_string);
         return Ok(Parsed::Inspect(Box::new(Trigger {
             event_id,
             time,
@@ -271,7 +352,10 @@ pub fn parse(event: &Value) -> Result<Parsed, EventError> {
     };
     let name = detail.req_str(name_key).map_err(field)?;
     let arn = detail.opt_str(arn_key).map_err(field)?.map(str::to_string);
-    let status = detail.opt_str(status_key).map_err(field)?.map(str::to_string);
+    let status = detail
+        .opt_str(status_key)
+        .map_err(field)?
+        .map(str::to_string);
     let resource = located(*kind, name, None, None).map_err(field)?;
     Ok(Parsed::Inspect(Box::new(Trigger {
         event_id,
@@ -316,22 +400,39 @@ mod tests {
             Some("arn:aws:sagemaker:us-east-1:123456789012:training-job/churn-xgb")
         );
         let actor = t.actor.as_ref().and_then(|a| a.arn.as_deref());
-        assert_eq!(actor, Some("arn:aws:sts::123456789012:assumed-role/DataScientist/alice"));
-        assert!(matches!(t.cause, Cause::ApiCall { ref event_name, cloudtrail_event_id: Some(_) } if event_name == "CreateTrainingJob"));
+        assert_eq!(
+            actor,
+            Some("arn:aws:sts::123456789012:assumed-role/DataScientist/alice")
+        );
+        assert!(
+            matches!(t.cause, Cause::ApiCall { ref event_name, cloudtrail_event_id: Some(_) } if event_name == "CreateTrainingJob")
+        );
     }
 
     #[test]
     fn every_supported_call_and_state_change_sample_is_a_trigger() {
         for (path, kind) in [
-            ("notebook/create-compliant.json", ResourceKind::NotebookInstance),
-            ("notebook/create-noncompliant.json", ResourceKind::NotebookInstance),
+            (
+                "notebook/create-compliant.json",
+                ResourceKind::NotebookInstance,
+            ),
+            (
+                "notebook/create-noncompliant.json",
+                ResourceKind::NotebookInstance,
+            ),
             ("notebook/start.json", ResourceKind::NotebookInstance),
             ("notebook/update.json", ResourceKind::NotebookInstance),
             ("notebook/state-change.json", ResourceKind::NotebookInstance),
             ("training/create-compliant.json", ResourceKind::TrainingJob),
             ("training/state-change.json", ResourceKind::TrainingJob),
-            ("processing/create-compliant.json", ResourceKind::ProcessingJob),
-            ("processing/create-noncompliant.json", ResourceKind::ProcessingJob),
+            (
+                "processing/create-compliant.json",
+                ResourceKind::ProcessingJob,
+            ),
+            (
+                "processing/create-noncompliant.json",
+                ResourceKind::ProcessingJob,
+            ),
             ("processing/state-change.json", ResourceKind::ProcessingJob),
             ("endpoint/create-compliant.json", ResourceKind::Endpoint),
             ("endpoint/create-noncompliant.json", ResourceKind::Endpoint),
@@ -341,7 +442,9 @@ mod tests {
             assert_eq!(trigger(path).resource.kind, kind, "{path}");
         }
         let t = trigger("notebook/state-change.json");
-        assert!(matches!(t.cause, Cause::StateChange { status: Some(ref s), .. } if s == "InService"));
+        assert!(
+            matches!(t.cause, Cause::StateChange { status: Some(ref s), .. } if s == "InService")
+        );
         assert!(t.actor.is_none());
     }
 
@@ -369,10 +472,19 @@ mod tests {
     fn malformed_events_are_errors_naming_event_and_field() {
         let cases = [
             ("malformed/missing-detail.json", "missing field `detail`"),
-            ("malformed/wrong-types.json", "detail.requestParameters.trainingJobName should be a string, found number 42"),
-            ("malformed/missing-name.json", "detail.requestParameters.notebookInstanceName is missing"),
+            (
+                "malformed/wrong-types.json",
+                "detail.requestParameters.trainingJobName should be a string, found number 42",
+            ),
+            (
+                "malformed/missing-name.json",
+                "detail.requestParameters.notebookInstanceName is missing",
+            ),
             ("malformed/truncated.json", "not valid JSON"),
-            ("malformed/not-an-object.json", "not a JSON object (found an array)"),
+            (
+                "malformed/not-an-object.json",
+                "not a JSON object (found an array)",
+            ),
         ];
         for (path, message) in cases {
             match sample(path) {

@@ -55,11 +55,21 @@ impl<'a> Shape<'a> {
     }
 
     fn bool_or_false(&self, pascal: &str) -> Result<bool, FieldError> {
-        Ok(self.node.get(&self.key(pascal))?.map(|n| n.bool()).transpose()?.unwrap_or(false))
+        Ok(self
+            .node
+            .get(&self.key(pascal))?
+            .map(|n| n.bool())
+            .transpose()?
+            .unwrap_or(false))
     }
 
     fn strings(&self, pascal: &str) -> Result<Vec<String>, FieldError> {
-        Ok(self.node.get(&self.key(pascal))?.map(|n| n.strings()).transpose()?.unwrap_or_default())
+        Ok(self
+            .node
+            .get(&self.key(pascal))?
+            .map(|n| n.strings())
+            .transpose()?
+            .unwrap_or_default())
     }
 
     fn vpc(&self, pascal: &str) -> Result<Option<VpcAttachment>, FieldError> {
@@ -77,7 +87,10 @@ impl<'a> Shape<'a> {
         let Some((last, parents)) = path.split_last() else {
             return Ok(None);
         };
-        let mut node = Shape { node: self.node.clone(), camel: self.camel };
+        let mut node = Shape {
+            node: self.node.clone(),
+            camel: self.camel,
+        };
         for p in parents {
             match node.get(p)? {
                 Some(n) => node = n,
@@ -106,7 +119,10 @@ impl<'a> Shape<'a> {
             .items()?
             .into_iter()
             .map(|item| {
-                let item = Shape { node: item, camel: self.camel };
+                let item = Shape {
+                    node: item,
+                    camel: self.camel,
+                };
                 let key = item.node.req_str(&item.key("Key"))?.to_string();
                 let value = item.str("Value")?.unwrap_or_default();
                 Ok((key, value))
@@ -129,8 +145,15 @@ pub fn snapshot_from_event(trigger: &Trigger) -> Result<Snapshot, OfflineError> 
             return Err(OfflineError::NotCarried(detail_type.clone()))
         }
     };
-    let root = if camel { "detail.requestParameters" } else { "detail" };
-    let shape = Shape { node: Node::new(value, root), camel };
+    let root = if camel {
+        "detail.requestParameters"
+    } else {
+        "detail"
+    };
+    let shape = Shape {
+        node: Node::new(value, root),
+        camel,
+    };
     let err = |source: FieldError| OfflineError::Field {
         event_id: trigger.event_id.clone(),
         source,
@@ -139,7 +162,9 @@ pub fn snapshot_from_event(trigger: &Trigger) -> Result<Snapshot, OfflineError> 
     let kind = id.kind;
     let details = read_details(kind, &shape).map_err(err)?;
     let lifecycle = match &trigger.cause {
-        Cause::StateChange { status: Some(s), .. } => Lifecycle::classify(kind, s),
+        Cause::StateChange {
+            status: Some(s), ..
+        } => Lifecycle::classify(kind, s),
         _ => Lifecycle::NotReported,
     };
     Ok(Snapshot {
@@ -181,8 +206,16 @@ fn read_details(kind: ResourceKind, s: &Shape<'_>) -> Result<Details, FieldError
         ResourceKind::ProcessingJob => {
             let network = s.get("NetworkConfig")?;
             Details::ProcessingJob(JobConfig {
-                vpc: network.as_ref().map(|n| n.vpc("VpcConfig")).transpose()?.flatten(),
-                volume_kms_key_id: s.path_str(&["ProcessingResources", "ClusterConfig", "VolumeKmsKeyId"])?,
+                vpc: network
+                    .as_ref()
+                    .map(|n| n.vpc("VpcConfig"))
+                    .transpose()?
+                    .flatten(),
+                volume_kms_key_id: s.path_str(&[
+                    "ProcessingResources",
+                    "ClusterConfig",
+                    "VolumeKmsKeyId",
+                ])?,
                 output_kms_key_id: s.path_str(&["ProcessingOutputConfig", "KmsKeyId"])?,
                 inter_container_encryption: network
                     .as_ref()
@@ -216,14 +249,25 @@ mod tests {
     }
 
     #[test]
-    fn notebook_create_call_reads_camel_case_and_applies_aws_defaults() -> Result<(), OfflineError> {
+    fn notebook_create_call_reads_camel_case_and_applies_aws_defaults() -> Result<(), OfflineError>
+    {
         let s = snapshot("notebook/create-compliant.json")?;
-        let Details::NotebookInstance(n) = &s.details else { panic!("not a notebook: {s:?}") };
+        let Details::NotebookInstance(n) = &s.details else {
+            panic!("not a notebook: {s:?}")
+        };
         assert_eq!(n.vpc.as_ref().map(|v| v.security_groups.len()), Some(1));
         assert_eq!(n.direct_internet_access, Toggle::Disabled);
-        assert_eq!(s.tags.as_ref().and_then(|t| t.get("owner")).map(String::as_str), Some("alice"));
+        assert_eq!(
+            s.tags
+                .as_ref()
+                .and_then(|t| t.get("owner"))
+                .map(String::as_str),
+            Some("alice")
+        );
         let s = snapshot("notebook/create-noncompliant.json")?;
-        let Details::NotebookInstance(n) = &s.details else { panic!("not a notebook: {s:?}") };
+        let Details::NotebookInstance(n) = &s.details else {
+            panic!("not a notebook: {s:?}")
+        };
         assert_eq!(n.vpc, None);
         assert_eq!(n.kms_key_id, None);
         assert_eq!(n.root_access, Toggle::Enabled);
@@ -234,7 +278,9 @@ mod tests {
     fn state_change_reads_pascal_case_and_lifecycle() -> Result<(), OfflineError> {
         let s = snapshot("training/state-change.json")?;
         assert_eq!(s.lifecycle, Lifecycle::Active("InProgress".into()));
-        let Details::TrainingJob(j) = &s.details else { panic!("not a training job: {s:?}") };
+        let Details::TrainingJob(j) = &s.details else {
+            panic!("not a training job: {s:?}")
+        };
         assert_eq!(j.output_kms_key_id.as_deref(), Some("alias/aws/sagemaker"));
         assert!(!j.network_isolation);
         assert_eq!(s.tags.as_ref().map(|t| t.len()), Some(1));
@@ -244,11 +290,18 @@ mod tests {
     #[test]
     fn processing_reads_nested_network_config() -> Result<(), OfflineError> {
         let s = snapshot("processing/create-noncompliant.json")?;
-        let Details::ProcessingJob(j) = &s.details else { panic!("not a processing job: {s:?}") };
-        assert_eq!(j.vpc.as_ref().map(|v| v.subnets.clone()), Some(vec!["subnet-0ffffffffffff0099".to_string()]));
+        let Details::ProcessingJob(j) = &s.details else {
+            panic!("not a processing job: {s:?}")
+        };
+        assert_eq!(
+            j.vpc.as_ref().map(|v| v.subnets.clone()),
+            Some(vec!["subnet-0ffffffffffff0099".to_string()])
+        );
         assert!(!j.inter_container_encryption);
         let s = snapshot("processing/create-compliant.json")?;
-        let Details::ProcessingJob(j) = &s.details else { panic!("not a processing job: {s:?}") };
+        let Details::ProcessingJob(j) = &s.details else {
+            panic!("not a processing job: {s:?}")
+        };
         assert!(j.inter_container_encryption && j.network_isolation);
         assert!(j.volume_kms_key_id.is_some() && j.output_kms_key_id.is_some());
         Ok(())
@@ -256,9 +309,22 @@ mod tests {
 
     #[test]
     fn calls_without_configuration_need_live_replay() {
-        for path in ["notebook/start.json", "notebook/update.json", "endpoint/update.json"] {
-            assert!(matches!(snapshot(path), Err(OfflineError::NotCarried(_))), "{path}");
+        for path in [
+            "notebook/start.json",
+            "notebook/update.json",
+            "endpoint/update.json",
+        ] {
+            assert!(
+                matches!(snapshot(path), Err(OfflineError::NotCarried(_))),
+                "{path}"
+            );
         }
-        assert!(matches!(snapshot("endpoint/create-noncompliant.json"), Ok(Snapshot { details: Details::Endpoint(None), .. })));
+        assert!(matches!(
+            snapshot("endpoint/create-noncompliant.json"),
+            Ok(Snapshot {
+                details: Details::Endpoint(None),
+                ..
+            })
+        ));
     }
 }

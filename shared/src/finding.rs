@@ -92,13 +92,14 @@ pub fn evaluate(snapshot: &Snapshot, policy: &Policy, today: Date) -> Vec<Contro
                     result.observed = Some(observed);
                     result.expected = Some(expected);
                     result.remedy = Some(control.remedy());
-                    result.exemption = policy.exemption_for(snapshot, control, today).map(|e| {
-                        ExemptionNote {
-                            resource: e.resource.clone(),
-                            reason: e.reason.clone(),
-                            expires: e.expires.to_string(),
-                        }
-                    });
+                    result.exemption =
+                        policy
+                            .exemption_for(snapshot, control, today)
+                            .map(|e| ExemptionNote {
+                                resource: e.resource.clone(),
+                                reason: e.reason.clone(),
+                                expires: e.expires.to_string(),
+                            });
                 }
                 Check::NotApplicable => result.status = Status::NotApplicable,
                 Check::CannotEvaluate { reason } => {
@@ -135,12 +136,17 @@ mod tests {
         let results = evaluate(&snap, &policy, date!(2026 - 11 - 23));
         assert!(results.iter().all(|r| r.control != ControlId::NoRootAccess));
         let vpc = results.iter().find(|r| r.control == ControlId::VpcAttached);
-        let Some(vpc) = vpc else { panic!("vpc-attached missing: {results:?}") };
+        let Some(vpc) = vpc else {
+            panic!("vpc-attached missing: {results:?}")
+        };
         assert_eq!(vpc.status, Status::Fail);
         assert_eq!(vpc.observed.as_deref(), Some("no VPC configuration"));
         assert!(vpc.expected.is_some() && vpc.remedy.is_some());
         assert_eq!(worst_violation(&results), Some(Severity::High));
-        let output = results.iter().find(|r| r.control == ControlId::OutputKms).map(|r| r.status);
+        let output = results
+            .iter()
+            .find(|r| r.control == ControlId::OutputKms)
+            .map(|r| r.status);
         assert_eq!(output, Some(Status::NotApplicable));
         Ok(())
     }
@@ -165,7 +171,9 @@ mod tests {
     fn unknown_values_are_errors_not_passes() {
         let snap = notebook(|n| n.root_access = crate::resource::Toggle::parse("Sometimes"));
         let results = evaluate(&snap, &Policy::baseline(), date!(2026 - 11 - 23));
-        let root = results.iter().find(|r| r.control == ControlId::NoRootAccess);
+        let root = results
+            .iter()
+            .find(|r| r.control == ControlId::NoRootAccess);
         assert!(root.is_some_and(|r| r.status == Status::Error && r.reason.is_some()));
     }
 }

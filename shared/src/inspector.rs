@@ -25,7 +25,10 @@ pub enum Outcome {
     /// Valid but nothing to inspect.
     Ignored { event_id: String, reason: String },
     /// Malformed: logged as an error; retrying cannot help.
-    Rejected { event_id: Option<String>, error: String },
+    Rejected {
+        event_id: Option<String>,
+        error: String,
+    },
     /// The resource no longer exists.
     Gone { event_id: String, arn: String },
     Evaluated {
@@ -118,7 +121,15 @@ pub fn replay_offline(trigger: &Trigger, policy: &Policy) -> Result<Report, Offl
         result,
         at: None,
     };
-    Ok(Report::new(trigger, &snapshot, Source::Event, results, remediation, policy, evaluated_at))
+    Ok(Report::new(
+        trigger,
+        &snapshot,
+        Source::Event,
+        results,
+        remediation,
+        policy,
+        evaluated_at,
+    ))
 }
 
 fn now() -> (String, time::Date) {
@@ -200,16 +211,17 @@ where
             event_id: event_id.to_string(),
             source,
         })?;
-        let alert_message_id = match alert {
-            Some(alert) => Some(self.alerts.publish(&alert).await.map_err(|source| {
-                InspectError::Alert {
-                    event_id: event_id.to_string(),
-                    arn: report.resource.arn.clone(),
-                    source,
-                }
-            })?),
-            None => None,
-        };
+        let alert_message_id =
+            match alert {
+                Some(alert) => Some(self.alerts.publish(&alert).await.map_err(|source| {
+                    InspectError::Alert {
+                        event_id: event_id.to_string(),
+                        arn: report.resource.arn.clone(),
+                        source,
+                    }
+                })?),
+                None => None,
+            };
         // A remediation that failed for a reason retrying can fix is retried with the event,
         // after the alert saying it failed has gone out.
         if let (Plan::Act { action }, Some(source)) = (&report.remediation.plan, failure) {
@@ -244,7 +256,12 @@ where
         let (result, failure) = match self.sagemaker.remediate(id, action).await {
             Ok(()) => (ActionResult::Done, None),
             Err(e) if e.is_validation() || e.is_not_found() => self.confirm_inactive(id, e).await,
-            Err(e) => (ActionResult::Failed { error: e.to_string() }, Some(e)),
+            Err(e) => (
+                ActionResult::Failed {
+                    error: e.to_string(),
+                },
+                Some(e),
+            ),
         };
         match &result {
             ActionResult::Failed { error } => {
@@ -260,7 +277,11 @@ where
         (remediation, failure)
     }
 
-    async fn confirm_inactive(&self, id: &ResourceId, refused: AwsError) -> (ActionResult, Option<AwsError>) {
+    async fn confirm_inactive(
+        &self,
+        id: &ResourceId,
+        refused: AwsError,
+    ) -> (ActionResult, Option<AwsError>) {
         match self.sagemaker.describe(id).await {
             Ok(None) => (
                 ActionResult::AlreadyDone {
@@ -275,7 +296,12 @@ where
                     },
                     None,
                 ),
-                _ => (ActionResult::Failed { error: refused.to_string() }, Some(refused)),
+                _ => (
+                    ActionResult::Failed {
+                        error: refused.to_string(),
+                    },
+                    Some(refused),
+                ),
             },
             Err(e) => (
                 ActionResult::Failed {

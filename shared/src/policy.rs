@@ -224,10 +224,11 @@ impl Policy {
 
     /// Parses and validates policy text; `origin` names it in errors.
     pub fn from_toml(text: &str, origin: &str) -> Result<Policy, PolicyError> {
-        let file: file::PolicyFile = toml::from_str(text).map_err(|source| PolicyError::Syntax {
-            origin: origin.to_string(),
-            source,
-        })?;
+        let file: file::PolicyFile =
+            toml::from_str(text).map_err(|source| PolicyError::Syntax {
+                origin: origin.to_string(),
+                source,
+            })?;
         file.resolve(origin, policy_version(text))
     }
 
@@ -401,8 +402,12 @@ mod file {
             };
 
             let vpc = c.vpc_attached.unwrap_or_default();
-            check_ids(&vpc.allowed_subnets, "subnet-", "controls.vpc-attached.allowed_subnets")
-                .map_err(|(f, m)| invalid(f, m))?;
+            check_ids(
+                &vpc.allowed_subnets,
+                "subnet-",
+                "controls.vpc-attached.allowed_subnets",
+            )
+            .map_err(|(f, m)| invalid(f, m))?;
             check_ids(
                 &vpc.allowed_security_groups,
                 "sg-",
@@ -431,9 +436,9 @@ mod file {
             };
 
             let tags = c.required_tags.unwrap_or_default();
-            let required = tags.tags.unwrap_or_else(|| {
-                BTreeMap::from([("owner".to_string(), Vec::new())])
-            });
+            let required = tags
+                .tags
+                .unwrap_or_else(|| BTreeMap::from([("owner".to_string(), Vec::new())]));
             if let Some(key) = required.keys().find(|k| k.trim().is_empty()) {
                 return Err(invalid(
                     "controls.required-tags.tags".into(),
@@ -546,9 +551,15 @@ mod tests {
     #[test]
     fn baseline_enforces_network_and_encryption_and_audits_tags() {
         let p = Policy::baseline();
-        assert_eq!(p.setting(ControlId::VpcAttached), (Mode::Enforce, Severity::High));
+        assert_eq!(
+            p.setting(ControlId::VpcAttached),
+            (Mode::Enforce, Severity::High)
+        );
         assert_eq!(p.setting(ControlId::NetworkIsolation).0, Mode::Audit);
-        assert_eq!(p.setting(ControlId::RequiredTags), (Mode::Audit, Severity::Low));
+        assert_eq!(
+            p.setting(ControlId::RequiredTags),
+            (Mode::Audit, Severity::Low)
+        );
         assert!(p.required_tags.settings.required.contains_key("owner"));
         assert_eq!(p.endpoint_remediation, EndpointRemediation::Delete);
         assert_eq!(p.source, "built-in baseline");
@@ -576,8 +587,14 @@ mod tests {
             "#,
             "test.toml",
         )?;
-        assert_eq!(p.setting(ControlId::VolumeKms), (Mode::Audit, Severity::Critical));
-        assert_eq!(p.setting(ControlId::OutputKms), (Mode::Enforce, Severity::High));
+        assert_eq!(
+            p.setting(ControlId::VolumeKms),
+            (Mode::Audit, Severity::Critical)
+        );
+        assert_eq!(
+            p.setting(ControlId::OutputKms),
+            (Mode::Enforce, Severity::High)
+        );
         assert_eq!(p.volume_kms.settings.allowed_keys.len(), 2);
         assert_eq!(p.required_tags.settings.required.len(), 2);
         assert_eq!(p.endpoint_remediation, EndpointRemediation::None);
@@ -588,7 +605,8 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_rejected_with_their_line() {
-        let e = err("[controls.vpc-attached]\nmode = \"enforce\"\nallowed_subnet = [\"subnet-1\"]\n");
+        let e =
+            err("[controls.vpc-attached]\nmode = \"enforce\"\nallowed_subnet = [\"subnet-1\"]\n");
         assert!(e.contains("line 3"), "{e}");
         assert!(e.contains("allowed_subnet"), "{e}");
         let e = err("[controls.vpc-atached]\nmode = \"audit\"\n");
@@ -600,7 +618,10 @@ mod tests {
         let e = err("[controls.no-root-access]\nmode = \"block\"\n");
         assert!(e.contains("line 2") && e.contains("block"), "{e}");
         let e = err("[controls.vpc-attached]\nallowed_subnets = [\"subnet-1\", \"vpc-2\"]\n");
-        assert!(e.contains("controls.vpc-attached.allowed_subnets[1]"), "{e}");
+        assert!(
+            e.contains("controls.vpc-attached.allowed_subnets[1]"),
+            "{e}"
+        );
         let e = err("[controls.output-kms]\nallowed_keys = [\"my key\"]\n");
         assert!(e.contains("controls.output-kms.allowed_keys[0]"), "{e}");
         let e = err("version = 2\n");
@@ -613,7 +634,9 @@ mod tests {
         assert!(e.contains("expires"), "{e}");
         let e = err("[[exemptions]]\nresource = \"nb-*\"\nreason = \" \"\nexpires = 2027-01-01\n");
         assert!(e.contains("exemptions[0].reason"), "{e}");
-        let e = err("[[exemptions]]\nresource = \"nb-*\"\nreason = \"r\"\nexpires = 2027-01-01T10:00:00Z\n");
+        let e = err(
+            "[[exemptions]]\nresource = \"nb-*\"\nreason = \"r\"\nexpires = 2027-01-01T10:00:00Z\n",
+        );
         assert!(e.contains("exemptions[0].expires"), "{e}");
         let e = err("[[exemptions]]\nresource = \"nb-*\"\ncontrols = [\"no-root\"]\nreason = \"r\"\nexpires = 2027-01-01\n");
         assert!(e.contains("exemptions[0].controls[0]"), "{e}");

@@ -26,9 +26,14 @@ impl AwsError {
     pub fn is_not_found(&self) -> bool {
         self.code == "ResourceNotFound"
             || (self.code == "ValidationException"
-                && ["RecordNotFound", "Could not find", "does not exist", "not found"]
-                    .iter()
-                    .any(|m| self.message.contains(m)))
+                && [
+                    "RecordNotFound",
+                    "Could not find",
+                    "does not exist",
+                    "not found",
+                ]
+                .iter()
+                .any(|m| self.message.contains(m)))
     }
 
     pub fn is_validation(&self) -> bool {
@@ -39,12 +44,19 @@ impl AwsError {
 /// Reads the live state of a resource.
 pub trait ResourceReader: Send + Sync {
     /// The resource now, or `None` if it no longer exists.
-    fn describe(&self, id: &ResourceId) -> impl Future<Output = Result<Option<Snapshot>, AwsError>> + Send;
+    fn describe(
+        &self,
+        id: &ResourceId,
+    ) -> impl Future<Output = Result<Option<Snapshot>, AwsError>> + Send;
 }
 
 /// Takes a resource out of service.
 pub trait Remediator: Send + Sync {
-    fn remediate(&self, id: &ResourceId, action: Action) -> impl Future<Output = Result<(), AwsError>> + Send;
+    fn remediate(
+        &self,
+        id: &ResourceId,
+        action: Action,
+    ) -> impl Future<Output = Result<(), AwsError>> + Send;
 }
 
 /// Delivers an alert; returns the message id.

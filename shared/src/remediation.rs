@@ -74,16 +74,28 @@ pub fn plan(snapshot: &Snapshot, results: &[ControlResult], policy: &Policy) -> 
     });
     let action = Action::for_kind(snapshot.kind());
     if !enforced {
-        return if audited { Plan::AuditOnly { would: action } } else { Plan::Nothing };
+        return if audited {
+            Plan::AuditOnly { would: action }
+        } else {
+            Plan::Nothing
+        };
     }
-    if action == Action::DeleteEndpoint && policy.endpoint_remediation == EndpointRemediation::None {
+    if action == Action::DeleteEndpoint && policy.endpoint_remediation == EndpointRemediation::None
+    {
         return Plan::Disabled { would: action };
     }
     match &snapshot.lifecycle {
         Lifecycle::Active(_) | Lifecycle::NotReported => Plan::Act { action },
-        Lifecycle::Transitional(status) => Plan::Defer { action, status: status.clone() },
-        Lifecycle::Ended(status) => Plan::AlreadyInactive { status: status.clone() },
-        Lifecycle::Unknown(status) => Plan::CannotAct { status: status.clone() },
+        Lifecycle::Transitional(status) => Plan::Defer {
+            action,
+            status: status.clone(),
+        },
+        Lifecycle::Ended(status) => Plan::AlreadyInactive {
+            status: status.clone(),
+        },
+        Lifecycle::Unknown(status) => Plan::CannotAct {
+            status: status.clone(),
+        },
     }
 }
 
@@ -106,30 +118,71 @@ mod tests {
     fn enforced_violation_acts_defers_or_notes_by_lifecycle() {
         let p = Policy::baseline();
         let open = || notebook(|n| n.vpc = None);
-        assert_eq!(plan_for(open(), Lifecycle::Active("InService".into()), &p), Plan::Act { action: Action::StopNotebookInstance });
+        assert_eq!(
+            plan_for(open(), Lifecycle::Active("InService".into()), &p),
+            Plan::Act {
+                action: Action::StopNotebookInstance
+            }
+        );
         assert_eq!(
             plan_for(open(), Lifecycle::Transitional("Pending".into()), &p),
-            Plan::Defer { action: Action::StopNotebookInstance, status: "Pending".into() }
+            Plan::Defer {
+                action: Action::StopNotebookInstance,
+                status: "Pending".into()
+            }
         );
-        assert_eq!(plan_for(open(), Lifecycle::Ended("Stopped".into()), &p), Plan::AlreadyInactive { status: "Stopped".into() });
-        assert_eq!(plan_for(open(), Lifecycle::Unknown("Hibernating".into()), &p), Plan::CannotAct { status: "Hibernating".into() });
+        assert_eq!(
+            plan_for(open(), Lifecycle::Ended("Stopped".into()), &p),
+            Plan::AlreadyInactive {
+                status: "Stopped".into()
+            }
+        );
+        assert_eq!(
+            plan_for(open(), Lifecycle::Unknown("Hibernating".into()), &p),
+            Plan::CannotAct {
+                status: "Hibernating".into()
+            }
+        );
         let job = training(|j| j.volume_kms_key_id = None);
-        assert_eq!(plan_for(job, Lifecycle::Active("InProgress".into()), &p), Plan::Act { action: Action::StopTrainingJob });
+        assert_eq!(
+            plan_for(job, Lifecycle::Active("InProgress".into()), &p),
+            Plan::Act {
+                action: Action::StopTrainingJob
+            }
+        );
         let job = processing(|j| j.vpc = None);
-        assert_eq!(plan_for(job, Lifecycle::Active("InProgress".into()), &p), Plan::Act { action: Action::StopProcessingJob });
+        assert_eq!(
+            plan_for(job, Lifecycle::Active("InProgress".into()), &p),
+            Plan::Act {
+                action: Action::StopProcessingJob
+            }
+        );
     }
 
     #[test]
     fn compliant_and_audit_only_resources_are_left_running() -> Result<(), PolicyError> {
         let p = Policy::baseline();
-        assert_eq!(plan_for(notebook(|_| {}), Lifecycle::Active("InService".into()), &p), Plan::Nothing);
+        assert_eq!(
+            plan_for(notebook(|_| {}), Lifecycle::Active("InService".into()), &p),
+            Plan::Nothing
+        );
         // Baseline audits network isolation: a failure there alone is reported, not enforced.
         let job = training(|j| j.network_isolation = false);
-        assert_eq!(plan_for(job, Lifecycle::Active("InProgress".into()), &p), Plan::AuditOnly { would: Action::StopTrainingJob });
+        assert_eq!(
+            plan_for(job, Lifecycle::Active("InProgress".into()), &p),
+            Plan::AuditOnly {
+                would: Action::StopTrainingJob
+            }
+        );
         let mut audit = Policy::baseline();
         audit.force_audit();
         let open = notebook(|n| n.vpc = None);
-        assert_eq!(plan_for(open, Lifecycle::Active("InService".into()), &audit), Plan::AuditOnly { would: Action::StopNotebookInstance });
+        assert_eq!(
+            plan_for(open, Lifecycle::Active("InService".into()), &audit),
+            Plan::AuditOnly {
+                would: Action::StopNotebookInstance
+            }
+        );
         Ok(())
     }
 
@@ -137,13 +190,26 @@ mod tests {
     fn endpoints_are_deleted_unless_the_policy_says_none() -> Result<(), PolicyError> {
         let bad = || endpoint(|e| e.kms_key_id = None);
         let p = Policy::baseline();
-        assert_eq!(plan_for(bad(), Lifecycle::Active("InService".into()), &p), Plan::Act { action: Action::DeleteEndpoint });
+        assert_eq!(
+            plan_for(bad(), Lifecycle::Active("InService".into()), &p),
+            Plan::Act {
+                action: Action::DeleteEndpoint
+            }
+        );
         assert_eq!(
             plan_for(bad(), Lifecycle::Transitional("Creating".into()), &p),
-            Plan::Defer { action: Action::DeleteEndpoint, status: "Creating".into() }
+            Plan::Defer {
+                action: Action::DeleteEndpoint,
+                status: "Creating".into()
+            }
         );
         let none = Policy::from_toml("[remediation]\nendpoint = \"none\"\n", "t")?;
-        assert_eq!(plan_for(bad(), Lifecycle::Active("InService".into()), &none), Plan::Disabled { would: Action::DeleteEndpoint });
+        assert_eq!(
+            plan_for(bad(), Lifecycle::Active("InService".into()), &none),
+            Plan::Disabled {
+                would: Action::DeleteEndpoint
+            }
+        );
         Ok(())
     }
 }

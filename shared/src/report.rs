@@ -30,8 +30,12 @@ pub enum ActionResult {
     NotExecuted,
     Done,
     /// AWS reported the resource already stopped or gone: the goal is met.
-    AlreadyDone { detail: String },
-    Failed { error: String },
+    AlreadyDone {
+        detail: String,
+    },
+    Failed {
+        error: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -65,19 +69,31 @@ impl Remediation {
 
     /// A phrase for people: "stopped", "stop deferred until InService", ...
     pub fn phrase(&self) -> String {
-        let verb = |a: &Action| if *a == Action::DeleteEndpoint { "deletion" } else { "stop" };
+        let verb = |a: &Action| {
+            if *a == Action::DeleteEndpoint {
+                "deletion"
+            } else {
+                "stop"
+            }
+        };
         match (&self.plan, &self.result) {
             (Plan::Nothing, _) => "no violation".into(),
-            (Plan::AuditOnly { would }, _) => format!("non-compliant (audit: would be {})", would.done_word()),
+            (Plan::AuditOnly { would }, _) => {
+                format!("non-compliant (audit: would be {})", would.done_word())
+            }
             (Plan::Act { action }, ActionResult::Done | ActionResult::AlreadyDone { .. }) => {
                 action.done_word().into()
             }
-            (Plan::Act { action }, ActionResult::Failed { .. }) => format!("{} FAILED", verb(action)),
+            (Plan::Act { action }, ActionResult::Failed { .. }) => {
+                format!("{} FAILED", verb(action))
+            }
             (Plan::Act { action }, _) => format!("would be {}", action.done_word()),
             (Plan::Defer { action, status }, _) => format!("{} deferred ({status})", verb(action)),
             (Plan::AlreadyInactive { status }, _) => format!("non-compliant, already {status}"),
             (Plan::Disabled { .. }, _) => "non-compliant (endpoint remediation off)".into(),
-            (Plan::CannotAct { status }, _) => format!("non-compliant, cannot act in status {status}"),
+            (Plan::CannotAct { status }, _) => {
+                format!("non-compliant, cannot act in status {status}")
+            }
         }
     }
 }

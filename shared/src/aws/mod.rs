@@ -52,7 +52,8 @@ where
         SdkError::ServiceError(service) => {
             let status = service.raw().status().as_u16();
             let code = err.code().unwrap_or("Unknown").to_string();
-            let retryable = status >= 500 || status == 429 || RETRYABLE_CODES.contains(&code.as_str());
+            let retryable =
+                status >= 500 || status == 429 || RETRYABLE_CODES.contains(&code.as_str());
             (code, retryable)
         }
         SdkError::TimeoutError(_) => ("Timeout".to_string(), true),

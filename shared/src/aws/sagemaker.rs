@@ -43,7 +43,10 @@ impl SageMaker {
         Ok(tags)
     }
 
-    async fn describe_notebook(&self, name: &str) -> Result<(Option<String>, String, Details), AwsError> {
+    async fn describe_notebook(
+        &self,
+        name: &str,
+    ) -> Result<(Option<String>, String, Details), AwsError> {
         let out = self
             .client
             .describe_notebook_instance()
@@ -61,11 +64,21 @@ impl SageMaker {
             direct_internet_access: toggle(out.direct_internet_access().map(|v| v.as_str())),
             root_access: toggle(out.root_access().map(|v| v.as_str())),
         });
-        let status = out.notebook_instance_status().map(|s| s.as_str()).unwrap_or("");
-        Ok((out.notebook_instance_arn().map(str::to_string), status.to_string(), details))
+        let status = out
+            .notebook_instance_status()
+            .map(|s| s.as_str())
+            .unwrap_or("");
+        Ok((
+            out.notebook_instance_arn().map(str::to_string),
+            status.to_string(),
+            details,
+        ))
     }
 
-    async fn describe_training(&self, name: &str) -> Result<(Option<String>, String, Details), AwsError> {
+    async fn describe_training(
+        &self,
+        name: &str,
+    ) -> Result<(Option<String>, String, Details), AwsError> {
         let out = self
             .client
             .describe_training_job()
@@ -75,16 +88,31 @@ impl SageMaker {
             .map_err(|e| classify("DescribeTrainingJob", e))?;
         let details = Details::TrainingJob(JobConfig {
             vpc: out.vpc_config().map(vpc),
-            volume_kms_key_id: out.resource_config().and_then(|r| r.volume_kms_key_id()).map(str::to_string),
-            output_kms_key_id: out.output_data_config().and_then(|o| o.kms_key_id()).map(str::to_string),
-            inter_container_encryption: out.enable_inter_container_traffic_encryption().unwrap_or(false),
+            volume_kms_key_id: out
+                .resource_config()
+                .and_then(|r| r.volume_kms_key_id())
+                .map(str::to_string),
+            output_kms_key_id: out
+                .output_data_config()
+                .and_then(|o| o.kms_key_id())
+                .map(str::to_string),
+            inter_container_encryption: out
+                .enable_inter_container_traffic_encryption()
+                .unwrap_or(false),
             network_isolation: out.enable_network_isolation().unwrap_or(false),
         });
         let status = out.training_job_status().map(|s| s.as_str()).unwrap_or("");
-        Ok((out.training_job_arn().map(str::to_string), status.to_string(), details))
+        Ok((
+            out.training_job_arn().map(str::to_string),
+            status.to_string(),
+            details,
+        ))
     }
 
-    async fn describe_processing(&self, name: &str) -> Result<(Option<String>, String, Details), AwsError> {
+    async fn describe_processing(
+        &self,
+        name: &str,
+    ) -> Result<(Option<String>, String, Details), AwsError> {
         let out = self
             .client
             .describe_processing_job()
@@ -100,17 +128,32 @@ impl SageMaker {
                 .and_then(|r| r.cluster_config())
                 .and_then(|c| c.volume_kms_key_id())
                 .map(str::to_string),
-            output_kms_key_id: out.processing_output_config().and_then(|o| o.kms_key_id()).map(str::to_string),
+            output_kms_key_id: out
+                .processing_output_config()
+                .and_then(|o| o.kms_key_id())
+                .map(str::to_string),
             inter_container_encryption: network
                 .and_then(|n| n.enable_inter_container_traffic_encryption())
                 .unwrap_or(false),
-            network_isolation: network.and_then(|n| n.enable_network_isolation()).unwrap_or(false),
+            network_isolation: network
+                .and_then(|n| n.enable_network_isolation())
+                .unwrap_or(false),
         });
-        let status = out.processing_job_status().map(|s| s.as_str()).unwrap_or("");
-        Ok((out.processing_job_arn().map(str::to_string), status.to_string(), details))
+        let status = out
+            .processing_job_status()
+            .map(|s| s.as_str())
+            .unwrap_or("");
+        Ok((
+            out.processing_job_arn().map(str::to_string),
+            status.to_string(),
+            details,
+        ))
     }
 
-    async fn describe_endpoint(&self, name: &str) -> Result<(Option<String>, String, Details), AwsError> {
+    async fn describe_endpoint(
+        &self,
+        name: &str,
+    ) -> Result<(Option<String>, String, Details), AwsError> {
         let out = self
             .client
             .describe_endpoint()
@@ -118,7 +161,11 @@ impl SageMaker {
             .send()
             .await
             .map_err(|e| classify("DescribeEndpoint", e))?;
-        let status = out.endpoint_status().map(|s| s.as_str()).unwrap_or("").to_string();
+        let status = out
+            .endpoint_status()
+            .map(|s| s.as_str())
+            .unwrap_or("")
+            .to_string();
         let arn = out.endpoint_arn().map(str::to_string);
         let Some(config_name) = out.endpoint_config_name() else {
             return Ok((arn, status, Details::Endpoint(None)));
@@ -138,10 +185,16 @@ impl SageMaker {
                 (name(v.variant_name()), name(v.model_name()))
             })
             .collect();
-        let variants = futures::stream::iter(names.into_iter().map(|(variant_name, model_name)| async move {
-            let model = self.describe_model(&model_name).await?;
-            Ok::<_, AwsError>(VariantModel { variant_name, model_name, model })
-        }))
+        let variants = futures::stream::iter(names.into_iter().map(
+            |(variant_name, model_name)| async move {
+                let model = self.describe_model(&model_name).await?;
+                Ok::<_, AwsError>(VariantModel {
+                    variant_name,
+                    model_name,
+                    model,
+                })
+            },
+        ))
         .buffered(MODEL_CONCURRENCY)
         .try_collect()
         .await?;

@@ -21,7 +21,10 @@ pub fn check(snapshot: &Snapshot) -> Check {
     match &snapshot.details {
         Details::TrainingJob(j) | Details::ProcessingJob(j) => Check::flag(
             j.inter_container_encryption,
-            format!("EnableInterContainerTrafficEncryption = {}", j.inter_container_encryption),
+            format!(
+                "EnableInterContainerTrafficEncryption = {}",
+                j.inter_container_encryption
+            ),
             "EnableInterContainerTrafficEncryption = true",
         ),
         Details::NotebookInstance(_) | Details::Endpoint(_) => Check::NotApplicable,
@@ -38,9 +41,17 @@ mod tests {
         let cases = [
             ("notebook", notebook(|_| {}), "N/A"),
             ("training on", training(|_| {}), "PASS"),
-            ("training off or absent", training(|j| j.inter_container_encryption = false), "FAIL"),
+            (
+                "training off or absent",
+                training(|j| j.inter_container_encryption = false),
+                "FAIL",
+            ),
             ("processing on", processing(|_| {}), "PASS"),
-            ("processing off or absent", processing(|j| j.inter_container_encryption = false), "FAIL"),
+            (
+                "processing off or absent",
+                processing(|j| j.inter_container_encryption = false),
+                "FAIL",
+            ),
             ("endpoint", endpoint(|_| {}), "N/A"),
         ];
         for (name, snap, want) in cases {

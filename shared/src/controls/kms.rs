@@ -34,7 +34,9 @@ fn parse(value: &str) -> Option<KeyRef<'_>> {
     let id = resource.strip_prefix("key/").unwrap_or(resource);
     let id_like = !id.is_empty()
         && id.len() <= 64
-        && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-' || c == 'm' || c == 'r' || c == 'k');
+        && id
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() || c == '-' || c == 'm' || c == 'r' || c == 'k');
     id_like.then_some(KeyRef::Key(id))
 }
 
@@ -57,7 +59,9 @@ pub(crate) fn check_key(observed: Option<&str>, settings: &KmsSettings, what: &s
         return Check::fail("no KMS key (AWS managed key used)", expected);
     };
     let Some(parsed) = parse(key) else {
-        return Check::cannot(format!("`{key}` is not a KMS key reference this version understands"));
+        return Check::cannot(format!(
+            "`{key}` is not a KMS key reference this version understands"
+        ));
     };
     if let KeyRef::Alias(name) = parsed {
         if name.starts_with("aws/") {
@@ -104,21 +108,40 @@ mod tests {
     #[test]
     fn allow_list_matches_ids_with_ids_and_aliases_with_aliases() {
         let by_id = settings(&["1111aaaa-22bb-33cc-44dd-555555eeeeee"]);
-        assert!(matches!(check_key(Some(ARN), &by_id, "volume"), Check::Pass { .. }));
-        let by_alias = settings(&["alias/ml-data"]);
         assert!(matches!(
-            check_key(Some("arn:aws:kms:us-east-1:123456789012:alias/ml-data"), &by_alias, "volume"),
+            check_key(Some(ARN), &by_id, "volume"),
             Check::Pass { .. }
         ));
-        assert!(matches!(check_key(Some(ARN), &by_alias, "volume"), Check::Fail { .. }));
+        let by_alias = settings(&["alias/ml-data"]);
+        assert!(matches!(
+            check_key(
+                Some("arn:aws:kms:us-east-1:123456789012:alias/ml-data"),
+                &by_alias,
+                "volume"
+            ),
+            Check::Pass { .. }
+        ));
+        assert!(matches!(
+            check_key(Some(ARN), &by_alias, "volume"),
+            Check::Fail { .. }
+        ));
     }
 
     #[test]
     fn aws_managed_and_missing_keys_fail_and_garbage_cannot_be_evaluated() {
         let any = settings(&[]);
-        assert!(matches!(check_key(Some("alias/aws/sagemaker"), &any, "v"), Check::Fail { .. }));
+        assert!(matches!(
+            check_key(Some("alias/aws/sagemaker"), &any, "v"),
+            Check::Fail { .. }
+        ));
         assert!(matches!(check_key(None, &any, "v"), Check::Fail { .. }));
-        assert!(matches!(check_key(Some("  "), &any, "v"), Check::Fail { .. }));
-        assert!(matches!(check_key(Some("not a key"), &any, "v"), Check::CannotEvaluate { .. }));
+        assert!(matches!(
+            check_key(Some("  "), &any, "v"),
+            Check::Fail { .. }
+        ));
+        assert!(matches!(
+            check_key(Some("not a key"), &any, "v"),
+            Check::CannotEvaluate { .. }
+        ));
     }
 }

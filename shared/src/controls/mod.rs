@@ -265,7 +265,8 @@ pub(crate) mod fixtures {
 
     use crate::resource::*;
 
-    pub const KEY: &str = "arn:aws:kms:us-east-1:123456789012:key/1111aaaa-22bb-33cc-44dd-555555eeeeee";
+    pub const KEY: &str =
+        "arn:aws:kms:us-east-1:123456789012:key/1111aaaa-22bb-33cc-44dd-555555eeeeee";
 
     pub fn vpc() -> Option<VpcAttachment> {
         Some(VpcAttachment {

@@ -15,7 +15,8 @@
 use super::Check;
 use crate::resource::{Details, Snapshot};
 
-pub const REMEDY: &str = "Set EnableNetworkIsolation to true on the job, or on every model behind the endpoint.";
+pub const REMEDY: &str =
+    "Set EnableNetworkIsolation to true on the job, or on every model behind the endpoint.";
 
 const EXPECTED: &str = "EnableNetworkIsolation = true";
 
@@ -54,13 +55,41 @@ mod tests {
         let cases = [
             ("notebook", notebook(|_| {}), "N/A"),
             ("training on", training(|_| {}), "PASS"),
-            ("training off or absent", training(|j| j.network_isolation = false), "FAIL"),
+            (
+                "training off or absent",
+                training(|j| j.network_isolation = false),
+                "FAIL",
+            ),
             ("processing on", processing(|_| {}), "PASS"),
-            ("processing off or absent", processing(|j| j.network_isolation = false), "FAIL"),
+            (
+                "processing off or absent",
+                processing(|j| j.network_isolation = false),
+                "FAIL",
+            ),
             ("endpoint on", endpoint(|_| {}), "PASS"),
-            ("endpoint model off", endpoint(|e| { if let Some(m) = e.variants.first_mut().and_then(|v| v.model.as_mut()) { m.network_isolation = false } }), "FAIL"),
-            ("endpoint model missing", endpoint(|e| { if let Some(v) = e.variants.first_mut() { v.model = None } }), "CANNOT"),
-            ("endpoint config unknown", endpoint_without_config(), "CANNOT"),
+            (
+                "endpoint model off",
+                endpoint(|e| {
+                    if let Some(m) = e.variants.first_mut().and_then(|v| v.model.as_mut()) {
+                        m.network_isolation = false
+                    }
+                }),
+                "FAIL",
+            ),
+            (
+                "endpoint model missing",
+                endpoint(|e| {
+                    if let Some(v) = e.variants.first_mut() {
+                        v.model = None
+                    }
+                }),
+                "CANNOT",
+            ),
+            (
+                "endpoint config unknown",
+                endpoint_without_config(),
+                "CANNOT",
+            ),
         ];
         for (name, snap, want) in cases {
             assert_eq!(status(&check(&snap)), want, "{name}");

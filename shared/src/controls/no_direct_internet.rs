@@ -20,10 +20,17 @@ pub fn check(snapshot: &Snapshot) -> Check {
     match &snapshot.details {
         Details::NotebookInstance(n) => match &n.direct_internet_access {
             Toggle::Disabled => Check::pass("DirectInternetAccess = Disabled"),
-            Toggle::Enabled => Check::fail("DirectInternetAccess = Enabled", "DirectInternetAccess = Disabled"),
-            Toggle::Unrecognised(v) => Check::cannot(format!("unrecognised DirectInternetAccess value `{v}`")),
+            Toggle::Enabled => Check::fail(
+                "DirectInternetAccess = Enabled",
+                "DirectInternetAccess = Disabled",
+            ),
+            Toggle::Unrecognised(v) => {
+                Check::cannot(format!("unrecognised DirectInternetAccess value `{v}`"))
+            }
         },
-        Details::TrainingJob(_) | Details::ProcessingJob(_) | Details::Endpoint(_) => Check::NotApplicable,
+        Details::TrainingJob(_) | Details::ProcessingJob(_) | Details::Endpoint(_) => {
+            Check::NotApplicable
+        }
     }
 }
 
@@ -36,8 +43,16 @@ mod tests {
     fn table() {
         let cases = [
             ("notebook disabled", notebook(|_| {}), "PASS"),
-            ("notebook enabled or absent (AWS default)", notebook(|n| n.direct_internet_access = Toggle::Enabled), "FAIL"),
-            ("notebook unknown value", notebook(|n| n.direct_internet_access = Toggle::parse("Sometimes")), "CANNOT"),
+            (
+                "notebook enabled or absent (AWS default)",
+                notebook(|n| n.direct_internet_access = Toggle::Enabled),
+                "FAIL",
+            ),
+            (
+                "notebook unknown value",
+                notebook(|n| n.direct_internet_access = Toggle::parse("Sometimes")),
+                "CANNOT",
+            ),
             ("training", training(|_| {}), "N/A"),
             ("processing", processing(|_| {}), "N/A"),
             ("endpoint", endpoint(|_| {}), "N/A"),

@@ -21,9 +21,13 @@ pub fn check(snapshot: &Snapshot) -> Check {
         Details::NotebookInstance(n) => match &n.root_access {
             Toggle::Disabled => Check::pass("RootAccess = Disabled"),
             Toggle::Enabled => Check::fail("RootAccess = Enabled", "RootAccess = Disabled"),
-            Toggle::Unrecognised(v) => Check::cannot(format!("unrecognised RootAccess value `{v}`")),
+            Toggle::Unrecognised(v) => {
+                Check::cannot(format!("unrecognised RootAccess value `{v}`"))
+            }
         },
-        Details::TrainingJob(_) | Details::ProcessingJob(_) | Details::Endpoint(_) => Check::NotApplicable,
+        Details::TrainingJob(_) | Details::ProcessingJob(_) | Details::Endpoint(_) => {
+            Check::NotApplicable
+        }
     }
 }
 
@@ -36,8 +40,16 @@ mod tests {
     fn table() {
         let cases = [
             ("notebook disabled", notebook(|_| {}), "PASS"),
-            ("notebook enabled or absent (AWS default)", notebook(|n| n.root_access = Toggle::Enabled), "FAIL"),
-            ("notebook unknown value", notebook(|n| n.root_access = Toggle::parse("Partial")), "CANNOT"),
+            (
+                "notebook enabled or absent (AWS default)",
+                notebook(|n| n.root_access = Toggle::Enabled),
+                "FAIL",
+            ),
+            (
+                "notebook unknown value",
+                notebook(|n| n.root_access = Toggle::parse("Partial")),
+                "CANNOT",
+            ),
             ("training", training(|_| {}), "N/A"),
             ("processing", processing(|_| {}), "N/A"),
             ("endpoint", endpoint(|_| {}), "N/A"),

@@ -45,22 +45,84 @@ mod tests {
     #[test]
     fn table() {
         let any = KmsSettings::default();
-        let only_alias = KmsSettings { allowed_keys: vec!["alias/ml-data".into()] };
+        let only_alias = KmsSettings {
+            allowed_keys: vec!["alias/ml-data".into()],
+        };
         let cases = [
             ("notebook", notebook(|_| {}), &any, "N/A"),
             ("training compliant", training(|_| {}), &any, "PASS"),
-            ("training missing", training(|j| j.output_kms_key_id = None), &any, "FAIL"),
-            ("training aws managed", training(|j| j.output_kms_key_id = Some("alias/aws/sagemaker".into())), &any, "FAIL"),
-            ("training outside allow-list", training(|_| {}), &only_alias, "FAIL"),
+            (
+                "training missing",
+                training(|j| j.output_kms_key_id = None),
+                &any,
+                "FAIL",
+            ),
+            (
+                "training aws managed",
+                training(|j| j.output_kms_key_id = Some("alias/aws/sagemaker".into())),
+                &any,
+                "FAIL",
+            ),
+            (
+                "training outside allow-list",
+                training(|_| {}),
+                &only_alias,
+                "FAIL",
+            ),
             ("processing compliant", processing(|_| {}), &any, "PASS"),
-            ("processing missing", processing(|j| j.output_kms_key_id = None), &any, "FAIL"),
-            ("processing outside allow-list", processing(|_| {}), &only_alias, "FAIL"),
+            (
+                "processing missing",
+                processing(|j| j.output_kms_key_id = None),
+                &any,
+                "FAIL",
+            ),
+            (
+                "processing outside allow-list",
+                processing(|_| {}),
+                &only_alias,
+                "FAIL",
+            ),
             ("endpoint capture compliant", endpoint(|_| {}), &any, "PASS"),
-            ("endpoint capture missing key", endpoint(|e| e.data_capture = Some(DataCapture { enabled: true, kms_key_id: None })), &any, "FAIL"),
-            ("endpoint capture outside allow-list", endpoint(|_| {}), &only_alias, "FAIL"),
-            ("endpoint capture off", endpoint(|e| e.data_capture = Some(DataCapture { enabled: false, kms_key_id: None })), &any, "N/A"),
-            ("endpoint no capture", endpoint(|e| e.data_capture = None), &any, "N/A"),
-            ("endpoint config unknown", endpoint_without_config(), &any, "CANNOT"),
+            (
+                "endpoint capture missing key",
+                endpoint(|e| {
+                    e.data_capture = Some(DataCapture {
+                        enabled: true,
+                        kms_key_id: None,
+                    })
+                }),
+                &any,
+                "FAIL",
+            ),
+            (
+                "endpoint capture outside allow-list",
+                endpoint(|_| {}),
+                &only_alias,
+                "FAIL",
+            ),
+            (
+                "endpoint capture off",
+                endpoint(|e| {
+                    e.data_capture = Some(DataCapture {
+                        enabled: false,
+                        kms_key_id: None,
+                    })
+                }),
+                &any,
+                "N/A",
+            ),
+            (
+                "endpoint no capture",
+                endpoint(|e| e.data_capture = None),
+                &any,
+                "N/A",
+            ),
+            (
+                "endpoint config unknown",
+                endpoint_without_config(),
+                &any,
+                "CANNOT",
+            ),
         ];
         for (name, snap, settings, want) in cases {
             assert_eq!(status(&check(&snap, settings)), want, "{name}");

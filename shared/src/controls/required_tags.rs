@@ -67,7 +67,11 @@ mod tests {
     use crate::controls::fixtures::*;
 
     fn with_tags(mut snap: Snapshot, tags: &[(&str, &str)]) -> Snapshot {
-        snap.tags = Some(tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
+        snap.tags = Some(
+            tags.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        );
         snap
     }
 
@@ -76,12 +80,16 @@ mod tests {
         let settings = TagSettings {
             required: BTreeMap::from([
                 ("owner".to_string(), vec![]),
-                ("data-classification".to_string(), vec!["internal".to_string(), "confidential".to_string()]),
+                (
+                    "data-classification".to_string(),
+                    vec!["internal".to_string(), "confidential".to_string()],
+                ),
             ]),
         };
         let none = TagSettings::default();
         let good = [("owner", "alice"), ("data-classification", "internal")];
-        let makers: [(&str, fn() -> Snapshot); 4] = [
+        type Maker = fn() -> Snapshot;
+        let makers: [(&str, Maker); 4] = [
             ("notebook", || notebook(|_| {})),
             ("training", || training(|_| {})),
             ("processing", || processing(|_| {})),
@@ -90,10 +98,40 @@ mod tests {
         for (kind, make) in makers {
             let cases = [
                 ("compliant", with_tags(make(), &good), &settings, "PASS"),
-                ("key missing", with_tags(make(), &[("data-classification", "internal")]), &settings, "FAIL"),
-                ("empty value", with_tags(make(), &[("owner", " "), ("data-classification", "internal")]), &settings, "FAIL"),
-                ("value outside allow-list", with_tags(make(), &[("owner", "bob"), ("data-classification", "public")]), &settings, "FAIL"),
-                ("tags unknown", { let mut s = make(); s.tags = None; s }, &settings, "CANNOT"),
+                (
+                    "key missing",
+                    with_tags(make(), &[("data-classification", "internal")]),
+                    &settings,
+                    "FAIL",
+                ),
+                (
+                    "empty value",
+                    with_tags(
+                        make(),
+                        &[("owner", " "), ("data-classification", "internal")],
+                    ),
+                    &settings,
+                    "FAIL",
+                ),
+                (
+                    "value outside allow-list",
+                    with_tags(
+                        make(),
+                        &[("owner", "bob"), ("data-classification", "public")],
+                    ),
+                    &settings,
+                    "FAIL",
+                ),
+                (
+                    "tags unknown",
+                    {
+                        let mut s = make();
+                        s.tags = None;
+                        s
+                    },
+                    &settings,
+                    "CANNOT",
+                ),
                 ("nothing required", make(), &none, "N/A"),
             ];
             for (name, snap, settings, want) in cases {

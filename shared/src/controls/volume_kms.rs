@@ -23,11 +23,15 @@ pub const REMEDY: &str = "Set a customer managed KMS key for the storage volume 
 
 pub fn check(snapshot: &Snapshot, settings: &KmsSettings) -> Check {
     match &snapshot.details {
-        Details::NotebookInstance(n) => check_key(n.kms_key_id.as_deref(), settings, "storage volume"),
+        Details::NotebookInstance(n) => {
+            check_key(n.kms_key_id.as_deref(), settings, "storage volume")
+        }
         Details::TrainingJob(j) | Details::ProcessingJob(j) => {
             check_key(j.volume_kms_key_id.as_deref(), settings, "storage volume")
         }
-        Details::Endpoint(Some(e)) => check_key(e.kms_key_id.as_deref(), settings, "instance storage"),
+        Details::Endpoint(Some(e)) => {
+            check_key(e.kms_key_id.as_deref(), settings, "instance storage")
+        }
         Details::Endpoint(None) => Check::cannot(super::NO_ENDPOINT_CONFIG),
     }
 }
@@ -40,23 +44,80 @@ mod tests {
     #[test]
     fn table() {
         let any = KmsSettings::default();
-        let only_alias = KmsSettings { allowed_keys: vec!["alias/ml-data".into()] };
+        let only_alias = KmsSettings {
+            allowed_keys: vec!["alias/ml-data".into()],
+        };
         let cases = [
             ("notebook compliant", notebook(|_| {}), &any, "PASS"),
-            ("notebook missing", notebook(|n| n.kms_key_id = None), &any, "FAIL"),
-            ("notebook aws managed", notebook(|n| n.kms_key_id = Some("alias/aws/sagemaker".into())), &any, "FAIL"),
-            ("notebook outside allow-list", notebook(|_| {}), &only_alias, "FAIL"),
+            (
+                "notebook missing",
+                notebook(|n| n.kms_key_id = None),
+                &any,
+                "FAIL",
+            ),
+            (
+                "notebook aws managed",
+                notebook(|n| n.kms_key_id = Some("alias/aws/sagemaker".into())),
+                &any,
+                "FAIL",
+            ),
+            (
+                "notebook outside allow-list",
+                notebook(|_| {}),
+                &only_alias,
+                "FAIL",
+            ),
             ("training compliant", training(|_| {}), &any, "PASS"),
-            ("training missing", training(|j| j.volume_kms_key_id = None), &any, "FAIL"),
-            ("training outside allow-list", training(|_| {}), &only_alias, "FAIL"),
-            ("training in allow-list", training(|j| j.volume_kms_key_id = Some("alias/ml-data".into())), &only_alias, "PASS"),
+            (
+                "training missing",
+                training(|j| j.volume_kms_key_id = None),
+                &any,
+                "FAIL",
+            ),
+            (
+                "training outside allow-list",
+                training(|_| {}),
+                &only_alias,
+                "FAIL",
+            ),
+            (
+                "training in allow-list",
+                training(|j| j.volume_kms_key_id = Some("alias/ml-data".into())),
+                &only_alias,
+                "PASS",
+            ),
             ("processing compliant", processing(|_| {}), &any, "PASS"),
-            ("processing missing", processing(|j| j.volume_kms_key_id = None), &any, "FAIL"),
-            ("processing outside allow-list", processing(|_| {}), &only_alias, "FAIL"),
+            (
+                "processing missing",
+                processing(|j| j.volume_kms_key_id = None),
+                &any,
+                "FAIL",
+            ),
+            (
+                "processing outside allow-list",
+                processing(|_| {}),
+                &only_alias,
+                "FAIL",
+            ),
             ("endpoint compliant", endpoint(|_| {}), &any, "PASS"),
-            ("endpoint missing", endpoint(|e| e.kms_key_id = None), &any, "FAIL"),
-            ("endpoint outside allow-list", endpoint(|_| {}), &only_alias, "FAIL"),
-            ("endpoint config unknown", endpoint_without_config(), &any, "CANNOT"),
+            (
+                "endpoint missing",
+                endpoint(|e| e.kms_key_id = None),
+                &any,
+                "FAIL",
+            ),
+            (
+                "endpoint outside allow-list",
+                endpoint(|_| {}),
+                &only_alias,
+                "FAIL",
+            ),
+            (
+                "endpoint config unknown",
+                endpoint_without_config(),
+                &any,
+                "CANNOT",
+            ),
         ];
         for (name, snap, settings, want) in cases {
             assert_eq!(status(&check(&snap, settings)), want, "{name}");

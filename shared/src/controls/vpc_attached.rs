@@ -57,26 +57,97 @@ mod tests {
         let second = VariantModel {
             variant_name: "Canary".into(),
             model_name: "open-model".into(),
-            model: Some(ModelConfig { vpc: None, network_isolation: true }),
+            model: Some(ModelConfig {
+                vpc: None,
+                network_isolation: true,
+            }),
         };
         let cases = [
             ("notebook compliant", notebook(|_| {}), &allow, "PASS"),
             ("notebook no vpc", notebook(|n| n.vpc = None), &any, "FAIL"),
-            ("notebook subnet without groups", notebook(|n| n.vpc = Some(VpcAttachment { subnets: vec!["subnet-1".into()], security_groups: vec![] })), &any, "FAIL"),
-            ("notebook outside allow-list", notebook(|n| n.vpc = outside_vpc()), &allow, "FAIL"),
-            ("notebook any vpc without allow-list", notebook(|n| n.vpc = outside_vpc()), &any, "PASS"),
+            (
+                "notebook subnet without groups",
+                notebook(|n| {
+                    n.vpc = Some(VpcAttachment {
+                        subnets: vec!["subnet-1".into()],
+                        security_groups: vec![],
+                    })
+                }),
+                &any,
+                "FAIL",
+            ),
+            (
+                "notebook outside allow-list",
+                notebook(|n| n.vpc = outside_vpc()),
+                &allow,
+                "FAIL",
+            ),
+            (
+                "notebook any vpc without allow-list",
+                notebook(|n| n.vpc = outside_vpc()),
+                &any,
+                "PASS",
+            ),
             ("training compliant", training(|_| {}), &allow, "PASS"),
             ("training no vpc", training(|j| j.vpc = None), &any, "FAIL"),
-            ("training outside allow-list", training(|j| j.vpc = outside_vpc()), &allow, "FAIL"),
+            (
+                "training outside allow-list",
+                training(|j| j.vpc = outside_vpc()),
+                &allow,
+                "FAIL",
+            ),
             ("processing compliant", processing(|_| {}), &allow, "PASS"),
-            ("processing no vpc", processing(|j| j.vpc = None), &any, "FAIL"),
-            ("processing outside allow-list", processing(|j| j.vpc = outside_vpc()), &allow, "FAIL"),
+            (
+                "processing no vpc",
+                processing(|j| j.vpc = None),
+                &any,
+                "FAIL",
+            ),
+            (
+                "processing outside allow-list",
+                processing(|j| j.vpc = outside_vpc()),
+                &allow,
+                "FAIL",
+            ),
             ("endpoint compliant", endpoint(|_| {}), &allow, "PASS"),
-            ("endpoint one variant without vpc", endpoint(|e| e.variants.push(second.clone())), &any, "FAIL"),
-            ("endpoint model outside allow-list", endpoint(|e| { if let Some(m) = e.variants.first_mut().and_then(|v| v.model.as_mut()) { m.vpc = outside_vpc() } }), &allow, "FAIL"),
-            ("endpoint model missing", endpoint(|e| { if let Some(v) = e.variants.first_mut() { v.model = None } }), &any, "CANNOT"),
-            ("endpoint no variants", endpoint(|e| e.variants.clear()), &any, "CANNOT"),
-            ("endpoint config unknown", endpoint_without_config(), &any, "CANNOT"),
+            (
+                "endpoint one variant without vpc",
+                endpoint(|e| e.variants.push(second.clone())),
+                &any,
+                "FAIL",
+            ),
+            (
+                "endpoint model outside allow-list",
+                endpoint(|e| {
+                    if let Some(m) = e.variants.first_mut().and_then(|v| v.model.as_mut()) {
+                        m.vpc = outside_vpc()
+                    }
+                }),
+                &allow,
+                "FAIL",
+            ),
+            (
+                "endpoint model missing",
+                endpoint(|e| {
+                    if let Some(v) = e.variants.first_mut() {
+                        v.model = None
+                    }
+                }),
+                &any,
+                "CANNOT",
+            ),
+            (
+                "endpoint no variants",
+                endpoint(|e| e.variants.clear()),
+                &any,
+                "CANNOT",
+            ),
+            (
+                "endpoint config unknown",
+                endpoint_without_config(),
+                &any,
+                "CANNOT",
+            ),
         ];
         for (name, snap, settings, want) in cases {
             assert_eq!(status(&check(&snap, settings)), want, "{name}");
@@ -92,7 +163,10 @@ mod tests {
         match check(&training(|j| j.vpc = outside_vpc()), &allow) {
             Check::Fail { observed, expected } => {
                 assert!(observed.contains("subnet-0ffffffffffff0099"), "{observed}");
-                assert!(expected.contains("subnet-0ffffffffffff0099 not allowed"), "{expected}");
+                assert!(
+                    expected.contains("subnet-0ffffffffffff0099 not allowed"),
+                    "{expected}"
+                );
                 assert!(!expected.contains("security groups"), "{expected}");
             }
             other => panic!("expected a failure, got {other:?}"),
