@@ -501,6 +501,30 @@ mod tests {
     }
 
     #[test]
+    fn every_sample_file_is_covered_by_these_tests() -> Result<(), std::io::Error> {
+        let source = include_str!("event.rs");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events");
+        for dir in std::fs::read_dir(&root)? {
+            let dir = dir?.path();
+            if !dir.is_dir() {
+                continue;
+            }
+            for file in std::fs::read_dir(&dir)? {
+                let file = file?.path();
+                let (Some(d), Some(f)) = (dir.file_name(), file.file_name()) else {
+                    continue;
+                };
+                let rel = format!("{}/{}", d.to_string_lossy(), f.to_string_lossy());
+                assert!(
+                    source.contains(&format!("\"{rel}\"")),
+                    "{rel} has no expectation in event.rs tests"
+                );
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
     fn events_from_other_services_are_ignored() {
         let event = serde_json::json!({
             "id": "1", "detail-type": "EC2 Instance State-change Notification", "source": "aws.ec2",

@@ -241,6 +241,20 @@ fn vpc(config: &VpcConfig) -> VpcAttachment {
 
 impl ResourceReader for SageMaker {
     async fn describe(&self, id: &ResourceId) -> Result<Option<Snapshot>, AwsError> {
+        // Describing in the wrong region would report the resource as gone: refuse loudly instead.
+        if let Some(region) = self.client.config().region().map(|r| r.as_ref()) {
+            if region != id.region {
+                return Err(AwsError {
+                    operation: "Describe",
+                    code: "WrongRegion".into(),
+                    message: format!(
+                        "{} is in {}, this function's client is for {region}",
+                        id.name, id.region
+                    ),
+                    retryable: false,
+                });
+            }
+        }
         let described = match id.kind {
             ResourceKind::NotebookInstance => self.describe_notebook(&id.name).await,
             ResourceKind::TrainingJob => self.describe_training(&id.name).await,
