@@ -364,7 +364,10 @@ async fn noncompliant_endpoint_is_deleted_and_its_config_and_model_kept() -> Tes
     )?;
     assert_eq!(report.remediation.outcome(), "deleted");
     let violated: Vec<String> = report.violations().map(|v| v.control.to_string()).collect();
-    assert_eq!(violated, ["vpc-attached", "volume-kms"]);
+    assert_eq!(
+        violated,
+        ["vpc-attached", "volume-kms", "network-isolation"]
+    );
     let (report, _) = evaluated(
         inspector
             .handle(&sample_event(
@@ -459,7 +462,7 @@ async fn audit_mode_reports_without_stopping() -> TestResult {
     assert_eq!(delivered.len(), 1);
     assert_eq!(delivered[0].attribute("action"), Some("audit"));
     assert!(
-        delivered[0].subject.contains("audit: would be stopped"),
+        delivered[0].subject.contains("would be stopped (audit)"),
         "{}",
         delivered[0].subject
     );

@@ -54,7 +54,11 @@ unset AWS_PROFILE AWS_SESSION_TOKEN AWS_DEFAULT_PROFILE GUARDRAIL_POLICY GUARDRA
 echo "tests/run.sh: emulator at $AWS_ENDPOINT_URL" >&2
 
 status=0
-(cd "$root" && cargo test --workspace --locked "$@") || status=$?
+# First the emulator's own checks (each patch behaves like AWS), then the workspace's tests.
+"$venv/bin/python" "$here/emulator/smoke.py" "$AWS_ENDPOINT_URL" || status=$?
+if [ "$status" -eq 0 ]; then
+  (cd "$root" && cargo test --workspace --locked "$@") || status=$?
+fi
 if [ "$status" -ne 0 ]; then
   echo "tests/run.sh: tests failed; last emulator log lines:" >&2
   tail -n 40 "$log" >&2

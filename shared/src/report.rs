@@ -79,7 +79,7 @@ impl Remediation {
         match (&self.plan, &self.result) {
             (Plan::Nothing, _) => "no violation".into(),
             (Plan::AuditOnly { would }, _) => {
-                format!("non-compliant (audit: would be {})", would.done_word())
+                format!("would be {} (audit)", would.done_word())
             }
             (Plan::Act { action }, ActionResult::Done | ActionResult::AlreadyDone { .. }) => {
                 action.done_word().into()
