@@ -45,6 +45,7 @@ pub fn unique(prefix: &str) -> String {
 /// Clients on the emulator.
 pub struct Emulator {
     pub sagemaker: aws_sdk_sagemaker::Client,
+    pub ec2: aws_sdk_ec2::Client,
     pub sns: aws_sdk_sns::Client,
     pub sqs: aws_sdk_sqs::Client,
 }
@@ -58,6 +59,7 @@ impl Emulator {
         let config = guardrail_core::aws::load_config().await;
         Ok(Emulator {
             sagemaker: aws_sdk_sagemaker::Client::new(&config),
+            ec2: aws_sdk_ec2::Client::new(&config),
             sns: aws_sdk_sns::Client::new(&config),
             sqs: aws_sdk_sqs::Client::new(&config),
         })
@@ -231,7 +233,45 @@ pub async fn create_notebook(
     Ok(())
 }
 
+/// Creates a VPC and one subnet in it; returns their ids.
+pub async fn create_vpc_with_subnet(emu: &Emulator, cidr: &str) -> TestResult<(String, String)> {
+    let vpc = emu.ec2.create_vpc().cidr_block(cidr).send().await?;
+    let vpc_id = vpc
+        .vpc()
+        .and_then(|v| v.vpc_id())
+        .ok_or("CreateVpc returned no id")?
+        .to_string();
+    let subnet_cidr = cidr.replace(".0.0/16", ".1.0/24");
+    let subnet = emu
+        .ec2
+        .create_subnet()
+        .vpc_id(&vpc_id)
+        .cidr_block(subnet_cidr)
+        .send()
+        .await?;
+    let subnet_id = subnet
+        .subnet()
+        .and_then(|s| s.subnet_id())
+        .ok_or("CreateSubnet returned no id")?
+        .to_string();
+    Ok((vpc_id, subnet_id))
+}
+
+/// A compliant training job in the given subnet.
+pub async fn create_training_job_in(emu: &Emulator, name: &str, subnet: &str) -> TestResult {
+    create_training_job_with(emu, name, Posture::Compliant, subnet).await
+}
+
 pub async fn create_training_job(emu: &Emulator, name: &str, posture: Posture) -> TestResult {
+    create_training_job_with(emu, name, posture, SUBNET).await
+}
+
+async fn create_training_job_with(
+    emu: &Emulator,
+    name: &str,
+    posture: Posture,
+    subnet: &str,
+) -> TestResult {
     let compliant = posture == Posture::Compliant;
     let mut resources = ResourceConfig::builder()
         .instance_type(TrainingInstanceType::MlM5Xlarge)
@@ -264,7 +304,12 @@ pub async fn create_training_job(emu: &Emulator, name: &str, posture: Posture) -
         .enable_inter_container_traffic_encryption(compliant)
         .set_tags(Some(tags(&[("owner", "alice")])?));
     if compliant {
-        req = req.vpc_config(vpc());
+        req = req.vpc_config(
+            VpcConfig::builder()
+                .subnets(subnet)
+                .security_group_ids(GROUP)
+                .build(),
+        );
     }
     req.send().await?;
     Ok(())

@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use guardrail_core::aws::{SageMaker, SnsPublisher};
+use guardrail_core::aws::{Ec2Subnets, SageMaker, SnsPublisher};
 use guardrail_core::ports::{AwsError, Remediator, ResourceReader};
 use guardrail_core::remediation::Action;
 use guardrail_core::resource::{ResourceId, Snapshot};
@@ -14,9 +14,14 @@ use guardrail_tests::*;
 
 const WAIT: Duration = Duration::from_secs(10);
 
-fn inspector(emu: &Emulator, topic: &str, policy: Policy) -> Inspector<SageMaker, SnsPublisher> {
+fn inspector(
+    emu: &Emulator,
+    topic: &str,
+    policy: Policy,
+) -> Inspector<SageMaker, Ec2Subnets, SnsPublisher> {
     Inspector::new(
         SageMaker::new(emu.sagemaker.clone()),
+        Ec2Subnets::new(emu.ec2.clone()),
         SnsPublisher::new(emu.sns.clone(), topic),
         policy,
     )
@@ -239,6 +244,7 @@ async fn stop_refused_because_already_stopped_counts_as_done() -> TestResult {
     };
     let inspector = Inspector::new(
         racing,
+        Ec2Subnets::new(emu.ec2.clone()),
         SnsPublisher::new(emu.sns.clone(), &alerts.topic_arn),
         Policy::baseline(),
     );
@@ -548,6 +554,64 @@ async fn an_alert_that_cannot_be_published_fails_the_invocation_and_goes_out_on_
     let delivered = alerts.receive(1, WAIT).await?;
     assert_eq!(delivered.len(), 1);
     assert_eq!(delivered[0].attribute("action"), Some("already-inactive"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn vpc_allow_list_is_checked_against_the_subnets_real_vpc() -> TestResult {
+    // Given two VPCs with a subnet each, and a policy allowing only the first VPC
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let (allowed_vpc, allowed_subnet) = create_vpc_with_subnet(&emu, "10.10.0.0/16").await?;
+    let (_, other_subnet) = create_vpc_with_subnet(&emu, "10.20.0.0/16").await?;
+    let policy = Policy::from_toml(
+        &format!("[controls.vpc-attached]\nallowed_vpcs = [\"{allowed_vpc}\"]\n"),
+        "test",
+    )?;
+    let inside = unique("churn-xgb-secure");
+    let outside = unique("churn-xgb-secure");
+    create_training_job_in(&emu, &inside, &allowed_subnet).await?;
+    create_training_job_in(&emu, &outside, &other_subnet).await?;
+    let inspector = inspector(&emu, &alerts.topic_arn, policy);
+
+    // When their create events arrive
+    let (inside_report, _) = evaluated(
+        inspector
+            .handle(&sample_event(
+                "training/create-compliant.json",
+                "churn-xgb-secure",
+                &inside,
+            )?)
+            .await?,
+    )?;
+    let (outside_report, _) = evaluated(
+        inspector
+            .handle(&sample_event(
+                "training/create-compliant.json",
+                "churn-xgb-secure",
+                &outside,
+            )?)
+            .await?,
+    )?;
+
+    // Then only the job in the other VPC fails vpc-attached and is stopped
+    assert_eq!(
+        inside_report.violations().count(),
+        0,
+        "{:?}",
+        inside_report.results
+    );
+    let failed: Vec<_> = outside_report.violations().collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert!(
+        failed[0]
+            .expected
+            .as_deref()
+            .is_some_and(|e| e.contains("not allowed")),
+        "{failed:?}"
+    );
+    assert_eq!(emu.training_status(&inside).await?, "InProgress");
+    assert_eq!(emu.training_status(&outside).await?, "Stopped");
     Ok(())
 }
 

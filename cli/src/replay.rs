@@ -198,6 +198,7 @@ async fn live(args: &ReplayArgs, policy: Policy, files: &[PathBuf]) -> Result<Ve
     let config = aws::load_config().await;
     let inspector = Inspector::new(
         aws::SageMaker::new(aws_sdk_sagemaker::Client::new(&config)),
+        aws::Ec2Subnets::new(aws_sdk_ec2::Client::new(&config)),
         aws::SnsPublisher::new(aws_sdk_sns::Client::new(&config), topic),
         policy,
     );

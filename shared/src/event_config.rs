@@ -78,6 +78,7 @@ impl<'a> Shape<'a> {
                 Ok(VpcAttachment {
                     subnets: v.strings("Subnets")?,
                     security_groups: v.strings("SecurityGroupIds")?,
+                    vpc_id: None,
                 })
             })
             .transpose()
@@ -190,6 +191,7 @@ fn read_details(kind: ResourceKind, s: &Shape<'_>) -> Result<Details, FieldError
                 vpc: subnet.map(|subnet| VpcAttachment {
                     subnets: vec![subnet],
                     security_groups: groups,
+                    vpc_id: None,
                 }),
                 kms_key_id: s.str("KmsKeyId")?,
                 direct_internet_access: toggle("DirectInternetAccess")?,

@@ -2,6 +2,8 @@
 //!
 //! Used by the `inspector` Lambda and by `guardrail replay --live`; it only sees the ports.
 
+use std::collections::BTreeSet;
+
 use serde::Serialize;
 use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
@@ -12,8 +14,8 @@ use crate::alert;
 use crate::event::{self, Parsed, Trigger};
 use crate::event_config::{snapshot_from_event, OfflineError};
 use crate::finding::{evaluate, ControlResult};
-use crate::policy::Policy;
-use crate::ports::{AlertPublisher, AwsError, Remediator, ResourceReader};
+use crate::policy::{Mode, Policy};
+use crate::ports::{AlertPublisher, AwsError, NetworkDirectory, Remediator, ResourceReader};
 use crate::remediation::{plan, Plan};
 use crate::report::{ActionResult, Remediation, Report, Source};
 use crate::resource::{Lifecycle, ResourceId, Snapshot};
@@ -94,8 +96,9 @@ impl From<InspectError> for lambda_runtime::Diagnostic {
 }
 
 /// The inspector with its dependencies, built once per Lambda container.
-pub struct Inspector<S, A> {
+pub struct Inspector<S, N, A> {
     pub sagemaker: S,
+    pub network: N,
     pub alerts: A,
     pub policy: Policy,
 }
@@ -137,17 +140,56 @@ fn now() -> (String, time::Date) {
     (now.format(&Rfc3339).unwrap_or_default(), now.date())
 }
 
-impl<S, A> Inspector<S, A>
+impl<S, N, A> Inspector<S, N, A>
 where
     S: ResourceReader + Remediator,
+    N: NetworkDirectory,
     A: AlertPublisher,
 {
-    pub fn new(sagemaker: S, alerts: A, policy: Policy) -> Self {
+    pub fn new(sagemaker: S, network: N, alerts: A, policy: Policy) -> Self {
         Inspector {
             sagemaker,
+            network,
             alerts,
             policy,
         }
+    }
+
+    /// The live resource, with the VPCs of its subnets when the policy needs them.
+    async fn observe(&self, id: &ResourceId) -> Result<Option<Snapshot>, AwsError> {
+        let Some(mut snapshot) = self.sagemaker.describe(id).await? else {
+            return Ok(None);
+        };
+        self.resolve_vpcs(&mut snapshot).await?;
+        Ok(Some(snapshot))
+    }
+
+    /// Fills in the VPC of each attachment, when the policy has a VPC allow-list. An attachment
+    /// whose subnets are unknown, or not all in one VPC, keeps no VPC: "cannot evaluate".
+    async fn resolve_vpcs(&self, snapshot: &mut Snapshot) -> Result<(), AwsError> {
+        let vpc = &self.policy.vpc_attached;
+        if vpc.mode == Mode::Off || vpc.settings.allowed_vpcs.is_empty() {
+            return Ok(());
+        }
+        let subnets: BTreeSet<String> = snapshot
+            .vpc_attachments_mut()
+            .into_iter()
+            .flat_map(|a| a.subnets.clone())
+            .collect();
+        if subnets.is_empty() {
+            return Ok(());
+        }
+        let subnets: Vec<String> = subnets.into_iter().collect();
+        let vpcs = self.network.subnet_vpcs(&subnets).await?;
+        for attachment in snapshot.vpc_attachments_mut() {
+            let found: Option<BTreeSet<&String>> =
+                attachment.subnets.iter().map(|s| vpcs.get(s)).collect();
+            attachment.vpc_id = match found {
+                Some(set) if set.len() == 1 => set.into_iter().next().cloned(),
+                _ => None,
+            };
+        }
+        Ok(())
     }
 
     /// Handles one EventBridge event.
@@ -173,7 +215,7 @@ where
         let id = &trigger.resource;
         let event_id = trigger.event_id.as_str();
         let arn = trigger.arn.clone().unwrap_or_else(|| id.arn());
-        let snapshot = match self.sagemaker.describe(id).await {
+        let snapshot = match self.observe(id).await {
             Ok(Some(snapshot)) => snapshot,
             Ok(None) => {
                 info!(event_id, arn, "resource no longer exists");

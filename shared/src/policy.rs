@@ -100,6 +100,7 @@ pub struct ControlPolicy<S> {
 /// Allow-lists for `vpc-attached`; an empty list allows any value.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VpcSettings {
+    pub allowed_vpcs: Vec<String>,
     pub allowed_subnets: Vec<String>,
     pub allowed_security_groups: Vec<String>,
 }
@@ -328,6 +329,8 @@ mod file {
         mode: Option<Mode>,
         severity: Option<Severity>,
         #[serde(default)]
+        allowed_vpcs: Vec<String>,
+        #[serde(default)]
         allowed_subnets: Vec<String>,
         #[serde(default)]
         allowed_security_groups: Vec<String>,
@@ -402,6 +405,12 @@ mod file {
             };
 
             let vpc = c.vpc_attached.unwrap_or_default();
+            check_ids(
+                &vpc.allowed_vpcs,
+                "vpc-",
+                "controls.vpc-attached.allowed_vpcs",
+            )
+            .map_err(|(f, m)| invalid(f, m))?;
             check_ids(
                 &vpc.allowed_subnets,
                 "subnet-",
@@ -494,6 +503,7 @@ mod file {
                     vpc.severity,
                     ControlId::VpcAttached.baseline(),
                     VpcSettings {
+                        allowed_vpcs: vpc.allowed_vpcs,
                         allowed_subnets: vpc.allowed_subnets,
                         allowed_security_groups: vpc.allowed_security_groups,
                     },
@@ -622,6 +632,8 @@ mod tests {
             e.contains("controls.vpc-attached.allowed_subnets[1]"),
             "{e}"
         );
+        let e = err("[controls.vpc-attached]\nallowed_vpcs = [\"subnet-1\"]\n");
+        assert!(e.contains("controls.vpc-attached.allowed_vpcs[0]"), "{e}");
         let e = err("[controls.output-kms]\nallowed_keys = [\"my key\"]\n");
         assert!(e.contains("controls.output-kms.allowed_keys[0]"), "{e}");
         let e = err("version = 2\n");

@@ -59,6 +59,15 @@ pub trait Remediator: Send + Sync {
     ) -> impl Future<Output = Result<(), AwsError>> + Send;
 }
 
+/// Knows which VPC a subnet belongs to (for VPC allow-lists).
+pub trait NetworkDirectory: Send + Sync {
+    /// Subnet id -> VPC id for the subnets that exist; unknown subnets are left out.
+    fn subnet_vpcs(
+        &self,
+        subnets: &[String],
+    ) -> impl Future<Output = Result<std::collections::BTreeMap<String, String>, AwsError>> + Send;
+}
+
 /// Delivers an alert; returns the message id.
 pub trait AlertPublisher: Send + Sync {
     fn publish(&self, alert: &Alert) -> impl Future<Output = Result<String, AwsError>> + Send;

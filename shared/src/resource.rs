@@ -173,6 +173,9 @@ impl fmt::Display for Toggle {
 pub struct VpcAttachment {
     pub subnets: Vec<String>,
     pub security_groups: Vec<String>,
+    /// The VPC of the subnets, when looked up (only for policies with a VPC allow-list).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
 }
 
 /// Notebook instance settings the controls read (`DescribeNotebookInstance`).
@@ -257,6 +260,21 @@ pub struct Snapshot {
 impl Snapshot {
     pub fn kind(&self) -> ResourceKind {
         self.id.kind
+    }
+
+    /// Every VPC attachment of the resource (an endpoint has one per model).
+    pub fn vpc_attachments_mut(&mut self) -> Vec<&mut VpcAttachment> {
+        match &mut self.details {
+            Details::NotebookInstance(n) => n.vpc.iter_mut().collect(),
+            Details::TrainingJob(j) | Details::ProcessingJob(j) => j.vpc.iter_mut().collect(),
+            Details::Endpoint(Some(e)) => e
+                .variants
+                .iter_mut()
+                .filter_map(|v| v.model.as_mut())
+                .filter_map(|m| m.vpc.as_mut())
+                .collect(),
+            Details::Endpoint(None) => Vec::new(),
+        }
     }
 }
 

@@ -9,9 +9,11 @@ use aws_sdk_sagemaker::error::{ProvideErrorMetadata, SdkError};
 
 use crate::ports::AwsError;
 
+pub mod ec2;
 pub mod sagemaker;
 pub mod sns;
 
+pub use ec2::Ec2Subnets;
 pub use sagemaker::SageMaker;
 pub use sns::SnsPublisher;
 

@@ -59,6 +59,7 @@ impl SageMaker {
             vpc: out.subnet_id().map(|subnet| VpcAttachment {
                 subnets: vec![subnet.to_string()],
                 security_groups: out.security_groups().to_vec(),
+                vpc_id: None,
             }),
             kms_key_id: out.kms_key_id().map(str::to_string),
             direct_internet_access: toggle(out.direct_internet_access().map(|v| v.as_str())),
@@ -236,6 +237,7 @@ fn vpc(config: &VpcConfig) -> VpcAttachment {
     VpcAttachment {
         subnets: config.subnets().to_vec(),
         security_groups: config.security_group_ids().to_vec(),
+        vpc_id: None,
     }
 }
 

@@ -234,15 +234,39 @@ pub(crate) fn check_vpc(
     };
     let bad_subnets = outside(&vpc.subnets, &settings.allowed_subnets);
     let bad_groups = outside(&vpc.security_groups, &settings.allowed_security_groups);
-    let observed = format!(
+    let mut observed = format!(
         "subnets [{}], security groups [{}]",
         vpc.subnets.join(", "),
         vpc.security_groups.join(", ")
     );
-    if bad_subnets.is_empty() && bad_groups.is_empty() {
+    // A VPC allow-list needs the VPC of the subnets; without it only a subnet or security group
+    // outside its allow-list can still decide (a failure), never a pass.
+    let mut bad_vpc = None;
+    let mut vpc_unknown = false;
+    if !settings.allowed_vpcs.is_empty() {
+        match &vpc.vpc_id {
+            None => vpc_unknown = true,
+            Some(id) => {
+                observed = format!("VPC {id}, {observed}");
+                if !settings.allowed_vpcs.contains(id) {
+                    bad_vpc = Some(id.clone());
+                }
+            }
+        }
+    }
+    if bad_subnets.is_empty() && bad_groups.is_empty() && bad_vpc.is_none() {
+        if vpc_unknown {
+            return Check::cannot(format!(
+                "the VPC of subnets [{}] is unknown (subnet not found, or offline replay)",
+                vpc.subnets.join(", ")
+            ));
+        }
         return Check::pass(observed);
     }
     let mut expected = Vec::new();
+    if let Some(id) = bad_vpc {
+        expected.push(format!("a VPC in the allow-list ({id} not allowed)"));
+    }
     if !bad_subnets.is_empty() {
         expected.push(format!(
             "subnets in the allow-list ({} not allowed)",
@@ -272,6 +296,7 @@ pub(crate) mod fixtures {
         Some(VpcAttachment {
             subnets: vec!["subnet-0a1b2c3d4e5f60001".into()],
             security_groups: vec!["sg-0a1b2c3d4e5f60001".into()],
+            vpc_id: Some("vpc-0a1b2c3d4e5f60001".into()),
         })
     }
 
@@ -279,6 +304,7 @@ pub(crate) mod fixtures {
         Some(VpcAttachment {
             subnets: vec!["subnet-0ffffffffffff0099".into()],
             security_groups: vec!["sg-0ffffffffffff0099".into()],
+            vpc_id: Some("vpc-0ffffffffffff0099".into()),
         })
     }
 

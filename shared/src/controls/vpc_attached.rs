@@ -2,7 +2,9 @@
 //!
 //! **What** — notebook `SubnetId` + `SecurityGroups`, training job `VpcConfig`, processing job
 //! `NetworkConfig.VpcConfig`, and for an endpoint the `VpcConfig` of every production variant's
-//! model. With allow-lists in the policy, every subnet and security group must be in them.
+//! model. With allow-lists in the policy, the VPC and every subnet and security group must be in
+//! them (the VPC of the subnets is looked up with EC2 `DescribeSubnets`, only when the policy has
+//! a VPC allow-list).
 //!
 //! **Why** — outside a VPC, SageMaker runs the containers in a service-managed network with
 //! internet access: data can leave without passing the organisation's egress controls, flow logs
@@ -51,8 +53,20 @@ mod tests {
     fn table() {
         let any = VpcSettings::default();
         let allow = VpcSettings {
+            allowed_vpcs: vec![],
             allowed_subnets: vec!["subnet-0a1b2c3d4e5f60001".into()],
             allowed_security_groups: vec!["sg-0a1b2c3d4e5f60001".into()],
+        };
+        let only_vpc = VpcSettings {
+            allowed_vpcs: vec!["vpc-0a1b2c3d4e5f60001".into()],
+            ..VpcSettings::default()
+        };
+        let unresolved = || {
+            let mut v = outside_vpc();
+            if let Some(v) = v.as_mut() {
+                v.vpc_id = None
+            }
+            v
         };
         let second = VariantModel {
             variant_name: "Canary".into(),
@@ -71,6 +85,7 @@ mod tests {
                     n.vpc = Some(VpcAttachment {
                         subnets: vec!["subnet-1".into()],
                         security_groups: vec![],
+                        vpc_id: None,
                     })
                 }),
                 &any,
@@ -148,6 +163,46 @@ mod tests {
                 &any,
                 "CANNOT",
             ),
+            (
+                "notebook in allowed vpc",
+                notebook(|_| {}),
+                &only_vpc,
+                "PASS",
+            ),
+            (
+                "notebook outside allowed vpc",
+                notebook(|n| n.vpc = outside_vpc()),
+                &only_vpc,
+                "FAIL",
+            ),
+            (
+                "notebook vpc unknown",
+                notebook(|n| n.vpc = unresolved()),
+                &only_vpc,
+                "CANNOT",
+            ),
+            (
+                "training outside allowed vpc",
+                training(|j| j.vpc = outside_vpc()),
+                &only_vpc,
+                "FAIL",
+            ),
+            (
+                "processing vpc unknown",
+                processing(|j| j.vpc = unresolved()),
+                &only_vpc,
+                "CANNOT",
+            ),
+            (
+                "endpoint model outside allowed vpc",
+                endpoint(|e| {
+                    if let Some(m) = e.variants.first_mut().and_then(|v| v.model.as_mut()) {
+                        m.vpc = outside_vpc()
+                    }
+                }),
+                &only_vpc,
+                "FAIL",
+            ),
         ];
         for (name, snap, settings, want) in cases {
             assert_eq!(status(&check(&snap, settings)), want, "{name}");
@@ -158,7 +213,7 @@ mod tests {
     fn failure_names_the_values_outside_the_allow_list() {
         let allow = VpcSettings {
             allowed_subnets: vec!["subnet-0a1b2c3d4e5f60001".into()],
-            allowed_security_groups: vec![],
+            ..VpcSettings::default()
         };
         match check(&training(|j| j.vpc = outside_vpc()), &allow) {
             Check::Fail { observed, expected } => {
