@@ -61,6 +61,11 @@ mod tests {
             allowed_vpcs: vec!["vpc-0a1b2c3d4e5f60001".into()],
             ..VpcSettings::default()
         };
+        let vpc_and_subnets = VpcSettings {
+            allowed_vpcs: vec!["vpc-0a1b2c3d4e5f60001".into()],
+            allowed_subnets: vec!["subnet-0a1b2c3d4e5f60001".into()],
+            ..VpcSettings::default()
+        };
         let unresolved = || {
             let mut v = outside_vpc();
             if let Some(v) = v.as_mut() {
@@ -192,6 +197,12 @@ mod tests {
                 processing(|j| j.vpc = unresolved()),
                 &only_vpc,
                 "CANNOT",
+            ),
+            (
+                "subnet outside allow-list fails even when the vpc is unknown",
+                processing(|j| j.vpc = unresolved()),
+                &vpc_and_subnets,
+                "FAIL",
             ),
             (
                 "endpoint model outside allowed vpc",
