@@ -10,7 +10,7 @@ use guardrail_core::finding::Status;
 use guardrail_core::inspector::replay_offline;
 use guardrail_core::remediation::Plan;
 use guardrail_core::report::Report;
-use guardrail_core::{aws, Inspector, Outcome, Policy};
+use guardrail_core::{aws, Outcome, Policy};
 use serde::Serialize;
 
 use crate::{load_policy, Format, ReplayArgs, EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_NOT_EVALUATED};
@@ -195,13 +195,7 @@ async fn live(args: &ReplayArgs, policy: Policy, files: &[PathBuf]) -> Result<Ve
         .or_else(|| std::env::var("ALERT_TOPIC_ARN").ok())
         .filter(|t| !t.trim().is_empty())
         .ok_or("--live publishes alerts: give --topic-arn or set ALERT_TOPIC_ARN")?;
-    let config = aws::load_config().await;
-    let inspector = Inspector::new(
-        aws::SageMaker::new(aws_sdk_sagemaker::Client::new(&config)),
-        aws::Ec2Subnets::new(aws_sdk_ec2::Client::new(&config)),
-        aws::SnsPublisher::new(aws_sdk_sns::Client::new(&config), topic),
-        policy,
-    );
+    let inspector = aws::inspector(&aws::load_config().await, topic, policy);
     let mut rows = Vec::with_capacity(files.len());
     for file in files {
         let value = match std::fs::read(file)

@@ -1,6 +1,6 @@
 //! The `inspector` Lambda: wiring only. The handler is `guardrail_core::Inspector::handle`.
 
-use guardrail_core::{aws, Inspector, Policy};
+use guardrail_core::{aws, Policy};
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
 use serde_json::Value;
 use tracing_subscriber::EnvFilter;
@@ -23,12 +23,7 @@ async fn main() -> Result<(), Error> {
         .filter(|t| !t.trim().is_empty())
         .ok_or("ALERT_TOPIC_ARN is not set: the inspector needs a topic for alerts")?;
     let config = aws::load_config().await;
-    let inspector = Inspector::new(
-        aws::SageMaker::new(aws_sdk_sagemaker::Client::new(&config)),
-        aws::Ec2Subnets::new(aws_sdk_ec2::Client::new(&config)),
-        aws::SnsPublisher::new(aws_sdk_sns::Client::new(&config), topic),
-        policy,
-    );
+    let inspector = aws::inspector(&config, topic, policy);
     tracing::info!(policy = %inspector.policy.source, version = %inspector.policy.version, "inspector ready");
 
     let inspector = &inspector;

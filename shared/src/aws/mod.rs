@@ -17,6 +17,20 @@ pub use ec2::Ec2Subnets;
 pub use sagemaker::SageMaker;
 pub use sns::SnsPublisher;
 
+/// The inspector on AWS: SageMaker, EC2 (subnet VPCs) and SNS clients built once from `config`.
+pub fn inspector(
+    config: &SdkConfig,
+    topic_arn: impl Into<String>,
+    policy: crate::Policy,
+) -> crate::Inspector<SageMaker, Ec2Subnets, SnsPublisher> {
+    crate::Inspector::new(
+        SageMaker::new(aws_sdk_sagemaker::Client::new(config)),
+        Ec2Subnets::new(aws_sdk_ec2::Client::new(config)),
+        SnsPublisher::new(aws_sdk_sns::Client::new(config), topic_arn),
+        policy,
+    )
+}
+
 /// Loads the one AWS configuration every client is built from: the standard provider chain
 /// (`AWS_REGION`, `AWS_ENDPOINT_URL`, credentials...), standard retries with exponential backoff
 /// and jitter, and time-outs so a hung call cannot eat the Lambda's whole budget.

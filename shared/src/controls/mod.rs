@@ -203,6 +203,40 @@ impl Check {
     }
 }
 
+/// Runs a check on the model of every production variant and combines the results.
+pub(crate) fn per_model(
+    endpoint: &crate::resource::EndpointConfig,
+    check: impl Fn(&crate::resource::ModelConfig) -> Check,
+) -> Check {
+    Check::all(
+        endpoint
+            .variants
+            .iter()
+            .map(|v| {
+                let label = format!("variant {} (model {})", v.variant_name, v.model_name);
+                let result = match &v.model {
+                    Some(m) => check(m),
+                    None => Check::cannot("model not found"),
+                };
+                (label, result)
+            })
+            .collect(),
+    )
+}
+
+/// An `Enabled`/`Disabled` setting that must be `Disabled`.
+pub(crate) fn check_disabled(setting: &str, value: &crate::resource::Toggle) -> Check {
+    use crate::resource::Toggle;
+    match value {
+        Toggle::Disabled => Check::pass(format!("{setting} = Disabled")),
+        Toggle::Enabled => Check::fail(
+            format!("{setting} = Enabled"),
+            format!("{setting} = Disabled"),
+        ),
+        Toggle::Unrecognised(v) => Check::cannot(format!("unrecognised {setting} value `{v}`")),
+    }
+}
+
 /// Shared by `vpc-attached` on every kind: attached, and inside the allow-lists if any.
 pub(crate) fn check_vpc(
     vpc: Option<&VpcAttachment>,

@@ -27,19 +27,7 @@ fn flag(on: bool) -> Check {
 pub fn check(snapshot: &Snapshot) -> Check {
     match &snapshot.details {
         Details::TrainingJob(j) | Details::ProcessingJob(j) => flag(j.network_isolation),
-        Details::Endpoint(Some(e)) => Check::all(
-            e.variants
-                .iter()
-                .map(|v| {
-                    let label = format!("variant {} (model {})", v.variant_name, v.model_name);
-                    let check = match &v.model {
-                        Some(m) => flag(m.network_isolation),
-                        None => Check::cannot("model not found"),
-                    };
-                    (label, check)
-                })
-                .collect(),
-        ),
+        Details::Endpoint(Some(e)) => super::per_model(e, |m| flag(m.network_isolation)),
         Details::Endpoint(None) => Check::cannot(super::NO_ENDPOINT_CONFIG),
         Details::NotebookInstance(_) => Check::NotApplicable,
     }

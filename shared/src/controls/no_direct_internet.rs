@@ -12,22 +12,15 @@
 //! gateway or VPC endpoints (the setting cannot be changed on an existing notebook).
 
 use super::Check;
-use crate::resource::{Details, Snapshot, Toggle};
+use crate::resource::{Details, Snapshot};
 
 pub const REMEDY: &str = "Recreate the notebook with DirectInternetAccess = Disabled in a private subnet (it cannot be changed in place).";
 
 pub fn check(snapshot: &Snapshot) -> Check {
     match &snapshot.details {
-        Details::NotebookInstance(n) => match &n.direct_internet_access {
-            Toggle::Disabled => Check::pass("DirectInternetAccess = Disabled"),
-            Toggle::Enabled => Check::fail(
-                "DirectInternetAccess = Enabled",
-                "DirectInternetAccess = Disabled",
-            ),
-            Toggle::Unrecognised(v) => {
-                Check::cannot(format!("unrecognised DirectInternetAccess value `{v}`"))
-            }
-        },
+        Details::NotebookInstance(n) => {
+            super::check_disabled("DirectInternetAccess", &n.direct_internet_access)
+        }
         Details::TrainingJob(_) | Details::ProcessingJob(_) | Details::Endpoint(_) => {
             Check::NotApplicable
         }
@@ -38,6 +31,7 @@ pub fn check(snapshot: &Snapshot) -> Check {
 mod tests {
     use super::*;
     use crate::controls::fixtures::*;
+    use crate::resource::Toggle;
 
     #[test]
     fn table() {

@@ -12,19 +12,13 @@
 //! configurations still run as root.
 
 use super::Check;
-use crate::resource::{Details, Snapshot, Toggle};
+use crate::resource::{Details, Snapshot};
 
 pub const REMEDY: &str = "Stop the notebook and update it with RootAccess = Disabled.";
 
 pub fn check(snapshot: &Snapshot) -> Check {
     match &snapshot.details {
-        Details::NotebookInstance(n) => match &n.root_access {
-            Toggle::Disabled => Check::pass("RootAccess = Disabled"),
-            Toggle::Enabled => Check::fail("RootAccess = Enabled", "RootAccess = Disabled"),
-            Toggle::Unrecognised(v) => {
-                Check::cannot(format!("unrecognised RootAccess value `{v}`"))
-            }
-        },
+        Details::NotebookInstance(n) => super::check_disabled("RootAccess", &n.root_access),
         Details::TrainingJob(_) | Details::ProcessingJob(_) | Details::Endpoint(_) => {
             Check::NotApplicable
         }
@@ -35,6 +29,7 @@ pub fn check(snapshot: &Snapshot) -> Check {
 mod tests {
     use super::*;
     use crate::controls::fixtures::*;
+    use crate::resource::Toggle;
 
     #[test]
     fn table() {

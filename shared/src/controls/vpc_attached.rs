@@ -26,19 +26,7 @@ pub fn check(snapshot: &Snapshot, settings: &VpcSettings) -> Check {
     match &snapshot.details {
         Details::NotebookInstance(n) => check_vpc(n.vpc.as_ref(), settings),
         Details::TrainingJob(j) | Details::ProcessingJob(j) => check_vpc(j.vpc.as_ref(), settings),
-        Details::Endpoint(Some(e)) => Check::all(
-            e.variants
-                .iter()
-                .map(|v| {
-                    let label = format!("variant {} (model {})", v.variant_name, v.model_name);
-                    let check = match &v.model {
-                        Some(m) => check_vpc(m.vpc.as_ref(), settings),
-                        None => Check::cannot("model not found"),
-                    };
-                    (label, check)
-                })
-                .collect(),
-        ),
+        Details::Endpoint(Some(e)) => super::per_model(e, |m| check_vpc(m.vpc.as_ref(), settings)),
         Details::Endpoint(None) => Check::cannot(super::NO_ENDPOINT_CONFIG),
     }
 }
