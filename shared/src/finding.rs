@@ -1,7 +1,7 @@
 //! Evaluation: every enabled control on one snapshot, with the policy's mode, severity and
 //! exemptions applied. Pure: a snapshot and a policy in, results out.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::controls::{Check, ControlId};
@@ -9,7 +9,7 @@ use crate::policy::{Mode, Policy, Severity};
 use crate::resource::Snapshot;
 
 /// The status of one control on one resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Status {
     Pass,
@@ -20,6 +20,14 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Status; 4] = [Status::Pass, Status::Fail, Status::NotApplicable, Status::Error];
+
+    pub fn parse(value: &str) -> Option<Status> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str().eq_ignore_ascii_case(value))
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Pass => "PASS",

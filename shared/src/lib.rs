@@ -12,6 +12,7 @@ pub mod controls;
 pub mod event;
 pub mod event_config;
 pub mod finding;
+pub mod findings;
 pub mod inspector;
 mod json;
 pub mod policy;
@@ -19,6 +20,7 @@ pub mod ports;
 pub mod remediation;
 pub mod report;
 pub mod resource;
+pub mod store;
 
 pub use inspector::{InspectError, Inspector, Outcome};
 pub use policy::Policy;

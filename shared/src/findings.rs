@@ -1,0 +1,194 @@
+//! Durable findings: one per (resource ARN, control), updated over time like a Security Hub
+//! finding, plus an append-only history of observations. Pure: built from a [`Report`].
+//!
+//! Alerts go out exactly once per problem: each evaluated resource has a notification key (which
+//! controls fail and whether the problem is contained); an alert is due only when the key differs
+//! from the last one notified, decided atomically by the [`crate::ports::FindingStore`].
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::finding::Status;
+use crate::policy::{Mode, Severity};
+use crate::remediation::Plan;
+use crate::report::{ActionResult, Report};
+
+/// The current state of one control on one resource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable: [`finding_id`] of the resource ARN and the control.
+    pub id: String,
+    pub resource_arn: String,
+    pub resource_kind: String,
+    pub resource_name: String,
+    pub account: String,
+    pub region: String,
+    pub control: String,
+    pub status: Status,
+    pub severity: Severity,
+    pub mode: Mode,
+    /// RFC 3339, UTC.
+    pub first_seen: String,
+    pub last_seen: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    /// Why the control could not be evaluated (status ERROR).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The exemption's reason, when one suppressed the failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exemption: Option<String>,
+    /// CloudTrail `userIdentity` ARN of whoever caused the event, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remediation: Option<RemediationRecord>,
+    /// Version (hash) of the policy that produced the finding.
+    pub policy_version: String,
+    /// The event of the last evaluation.
+    pub event_id: String,
+}
+
+/// What the guardrail did about a failing finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemediationRecord {
+    /// The API call (`StopTrainingJob`...), when one was planned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// `stopped`, `deleted`, `deferred`, `audit`, `failed`, ... (see `Remediation::outcome`).
+    pub result: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// One evaluation of one finding: the history auditors read. Never updated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Observation {
+    pub finding_id: String,
+    pub time: String,
+    pub status: Status,
+    pub event_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
+}
+
+/// The stable id of the finding for `control` on `resource_arn` (32 hex digits).
+pub fn finding_id(resource_arn: &str, control: &str) -> String {
+    let digest = Sha256::digest(format!("{resource_arn}\n{control}").as_bytes());
+    hex::encode(digest).chars().take(32).collect()
+}
+
+/// The findings and observations of one evaluation. `first_seen` is the evaluation time; the
+/// store keeps the earlier one when the finding already exists.
+pub fn from_report(report: &Report) -> (Vec<Finding>, Vec<Observation>) {
+    let r = &report.resource;
+    let remediation = &report.remediation;
+    let action = match &remediation.plan {
+        Plan::Act { action } | Plan::Defer { action, .. } => Some(action.as_str().to_string()),
+        Plan::AuditOnly { would } | Plan::Disabled { would } => Some(would.as_str().to_string()),
+        Plan::Nothing | Plan::AlreadyInactive { .. } | Plan::CannotAct { .. } => None,
+    };
+    let error = match &remediation.result {
+        ActionResult::Failed { error } => Some(error.clone()),
+        _ => None,
+    };
+    let mut findings = Vec::with_capacity(report.results.len());
+    let mut observations = Vec::with_capacity(report.results.len());
+    for c in &report.results {
+        let id = finding_id(&r.arn, c.control.as_str());
+        let record = c.is_violation().then(|| RemediationRecord {
+            action: action.clone(),
+            result: remediation.outcome().to_string(),
+            at: remediation.at.clone(),
+            error: error.clone(),
+        });
+        observations.push(Observation {
+            finding_id: id.clone(),
+            time: report.evaluated_at.clone(),
+            status: c.status,
+            event_id: report.event.id.clone(),
+            action: record.as_ref().and_then(|m| m.action.clone()),
+            result: record.as_ref().map(|m| m.result.clone()),
+        });
+        findings.push(Finding {
+            id,
+            resource_arn: r.arn.clone(),
+            resource_kind: r.kind.as_str().to_string(),
+            resource_name: r.name.clone(),
+            account: r.account.clone(),
+            region: r.region.clone(),
+            control: c.control.as_str().to_string(),
+            status: c.status,
+            severity: c.severity,
+            mode: c.mode,
+            first_seen: report.evaluated_at.clone(),
+            last_seen: report.evaluated_at.clone(),
+            observed: c.observed.clone(),
+            expected: c.expected.clone(),
+            reason: c.reason.clone(),
+            exemption: c.exemption.as_ref().map(|e| e.reason.clone()),
+            actor: report.actor.as_ref().and_then(|a| a.arn.clone()),
+            remediation: record,
+            policy_version: report.policy.version.clone(),
+            event_id: report.event.id.clone(),
+        });
+    }
+    (findings, observations)
+}
+
+/// The notification key of a resource: `PASS`, or the failing controls and whether the problem
+/// is `contained` (stopped, deleted, or already inactive), `pending` (deferred, failed, cannot
+/// act) or `open` (audit mode, remediation off). A change of key is a change worth an alert; the
+/// same key again (a duplicate event, a second state-change event) is not.
+pub fn notification_key(report: &Report) -> String {
+    let controls: Vec<&str> = report.violations().map(|v| v.control.as_str()).collect();
+    if controls.is_empty() {
+        return "PASS".to_string();
+    }
+    let phase = match report.remediation.outcome() {
+        "stopped" | "deleted" | "already-inactive" => "contained",
+        "audit" | "disabled" | "none" => "open",
+        _ => "pending",
+    };
+    format!("FAIL {} {phase}", controls.join(","))
+}
+
+/// Whether moving from the last notified key to `key` deserves an alert: any change, except a
+/// resource that was compliant from the start (nothing to resolve).
+pub fn alert_due(key: &str, last_notified: Option<&str>) -> bool {
+    match last_notified {
+        Some(previous) => previous != key,
+        None => key != "PASS",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_stable_and_distinct_per_resource_and_control() {
+        let a = finding_id("arn:aws:sagemaker:us-east-1:1:training-job/a", "vpc-attached");
+        assert_eq!(a, finding_id("arn:aws:sagemaker:us-east-1:1:training-job/a", "vpc-attached"));
+        assert_eq!(a.len(), 32);
+        assert_ne!(a, finding_id("arn:aws:sagemaker:us-east-1:1:training-job/a", "volume-kms"));
+        assert_ne!(a, finding_id("arn:aws:sagemaker:us-east-1:1:training-job/b", "vpc-attached"));
+    }
+
+    #[test]
+    fn alerts_are_due_on_changes_only() {
+        let fail = "FAIL vpc-attached contained";
+        assert!(alert_due(fail, None));
+        assert!(!alert_due(fail, Some(fail)));
+        assert!(alert_due("FAIL vpc-attached pending", Some("FAIL vpc-attached contained")));
+        assert!(alert_due("PASS", Some(fail)), "a resolution is announced");
+        assert!(!alert_due("PASS", None), "a compliant new resource is not");
+        assert!(!alert_due("PASS", Some("PASS")));
+    }
+}

@@ -1,0 +1,188 @@
+//! The contract every [`FindingStore`] back-end passes (run by the SQLite unit tests and by the
+//! DynamoDB integration tests against the emulator). Enabled by the `contract-tests` feature.
+
+use std::future::Future;
+
+use super::{Claim, FindingStore, Query, StoreError};
+use crate::finding::Status;
+use crate::findings::{finding_id, Finding, Observation, RemediationRecord};
+use crate::policy::{Mode, Severity};
+
+/// Two findings of one resource at `time`: `vpc-attached` failing (stopped), `volume-kms` passing.
+pub fn sample(arn: &str, time: &str) -> (Vec<Finding>, Vec<Observation>) {
+    let make = |control: &str, status: Status, severity: Severity| Finding {
+        id: finding_id(arn, control),
+        resource_arn: arn.to_string(),
+        resource_kind: "training-job".into(),
+        resource_name: arn.rsplit('/').next().unwrap_or(arn).to_string(),
+        account: arn.split(':').nth(4).unwrap_or("123456789012").to_string(),
+        region: "us-east-1".into(),
+        control: control.into(),
+        status,
+        severity,
+        mode: Mode::Enforce,
+        first_seen: time.into(),
+        last_seen: time.into(),
+        observed: Some("observed".into()),
+        expected: Some("expected".into()),
+        reason: None,
+        exemption: None,
+        actor: Some("arn:aws:sts::123456789012:assumed-role/DataScientist/alice".into()),
+        remediation: (status == Status::Fail).then(|| RemediationRecord {
+            action: Some("StopTrainingJob".into()),
+            result: "stopped".into(),
+            at: Some(time.into()),
+            error: None,
+        }),
+        policy_version: "0123456789abcdef".into(),
+        event_id: format!("event-{time}"),
+    };
+    let findings = vec![
+        make("vpc-attached", Status::Fail, Severity::High),
+        make("volume-kms", Status::Pass, Severity::High),
+    ];
+    let observations = findings
+        .iter()
+        .map(|f| Observation {
+            finding_id: f.id.clone(),
+            time: time.into(),
+            status: f.status,
+            event_id: f.event_id.clone(),
+            action: f.remediation.as_ref().and_then(|r| r.action.clone()),
+            result: f.remediation.as_ref().map(|r| r.result.clone()),
+        })
+        .collect();
+    (findings, observations)
+}
+
+fn id_of(findings: &[Finding], control: &str) -> String {
+    findings
+        .iter()
+        .find(|f| f.control == control)
+        .map(|f| f.id.clone())
+        .unwrap_or_default()
+}
+
+/// Runs every contract check, each on a fresh store from `make`.
+pub async fn run_all<S, F, Fut>(make: F) -> Result<(), StoreError>
+where
+    S: FindingStore,
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<S, StoreError>>,
+{
+    updates_keep_first_seen_and_history_grows(&make().await?).await?;
+    late_older_evaluations_do_not_overwrite(&make().await?).await?;
+    claims_are_exclusive_until_confirmed(&make().await?).await?;
+    released_and_expired_claims_can_be_retaken(&make().await?).await?;
+    list_filters_sorts_and_paginates(&make().await?).await?;
+    Ok(())
+}
+
+async fn updates_keep_first_seen_and_history_grows(store: &impl FindingStore) -> Result<(), StoreError> {
+    let arn = "arn:aws:sagemaker:us-east-1:123456789012:training-job/contract-a";
+    let (first, obs1) = sample(arn, "2026-11-01T10:00:00Z");
+    store.record(&first, &obs1).await?;
+    let (mut second, obs2) = sample(arn, "2026-11-02T10:00:00Z");
+    for f in &mut second {
+        f.status = Status::Pass;
+    }
+    store.record(&second, &obs2).await?;
+    let id = id_of(&first, "vpc-attached");
+    let Some((finding, history)) = store.get(&id).await? else {
+        panic!("finding {id} missing")
+    };
+    assert_eq!(finding.first_seen, "2026-11-01T10:00:00Z");
+    assert_eq!(finding.last_seen, "2026-11-02T10:00:00Z");
+    assert_eq!(finding.status, Status::Pass);
+    let times: Vec<&str> = history.iter().map(|o| o.time.as_str()).collect();
+    assert_eq!(times, ["2026-11-01T10:00:00Z", "2026-11-02T10:00:00Z"]);
+    assert_eq!(history.first().map(|o| o.status), Some(Status::Fail));
+    assert!(store.get("no-such-finding").await?.is_none());
+    Ok(())
+}
+
+async fn late_older_evaluations_do_not_overwrite(store: &impl FindingStore) -> Result<(), StoreError> {
+    let arn = "arn:aws:sagemaker:us-east-1:123456789012:training-job/contract-b";
+    let (newer, obs_newer) = sample(arn, "2026-11-03T10:00:00Z");
+    store.record(&newer, &obs_newer).await?;
+    let (mut older, obs_older) = sample(arn, "2026-11-02T10:00:00Z");
+    for f in &mut older {
+        f.status = Status::Pass;
+    }
+    store.record(&older, &obs_older).await?;
+    let id = id_of(&newer, "vpc-attached");
+    let Some((finding, history)) = store.get(&id).await? else {
+        panic!("finding {id} missing")
+    };
+    assert_eq!(finding.status, Status::Fail, "the newer state stays");
+    assert_eq!(finding.last_seen, "2026-11-03T10:00:00Z");
+    assert_eq!(history.len(), 2, "the late observation is still kept");
+    Ok(())
+}
+
+async fn claims_are_exclusive_until_confirmed(store: &impl FindingStore) -> Result<(), StoreError> {
+    let arn = "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/contract-c";
+    let key = "FAIL vpc-attached contained";
+    let first = store.claim_notification(arn, key, "a", 100, 160).await?;
+    assert_eq!(first, Claim::Granted { last_notified: None });
+    assert_eq!(store.claim_notification(arn, key, "b", 101, 161).await?, Claim::HeldByOther);
+    store.confirm_notification(arn, key, "a").await?;
+    assert_eq!(store.claim_notification(arn, key, "b", 102, 162).await?, Claim::AlreadyNotified);
+    let resolved = store.claim_notification(arn, "PASS", "b", 103, 163).await?;
+    assert_eq!(resolved, Claim::Granted { last_notified: Some(key.to_string()) });
+    Ok(())
+}
+
+async fn released_and_expired_claims_can_be_retaken(store: &impl FindingStore) -> Result<(), StoreError> {
+    let arn = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/contract-d";
+    let key = "FAIL volume-kms contained";
+    assert!(matches!(store.claim_notification(arn, key, "a", 100, 160).await?, Claim::Granted { .. }));
+    store.release_notification(arn, "a").await?;
+    assert!(matches!(store.claim_notification(arn, key, "b", 101, 161).await?, Claim::Granted { .. }));
+    // b crashed without confirming: after its claim expires, c may send.
+    assert_eq!(store.claim_notification(arn, key, "c", 150, 210).await?, Claim::HeldByOther);
+    assert!(matches!(store.claim_notification(arn, key, "c", 161, 221).await?, Claim::Granted { .. }));
+    Ok(())
+}
+
+async fn list_filters_sorts_and_paginates(store: &impl FindingStore) -> Result<(), StoreError> {
+    let days = ["2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05"];
+    for (i, day) in days.iter().enumerate() {
+        let arn = format!("arn:aws:sagemaker:us-east-1:{}:training-job/list-{i}", if i % 2 == 0 { "111111111111" } else { "222222222222" });
+        let (findings, observations) = sample(&arn, &format!("{day}T00:00:00Z"));
+        store.record(&findings, &observations).await?;
+    }
+    let all = store.list(&Query { limit: 100, ..Query::default() }).await?;
+    assert_eq!(all.findings.len(), 10);
+    let seen: Vec<&str> = all.findings.iter().map(|f| f.last_seen.as_str()).collect();
+    let mut sorted = seen.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(seen, sorted, "newest first");
+    assert_eq!(all.next, None);
+
+    let failing = Query { status: Some(Status::Fail), limit: 100, ..Query::default() };
+    assert_eq!(store.list(&failing).await?.findings.len(), 5);
+    let account = Query { account: Some("111111111111".into()), control: Some("vpc-attached".into()), limit: 100, ..Query::default() };
+    assert_eq!(store.list(&account).await?.findings.len(), 3);
+    let window = Query { since: Some("2026-11-02T00:00:00Z".into()), until: Some("2026-11-04T00:00:00Z".into()), limit: 100, ..Query::default() };
+    assert_eq!(store.list(&window).await?.findings.len(), 4);
+    let resource = Query { resource: Some("list-3".into()), limit: 100, ..Query::default() };
+    assert_eq!(store.list(&resource).await?.findings.len(), 2);
+    let critical = Query { severity: Some(Severity::Critical), limit: 100, ..Query::default() };
+    assert_eq!(store.list(&critical).await?.findings.len(), 0);
+
+    let mut query = Query { limit: 3, ..Query::default() };
+    let mut paged = Vec::new();
+    loop {
+        let page = store.list(&query).await?;
+        assert!(page.findings.len() <= 3);
+        paged.extend(page.findings.into_iter().map(|f| f.id));
+        match page.next {
+            Some(next) => query.after = Some(next),
+            None => break,
+        }
+    }
+    let ids: Vec<String> = all.findings.iter().map(|f| f.id.clone()).collect();
+    assert_eq!(paged, ids, "pages cover every finding once, in order");
+    Ok(())
+}

@@ -1,0 +1,173 @@
+//! Finding stores: the [`FindingStore`] port and its back-ends, SQLite (embedded, the default for
+//! `guardrail replay` and the CLI) and DynamoDB (the Lambda's). Both pass the same contract suite
+//! ([`contract`]).
+
+use std::future::Future;
+
+use serde::Serialize;
+
+use crate::finding::Status;
+use crate::findings::{Finding, Observation};
+use crate::policy::Severity;
+
+#[cfg(any(test, feature = "contract-tests"))]
+pub mod contract;
+pub mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+/// Why the store could not answer. Nothing is dropped silently: every failure reaches the caller.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("finding store: {operation} failed: {message}")]
+    Backend {
+        operation: &'static str,
+        message: String,
+        /// Worth retrying (throttling, a locked database, a network error).
+        retryable: bool,
+    },
+    #[error("finding store: corrupt or foreign record {key}: {message}")]
+    Corrupt { key: String, message: String },
+    #[error("finding store: schema version {found} is newer than this guardrail supports ({supported}); upgrade guardrail")]
+    NewerSchema { found: i64, supported: i64 },
+    #[error("finding store: bad query: {0}")]
+    BadQuery(String),
+}
+
+impl StoreError {
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, StoreError::Backend { retryable: true, .. })
+    }
+}
+
+/// The outcome of asking to send the alert for a notification key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// This caller sends it (and then confirms or releases). `last_notified` is the key of the
+    /// last alert sent for the resource, if any.
+    Granted { last_notified: Option<String> },
+    /// This key was already notified: nothing to send.
+    AlreadyNotified,
+    /// Another invocation holds an unexpired claim for this key: it sends.
+    HeldByOther,
+}
+
+/// Filters of `guardrail findings list`; every set filter must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    pub status: Option<Status>,
+    pub control: Option<String>,
+    pub kind: Option<String>,
+    /// At or above this severity.
+    pub severity: Option<Severity>,
+    pub account: Option<String>,
+    pub region: Option<String>,
+    /// The resource ARN or name.
+    pub resource: Option<String>,
+    /// `last_seen` at or after (RFC 3339, UTC).
+    pub since: Option<String>,
+    /// `last_seen` before (RFC 3339, UTC).
+    pub until: Option<String>,
+    /// Page size.
+    pub limit: usize,
+    /// Continue after this cursor (from [`Page::next`]).
+    pub after: Option<String>,
+}
+
+impl Query {
+    pub fn matches(&self, f: &Finding) -> bool {
+        let eq = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w == have);
+        self.status.is_none_or(|s| s == f.status)
+            && eq(&self.control, &f.control)
+            && eq(&self.kind, &f.resource_kind)
+            && self.severity.is_none_or(|s| f.severity >= s)
+            && eq(&self.account, &f.account)
+            && eq(&self.region, &f.region)
+            && self
+                .resource
+                .as_deref()
+                .is_none_or(|r| r == f.resource_arn || r == f.resource_name)
+            && self.since.as_deref().is_none_or(|s| f.last_seen.as_str() >= s)
+            && self.until.as_deref().is_none_or(|u| f.last_seen.as_str() < u)
+    }
+
+    /// Whether `f` comes after the cursor in the listing order (newest first, then id).
+    pub fn after_cursor(&self, f: &Finding) -> bool {
+        match self.after.as_deref().and_then(|c| c.split_once('|')) {
+            Some((seen, id)) => (f.last_seen.as_str(), f.id.as_str()) < (seen, id),
+            None => true,
+        }
+    }
+}
+
+/// One page of findings, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Page {
+    pub findings: Vec<Finding>,
+    /// Cursor for the next page, when there is one.
+    pub next: Option<String>,
+}
+
+impl Page {
+    /// Builds a page from candidates already in listing order, filtered by the query.
+    pub fn collect(query: &Query, candidates: impl IntoIterator<Item = Finding>) -> Page {
+        let limit = query.limit.max(1);
+        let mut findings: Vec<Finding> = candidates
+            .into_iter()
+            .filter(|f| query.after_cursor(f) && query.matches(f))
+            .take(limit + 1)
+            .collect();
+        let next = if findings.len() > limit {
+            findings.truncate(limit);
+            findings.last().map(|f| format!("{}|{}", f.last_seen, f.id))
+        } else {
+            None
+        };
+        Page { findings, next }
+    }
+}
+
+/// Stores findings and decides, atomically, which alerts are due.
+pub trait FindingStore: Send + Sync {
+    /// Upserts findings (keeping each one's `first_seen`) and appends the observations.
+    fn record(
+        &self,
+        findings: &[Finding],
+        observations: &[Observation],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Asks to send the alert for `key` on a resource; the claim lasts until `expires` (Unix
+    /// seconds) so a crashed sender does not block the alert forever.
+    fn claim_notification(
+        &self,
+        resource_arn: &str,
+        key: &str,
+        owner: &str,
+        now: i64,
+        expires: i64,
+    ) -> impl Future<Output = Result<Claim, StoreError>> + Send;
+
+    /// The alert for `key` went out: record it as the last notified key, drop the claim.
+    fn confirm_notification(
+        &self,
+        resource_arn: &str,
+        key: &str,
+        owner: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The alert could not be sent: drop the claim so a retry can send it.
+    fn release_notification(
+        &self,
+        resource_arn: &str,
+        owner: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// A finding and its observations, oldest first.
+    fn get(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<(Finding, Vec<Observation>)>, StoreError>> + Send;
+
+    /// Findings matching the query, newest first, one page at a time.
+    fn list(&self, query: &Query) -> impl Future<Output = Result<Page, StoreError>> + Send;
+}

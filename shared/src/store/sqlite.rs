@@ -1,0 +1,411 @@
+//! [`FindingStore`] in an embedded SQLite file (WAL mode, versioned schema).
+//!
+//! Every write runs in an `IMMEDIATE` transaction, so two processes sharing the file cannot lose
+//! an update or both claim the same alert. Each finding row keeps its full JSON document next to
+//! the indexed columns the queries filter on.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
+
+use super::{Claim, FindingStore, Page, Query, StoreError};
+use crate::findings::{Finding, Observation};
+
+/// The schema this version writes; older files are migrated forward on open.
+pub const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA_V1: &str = "
+CREATE TABLE findings (
+    id TEXT PRIMARY KEY,
+    resource_arn TEXT NOT NULL,
+    resource_kind TEXT NOT NULL,
+    account TEXT NOT NULL,
+    region TEXT NOT NULL,
+    control TEXT NOT NULL,
+    status TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    document TEXT NOT NULL
+);
+CREATE INDEX findings_by_time ON findings (last_seen DESC, id DESC);
+CREATE INDEX findings_by_account ON findings (account, last_seen DESC);
+CREATE INDEX findings_by_control ON findings (control, last_seen DESC);
+CREATE INDEX findings_by_resource ON findings (resource_arn);
+CREATE TABLE observations (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    finding_id TEXT NOT NULL,
+    time TEXT NOT NULL,
+    document TEXT NOT NULL
+);
+CREATE INDEX observations_by_finding ON observations (finding_id, seq);
+CREATE TABLE notifications (
+    resource_arn TEXT PRIMARY KEY,
+    notified_key TEXT,
+    claim_key TEXT,
+    claim_owner TEXT,
+    claim_expires INTEGER
+);
+";
+
+/// Findings in a local SQLite file.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    conn: Arc<Mutex<Connection>>,
+}
+
+fn backend(operation: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
+    move |e| {
+        let retryable = matches!(
+            e.sqlite_error_code(),
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+        );
+        StoreError::Backend {
+            operation,
+            message: e.to_string(),
+            retryable,
+        }
+    }
+}
+
+fn decode<T: serde::de::DeserializeOwned>(key: &str, text: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
+        key: key.to_string(),
+        message: e.to_string(),
+    })
+}
+
+fn encode<T: serde::Serialize>(key: &str, value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt {
+        key: key.to_string(),
+        message: e.to_string(),
+    })
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the store at `path`, migrating its schema.
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| StoreError::Backend {
+                operation: "open",
+                message: format!("{}: {e}", parent.display()),
+                retryable: false,
+            })?;
+        }
+        let conn = Connection::open(path).map_err(backend("open"))?;
+        // WAL: readers (the CLI) never block the writer; the busy timeout absorbs short locks.
+        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+            .map_err(backend("open"))?;
+        Self::init(conn)
+    }
+
+    /// A private in-memory store (tests, dry runs).
+    pub fn in_memory() -> Result<SqliteStore, StoreError> {
+        Self::init(Connection::open_in_memory().map_err(backend("open"))?)
+    }
+
+    fn init(mut conn: Connection) -> Result<SqliteStore, StoreError> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(backend("open"))?;
+        migrate(&mut conn)?;
+        Ok(SqliteStore {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// Runs `work` on the connection on a blocking thread.
+    async fn with<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let conn = Arc::clone(&self.conn);
+        tokio::task::spawn_blocking(move || {
+            let mut guard = match conn.lock() {
+                Ok(g) => g,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            work(&mut guard)
+        })
+        .await
+        .map_err(|e| StoreError::Backend {
+            operation: "run",
+            message: e.to_string(),
+            retryable: false,
+        })?
+    }
+}
+
+/// Brings the schema to [`SCHEMA_VERSION`]; refuses files written by a newer version.
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let found: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(backend("migrate"))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::NewerSchema {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(backend("migrate"))?;
+    if found < 1 {
+        tx.execute_batch(SCHEMA_V1).map_err(backend("migrate"))?;
+    }
+    // Future versions: `if found < 2 { ... }`, each step in this same transaction.
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)
+        .map_err(backend("migrate"))?;
+    tx.commit().map_err(backend("migrate"))
+}
+
+impl FindingStore for SqliteStore {
+    async fn record(&self, findings: &[Finding], observations: &[Observation]) -> Result<(), StoreError> {
+        let findings = findings.to_vec();
+        let observations = observations.to_vec();
+        self.with(move |conn| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(backend("record"))?;
+            for mut f in findings {
+                let existing: Option<(String, String)> = tx
+                    .query_row(
+                        "SELECT first_seen, last_seen FROM findings WHERE id = ?1",
+                        [&f.id],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()
+                    .map_err(backend("record"))?;
+                if let Some((first_seen, last_seen)) = existing {
+                    // An older evaluation delivered late never overwrites a newer state.
+                    if last_seen > f.last_seen {
+                        continue;
+                    }
+                    f.first_seen = first_seen.min(f.first_seen);
+                }
+                let document = encode(&f.id, &f)?;
+                tx.execute(
+                    "INSERT INTO findings (id, resource_arn, resource_kind, account, region, control, status,
+                         severity, first_seen, last_seen, document)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                     ON CONFLICT (id) DO UPDATE SET status = excluded.status, severity = excluded.severity,
+                         first_seen = excluded.first_seen, last_seen = excluded.last_seen,
+                         document = excluded.document",
+                    params![
+                        f.id,
+                        f.resource_arn,
+                        f.resource_kind,
+                        f.account,
+                        f.region,
+                        f.control,
+                        f.status.as_str(),
+                        f.severity.as_str(),
+                        f.first_seen,
+                        f.last_seen,
+                        document
+                    ],
+                )
+                .map_err(backend("record"))?;
+            }
+            for o in observations {
+                let document = encode(&o.finding_id, &o)?;
+                tx.execute(
+                    "INSERT INTO observations (finding_id, time, document) VALUES (?1, ?2, ?3)",
+                    params![o.finding_id, o.time, document],
+                )
+                .map_err(backend("record"))?;
+            }
+            tx.commit().map_err(backend("record"))
+        })
+        .await
+    }
+
+    async fn claim_notification(
+        &self,
+        resource_arn: &str,
+        key: &str,
+        owner: &str,
+        now: i64,
+        expires: i64,
+    ) -> Result<Claim, StoreError> {
+        let (arn, key, owner) = (resource_arn.to_string(), key.to_string(), owner.to_string());
+        self.with(move |conn| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(backend("claim"))?;
+            type Row = (Option<String>, Option<String>, Option<String>, Option<i64>);
+            let row: Option<Row> = tx
+                .query_row(
+                    "SELECT notified_key, claim_key, claim_owner, claim_expires FROM notifications
+                     WHERE resource_arn = ?1",
+                    [&arn],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .optional()
+                .map_err(backend("claim"))?;
+            let (notified, claim_key, claim_owner, claim_expires) = row.unwrap_or_default();
+            if notified.as_deref() == Some(key.as_str()) {
+                return Ok(Claim::AlreadyNotified);
+            }
+            let held = claim_key.as_deref() == Some(key.as_str())
+                && claim_owner.as_deref() != Some(owner.as_str())
+                && claim_expires.is_some_and(|e| e > now);
+            if held {
+                return Ok(Claim::HeldByOther);
+            }
+            tx.execute(
+                "INSERT INTO notifications (resource_arn, notified_key, claim_key, claim_owner, claim_expires)
+                 VALUES (?1, NULL, ?2, ?3, ?4)
+                 ON CONFLICT (resource_arn) DO UPDATE SET claim_key = excluded.claim_key,
+                     claim_owner = excluded.claim_owner, claim_expires = excluded.claim_expires",
+                params![arn, key, owner, expires],
+            )
+            .map_err(backend("claim"))?;
+            tx.commit().map_err(backend("claim"))?;
+            Ok(Claim::Granted {
+                last_notified: notified,
+            })
+        })
+        .await
+    }
+
+    async fn confirm_notification(&self, resource_arn: &str, key: &str, owner: &str) -> Result<(), StoreError> {
+        let (arn, key, owner) = (resource_arn.to_string(), key.to_string(), owner.to_string());
+        self.with(move |conn| {
+            conn.execute(
+                "UPDATE notifications SET notified_key = ?2,
+                     claim_key = CASE WHEN claim_owner = ?3 THEN NULL ELSE claim_key END,
+                     claim_expires = CASE WHEN claim_owner = ?3 THEN NULL ELSE claim_expires END,
+                     claim_owner = CASE WHEN claim_owner = ?3 THEN NULL ELSE claim_owner END
+                 WHERE resource_arn = ?1",
+                params![arn, key, owner],
+            )
+            .map_err(backend("confirm"))?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn release_notification(&self, resource_arn: &str, owner: &str) -> Result<(), StoreError> {
+        let (arn, owner) = (resource_arn.to_string(), owner.to_string());
+        self.with(move |conn| {
+            conn.execute(
+                "UPDATE notifications SET claim_key = NULL, claim_owner = NULL, claim_expires = NULL
+                 WHERE resource_arn = ?1 AND claim_owner = ?2",
+                params![arn, owner],
+            )
+            .map_err(backend("release"))?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn get(&self, id: &str) -> Result<Option<(Finding, Vec<Observation>)>, StoreError> {
+        let id = id.to_string();
+        self.with(move |conn| {
+            let document: Option<String> = conn
+                .query_row("SELECT document FROM findings WHERE id = ?1", [&id], |r| r.get(0))
+                .optional()
+                .map_err(backend("get"))?;
+            let Some(document) = document else {
+                return Ok(None);
+            };
+            let finding: Finding = decode(&id, &document)?;
+            let mut stmt = conn
+                .prepare("SELECT seq, document FROM observations WHERE finding_id = ?1 ORDER BY seq")
+                .map_err(backend("get"))?;
+            let rows = stmt
+                .query_map([&id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+                .map_err(backend("get"))?;
+            let mut history = Vec::new();
+            for row in rows {
+                let (seq, text) = row.map_err(backend("get"))?;
+                history.push(decode(&format!("observation {seq}"), &text)?);
+            }
+            Ok(Some((finding, history)))
+        })
+        .await
+    }
+
+    async fn list(&self, query: &Query) -> Result<Page, StoreError> {
+        let query = query.clone();
+        self.with(move |conn| {
+            // Narrow with the indexed columns; `Page::collect` applies every filter exactly.
+            let mut stmt = conn
+                .prepare(
+                    "SELECT id, document FROM findings
+                     WHERE (?1 IS NULL OR account = ?1) AND (?2 IS NULL OR control = ?2)
+                       AND (?3 IS NULL OR last_seen >= ?3) AND (?4 IS NULL OR last_seen < ?4)
+                     ORDER BY last_seen DESC, id DESC",
+                )
+                .map_err(backend("list"))?;
+            let rows = stmt
+                .query_map(
+                    params![query.account, query.control, query.since, query.until],
+                    |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+                )
+                .map_err(backend("list"))?;
+            let mut candidates = Vec::new();
+            for row in rows {
+                let (id, text) = row.map_err(backend("list"))?;
+                candidates.push(decode::<Finding>(&id, &text)?);
+            }
+            Ok(Page::collect(&query, candidates))
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn passes_the_store_contract() -> Result<(), StoreError> {
+        super::super::contract::run_all(|| async { SqliteStore::in_memory() }).await
+    }
+
+    #[tokio::test]
+    async fn reopening_keeps_findings_and_refuses_a_newer_schema() -> Result<(), StoreError> {
+        let dir = std::env::temp_dir().join(format!("guardrail-sqlite-{}", std::process::id()));
+        let path = dir.join("findings.db");
+        let store = SqliteStore::open(&path)?;
+        let (findings, observations) = super::super::contract::sample("arn:aws:sagemaker:us-east-1:1:training-job/a", "2026-11-01T00:00:00Z");
+        store.record(&findings, &observations).await?;
+        drop(store);
+        let store = SqliteStore::open(&path)?;
+        let id = findings.first().map(|f| f.id.clone()).unwrap_or_default();
+        assert!(store.get(&id).await?.is_some());
+        drop(store);
+
+        let conn = Connection::open(&path).map_err(backend("test"))?;
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).map_err(backend("test"))?;
+        drop(conn);
+        match SqliteStore::open(&path) {
+            Err(StoreError::NewerSchema { found, .. }) => assert_eq!(found, SCHEMA_VERSION + 1),
+            other => panic!("expected a schema error, got {other:?}"),
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn corrupt_rows_are_reported_not_skipped() -> Result<(), StoreError> {
+        let store = SqliteStore::in_memory()?;
+        store
+            .with(|conn| {
+                conn.execute(
+                    "INSERT INTO findings VALUES ('bad', 'arn', 'training-job', '1', 'r', 'c', 'FAIL', 'high', 't', 't', '{not json')",
+                    [],
+                )
+                .map_err(backend("test"))
+            })
+            .await?;
+        match store.list(&Query { limit: 10, ..Query::default() }).await {
+            Err(StoreError::Corrupt { key, .. }) => assert_eq!(key, "bad"),
+            other => panic!("expected a corrupt-record error, got {other:?}"),
+        }
+        Ok(())
+    }
+}
