@@ -46,6 +46,7 @@ pub fn unique(prefix: &str) -> String {
 pub struct Emulator {
     pub sagemaker: aws_sdk_sagemaker::Client,
     pub ec2: aws_sdk_ec2::Client,
+    pub dynamodb: aws_sdk_dynamodb::Client,
     pub sns: aws_sdk_sns::Client,
     pub sqs: aws_sdk_sqs::Client,
 }
@@ -60,6 +61,7 @@ impl Emulator {
         Ok(Emulator {
             sagemaker: aws_sdk_sagemaker::Client::new(&config),
             ec2: aws_sdk_ec2::Client::new(&config),
+            dynamodb: aws_sdk_dynamodb::Client::new(&config),
             sns: aws_sdk_sns::Client::new(&config),
             sqs: aws_sdk_sqs::Client::new(&config),
         })

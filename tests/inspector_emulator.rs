@@ -9,22 +9,32 @@ use guardrail_core::aws::{Ec2Subnets, SageMaker, SnsPublisher};
 use guardrail_core::ports::{AwsError, Remediator, ResourceReader};
 use guardrail_core::remediation::Action;
 use guardrail_core::resource::{ResourceId, Snapshot};
+use guardrail_core::store::{DynamoStore, SqliteStore};
 use guardrail_core::{InspectError, Inspector, Outcome, Policy};
 use guardrail_tests::*;
 
 const WAIT: Duration = Duration::from_secs(10);
 
-fn inspector(
+type AwsInspector = Inspector<SageMaker, Ec2Subnets, SnsPublisher, SqliteStore>;
+
+/// The inspector on the emulator, with a store of its own (each test is one deployment).
+fn inspector(emu: &Emulator, topic: &str, policy: Policy) -> TestResult<AwsInspector> {
+    with_store(emu, topic, policy, SqliteStore::in_memory()?)
+}
+
+fn with_store(
     emu: &Emulator,
     topic: &str,
     policy: Policy,
-) -> Inspector<SageMaker, Ec2Subnets, SnsPublisher> {
-    Inspector::new(
+    store: SqliteStore,
+) -> TestResult<AwsInspector> {
+    Ok(Inspector::new(
         SageMaker::new(emu.sagemaker.clone()),
         Ec2Subnets::new(emu.ec2.clone()),
         SnsPublisher::new(emu.sns.clone(), topic),
+        store,
         policy,
-    )
+    ))
 }
 
 fn evaluated(outcome: Outcome) -> TestResult<(guardrail_core::report::Report, Option<String>)> {
@@ -55,7 +65,7 @@ async fn noncompliant_notebook_is_stopped_and_one_alert_is_delivered() -> TestRe
     // When its CreateNotebookInstance event arrives
     let event = sample_event("notebook/create-noncompliant.json", "open-nb", &name)?;
     let (report, message_id) = evaluated(
-        inspector(&emu, &alerts.topic_arn, Policy::baseline())
+        inspector(&emu, &alerts.topic_arn, Policy::baseline())?
             .handle(&event)
             .await?,
     )?;
@@ -110,7 +120,7 @@ async fn compliant_notebook_keeps_running_and_nobody_is_alerted() -> TestResult 
     create_notebook(&emu, &name, Posture::Compliant, None).await?;
     let event = sample_event("notebook/create-compliant.json", "secure-nb", &name)?;
     let (report, message_id) = evaluated(
-        inspector(&emu, &alerts.topic_arn, Policy::baseline())
+        inspector(&emu, &alerts.topic_arn, Policy::baseline())?
             .handle(&event)
             .await?,
     )?;
@@ -131,7 +141,7 @@ async fn the_live_configuration_is_judged_not_the_event() -> TestResult {
     let event = sample_event("notebook/create-noncompliant.json", "open-nb", &name)?;
     // When the inspector handles it, Then it trusts the live resource, not the event
     let (report, _) = evaluated(
-        inspector(&emu, &alerts.topic_arn, Policy::baseline())
+        inspector(&emu, &alerts.topic_arn, Policy::baseline())?
             .handle(&event)
             .await?,
     )?;
@@ -148,7 +158,7 @@ async fn pending_notebook_stop_is_deferred_to_its_in_service_event() -> TestResu
     create_notebook(&emu, &name, Posture::NonCompliant, Some("Pending")).await?;
     let event = sample_event("notebook/create-noncompliant.json", "open-nb", &name)?;
     let (report, _) = evaluated(
-        inspector(&emu, &alerts.topic_arn, Policy::baseline())
+        inspector(&emu, &alerts.topic_arn, Policy::baseline())?
             .handle(&event)
             .await?,
     )?;
@@ -172,15 +182,17 @@ async fn duplicate_delivery_gives_one_stop_and_no_error() -> TestResult {
     let name = unique("open-nb");
     create_notebook(&emu, &name, Posture::NonCompliant, None).await?;
     let event = sample_event("notebook/state-change.json", "open-nb", &name)?;
-    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline());
+    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline())?;
 
     let (first, _) = evaluated(inspector.handle(&event).await?)?;
     let (second, _) = evaluated(inspector.handle(&event).await?)?;
 
     assert_eq!(first.remediation.outcome(), "stopped");
-    // The second delivery sees the notebook stopped and makes no call.
+    // The second delivery sees the notebook stopped and makes no call...
     assert_eq!(second.remediation.outcome(), "already-inactive");
     assert_eq!(emu.notebook_status(&name).await?, "Stopped");
+    // ...and, the problem being the same (contained), sends no second alert.
+    assert_eq!(alerts.receive(1, WAIT).await?.len(), 1);
     Ok(())
 }
 
@@ -191,8 +203,20 @@ async fn concurrent_duplicate_deliveries_both_succeed() -> TestResult {
     let name = unique("open-nb");
     create_notebook(&emu, &name, Posture::NonCompliant, None).await?;
     let event = sample_event("notebook/state-change.json", "open-nb", &name)?;
-    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline());
-    let (a, b) = tokio::join!(inspector.handle(&event), inspector.handle(&event));
+    // Two Lambda containers: separate inspectors sharing the DynamoDB findings table.
+    let table = unique("findings");
+    DynamoStore::create_table(&emu.dynamodb, &table).await?;
+    let container = || {
+        Inspector::new(
+            SageMaker::new(emu.sagemaker.clone()),
+            Ec2Subnets::new(emu.ec2.clone()),
+            SnsPublisher::new(emu.sns.clone(), &alerts.topic_arn),
+            DynamoStore::new(emu.dynamodb.clone(), &table),
+            Policy::baseline(),
+        )
+    };
+    let (one, two) = (container(), container());
+    let (a, b) = tokio::join!(one.handle(&event), two.handle(&event));
     for outcome in [a?, b?] {
         let (report, _) = evaluated(outcome)?;
         let o = report.remediation.outcome();
@@ -203,6 +227,11 @@ async fn concurrent_duplicate_deliveries_both_succeed() -> TestResult {
         );
     }
     assert_eq!(emu.notebook_status(&name).await?, "Stopped");
+    assert_eq!(
+        alerts.receive(1, WAIT).await?.len(),
+        1,
+        "one alert for one problem"
+    );
     Ok(())
 }
 
@@ -246,6 +275,7 @@ async fn stop_refused_because_already_stopped_counts_as_done() -> TestResult {
         racing,
         Ec2Subnets::new(emu.ec2.clone()),
         SnsPublisher::new(emu.sns.clone(), &alerts.topic_arn),
+        SqliteStore::in_memory()?,
         Policy::baseline(),
     );
     let (report, _) = evaluated(inspector.handle(&event).await?)?;
@@ -267,7 +297,7 @@ async fn training_jobs_are_stopped_only_when_noncompliant() -> TestResult {
     let good = unique("churn-xgb-secure");
     create_training_job(&emu, &bad, Posture::NonCompliant).await?;
     create_training_job(&emu, &good, Posture::Compliant).await?;
-    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline());
+    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline())?;
 
     let (report, _) = evaluated(
         inspector
@@ -321,7 +351,7 @@ async fn processing_jobs_are_stopped_only_when_noncompliant() -> TestResult {
     let good = unique("feature-prep-secure");
     create_processing_job(&emu, &bad, Posture::NonCompliant).await?;
     create_processing_job(&emu, &good, Posture::Compliant).await?;
-    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline());
+    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline())?;
 
     let (report, _) = evaluated(
         inspector
@@ -357,7 +387,7 @@ async fn noncompliant_endpoint_is_deleted_and_its_config_and_model_kept() -> Tes
     let good = unique("fraud-api-secure");
     create_endpoint(&emu, &bad, Posture::NonCompliant, None).await?;
     create_endpoint(&emu, &good, Posture::Compliant, None).await?;
-    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline());
+    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline())?;
 
     let (report, _) = evaluated(
         inspector
@@ -416,7 +446,7 @@ async fn endpoint_being_created_is_deferred_and_remediation_none_keeps_it() -> T
     create_endpoint(&emu, &serving, Posture::NonCompliant, None).await?;
 
     let (report, _) = evaluated(
-        inspector(&emu, &alerts.topic_arn, Policy::baseline())
+        inspector(&emu, &alerts.topic_arn, Policy::baseline())?
             .handle(&sample_event(
                 "endpoint/create-noncompliant.json",
                 "fraud-api",
@@ -432,7 +462,7 @@ async fn endpoint_being_created_is_deferred_and_remediation_none_keeps_it() -> T
 
     let keep = Policy::from_toml("[remediation]\nendpoint = \"none\"\n", "test")?;
     let (report, _) = evaluated(
-        inspector(&emu, &alerts.topic_arn, keep)
+        inspector(&emu, &alerts.topic_arn, keep)?
             .handle(&sample_event(
                 "endpoint/state-change.json",
                 "fraud-api",
@@ -458,7 +488,7 @@ async fn audit_mode_reports_without_stopping() -> TestResult {
     policy.force_audit();
     let event = sample_event("notebook/create-noncompliant.json", "open-nb", &name)?;
     let (report, _) = evaluated(
-        inspector(&emu, &alerts.topic_arn, policy)
+        inspector(&emu, &alerts.topic_arn, policy)?
             .handle(&event)
             .await?,
     )?;
@@ -479,7 +509,7 @@ async fn audit_mode_reports_without_stopping() -> TestResult {
 async fn failed_calls_malformed_events_and_vanished_resources_touch_nothing() -> TestResult {
     let emu = Emulator::connect().await?;
     let alerts = emu.alert_channel().await?;
-    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline());
+    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline())?;
 
     let failed = sample_event(
         "notebook/create-failed.json",
@@ -535,7 +565,8 @@ async fn an_alert_that_cannot_be_published_fails_the_invocation_and_goes_out_on_
     let missing_topic = format!("{}-missing", alerts.topic_arn);
 
     // When the alert cannot be published, Then the handler returns an error (Lambda retries)
-    match inspector(&emu, &missing_topic, Policy::baseline())
+    let store = SqliteStore::in_memory()?;
+    match with_store(&emu, &missing_topic, Policy::baseline(), store.clone())?
         .handle(&event)
         .await
     {
@@ -544,13 +575,12 @@ async fn an_alert_that_cannot_be_published_fails_the_invocation_and_goes_out_on_
     }
     assert_eq!(emu.notebook_status(&name).await?, "Stopped");
 
-    // And the retry delivers the alert
-    let (_, message_id) = evaluated(
-        inspector(&emu, &alerts.topic_arn, Policy::baseline())
-            .handle(&event)
-            .await?,
-    )?;
+    // And the retry (same deployment, same store) delivers the alert, once
+    let retry = with_store(&emu, &alerts.topic_arn, Policy::baseline(), store)?;
+    let (_, message_id) = evaluated(retry.handle(&event).await?)?;
     assert!(message_id.is_some());
+    let (_, again) = evaluated(retry.handle(&event).await?)?;
+    assert_eq!(again, None, "a further delivery sends nothing new");
     let delivered = alerts.receive(1, WAIT).await?;
     assert_eq!(delivered.len(), 1);
     assert_eq!(delivered[0].attribute("action"), Some("already-inactive"));
@@ -572,7 +602,7 @@ async fn vpc_allow_list_is_checked_against_the_subnets_real_vpc() -> TestResult 
     let outside = unique("churn-xgb-secure");
     create_training_job_in(&emu, &inside, &allowed_subnet).await?;
     create_training_job_in(&emu, &outside, &other_subnet).await?;
-    let inspector = inspector(&emu, &alerts.topic_arn, policy);
+    let inspector = inspector(&emu, &alerts.topic_arn, policy)?;
 
     // When their create events arrive
     let (inside_report, _) = evaluated(
@@ -612,6 +642,80 @@ async fn vpc_allow_list_is_checked_against_the_subnets_real_vpc() -> TestResult 
     );
     assert_eq!(emu.training_status(&inside).await?, "InProgress");
     assert_eq!(emu.training_status(&outside).await?, "Stopped");
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_exemption_resolves_the_finding_with_one_resolution_alert() -> TestResult {
+    // Given a noncompliant notebook reported in audit mode
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let name = unique("open-nb");
+    create_notebook(&emu, &name, Posture::NonCompliant, None).await?;
+    let store = SqliteStore::in_memory()?;
+    let event = sample_event("notebook/state-change.json", "open-nb", &name)?;
+    let mut audit = Policy::baseline();
+    audit.force_audit();
+    with_store(&emu, &alerts.topic_arn, audit, store.clone())?
+        .handle(&event)
+        .await?;
+
+    // When the security team grants an exemption and the notebook is evaluated again (twice)
+    let exempt = Policy::from_toml(
+        &format!(
+            "[[exemptions]]\nresource = \"{name}\"\nreason = \"SEC-1\"\nexpires = 2099-01-01\n"
+        ),
+        "test",
+    )?;
+    let inspector = with_store(&emu, &alerts.topic_arn, exempt, store)?;
+    inspector.handle(&event).await?;
+    inspector.handle(&event).await?;
+
+    // Then the team got the audit alert and exactly one resolution
+    let delivered = alerts.receive(2, WAIT).await?;
+    let actions: Vec<_> = delivered
+        .iter()
+        .map(|d| d.attribute("action").unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(actions, ["audit", "resolved"]);
+    let resolved = &delivered[1];
+    assert!(
+        resolved
+            .subject
+            .starts_with("[RESOLVED] SageMaker notebook instance"),
+        "{}",
+        resolved.subject
+    );
+    assert_eq!(resolved.attribute("severity"), Some("informational"));
+    assert!(controls_attribute(resolved)?.contains(&"vpc-attached".to_string()));
+    Ok(())
+}
+
+#[tokio::test]
+async fn dynamodb_store_passes_the_store_contract() -> TestResult {
+    let emu = Emulator::connect().await?;
+    guardrail_core::store::contract::run_all(|| async {
+        let table = unique("findings");
+        DynamoStore::create_table(&emu.dynamodb, &table).await?;
+        Ok(DynamoStore::new(emu.dynamodb.clone(), table))
+    })
+    .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_missing_table_is_a_clear_error() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let store = DynamoStore::new(emu.dynamodb.clone(), "no-such-table");
+    let err = guardrail_core::store::FindingStore::get(&store, "x")
+        .await
+        .err()
+        .map(|e| e.to_string());
+    assert!(
+        err.as_deref()
+            .is_some_and(|e| e.contains("table no-such-table does not exist")),
+        "{err:?}"
+    );
     Ok(())
 }
 

@@ -3,7 +3,9 @@
 //! Exit codes: 0 ran; 1 a finding at or above `--fail-on`; 2 could not run (usage, policy, I/O,
 //! AWS); 3 with `--strict`, an event was rejected or could not be evaluated.
 
+mod findings;
 mod replay;
+mod store;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -37,6 +39,11 @@ enum Command {
         #[command(subcommand)]
         command: PolicyCommand,
     },
+    /// Query stored findings and their history.
+    Findings {
+        #[command(subcommand)]
+        command: findings::FindingsCommand,
+    },
 }
 
 #[derive(clap::Args)]
@@ -61,6 +68,8 @@ pub struct ReplayArgs {
     /// Exit 3 when an event is rejected or cannot be evaluated.
     #[arg(long)]
     strict: bool,
+    #[command(flatten)]
+    store: findings::StoreArg,
 }
 
 #[derive(Subcommand)]
@@ -75,7 +84,7 @@ pub enum Format {
     Json,
 }
 
-fn parse_severity(value: &str) -> Result<Severity, String> {
+pub(crate) fn parse_severity(value: &str) -> Result<Severity, String> {
     Severity::parse(value).ok_or_else(|| {
         format!("`{value}` is not a severity (informational, low, medium, high, critical)")
     })
@@ -101,7 +110,14 @@ async fn main() -> ExitCode {
         Command::Policy {
             command: PolicyCommand::Check { file },
         } => check_policy(&file),
+        Command::Findings { command } => findings::run(command).await,
     }
+}
+
+/// Writes the whole text at once; a closed pipe (`| head`) is not an error worth a panic.
+pub(crate) fn emit(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
 fn load_policy(path: Option<&PathBuf>) -> Result<Policy, guardrail_core::policy::PolicyError> {

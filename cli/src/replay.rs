@@ -7,13 +7,20 @@ use std::process::ExitCode;
 use guardrail_core::event::{self, Parsed};
 use guardrail_core::event_config::OfflineError;
 use guardrail_core::finding::Status;
+use guardrail_core::findings;
 use guardrail_core::inspector::replay_offline;
 use guardrail_core::remediation::Plan;
 use guardrail_core::report::Report;
+use guardrail_core::store::FindingStore;
 use guardrail_core::{aws, Outcome, Policy};
 use serde::Serialize;
 
-use crate::{load_policy, Format, ReplayArgs, EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_NOT_EVALUATED};
+use crate::store::AnyStore;
+
+use crate::{
+    emit, load_policy, store, Format, ReplayArgs, EXIT_CANNOT_RUN, EXIT_FINDINGS,
+    EXIT_NOT_EVALUATED,
+};
 
 /// What happened to one event file.
 #[derive(Serialize)]
@@ -67,16 +74,25 @@ pub async fn run(args: ReplayArgs) -> ExitCode {
             return ExitCode::from(EXIT_CANNOT_RUN);
         }
     };
-    let rows = if args.live {
-        match live(&args, policy, &files).await {
-            Ok(rows) => rows,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(EXIT_CANNOT_RUN);
-            }
+    let store = match store::open(args.store.store.as_deref()).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_CANNOT_RUN);
         }
+    };
+    let rows = if args.live {
+        live(&args, policy, store, &files).await
     } else {
-        files.iter().map(|f| offline(f, &policy)).collect()
+        let rows: Vec<Row> = files.iter().map(|f| offline(f, &policy)).collect();
+        record_offline(&store, &rows).await.map(|()| rows)
+    };
+    let rows = match rows {
+        Ok(rows) => rows,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_CANNOT_RUN);
+        }
     };
     match args.format {
         Format::Table => print_table(&rows),
@@ -188,14 +204,33 @@ fn offline(file: &Path, policy: &Policy) -> Row {
     row(file, item)
 }
 
-async fn live(args: &ReplayArgs, policy: Policy, files: &[PathBuf]) -> Result<Vec<Row>, String> {
+/// Stores the findings of an offline replay, so `guardrail findings` can answer from them.
+async fn record_offline(store: &AnyStore, rows: &[Row]) -> Result<(), String> {
+    for row in rows {
+        if let Item::Evaluated { report, .. } = &row.item {
+            let (findings, observations) = findings::from_report(report);
+            store
+                .record(&findings, &observations)
+                .await
+                .map_err(|e| format!("{}: {e}", row.file))?;
+        }
+    }
+    Ok(())
+}
+
+async fn live(
+    args: &ReplayArgs,
+    policy: Policy,
+    store: AnyStore,
+    files: &[PathBuf],
+) -> Result<Vec<Row>, String> {
     let topic = args
         .topic_arn
         .clone()
         .or_else(|| std::env::var("ALERT_TOPIC_ARN").ok())
         .filter(|t| !t.trim().is_empty())
         .ok_or("--live publishes alerts: give --topic-arn or set ALERT_TOPIC_ARN")?;
-    let inspector = aws::inspector(&aws::load_config().await, topic, policy);
+    let inspector = aws::inspector(&aws::load_config().await, topic, store, policy);
     let mut rows = Vec::with_capacity(files.len());
     for file in files {
         let value = match std::fs::read(file)
@@ -227,12 +262,6 @@ async fn live(args: &ReplayArgs, policy: Policy, files: &[PathBuf]) -> Result<Ve
         rows.push(row(file, item));
     }
     Ok(rows)
-}
-
-/// Writes the whole text at once; a closed pipe (`| head`) is not an error worth a panic.
-fn emit(text: &str) {
-    use std::io::Write;
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
 fn print_table(rows: &[Row]) {

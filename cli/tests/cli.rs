@@ -8,12 +8,24 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// A store file of the test's own.
+fn temp_store(name: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("guardrail-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    format!("sqlite:{}", dir.join("findings.db").display())
+}
+
 fn guardrail(args: &[&str]) -> Output {
+    guardrail_with(args, &temp_store("scratch"))
+}
+
+fn guardrail_with(args: &[&str], store: &str) -> Output {
     let output = Command::new(env!("CARGO_BIN_EXE_guardrail"))
         .args(args)
         .current_dir(repo())
         .env_remove("GUARDRAIL_POLICY")
         .env_remove("GUARDRAIL_MODE")
+        .env("GUARDRAIL_STORE", store)
         .output();
     match output {
         Ok(o) => o,
@@ -197,5 +209,235 @@ fn policy_check_accepts_the_example_and_names_errors() -> TestResult {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("line 3") && err.contains("subnets"), "{err}");
     std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
+
+#[test]
+fn replay_stores_findings_that_findings_commands_answer_from() -> TestResult {
+    let store = temp_store("replay");
+    assert_eq!(
+        guardrail_with(
+            &["replay", "--policy", "infra/policy.example.toml", "events/"],
+            &store
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+    let o = guardrail_with(
+        &[
+            "findings",
+            "list",
+            "--status",
+            "FAIL",
+            "--control",
+            "vpc-attached",
+            "--format",
+            "json",
+            "--limit",
+            "100",
+        ],
+        &store,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let page: serde_json::Value = serde_json::from_slice(&o.stdout)?;
+    let names: Vec<&str> = page["findings"]
+        .as_array()
+        .ok_or("no findings")?
+        .iter()
+        .filter_map(|f| f["resource_name"].as_str())
+        .collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    for expected in ["open-nb", "churn-xgb", "feature-prep"] {
+        assert!(
+            names.contains(&expected),
+            "{expected} missing from {names:?}"
+        );
+    }
+    let o = guardrail_with(&["findings", "summary", "--format", "json"], &store);
+    let summary: serde_json::Value = serde_json::from_slice(&o.stdout)?;
+    assert_eq!(summary["by_control"]["vpc-attached"]["FAIL"], 3);
+    let id = page["findings"][0]["id"]
+        .as_str()
+        .ok_or("no id")?
+        .to_string();
+    let history = |store: &str| -> Result<usize, Box<dyn std::error::Error>> {
+        let o = guardrail_with(&["findings", "show", &id, "--format", "json"], store);
+        let shown: serde_json::Value = serde_json::from_slice(&o.stdout)?;
+        Ok(shown["history"].as_array().map_or(0, Vec::len))
+    };
+    let before = history(&store)?;
+    assert!(before >= 1);
+    // A second replay adds history, not findings.
+    guardrail_with(
+        &["replay", "--policy", "infra/policy.example.toml", "events/"],
+        &store,
+    );
+    let again: serde_json::Value = serde_json::from_slice(
+        &guardrail_with(&["findings", "summary", "--format", "json"], &store).stdout,
+    )?;
+    assert_eq!(again["total"], summary["total"]);
+    assert_eq!(history(&store)?, 2 * before);
+    Ok(())
+}
+
+/// A store seeded with fixed findings: three training jobs in two accounts on three days.
+fn seeded(name: &str) -> Result<String, Box<dyn std::error::Error>> {
+    use guardrail_core::store::{contract::sample, FindingStore, SqliteStore};
+    let spec = temp_store(name);
+    let path = spec.trim_start_matches("sqlite:").to_string();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let store = SqliteStore::open(std::path::Path::new(&path))?;
+        for (job, account, day) in [
+            ("alpha", "111111111111", "01"),
+            ("beta", "222222222222", "02"),
+            ("gamma", "111111111111", "03"),
+        ] {
+            let arn = format!("arn:aws:sagemaker:us-east-1:{account}:training-job/{job}");
+            let (findings, observations) = sample(&arn, &format!("2026-11-{day}T08:00:00Z"));
+            store.record(&findings, &observations).await?;
+        }
+        Ok::<_, guardrail_core::store::StoreError>(())
+    })?;
+    Ok(spec)
+}
+
+/// Compares with `cli/tests/golden/NAME`; `UPDATE_GOLDEN=1` rewrites the file instead.
+fn golden(name: &str, actual: &str) -> TestResult {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().ok_or("no parent")?)?;
+        std::fs::write(&path, actual)?;
+    }
+    let expected = std::fs::read_to_string(&path)?;
+    assert_eq!(
+        actual, expected,
+        "golden {name} differs (UPDATE_GOLDEN=1 to accept)"
+    );
+    Ok(())
+}
+
+#[test]
+fn findings_outputs_match_the_golden_files() -> TestResult {
+    let store = seeded("golden")?;
+    for (name, args) in [
+        ("list.txt", vec!["findings", "list"]),
+        ("list.csv", vec!["findings", "list", "--format", "csv"]),
+        (
+            "list.json",
+            vec!["findings", "list", "--format", "json", "--status", "FAIL"],
+        ),
+        (
+            "summary.txt",
+            vec!["findings", "summary", "--since", "2026-11-02T00:00:00Z"],
+        ),
+        (
+            "summary.csv",
+            vec!["findings", "summary", "--format", "csv"],
+        ),
+        (
+            "show.txt",
+            vec!["findings", "show", "3617491b28456e69e6956fce14f8268c"],
+        ),
+    ] {
+        let o = guardrail_with(&args, &store);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        golden(name, &stdout(&o))?;
+    }
+    Ok(())
+}
+
+#[test]
+fn every_filter_narrows_the_listing() -> TestResult {
+    let store = seeded("filters")?;
+    let count = |extra: &[&str]| -> Result<usize, Box<dyn std::error::Error>> {
+        let mut args = vec!["findings", "list", "--format", "json", "--limit", "100"];
+        args.extend_from_slice(extra);
+        let o = guardrail_with(&args, &store);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{extra:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let page: serde_json::Value = serde_json::from_slice(&o.stdout)?;
+        Ok(page["findings"].as_array().map_or(0, Vec::len))
+    };
+    assert_eq!(count(&[])?, 6);
+    assert_eq!(count(&["--status", "FAIL"])?, 3);
+    assert_eq!(count(&["--status", "pass"])?, 3);
+    assert_eq!(count(&["--control", "volume-kms"])?, 3);
+    assert_eq!(count(&["--kind", "training-job"])?, 6);
+    assert_eq!(count(&["--kind", "endpoint"])?, 0);
+    assert_eq!(count(&["--severity", "high"])?, 6);
+    assert_eq!(count(&["--severity", "critical"])?, 0);
+    assert_eq!(count(&["--account", "111111111111"])?, 4);
+    assert_eq!(count(&["--region", "eu-west-1"])?, 0);
+    assert_eq!(count(&["--resource", "beta"])?, 2);
+    assert_eq!(
+        count(&[
+            "--resource",
+            "arn:aws:sagemaker:us-east-1:111111111111:training-job/gamma"
+        ])?,
+        2
+    );
+    assert_eq!(count(&["--since", "2026-11-02T00:00:00Z"])?, 4);
+    assert_eq!(count(&["--until", "2026-11-02T00:00:00Z"])?, 2);
+    assert_eq!(count(&["--since", "3650d"])?, 6);
+    assert_eq!(count(&["--until", "3650d"])?, 0);
+    // Pagination: two pages of 4 and 2, with a token between.
+    let o = guardrail_with(
+        &["findings", "list", "--format", "json", "--limit", "4"],
+        &store,
+    );
+    let first: serde_json::Value = serde_json::from_slice(&o.stdout)?;
+    let token = first["next"].as_str().ok_or("no next page")?;
+    let o = guardrail_with(
+        &[
+            "findings",
+            "list",
+            "--format",
+            "json",
+            "--limit",
+            "4",
+            "--page-token",
+            token,
+        ],
+        &store,
+    );
+    let second: serde_json::Value = serde_json::from_slice(&o.stdout)?;
+    assert_eq!(second["findings"].as_array().map(Vec::len), Some(2));
+    assert!(second["next"].is_null());
+    // Bad input: clear errors, exit 2.
+    let o = guardrail_with(&["findings", "list", "--since", "last week"], &store);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("neither RFC 3339 nor relative"));
+    assert_eq!(
+        guardrail_with(&["findings", "show", "nope"], &store)
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        guardrail_with(&["findings", "list", "--store", "postgres:x"], &store)
+            .status
+            .code(),
+        Some(2)
+    );
     Ok(())
 }

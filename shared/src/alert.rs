@@ -72,6 +72,50 @@ pub fn build(report: &Report) -> Result<Option<Alert>, serde_json::Error> {
     }))
 }
 
+/// The alert announcing that a resource alerted on before has no violation any more.
+pub fn resolved(report: &Report, previous_key: &str) -> Result<Alert, serde_json::Error> {
+    let r = &report.resource;
+    let controls = crate::findings::key_controls(previous_key);
+    let subject = subject(&format!(
+        "[RESOLVED] SageMaker {} {} is compliant again: {}",
+        r.kind.label(),
+        r.name,
+        controls.join(", ")
+    ));
+    let default = serde_json::to_string(report)?;
+    let email = format!(
+        "SageMaker {} {} in account {} ({}) now passes the guardrail controls it failed before ({}).\nTrigger: {} (event {})\nResource: {}\nPolicy: {} (version {}).\n",
+        r.kind.label(),
+        r.name,
+        r.account,
+        r.region,
+        controls.join(", "),
+        report.event.cause.label(),
+        report.event.id,
+        r.arn,
+        report.policy.source,
+        report.policy.version,
+    );
+    let message = serde_json::to_string(&Structured {
+        default: &default,
+        email: &email,
+    })?;
+    Ok(Alert {
+        subject,
+        message,
+        attributes: vec![
+            ("severity", Attribute::String("informational".into())),
+            (
+                "resource_type",
+                Attribute::String(r.kind.as_str().to_string()),
+            ),
+            ("action", Attribute::String("resolved".into())),
+            ("account", Attribute::String(r.account.clone())),
+            ("controls", Attribute::StringArray(controls)),
+        ],
+    })
+}
+
 /// One printable line of at most [`SUBJECT_MAX`] characters.
 fn subject(text: &str) -> String {
     let clean: String = text

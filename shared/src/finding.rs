@@ -20,7 +20,12 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [Status::Pass, Status::Fail, Status::NotApplicable, Status::Error];
+    pub const ALL: [Status; 4] = [
+        Status::Pass,
+        Status::Fail,
+        Status::NotApplicable,
+        Status::Error,
+    ];
 
     pub fn parse(value: &str) -> Option<Status> {
         Self::ALL

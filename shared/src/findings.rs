@@ -149,7 +149,7 @@ pub fn from_report(report: &Report) -> (Vec<Finding>, Vec<Observation>) {
 pub fn notification_key(report: &Report) -> String {
     let controls: Vec<&str> = report.violations().map(|v| v.control.as_str()).collect();
     if controls.is_empty() {
-        return "PASS".to_string();
+        return PASS.to_string();
     }
     let phase = match report.remediation.outcome() {
         "stopped" | "deleted" | "already-inactive" => "contained",
@@ -159,12 +159,23 @@ pub fn notification_key(report: &Report) -> String {
     format!("FAIL {} {phase}", controls.join(","))
 }
 
+/// The notification key of a resource with no violation.
+pub const PASS: &str = "PASS";
+
+/// The controls named by a failing notification key.
+pub fn key_controls(key: &str) -> Vec<String> {
+    match key.split(' ').nth(1) {
+        Some(list) if key.starts_with("FAIL ") => list.split(',').map(str::to_string).collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Whether moving from the last notified key to `key` deserves an alert: any change, except a
 /// resource that was compliant from the start (nothing to resolve).
 pub fn alert_due(key: &str, last_notified: Option<&str>) -> bool {
     match last_notified {
         Some(previous) => previous != key,
-        None => key != "PASS",
+        None => key != PASS,
     }
 }
 
@@ -174,11 +185,29 @@ mod tests {
 
     #[test]
     fn ids_are_stable_and_distinct_per_resource_and_control() {
-        let a = finding_id("arn:aws:sagemaker:us-east-1:1:training-job/a", "vpc-attached");
-        assert_eq!(a, finding_id("arn:aws:sagemaker:us-east-1:1:training-job/a", "vpc-attached"));
+        let a = finding_id(
+            "arn:aws:sagemaker:us-east-1:1:training-job/a",
+            "vpc-attached",
+        );
+        assert_eq!(
+            a,
+            finding_id(
+                "arn:aws:sagemaker:us-east-1:1:training-job/a",
+                "vpc-attached"
+            )
+        );
         assert_eq!(a.len(), 32);
-        assert_ne!(a, finding_id("arn:aws:sagemaker:us-east-1:1:training-job/a", "volume-kms"));
-        assert_ne!(a, finding_id("arn:aws:sagemaker:us-east-1:1:training-job/b", "vpc-attached"));
+        assert_ne!(
+            a,
+            finding_id("arn:aws:sagemaker:us-east-1:1:training-job/a", "volume-kms")
+        );
+        assert_ne!(
+            a,
+            finding_id(
+                "arn:aws:sagemaker:us-east-1:1:training-job/b",
+                "vpc-attached"
+            )
+        );
     }
 
     #[test]
@@ -186,7 +215,10 @@ mod tests {
         let fail = "FAIL vpc-attached contained";
         assert!(alert_due(fail, None));
         assert!(!alert_due(fail, Some(fail)));
-        assert!(alert_due("FAIL vpc-attached pending", Some("FAIL vpc-attached contained")));
+        assert!(alert_due(
+            "FAIL vpc-attached pending",
+            Some("FAIL vpc-attached contained")
+        ));
         assert!(alert_due("PASS", Some(fail)), "a resolution is announced");
         assert!(!alert_due("PASS", None), "a compliant new resource is not");
         assert!(!alert_due("PASS", Some("PASS")));

@@ -3,6 +3,7 @@
 //! Used by the `inspector` Lambda and by `guardrail replay --live`; it only sees the ports.
 
 use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -14,11 +15,13 @@ use crate::alert;
 use crate::event::{self, Parsed, Trigger};
 use crate::event_config::{snapshot_from_event, OfflineError};
 use crate::finding::{evaluate, ControlResult};
+use crate::findings;
 use crate::policy::{Mode, Policy};
 use crate::ports::{AlertPublisher, AwsError, NetworkDirectory, Remediator, ResourceReader};
 use crate::remediation::{plan, Plan};
 use crate::report::{ActionResult, Remediation, Report, Source};
 use crate::resource::{Lifecycle, ResourceId, Snapshot};
+use crate::store::{Claim, FindingStore, StoreError};
 
 /// What the inspector did with one event (the Lambda's response).
 #[derive(Debug, Clone, Serialize)]
@@ -66,6 +69,12 @@ pub enum InspectError {
         #[source]
         source: AwsError,
     },
+    #[error("event {event_id}: {source}")]
+    Store {
+        event_id: String,
+        #[source]
+        source: StoreError,
+    },
     #[error("event {event_id}: cannot encode the alert: {source}")]
     Encode {
         event_id: String,
@@ -82,6 +91,7 @@ impl InspectError {
             InspectError::Remediate { .. } => "Guardrail.RemediationFailed",
             InspectError::Alert { .. } => "Guardrail.AlertFailed",
             InspectError::Encode { .. } => "Guardrail.EncodeFailed",
+            InspectError::Store { .. } => "Guardrail.StoreFailed",
         }
     }
 }
@@ -95,11 +105,24 @@ impl From<InspectError> for lambda_runtime::Diagnostic {
     }
 }
 
+/// How long a claim to send an alert lasts: longer than one invocation, short enough that a
+/// crashed sender's alert goes out on the next retry.
+const CLAIM_LEASE_SECS: i64 = 120;
+
+/// A claim owner unique to this invocation.
+fn claim_owner(event_id: &str) -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let nanos = OffsetDateTime::now_utc().unix_timestamp_nanos();
+    format!("{event_id}/{}/{nanos}/{n}", std::process::id())
+}
+
 /// The inspector with its dependencies, built once per Lambda container.
-pub struct Inspector<S, N, A> {
+pub struct Inspector<S, N, A, F> {
     pub sagemaker: S,
     pub network: N,
     pub alerts: A,
+    pub store: F,
     pub policy: Policy,
 }
 
@@ -135,22 +158,26 @@ pub fn replay_offline(trigger: &Trigger, policy: &Policy) -> Result<Report, Offl
     ))
 }
 
+/// Now, as RFC 3339 UTC to the second (so stored times sort as text) and as a date.
 fn now() -> (String, time::Date) {
     let now = OffsetDateTime::now_utc();
-    (now.format(&Rfc3339).unwrap_or_default(), now.date())
+    let seconds = now.replace_nanosecond(0).unwrap_or(now);
+    (seconds.format(&Rfc3339).unwrap_or_default(), now.date())
 }
 
-impl<S, N, A> Inspector<S, N, A>
+impl<S, N, A, F> Inspector<S, N, A, F>
 where
     S: ResourceReader + Remediator,
     N: NetworkDirectory,
     A: AlertPublisher,
+    F: FindingStore,
 {
-    pub fn new(sagemaker: S, network: N, alerts: A, policy: Policy) -> Self {
+    pub fn new(sagemaker: S, network: N, alerts: A, store: F, policy: Policy) -> Self {
         Inspector {
             sagemaker,
             network,
             alerts,
+            store,
             policy,
         }
     }
@@ -249,21 +276,15 @@ where
         }
         info!(event_id, arn = %report.resource.arn, outcome = report.remediation.outcome(), "evaluated");
 
-        let alert = alert::build(&report).map_err(|source| InspectError::Encode {
-            event_id: event_id.to_string(),
-            source,
-        })?;
-        let alert_message_id =
-            match alert {
-                Some(alert) => Some(self.alerts.publish(&alert).await.map_err(|source| {
-                    InspectError::Alert {
-                        event_id: event_id.to_string(),
-                        arn: report.resource.arn.clone(),
-                        source,
-                    }
-                })?),
-                None => None,
-            };
+        let (findings, observations) = findings::from_report(&report);
+        self.store
+            .record(&findings, &observations)
+            .await
+            .map_err(|source| InspectError::Store {
+                event_id: event_id.to_string(),
+                source,
+            })?;
+        let alert_message_id = self.notify(&report).await?;
         // A remediation that failed for a reason retrying can fix is retried with the event,
         // after the alert saying it failed has gone out.
         if let (Plan::Act { action }, Some(source)) = (&report.remediation.plan, failure) {
@@ -280,6 +301,64 @@ where
             report: Box::new(report),
             alert_message_id,
         })
+    }
+
+    /// Sends the alert for this evaluation if, and only if, its notification key changed since
+    /// the last alert for the resource; the store's claim makes that decision atomic across
+    /// concurrent deliveries. A failed publish releases the claim and fails the invocation, so
+    /// Lambda's retry sends it.
+    async fn notify(&self, report: &Report) -> Result<Option<String>, InspectError> {
+        let event_id = report.event.id.as_str();
+        let arn = report.resource.arn.as_str();
+        let store_error = |source| InspectError::Store {
+            event_id: event_id.to_string(),
+            source,
+        };
+        let key = findings::notification_key(report);
+        let owner = claim_owner(event_id);
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        let claim = self
+            .store
+            .claim_notification(arn, &key, &owner, now, now + CLAIM_LEASE_SECS)
+            .await
+            .map_err(store_error)?;
+        let Claim::Granted { last_notified } = claim else {
+            info!(event_id, arn, key, "alert already sent for this state");
+            return Ok(None);
+        };
+        let previous = last_notified.as_deref();
+        let alert = if !findings::alert_due(&key, previous) {
+            Ok(None)
+        } else if key == findings::PASS {
+            alert::resolved(report, previous.unwrap_or_default()).map(Some)
+        } else {
+            alert::build(report)
+        };
+        let alert = alert.map_err(|source| InspectError::Encode {
+            event_id: event_id.to_string(),
+            source,
+        })?;
+        let message_id = match alert {
+            Some(alert) => match self.alerts.publish(&alert).await {
+                Ok(id) => Some(id),
+                Err(source) => {
+                    if let Err(e) = self.store.release_notification(arn, &owner).await {
+                        warn!(event_id, arn, error = %e, "claim not released; it expires by itself");
+                    }
+                    return Err(InspectError::Alert {
+                        event_id: event_id.to_string(),
+                        arn: arn.to_string(),
+                        source,
+                    });
+                }
+            },
+            None => None,
+        };
+        self.store
+            .confirm_notification(arn, &key, &owner)
+            .await
+            .map_err(store_error)?;
+        Ok(message_id)
     }
 
     /// Carries out the plan. A `ValidationException` from a stop means SageMaker refused the

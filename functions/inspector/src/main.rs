@@ -1,5 +1,6 @@
 //! The `inspector` Lambda: wiring only. The handler is `guardrail_core::Inspector::handle`.
 
+use guardrail_core::store::DynamoStore;
 use guardrail_core::{aws, Policy};
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
 use serde_json::Value;
@@ -22,8 +23,13 @@ async fn main() -> Result<(), Error> {
         .ok()
         .filter(|t| !t.trim().is_empty())
         .ok_or("ALERT_TOPIC_ARN is not set: the inspector needs a topic for alerts")?;
+    let table = std::env::var("FINDINGS_TABLE")
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+        .ok_or("FINDINGS_TABLE is not set: the inspector stores findings in DynamoDB")?;
     let config = aws::load_config().await;
-    let inspector = aws::inspector(&config, topic, policy);
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), table);
+    let inspector = aws::inspector(&config, topic, store, policy);
     tracing::info!(policy = %inspector.policy.source, version = %inspector.policy.version, "inspector ready");
 
     let inspector = &inspector;

@@ -17,16 +17,19 @@ pub use ec2::Ec2Subnets;
 pub use sagemaker::SageMaker;
 pub use sns::SnsPublisher;
 
-/// The inspector on AWS: SageMaker, EC2 (subnet VPCs) and SNS clients built once from `config`.
-pub fn inspector(
+/// The inspector on AWS: SageMaker, EC2 (subnet VPCs) and SNS clients built once from `config`,
+/// with the given finding store.
+pub fn inspector<F: crate::store::FindingStore>(
     config: &SdkConfig,
     topic_arn: impl Into<String>,
+    store: F,
     policy: crate::Policy,
-) -> crate::Inspector<SageMaker, Ec2Subnets, SnsPublisher> {
+) -> crate::Inspector<SageMaker, Ec2Subnets, SnsPublisher, F> {
     crate::Inspector::new(
         SageMaker::new(aws_sdk_sagemaker::Client::new(config)),
         Ec2Subnets::new(aws_sdk_ec2::Client::new(config)),
         SnsPublisher::new(aws_sdk_sns::Client::new(config), topic_arn),
+        store,
         policy,
     )
 }

@@ -78,7 +78,9 @@ where
     Ok(())
 }
 
-async fn updates_keep_first_seen_and_history_grows(store: &impl FindingStore) -> Result<(), StoreError> {
+async fn updates_keep_first_seen_and_history_grows(
+    store: &impl FindingStore,
+) -> Result<(), StoreError> {
     let arn = "arn:aws:sagemaker:us-east-1:123456789012:training-job/contract-a";
     let (first, obs1) = sample(arn, "2026-11-01T10:00:00Z");
     store.record(&first, &obs1).await?;
@@ -101,7 +103,9 @@ async fn updates_keep_first_seen_and_history_grows(store: &impl FindingStore) ->
     Ok(())
 }
 
-async fn late_older_evaluations_do_not_overwrite(store: &impl FindingStore) -> Result<(), StoreError> {
+async fn late_older_evaluations_do_not_overwrite(
+    store: &impl FindingStore,
+) -> Result<(), StoreError> {
     let arn = "arn:aws:sagemaker:us-east-1:123456789012:training-job/contract-b";
     let (newer, obs_newer) = sample(arn, "2026-11-03T10:00:00Z");
     store.record(&newer, &obs_newer).await?;
@@ -124,35 +128,83 @@ async fn claims_are_exclusive_until_confirmed(store: &impl FindingStore) -> Resu
     let arn = "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/contract-c";
     let key = "FAIL vpc-attached contained";
     let first = store.claim_notification(arn, key, "a", 100, 160).await?;
-    assert_eq!(first, Claim::Granted { last_notified: None });
-    assert_eq!(store.claim_notification(arn, key, "b", 101, 161).await?, Claim::HeldByOther);
+    assert_eq!(
+        first,
+        Claim::Granted {
+            last_notified: None
+        }
+    );
+    assert_eq!(
+        store.claim_notification(arn, key, "b", 101, 161).await?,
+        Claim::HeldByOther
+    );
     store.confirm_notification(arn, key, "a").await?;
-    assert_eq!(store.claim_notification(arn, key, "b", 102, 162).await?, Claim::AlreadyNotified);
+    assert_eq!(
+        store.claim_notification(arn, key, "b", 102, 162).await?,
+        Claim::AlreadyNotified
+    );
     let resolved = store.claim_notification(arn, "PASS", "b", 103, 163).await?;
-    assert_eq!(resolved, Claim::Granted { last_notified: Some(key.to_string()) });
+    assert_eq!(
+        resolved,
+        Claim::Granted {
+            last_notified: Some(key.to_string())
+        }
+    );
     Ok(())
 }
 
-async fn released_and_expired_claims_can_be_retaken(store: &impl FindingStore) -> Result<(), StoreError> {
+async fn released_and_expired_claims_can_be_retaken(
+    store: &impl FindingStore,
+) -> Result<(), StoreError> {
     let arn = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/contract-d";
     let key = "FAIL volume-kms contained";
-    assert!(matches!(store.claim_notification(arn, key, "a", 100, 160).await?, Claim::Granted { .. }));
+    assert!(matches!(
+        store.claim_notification(arn, key, "a", 100, 160).await?,
+        Claim::Granted { .. }
+    ));
     store.release_notification(arn, "a").await?;
-    assert!(matches!(store.claim_notification(arn, key, "b", 101, 161).await?, Claim::Granted { .. }));
+    assert!(matches!(
+        store.claim_notification(arn, key, "b", 101, 161).await?,
+        Claim::Granted { .. }
+    ));
     // b crashed without confirming: after its claim expires, c may send.
-    assert_eq!(store.claim_notification(arn, key, "c", 150, 210).await?, Claim::HeldByOther);
-    assert!(matches!(store.claim_notification(arn, key, "c", 161, 221).await?, Claim::Granted { .. }));
+    assert_eq!(
+        store.claim_notification(arn, key, "c", 150, 210).await?,
+        Claim::HeldByOther
+    );
+    assert!(matches!(
+        store.claim_notification(arn, key, "c", 161, 221).await?,
+        Claim::Granted { .. }
+    ));
     Ok(())
 }
 
 async fn list_filters_sorts_and_paginates(store: &impl FindingStore) -> Result<(), StoreError> {
-    let days = ["2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05"];
+    let days = [
+        "2026-11-01",
+        "2026-11-02",
+        "2026-11-03",
+        "2026-11-04",
+        "2026-11-05",
+    ];
     for (i, day) in days.iter().enumerate() {
-        let arn = format!("arn:aws:sagemaker:us-east-1:{}:training-job/list-{i}", if i % 2 == 0 { "111111111111" } else { "222222222222" });
+        let arn = format!(
+            "arn:aws:sagemaker:us-east-1:{}:training-job/list-{i}",
+            if i % 2 == 0 {
+                "111111111111"
+            } else {
+                "222222222222"
+            }
+        );
         let (findings, observations) = sample(&arn, &format!("{day}T00:00:00Z"));
         store.record(&findings, &observations).await?;
     }
-    let all = store.list(&Query { limit: 100, ..Query::default() }).await?;
+    let all = store
+        .list(&Query {
+            limit: 100,
+            ..Query::default()
+        })
+        .await?;
     assert_eq!(all.findings.len(), 10);
     let seen: Vec<&str> = all.findings.iter().map(|f| f.last_seen.as_str()).collect();
     let mut sorted = seen.clone();
@@ -160,18 +212,43 @@ async fn list_filters_sorts_and_paginates(store: &impl FindingStore) -> Result<(
     assert_eq!(seen, sorted, "newest first");
     assert_eq!(all.next, None);
 
-    let failing = Query { status: Some(Status::Fail), limit: 100, ..Query::default() };
+    let failing = Query {
+        status: Some(Status::Fail),
+        limit: 100,
+        ..Query::default()
+    };
     assert_eq!(store.list(&failing).await?.findings.len(), 5);
-    let account = Query { account: Some("111111111111".into()), control: Some("vpc-attached".into()), limit: 100, ..Query::default() };
+    let account = Query {
+        account: Some("111111111111".into()),
+        control: Some("vpc-attached".into()),
+        limit: 100,
+        ..Query::default()
+    };
     assert_eq!(store.list(&account).await?.findings.len(), 3);
-    let window = Query { since: Some("2026-11-02T00:00:00Z".into()), until: Some("2026-11-04T00:00:00Z".into()), limit: 100, ..Query::default() };
+    let window = Query {
+        since: Some("2026-11-02T00:00:00Z".into()),
+        until: Some("2026-11-04T00:00:00Z".into()),
+        limit: 100,
+        ..Query::default()
+    };
     assert_eq!(store.list(&window).await?.findings.len(), 4);
-    let resource = Query { resource: Some("list-3".into()), limit: 100, ..Query::default() };
+    let resource = Query {
+        resource: Some("list-3".into()),
+        limit: 100,
+        ..Query::default()
+    };
     assert_eq!(store.list(&resource).await?.findings.len(), 2);
-    let critical = Query { severity: Some(Severity::Critical), limit: 100, ..Query::default() };
+    let critical = Query {
+        severity: Some(Severity::Critical),
+        limit: 100,
+        ..Query::default()
+    };
     assert_eq!(store.list(&critical).await?.findings.len(), 0);
 
-    let mut query = Query { limit: 3, ..Query::default() };
+    let mut query = Query {
+        limit: 3,
+        ..Query::default()
+    };
     let mut paged = Vec::new();
     loop {
         let page = store.list(&query).await?;

@@ -12,8 +12,10 @@ use crate::policy::Severity;
 
 #[cfg(any(test, feature = "contract-tests"))]
 pub mod contract;
+pub mod dynamodb;
 pub mod sqlite;
 
+pub use dynamodb::DynamoStore;
 pub use sqlite::SqliteStore;
 
 /// Why the store could not answer. Nothing is dropped silently: every failure reaches the caller.
@@ -36,7 +38,13 @@ pub enum StoreError {
 
 impl StoreError {
     pub fn is_retryable(&self) -> bool {
-        matches!(self, StoreError::Backend { retryable: true, .. })
+        matches!(
+            self,
+            StoreError::Backend {
+                retryable: true,
+                ..
+            }
+        )
     }
 }
 
@@ -87,8 +95,14 @@ impl Query {
                 .resource
                 .as_deref()
                 .is_none_or(|r| r == f.resource_arn || r == f.resource_name)
-            && self.since.as_deref().is_none_or(|s| f.last_seen.as_str() >= s)
-            && self.until.as_deref().is_none_or(|u| f.last_seen.as_str() < u)
+            && self
+                .since
+                .as_deref()
+                .is_none_or(|s| f.last_seen.as_str() >= s)
+            && self
+                .until
+                .as_deref()
+                .is_none_or(|u| f.last_seen.as_str() < u)
     }
 
     /// Whether `f` comes after the cursor in the listing order (newest first, then id).

@@ -161,7 +161,11 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 }
 
 impl FindingStore for SqliteStore {
-    async fn record(&self, findings: &[Finding], observations: &[Observation]) -> Result<(), StoreError> {
+    async fn record(
+        &self,
+        findings: &[Finding],
+        observations: &[Observation],
+    ) -> Result<(), StoreError> {
         let findings = findings.to_vec();
         let observations = observations.to_vec();
         self.with(move |conn| {
@@ -270,7 +274,12 @@ impl FindingStore for SqliteStore {
         .await
     }
 
-    async fn confirm_notification(&self, resource_arn: &str, key: &str, owner: &str) -> Result<(), StoreError> {
+    async fn confirm_notification(
+        &self,
+        resource_arn: &str,
+        key: &str,
+        owner: &str,
+    ) -> Result<(), StoreError> {
         let (arn, key, owner) = (resource_arn.to_string(), key.to_string(), owner.to_string());
         self.with(move |conn| {
             conn.execute(
@@ -287,7 +296,11 @@ impl FindingStore for SqliteStore {
         .await
     }
 
-    async fn release_notification(&self, resource_arn: &str, owner: &str) -> Result<(), StoreError> {
+    async fn release_notification(
+        &self,
+        resource_arn: &str,
+        owner: &str,
+    ) -> Result<(), StoreError> {
         let (arn, owner) = (resource_arn.to_string(), owner.to_string());
         self.with(move |conn| {
             conn.execute(
@@ -305,7 +318,9 @@ impl FindingStore for SqliteStore {
         let id = id.to_string();
         self.with(move |conn| {
             let document: Option<String> = conn
-                .query_row("SELECT document FROM findings WHERE id = ?1", [&id], |r| r.get(0))
+                .query_row("SELECT document FROM findings WHERE id = ?1", [&id], |r| {
+                    r.get(0)
+                })
                 .optional()
                 .map_err(backend("get"))?;
             let Some(document) = document else {
@@ -313,7 +328,9 @@ impl FindingStore for SqliteStore {
             };
             let finding: Finding = decode(&id, &document)?;
             let mut stmt = conn
-                .prepare("SELECT seq, document FROM observations WHERE finding_id = ?1 ORDER BY seq")
+                .prepare(
+                    "SELECT seq, document FROM observations WHERE finding_id = ?1 ORDER BY seq",
+                )
                 .map_err(backend("get"))?;
             let rows = stmt
                 .query_map([&id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
@@ -371,7 +388,10 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("guardrail-sqlite-{}", std::process::id()));
         let path = dir.join("findings.db");
         let store = SqliteStore::open(&path)?;
-        let (findings, observations) = super::super::contract::sample("arn:aws:sagemaker:us-east-1:1:training-job/a", "2026-11-01T00:00:00Z");
+        let (findings, observations) = super::super::contract::sample(
+            "arn:aws:sagemaker:us-east-1:1:training-job/a",
+            "2026-11-01T00:00:00Z",
+        );
         store.record(&findings, &observations).await?;
         drop(store);
         let store = SqliteStore::open(&path)?;
@@ -380,7 +400,8 @@ mod tests {
         drop(store);
 
         let conn = Connection::open(&path).map_err(backend("test"))?;
-        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).map_err(backend("test"))?;
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .map_err(backend("test"))?;
         drop(conn);
         match SqliteStore::open(&path) {
             Err(StoreError::NewerSchema { found, .. }) => assert_eq!(found, SCHEMA_VERSION + 1),
@@ -402,7 +423,13 @@ mod tests {
                 .map_err(backend("test"))
             })
             .await?;
-        match store.list(&Query { limit: 10, ..Query::default() }).await {
+        match store
+            .list(&Query {
+                limit: 10,
+                ..Query::default()
+            })
+            .await
+        {
             Err(StoreError::Corrupt { key, .. }) => assert_eq!(key, "bad"),
             other => panic!("expected a corrupt-record error, got {other:?}"),
         }

@@ -1,0 +1,454 @@
+//! `guardrail findings list | show | summary`: what auditors ask of the finding store.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand, ValueEnum};
+use guardrail_core::finding::Status;
+use guardrail_core::findings::Finding;
+use guardrail_core::policy::Severity;
+use guardrail_core::store::{FindingStore, Query};
+use serde::Serialize;
+use time::format_description::well_known::Rfc3339;
+use time::{Duration, OffsetDateTime, UtcOffset};
+
+use crate::{emit, parse_severity, store, EXIT_CANNOT_RUN};
+
+#[derive(Subcommand)]
+pub enum FindingsCommand {
+    /// Findings, newest first, filtered and paginated.
+    List(ListArgs),
+    /// One finding with its full observation history.
+    Show {
+        id: String,
+        #[arg(long, value_enum, default_value_t = Output::Table)]
+        format: Output,
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// Counts by control x status and by kind x status, for a period.
+    Summary {
+        #[command(flatten)]
+        period: Period,
+        #[arg(long, value_enum, default_value_t = Output::Table)]
+        format: Output,
+        #[command(flatten)]
+        store: StoreArg,
+    },
+}
+
+#[derive(Args)]
+pub struct StoreArg {
+    /// sqlite:PATH or dynamodb:TABLE (default: $GUARDRAIL_STORE, else sqlite:.guardrail/findings.db).
+    #[arg(long)]
+    pub store: Option<String>,
+}
+
+#[derive(Args)]
+pub struct Period {
+    /// Last seen at or after: RFC 3339 or relative (30m, 24h, 7d).
+    #[arg(long)]
+    since: Option<String>,
+    /// Last seen before: RFC 3339 or relative.
+    #[arg(long)]
+    until: Option<String>,
+}
+
+#[derive(Args)]
+pub struct ListArgs {
+    /// PASS, FAIL, NOT_APPLICABLE or ERROR.
+    #[arg(long, value_parser = parse_status)]
+    status: Option<Status>,
+    /// Control id, e.g. vpc-attached.
+    #[arg(long)]
+    control: Option<String>,
+    /// Resource kind, e.g. training-job.
+    #[arg(long)]
+    kind: Option<String>,
+    /// At or above this severity.
+    #[arg(long, value_parser = parse_severity)]
+    severity: Option<Severity>,
+    #[arg(long)]
+    account: Option<String>,
+    #[arg(long)]
+    region: Option<String>,
+    /// Resource ARN or name.
+    #[arg(long)]
+    resource: Option<String>,
+    #[command(flatten)]
+    period: Period,
+    /// Findings per page.
+    #[arg(long, default_value_t = 50)]
+    limit: usize,
+    /// Continue from a previous page (printed at its end).
+    #[arg(long)]
+    page_token: Option<String>,
+    #[arg(long, value_enum, default_value_t = Output::Table)]
+    format: Output,
+    #[command(flatten)]
+    store: StoreArg,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    Table,
+    Json,
+    Csv,
+}
+
+fn parse_status(value: &str) -> Result<Status, String> {
+    Status::parse(value)
+        .ok_or_else(|| format!("`{value}` is not a status (PASS, FAIL, NOT_APPLICABLE, ERROR)"))
+}
+
+/// RFC 3339 or a relative time (`30m`, `24h`, `7d`) before `now`, as UTC to the second.
+pub fn parse_time(value: &str, now: OffsetDateTime) -> Result<String, String> {
+    let relative = value
+        .strip_suffix('d')
+        .map(|n| (n, 86_400))
+        .or_else(|| value.strip_suffix('h').map(|n| (n, 3_600)))
+        .or_else(|| value.strip_suffix('m').map(|n| (n, 60)));
+    let at = match relative.and_then(|(n, unit)| n.parse::<i64>().ok().map(|n| (n, unit))) {
+        Some((n, unit)) => now - Duration::seconds(n.saturating_mul(unit)),
+        None => OffsetDateTime::parse(value, &Rfc3339)
+            .map_err(|e| format!("`{value}` is neither RFC 3339 nor relative like 7d ({e})"))?,
+    };
+    at.to_offset(UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .map_err(|e| e.to_string())?
+        .format(&Rfc3339)
+        .map_err(|e| e.to_string())
+}
+
+impl Period {
+    fn resolve(&self) -> Result<(Option<String>, Option<String>), String> {
+        let now = OffsetDateTime::now_utc();
+        let since = self
+            .since
+            .as_deref()
+            .map(|s| parse_time(s, now))
+            .transpose()?;
+        let until = self
+            .until
+            .as_deref()
+            .map(|s| parse_time(s, now))
+            .transpose()?;
+        Ok((since, until))
+    }
+}
+
+pub async fn run(command: FindingsCommand) -> ExitCode {
+    let result = match command {
+        FindingsCommand::List(args) => list(args).await,
+        FindingsCommand::Show { id, format, store } => show(&id, format, store).await,
+        FindingsCommand::Summary {
+            period,
+            format,
+            store,
+        } => summary(&period, format, store).await,
+    };
+    match result {
+        Ok(text) => {
+            emit(&text);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_CANNOT_RUN)
+        }
+    }
+}
+
+async fn list(args: ListArgs) -> Result<String, String> {
+    let (since, until) = args.period.resolve()?;
+    let query = Query {
+        status: args.status,
+        control: args.control,
+        kind: args.kind,
+        severity: args.severity,
+        account: args.account,
+        region: args.region,
+        resource: args.resource,
+        since,
+        until,
+        limit: args.limit,
+        after: args.page_token,
+    };
+    let store = store::open(args.store.store.as_deref()).await?;
+    let page = store.list(&query).await.map_err(|e| e.to_string())?;
+    let mut out = String::new();
+    match args.format {
+        Output::Json => out = json(&page)?,
+        Output::Csv => {
+            out.push_str("id,last_seen,first_seen,status,severity,mode,control,kind,resource_arn,account,region,observed,expected,remediation\n");
+            for f in &page.findings {
+                let remediation = f
+                    .remediation
+                    .as_ref()
+                    .map(|r| r.result.as_str())
+                    .unwrap_or("");
+                let fields = [
+                    f.id.as_str(),
+                    &f.last_seen,
+                    &f.first_seen,
+                    f.status.as_str(),
+                    f.severity.as_str(),
+                    &f.mode.to_string(),
+                    &f.control,
+                    &f.resource_kind,
+                    &f.resource_arn,
+                    &f.account,
+                    &f.region,
+                    f.observed.as_deref().unwrap_or(""),
+                    f.expected.as_deref().unwrap_or(""),
+                    remediation,
+                ];
+                let row: Vec<String> = fields.iter().map(|v| csv_field(v)).collect();
+                let _ = writeln!(out, "{}", row.join(","));
+            }
+        }
+        Output::Table => {
+            let _ = writeln!(
+                out,
+                "{:<20}  {:<14}  {:<8}  {:<26}  {:<17}  {:<24}  {:<12}  ID",
+                "LAST SEEN", "STATUS", "SEVERITY", "CONTROL", "KIND", "RESOURCE", "ACCOUNT"
+            );
+            for f in &page.findings {
+                let _ = writeln!(
+                    out,
+                    "{:<20}  {:<14}  {:<8}  {:<26}  {:<17}  {:<24}  {:<12}  {}",
+                    f.last_seen,
+                    f.status.as_str(),
+                    f.severity.as_str(),
+                    f.control,
+                    f.resource_kind,
+                    f.resource_name,
+                    f.account,
+                    f.id
+                );
+            }
+            let _ = writeln!(out, "{} finding(s)", page.findings.len());
+            if let Some(next) = &page.next {
+                let _ = writeln!(out, "more: --page-token '{next}'");
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn json<T: Serialize>(value: &T) -> Result<String, String> {
+    serde_json::to_string_pretty(value)
+        .map(|s| s + "\n")
+        .map_err(|e| e.to_string())
+}
+
+fn csv_field(value: &str) -> String {
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value.to_string()
+    }
+}
+
+async fn show(id: &str, format: Output, store: StoreArg) -> Result<String, String> {
+    let store = store::open(store.store.as_deref()).await?;
+    let Some((f, history)) = store.get(id).await.map_err(|e| e.to_string())? else {
+        return Err(format!("no finding {id}"));
+    };
+    if format == Output::Json {
+        #[derive(Serialize)]
+        struct Shown<'a> {
+            finding: &'a Finding,
+            history: &'a [guardrail_core::findings::Observation],
+        }
+        return json(&Shown {
+            finding: &f,
+            history: &history,
+        });
+    }
+    let mut out = String::new();
+    let _ = writeln!(out, "finding     {}", f.id);
+    let _ = writeln!(
+        out,
+        "resource    {} ({}, account {}, {})",
+        f.resource_arn, f.resource_kind, f.account, f.region
+    );
+    let _ = writeln!(
+        out,
+        "control     {} — {} {} ({} mode)",
+        f.control,
+        f.status.as_str(),
+        f.severity,
+        f.mode
+    );
+    let _ = writeln!(out, "seen        {} .. {}", f.first_seen, f.last_seen);
+    for (label, value) in [
+        ("observed", f.observed.as_deref()),
+        ("expected", f.expected.as_deref()),
+        ("reason", f.reason.as_deref()),
+        ("exemption", f.exemption.as_deref()),
+        ("actor", f.actor.as_deref()),
+    ] {
+        if let Some(value) = value {
+            let _ = writeln!(out, "{label:<11} {value}");
+        }
+    }
+    if let Some(r) = &f.remediation {
+        let _ = writeln!(
+            out,
+            "remediation {} {}{}{}",
+            r.action.as_deref().unwrap_or("-"),
+            r.result,
+            r.at.as_deref()
+                .map(|a| format!(" at {a}"))
+                .unwrap_or_default(),
+            r.error
+                .as_deref()
+                .map(|e| format!(" ({e})"))
+                .unwrap_or_default()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "policy      version {}; last event {}",
+        f.policy_version, f.event_id
+    );
+    let _ = writeln!(out, "\nhistory ({} observations)", history.len());
+    for o in &history {
+        let _ = writeln!(
+            out,
+            "  {:<20}  {:<14}  {:<22}  {:<16}  event {}",
+            o.time,
+            o.status.as_str(),
+            o.action.as_deref().unwrap_or("-"),
+            o.result.as_deref().unwrap_or("-"),
+            o.event_id
+        );
+    }
+    Ok(out)
+}
+
+#[derive(Serialize, Default)]
+struct Summary {
+    since: Option<String>,
+    until: Option<String>,
+    total: usize,
+    /// control -> status -> count
+    by_control: BTreeMap<String, BTreeMap<&'static str, usize>>,
+    /// kind -> status -> count
+    by_kind: BTreeMap<String, BTreeMap<&'static str, usize>>,
+}
+
+async fn summary(period: &Period, format: Output, store: StoreArg) -> Result<String, String> {
+    let (since, until) = period.resolve()?;
+    let store = store::open(store.store.as_deref()).await?;
+    let mut query = Query {
+        since: since.clone(),
+        until: until.clone(),
+        limit: 1000,
+        ..Query::default()
+    };
+    let mut s = Summary {
+        since,
+        until,
+        ..Summary::default()
+    };
+    loop {
+        let page = store.list(&query).await.map_err(|e| e.to_string())?;
+        for f in &page.findings {
+            s.total += 1;
+            *s.by_control
+                .entry(f.control.clone())
+                .or_default()
+                .entry(f.status.as_str())
+                .or_default() += 1;
+            *s.by_kind
+                .entry(f.resource_kind.clone())
+                .or_default()
+                .entry(f.status.as_str())
+                .or_default() += 1;
+        }
+        match page.next {
+            Some(next) => query.after = Some(next),
+            None => break,
+        }
+    }
+    if format == Output::Json {
+        return json(&s);
+    }
+    let columns = Status::ALL.map(Status::as_str);
+    let csv = format == Output::Csv;
+    let mut out = String::new();
+    for (title, rows) in [("control", &s.by_control), ("kind", &s.by_kind)] {
+        if csv {
+            let _ = writeln!(out, "{title},{}", columns.join(","));
+        } else {
+            let period = format!(
+                "{} .. {}",
+                s.since.as_deref().unwrap_or("beginning"),
+                s.until.as_deref().unwrap_or("now")
+            );
+            let _ = writeln!(out, "findings by {title} ({period})");
+            let _ = write!(out, "{title:<28}");
+            for c in columns {
+                let _ = write!(out, "{c:>16}");
+            }
+            let _ = writeln!(out);
+        }
+        for (name, counts) in rows {
+            let n = |c: &str| counts.get(c).copied().unwrap_or(0);
+            if csv {
+                let values: Vec<String> = columns.iter().map(|c| n(c).to_string()).collect();
+                let _ = writeln!(out, "{},{}", csv_field(name), values.join(","));
+            } else {
+                let _ = write!(out, "{name:<28}");
+                for c in columns {
+                    let _ = write!(out, "{:>16}", n(c));
+                }
+                let _ = writeln!(out);
+            }
+        }
+        let _ = writeln!(out);
+    }
+    if !csv {
+        let _ = writeln!(out, "{} finding(s)", s.total);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+
+    #[test]
+    fn times_are_rfc3339_or_relative_and_normalised_to_utc() {
+        let now = datetime!(2026-11-23 12:00:00.5 UTC);
+        assert_eq!(
+            parse_time("7d", now),
+            Ok("2026-11-16T12:00:00Z".to_string())
+        );
+        assert_eq!(
+            parse_time("24h", now),
+            Ok("2026-11-22T12:00:00Z".to_string())
+        );
+        assert_eq!(
+            parse_time("30m", now),
+            Ok("2026-11-23T11:30:00Z".to_string())
+        );
+        assert_eq!(
+            parse_time("2026-11-01T10:00:00+02:00", now),
+            Ok("2026-11-01T08:00:00Z".to_string())
+        );
+        assert!(parse_time("last week", now).is_err());
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_when_needed() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+}

@@ -1,0 +1,113 @@
+//! `--store sqlite:PATH | dynamodb:TABLE`: the finding store the CLI reads and writes.
+
+use std::path::PathBuf;
+
+use guardrail_core::findings::{Finding, Observation};
+use guardrail_core::store::{
+    Claim, DynamoStore, FindingStore, Page, Query, SqliteStore, StoreError,
+};
+
+/// The default: a SQLite file in the working directory (override with `GUARDRAIL_STORE`).
+pub const DEFAULT_STORE: &str = "sqlite:.guardrail/findings.db";
+
+/// Either back-end, chosen at run time.
+pub enum AnyStore {
+    Sqlite(SqliteStore),
+    Dynamo(DynamoStore),
+}
+
+/// The store named by `--store`, else `GUARDRAIL_STORE`, else [`DEFAULT_STORE`].
+pub async fn open(spec: Option<&str>) -> Result<AnyStore, String> {
+    let from_env = std::env::var("GUARDRAIL_STORE")
+        .ok()
+        .filter(|s| !s.trim().is_empty());
+    let spec = spec
+        .map(str::to_string)
+        .or(from_env)
+        .unwrap_or_else(|| DEFAULT_STORE.to_string());
+    match spec.split_once(':') {
+        Some(("sqlite", path)) if !path.is_empty() => SqliteStore::open(&PathBuf::from(path))
+            .map(AnyStore::Sqlite)
+            .map_err(|e| e.to_string()),
+        Some(("dynamodb", table)) if !table.is_empty() => {
+            let config = guardrail_core::aws::load_config().await;
+            Ok(AnyStore::Dynamo(DynamoStore::new(
+                aws_sdk_dynamodb::Client::new(&config),
+                table,
+            )))
+        }
+        _ => Err(format!(
+            "--store `{spec}`: expected sqlite:PATH or dynamodb:TABLE"
+        )),
+    }
+}
+
+impl FindingStore for AnyStore {
+    async fn record(
+        &self,
+        findings: &[Finding],
+        observations: &[Observation],
+    ) -> Result<(), StoreError> {
+        match self {
+            AnyStore::Sqlite(s) => s.record(findings, observations).await,
+            AnyStore::Dynamo(s) => s.record(findings, observations).await,
+        }
+    }
+
+    async fn claim_notification(
+        &self,
+        resource_arn: &str,
+        key: &str,
+        owner: &str,
+        now: i64,
+        expires: i64,
+    ) -> Result<Claim, StoreError> {
+        match self {
+            AnyStore::Sqlite(s) => {
+                s.claim_notification(resource_arn, key, owner, now, expires)
+                    .await
+            }
+            AnyStore::Dynamo(s) => {
+                s.claim_notification(resource_arn, key, owner, now, expires)
+                    .await
+            }
+        }
+    }
+
+    async fn confirm_notification(
+        &self,
+        resource_arn: &str,
+        key: &str,
+        owner: &str,
+    ) -> Result<(), StoreError> {
+        match self {
+            AnyStore::Sqlite(s) => s.confirm_notification(resource_arn, key, owner).await,
+            AnyStore::Dynamo(s) => s.confirm_notification(resource_arn, key, owner).await,
+        }
+    }
+
+    async fn release_notification(
+        &self,
+        resource_arn: &str,
+        owner: &str,
+    ) -> Result<(), StoreError> {
+        match self {
+            AnyStore::Sqlite(s) => s.release_notification(resource_arn, owner).await,
+            AnyStore::Dynamo(s) => s.release_notification(resource_arn, owner).await,
+        }
+    }
+
+    async fn get(&self, id: &str) -> Result<Option<(Finding, Vec<Observation>)>, StoreError> {
+        match self {
+            AnyStore::Sqlite(s) => s.get(id).await,
+            AnyStore::Dynamo(s) => s.get(id).await,
+        }
+    }
+
+    async fn list(&self, query: &Query) -> Result<Page, StoreError> {
+        match self {
+            AnyStore::Sqlite(s) => s.list(query).await,
+            AnyStore::Dynamo(s) => s.list(query).await,
+        }
+    }
+}

@@ -1,0 +1,399 @@
+//! [`FindingStore`] in one DynamoDB table.
+//!
+//! | item | `pk` | `sk` | other keys |
+//! |---|---|---|---|
+//! | a finding's current state | `FINDING#<id>` | `STATE` | `gsi1pk` = account, `gsi2pk` = control, both with `gsi_sk` = `<last_seen>#<id>` |
+//! | an observation (append-only) | `FINDING#<id>` | `OBS#<time>#<event id>` | – |
+//! | a resource's alert state | `RESOURCE#<arn>` | `NOTIFY` | – |
+//!
+//! `get` is one query on the finding's partition (state + history). `list` queries the by-account
+//! (`gsi1`) or by-control (`gsi2`) index when the filter names one, else scans; both paginate.
+//! Every write is conditional: a late, older evaluation never overwrites a newer state, and a
+//! notification claim is a compare-and-set on the resource's alert state.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::error::ProvideErrorMetadata;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, AttributeValue, BillingMode, GlobalSecondaryIndex, KeySchemaElement,
+    KeyType, Projection, ProjectionType, ReturnValue, ScalarAttributeType,
+};
+use aws_sdk_dynamodb::Client;
+
+use super::{Claim, FindingStore, Page, Query, StoreError};
+use crate::findings::{Finding, Observation};
+
+pub const BY_ACCOUNT: &str = "gsi1";
+pub const BY_CONTROL: &str = "gsi2";
+
+/// Findings in one DynamoDB table.
+#[derive(Debug, Clone)]
+pub struct DynamoStore {
+    client: Client,
+    table: String,
+}
+
+type Item = HashMap<String, AttributeValue>;
+
+fn s(value: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(value.into())
+}
+
+fn text<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
+    item.get(name)
+        .and_then(|v| v.as_s().ok())
+        .map(String::as_str)
+}
+
+fn failed<'a, E>(
+    operation: &'static str,
+    table: &'a str,
+) -> impl Fn(aws_sdk_dynamodb::error::SdkError<E>) -> StoreError + 'a
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    move |e| {
+        let aws = crate::aws::classify(operation, e);
+        let message = if aws.code == "ResourceNotFoundException" {
+            format!("table {table} does not exist ({})", aws.message)
+        } else {
+            format!("{}: {}", aws.code, aws.message)
+        };
+        StoreError::Backend {
+            operation,
+            message,
+            retryable: aws.retryable || aws.code == "ProvisionedThroughputExceededException",
+        }
+    }
+}
+
+fn is_condition_failure<E: ProvideErrorMetadata>(e: &aws_sdk_dynamodb::error::SdkError<E>) -> bool {
+    e.code() == Some("ConditionalCheckFailedException")
+}
+
+fn decode_finding(item: &Item) -> Result<Finding, StoreError> {
+    let key = text(item, "pk").unwrap_or("(no key)").to_string();
+    let document = text(item, "document").ok_or_else(|| StoreError::Corrupt {
+        key: key.clone(),
+        message: "no document attribute".into(),
+    })?;
+    let mut finding: Finding = serde_json::from_str(document).map_err(|e| StoreError::Corrupt {
+        key: key.clone(),
+        message: e.to_string(),
+    })?;
+    // `first_seen` is kept by the update expression, not in the document.
+    if let Some(first) = text(item, "first_seen") {
+        finding.first_seen = first.to_string();
+    }
+    Ok(finding)
+}
+
+impl DynamoStore {
+    pub fn new(client: Client, table: impl Into<String>) -> DynamoStore {
+        DynamoStore {
+            client,
+            table: table.into(),
+        }
+    }
+
+    /// Creates the table with its indexes (for tests and local set-ups; production tables come
+    /// from the infrastructure template).
+    pub async fn create_table(client: &Client, table: &str) -> Result<(), StoreError> {
+        let attr = |name: &str| {
+            AttributeDefinition::builder()
+                .attribute_name(name)
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+        };
+        let key = |name: &str, kind: KeyType| {
+            KeySchemaElement::builder()
+                .attribute_name(name)
+                .key_type(kind)
+                .build()
+        };
+        let index = |name: &str, pk: &str| -> Result<GlobalSecondaryIndex, StoreError> {
+            GlobalSecondaryIndex::builder()
+                .index_name(name)
+                .key_schema(key(pk, KeyType::Hash).map_err(build_error)?)
+                .key_schema(key("gsi_sk", KeyType::Range).map_err(build_error)?)
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::All)
+                        .build(),
+                )
+                .build()
+                .map_err(build_error)
+        };
+        let mut request = client
+            .create_table()
+            .table_name(table)
+            .billing_mode(BillingMode::PayPerRequest)
+            .key_schema(key("pk", KeyType::Hash).map_err(build_error)?)
+            .key_schema(key("sk", KeyType::Range).map_err(build_error)?)
+            .global_secondary_indexes(index(BY_ACCOUNT, "gsi1pk")?)
+            .global_secondary_indexes(index(BY_CONTROL, "gsi2pk")?);
+        for name in ["pk", "sk", "gsi1pk", "gsi2pk", "gsi_sk"] {
+            request = request.attribute_definitions(attr(name).map_err(build_error)?);
+        }
+        request.send().await.map_err(failed("CreateTable", table))?;
+        Ok(())
+    }
+
+    async fn notify_state(&self, resource_arn: &str) -> Result<Item, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(format!("RESOURCE#{resource_arn}")))
+            .key("sk", s("NOTIFY"))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(failed("GetItem", &self.table))?;
+        Ok(out.item().cloned().unwrap_or_default())
+    }
+}
+
+fn build_error(e: aws_sdk_dynamodb::error::BuildError) -> StoreError {
+    StoreError::Backend {
+        operation: "build request",
+        message: e.to_string(),
+        retryable: false,
+    }
+}
+
+fn encode<T: serde::Serialize>(key: &str, value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt {
+        key: key.to_string(),
+        message: e.to_string(),
+    })
+}
+
+impl FindingStore for DynamoStore {
+    async fn record(
+        &self,
+        findings: &[Finding],
+        observations: &[Observation],
+    ) -> Result<(), StoreError> {
+        for f in findings {
+            let order = format!("{}#{}", f.last_seen, f.id);
+            let result = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .key("pk", s(format!("FINDING#{}", f.id)))
+                .key("sk", s("STATE"))
+                .update_expression(
+                    "SET document = :doc, last_seen = :ls, first_seen = if_not_exists(first_seen, :fs), \
+                     gsi1pk = :account, gsi2pk = :control, gsi_sk = :order, resource_arn = :arn, \
+                     #status = :status, severity = :severity",
+                )
+                .condition_expression("attribute_not_exists(pk) OR last_seen <= :ls")
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_values(":doc", s(encode(&f.id, f)?))
+                .expression_attribute_values(":ls", s(&f.last_seen))
+                .expression_attribute_values(":fs", s(&f.first_seen))
+                .expression_attribute_values(":account", s(&f.account))
+                .expression_attribute_values(":control", s(&f.control))
+                .expression_attribute_values(":order", s(order))
+                .expression_attribute_values(":arn", s(&f.resource_arn))
+                .expression_attribute_values(":status", s(f.status.as_str()))
+                .expression_attribute_values(":severity", s(f.severity.as_str()))
+                .send()
+                .await;
+            match result {
+                Ok(_) => {}
+                // A newer evaluation is already stored: keep it.
+                Err(e) if is_condition_failure(&e) => {}
+                Err(e) => return Err(failed("UpdateItem", &self.table)(e)),
+            }
+        }
+        for o in observations {
+            self.client
+                .put_item()
+                .table_name(&self.table)
+                .item("pk", s(format!("FINDING#{}", o.finding_id)))
+                .item("sk", s(format!("OBS#{}#{}", o.time, o.event_id)))
+                .item("document", s(encode(&o.finding_id, o)?))
+                .send()
+                .await
+                .map_err(failed("PutItem", &self.table))?;
+        }
+        Ok(())
+    }
+
+    async fn claim_notification(
+        &self,
+        resource_arn: &str,
+        key: &str,
+        owner: &str,
+        now: i64,
+        expires: i64,
+    ) -> Result<Claim, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(format!("RESOURCE#{resource_arn}")))
+            .key("sk", s("NOTIFY"))
+            .update_expression("SET claim_key = :k, claim_owner = :o, claim_expires = :e")
+            .condition_expression(
+                "(attribute_not_exists(notified_key) OR notified_key <> :k) AND \
+                 (attribute_not_exists(claim_key) OR claim_key <> :k OR claim_owner = :o OR claim_expires <= :now)",
+            )
+            .expression_attribute_values(":k", s(key))
+            .expression_attribute_values(":o", s(owner))
+            .expression_attribute_values(":e", AttributeValue::N(expires.to_string()))
+            .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
+            .return_values(ReturnValue::AllOld)
+            .send()
+            .await;
+        match result {
+            Ok(out) => Ok(Claim::Granted {
+                last_notified: out
+                    .attributes()
+                    .and_then(|a| text(a, "notified_key"))
+                    .map(str::to_string),
+            }),
+            Err(e) if is_condition_failure(&e) => {
+                let state = self.notify_state(resource_arn).await?;
+                if text(&state, "notified_key") == Some(key) {
+                    Ok(Claim::AlreadyNotified)
+                } else {
+                    Ok(Claim::HeldByOther)
+                }
+            }
+            Err(e) => Err(failed("UpdateItem", &self.table)(e)),
+        }
+    }
+
+    async fn confirm_notification(
+        &self,
+        resource_arn: &str,
+        key: &str,
+        owner: &str,
+    ) -> Result<(), StoreError> {
+        let update = |expression: &str| {
+            self.client
+                .update_item()
+                .table_name(&self.table)
+                .key("pk", s(format!("RESOURCE#{resource_arn}")))
+                .key("sk", s("NOTIFY"))
+                .update_expression(expression)
+                .expression_attribute_values(":k", s(key))
+        };
+        let owned = update("SET notified_key = :k REMOVE claim_key, claim_owner, claim_expires")
+            .condition_expression("claim_owner = :o")
+            .expression_attribute_values(":o", s(owner))
+            .send()
+            .await;
+        match owned {
+            Ok(_) => Ok(()),
+            // Our claim expired and another invocation holds it now: record the alert anyway.
+            Err(e) if is_condition_failure(&e) => update("SET notified_key = :k")
+                .send()
+                .await
+                .map(drop)
+                .map_err(failed("UpdateItem", &self.table)),
+            Err(e) => Err(failed("UpdateItem", &self.table)(e)),
+        }
+    }
+
+    async fn release_notification(
+        &self,
+        resource_arn: &str,
+        owner: &str,
+    ) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(format!("RESOURCE#{resource_arn}")))
+            .key("sk", s("NOTIFY"))
+            .update_expression("REMOVE claim_key, claim_owner, claim_expires")
+            .condition_expression("claim_owner = :o")
+            .expression_attribute_values(":o", s(owner))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if is_condition_failure(&e) => Ok(()),
+            Err(e) => Err(failed("UpdateItem", &self.table)(e)),
+        }
+    }
+
+    async fn get(&self, id: &str) -> Result<Option<(Finding, Vec<Observation>)>, StoreError> {
+        let mut pages = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(format!("FINDING#{id}")))
+            .consistent_read(true)
+            .into_paginator()
+            .items()
+            .send();
+        let mut state = None;
+        let mut history = Vec::new();
+        while let Some(item) = pages.next().await {
+            let item = item.map_err(failed("Query", &self.table))?;
+            match text(&item, "sk") {
+                Some("STATE") => state = Some(decode_finding(&item)?),
+                Some(sk) => {
+                    let document = text(&item, "document").unwrap_or_default();
+                    history.push(serde_json::from_str(document).map_err(|e| {
+                        StoreError::Corrupt {
+                            key: format!("FINDING#{id} {sk}"),
+                            message: e.to_string(),
+                        }
+                    })?);
+                }
+                None => {}
+            }
+        }
+        Ok(state.map(|s| (s, history)))
+    }
+
+    async fn list(&self, query: &Query) -> Result<Page, StoreError> {
+        let (index, partition) = match (&query.account, &query.control) {
+            (Some(account), _) => (Some((BY_ACCOUNT, "gsi1pk")), Some(account.clone())),
+            (None, Some(control)) => (Some((BY_CONTROL, "gsi2pk")), Some(control.clone())),
+            (None, None) => (None, None),
+        };
+        let mut candidates = Vec::new();
+        if let (Some((index, attribute)), Some(value)) = (index, partition) {
+            let mut pages = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(index)
+                .key_condition_expression("#p = :p")
+                .expression_attribute_names("#p", attribute)
+                .expression_attribute_values(":p", s(value))
+                .scan_index_forward(false)
+                .into_paginator()
+                .items()
+                .send();
+            while let Some(item) = pages.next().await {
+                candidates.push(decode_finding(
+                    &item.map_err(failed("Query", &self.table))?,
+                )?);
+            }
+        } else {
+            let mut pages = self
+                .client
+                .scan()
+                .table_name(&self.table)
+                .filter_expression("sk = :state")
+                .expression_attribute_values(":state", s("STATE"))
+                .into_paginator()
+                .items()
+                .send();
+            while let Some(item) = pages.next().await {
+                candidates.push(decode_finding(&item.map_err(failed("Scan", &self.table))?)?);
+            }
+        }
+        candidates.sort_by(|a, b| (&b.last_seen, &b.id).cmp(&(&a.last_seen, &a.id)));
+        Ok(Page::collect(query, candidates))
+    }
+}
