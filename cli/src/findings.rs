@@ -27,6 +27,15 @@ pub enum FindingsCommand {
         #[command(flatten)]
         store: StoreArg,
     },
+    /// Findings as AWS Security Finding Format or OCSF Compliance Finding documents (a JSON array).
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        #[command(flatten)]
+        filters: Filters,
+        #[command(flatten)]
+        store: StoreArg,
+    },
     /// Counts by control x status and by kind x status, for a period.
     Summary {
         #[command(flatten)]
@@ -55,8 +64,30 @@ pub struct Period {
     until: Option<String>,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Asff,
+    Ocsf,
+}
+
 #[derive(Args)]
 pub struct ListArgs {
+    #[command(flatten)]
+    filters: Filters,
+    /// Findings per page.
+    #[arg(long, default_value_t = 50)]
+    limit: usize,
+    /// Continue from a previous page (printed at its end).
+    #[arg(long)]
+    page_token: Option<String>,
+    #[arg(long, value_enum, default_value_t = Output::Table)]
+    format: Output,
+    #[command(flatten)]
+    store: StoreArg,
+}
+
+#[derive(Args)]
+pub struct Filters {
     /// PASS, FAIL, NOT_APPLICABLE or ERROR.
     #[arg(long, value_parser = parse_status)]
     status: Option<Status>,
@@ -78,16 +109,25 @@ pub struct ListArgs {
     resource: Option<String>,
     #[command(flatten)]
     period: Period,
-    /// Findings per page.
-    #[arg(long, default_value_t = 50)]
-    limit: usize,
-    /// Continue from a previous page (printed at its end).
-    #[arg(long)]
-    page_token: Option<String>,
-    #[arg(long, value_enum, default_value_t = Output::Table)]
-    format: Output,
-    #[command(flatten)]
-    store: StoreArg,
+}
+
+impl Filters {
+    fn query(self) -> Result<Query, String> {
+        let (since, until) = self.period.resolve()?;
+        Ok(Query {
+            status: self.status,
+            control: self.control,
+            kind: self.kind,
+            severity: self.severity,
+            account: self.account,
+            region: self.region,
+            resource: self.resource,
+            since,
+            until,
+            limit: 50,
+            after: None,
+        })
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -147,6 +187,11 @@ pub async fn run(command: FindingsCommand) -> ExitCode {
             format,
             store,
         } => summary(&period, format, store).await,
+        FindingsCommand::Export {
+            format,
+            filters,
+            store,
+        } => export(format, filters, store).await,
     };
     match result {
         Ok(text) => {
@@ -161,19 +206,10 @@ pub async fn run(command: FindingsCommand) -> ExitCode {
 }
 
 async fn list(args: ListArgs) -> Result<String, String> {
-    let (since, until) = args.period.resolve()?;
     let query = Query {
-        status: args.status,
-        control: args.control,
-        kind: args.kind,
-        severity: args.severity,
-        account: args.account,
-        region: args.region,
-        resource: args.resource,
-        since,
-        until,
         limit: args.limit,
         after: args.page_token,
+        ..args.filters.query()?
     };
     let store = store::open(args.store.store.as_deref()).await?;
     let page = store.list(&query).await.map_err(|e| e.to_string())?;
@@ -329,6 +365,34 @@ async fn show(id: &str, format: Output, store: StoreArg) -> Result<String, Strin
     Ok(out)
 }
 
+/// Every finding matching the query, all pages.
+async fn all(store: &impl FindingStore, mut query: Query) -> Result<Vec<Finding>, String> {
+    query.limit = 1000;
+    let mut out = Vec::new();
+    loop {
+        let page = store.list(&query).await.map_err(|e| e.to_string())?;
+        out.extend(page.findings);
+        match page.next {
+            Some(next) => query.after = Some(next),
+            None => return Ok(out),
+        }
+    }
+}
+
+async fn export(format: ExportFormat, filters: Filters, store: StoreArg) -> Result<String, String> {
+    let query = filters.query()?;
+    let store = store::open(store.store.as_deref()).await?;
+    let documents: Vec<serde_json::Value> = all(&store, query)
+        .await?
+        .iter()
+        .map(|f| match format {
+            ExportFormat::Asff => guardrail_core::export::asff(f),
+            ExportFormat::Ocsf => guardrail_core::export::ocsf(f),
+        })
+        .collect();
+    json(&documents)
+}
+
 #[derive(Serialize, Default)]
 struct Summary {
     since: Option<String>,
@@ -343,10 +407,9 @@ struct Summary {
 async fn summary(period: &Period, format: Output, store: StoreArg) -> Result<String, String> {
     let (since, until) = period.resolve()?;
     let store = store::open(store.store.as_deref()).await?;
-    let mut query = Query {
+    let query = Query {
         since: since.clone(),
         until: until.clone(),
-        limit: 1000,
         ..Query::default()
     };
     let mut s = Summary {
@@ -354,25 +417,18 @@ async fn summary(period: &Period, format: Output, store: StoreArg) -> Result<Str
         until,
         ..Summary::default()
     };
-    loop {
-        let page = store.list(&query).await.map_err(|e| e.to_string())?;
-        for f in &page.findings {
-            s.total += 1;
-            *s.by_control
-                .entry(f.control.clone())
-                .or_default()
-                .entry(f.status.as_str())
-                .or_default() += 1;
-            *s.by_kind
-                .entry(f.resource_kind.clone())
-                .or_default()
-                .entry(f.status.as_str())
-                .or_default() += 1;
-        }
-        match page.next {
-            Some(next) => query.after = Some(next),
-            None => break,
-        }
+    for f in all(&store, query).await? {
+        s.total += 1;
+        *s.by_control
+            .entry(f.control.clone())
+            .or_default()
+            .entry(f.status.as_str())
+            .or_default() += 1;
+        *s.by_kind
+            .entry(f.resource_kind.clone())
+            .or_default()
+            .entry(f.status.as_str())
+            .or_default() += 1;
     }
     if format == Output::Json {
         return json(&s);
