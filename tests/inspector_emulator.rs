@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use guardrail_core::aws::{Ec2Subnets, SageMaker, SnsPublisher};
+use guardrail_core::aws::{Ec2Subnets, SageMaker, SecurityHub, SnsPublisher};
 use guardrail_core::ports::{AwsError, Remediator, ResourceReader};
 use guardrail_core::remediation::Action;
 use guardrail_core::resource::{ResourceId, Snapshot};
@@ -15,7 +15,7 @@ use guardrail_tests::*;
 
 const WAIT: Duration = Duration::from_secs(10);
 
-type AwsInspector = Inspector<SageMaker, Ec2Subnets, SnsPublisher, SqliteStore>;
+type AwsInspector = Inspector<SageMaker, Ec2Subnets, SnsPublisher, SqliteStore, SecurityHub>;
 
 /// The inspector on the emulator, with a store of its own (each test is one deployment).
 fn inspector(emu: &Emulator, topic: &str, policy: Policy) -> TestResult<AwsInspector> {
@@ -33,6 +33,7 @@ fn with_store(
         Ec2Subnets::new(emu.ec2.clone()),
         SnsPublisher::new(emu.sns.clone(), topic),
         store,
+        SecurityHub::disabled(),
         policy,
     ))
 }
@@ -212,6 +213,7 @@ async fn concurrent_duplicate_deliveries_both_succeed() -> TestResult {
             Ec2Subnets::new(emu.ec2.clone()),
             SnsPublisher::new(emu.sns.clone(), &alerts.topic_arn),
             DynamoStore::new(emu.dynamodb.clone(), &table),
+            SecurityHub::disabled(),
             Policy::baseline(),
         )
     };
@@ -276,6 +278,7 @@ async fn stop_refused_because_already_stopped_counts_as_done() -> TestResult {
         Ec2Subnets::new(emu.ec2.clone()),
         SnsPublisher::new(emu.sns.clone(), &alerts.topic_arn),
         SqliteStore::in_memory()?,
+        SecurityHub::disabled(),
         Policy::baseline(),
     );
     let (report, _) = evaluated(inspector.handle(&event).await?)?;
@@ -715,6 +718,79 @@ async fn a_missing_table_is_a_clear_error() -> TestResult {
         err.as_deref()
             .is_some_and(|e| e.contains("table no-such-table does not exist")),
         "{err:?}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn security_hub_receives_every_finding_of_an_evaluation_as_asff() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let name = unique("open-nb");
+    create_notebook(&emu, &name, Posture::NonCompliant, None).await?;
+    let hub = aws_sdk_securityhub::Client::new(&guardrail_core::aws::load_config().await);
+    let inspector = Inspector::new(
+        SageMaker::new(emu.sagemaker.clone()),
+        Ec2Subnets::new(emu.ec2.clone()),
+        SnsPublisher::new(emu.sns.clone(), &alerts.topic_arn),
+        SqliteStore::in_memory()?,
+        SecurityHub::new(hub.clone()),
+        Policy::baseline(),
+    );
+    let (report, _) = evaluated(
+        inspector
+            .handle(&sample_event(
+                "notebook/state-change.json",
+                "open-nb",
+                &name,
+            )?)
+            .await?,
+    )?;
+
+    // Reading findings back: the SDK's deserializer for the full ASFF shape needs more stack
+    // than a test thread has in debug builds, so it runs on a thread of its own.
+    let arn = report.resource.arn.clone();
+    let imported = std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(
+            move || -> TestResult<Vec<aws_sdk_securityhub::types::AwsSecurityFinding>> {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?;
+                runtime.block_on(async {
+                    let mut imported = Vec::new();
+                    let mut pages = hub
+                        .get_findings()
+                        .max_results(100)
+                        .into_paginator()
+                        .items()
+                        .send();
+                    while let Some(f) = pages.next().await {
+                        let f = f?;
+                        if f.resources().first().and_then(|r| r.id()) == Some(arn.as_str()) {
+                            imported.push(f);
+                        }
+                    }
+                    Ok(imported)
+                })
+            },
+        )?
+        .join()
+        .map_err(|_| "reader thread panicked")??;
+    assert_eq!(imported.len(), report.results.len());
+    let vpc = imported
+        .iter()
+        .find(|f| f.generator_id() == Some("sagemaker-guardrails/vpc-attached"))
+        .ok_or("vpc-attached finding not imported")?;
+    assert_eq!(
+        vpc.compliance()
+            .and_then(|c| c.status())
+            .map(|s| s.as_str()),
+        Some("FAILED")
+    );
+    assert_eq!(
+        vpc.resources().first().and_then(|r| r.r#type()),
+        Some("AwsSageMakerNotebookInstance")
     );
     Ok(())
 }

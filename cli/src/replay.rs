@@ -230,7 +230,14 @@ async fn live(
         .or_else(|| std::env::var("ALERT_TOPIC_ARN").ok())
         .filter(|t| !t.trim().is_empty())
         .ok_or("--live publishes alerts: give --topic-arn or set ALERT_TOPIC_ARN")?;
-    let inspector = aws::inspector(&aws::load_config().await, topic, store, policy);
+    let security_hub = std::env::var("SECURITY_HUB").is_ok_and(|v| v == "on");
+    let inspector = aws::inspector(
+        &aws::load_config().await,
+        topic,
+        store,
+        security_hub,
+        policy,
+    );
     let mut rows = Vec::with_capacity(files.len());
     for file in files {
         let value = match std::fs::read(file)

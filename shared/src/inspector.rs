@@ -17,7 +17,9 @@ use crate::event_config::{snapshot_from_event, OfflineError};
 use crate::finding::{evaluate, ControlResult};
 use crate::findings;
 use crate::policy::{Mode, Policy};
-use crate::ports::{AlertPublisher, AwsError, NetworkDirectory, Remediator, ResourceReader};
+use crate::ports::{
+    AlertPublisher, AwsError, FindingSink, NetworkDirectory, Remediator, ResourceReader,
+};
 use crate::remediation::{plan, Plan};
 use crate::report::{ActionResult, Remediation, Report, Source};
 use crate::resource::{Lifecycle, ResourceId, Snapshot};
@@ -69,6 +71,12 @@ pub enum InspectError {
         #[source]
         source: AwsError,
     },
+    #[error("event {event_id}: findings not sent to Security Hub: {source}")]
+    Sink {
+        event_id: String,
+        #[source]
+        source: AwsError,
+    },
     #[error("event {event_id}: {source}")]
     Store {
         event_id: String,
@@ -92,6 +100,7 @@ impl InspectError {
             InspectError::Alert { .. } => "Guardrail.AlertFailed",
             InspectError::Encode { .. } => "Guardrail.EncodeFailed",
             InspectError::Store { .. } => "Guardrail.StoreFailed",
+            InspectError::Sink { .. } => "Guardrail.SecurityHubFailed",
         }
     }
 }
@@ -118,11 +127,13 @@ fn claim_owner(event_id: &str) -> String {
 }
 
 /// The inspector with its dependencies, built once per Lambda container.
-pub struct Inspector<S, N, A, F> {
+pub struct Inspector<S, N, A, F, H> {
     pub sagemaker: S,
     pub network: N,
     pub alerts: A,
     pub store: F,
+    /// Where finding changes also go (Security Hub), when enabled.
+    pub sink: H,
     pub policy: Policy,
 }
 
@@ -165,19 +176,21 @@ fn now() -> (String, time::Date) {
     (seconds.format(&Rfc3339).unwrap_or_default(), now.date())
 }
 
-impl<S, N, A, F> Inspector<S, N, A, F>
+impl<S, N, A, F, H> Inspector<S, N, A, F, H>
 where
     S: ResourceReader + Remediator,
     N: NetworkDirectory,
     A: AlertPublisher,
     F: FindingStore,
+    H: FindingSink,
 {
-    pub fn new(sagemaker: S, network: N, alerts: A, store: F, policy: Policy) -> Self {
+    pub fn new(sagemaker: S, network: N, alerts: A, store: F, sink: H, policy: Policy) -> Self {
         Inspector {
             sagemaker,
             network,
             alerts,
             store,
+            sink,
             policy,
         }
     }
@@ -235,14 +248,16 @@ where
                 });
             }
         };
-        self.inspect(&trigger).await
+        // The inspection's future is large (every SDK call it may make): keep it on the heap so
+        // the caller's stack stays small whatever thread polls it.
+        Box::pin(self.inspect(&trigger)).await
     }
 
     async fn inspect(&self, trigger: &Trigger) -> Result<Outcome, InspectError> {
         let id = &trigger.resource;
         let event_id = trigger.event_id.as_str();
         let arn = trigger.arn.clone().unwrap_or_else(|| id.arn());
-        let snapshot = match self.observe(id).await {
+        let snapshot = match Box::pin(self.observe(id)).await {
             Ok(Some(snapshot)) => snapshot,
             Ok(None) => {
                 info!(event_id, arn, "resource no longer exists");
@@ -261,7 +276,7 @@ where
         };
         let (evaluated_at, today) = now();
         let (results, decision) = judge(&snapshot, &self.policy, today);
-        let (remediation, failure) = self.execute(id, decision).await;
+        let (remediation, failure) = Box::pin(self.execute(id, decision)).await;
         let report = Report::new(
             trigger,
             &snapshot,
@@ -284,7 +299,13 @@ where
                 event_id: event_id.to_string(),
                 source,
             })?;
-        let alert_message_id = self.notify(&report).await?;
+        Box::pin(self.sink.import(&findings))
+            .await
+            .map_err(|source| InspectError::Sink {
+                event_id: event_id.to_string(),
+                source,
+            })?;
+        let alert_message_id = Box::pin(self.notify(&report)).await?;
         // A remediation that failed for a reason retrying can fix is retried with the event,
         // after the alert saying it failed has gone out.
         if let (Plan::Act { action }, Some(source)) = (&report.remediation.plan, failure) {

@@ -68,6 +68,14 @@ pub trait NetworkDirectory: Send + Sync {
     ) -> impl Future<Output = Result<std::collections::BTreeMap<String, String>, AwsError>> + Send;
 }
 
+/// Receives every finding change (Security Hub), when enabled.
+pub trait FindingSink: Send + Sync {
+    fn import(
+        &self,
+        findings: &[crate::findings::Finding],
+    ) -> impl Future<Output = Result<(), AwsError>> + Send;
+}
+
 /// Delivers an alert; returns the message id.
 pub trait AlertPublisher: Send + Sync {
     fn publish(&self, alert: &Alert) -> impl Future<Output = Result<String, AwsError>> + Send;

@@ -29,7 +29,14 @@ async fn main() -> Result<(), Error> {
         .ok_or("FINDINGS_TABLE is not set: the inspector stores findings in DynamoDB")?;
     let config = aws::load_config().await;
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), table);
-    let inspector = aws::inspector(&config, topic, store, policy);
+    let security_hub = match std::env::var("SECURITY_HUB").as_deref() {
+        Ok("on") => true,
+        Ok("off") | Ok("") | Err(_) => false,
+        Ok(other) => {
+            return Err(format!("SECURITY_HUB must be `on` or `off`, not `{other}`").into())
+        }
+    };
+    let inspector = aws::inspector(&config, topic, store, security_hub, policy);
     tracing::info!(policy = %inspector.policy.source, version = %inspector.policy.version, "inspector ready");
 
     let inspector = &inspector;

@@ -11,10 +11,12 @@ use crate::ports::AwsError;
 
 pub mod ec2;
 pub mod sagemaker;
+pub mod securityhub;
 pub mod sns;
 
 pub use ec2::Ec2Subnets;
 pub use sagemaker::SageMaker;
+pub use securityhub::SecurityHub;
 pub use sns::SnsPublisher;
 
 /// The inspector on AWS: SageMaker, EC2 (subnet VPCs) and SNS clients built once from `config`,
@@ -23,13 +25,20 @@ pub fn inspector<F: crate::store::FindingStore>(
     config: &SdkConfig,
     topic_arn: impl Into<String>,
     store: F,
+    security_hub: bool,
     policy: crate::Policy,
-) -> crate::Inspector<SageMaker, Ec2Subnets, SnsPublisher, F> {
+) -> crate::Inspector<SageMaker, Ec2Subnets, SnsPublisher, F, SecurityHub> {
+    let hub = if security_hub {
+        SecurityHub::new(aws_sdk_securityhub::Client::new(config))
+    } else {
+        SecurityHub::disabled()
+    };
     crate::Inspector::new(
         SageMaker::new(aws_sdk_sagemaker::Client::new(config)),
         Ec2Subnets::new(aws_sdk_ec2::Client::new(config)),
         SnsPublisher::new(aws_sdk_sns::Client::new(config), topic_arn),
         store,
+        hub,
         policy,
     )
 }
