@@ -47,6 +47,7 @@ pub struct Emulator {
     pub sagemaker: aws_sdk_sagemaker::Client,
     pub ec2: aws_sdk_ec2::Client,
     pub dynamodb: aws_sdk_dynamodb::Client,
+    pub cloudtrail: aws_sdk_cloudtrail::Client,
     pub sns: aws_sdk_sns::Client,
     pub sqs: aws_sdk_sqs::Client,
 }
@@ -62,6 +63,7 @@ impl Emulator {
             sagemaker: aws_sdk_sagemaker::Client::new(&config),
             ec2: aws_sdk_ec2::Client::new(&config),
             dynamodb: aws_sdk_dynamodb::Client::new(&config),
+            cloudtrail: aws_sdk_cloudtrail::Client::new(&config),
             sns: aws_sdk_sns::Client::new(&config),
             sqs: aws_sdk_sqs::Client::new(&config),
         })

@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use guardrail_core::aws::{Ec2Subnets, SageMaker, SecurityHub, SnsPublisher};
+use guardrail_core::aws::{CloudTrail, Ec2Subnets, SageMaker, SecurityHub, SnsPublisher};
 use guardrail_core::ports::{AwsError, Remediator, ResourceReader};
 use guardrail_core::remediation::Action;
 use guardrail_core::resource::{ResourceId, Snapshot};
@@ -15,7 +15,8 @@ use guardrail_tests::*;
 
 const WAIT: Duration = Duration::from_secs(10);
 
-type AwsInspector = Inspector<SageMaker, Ec2Subnets, SnsPublisher, SqliteStore, SecurityHub>;
+type AwsInspector =
+    Inspector<SageMaker, Ec2Subnets, SnsPublisher, SqliteStore, SecurityHub, CloudTrail>;
 
 /// The inspector on the emulator, with a store of its own (each test is one deployment).
 fn inspector(emu: &Emulator, topic: &str, policy: Policy) -> TestResult<AwsInspector> {
@@ -34,6 +35,7 @@ fn with_store(
         SnsPublisher::new(emu.sns.clone(), topic),
         store,
         SecurityHub::disabled(),
+        CloudTrail::new(emu.cloudtrail.clone()),
         policy,
     ))
 }
@@ -214,6 +216,7 @@ async fn concurrent_duplicate_deliveries_both_succeed() -> TestResult {
             SnsPublisher::new(emu.sns.clone(), &alerts.topic_arn),
             DynamoStore::new(emu.dynamodb.clone(), &table),
             SecurityHub::disabled(),
+            CloudTrail::new(emu.cloudtrail.clone()),
             Policy::baseline(),
         )
     };
@@ -279,6 +282,7 @@ async fn stop_refused_because_already_stopped_counts_as_done() -> TestResult {
         SnsPublisher::new(emu.sns.clone(), &alerts.topic_arn),
         SqliteStore::in_memory()?,
         SecurityHub::disabled(),
+        CloudTrail::new(emu.cloudtrail.clone()),
         Policy::baseline(),
     );
     let (report, _) = evaluated(inspector.handle(&event).await?)?;
@@ -735,6 +739,7 @@ async fn security_hub_receives_every_finding_of_an_evaluation_as_asff() -> TestR
         SnsPublisher::new(emu.sns.clone(), &alerts.topic_arn),
         SqliteStore::in_memory()?,
         SecurityHub::new(hub.clone()),
+        CloudTrail::new(emu.cloudtrail.clone()),
         Policy::baseline(),
     );
     let (report, _) = evaluated(
@@ -791,6 +796,55 @@ async fn security_hub_receives_every_finding_of_an_evaluation_as_asff() -> TestR
     assert_eq!(
         vpc.resources().first().and_then(|r| r.r#type()),
         Some("AwsSageMakerNotebookInstance")
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn state_changes_are_attributed_and_remediation_has_cloudtrail_evidence() -> TestResult {
+    // Given a noncompliant notebook created through the API (recorded by CloudTrail)
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let name = unique("open-nb");
+    create_notebook(&emu, &name, Posture::NonCompliant, None).await?;
+    let store = SqliteStore::in_memory()?;
+    let inspector = with_store(&emu, &alerts.topic_arn, Policy::baseline(), store.clone())?;
+
+    // When its state-change event (which names no caller) is handled
+    let event = sample_event("notebook/state-change.json", "open-nb", &name)?;
+    let (report, _) = evaluated(inspector.handle(&event).await?)?;
+
+    // Then the creator comes from CloudTrail
+    let creator = report.actor.as_ref().and_then(|a| a.arn.as_deref());
+    assert_eq!(creator, Some("arn:aws:iam::123456789012:user/testing"));
+    let delivered = alerts.receive(1, WAIT).await?;
+    assert_eq!(
+        delivered[0].finding["actor"]["arn"],
+        "arn:aws:iam::123456789012:user/testing"
+    );
+
+    // And CloudTrail holds the record of the guardrail's StopNotebookInstance call
+    let id = guardrail_core::findings::finding_id(&report.resource.arn, "vpc-attached");
+    let trail = CloudTrail::new(emu.cloudtrail.clone());
+    let found = guardrail_core::evidence::evidence(&store, &trail, &id).await?;
+    assert_eq!(found.action, "StopNotebookInstance");
+    assert_eq!(found.records.len(), 1, "{:?}", found.records);
+    let record = &found.records[0];
+    assert_eq!(record.event_name, "StopNotebookInstance");
+    assert!(
+        record.request_id.is_some() && record.caller_arn.is_some(),
+        "{record:?}"
+    );
+
+    // A finding the guardrail did not act on has no evidence to show
+    let passing = guardrail_core::findings::finding_id(&report.resource.arn, "output-kms");
+    let none = guardrail_core::evidence::evidence(&store, &trail, &passing).await;
+    assert!(
+        matches!(
+            none,
+            Err(guardrail_core::evidence::EvidenceError::NoRemediation(_))
+        ),
+        "{none:?}"
     );
     Ok(())
 }

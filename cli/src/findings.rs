@@ -27,6 +27,15 @@ pub enum FindingsCommand {
         #[command(flatten)]
         store: StoreArg,
     },
+    /// CloudTrail's records of the guardrail's remediation call for a finding: proof from AWS's
+    /// own log that the stop or delete happened (uses the AWS credentials and region).
+    Evidence {
+        id: String,
+        #[arg(long, value_enum, default_value_t = Output::Table)]
+        format: Output,
+        #[command(flatten)]
+        store: StoreArg,
+    },
     /// Findings as AWS Security Finding Format or OCSF Compliance Finding documents (a JSON array).
     Export {
         #[arg(long, value_enum)]
@@ -187,6 +196,7 @@ pub async fn run(command: FindingsCommand) -> ExitCode {
             format,
             store,
         } => summary(&period, format, store).await,
+        FindingsCommand::Evidence { id, format, store } => evidence(&id, format, store).await,
         FindingsCommand::Export {
             format,
             filters,
@@ -360,6 +370,56 @@ async fn show(id: &str, format: Output, store: StoreArg) -> Result<String, Strin
             o.action.as_deref().unwrap_or("-"),
             o.result.as_deref().unwrap_or("-"),
             o.event_id
+        );
+    }
+    Ok(out)
+}
+
+async fn evidence(id: &str, format: Output, store: StoreArg) -> Result<String, String> {
+    let store = store::open(store.store.as_deref()).await?;
+    let config = guardrail_core::aws::load_config().await;
+    let trail = guardrail_core::aws::CloudTrail::new(aws_sdk_cloudtrail::Client::new(&config));
+    let found = guardrail_core::evidence::evidence(&store, &trail, id)
+        .await
+        .map_err(|e| e.to_string())?;
+    if format == Output::Json {
+        return json(&found);
+    }
+    let f = &found.finding;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "finding     {} ({} on {})",
+        f.id, f.control, f.resource_arn
+    );
+    let _ = writeln!(
+        out,
+        "guardrail   {} at {}",
+        found.action,
+        found
+            .remediated_at
+            .as_deref()
+            .unwrap_or("(time not recorded)")
+    );
+    if found.records.is_empty() {
+        let _ = writeln!(
+            out,
+            "cloudtrail  no {} record for {} (CloudTrail keeps 90 days; delivery can lag ~15 min)",
+            found.action, f.resource_name
+        );
+    }
+    for r in &found.records {
+        let _ = writeln!(
+            out,
+            "cloudtrail  {}  {}  caller {}  request {}  event {}",
+            r.event_time,
+            r.event_name,
+            r.caller_arn
+                .as_deref()
+                .or(r.username.as_deref())
+                .unwrap_or("-"),
+            r.request_id.as_deref().unwrap_or("-"),
+            r.event_id
         );
     }
     Ok(out)

@@ -94,7 +94,7 @@ pub const STATE_CHANGES: [(&str, ResourceKind, &str, &str, &str); 4] = [
 ];
 
 /// Who made the call, from CloudTrail's `userIdentity`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Actor {
     pub arn: Option<String>,
     #[serde(rename = "type")]

@@ -12,13 +12,14 @@ use time::OffsetDateTime;
 use tracing::{error, info, warn};
 
 use crate::alert;
-use crate::event::{self, Parsed, Trigger};
+use crate::event::{self, Actor, Parsed, Trigger};
 use crate::event_config::{snapshot_from_event, OfflineError};
 use crate::finding::{evaluate, ControlResult};
 use crate::findings;
 use crate::policy::{Mode, Policy};
 use crate::ports::{
-    AlertPublisher, AwsError, FindingSink, NetworkDirectory, Remediator, ResourceReader,
+    ActivityLog, AlertPublisher, AwsError, FindingSink, NetworkDirectory, Remediator,
+    ResourceReader,
 };
 use crate::remediation::{plan, Plan};
 use crate::report::{ActionResult, Remediation, Report, Source};
@@ -127,13 +128,15 @@ fn claim_owner(event_id: &str) -> String {
 }
 
 /// The inspector with its dependencies, built once per Lambda container.
-pub struct Inspector<S, N, A, F, H> {
+pub struct Inspector<S, N, A, F, H, C> {
     pub sagemaker: S,
     pub network: N,
     pub alerts: A,
     pub store: F,
     /// Where finding changes also go (Security Hub), when enabled.
     pub sink: H,
+    /// CloudTrail, to attribute resources whose trigger names no caller.
+    pub trail: C,
     pub policy: Policy,
 }
 
@@ -176,22 +179,47 @@ fn now() -> (String, time::Date) {
     (seconds.format(&Rfc3339).unwrap_or_default(), now.date())
 }
 
-impl<S, N, A, F, H> Inspector<S, N, A, F, H>
+impl<S, N, A, F, H, C> Inspector<S, N, A, F, H, C>
 where
     S: ResourceReader + Remediator,
     N: NetworkDirectory,
     A: AlertPublisher,
     F: FindingStore,
     H: FindingSink,
+    C: ActivityLog,
 {
-    pub fn new(sagemaker: S, network: N, alerts: A, store: F, sink: H, policy: Policy) -> Self {
+    pub fn new(
+        sagemaker: S,
+        network: N,
+        alerts: A,
+        store: F,
+        sink: H,
+        trail: C,
+        policy: Policy,
+    ) -> Self {
         Inspector {
             sagemaker,
             network,
             alerts,
             store,
             sink,
+            trail,
             policy,
+        }
+    }
+
+    /// The caller from the trigger, else the resource's creator from CloudTrail. Attribution is
+    /// best effort: a failed lookup is logged and the finding goes on without an actor.
+    async fn actor(&self, trigger: &Trigger) -> Option<Actor> {
+        if trigger.actor.is_some() {
+            return trigger.actor.clone();
+        }
+        match Box::pin(self.trail.creator(&trigger.resource)).await {
+            Ok(actor) => actor,
+            Err(e) => {
+                warn!(event_id = trigger.event_id, error = %e, "creator not found in CloudTrail");
+                None
+            }
         }
     }
 
@@ -277,7 +305,8 @@ where
         let (evaluated_at, today) = now();
         let (results, decision) = judge(&snapshot, &self.policy, today);
         let (remediation, failure) = Box::pin(self.execute(id, decision)).await;
-        let report = Report::new(
+        let actor = self.actor(trigger).await;
+        let mut report = Report::new(
             trigger,
             &snapshot,
             Source::Live,
@@ -286,6 +315,7 @@ where
             &self.policy,
             evaluated_at,
         );
+        report.actor = actor;
         for v in report.violations() {
             warn!(event_id, arn = %report.resource.arn, control = %v.control, severity = %v.severity, mode = %v.mode, "control failed");
         }

@@ -11,6 +11,7 @@ pub mod aws;
 pub mod controls;
 pub mod event;
 pub mod event_config;
+pub mod evidence;
 pub mod export;
 pub mod finding;
 pub mod findings;

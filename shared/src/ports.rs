@@ -76,6 +76,35 @@ pub trait FindingSink: Send + Sync {
     ) -> impl Future<Output = Result<(), AwsError>> + Send;
 }
 
+/// One CloudTrail record.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TrailRecord {
+    pub event_id: String,
+    pub event_name: String,
+    pub event_time: String,
+    pub username: Option<String>,
+    pub caller_arn: Option<String>,
+    pub request_id: Option<String>,
+    #[serde(skip)]
+    pub actor: crate::event::Actor,
+}
+
+/// CloudTrail: who created a resource, and the records of calls made on it.
+pub trait ActivityLog: Send + Sync {
+    /// The caller of the call that created the resource, when CloudTrail has it.
+    fn creator(
+        &self,
+        id: &ResourceId,
+    ) -> impl Future<Output = Result<Option<crate::event::Actor>, AwsError>> + Send;
+
+    /// Records of `event_name` calls on the resource, newest first.
+    fn calls(
+        &self,
+        resource_name: &str,
+        event_name: &str,
+    ) -> impl Future<Output = Result<Vec<TrailRecord>, AwsError>> + Send;
+}
+
 /// Delivers an alert; returns the message id.
 pub trait AlertPublisher: Send + Sync {
     fn publish(&self, alert: &Alert) -> impl Future<Output = Result<String, AwsError>> + Send;

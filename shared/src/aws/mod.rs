@@ -9,11 +9,13 @@ use aws_sdk_sagemaker::error::{ProvideErrorMetadata, SdkError};
 
 use crate::ports::AwsError;
 
+pub mod cloudtrail;
 pub mod ec2;
 pub mod sagemaker;
 pub mod securityhub;
 pub mod sns;
 
+pub use cloudtrail::CloudTrail;
 pub use ec2::Ec2Subnets;
 pub use sagemaker::SageMaker;
 pub use securityhub::SecurityHub;
@@ -27,7 +29,7 @@ pub fn inspector<F: crate::store::FindingStore>(
     store: F,
     security_hub: bool,
     policy: crate::Policy,
-) -> crate::Inspector<SageMaker, Ec2Subnets, SnsPublisher, F, SecurityHub> {
+) -> crate::Inspector<SageMaker, Ec2Subnets, SnsPublisher, F, SecurityHub, CloudTrail> {
     let hub = if security_hub {
         SecurityHub::new(aws_sdk_securityhub::Client::new(config))
     } else {
@@ -39,6 +41,7 @@ pub fn inspector<F: crate::store::FindingStore>(
         SnsPublisher::new(aws_sdk_sns::Client::new(config), topic_arn),
         store,
         hub,
+        CloudTrail::new(aws_sdk_cloudtrail::Client::new(config)),
         policy,
     )
 }

@@ -1,0 +1,159 @@
+//! [`ActivityLog`] on CloudTrail `LookupEvents`: who created a resource (attribution for triggers
+//! without an actor), and the records of the guardrail's own remediation calls (evidence).
+//!
+//! `LookupEvents` allows 2 calls per second per account and region: calls from one process are
+//! spaced accordingly, throttling answers are retried by the SDK's standard retry with backoff,
+//! and creators found are cached for the life of the container.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use aws_sdk_cloudtrail::types::{Event, LookupAttribute, LookupAttributeKey};
+use serde_json::Value;
+use tokio::time::Instant;
+
+use super::classify;
+use crate::event::Actor;
+use crate::ports::{ActivityLog, AwsError, TrailRecord};
+use crate::resource::{ResourceId, ResourceKind};
+
+/// Spacing between two `LookupEvents` calls (its limit is 2 per second).
+const SPACING: Duration = Duration::from_millis(500);
+/// Events read at most per lookup (CloudTrail pages hold 50).
+const MAX_EVENTS: usize = 200;
+
+#[derive(Debug)]
+pub struct CloudTrail {
+    client: aws_sdk_cloudtrail::Client,
+    creators: Mutex<HashMap<String, Actor>>,
+    next_call: tokio::sync::Mutex<Instant>,
+}
+
+impl CloudTrail {
+    pub fn new(client: aws_sdk_cloudtrail::Client) -> CloudTrail {
+        CloudTrail {
+            client,
+            creators: Mutex::new(HashMap::new()),
+            next_call: tokio::sync::Mutex::new(Instant::now()),
+        }
+    }
+
+    /// Waits for this process's turn under the rate limit.
+    async fn pace(&self) {
+        let mut next = self.next_call.lock().await;
+        tokio::time::sleep_until(*next).await;
+        *next = Instant::now() + SPACING;
+    }
+
+    /// Events about a resource name, newest first.
+    async fn events_for(&self, resource_name: &str) -> Result<Vec<Event>, AwsError> {
+        let attribute = LookupAttribute::builder()
+            .attribute_key(LookupAttributeKey::ResourceName)
+            .attribute_value(resource_name)
+            .build()
+            .map_err(|e| AwsError {
+                operation: "LookupEvents",
+                code: "Construction".into(),
+                message: e.to_string(),
+                retryable: false,
+            })?;
+        let mut events = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            self.pace().await;
+            let out = self
+                .client
+                .lookup_events()
+                .lookup_attributes(attribute.clone())
+                .max_results(50)
+                .set_next_token(token.take())
+                .send()
+                .await
+                .map_err(|e| classify("LookupEvents", e))?;
+            events.extend(out.events().iter().cloned());
+            match out.next_token() {
+                Some(next) if events.len() < MAX_EVENTS => token = Some(next.to_string()),
+                _ => return Ok(events),
+            }
+        }
+    }
+}
+
+fn create_call(kind: ResourceKind) -> &'static str {
+    match kind {
+        ResourceKind::NotebookInstance => "CreateNotebookInstance",
+        ResourceKind::TrainingJob => "CreateTrainingJob",
+        ResourceKind::ProcessingJob => "CreateProcessingJob",
+        ResourceKind::Endpoint => "CreateEndpoint",
+    }
+}
+
+/// The record of one event, from its `CloudTrailEvent` document where present.
+fn record(event: &Event) -> TrailRecord {
+    let detail: Value = event
+        .cloud_trail_event()
+        .and_then(|t| serde_json::from_str(t).ok())
+        .unwrap_or(Value::Null);
+    let field = |path: &[&str]| {
+        path.iter()
+            .try_fold(&detail, |v, k| v.get(k))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    TrailRecord {
+        event_id: event.event_id().unwrap_or_default().to_string(),
+        event_name: event.event_name().unwrap_or_default().to_string(),
+        event_time: event
+            .event_time()
+            .and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok())
+            .unwrap_or_default(),
+        username: event.username().map(str::to_string),
+        caller_arn: field(&["userIdentity", "arn"]),
+        request_id: field(&["requestID"]),
+        actor: Actor {
+            arn: field(&["userIdentity", "arn"]),
+            identity_type: field(&["userIdentity", "type"]),
+            principal_id: field(&["userIdentity", "principalId"]),
+            account_id: field(&["userIdentity", "accountId"]),
+        },
+    }
+}
+
+impl ActivityLog for CloudTrail {
+    async fn creator(&self, id: &ResourceId) -> Result<Option<Actor>, AwsError> {
+        let arn = id.arn();
+        let cached = self.creators.lock().ok().and_then(|c| c.get(&arn).cloned());
+        if cached.is_some() {
+            return Ok(cached);
+        }
+        let wanted = create_call(id.kind);
+        let found = self
+            .events_for(&id.name)
+            .await?
+            .iter()
+            // Newest first: a name reused after a deletion belongs to its latest creator.
+            .filter(|e| e.event_name() == Some(wanted))
+            .map(record)
+            .next()
+            .map(|r| r.actor);
+        if let (Some(actor), Ok(mut cache)) = (&found, self.creators.lock()) {
+            cache.insert(arn, actor.clone());
+        }
+        Ok(found)
+    }
+
+    async fn calls(
+        &self,
+        resource_name: &str,
+        event_name: &str,
+    ) -> Result<Vec<TrailRecord>, AwsError> {
+        Ok(self
+            .events_for(resource_name)
+            .await?
+            .iter()
+            .filter(|e| e.event_name() == Some(event_name))
+            .map(record)
+            .collect())
+    }
+}
