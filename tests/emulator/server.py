@@ -38,6 +38,8 @@ from moto.sagemaker.models import SageMakerModelBackend
 from moto.sagemaker.responses import SageMakerResponse
 from moto.server import ThreadedMotoServer
 
+import trail
+
 HOST = "127.0.0.1"
 
 #: Tag read on create calls (emulator-only extension): the status the new resource starts in.
@@ -336,6 +338,7 @@ def apply_patches() -> None:
     patch_endpoint_config()
     patch_notebooks()
     patch_endpoints()
+    trail.apply()
 
 
 def check_bindable(port: int) -> None:
