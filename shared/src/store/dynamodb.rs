@@ -39,6 +39,14 @@ fn s(value: impl Into<String>) -> AttributeValue {
     AttributeValue::S(value.into())
 }
 
+/// The key of a resource's alert state item.
+fn notify_key(resource_arn: &str) -> Item {
+    HashMap::from([
+        ("pk".to_string(), s(format!("RESOURCE#{resource_arn}"))),
+        ("sk".to_string(), s("NOTIFY")),
+    ])
+}
+
 fn text<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
     item.get(name)
         .and_then(|v| v.as_s().ok())
@@ -144,8 +152,7 @@ impl DynamoStore {
             .client
             .get_item()
             .table_name(&self.table)
-            .key("pk", s(format!("RESOURCE#{resource_arn}")))
-            .key("sk", s("NOTIFY"))
+            .set_key(Some(notify_key(resource_arn)))
             .consistent_read(true)
             .send()
             .await
@@ -234,8 +241,7 @@ impl FindingStore for DynamoStore {
             .client
             .update_item()
             .table_name(&self.table)
-            .key("pk", s(format!("RESOURCE#{resource_arn}")))
-            .key("sk", s("NOTIFY"))
+            .set_key(Some(notify_key(resource_arn)))
             .update_expression("SET claim_key = :k, claim_owner = :o, claim_expires = :e")
             .condition_expression(
                 "(attribute_not_exists(notified_key) OR notified_key <> :k) AND \
@@ -277,8 +283,7 @@ impl FindingStore for DynamoStore {
             self.client
                 .update_item()
                 .table_name(&self.table)
-                .key("pk", s(format!("RESOURCE#{resource_arn}")))
-                .key("sk", s("NOTIFY"))
+                .set_key(Some(notify_key(resource_arn)))
                 .update_expression(expression)
                 .expression_attribute_values(":k", s(key))
         };
@@ -308,8 +313,7 @@ impl FindingStore for DynamoStore {
             .client
             .update_item()
             .table_name(&self.table)
-            .key("pk", s(format!("RESOURCE#{resource_arn}")))
-            .key("sk", s("NOTIFY"))
+            .set_key(Some(notify_key(resource_arn)))
             .update_expression("REMOVE claim_key, claim_owner, claim_expires")
             .condition_expression("claim_owner = :o")
             .expression_attribute_values(":o", s(owner))
