@@ -22,13 +22,6 @@ pub enum ResourceKind {
 }
 
 impl ResourceKind {
-    pub const ALL: [ResourceKind; 4] = [
-        ResourceKind::NotebookInstance,
-        ResourceKind::TrainingJob,
-        ResourceKind::ProcessingJob,
-        ResourceKind::Endpoint,
-    ];
-
     /// Stable machine name, used in findings, message attributes and the CLI.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -47,11 +40,6 @@ impl ResourceKind {
             ResourceKind::ProcessingJob => "processing job",
             ResourceKind::Endpoint => "endpoint",
         }
-    }
-
-    /// The resource-type segment of the kind's ARN (`arn:aws:sagemaker:R:A:<segment>/<name>`).
-    pub fn arn_segment(self) -> &'static str {
-        self.as_str()
     }
 }
 
@@ -77,7 +65,7 @@ impl ResourceId {
             "arn:aws:sagemaker:{}:{}:{}/{}",
             self.region,
             self.account,
-            self.kind.arn_segment(),
+            self.kind.as_str(),
             self.name.to_ascii_lowercase()
         )
     }

@@ -32,20 +32,6 @@ pub enum StoreError {
     Corrupt { key: String, message: String },
     #[error("finding store: schema version {found} is newer than this guardrail supports ({supported}); upgrade guardrail")]
     NewerSchema { found: i64, supported: i64 },
-    #[error("finding store: bad query: {0}")]
-    BadQuery(String),
-}
-
-impl StoreError {
-    pub fn is_retryable(&self) -> bool {
-        matches!(
-            self,
-            StoreError::Backend {
-                retryable: true,
-                ..
-            }
-        )
-    }
 }
 
 /// The outcome of asking to send the alert for a notification key.
