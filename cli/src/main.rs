@@ -1,10 +1,12 @@
-//! `guardrail`: replay SageMaker events through the guardrail, check policies.
+//! `guardrail`: replay SageMaker events through the guardrail, sweep active resources, check
+//! policies, query findings.
 //!
 //! Exit codes: 0 ran; 1 a finding at or above `--fail-on`; 2 could not run (usage, policy, I/O,
 //! AWS); 3 with `--strict`, an event was rejected or could not be evaluated.
 
 mod findings;
 mod replay;
+mod scan;
 mod store;
 
 use std::path::{Path, PathBuf};
@@ -19,7 +21,7 @@ use guardrail_core::Policy;
 #[command(
     name = "guardrail",
     version,
-    about = "SageMaker guardrails: replay events, check policies"
+    about = "SageMaker guardrails: replay events, sweep active resources, check policies, query findings"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -34,6 +36,9 @@ enum Command {
     /// executes nothing. With --live: runs exactly what the Lambda runs (describe, evaluate,
     /// remediate, alert) against whatever AWS_ENDPOINT_URL and the credentials point to.
     Replay(ReplayArgs),
+    /// Sweep the SageMaker resources that are active now (like the sweeper Lambda): describe,
+    /// evaluate, remediate (unless --audit) and alert, across accounts and regions.
+    Scan(scan::ScanArgs),
     /// Policy files.
     Policy {
         #[command(subcommand)]
@@ -107,6 +112,7 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Replay(args) => replay::run(args).await,
+        Command::Scan(args) => scan::run(args).await,
         Command::Policy {
             command: PolicyCommand::Check { file },
         } => check_policy(&file),

@@ -231,8 +231,13 @@ async fn live(
         .filter(|t| !t.trim().is_empty())
         .ok_or("--live publishes alerts: give --topic-arn or set ALERT_TOPIC_ARN")?;
     let security_hub = std::env::var("SECURITY_HUB").is_ok_and(|v| v == "on");
+    let config = aws::load_config().await;
+    let fleet = aws::Fleet::discover(config.clone(), aws::MemberRole::from_env()?)
+        .await
+        .map_err(|e| format!("cannot identify the AWS account: {e}"))?;
     let inspector = aws::inspector(
-        &aws::load_config().await,
+        &config,
+        std::sync::Arc::new(fleet),
         topic,
         store,
         security_hub,

@@ -16,7 +16,7 @@ pub const SAGEMAKER_SOURCE: &str = "aws.sagemaker";
 pub const SAGEMAKER_EVENT_SOURCE: &str = "sagemaker.amazonaws.com";
 
 /// CloudTrail calls that create or change a resource: (event name, kind, name parameter, ARN element).
-pub const API_CALLS: [(&str, ResourceKind, &str, &str); 7] = [
+pub const API_CALLS: [(&str, ResourceKind, &str, &str); 9] = [
     (
         "CreateNotebookInstance",
         ResourceKind::NotebookInstance,
@@ -48,6 +48,18 @@ pub const API_CALLS: [(&str, ResourceKind, &str, &str); 7] = [
         "processingJobArn",
     ),
     (
+        "CreateTransformJob",
+        ResourceKind::TransformJob,
+        "transformJobName",
+        "transformJobArn",
+    ),
+    (
+        "CreateHyperParameterTuningJob",
+        ResourceKind::HyperParameterTuningJob,
+        "hyperParameterTuningJobName",
+        "hyperParameterTuningJobArn",
+    ),
+    (
         "CreateEndpoint",
         ResourceKind::Endpoint,
         "endpointName",
@@ -62,7 +74,7 @@ pub const API_CALLS: [(&str, ResourceKind, &str, &str); 7] = [
 ];
 
 /// SageMaker state-change events: (detail-type, kind, name field, ARN field, status field).
-pub const STATE_CHANGES: [(&str, ResourceKind, &str, &str, &str); 4] = [
+pub const STATE_CHANGES: [(&str, ResourceKind, &str, &str, &str); 6] = [
     (
         "SageMaker Notebook Instance State Change",
         ResourceKind::NotebookInstance,
@@ -83,6 +95,20 @@ pub const STATE_CHANGES: [(&str, ResourceKind, &str, &str, &str); 4] = [
         "ProcessingJobName",
         "ProcessingJobArn",
         "ProcessingJobStatus",
+    ),
+    (
+        "SageMaker Transform Job State Change",
+        ResourceKind::TransformJob,
+        "TransformJobName",
+        "TransformJobArn",
+        "TransformJobStatus",
+    ),
+    (
+        "SageMaker HyperParameter Tuning Job State Change",
+        ResourceKind::HyperParameterTuningJob,
+        "HyperParameterTuningJobName",
+        "HyperParameterTuningJobArn",
+        "HyperParameterTuningJobStatus",
     ),
     (
         "SageMaker Endpoint State Change",
@@ -115,6 +141,8 @@ pub enum Cause {
         detail_type: String,
         status: Option<String>,
     },
+    /// A scheduled sweep found the resource active (no event: existing or missed resources).
+    Sweep { sweep_id: String },
 }
 
 impl Cause {
@@ -128,6 +156,24 @@ impl Cause {
                     status.as_deref().unwrap_or("unknown status")
                 )
             }
+            Cause::Sweep { .. } => "scheduled sweep".to_string(),
+        }
+    }
+}
+
+impl Trigger {
+    /// The trigger of a sweep: the resource, found active by listing, with nothing carried.
+    pub fn sweep(sweep_id: &str, resource: ResourceId, time: Option<String>) -> Trigger {
+        Trigger {
+            event_id: format!("{sweep_id}/{}", resource.arn()),
+            time,
+            cause: Cause::Sweep {
+                sweep_id: sweep_id.to_string(),
+            },
+            arn: None,
+            actor: None,
+            resource,
+            carried: Carried::Nothing,
         }
     }
 }
@@ -154,6 +200,8 @@ pub struct Trigger {
 pub enum Carried {
     RequestParameters(Value),
     DescribeShape(Value),
+    /// Nothing carried (a sweep).
+    Nothing,
 }
 
 /// The result of parsing a well-formed event.
@@ -434,6 +482,27 @@ mod tests {
                 ResourceKind::ProcessingJob,
             ),
             ("processing/state-change.json", ResourceKind::ProcessingJob),
+            (
+                "transform/create-compliant.json",
+                ResourceKind::TransformJob,
+            ),
+            (
+                "transform/create-noncompliant.json",
+                ResourceKind::TransformJob,
+            ),
+            ("transform/state-change.json", ResourceKind::TransformJob),
+            (
+                "tuning/create-compliant.json",
+                ResourceKind::HyperParameterTuningJob,
+            ),
+            (
+                "tuning/create-noncompliant.json",
+                ResourceKind::HyperParameterTuningJob,
+            ),
+            (
+                "tuning/state-change.json",
+                ResourceKind::HyperParameterTuningJob,
+            ),
             ("endpoint/create-compliant.json", ResourceKind::Endpoint),
             ("endpoint/create-noncompliant.json", ResourceKind::Endpoint),
             ("endpoint/update.json", ResourceKind::Endpoint),

@@ -84,6 +84,21 @@ impl<'a> Shape<'a> {
             .transpose()
     }
 
+    /// The elements of a list member; absent means empty.
+    fn items(&self, pascal: &str) -> Result<Vec<Shape<'a>>, FieldError> {
+        let Some(list) = self.node.get(&self.key(pascal))? else {
+            return Ok(Vec::new());
+        };
+        Ok(list
+            .items()?
+            .into_iter()
+            .map(|node| Shape {
+                node,
+                camel: self.camel,
+            })
+            .collect())
+    }
+
     fn path_str(&self, path: &[&str]) -> Result<Option<String>, FieldError> {
         let Some((last, parents)) = path.split_last() else {
             return Ok(None);
@@ -145,6 +160,9 @@ pub fn snapshot_from_event(trigger: &Trigger) -> Result<Snapshot, OfflineError> 
         (Carried::RequestParameters(_), Cause::StateChange { detail_type, .. }) => {
             return Err(OfflineError::NotCarried(detail_type.clone()))
         }
+        (Carried::Nothing, _) | (_, Cause::Sweep { .. }) => {
+            return Err(OfflineError::NotCarried(trigger.cause.label()))
+        }
     };
     let root = if camel {
         "detail.requestParameters"
@@ -198,13 +216,32 @@ fn read_details(kind: ResourceKind, s: &Shape<'_>) -> Result<Details, FieldError
                 root_access: toggle("RootAccess")?,
             })
         }
-        ResourceKind::TrainingJob => Details::TrainingJob(JobConfig {
-            vpc: s.vpc("VpcConfig")?,
-            volume_kms_key_id: s.path_str(&["ResourceConfig", "VolumeKmsKeyId"])?,
-            output_kms_key_id: s.path_str(&["OutputDataConfig", "KmsKeyId"])?,
-            inter_container_encryption: s.bool_or_false("EnableInterContainerTrafficEncryption")?,
-            network_isolation: s.bool_or_false("EnableNetworkIsolation")?,
+        ResourceKind::TrainingJob => Details::TrainingJob(read_training(s)?),
+        ResourceKind::TransformJob => Details::TransformJob(TransformConfig {
+            model_name: s.str("ModelName")?.unwrap_or_default(),
+            // The model is another resource: only a live replay describes it.
+            model: None,
+            volume_kms_key_id: s.path_str(&["TransformResources", "VolumeKmsKeyId"])?,
+            output_kms_key_id: s.path_str(&["TransformOutput", "KmsKeyId"])?,
         }),
+        ResourceKind::HyperParameterTuningJob => {
+            let mut definitions = Vec::new();
+            if let Some(single) = s.get("TrainingJobDefinition")? {
+                definitions.push(TuningDefinition {
+                    name: "TrainingJobDefinition".into(),
+                    job: read_training(&single)?,
+                });
+            }
+            for (i, item) in s.items("TrainingJobDefinitions")?.iter().enumerate() {
+                definitions.push(TuningDefinition {
+                    name: item
+                        .str("DefinitionName")?
+                        .unwrap_or_else(|| format!("#{i}")),
+                    job: read_training(item)?,
+                });
+            }
+            Details::HyperParameterTuningJob(definitions)
+        }
         ResourceKind::ProcessingJob => {
             let network = s.get("NetworkConfig")?;
             Details::ProcessingJob(JobConfig {
@@ -233,6 +270,17 @@ fn read_details(kind: ResourceKind, s: &Shape<'_>) -> Result<Details, FieldError
         }
         // Neither CreateEndpoint nor the endpoint state change carries the endpoint configuration.
         ResourceKind::Endpoint => Details::Endpoint(None),
+    })
+}
+
+/// A training job, or one training job definition of a tuning job (the same member names).
+fn read_training(s: &Shape<'_>) -> Result<JobConfig, FieldError> {
+    Ok(JobConfig {
+        vpc: s.vpc("VpcConfig")?,
+        volume_kms_key_id: s.path_str(&["ResourceConfig", "VolumeKmsKeyId"])?,
+        output_kms_key_id: s.path_str(&["OutputDataConfig", "KmsKeyId"])?,
+        inter_container_encryption: s.bool_or_false("EnableInterContainerTrafficEncryption")?,
+        network_isolation: s.bool_or_false("EnableNetworkIsolation")?,
     })
 }
 
@@ -273,6 +321,49 @@ mod tests {
         assert_eq!(n.vpc, None);
         assert_eq!(n.kms_key_id, None);
         assert_eq!(n.root_access, Toggle::Enabled);
+        Ok(())
+    }
+
+    #[test]
+    fn tuning_jobs_read_every_training_definition_in_both_casings() -> Result<(), OfflineError> {
+        for path in [
+            "tuning/create-noncompliant.json",
+            "tuning/state-change.json",
+        ] {
+            let s = snapshot(path)?;
+            let Details::HyperParameterTuningJob(defs) = &s.details else {
+                panic!("{path}: not a tuning job: {s:?}")
+            };
+            let names: Vec<&str> = defs.iter().map(|d| d.name.as_str()).collect();
+            assert_eq!(names, ["xgb-secure", "xgb-open"], "{path}");
+            assert!(
+                defs[0].job.network_isolation && defs[0].job.vpc.is_some(),
+                "{path}"
+            );
+            assert!(!defs[1].job.inter_container_encryption, "{path}");
+            assert_eq!(defs[1].job.volume_kms_key_id, None, "{path}");
+        }
+        let s = snapshot("tuning/create-compliant.json")?;
+        let Details::HyperParameterTuningJob(defs) = &s.details else {
+            panic!("not a tuning job: {s:?}")
+        };
+        assert_eq!(defs.len(), 1);
+        assert_eq!(defs[0].name, "TrainingJobDefinition");
+        Ok(())
+    }
+
+    #[test]
+    fn transform_jobs_read_their_keys_and_leave_the_model_to_a_live_replay(
+    ) -> Result<(), OfflineError> {
+        let s = snapshot("transform/create-compliant.json")?;
+        let Details::TransformJob(t) = &s.details else {
+            panic!("not a transform job: {s:?}")
+        };
+        assert_eq!(t.model_name, "churn-model-secure");
+        assert!(t.model.is_none());
+        assert!(t.volume_kms_key_id.is_some() && t.output_kms_key_id.is_some());
+        let s = snapshot("transform/state-change.json")?;
+        assert_eq!(s.lifecycle, Lifecycle::Active("InProgress".into()));
         Ok(())
     }
 

@@ -248,7 +248,7 @@ where
             return Ok(());
         }
         let subnets: Vec<String> = subnets.into_iter().collect();
-        let vpcs = self.network.subnet_vpcs(&subnets).await?;
+        let vpcs = self.network.subnet_vpcs(&snapshot.id, &subnets).await?;
         for attachment in snapshot.vpc_attachments_mut() {
             let found: Option<BTreeSet<&String>> =
                 attachment.subnets.iter().map(|s| vpcs.get(s)).collect();
@@ -278,6 +278,16 @@ where
         };
         // The inspection's future is large (every SDK call it may make): keep it on the heap so
         // the caller's stack stays small whatever thread polls it.
+        Box::pin(self.inspect(&trigger)).await
+    }
+
+    /// Inspects a resource found by a sweep (no event): the same path as an event's.
+    pub async fn inspect_swept(
+        &self,
+        sweep_id: &str,
+        resource: ResourceId,
+    ) -> Result<Outcome, InspectError> {
+        let trigger = Trigger::sweep(sweep_id, resource, Some(now().0));
         Box::pin(self.inspect(&trigger)).await
     }
 

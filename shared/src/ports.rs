@@ -5,7 +5,7 @@ use std::future::Future;
 
 use crate::alert::Alert;
 use crate::remediation::Action;
-use crate::resource::{ResourceId, Snapshot};
+use crate::resource::{ResourceId, ResourceKind, Snapshot};
 
 /// A failed AWS call, classified by its error code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -61,9 +61,11 @@ pub trait Remediator: Send + Sync {
 
 /// Knows which VPC a subnet belongs to (for VPC allow-lists).
 pub trait NetworkDirectory: Send + Sync {
-    /// Subnet id -> VPC id for the subnets that exist; unknown subnets are left out.
+    /// Subnet id -> VPC id for the subnets of `resource` that exist (looked up in its account
+    /// and region); unknown subnets are left out.
     fn subnet_vpcs(
         &self,
+        resource: &ResourceId,
         subnets: &[String],
     ) -> impl Future<Output = Result<std::collections::BTreeMap<String, String>, AwsError>> + Send;
 }
@@ -103,6 +105,19 @@ pub trait ActivityLog: Send + Sync {
         resource_name: &str,
         event_name: &str,
     ) -> impl Future<Output = Result<Vec<TrailRecord>, AwsError>> + Send;
+}
+
+/// Lists the resources that exist now, for the sweep.
+pub trait Inventory: Send + Sync {
+    /// Names of the resources of `kind` in `account`/`region` that are active now: listed with
+    /// server-side status filters and pagination, so ended jobs (which can number hundreds of
+    /// thousands) are never read.
+    fn active(
+        &self,
+        account: &str,
+        region: &str,
+        kind: ResourceKind,
+    ) -> impl Future<Output = Result<Vec<String>, AwsError>> + Send;
 }
 
 /// Delivers an alert; returns the message id.

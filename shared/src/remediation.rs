@@ -13,6 +13,8 @@ pub enum Action {
     StopNotebookInstance,
     StopTrainingJob,
     StopProcessingJob,
+    StopTransformJob,
+    StopHyperParameterTuningJob,
     /// The endpoint configuration and models are kept so the team can fix and redeploy.
     DeleteEndpoint,
 }
@@ -23,6 +25,8 @@ impl Action {
             ResourceKind::NotebookInstance => Action::StopNotebookInstance,
             ResourceKind::TrainingJob => Action::StopTrainingJob,
             ResourceKind::ProcessingJob => Action::StopProcessingJob,
+            ResourceKind::TransformJob => Action::StopTransformJob,
+            ResourceKind::HyperParameterTuningJob => Action::StopHyperParameterTuningJob,
             ResourceKind::Endpoint => Action::DeleteEndpoint,
         }
     }
@@ -32,6 +36,8 @@ impl Action {
             Action::StopNotebookInstance => "StopNotebookInstance",
             Action::StopTrainingJob => "StopTrainingJob",
             Action::StopProcessingJob => "StopProcessingJob",
+            Action::StopTransformJob => "StopTransformJob",
+            Action::StopHyperParameterTuningJob => "StopHyperParameterTuningJob",
             Action::DeleteEndpoint => "DeleteEndpoint",
         }
     }

@@ -18,16 +18,34 @@ pub enum ResourceKind {
     NotebookInstance,
     TrainingJob,
     ProcessingJob,
+    TransformJob,
+    HyperParameterTuningJob,
     Endpoint,
 }
 
 impl ResourceKind {
+    pub const ALL: [ResourceKind; 6] = [
+        ResourceKind::NotebookInstance,
+        ResourceKind::TrainingJob,
+        ResourceKind::ProcessingJob,
+        ResourceKind::TransformJob,
+        ResourceKind::HyperParameterTuningJob,
+        ResourceKind::Endpoint,
+    ];
+
+    /// Parses [`ResourceKind::as_str`].
+    pub fn parse(value: &str) -> Option<ResourceKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == value)
+    }
+
     /// Stable machine name, used in findings, message attributes and the CLI.
     pub fn as_str(self) -> &'static str {
         match self {
             ResourceKind::NotebookInstance => "notebook-instance",
             ResourceKind::TrainingJob => "training-job",
             ResourceKind::ProcessingJob => "processing-job",
+            ResourceKind::TransformJob => "transform-job",
+            ResourceKind::HyperParameterTuningJob => "hyper-parameter-tuning-job",
             ResourceKind::Endpoint => "endpoint",
         }
     }
@@ -38,8 +56,23 @@ impl ResourceKind {
             ResourceKind::NotebookInstance => "notebook instance",
             ResourceKind::TrainingJob => "training job",
             ResourceKind::ProcessingJob => "processing job",
+            ResourceKind::TransformJob => "transform job",
+            ResourceKind::HyperParameterTuningJob => "tuning job",
             ResourceKind::Endpoint => "endpoint",
         }
+    }
+}
+
+impl ResourceKind {
+    /// Jobs share one lifecycle: `InProgress`, then `Stopping`/`Stopped`/`Completed`/`Failed`.
+    pub fn is_job(self) -> bool {
+        matches!(
+            self,
+            ResourceKind::TrainingJob
+                | ResourceKind::ProcessingJob
+                | ResourceKind::TransformJob
+                | ResourceKind::HyperParameterTuningJob
+        )
     }
 }
 
@@ -97,13 +130,10 @@ impl Lifecycle {
             (ResourceKind::NotebookInstance, "Stopping" | "Stopped" | "Failed" | "Deleting") => {
                 Lifecycle::Ended(s)
             }
-            (ResourceKind::TrainingJob | ResourceKind::ProcessingJob, "InProgress") => {
-                Lifecycle::Active(s)
+            (kind, "InProgress") if kind.is_job() => Lifecycle::Active(s),
+            (kind, "Stopping" | "Stopped" | "Completed" | "Failed") if kind.is_job() => {
+                Lifecycle::Ended(s)
             }
-            (
-                ResourceKind::TrainingJob | ResourceKind::ProcessingJob,
-                "Stopping" | "Stopped" | "Completed" | "Failed",
-            ) => Lifecycle::Ended(s),
             (ResourceKind::Endpoint, "InService" | "OutOfService" | "Failed") => {
                 Lifecycle::Active(s)
             }
@@ -191,6 +221,28 @@ pub struct JobConfig {
     pub network_isolation: bool,
 }
 
+/// Transform job settings (`DescribeTransformJob`): its own KMS keys; the VPC and network
+/// isolation of its containers come from the model it runs (`DescribeModel`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TransformConfig {
+    pub model_name: String,
+    /// `None` when the model was not described: deleted since, or an event replayed offline.
+    pub model: Option<ModelConfig>,
+    /// `TransformResources.VolumeKmsKeyId`.
+    pub volume_kms_key_id: Option<String>,
+    /// `TransformOutput.KmsKeyId`.
+    pub output_kms_key_id: Option<String>,
+}
+
+/// One training job definition of a hyperparameter tuning job (`TrainingJobDefinition` or an
+/// entry of `TrainingJobDefinitions`): every training job the tuner starts inherits it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TuningDefinition {
+    /// `DefinitionName`, or `TrainingJobDefinition` for the single-definition form.
+    pub name: String,
+    pub job: JobConfig,
+}
+
 /// One production variant of an endpoint, with the settings of the model it serves.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VariantModel {
@@ -231,6 +283,8 @@ pub enum Details {
     NotebookInstance(NotebookConfig),
     TrainingJob(JobConfig),
     ProcessingJob(JobConfig),
+    TransformJob(TransformConfig),
+    HyperParameterTuningJob(Vec<TuningDefinition>),
     Endpoint(Option<EndpointConfig>),
 }
 
@@ -255,6 +309,10 @@ impl Snapshot {
         match &mut self.details {
             Details::NotebookInstance(n) => n.vpc.iter_mut().collect(),
             Details::TrainingJob(j) | Details::ProcessingJob(j) => j.vpc.iter_mut().collect(),
+            Details::TransformJob(t) => t.model.iter_mut().filter_map(|m| m.vpc.as_mut()).collect(),
+            Details::HyperParameterTuningJob(defs) => {
+                defs.iter_mut().filter_map(|d| d.job.vpc.as_mut()).collect()
+            }
             Details::Endpoint(Some(e)) => e
                 .variants
                 .iter_mut()

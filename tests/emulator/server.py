@@ -33,7 +33,7 @@ from typing import Any
 import botocore.session
 from moto.core.responses import ActionResult, EmptyResult
 from moto.core.utils import utcnow
-from moto.sagemaker.exceptions import ValidationError
+from moto.sagemaker.exceptions import ResourceNotFound, ValidationError
 from moto.sagemaker.models import SageMakerModelBackend
 from moto.sagemaker.responses import SageMakerResponse
 from moto.server import ThreadedMotoServer
@@ -62,7 +62,8 @@ TRAINING_SECONDARY_STATUS = {
 class JobKind:
     """Where moto keeps one kind of SageMaker job, and how AWS words its errors."""
 
-    #: The word AWS uses in messages and operation names ("training" as in StopTrainingJob).
+    #: The snake-case prefix of moto's methods and parameters ("training" as in
+    #: ``stop_training_job`` and ``training_job_name``).
     label: str
     #: The backend attribute holding the jobs by name.
     store: str
@@ -74,11 +75,18 @@ class JobKind:
     status_shape: str
     #: AWS's message for an unknown job name (ValidationException); ``{name}`` is replaced.
     not_found_message: str
+    #: AWS answers an unknown name with ResourceNotFound instead (tuning jobs).
+    not_found_is_resource_not_found: bool = False
 
     @property
     def name_param(self) -> str:
         """The request parameter naming the job, e.g. ``TrainingJobName``."""
-        return f"{self.label.title()}JobName"
+        return "".join(word.title() for word in self.label.split("_")) + "JobName"
+
+    @property
+    def words(self) -> str:
+        """The job kind in AWS's messages, e.g. ``hyper parameter tuning``."""
+        return self.label.replace("_", " ")
 
 
 JOB_KINDS = (
@@ -105,6 +113,15 @@ JOB_KINDS = (
         end_time_attr="transform_end_time",
         status_shape="TransformJobStatus",
         not_found_message="Could not find requested job with name {name}",
+    ),
+    JobKind(
+        label="hyper_parameter_tuning",
+        store="hyper_parameter_tuning_jobs",
+        status_attr="hyper_parameter_tuning_job_status",
+        end_time_attr="hyper_parameter_tuning_end_time",
+        status_shape="HyperParameterTuningJobStatus",
+        not_found_message="Amazon SageMaker can't find a tuning job with name {name}",
+        not_found_is_resource_not_found=True,
     ),
 )
 
@@ -148,7 +165,10 @@ def existing_job(backend: SageMakerModelBackend, kind: JobKind, name: str) -> An
     """The job called ``name``, or AWS's not-found ValidationException."""
     job = getattr(backend, kind.store).get(name)
     if job is None:
-        raise ValidationError(kind.not_found_message.format(name=name))
+        message = kind.not_found_message.format(name=name)
+        if kind.not_found_is_resource_not_found:
+            raise ResourceNotFound(message)
+        raise ValidationError(message)
     return job
 
 
@@ -157,22 +177,25 @@ def wrap_create(
     status_shape: str,
     apply_status: Callable[[Any, str], None],
     default_status: str | None = None,
+    lookup: Callable[[SageMakerModelBackend, dict[str, Any]], Any] | None = None,
 ) -> None:
     """Wraps a backend create method to apply the ``emulator:initial-status`` tag.
 
     The new resource starts in the status the tag asks for, else in ``default_status`` (if
     given), else as moto leaves it. The tag is validated before anything is created.
+    ``lookup`` finds the new resource from the call's arguments, for create methods that return
+    its ARN instead of the resource (tuning jobs).
     """
     original = getattr(SageMakerModelBackend, method_name)
     signature = inspect.signature(original)
 
     @functools.wraps(original)
     def create(self: SageMakerModelBackend, *args: Any, **kwargs: Any) -> Any:
-        tags = signature.bind(self, *args, **kwargs).arguments.get("tags")
-        status = requested_initial_status(tags, status_shape) or default_status
+        arguments = signature.bind(self, *args, **kwargs).arguments
+        status = requested_initial_status(arguments.get("tags"), status_shape) or default_status
         resource = original(self, *args, **kwargs)
         if status is not None:
-            apply_status(resource, status)
+            apply_status(resource if lookup is None else lookup(self, arguments), status)
         return resource
 
     setattr(SageMakerModelBackend, method_name, create)
@@ -189,6 +212,9 @@ def patch_jobs(kind: JobKind) -> None:
         kind.status_shape,
         functools.partial(set_job_status, kind),
         default_status="InProgress",
+        lookup=lambda backend, arguments: existing_job(
+            backend, kind, arguments[f"{kind.label}_job_name"]
+        ),
     )
 
     describe_name = f"describe_{kind.label}_job"
@@ -219,7 +245,7 @@ def patch_jobs(kind: JobKind) -> None:
         status = getattr(job, kind.status_attr)
         if status != "InProgress":
             raise ValidationError(
-                f"The request was rejected because the {kind.label} job is in status {status}."
+                f"The request was rejected because the {kind.words} job is in status {status}."
             )
         if original_stop is not None:
             original_stop(self, *args, **kwargs)

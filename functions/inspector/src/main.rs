@@ -1,42 +1,31 @@
 //! The `inspector` Lambda: wiring only. The handler is `guardrail_core::Inspector::handle`.
 
+use std::sync::Arc;
+
+use guardrail_core::aws::{self, Fleet, FunctionEnv};
 use guardrail_core::store::DynamoStore;
-use guardrail_core::{aws, Policy};
+use guardrail_core::Policy;
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
 use serde_json::Value;
-use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_current_span(false)
-        .without_time()
-        .init();
+    guardrail_core::init_lambda_tracing();
 
-    // Fail fast on configuration: a bad policy or a missing topic stops the cold start.
+    // Fail fast on configuration: a bad policy or a missing variable stops the cold start.
     let policy = Policy::from_env()?;
-    let topic = std::env::var("ALERT_TOPIC_ARN")
-        .ok()
-        .filter(|t| !t.trim().is_empty())
-        .ok_or("ALERT_TOPIC_ARN is not set: the inspector needs a topic for alerts")?;
-    let table = std::env::var("FINDINGS_TABLE")
-        .ok()
-        .filter(|t| !t.trim().is_empty())
-        .ok_or("FINDINGS_TABLE is not set: the inspector stores findings in DynamoDB")?;
+    let env = FunctionEnv::from_env()?;
     let config = aws::load_config().await;
-    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), table);
-    let security_hub = match std::env::var("SECURITY_HUB").as_deref() {
-        Ok("on") => true,
-        Ok("off") | Ok("") | Err(_) => false,
-        Ok(other) => {
-            return Err(format!("SECURITY_HUB must be `on` or `off`, not `{other}`").into())
-        }
-    };
-    let inspector = aws::inspector(&config, topic, store, security_hub, policy);
+    let fleet = Arc::new(Fleet::discover(config.clone(), env.member_role).await?);
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), env.table);
+    let inspector = aws::inspector(
+        &config,
+        fleet,
+        env.topic_arn,
+        store,
+        env.security_hub,
+        policy,
+    );
     tracing::info!(policy = %inspector.policy.source, version = %inspector.policy.version, "inspector ready");
 
     let inspector = &inspector;

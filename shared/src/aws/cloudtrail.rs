@@ -85,6 +85,8 @@ fn create_call(kind: ResourceKind) -> &'static str {
         ResourceKind::NotebookInstance => "CreateNotebookInstance",
         ResourceKind::TrainingJob => "CreateTrainingJob",
         ResourceKind::ProcessingJob => "CreateProcessingJob",
+        ResourceKind::TransformJob => "CreateTransformJob",
+        ResourceKind::HyperParameterTuningJob => "CreateHyperParameterTuningJob",
         ResourceKind::Endpoint => "CreateEndpoint",
     }
 }

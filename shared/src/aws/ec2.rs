@@ -8,6 +8,7 @@ use aws_sdk_ec2::types::Filter;
 
 use super::classify;
 use crate::ports::{AwsError, NetworkDirectory};
+use crate::resource::ResourceId;
 
 #[derive(Debug)]
 pub struct Ec2Subnets {
@@ -43,7 +44,11 @@ impl Ec2Subnets {
 }
 
 impl NetworkDirectory for Ec2Subnets {
-    async fn subnet_vpcs(&self, subnets: &[String]) -> Result<BTreeMap<String, String>, AwsError> {
+    async fn subnet_vpcs(
+        &self,
+        _resource: &ResourceId,
+        subnets: &[String],
+    ) -> Result<BTreeMap<String, String>, AwsError> {
         let (mut known, missing) = self.cached(subnets);
         if missing.is_empty() {
             return Ok(known);

@@ -1,5 +1,6 @@
 //! Adapters on the AWS SDK for the ports in [`crate::ports`], and the shared SDK configuration.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
@@ -11,39 +12,104 @@ use crate::ports::AwsError;
 
 pub mod cloudtrail;
 pub mod ec2;
+pub mod fleet;
+pub mod inventory;
 pub mod sagemaker;
 pub mod securityhub;
 pub mod sns;
 
 pub use cloudtrail::CloudTrail;
 pub use ec2::Ec2Subnets;
+pub use fleet::{Fleet, MemberRole, PerAccount};
+pub use inventory::SageMakerInventory;
 pub use sagemaker::SageMaker;
 pub use securityhub::SecurityHub;
 pub use sns::SnsPublisher;
 
-/// The inspector on AWS: SageMaker, EC2 (subnet VPCs) and SNS clients built once from `config`,
-/// with the given finding store.
+/// The inspector on AWS, as both functions and `guardrail replay --live` run it.
+pub type LiveInspector<F> = crate::Inspector<
+    PerAccount<SageMaker>,
+    PerAccount<Ec2Subnets>,
+    SnsPublisher,
+    F,
+    SecurityHub,
+    PerAccount<CloudTrail>,
+>;
+
+/// The inspector on AWS: SageMaker, EC2 (subnet VPCs) and CloudTrail adapters per account and
+/// region of the fleet; SNS and Security Hub clients built once from `config` (the deployment's
+/// own account and region); the given finding store.
 pub fn inspector<F: crate::store::FindingStore>(
     config: &SdkConfig,
+    fleet: Arc<Fleet>,
     topic_arn: impl Into<String>,
     store: F,
     security_hub: bool,
     policy: crate::Policy,
-) -> crate::Inspector<SageMaker, Ec2Subnets, SnsPublisher, F, SecurityHub, CloudTrail> {
+) -> LiveInspector<F> {
     let hub = if security_hub {
         SecurityHub::new(aws_sdk_securityhub::Client::new(config))
     } else {
         SecurityHub::disabled()
     };
     crate::Inspector::new(
-        SageMaker::new(aws_sdk_sagemaker::Client::new(config)),
-        Ec2Subnets::new(aws_sdk_ec2::Client::new(config)),
+        PerAccount::new(fleet.clone(), |c| {
+            SageMaker::new(aws_sdk_sagemaker::Client::new(c))
+        }),
+        PerAccount::new(fleet.clone(), |c| {
+            Ec2Subnets::new(aws_sdk_ec2::Client::new(c))
+        }),
         SnsPublisher::new(aws_sdk_sns::Client::new(config), topic_arn),
         store,
         hub,
-        CloudTrail::new(aws_sdk_cloudtrail::Client::new(config)),
+        PerAccount::new(fleet, |c| {
+            CloudTrail::new(aws_sdk_cloudtrail::Client::new(c))
+        }),
         policy,
     )
+}
+
+/// What both functions read from their environment at start-up; a missing or invalid value
+/// stops the cold start with a message naming the variable.
+#[derive(Debug, Clone)]
+pub struct FunctionEnv {
+    /// `ALERT_TOPIC_ARN`.
+    pub topic_arn: String,
+    /// `FINDINGS_TABLE`: the DynamoDB findings table.
+    pub table: String,
+    /// `SECURITY_HUB=on|off` (default off).
+    pub security_hub: bool,
+    /// `MEMBER_ROLE_NAME` + `MEMBER_EXTERNAL_ID`: the role assumed in member accounts.
+    pub member_role: Option<MemberRole>,
+}
+
+impl FunctionEnv {
+    pub fn from_env() -> Result<FunctionEnv, String> {
+        let var = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let topic_arn = var("ALERT_TOPIC_ARN")
+            .ok_or("ALERT_TOPIC_ARN is not set: findings are alerted on an SNS topic")?;
+        let table = var("FINDINGS_TABLE")
+            .ok_or("FINDINGS_TABLE is not set: findings are stored in DynamoDB")?;
+        let security_hub = match var("SECURITY_HUB").as_deref() {
+            Some("on") => true,
+            Some("off") | None => false,
+            Some(other) => {
+                return Err(format!("SECURITY_HUB must be `on` or `off`, not `{other}`"))
+            }
+        };
+        let member_role = MemberRole::from_env()?;
+        Ok(FunctionEnv {
+            topic_arn,
+            table,
+            security_hub,
+            member_role,
+        })
+    }
 }
 
 /// Loads the one AWS configuration every client is built from: the standard provider chain

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_sagemaker::types::VpcConfig;
+use aws_sdk_sagemaker::types::{HyperParameterTrainingJobDefinition, VpcConfig};
 use aws_sdk_sagemaker::Client;
 use futures::{StreamExt, TryStreamExt};
 
@@ -151,6 +151,75 @@ impl SageMaker {
         ))
     }
 
+    async fn describe_transform(
+        &self,
+        name: &str,
+    ) -> Result<(Option<String>, String, Details), AwsError> {
+        let out = self
+            .client
+            .describe_transform_job()
+            .transform_job_name(name)
+            .send()
+            .await
+            .map_err(|e| classify("DescribeTransformJob", e))?;
+        let model_name = out.model_name().unwrap_or_default().to_string();
+        let details = Details::TransformJob(TransformConfig {
+            model: self.describe_model(&model_name).await?,
+            model_name,
+            volume_kms_key_id: out
+                .transform_resources()
+                .and_then(|r| r.volume_kms_key_id())
+                .map(str::to_string),
+            output_kms_key_id: out
+                .transform_output()
+                .and_then(|o| o.kms_key_id())
+                .map(str::to_string),
+        });
+        let status = out.transform_job_status().map(|s| s.as_str()).unwrap_or("");
+        Ok((
+            out.transform_job_arn().map(str::to_string),
+            status.to_string(),
+            details,
+        ))
+    }
+
+    async fn describe_tuning(
+        &self,
+        name: &str,
+    ) -> Result<(Option<String>, String, Details), AwsError> {
+        let out = self
+            .client
+            .describe_hyper_parameter_tuning_job()
+            .hyper_parameter_tuning_job_name(name)
+            .send()
+            .await
+            .map_err(|e| classify("DescribeHyperParameterTuningJob", e))?;
+        let single = out.training_job_definition().map(|d| TuningDefinition {
+            name: "TrainingJobDefinition".into(),
+            job: tuning_definition(d),
+        });
+        let many = out
+            .training_job_definitions()
+            .iter()
+            .enumerate()
+            .map(|(i, d)| TuningDefinition {
+                name: d
+                    .definition_name()
+                    .map_or_else(|| format!("#{i}"), str::to_string),
+                job: tuning_definition(d),
+            });
+        let details = Details::HyperParameterTuningJob(single.into_iter().chain(many).collect());
+        let status = out
+            .hyper_parameter_tuning_job_status()
+            .map(|s| s.as_str())
+            .unwrap_or("");
+        Ok((
+            out.hyper_parameter_tuning_job_arn().map(str::to_string),
+            status.to_string(),
+            details,
+        ))
+    }
+
     async fn describe_endpoint(
         &self,
         name: &str,
@@ -233,6 +302,24 @@ impl SageMaker {
     }
 }
 
+fn tuning_definition(d: &HyperParameterTrainingJobDefinition) -> JobConfig {
+    JobConfig {
+        vpc: d.vpc_config().map(vpc),
+        volume_kms_key_id: d
+            .resource_config()
+            .and_then(|r| r.volume_kms_key_id())
+            .map(str::to_string),
+        output_kms_key_id: d
+            .output_data_config()
+            .and_then(|o| o.kms_key_id())
+            .map(str::to_string),
+        inter_container_encryption: d
+            .enable_inter_container_traffic_encryption()
+            .unwrap_or(false),
+        network_isolation: d.enable_network_isolation().unwrap_or(false),
+    }
+}
+
 fn vpc(config: &VpcConfig) -> VpcAttachment {
     VpcAttachment {
         subnets: config.subnets().to_vec(),
@@ -261,6 +348,8 @@ impl ResourceReader for SageMaker {
             ResourceKind::NotebookInstance => self.describe_notebook(&id.name).await,
             ResourceKind::TrainingJob => self.describe_training(&id.name).await,
             ResourceKind::ProcessingJob => self.describe_processing(&id.name).await,
+            ResourceKind::TransformJob => self.describe_transform(&id.name).await,
+            ResourceKind::HyperParameterTuningJob => self.describe_tuning(&id.name).await,
             ResourceKind::Endpoint => self.describe_endpoint(&id.name).await,
         };
         let (arn, status, details) = match described {
@@ -306,6 +395,20 @@ impl Remediator for SageMaker {
                 .await
                 .map(drop)
                 .map_err(|e| classify("StopProcessingJob", e)),
+            Action::StopTransformJob => c
+                .stop_transform_job()
+                .transform_job_name(name)
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| classify("StopTransformJob", e)),
+            Action::StopHyperParameterTuningJob => c
+                .stop_hyper_parameter_tuning_job()
+                .hyper_parameter_tuning_job_name(name)
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| classify("StopHyperParameterTuningJob", e)),
             Action::DeleteEndpoint => c
                 .delete_endpoint()
                 .endpoint_name(name)

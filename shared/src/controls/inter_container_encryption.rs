@@ -1,8 +1,8 @@
 //! `inter-container-encryption`: traffic between the instances of a distributed job is encrypted.
 //!
 //! **What** — training job `EnableInterContainerTrafficEncryption`, processing job
-//! `NetworkConfig.EnableInterContainerTrafficEncryption`. Notebooks and endpoints have no such
-//! setting: not applicable. Absent means `false` (the AWS default).
+//! `NetworkConfig.EnableInterContainerTrafficEncryption`, and every training job definition of a
+//! tuning job. Notebooks, transform jobs and endpoints have no such setting: not applicable. Absent means `false` (the AWS default).
 //!
 //! **Why** — distributed training exchanges gradients and data shards between instances; without
 //! this setting that traffic crosses the network in clear text.
@@ -13,21 +13,28 @@
 //! `NetworkConfig.EnableInterContainerTrafficEncryption = true` (processing).
 
 use super::Check;
-use crate::resource::{Details, Snapshot};
+use crate::resource::{Details, JobConfig, Snapshot};
 
 pub const REMEDY: &str = "Set EnableInterContainerTrafficEncryption to true on the job.";
 
+fn flag(j: &JobConfig) -> Check {
+    Check::flag(
+        j.inter_container_encryption,
+        format!(
+            "EnableInterContainerTrafficEncryption = {}",
+            j.inter_container_encryption
+        ),
+        "EnableInterContainerTrafficEncryption = true",
+    )
+}
+
 pub fn check(snapshot: &Snapshot) -> Check {
     match &snapshot.details {
-        Details::TrainingJob(j) | Details::ProcessingJob(j) => Check::flag(
-            j.inter_container_encryption,
-            format!(
-                "EnableInterContainerTrafficEncryption = {}",
-                j.inter_container_encryption
-            ),
-            "EnableInterContainerTrafficEncryption = true",
-        ),
-        Details::NotebookInstance(_) | Details::Endpoint(_) => Check::NotApplicable,
+        Details::TrainingJob(j) | Details::ProcessingJob(j) => flag(j),
+        Details::HyperParameterTuningJob(defs) => super::per_definition(defs, flag),
+        Details::NotebookInstance(_) | Details::TransformJob(_) | Details::Endpoint(_) => {
+            Check::NotApplicable
+        }
     }
 }
 
@@ -39,6 +46,13 @@ mod tests {
     #[test]
     fn table() {
         let cases = [
+            ("transform", transform(|_| {}), "N/A"),
+            ("tuning all on", tuning(|_| {}), "PASS"),
+            (
+                "tuning one definition off",
+                tuning(|j| j.inter_container_encryption = false),
+                "FAIL",
+            ),
             ("notebook", notebook(|_| {}), "N/A"),
             ("training on", training(|_| {}), "PASS"),
             (

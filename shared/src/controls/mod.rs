@@ -24,6 +24,14 @@ pub mod vpc_attached;
 pub(crate) const NO_ENDPOINT_CONFIG: &str =
     "endpoint configuration is not in the event (offline replay): replay with --live";
 
+/// Why a transform job cannot be judged on the settings of its model.
+pub(crate) fn no_transform_model(t: &crate::resource::TransformConfig) -> Check {
+    Check::cannot(format!(
+        "model {} was not described (deleted since, or offline replay: replay with --live)",
+        t.model_name
+    ))
+}
+
 /// Stable control ids. They appear in policies, findings, alerts and filter policies: never rename one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -172,11 +180,12 @@ impl Check {
         }
     }
 
-    /// Combines checks of several parts (an endpoint's variants): any failure fails, then any
-    /// "cannot evaluate", else pass. Observations are joined in order.
-    pub(crate) fn all(parts: Vec<(String, Check)>) -> Check {
+    /// Combines checks of several parts (an endpoint's variants, a tuning job's definitions): any
+    /// failure fails, then any "cannot evaluate", else pass. Observations are joined in order.
+    /// `none` is the reason given when there are no parts at all.
+    pub(crate) fn all(parts: Vec<(String, Check)>, none: &str) -> Check {
         if parts.is_empty() {
-            return Check::cannot("no production variants reported");
+            return Check::cannot(none);
         }
         let mut failed = Vec::new();
         let mut unknown = Vec::new();
@@ -221,6 +230,21 @@ pub(crate) fn per_model(
                 (label, result)
             })
             .collect(),
+        "no production variants reported",
+    )
+}
+
+/// Runs a check on every training job definition of a tuning job and combines the results.
+pub(crate) fn per_definition(
+    definitions: &[crate::resource::TuningDefinition],
+    check: impl Fn(&crate::resource::JobConfig) -> Check,
+) -> Check {
+    Check::all(
+        definitions
+            .iter()
+            .map(|d| (format!("definition {}", d.name), check(&d.job)))
+            .collect(),
+        "no training job definition reported",
     )
 }
 
@@ -418,6 +442,40 @@ pub(crate) mod fixtures {
         let mut c = secure_endpoint();
         f(&mut c);
         snapshot(ResourceKind::Endpoint, Details::Endpoint(Some(c)))
+    }
+
+    pub fn transform(f: impl FnOnce(&mut TransformConfig)) -> Snapshot {
+        let mut c = TransformConfig {
+            model_name: "model".into(),
+            model: Some(ModelConfig {
+                vpc: vpc(),
+                network_isolation: true,
+            }),
+            volume_kms_key_id: Some(KEY.into()),
+            output_kms_key_id: Some(KEY.into()),
+        };
+        f(&mut c);
+        snapshot(ResourceKind::TransformJob, Details::TransformJob(c))
+    }
+
+    /// A tuning job with two definitions; `f` changes the second.
+    pub fn tuning(f: impl FnOnce(&mut JobConfig)) -> Snapshot {
+        let mut second = secure_job();
+        f(&mut second);
+        let definitions = vec![
+            TuningDefinition {
+                name: "xgb".into(),
+                job: secure_job(),
+            },
+            TuningDefinition {
+                name: "lgbm".into(),
+                job: second,
+            },
+        ];
+        snapshot(
+            ResourceKind::HyperParameterTuningJob,
+            Details::HyperParameterTuningJob(definitions),
+        )
     }
 
     /// An endpoint replayed from an event that does not carry its configuration.

@@ -1,7 +1,8 @@
 //! `network-isolation`: containers run with no network access of their own.
 //!
 //! **What** — training job `EnableNetworkIsolation`, processing job
-//! `NetworkConfig.EnableNetworkIsolation`, and for an endpoint `EnableNetworkIsolation` on every
+//! `NetworkConfig.EnableNetworkIsolation`, every training job definition of a tuning job, the
+//! model of a transform job, and for an endpoint `EnableNetworkIsolation` on every
 //! production variant's model. Notebooks: not applicable. Absent means `false`.
 //!
 //! **Why** — isolation stops code in a (possibly third-party) container from calling out, even to
@@ -27,6 +28,13 @@ fn flag(on: bool) -> Check {
 pub fn check(snapshot: &Snapshot) -> Check {
     match &snapshot.details {
         Details::TrainingJob(j) | Details::ProcessingJob(j) => flag(j.network_isolation),
+        Details::TransformJob(t) => match &t.model {
+            Some(m) => flag(m.network_isolation),
+            None => super::no_transform_model(t),
+        },
+        Details::HyperParameterTuningJob(defs) => {
+            super::per_definition(defs, |j| flag(j.network_isolation))
+        }
         Details::Endpoint(Some(e)) => super::per_model(e, |m| flag(m.network_isolation)),
         Details::Endpoint(None) => Check::cannot(super::NO_ENDPOINT_CONFIG),
         Details::NotebookInstance(_) => Check::NotApplicable,
@@ -37,10 +45,33 @@ pub fn check(snapshot: &Snapshot) -> Check {
 mod tests {
     use super::*;
     use crate::controls::fixtures::*;
+    use crate::resource::ModelConfig;
 
     #[test]
     fn table() {
         let cases = [
+            ("transform model on", transform(|_| {}), "PASS"),
+            (
+                "transform model off",
+                transform(|t| {
+                    t.model = Some(ModelConfig {
+                        vpc: vpc(),
+                        network_isolation: false,
+                    })
+                }),
+                "FAIL",
+            ),
+            (
+                "transform model unknown",
+                transform(|t| t.model = None),
+                "CANNOT",
+            ),
+            ("tuning all on", tuning(|_| {}), "PASS"),
+            (
+                "tuning one definition off",
+                tuning(|j| j.network_isolation = false),
+                "FAIL",
+            ),
             ("notebook", notebook(|_| {}), "N/A"),
             ("training on", training(|_| {}), "PASS"),
             (

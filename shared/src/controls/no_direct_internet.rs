@@ -21,9 +21,11 @@ pub fn check(snapshot: &Snapshot) -> Check {
         Details::NotebookInstance(n) => {
             super::check_disabled("DirectInternetAccess", &n.direct_internet_access)
         }
-        Details::TrainingJob(_) | Details::ProcessingJob(_) | Details::Endpoint(_) => {
-            Check::NotApplicable
-        }
+        Details::TrainingJob(_)
+        | Details::ProcessingJob(_)
+        | Details::TransformJob(_)
+        | Details::HyperParameterTuningJob(_)
+        | Details::Endpoint(_) => Check::NotApplicable,
     }
 }
 
@@ -36,6 +38,8 @@ mod tests {
     #[test]
     fn table() {
         let cases = [
+            ("transform", transform(|_| {}), "N/A"),
+            ("tuning", tuning(|_| {}), "N/A"),
             ("notebook disabled", notebook(|_| {}), "PASS"),
             (
                 "notebook enabled or absent (AWS default)",

@@ -19,9 +19,11 @@ pub const REMEDY: &str = "Stop the notebook and update it with RootAccess = Disa
 pub fn check(snapshot: &Snapshot) -> Check {
     match &snapshot.details {
         Details::NotebookInstance(n) => super::check_disabled("RootAccess", &n.root_access),
-        Details::TrainingJob(_) | Details::ProcessingJob(_) | Details::Endpoint(_) => {
-            Check::NotApplicable
-        }
+        Details::TrainingJob(_)
+        | Details::ProcessingJob(_)
+        | Details::TransformJob(_)
+        | Details::HyperParameterTuningJob(_)
+        | Details::Endpoint(_) => Check::NotApplicable,
     }
 }
 
@@ -34,6 +36,8 @@ mod tests {
     #[test]
     fn table() {
         let cases = [
+            ("transform", transform(|_| {}), "N/A"),
+            ("tuning", tuning(|_| {}), "N/A"),
             ("notebook disabled", notebook(|_| {}), "PASS"),
             (
                 "notebook enabled or absent (AWS default)",

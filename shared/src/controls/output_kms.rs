@@ -2,7 +2,8 @@
 //! customer managed KMS key.
 //!
 //! **What** — training job `OutputDataConfig.KmsKeyId`, processing job
-//! `ProcessingOutputConfig.KmsKeyId`, and an endpoint's `DataCaptureConfig.KmsKeyId` when data
+//! `ProcessingOutputConfig.KmsKeyId`, transform job `TransformOutput.KmsKeyId`, every training job
+//! definition of a tuning job (`OutputDataConfig.KmsKeyId`), and an endpoint's `DataCaptureConfig.KmsKeyId` when data
 //! capture is on. Notebooks have no output location: not applicable.
 //!
 //! **Why** — model artefacts and captured requests/responses often hold personal data. Without a
@@ -26,6 +27,12 @@ pub fn check(snapshot: &Snapshot, settings: &KmsSettings) -> Check {
         Details::TrainingJob(j) | Details::ProcessingJob(j) => {
             check_key(j.output_kms_key_id.as_deref(), settings, "job output")
         }
+        Details::TransformJob(t) => {
+            check_key(t.output_kms_key_id.as_deref(), settings, "job output")
+        }
+        Details::HyperParameterTuningJob(defs) => super::per_definition(defs, |j| {
+            check_key(j.output_kms_key_id.as_deref(), settings, "job output")
+        }),
         Details::Endpoint(Some(e)) => match &e.data_capture {
             Some(capture) if capture.enabled => {
                 check_key(capture.kms_key_id.as_deref(), settings, "captured data")
@@ -49,6 +56,26 @@ mod tests {
             allowed_keys: vec!["alias/ml-data".into()],
         };
         let cases = [
+            ("transform compliant", transform(|_| {}), &any, "PASS"),
+            (
+                "transform missing",
+                transform(|t| t.output_kms_key_id = None),
+                &any,
+                "FAIL",
+            ),
+            (
+                "transform aws managed",
+                transform(|t| t.output_kms_key_id = Some("alias/aws/sagemaker".into())),
+                &any,
+                "FAIL",
+            ),
+            ("tuning compliant", tuning(|_| {}), &any, "PASS"),
+            (
+                "tuning one definition missing",
+                tuning(|j| j.output_kms_key_id = None),
+                &any,
+                "FAIL",
+            ),
             ("notebook", notebook(|_| {}), &any, "N/A"),
             ("training compliant", training(|_| {}), &any, "PASS"),
             (

@@ -89,10 +89,12 @@ mod tests {
         let none = TagSettings::default();
         let good = [("owner", "alice"), ("data-classification", "internal")];
         type Maker = fn() -> Snapshot;
-        let makers: [(&str, Maker); 4] = [
+        let makers: [(&str, Maker); 6] = [
             ("notebook", || notebook(|_| {})),
             ("training", || training(|_| {})),
             ("processing", || processing(|_| {})),
+            ("transform", || transform(|_| {})),
+            ("tuning", || tuning(|_| {})),
             ("endpoint", || endpoint(|_| {})),
         ];
         for (kind, make) in makers {

@@ -1,8 +1,9 @@
 //! `volume-kms`: storage volumes are encrypted with a customer managed KMS key.
 //!
 //! **What** — the ML storage volume of a notebook (`KmsKeyId`), training job
-//! (`ResourceConfig.VolumeKmsKeyId`) or processing job (`ProcessingResources.ClusterConfig.VolumeKmsKeyId`),
-//! and the endpoint configuration's `KmsKeyId` (the instance storage of every variant), name a
+//! (`ResourceConfig.VolumeKmsKeyId`), processing job (`ProcessingResources.ClusterConfig.VolumeKmsKeyId`),
+//! transform job (`TransformResources.VolumeKmsKeyId`), every training job definition of a tuning
+//! job, and the endpoint configuration's `KmsKeyId` (the instance storage of every variant), name a
 //! customer managed key, from the allow-list when the policy has one.
 //!
 //! **Why** — without it SageMaker uses an AWS managed key: the account cannot restrict who decrypts
@@ -29,6 +30,12 @@ pub fn check(snapshot: &Snapshot, settings: &KmsSettings) -> Check {
         Details::TrainingJob(j) | Details::ProcessingJob(j) => {
             check_key(j.volume_kms_key_id.as_deref(), settings, "storage volume")
         }
+        Details::TransformJob(t) => {
+            check_key(t.volume_kms_key_id.as_deref(), settings, "storage volume")
+        }
+        Details::HyperParameterTuningJob(defs) => super::per_definition(defs, |j| {
+            check_key(j.volume_kms_key_id.as_deref(), settings, "storage volume")
+        }),
         Details::Endpoint(Some(e)) => {
             check_key(e.kms_key_id.as_deref(), settings, "instance storage")
         }
@@ -48,6 +55,26 @@ mod tests {
             allowed_keys: vec!["alias/ml-data".into()],
         };
         let cases = [
+            ("transform compliant", transform(|_| {}), &any, "PASS"),
+            (
+                "transform missing",
+                transform(|t| t.volume_kms_key_id = None),
+                &any,
+                "FAIL",
+            ),
+            ("tuning compliant", tuning(|_| {}), &any, "PASS"),
+            (
+                "tuning one definition missing",
+                tuning(|j| j.volume_kms_key_id = None),
+                &any,
+                "FAIL",
+            ),
+            (
+                "tuning outside allow-list",
+                tuning(|_| {}),
+                &only_alias,
+                "FAIL",
+            ),
             ("notebook compliant", notebook(|_| {}), &any, "PASS"),
             (
                 "notebook missing",

@@ -1,8 +1,9 @@
 //! `vpc-attached`: the resource runs inside the organisation's VPC.
 //!
 //! **What** — notebook `SubnetId` + `SecurityGroups`, training job `VpcConfig`, processing job
-//! `NetworkConfig.VpcConfig`, and for an endpoint the `VpcConfig` of every production variant's
-//! model. With allow-lists in the policy, the VPC and every subnet and security group must be in
+//! `NetworkConfig.VpcConfig`, the `VpcConfig` of every training job definition of a tuning job,
+//! the `VpcConfig` of a transform job's model, and for an endpoint the `VpcConfig` of every
+//! production variant's model. With allow-lists in the policy, the VPC and every subnet and security group must be in
 //! them (the VPC of the subnets is looked up with EC2 `DescribeSubnets`, only when the policy has
 //! a VPC allow-list).
 //!
@@ -20,12 +21,19 @@ use super::{check_vpc, Check};
 use crate::policy::VpcSettings;
 use crate::resource::{Details, Snapshot};
 
-pub const REMEDY: &str = "Attach the resource to approved private subnets and security groups (VpcConfig; SubnetId + SecurityGroupIds on notebooks; the model's VpcConfig for endpoints).";
+pub const REMEDY: &str = "Attach the resource to approved private subnets and security groups (VpcConfig; SubnetId + SecurityGroupIds on notebooks; the model's VpcConfig for endpoints and transform jobs).";
 
 pub fn check(snapshot: &Snapshot, settings: &VpcSettings) -> Check {
     match &snapshot.details {
         Details::NotebookInstance(n) => check_vpc(n.vpc.as_ref(), settings),
         Details::TrainingJob(j) | Details::ProcessingJob(j) => check_vpc(j.vpc.as_ref(), settings),
+        Details::TransformJob(t) => match &t.model {
+            Some(m) => check_vpc(m.vpc.as_ref(), settings),
+            None => super::no_transform_model(t),
+        },
+        Details::HyperParameterTuningJob(defs) => {
+            super::per_definition(defs, |j| check_vpc(j.vpc.as_ref(), settings))
+        }
         Details::Endpoint(Some(e)) => super::per_model(e, |m| check_vpc(m.vpc.as_ref(), settings)),
         Details::Endpoint(None) => Check::cannot(super::NO_ENDPOINT_CONFIG),
     }
@@ -70,6 +78,37 @@ mod tests {
             }),
         };
         let cases = [
+            ("transform compliant", transform(|_| {}), &allow, "PASS"),
+            (
+                "transform model outside vpc",
+                transform(|t| {
+                    t.model = Some(ModelConfig {
+                        vpc: None,
+                        network_isolation: true,
+                    })
+                }),
+                &any,
+                "FAIL",
+            ),
+            (
+                "transform model unknown",
+                transform(|t| t.model = None),
+                &any,
+                "CANNOT",
+            ),
+            ("tuning compliant", tuning(|_| {}), &allow, "PASS"),
+            (
+                "tuning one definition no vpc",
+                tuning(|j| j.vpc = None),
+                &any,
+                "FAIL",
+            ),
+            (
+                "tuning one definition outside allow-list",
+                tuning(|j| j.vpc = outside_vpc()),
+                &allow,
+                "FAIL",
+            ),
             ("notebook compliant", notebook(|_| {}), &allow, "PASS"),
             ("notebook no vpc", notebook(|n| n.vpc = None), &any, "FAIL"),
             (

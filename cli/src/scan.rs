@@ -1,0 +1,120 @@
+//! `guardrail scan`: sweep the resources that are active now, like the `sweeper` Lambda.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use guardrail_core::aws::{self, PerAccount, SageMakerInventory};
+use guardrail_core::sweep::{self, SweepSummary, Target};
+
+use crate::{emit, load_policy, store, Format, EXIT_CANNOT_RUN, EXIT_FINDINGS};
+
+#[derive(clap::Args)]
+pub struct ScanArgs {
+    /// Accounts to sweep, comma separated (default: the caller's). Other accounts are reached
+    /// through the member role ($MEMBER_ROLE_NAME and $MEMBER_EXTERNAL_ID).
+    #[arg(long, value_delimiter = ',')]
+    accounts: Vec<String>,
+    /// Regions to sweep, comma separated (default: the configured region).
+    #[arg(long, value_delimiter = ',')]
+    regions: Vec<String>,
+    /// Policy file (default: $GUARDRAIL_POLICY, else the built-in baseline).
+    #[arg(long)]
+    policy: Option<PathBuf>,
+    /// Report only: every control in audit mode, nothing is stopped or deleted.
+    #[arg(long)]
+    audit: bool,
+    /// SNS topic for alerts (default: $ALERT_TOPIC_ARN).
+    #[arg(long)]
+    topic_arn: Option<String>,
+    /// Resources inspected at once.
+    #[arg(long, default_value_t = sweep::DEFAULT_CONCURRENCY as u16, value_parser = clap::value_parser!(u16).range(1..=64))]
+    concurrency: u16,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    #[command(flatten)]
+    store: crate::findings::StoreArg,
+}
+
+/// Exit 0: all compliant; 1: non-compliant resources found; 2: could not run, or part of the
+/// sweep failed (listed).
+pub async fn run(args: ScanArgs) -> ExitCode {
+    match scan(&args).await {
+        Ok(summary) => {
+            emit(&match args.format {
+                Format::Table => table(&summary),
+                Format::Json => serde_json::to_string_pretty(&summary).unwrap_or_default() + "\n",
+            });
+            if !summary.failures.is_empty() {
+                ExitCode::from(EXIT_CANNOT_RUN)
+            } else if summary.non_compliant > 0 {
+                ExitCode::from(EXIT_FINDINGS)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_CANNOT_RUN)
+        }
+    }
+}
+
+async fn scan(args: &ScanArgs) -> Result<SweepSummary, String> {
+    let mut policy = load_policy(args.policy.as_ref()).map_err(|e| e.to_string())?;
+    if args.audit {
+        policy.force_audit();
+    }
+    let topic = args
+        .topic_arn
+        .clone()
+        .or_else(|| std::env::var("ALERT_TOPIC_ARN").ok())
+        .filter(|t| !t.trim().is_empty())
+        .ok_or("scan publishes alerts: give --topic-arn or set ALERT_TOPIC_ARN")?;
+    let store = store::open(args.store.store.as_deref()).await?;
+    let security_hub = std::env::var("SECURITY_HUB").is_ok_and(|v| v == "on");
+    let config = aws::load_config().await;
+    let fleet = aws::Fleet::discover(config.clone(), aws::MemberRole::from_env()?)
+        .await
+        .map_err(|e| format!("cannot identify the AWS account: {e}"))?;
+    let accounts = if args.accounts.is_empty() {
+        vec![fleet.home_account().to_string()]
+    } else {
+        args.accounts.clone()
+    };
+    let regions = if args.regions.is_empty() {
+        vec![fleet
+            .home_region()
+            .ok_or("no region: give --regions or set AWS_REGION")?]
+    } else {
+        args.regions.clone()
+    };
+    let fleet = Arc::new(fleet);
+    let inventory = PerAccount::new(fleet.clone(), |c| {
+        SageMakerInventory::new(aws_sdk_sagemaker::Client::new(c))
+    });
+    let inspector = aws::inspector(&config, fleet, topic, store, security_hub, policy);
+    let sweep_id = format!("scan/{}", time::OffsetDateTime::now_utc().unix_timestamp());
+    Ok(sweep::sweep(
+        &inspector,
+        &inventory,
+        &Target::all(&accounts, &regions),
+        &sweep_id,
+        usize::from(args.concurrency),
+    )
+    .await)
+}
+
+fn table(summary: &SweepSummary) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "sweep {}", summary.sweep_id);
+    for (kind, count) in &summary.listed {
+        let _ = writeln!(out, "  {:<28} {count} active", kind.as_str());
+    }
+    for failure in &summary.failures {
+        let _ = writeln!(out, "  FAILED {}: {}", failure.subject, failure.error);
+    }
+    let _ = writeln!(out, "{}", summary.line());
+    out
+}

@@ -1,0 +1,59 @@
+//! The `sweeper` Lambda: wiring only. The sweep is `guardrail_core::sweep::sweep`.
+
+use std::sync::Arc;
+
+use guardrail_core::aws::{self, Fleet, FunctionEnv, PerAccount, SageMakerInventory};
+use guardrail_core::store::DynamoStore;
+use guardrail_core::sweep::{self, SweepEnv};
+use guardrail_core::Policy;
+use lambda_runtime::{run, service_fn, Diagnostic, Error, LambdaEvent};
+use serde_json::Value;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    guardrail_core::init_lambda_tracing();
+
+    // Fail fast on configuration: a bad policy or a missing variable stops the cold start.
+    let policy = Policy::from_env()?;
+    let env = FunctionEnv::from_env()?;
+    let config = aws::load_config().await;
+    let fleet = Arc::new(Fleet::discover(config.clone(), env.member_role).await?);
+    let scope = SweepEnv::from_env(fleet.home_account(), fleet.home_region())?;
+    let inventory = PerAccount::new(fleet.clone(), |c| {
+        SageMakerInventory::new(aws_sdk_sagemaker::Client::new(c))
+    });
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), env.table);
+    let inspector = aws::inspector(
+        &config,
+        fleet,
+        env.topic_arn,
+        store,
+        env.security_hub,
+        policy,
+    );
+    tracing::info!(policy = %inspector.policy.source, targets = scope.targets.len(), "sweeper ready");
+
+    let (inspector, inventory, scope) = (&inspector, &inventory, &scope);
+    run(service_fn(move |event: LambdaEvent<Value>| async move {
+        let sweep_id = format!("sweep/{}", event.context.request_id);
+        let summary = sweep::sweep(
+            inspector,
+            inventory,
+            &scope.targets,
+            &sweep_id,
+            scope.concurrency,
+        )
+        .await;
+        // A sweep with failures fails the invocation: the error alarm fires and the on-failure
+        // destination keeps the summary. Everything else in the sweep was still done.
+        if summary.failures.is_empty() {
+            Ok(summary)
+        } else {
+            Err(Diagnostic {
+                error_type: "Guardrail.SweepIncomplete".into(),
+                error_message: serde_json::to_string(&summary).unwrap_or_else(|_| summary.line()),
+            })
+        }
+    }))
+    .await
+}

@@ -1,0 +1,239 @@
+//! One deployment, many accounts and regions: SDK configurations per (account, region), and
+//! [`PerAccount`], which routes each port call to the adapter for the resource's account and
+//! region.
+//!
+//! Resources in the deployment's own account are reached with the function's own credentials.
+//! Resources in a member account are reached by assuming the member role that
+//! `infra/member.yaml` creates there (`arn:<partition>:iam::<account>:role/<name>`), with the
+//! external id the member role's trust policy requires. Credentials are cached and refreshed by
+//! the SDK; adapters are built once per account and region and reused across invocations.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use aws_config::sts::AssumeRoleProvider;
+use aws_config::{Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+
+use super::classify;
+use crate::ports::{
+    ActivityLog, AwsError, Inventory, NetworkDirectory, Remediator, ResourceReader,
+};
+use crate::remediation::Action;
+use crate::resource::{ResourceId, ResourceKind, Snapshot};
+
+/// The role the central functions assume in member accounts.
+#[derive(Debug, Clone)]
+pub struct MemberRole {
+    pub name: String,
+    pub external_id: String,
+}
+
+impl MemberRole {
+    /// `MEMBER_ROLE_NAME` + `MEMBER_EXTERNAL_ID`: both or neither.
+    pub fn from_env() -> Result<Option<MemberRole>, String> {
+        let var = |name| {
+            std::env::var(name)
+                .ok()
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        match (var("MEMBER_ROLE_NAME"), var("MEMBER_EXTERNAL_ID")) {
+            (Some(name), Some(external_id)) => Ok(Some(MemberRole { name, external_id })),
+            (None, None) => Ok(None),
+            (Some(_), None) => Err("MEMBER_ROLE_NAME is set without MEMBER_EXTERNAL_ID: the \
+                                    member role's trust policy requires the external id"
+                .into()),
+            (None, Some(_)) => Err("MEMBER_EXTERNAL_ID is set without MEMBER_ROLE_NAME".into()),
+        }
+    }
+}
+
+/// SDK configurations for every account and region the deployment reaches.
+#[derive(Debug)]
+pub struct Fleet {
+    base: SdkConfig,
+    home_account: String,
+    member_role: Option<MemberRole>,
+    configs: Mutex<HashMap<(String, String), SdkConfig>>,
+}
+
+impl Fleet {
+    /// The fleet of the caller's own account (found with STS `GetCallerIdentity`), reaching
+    /// member accounts through `member_role` when given.
+    pub async fn discover(
+        base: SdkConfig,
+        member_role: Option<MemberRole>,
+    ) -> Result<Fleet, AwsError> {
+        let identity = aws_sdk_sts::Client::new(&base)
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| classify("GetCallerIdentity", e))?;
+        let home_account = identity.account().unwrap_or_default().to_string();
+        Ok(Fleet::new(base, home_account, member_role))
+    }
+
+    pub fn new(base: SdkConfig, home_account: String, member_role: Option<MemberRole>) -> Fleet {
+        Fleet {
+            base,
+            home_account,
+            member_role,
+            configs: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn home_account(&self) -> &str {
+        &self.home_account
+    }
+
+    /// The region of the base configuration (the function's own region).
+    pub fn home_region(&self) -> Option<String> {
+        self.base.region().map(|r| r.to_string())
+    }
+
+    /// The SDK configuration for `account` in `region`.
+    pub async fn config(&self, account: &str, region: &str) -> Result<SdkConfig, AwsError> {
+        let key = (account.to_string(), region.to_string());
+        if let Some(config) = self.configs.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return Ok(config);
+        }
+        let mut builder = self.base.to_builder();
+        builder.set_region(Some(Region::new(region.to_string())));
+        if account != self.home_account {
+            let Some(role) = &self.member_role else {
+                return Err(AwsError {
+                    operation: "AssumeRole",
+                    code: "MemberRoleNotConfigured".into(),
+                    message: format!(
+                        "resource in account {account}, but this deployment (account {}) has no \
+                         member role configured (MEMBER_ROLE_NAME)",
+                        self.home_account
+                    ),
+                    retryable: false,
+                });
+            };
+            let role_arn = format!(
+                "arn:{}:iam::{account}:role/{}",
+                partition(region),
+                role.name
+            );
+            let provider = AssumeRoleProvider::builder(role_arn)
+                .external_id(&role.external_id)
+                .session_name("sagemaker-guardrail")
+                .region(Region::new(region.to_string()))
+                .configure(&self.base)
+                .build()
+                .await;
+            builder.set_credentials_provider(Some(SharedCredentialsProvider::new(provider)));
+        }
+        let config = builder.build();
+        if let Ok(mut configs) = self.configs.lock() {
+            configs.insert(key, config.clone());
+        }
+        Ok(config)
+    }
+}
+
+/// The AWS partition of a region.
+fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
+/// An adapter per account and region, built on first use from the fleet's configuration.
+pub struct PerAccount<T> {
+    fleet: Arc<Fleet>,
+    build: fn(&SdkConfig) -> T,
+    adapters: Mutex<HashMap<(String, String), Arc<T>>>,
+}
+
+impl<T> PerAccount<T> {
+    pub fn new(fleet: Arc<Fleet>, build: fn(&SdkConfig) -> T) -> PerAccount<T> {
+        PerAccount {
+            fleet,
+            build,
+            adapters: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The adapter for `account` in `region`.
+    pub async fn get(&self, account: &str, region: &str) -> Result<Arc<T>, AwsError> {
+        let key = (account.to_string(), region.to_string());
+        if let Some(adapter) = self.adapters.lock().ok().and_then(|a| a.get(&key).cloned()) {
+            return Ok(adapter);
+        }
+        let config = self.fleet.config(account, region).await?;
+        let adapter = Arc::new((self.build)(&config));
+        if let Ok(mut adapters) = self.adapters.lock() {
+            adapters.insert(key, adapter.clone());
+        }
+        Ok(adapter)
+    }
+}
+
+impl<T: ResourceReader> ResourceReader for PerAccount<T> {
+    async fn describe(&self, id: &ResourceId) -> Result<Option<Snapshot>, AwsError> {
+        self.get(&id.account, &id.region).await?.describe(id).await
+    }
+}
+
+impl<T: Remediator> Remediator for PerAccount<T> {
+    async fn remediate(&self, id: &ResourceId, action: Action) -> Result<(), AwsError> {
+        self.get(&id.account, &id.region)
+            .await?
+            .remediate(id, action)
+            .await
+    }
+}
+
+impl<T: NetworkDirectory> NetworkDirectory for PerAccount<T> {
+    async fn subnet_vpcs(
+        &self,
+        resource: &ResourceId,
+        subnets: &[String],
+    ) -> Result<std::collections::BTreeMap<String, String>, AwsError> {
+        self.get(&resource.account, &resource.region)
+            .await?
+            .subnet_vpcs(resource, subnets)
+            .await
+    }
+}
+
+impl<T: ActivityLog> ActivityLog for PerAccount<T> {
+    async fn creator(&self, id: &ResourceId) -> Result<Option<crate::event::Actor>, AwsError> {
+        self.get(&id.account, &id.region).await?.creator(id).await
+    }
+
+    /// Records in the home account and region (evidence is gathered where the CLI runs).
+    async fn calls(
+        &self,
+        resource_name: &str,
+        event_name: &str,
+    ) -> Result<Vec<crate::ports::TrailRecord>, AwsError> {
+        let region = self.fleet.home_region().unwrap_or_default();
+        self.get(self.fleet.home_account(), &region)
+            .await?
+            .calls(resource_name, event_name)
+            .await
+    }
+}
+
+impl<T: Inventory> Inventory for PerAccount<T> {
+    async fn active(
+        &self,
+        account: &str,
+        region: &str,
+        kind: ResourceKind,
+    ) -> Result<Vec<String>, AwsError> {
+        self.get(account, region)
+            .await?
+            .active(account, region, kind)
+            .await
+    }
+}

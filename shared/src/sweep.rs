@@ -1,0 +1,327 @@
+//! The sweep: every resource that is active now, judged like an event's resource.
+//!
+//! Events only cover what changes after deployment, and an event can be missed. The sweep (the
+//! `sweeper` Lambda on a schedule, `guardrail scan` by hand) lists the active resources of every
+//! kind in every target account and region ([`Inventory`]: server-side status filters, never the
+//! job history), then inspects each with the same [`Inspector`] path as an event: describe,
+//! evaluate, remediate, store, alert exactly once. N active resources cost O(N) describe calls,
+//! at most `concurrency` at a time.
+
+use std::collections::BTreeMap;
+
+use futures::StreamExt;
+use serde::Serialize;
+use tracing::{error, info};
+
+use crate::inspector::{Inspector, Outcome};
+use crate::ports::{
+    ActivityLog, AlertPublisher, FindingSink, Inventory, NetworkDirectory, Remediator,
+    ResourceReader,
+};
+use crate::report::ActionResult;
+use crate::resource::{ResourceId, ResourceKind};
+use crate::store::FindingStore;
+
+/// Resources inspected at once by default: SageMaker's Describe* limits are per account, and
+/// the inspector makes a few calls per resource.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+
+/// One account and region to sweep.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Target {
+    pub account: String,
+    pub region: String,
+}
+
+impl Target {
+    /// Every combination of `accounts` and `regions`.
+    pub fn all(accounts: &[String], regions: &[String]) -> Vec<Target> {
+        let mut targets: Vec<Target> = accounts
+            .iter()
+            .flat_map(|account| {
+                regions.iter().map(move |region| Target {
+                    account: account.clone(),
+                    region: region.clone(),
+                })
+            })
+            .collect();
+        targets.sort();
+        targets.dedup();
+        targets
+    }
+}
+
+/// Where the `sweeper` Lambda sweeps, and how fast, from its environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SweepEnv {
+    pub targets: Vec<Target>,
+    pub concurrency: usize,
+}
+
+impl SweepEnv {
+    /// `SWEEP_ACCOUNTS` (comma separated; default: the home account), `SWEEP_REGIONS` (comma
+    /// separated; default: the home region) and `SWEEP_CONCURRENCY` (default
+    /// [`DEFAULT_CONCURRENCY`]).
+    pub fn from_env(home_account: &str, home_region: Option<String>) -> Result<SweepEnv, String> {
+        Self::parse(home_account, home_region, |name| std::env::var(name).ok())
+    }
+
+    fn parse(
+        home_account: &str,
+        home_region: Option<String>,
+        var: impl Fn(&str) -> Option<String>,
+    ) -> Result<SweepEnv, String> {
+        let list = |name: &str| -> Vec<String> {
+            var(name)
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        let mut accounts = list("SWEEP_ACCOUNTS");
+        if let Some(bad) = accounts
+            .iter()
+            .find(|a| a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(format!(
+                "SWEEP_ACCOUNTS: `{bad}` is not a 12-digit account id"
+            ));
+        }
+        if accounts.is_empty() {
+            accounts.push(home_account.to_string());
+        }
+        let mut regions = list("SWEEP_REGIONS");
+        if regions.is_empty() {
+            regions.extend(home_region);
+        }
+        if regions.is_empty() {
+            return Err("SWEEP_REGIONS is empty and the function has no region".into());
+        }
+        let concurrency = match var("SWEEP_CONCURRENCY").filter(|v| !v.trim().is_empty()) {
+            None => DEFAULT_CONCURRENCY,
+            Some(v) => match v.trim().parse::<usize>() {
+                Ok(n) if (1..=64).contains(&n) => n,
+                _ => return Err(format!("SWEEP_CONCURRENCY must be 1 to 64, not `{v}`")),
+            },
+        };
+        Ok(SweepEnv {
+            targets: Target::all(&accounts, &regions),
+            concurrency,
+        })
+    }
+}
+
+/// Something the sweep could not do; the rest of the sweep went on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SweepFailure {
+    /// The resource ARN, or `<kind> in <account>/<region>` for a failed listing.
+    pub subject: String,
+    pub error: String,
+}
+
+/// What a sweep found and did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SweepSummary {
+    pub sweep_id: String,
+    pub targets: Vec<Target>,
+    /// Active resources listed, per kind.
+    pub listed: BTreeMap<ResourceKind, usize>,
+    pub evaluated: usize,
+    /// Evaluated resources with at least one failed control (exemptions excluded).
+    pub non_compliant: usize,
+    /// Resources stopped or deleted by this sweep.
+    pub remediated: usize,
+    /// Listed, then gone before they could be described.
+    pub gone: usize,
+    /// Alerts published (one per resource whose alert state changed).
+    pub alerts: usize,
+    pub failures: Vec<SweepFailure>,
+}
+
+impl SweepSummary {
+    /// One line for logs and the CLI.
+    pub fn line(&self) -> String {
+        let listed: usize = self.listed.values().sum();
+        format!(
+            "{} targets: {listed} active resources, {} evaluated ({} non-compliant), {} remediated, {} gone, {} alerts, {} failures",
+            self.targets.len(),
+            self.evaluated,
+            self.non_compliant,
+            self.remediated,
+            self.gone,
+            self.alerts,
+            self.failures.len()
+        )
+    }
+}
+
+/// Sweeps `targets`: lists the active resources of every kind, then inspects them with at most
+/// `concurrency` in flight. Failures (a listing or an inspection) are collected, never dropped.
+pub async fn sweep<S, N, A, F, H, C, I>(
+    inspector: &Inspector<S, N, A, F, H, C>,
+    inventory: &I,
+    targets: &[Target],
+    sweep_id: &str,
+    concurrency: usize,
+) -> SweepSummary
+where
+    S: ResourceReader + Remediator,
+    N: NetworkDirectory,
+    A: AlertPublisher,
+    F: FindingStore,
+    H: FindingSink,
+    C: ActivityLog,
+    I: Inventory,
+{
+    let mut summary = SweepSummary {
+        sweep_id: sweep_id.to_string(),
+        targets: targets.to_vec(),
+        ..SweepSummary::default()
+    };
+    let mut resources = Vec::new();
+    for target in targets {
+        for kind in ResourceKind::ALL {
+            match inventory
+                .active(&target.account, &target.region, kind)
+                .await
+            {
+                Ok(names) => {
+                    *summary.listed.entry(kind).or_default() += names.len();
+                    resources.extend(names.into_iter().map(|name| ResourceId {
+                        kind,
+                        name,
+                        account: target.account.clone(),
+                        region: target.region.clone(),
+                    }));
+                }
+                Err(e) => {
+                    let subject = format!("{kind} in {}/{}", target.account, target.region);
+                    error!(sweep_id, subject, error = %e, "listing failed");
+                    summary.failures.push(SweepFailure {
+                        subject,
+                        error: e.to_string(),
+                    });
+                }
+            }
+        }
+    }
+    info!(
+        sweep_id,
+        resources = resources.len(),
+        "inspecting active resources"
+    );
+    let mut inspections = futures::stream::iter(resources.into_iter().map(|id| async move {
+        let arn = id.arn();
+        (arn, inspector.inspect_swept(sweep_id, id).await)
+    }))
+    .buffer_unordered(concurrency.max(1));
+    while let Some((arn, result)) = inspections.next().await {
+        match result {
+            Ok(Outcome::Evaluated {
+                report,
+                alert_message_id,
+            }) => {
+                summary.evaluated += 1;
+                if report.violations().next().is_some() {
+                    summary.non_compliant += 1;
+                }
+                if report.remediation.result == ActionResult::Done {
+                    summary.remediated += 1;
+                }
+                if alert_message_id.is_some() {
+                    summary.alerts += 1;
+                }
+            }
+            Ok(Outcome::Gone { .. }) => summary.gone += 1,
+            // A sweep trigger is never ignored or rejected: those come from parsing events.
+            Ok(Outcome::Ignored { .. } | Outcome::Rejected { .. }) => {}
+            Err(e) => {
+                error!(sweep_id, arn, error = %e, "inspection failed");
+                summary.failures.push(SweepFailure {
+                    subject: arn,
+                    error: e.to_string(),
+                });
+            }
+        }
+    }
+    info!(sweep_id, summary = summary.line(), "sweep done");
+    summary
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sweep_env_defaults_to_the_home_account_and_region_and_checks_values() {
+        let vars = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let home = Some("eu-west-1".to_string());
+        let env = SweepEnv::parse("123456789012", home.clone(), vars(&[]));
+        assert_eq!(
+            env,
+            Ok(SweepEnv {
+                targets: vec![Target {
+                    account: "123456789012".into(),
+                    region: "eu-west-1".into()
+                }],
+                concurrency: DEFAULT_CONCURRENCY,
+            })
+        );
+        let env = SweepEnv::parse(
+            "123456789012",
+            home.clone(),
+            vars(&[
+                ("SWEEP_ACCOUNTS", "111111111111, 222222222222"),
+                ("SWEEP_REGIONS", "us-east-1,eu-west-1"),
+                ("SWEEP_CONCURRENCY", "4"),
+            ]),
+        );
+        assert_eq!(env.as_ref().map(|e| e.targets.len()), Ok(4));
+        assert_eq!(env.map(|e| e.concurrency), Ok(4));
+        for bad in [
+            [("SWEEP_ACCOUNTS", "12345"), ("SWEEP_CONCURRENCY", "")],
+            [("SWEEP_ACCOUNTS", ""), ("SWEEP_CONCURRENCY", "0")],
+            [("SWEEP_ACCOUNTS", ""), ("SWEEP_CONCURRENCY", "lots")],
+        ] {
+            let bad: &'static [(&str, &str)] = Box::leak(Box::new(bad));
+            assert!(
+                SweepEnv::parse("123456789012", home.clone(), vars(bad)).is_err(),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn targets_are_every_account_region_pair_once() {
+        let targets = Target::all(
+            &[
+                "222222222222".into(),
+                "111111111111".into(),
+                "111111111111".into(),
+            ],
+            &["us-east-1".into(), "eu-west-1".into()],
+        );
+        let pairs: Vec<(&str, &str)> = targets
+            .iter()
+            .map(|t| (t.account.as_str(), t.region.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("111111111111", "eu-west-1"),
+                ("111111111111", "us-east-1"),
+                ("222222222222", "eu-west-1"),
+                ("222222222222", "us-east-1"),
+            ]
+        );
+    }
+}
