@@ -17,6 +17,12 @@ use aws_sdk_sagemaker::types::{
     ProcessingStoppingCondition, ProductionVariant, ProductionVariantInstanceType, ResourceConfig,
     RootAccess, StoppingCondition, Tag, TrainingInputMode, TrainingInstanceType, VpcConfig,
 };
+use aws_sdk_sagemaker::types::{
+    HyperParameterAlgorithmSpecification, HyperParameterTrainingJobDefinition,
+    HyperParameterTuningJobConfig, HyperParameterTuningJobStrategyType, ResourceLimits, S3DataType,
+    TransformDataSource, TransformInput, TransformInstanceType, TransformOutput,
+    TransformResources, TransformS3DataSource,
+};
 use serde_json::Value;
 
 pub type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
@@ -30,6 +36,31 @@ const ROLE: &str = "arn:aws:iam::123456789012:role/SageMakerExecutionRole";
 const IMAGE: &str = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1";
 /// Tag read by the emulator extension: the status a new resource starts in.
 pub const INITIAL_STATUS_TAG: &str = "emulator:initial-status";
+
+/// The role name and external id the tests' member accounts use.
+pub const MEMBER_ROLE: &str = "SageMakerGuardrailMember";
+pub const EXTERNAL_ID: &str = "guardrail-tests-external-id";
+
+/// A fleet whose home is the emulator's default account, reaching other accounts through the
+/// member role when `with_member_role`.
+pub async fn member_fleet(with_member_role: bool) -> guardrail_core::aws::Fleet {
+    let role = with_member_role.then(|| guardrail_core::aws::MemberRole {
+        name: MEMBER_ROLE.into(),
+        external_id: EXTERNAL_ID.into(),
+    });
+    guardrail_core::aws::Fleet::new(
+        guardrail_core::aws::load_config().await,
+        ACCOUNT.into(),
+        role,
+    )
+}
+
+/// A 12-digit account id no other test uses: an empty account in the emulator.
+pub fn unique_account() -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("{:06}{:06}", std::process::id() % 1_000_000, n + 1)
+}
 
 /// A name no other test (or earlier run against the same emulator) uses.
 pub fn unique(prefix: &str) -> String {
@@ -59,14 +90,25 @@ impl Emulator {
             return Err("AWS_ENDPOINT_URL does not point at a local emulator: run these tests with tests/run.sh".into());
         }
         let config = guardrail_core::aws::load_config().await;
-        Ok(Emulator {
-            sagemaker: aws_sdk_sagemaker::Client::new(&config),
-            ec2: aws_sdk_ec2::Client::new(&config),
-            dynamodb: aws_sdk_dynamodb::Client::new(&config),
-            cloudtrail: aws_sdk_cloudtrail::Client::new(&config),
-            sns: aws_sdk_sns::Client::new(&config),
-            sqs: aws_sdk_sqs::Client::new(&config),
-        })
+        Ok(Emulator::from_config(&config))
+    }
+
+    /// Clients in another (member) account, through the member role as the functions assume it
+    /// (the emulator gives assumed-role credentials the role's account).
+    pub async fn in_account(account: &str) -> TestResult<Emulator> {
+        let fleet = member_fleet(true).await;
+        Ok(Emulator::from_config(&fleet.config(account, REGION).await?))
+    }
+
+    fn from_config(config: &aws_config::SdkConfig) -> Emulator {
+        Emulator {
+            sagemaker: aws_sdk_sagemaker::Client::new(config),
+            ec2: aws_sdk_ec2::Client::new(config),
+            dynamodb: aws_sdk_dynamodb::Client::new(config),
+            cloudtrail: aws_sdk_cloudtrail::Client::new(config),
+            sns: aws_sdk_sns::Client::new(config),
+            sqs: aws_sdk_sqs::Client::new(config),
+        }
     }
 
     /// A new topic with a new SQS queue subscribed to it.
@@ -155,6 +197,32 @@ impl Emulator {
             .unwrap_or_default())
     }
 
+    pub async fn transform_status(&self, name: &str) -> TestResult<String> {
+        let out = self
+            .sagemaker
+            .describe_transform_job()
+            .transform_job_name(name)
+            .send()
+            .await?;
+        Ok(out
+            .transform_job_status()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default())
+    }
+
+    pub async fn tuning_status(&self, name: &str) -> TestResult<String> {
+        let out = self
+            .sagemaker
+            .describe_hyper_parameter_tuning_job()
+            .hyper_parameter_tuning_job_name(name)
+            .send()
+            .await?;
+        Ok(out
+            .hyper_parameter_tuning_job_status()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default())
+    }
+
     /// The endpoint's status, or `None` when it no longer exists.
     pub async fn endpoint_status(&self, name: &str) -> TestResult<Option<String>> {
         match self
@@ -211,17 +279,13 @@ pub async fn create_notebook(
     posture: Posture,
     initial_status: Option<&str>,
 ) -> TestResult {
-    let mut tag_pairs = vec![("owner", "alice")];
-    if let Some(s) = initial_status {
-        tag_pairs.push((INITIAL_STATUS_TAG, s));
-    }
     let mut req = emu
         .sagemaker
         .create_notebook_instance()
         .notebook_instance_name(name)
         .instance_type(InstanceType::MlT3Medium)
         .role_arn(ROLE)
-        .set_tags(Some(tags(&tag_pairs)?));
+        .set_tags(Some(tags_with_status(initial_status)?));
     req = match posture {
         Posture::Compliant => req
             .subnet_id(SUBNET)
@@ -263,11 +327,17 @@ pub async fn create_vpc_with_subnet(emu: &Emulator, cidr: &str) -> TestResult<(S
 
 /// A compliant training job in the given subnet.
 pub async fn create_training_job_in(emu: &Emulator, name: &str, subnet: &str) -> TestResult {
-    create_training_job_with(emu, name, Posture::Compliant, subnet).await
+    create_training_job_with(emu, name, Posture::Compliant, subnet, None).await
 }
 
-pub async fn create_training_job(emu: &Emulator, name: &str, posture: Posture) -> TestResult {
-    create_training_job_with(emu, name, posture, SUBNET).await
+/// Creates a training job; `initial_status` uses the emulator extension (default InProgress).
+pub async fn create_training_job(
+    emu: &Emulator,
+    name: &str,
+    posture: Posture,
+    initial_status: Option<&str>,
+) -> TestResult {
+    create_training_job_with(emu, name, posture, SUBNET, initial_status).await
 }
 
 async fn create_training_job_with(
@@ -275,6 +345,7 @@ async fn create_training_job_with(
     name: &str,
     posture: Posture,
     subnet: &str,
+    initial_status: Option<&str>,
 ) -> TestResult {
     let compliant = posture == Posture::Compliant;
     let mut resources = ResourceConfig::builder()
@@ -306,7 +377,7 @@ async fn create_training_job_with(
         )
         .enable_network_isolation(compliant)
         .enable_inter_container_traffic_encryption(compliant)
-        .set_tags(Some(tags(&[("owner", "alice")])?));
+        .set_tags(Some(tags_with_status(initial_status)?));
     if compliant {
         req = req.vpc_config(
             VpcConfig::builder()
@@ -319,7 +390,13 @@ async fn create_training_job_with(
     Ok(())
 }
 
-pub async fn create_processing_job(emu: &Emulator, name: &str, posture: Posture) -> TestResult {
+/// Creates a processing job; `initial_status` uses the emulator extension (default InProgress).
+pub async fn create_processing_job(
+    emu: &Emulator,
+    name: &str,
+    posture: Posture,
+    initial_status: Option<&str>,
+) -> TestResult {
     let compliant = posture == Posture::Compliant;
     let mut cluster = ProcessingClusterConfig::builder()
         .instance_count(1)
@@ -351,19 +428,23 @@ pub async fn create_processing_job(emu: &Emulator, name: &str, posture: Posture)
                 .build(),
         )
         .role_arn(ROLE)
-        .set_tags(Some(tags(&[("owner", "alice")])?))
+        .set_tags(Some(tags_with_status(initial_status)?))
         .send()
         .await?;
     Ok(())
 }
 
-/// Creates a model, an endpoint configuration and an endpoint of the same name.
-pub async fn create_endpoint(
-    emu: &Emulator,
-    name: &str,
-    posture: Posture,
-    initial_status: Option<&str>,
-) -> TestResult {
+/// Tag `owner`, plus the emulator's initial-status tag when given.
+fn tags_with_status(initial_status: Option<&str>) -> TestResult<Vec<Tag>> {
+    let mut pairs = vec![("owner", "alice")];
+    if let Some(s) = initial_status {
+        pairs.push((INITIAL_STATUS_TAG, s));
+    }
+    tags(&pairs)
+}
+
+/// Creates a model; compliant means inside the VPC with network isolation.
+async fn create_model(emu: &Emulator, name: &str, posture: Posture) -> TestResult {
     let compliant = posture == Posture::Compliant;
     let mut model = emu
         .sagemaker
@@ -381,6 +462,122 @@ pub async fn create_endpoint(
         model = model.vpc_config(vpc());
     }
     model.send().await?;
+    Ok(())
+}
+
+/// Creates a model and a transform job of the same name; `initial_status` uses the emulator
+/// extension (default InProgress).
+pub async fn create_transform_job(
+    emu: &Emulator,
+    name: &str,
+    posture: Posture,
+    initial_status: Option<&str>,
+) -> TestResult {
+    let compliant = posture == Posture::Compliant;
+    create_model(emu, name, posture).await?;
+    let mut resources = TransformResources::builder()
+        .instance_type(TransformInstanceType::MlM5Xlarge)
+        .instance_count(1);
+    let mut output = TransformOutput::builder().s3_output_path("s3://batch/out/");
+    if compliant {
+        resources = resources.volume_kms_key_id(KEY);
+        output = output.kms_key_id(KEY);
+    }
+    emu.sagemaker
+        .create_transform_job()
+        .transform_job_name(name)
+        .model_name(name)
+        .transform_input(
+            TransformInput::builder()
+                .data_source(
+                    TransformDataSource::builder()
+                        .s3_data_source(
+                            TransformS3DataSource::builder()
+                                .s3_data_type(S3DataType::S3Prefix)
+                                .s3_uri("s3://batch/in/")
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build(),
+        )
+        .transform_output(output.build())
+        .transform_resources(resources.build())
+        .set_tags(Some(tags_with_status(initial_status)?))
+        .send()
+        .await?;
+    Ok(())
+}
+
+/// Creates a hyperparameter tuning job with one training job definition; `initial_status`
+/// uses the emulator extension (default InProgress).
+pub async fn create_tuning_job(
+    emu: &Emulator,
+    name: &str,
+    posture: Posture,
+    initial_status: Option<&str>,
+) -> TestResult {
+    let compliant = posture == Posture::Compliant;
+    let mut resources = ResourceConfig::builder()
+        .instance_type(TrainingInstanceType::MlM5Xlarge)
+        .instance_count(2)
+        .volume_size_in_gb(50);
+    let mut output = OutputDataConfig::builder().s3_output_path("s3://models/hpo/");
+    if compliant {
+        resources = resources.volume_kms_key_id(KEY);
+        output = output.kms_key_id(KEY);
+    }
+    let mut definition = HyperParameterTrainingJobDefinition::builder()
+        .definition_name("xgb")
+        .algorithm_specification(
+            HyperParameterAlgorithmSpecification::builder()
+                .training_image(IMAGE)
+                .training_input_mode(TrainingInputMode::File)
+                .build(),
+        )
+        .role_arn(ROLE)
+        .output_data_config(output.build())
+        .resource_config(resources.build())
+        .stopping_condition(
+            StoppingCondition::builder()
+                .max_runtime_in_seconds(3600)
+                .build(),
+        )
+        .enable_network_isolation(compliant)
+        .enable_inter_container_traffic_encryption(compliant);
+    if compliant {
+        definition = definition.vpc_config(vpc());
+    }
+    emu.sagemaker
+        .create_hyper_parameter_tuning_job()
+        .hyper_parameter_tuning_job_name(name)
+        .hyper_parameter_tuning_job_config(
+            HyperParameterTuningJobConfig::builder()
+                .strategy(HyperParameterTuningJobStrategyType::Bayesian)
+                .resource_limits(
+                    ResourceLimits::builder()
+                        .max_number_of_training_jobs(4)
+                        .max_parallel_training_jobs(2)
+                        .build(),
+                )
+                .build(),
+        )
+        .training_job_definitions(definition.build())
+        .set_tags(Some(tags_with_status(initial_status)?))
+        .send()
+        .await?;
+    Ok(())
+}
+
+/// Creates a model, an endpoint configuration and an endpoint of the same name.
+pub async fn create_endpoint(
+    emu: &Emulator,
+    name: &str,
+    posture: Posture,
+    initial_status: Option<&str>,
+) -> TestResult {
+    let compliant = posture == Posture::Compliant;
+    create_model(emu, name, posture).await?;
     let mut config = emu
         .sagemaker
         .create_endpoint_config()
@@ -409,15 +606,11 @@ pub async fn create_endpoint(
         );
     }
     config.send().await?;
-    let mut tag_pairs = vec![("owner", "alice")];
-    if let Some(s) = initial_status {
-        tag_pairs.push((INITIAL_STATUS_TAG, s));
-    }
     emu.sagemaker
         .create_endpoint()
         .endpoint_name(name)
         .endpoint_config_name(name)
-        .set_tags(Some(tags(&tag_pairs)?))
+        .set_tags(Some(tags_with_status(initial_status)?))
         .send()
         .await?;
     Ok(())

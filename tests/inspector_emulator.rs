@@ -302,8 +302,8 @@ async fn training_jobs_are_stopped_only_when_noncompliant() -> TestResult {
     let alerts = emu.alert_channel().await?;
     let bad = unique("churn-xgb");
     let good = unique("churn-xgb-secure");
-    create_training_job(&emu, &bad, Posture::NonCompliant).await?;
-    create_training_job(&emu, &good, Posture::Compliant).await?;
+    create_training_job(&emu, &bad, Posture::NonCompliant, None).await?;
+    create_training_job(&emu, &good, Posture::Compliant, None).await?;
     let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline())?;
 
     let (report, _) = evaluated(
@@ -356,8 +356,8 @@ async fn processing_jobs_are_stopped_only_when_noncompliant() -> TestResult {
     let alerts = emu.alert_channel().await?;
     let bad = unique("feature-prep");
     let good = unique("feature-prep-secure");
-    create_processing_job(&emu, &bad, Posture::NonCompliant).await?;
-    create_processing_job(&emu, &good, Posture::Compliant).await?;
+    create_processing_job(&emu, &bad, Posture::NonCompliant, None).await?;
+    create_processing_job(&emu, &good, Posture::Compliant, None).await?;
     let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline())?;
 
     let (report, _) = evaluated(
@@ -855,7 +855,7 @@ async fn state_changes_are_attributed_and_remediation_has_cloudtrail_evidence() 
 async fn emulator_extension_is_in_place() -> TestResult {
     let emu = Emulator::connect().await?;
     let training = unique("gap-train");
-    create_training_job(&emu, &training, Posture::Compliant).await?;
+    create_training_job(&emu, &training, Posture::Compliant, None).await?;
     assert_eq!(
         emu.training_status(&training).await?,
         "InProgress",
@@ -894,7 +894,7 @@ async fn emulator_extension_is_in_place() -> TestResult {
     assert_eq!(model.enable_network_isolation(), Some(true));
 
     let processing = unique("gap-processing");
-    create_processing_job(&emu, &processing, Posture::Compliant).await?;
+    create_processing_job(&emu, &processing, Posture::Compliant, None).await?;
     let job = emu
         .sagemaker
         .describe_processing_job()

@@ -1,0 +1,242 @@
+//! The sweep and the member-account path end to end, over the real AWS SDK and HTTP, against the
+//! local emulator. Each test works in an account of its own (reached through the member role,
+//! as a central deployment reaches member accounts), so the sweep sees only what the test seeded.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use guardrail_core::aws::{self, PerAccount, SageMakerInventory};
+use guardrail_core::resource::ResourceKind;
+use guardrail_core::store::{FindingStore, Query, SqliteStore};
+use guardrail_core::sweep::{self, Target};
+use guardrail_core::{InspectError, Outcome, Policy};
+use guardrail_tests::*;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+/// The inspector as the functions build it, on a fleet whose home is the emulator's default
+/// account, with its own store.
+async fn live_inspector(
+    topic: &str,
+    with_member_role: bool,
+) -> TestResult<aws::LiveInspector<SqliteStore>> {
+    let config = aws::load_config().await;
+    let fleet = Arc::new(member_fleet(with_member_role).await);
+    Ok(aws::inspector(
+        &config,
+        fleet,
+        topic,
+        SqliteStore::in_memory()?,
+        false,
+        Policy::baseline(),
+    ))
+}
+
+fn inventory(fleet: aws::Fleet) -> PerAccount<SageMakerInventory> {
+    PerAccount::new(Arc::new(fleet), |c| {
+        SageMakerInventory::new(aws_sdk_sagemaker::Client::new(c))
+    })
+}
+
+/// ARNs with a stored finding.
+async fn stored_arns(store: &SqliteStore) -> TestResult<BTreeSet<String>> {
+    let page = store
+        .list(&Query {
+            limit: 1000,
+            ..Query::default()
+        })
+        .await?;
+    Ok(page.findings.into_iter().map(|f| f.resource_arn).collect())
+}
+
+#[tokio::test]
+async fn sweep_stops_only_active_noncompliant_resources_of_all_six_kinds() -> TestResult {
+    // Given a member account with, for each kind, an active non-compliant resource, an active
+    // compliant one and an ended non-compliant one (plus a Pending notebook)
+    let account = unique_account();
+    let member = Emulator::in_account(&account).await?;
+    let bad = Posture::NonCompliant;
+    let good = Posture::Compliant;
+    create_notebook(&member, "nb-bad", bad, None).await?;
+    create_notebook(&member, "nb-good", good, None).await?;
+    create_notebook(&member, "nb-pending", bad, Some("Pending")).await?;
+    create_notebook(&member, "nb-stopped", bad, Some("Stopped")).await?;
+    create_training_job(&member, "tr-bad", bad, None).await?;
+    create_training_job(&member, "tr-good", good, None).await?;
+    create_training_job(&member, "tr-done", bad, Some("Completed")).await?;
+    create_processing_job(&member, "pr-bad", bad, None).await?;
+    create_processing_job(&member, "pr-good", good, None).await?;
+    create_processing_job(&member, "pr-failed", bad, Some("Failed")).await?;
+    create_transform_job(&member, "tf-bad", bad, None).await?;
+    create_transform_job(&member, "tf-good", good, None).await?;
+    create_transform_job(&member, "tf-stopped", bad, Some("Stopped")).await?;
+    create_tuning_job(&member, "hp-bad", bad, None).await?;
+    create_tuning_job(&member, "hp-good", good, None).await?;
+    create_tuning_job(&member, "hp-done", bad, Some("Completed")).await?;
+    create_endpoint(&member, "ep-bad", bad, None).await?;
+    create_endpoint(&member, "ep-good", good, None).await?;
+    create_endpoint(&member, "ep-deleting", bad, Some("Deleting")).await?;
+    let home = Emulator::connect().await?;
+    let alerts = home.alert_channel().await?;
+    let inspector = live_inspector(&alerts.topic_arn, true).await?;
+    let inventory = inventory(member_fleet(true).await);
+    let targets = Target::all(&[account.clone()], &[REGION.to_string()]);
+
+    // When the sweeper runs
+    let summary = sweep::sweep(&inspector, &inventory, &targets, "sweep/test-1", 4).await;
+
+    // Then only the active resources were listed and evaluated
+    assert!(summary.failures.is_empty(), "{:?}", summary.failures);
+    let listed: Vec<(ResourceKind, usize)> = summary.listed.clone().into_iter().collect();
+    assert_eq!(
+        listed,
+        [
+            (ResourceKind::NotebookInstance, 3),
+            (ResourceKind::TrainingJob, 2),
+            (ResourceKind::ProcessingJob, 2),
+            (ResourceKind::TransformJob, 2),
+            (ResourceKind::HyperParameterTuningJob, 2),
+            (ResourceKind::Endpoint, 2),
+        ]
+    );
+    assert_eq!(summary.evaluated, 13);
+    assert_eq!(summary.non_compliant, 7, "six active bad ones and the Pending notebook");
+    assert_eq!(summary.remediated, 6);
+    // And the non-compliant active ones are stopped (the Pending notebook waits for InService)
+    assert_eq!(member.notebook_status("nb-bad").await?, "Stopped");
+    assert_eq!(member.notebook_status("nb-pending").await?, "Pending");
+    assert_eq!(member.training_status("tr-bad").await?, "Stopped");
+    assert_eq!(member.processing_status("pr-bad").await?, "Stopped");
+    assert_eq!(member.transform_status("tf-bad").await?, "Stopped");
+    assert_eq!(member.tuning_status("hp-bad").await?, "Stopped");
+    assert_eq!(member.endpoint_status("ep-bad").await?, None, "deleted");
+    // And the compliant ones keep running
+    assert_eq!(member.notebook_status("nb-good").await?, "InService");
+    assert_eq!(member.training_status("tr-good").await?, "InProgress");
+    assert_eq!(member.processing_status("pr-good").await?, "InProgress");
+    assert_eq!(member.transform_status("tf-good").await?, "InProgress");
+    assert_eq!(member.tuning_status("hp-good").await?, "InProgress");
+    assert_eq!(
+        member.endpoint_status("ep-good").await?.as_deref(),
+        Some("InService")
+    );
+    // And the ended ones were never read: no finding names them
+    let arns = stored_arns(&inspector.store).await?;
+    for ended in [
+        "nb-stopped",
+        "tr-done",
+        "pr-failed",
+        "tf-stopped",
+        "hp-done",
+        "ep-deleting",
+    ] {
+        assert!(
+            !arns.iter().any(|a| a.ends_with(&format!("/{ended}"))),
+            "{ended} was evaluated: {arns:?}"
+        );
+    }
+    assert_eq!(arns.len(), 13);
+    assert!(arns.iter().all(|a| a.contains(&format!(":{account}:"))));
+    // And one alert per problem arrived
+    let delivered = alerts.receive(7, WAIT).await?;
+    assert_eq!(delivered.len(), 7, "{delivered:?}");
+    assert!(delivered
+        .iter()
+        .all(|d| d.attribute("account") == Some(account.as_str())));
+
+    // When the sweeper runs again
+    let again = sweep::sweep(&inspector, &inventory, &targets, "sweep/test-2", 4).await;
+
+    // Then what it stopped is no longer active, nothing more is done and nobody is alerted again
+    assert!(again.failures.is_empty(), "{:?}", again.failures);
+    assert_eq!(again.evaluated, 7, "the compliant six and the Pending notebook");
+    assert_eq!(again.remediated, 0);
+    assert_eq!(again.alerts, 0);
+    assert_eq!(alerts.receive(0, Duration::from_secs(1)).await?.len(), 0);
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_event_from_a_member_account_is_handled_with_the_member_role() -> TestResult {
+    // Given a non-compliant notebook in a member account, and its event forwarded to the
+    // central bus (the event keeps the member account)
+    let account = unique_account();
+    let member = Emulator::in_account(&account).await?;
+    let name = unique("open-nb");
+    create_notebook(&member, &name, Posture::NonCompliant, None).await?;
+    let mut event = sample_event("notebook/state-change.json", "open-nb", &name)?;
+    let text = serde_json::to_string(&event)?.replace(ACCOUNT, &account);
+    event = serde_json::from_str(&text)?;
+    let alerts = Emulator::connect().await?.alert_channel().await?;
+
+    // When a deployment without a member role gets it, Then it fails naming what is missing
+    let unconfigured = live_inspector(&alerts.topic_arn, false).await?;
+    match unconfigured.handle(&event).await {
+        Err(InspectError::Describe { source, .. }) => {
+            assert_eq!(source.code, "MemberRoleNotConfigured");
+            assert!(source.message.contains(&account), "{}", source.message);
+        }
+        other => return Err(format!("expected a describe error, got {other:?}").into()),
+    }
+    assert_eq!(member.notebook_status(&name).await?, "InService");
+
+    // When the central inspector (with the member role) gets it
+    let outcome = live_inspector(&alerts.topic_arn, true)
+        .await?
+        .handle(&event)
+        .await?;
+
+    // Then the notebook in the member account is stopped, and the alert names that account
+    let Outcome::Evaluated { report, .. } = outcome else {
+        return Err(format!("expected an evaluation, got {outcome:?}").into());
+    };
+    assert_eq!(report.remediation.outcome(), "stopped");
+    assert_eq!(member.notebook_status(&name).await?, "Stopped");
+    let delivered = alerts.receive(1, WAIT).await?;
+    assert_eq!(delivered.len(), 1);
+    assert_eq!(delivered[0].attribute("account"), Some(account.as_str()));
+    Ok(())
+}
+
+#[tokio::test]
+async fn transform_and_tuning_job_events_stop_noncompliant_jobs_only() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let inspector = live_inspector(&alerts.topic_arn, false).await?;
+    let cases = [
+        ("transform/state-change.json", "churn-batch-open", ResourceKind::TransformJob),
+        ("tuning/state-change.json", "churn-hpo-mixed", ResourceKind::HyperParameterTuningJob),
+    ];
+    for (sample, sample_name, kind) in cases {
+        for posture in [Posture::NonCompliant, Posture::Compliant] {
+            // Given a running job of this kind
+            let name = unique(sample_name);
+            match kind {
+                ResourceKind::TransformJob => create_transform_job(&emu, &name, posture, None).await?,
+                _ => create_tuning_job(&emu, &name, posture, None).await?,
+            }
+            // When its state-change event arrives
+            let event = sample_event(sample, sample_name, &name)?;
+            let Outcome::Evaluated { report, .. } = inspector.handle(&event).await? else {
+                return Err(format!("{sample}: not evaluated").into());
+            };
+            // Then it is stopped exactly when it is non-compliant
+            let status = match kind {
+                ResourceKind::TransformJob => emu.transform_status(&name).await?,
+                _ => emu.tuning_status(&name).await?,
+            };
+            let expected = match posture {
+                Posture::NonCompliant => ("stopped", "Stopped"),
+                Posture::Compliant => ("none", "InProgress"),
+            };
+            assert_eq!(
+                (report.remediation.outcome(), status.as_str()),
+                expected,
+                "{sample} {posture:?}: {:?}",
+                report.results
+            );
+        }
+    }
+    Ok(())
+}
