@@ -9,7 +9,7 @@ use guardrail_core::aws::{CloudTrail, Ec2Subnets, SageMaker, SecurityHub, SnsPub
 use guardrail_core::ports::{AwsError, Remediator, ResourceReader};
 use guardrail_core::remediation::Action;
 use guardrail_core::resource::{ResourceId, Snapshot};
-use guardrail_core::store::{DynamoStore, SqliteStore};
+use guardrail_core::store::{dynamodb_table, DynamoStore, SqliteStore};
 use guardrail_core::{InspectError, Inspector, Outcome, Policy};
 use guardrail_tests::*;
 
@@ -208,7 +208,7 @@ async fn concurrent_duplicate_deliveries_both_succeed() -> TestResult {
     let event = sample_event("notebook/state-change.json", "open-nb", &name)?;
     // Two Lambda containers: separate inspectors sharing the DynamoDB findings table.
     let table = unique("findings");
-    DynamoStore::create_table(&emu.dynamodb, &table).await?;
+    dynamodb_table::create_table(&emu.dynamodb, &table).await?;
     let container = || {
         Inspector::new(
             SageMaker::new(emu.sagemaker.clone()),
@@ -703,7 +703,7 @@ async fn dynamodb_store_passes_the_store_contract() -> TestResult {
     let emu = Emulator::connect().await?;
     guardrail_core::store::contract::run_all(|| async {
         let table = unique("findings");
-        DynamoStore::create_table(&emu.dynamodb, &table).await?;
+        dynamodb_table::create_table(&emu.dynamodb, &table).await?;
         Ok(DynamoStore::new(emu.dynamodb.clone(), table))
     })
     .await?;

@@ -101,7 +101,10 @@ async fn sweep_stops_only_active_noncompliant_resources_of_all_six_kinds() -> Te
         ]
     );
     assert_eq!(summary.evaluated, 13);
-    assert_eq!(summary.non_compliant, 7, "six active bad ones and the Pending notebook");
+    assert_eq!(
+        summary.non_compliant, 7,
+        "six active bad ones and the Pending notebook"
+    );
     assert_eq!(summary.remediated, 6);
     // And the non-compliant active ones are stopped (the Pending notebook waits for InService)
     assert_eq!(member.notebook_status("nb-bad").await?, "Stopped");
@@ -150,7 +153,10 @@ async fn sweep_stops_only_active_noncompliant_resources_of_all_six_kinds() -> Te
 
     // Then what it stopped is no longer active, nothing more is done and nobody is alerted again
     assert!(again.failures.is_empty(), "{:?}", again.failures);
-    assert_eq!(again.evaluated, 7, "the compliant six and the Pending notebook");
+    assert_eq!(
+        again.evaluated, 7,
+        "the compliant six and the Pending notebook"
+    );
     assert_eq!(again.remediated, 0);
     assert_eq!(again.alerts, 0);
     assert_eq!(alerts.receive(0, Duration::from_secs(1)).await?.len(), 0);
@@ -205,15 +211,25 @@ async fn transform_and_tuning_job_events_stop_noncompliant_jobs_only() -> TestRe
     let alerts = emu.alert_channel().await?;
     let inspector = live_inspector(&alerts.topic_arn, false).await?;
     let cases = [
-        ("transform/state-change.json", "churn-batch-open", ResourceKind::TransformJob),
-        ("tuning/state-change.json", "churn-hpo-mixed", ResourceKind::HyperParameterTuningJob),
+        (
+            "transform/state-change.json",
+            "churn-batch-open",
+            ResourceKind::TransformJob,
+        ),
+        (
+            "tuning/state-change.json",
+            "churn-hpo-mixed",
+            ResourceKind::HyperParameterTuningJob,
+        ),
     ];
     for (sample, sample_name, kind) in cases {
         for posture in [Posture::NonCompliant, Posture::Compliant] {
             // Given a running job of this kind
             let name = unique(sample_name);
             match kind {
-                ResourceKind::TransformJob => create_transform_job(&emu, &name, posture, None).await?,
+                ResourceKind::TransformJob => {
+                    create_transform_job(&emu, &name, posture, None).await?
+                }
                 _ => create_tuning_job(&emu, &name, posture, None).await?,
             }
             // When its state-change event arrives

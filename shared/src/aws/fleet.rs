@@ -22,6 +22,10 @@ use crate::ports::{
 use crate::remediation::Action;
 use crate::resource::{ResourceId, ResourceKind, Snapshot};
 
+/// IAM actions this module needs beyond its explicit SDK calls (the infrastructure test reads
+/// this list): the SDK's `AssumeRoleProvider` calls `sts:AssumeRole` for member accounts.
+pub const IMPLICIT_ACTIONS: &[&str] = &["sts:AssumeRole"];
+
 /// The role the central functions assume in member accounts.
 #[derive(Debug, Clone)]
 pub struct MemberRole {
@@ -65,7 +69,8 @@ impl Fleet {
         base: SdkConfig,
         member_role: Option<MemberRole>,
     ) -> Result<Fleet, AwsError> {
-        let identity = aws_sdk_sts::Client::new(&base)
+        let client = aws_sdk_sts::Client::new(&base);
+        let identity = client
             .get_caller_identity()
             .send()
             .await

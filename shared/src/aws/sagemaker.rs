@@ -372,44 +372,49 @@ impl ResourceReader for SageMaker {
 impl Remediator for SageMaker {
     async fn remediate(&self, id: &ResourceId, action: Action) -> Result<(), AwsError> {
         let name = id.name.as_str();
-        let c = &self.client;
         match action {
-            Action::StopNotebookInstance => c
+            Action::StopNotebookInstance => self
+                .client
                 .stop_notebook_instance()
                 .notebook_instance_name(name)
                 .send()
                 .await
                 .map(drop)
                 .map_err(|e| classify("StopNotebookInstance", e)),
-            Action::StopTrainingJob => c
+            Action::StopTrainingJob => self
+                .client
                 .stop_training_job()
                 .training_job_name(name)
                 .send()
                 .await
                 .map(drop)
                 .map_err(|e| classify("StopTrainingJob", e)),
-            Action::StopProcessingJob => c
+            Action::StopProcessingJob => self
+                .client
                 .stop_processing_job()
                 .processing_job_name(name)
                 .send()
                 .await
                 .map(drop)
                 .map_err(|e| classify("StopProcessingJob", e)),
-            Action::StopTransformJob => c
+            Action::StopTransformJob => self
+                .client
                 .stop_transform_job()
                 .transform_job_name(name)
                 .send()
                 .await
                 .map(drop)
                 .map_err(|e| classify("StopTransformJob", e)),
-            Action::StopHyperParameterTuningJob => c
+            Action::StopHyperParameterTuningJob => self
+                .client
                 .stop_hyper_parameter_tuning_job()
                 .hyper_parameter_tuning_job_name(name)
                 .send()
                 .await
                 .map(drop)
                 .map_err(|e| classify("StopHyperParameterTuningJob", e)),
-            Action::DeleteEndpoint => c
+            Action::DeleteEndpoint => self
+                .client
                 .delete_endpoint()
                 .endpoint_name(name)
                 .send()

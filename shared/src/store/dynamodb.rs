@@ -14,10 +14,7 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::error::ProvideErrorMetadata;
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, GlobalSecondaryIndex, KeySchemaElement,
-    KeyType, Projection, ProjectionType, ReturnValue, ScalarAttributeType,
-};
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use aws_sdk_dynamodb::Client;
 
 use super::{Claim, FindingStore, Page, Query, StoreError};
@@ -53,7 +50,7 @@ fn text<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
         .map(String::as_str)
 }
 
-fn failed<'a, E>(
+pub(super) fn failed<'a, E>(
     operation: &'static str,
     table: &'a str,
 ) -> impl Fn(aws_sdk_dynamodb::error::SdkError<E>) -> StoreError + 'a
@@ -104,49 +101,6 @@ impl DynamoStore {
         }
     }
 
-    /// Creates the table with its indexes (for tests and local set-ups; production tables come
-    /// from the infrastructure template).
-    pub async fn create_table(client: &Client, table: &str) -> Result<(), StoreError> {
-        let attr = |name: &str| {
-            AttributeDefinition::builder()
-                .attribute_name(name)
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-        };
-        let key = |name: &str, kind: KeyType| {
-            KeySchemaElement::builder()
-                .attribute_name(name)
-                .key_type(kind)
-                .build()
-        };
-        let index = |name: &str, pk: &str| -> Result<GlobalSecondaryIndex, StoreError> {
-            GlobalSecondaryIndex::builder()
-                .index_name(name)
-                .key_schema(key(pk, KeyType::Hash).map_err(build_error)?)
-                .key_schema(key("gsi_sk", KeyType::Range).map_err(build_error)?)
-                .projection(
-                    Projection::builder()
-                        .projection_type(ProjectionType::All)
-                        .build(),
-                )
-                .build()
-                .map_err(build_error)
-        };
-        let mut request = client
-            .create_table()
-            .table_name(table)
-            .billing_mode(BillingMode::PayPerRequest)
-            .key_schema(key("pk", KeyType::Hash).map_err(build_error)?)
-            .key_schema(key("sk", KeyType::Range).map_err(build_error)?)
-            .global_secondary_indexes(index(BY_ACCOUNT, "gsi1pk")?)
-            .global_secondary_indexes(index(BY_CONTROL, "gsi2pk")?);
-        for name in ["pk", "sk", "gsi1pk", "gsi2pk", "gsi_sk"] {
-            request = request.attribute_definitions(attr(name).map_err(build_error)?);
-        }
-        request.send().await.map_err(failed("CreateTable", table))?;
-        Ok(())
-    }
-
     async fn notify_state(&self, resource_arn: &str) -> Result<Item, StoreError> {
         let out = self
             .client
@@ -161,7 +115,7 @@ impl DynamoStore {
     }
 }
 
-fn build_error(e: aws_sdk_dynamodb::error::BuildError) -> StoreError {
+pub(super) fn build_error(e: aws_sdk_dynamodb::error::BuildError) -> StoreError {
     StoreError::Backend {
         operation: "build request",
         message: e.to_string(),

@@ -13,6 +13,7 @@ use crate::policy::Severity;
 #[cfg(any(test, feature = "contract-tests"))]
 pub mod contract;
 pub mod dynamodb;
+pub mod dynamodb_table;
 pub mod sqlite;
 
 pub use dynamodb::DynamoStore;
