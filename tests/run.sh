@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of the workspace. Needs only python3 and cargo: it installs the local AWS
-# emulator (moto, pinned in tests/emulator/requirements.txt) into a virtualenv, starts it on
+# emulator (moto) and cfn-lint, pinned in tests/emulator/requirements.txt, into a virtualenv, starts it on
 # 127.0.0.1 with this project's extensions (tests/emulator/server.py), points the standard AWS
 # variables at it, runs `cargo test --workspace`, and stops it whatever happens.
 # Extra arguments go to `cargo test` (e.g. tests/run.sh -p guardrail-core).
@@ -58,6 +58,11 @@ status=0
 "$venv/bin/python" "$here/emulator/smoke.py" "$AWS_ENDPOINT_URL" || status=$?
 if [ "$status" -eq 0 ]; then
   (cd "$root" && cargo test --workspace --locked "$@") || status=$?
+fi
+# The infrastructure templates against the code and the samples (cfn-lint, least privilege,
+# event patterns routed by the emulator's EventBridge, table schema).
+if [ "$status" -eq 0 ]; then
+  "$venv/bin/python" -m unittest discover --start-directory "$here/infra" --top-level-directory "$here/infra" || status=$?
 fi
 if [ "$status" -ne 0 ]; then
   echo "tests/run.sh: tests failed; last emulator log lines:" >&2

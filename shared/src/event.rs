@@ -458,6 +458,43 @@ mod tests {
     }
 
     #[test]
+    fn deployed_event_patterns_name_exactly_the_supported_calls_and_state_changes(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let pattern = |name: &str| -> Result<Value, Box<dyn std::error::Error>> {
+            let path = format!(
+                "{}/../infra/event-pattern-{name}.json",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            Ok(serde_json::from_str(&std::fs::read_to_string(path)?)?)
+        };
+        let names = |v: &Value| -> Vec<String> {
+            let mut names: Vec<String> = v
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|n| n.as_str().map(str::to_string))
+                .collect();
+            names.sort();
+            names
+        };
+        let sorted = |mut v: Vec<String>| {
+            v.sort();
+            v
+        };
+        let calls = pattern("cloudtrail")?;
+        assert_eq!(
+            names(&calls["detail"]["eventName"]),
+            sorted(API_CALLS.iter().map(|c| c.0.to_string()).collect())
+        );
+        let changes = pattern("state-change")?;
+        assert_eq!(
+            names(&changes["detail-type"]),
+            sorted(STATE_CHANGES.iter().map(|c| c.0.to_string()).collect())
+        );
+        Ok(())
+    }
+
+    #[test]
     fn every_supported_call_and_state_change_sample_is_a_trigger() {
         for (path, kind) in [
             (

@@ -1,0 +1,380 @@
+"""Infrastructure tests: the CloudFormation templates in ``infra/`` against the code.
+
+Run by ``tests/run.sh`` (``python -m unittest discover tests/infra``) with the emulator's URL in
+``AWS_ENDPOINT_URL``. What they check:
+
+* ``cfn-lint`` passes on both templates, with no error and no warning;
+* least privilege: each function's IAM policy grants exactly the AWS actions its code calls, and
+  the member role exactly what the central functions call through it (derived from the Rust
+  sources, see :func:`code_actions`); resources are scoped wherever the service allows;
+* the event patterns of the deployed rules equal ``infra/event-pattern-*.json``, and, routed by
+  the emulator's EventBridge to an SQS queue, match exactly the sample events in ``events/`` that
+  the inspector acts on;
+* the findings table declares the keys and indexes the code creates
+  (``shared/src/store/dynamodb_table.rs``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import unittest
+import uuid
+from pathlib import Path
+from typing import Any
+
+from cfnlint.decode import cfn_yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+INFRA = ROOT / "infra"
+CENTRAL = INFRA / "template.yaml"
+MEMBER = INFRA / "member.yaml"
+
+#: Actions the code calls that IAM does not control (AWS: "No permissions are required to
+#: perform this operation").
+NO_PERMISSION_NEEDED = {"sts:GetCallerIdentity"}
+
+#: Actions the platform performs on a function's behalf, with no SDK call in our code: granted
+#: in the template and allowed here, each for its reason.
+PLATFORM_ACTIONS = {
+    "kms:Decrypt": "publish to the SNS topic / use the DynamoDB table encrypted with the stack's key",
+    "kms:GenerateDataKey": "publish to the SNS topic / use the DynamoDB table encrypted with the stack's key",
+    "sqs:SendMessage": "Lambda's on-failure destination queue",
+}
+
+#: Managed policies a function may have: CloudWatch Logs only.
+ALLOWED_MANAGED = {"AWSLambdaBasicExecutionRole"}
+
+#: Actions for which IAM offers no resource-level permission: ``Resource: "*"`` is the only form.
+STAR_ONLY = {
+    "ec2:DescribeSubnets",
+    "cloudtrail:LookupEvents",
+    "sagemaker:ListNotebookInstances",
+    "sagemaker:ListTrainingJobs",
+    "sagemaker:ListProcessingJobs",
+    "sagemaker:ListTransformJobs",
+    "sagemaker:ListHyperParameterTuningJobs",
+    "sagemaker:ListEndpoints",
+}
+
+# --------------------------------------------------------------------------------------------
+# What the code calls
+
+
+def code_text(path: Path) -> str:
+    """The Rust source without comments and without ``use``/``mod`` lines (which name modules
+    and types without calling them)."""
+    kept = []
+    for line in path.read_text().splitlines():
+        stripped = line.strip()
+        if stripped.startswith("//") or re.match(r"(pub(\(\w+\))? )?(use|mod) ", stripped):
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def snake_to_pascal(name: str) -> str:
+    return "".join(part.title() for part in name.split("_"))
+
+
+class Adapter:
+    """One adapter source file: the names it defines and the AWS actions it calls."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        source = path.read_text()
+        text = code_text(path)
+        self.names = set(re.findall(r"^pub struct (\w+)", source, re.M))
+        self.names |= set(re.findall(r"^pub (?:async )?fn (\w+)", source, re.M))
+        services = set(re.findall(r"\baws_sdk_(\w+)::", source))
+        calls = {
+            m for m in re.findall(r"\bclient\s*\.\s*([a-z][a-z0-9_]*)\s*\(", text) if m != "config"
+        }
+        if calls and len(services) != 1:
+            raise AssertionError(f"{path}: SDK calls with services {services}: cannot attribute them")
+        prefix = next(iter(services), "")
+        self.actions = {f"{prefix}:{snake_to_pascal(c)}" for c in calls}
+        implicit = re.search(r"IMPLICIT_ACTIONS: &\[&str\] = &\[(.*?)\];", source, re.S)
+        if implicit:
+            self.actions |= set(re.findall(r'"([a-z0-9]+:\w+)"', implicit.group(1)))
+        self.text = text
+
+
+def adapters() -> list[Adapter]:
+    files = sorted((ROOT / "shared/src/aws").glob("*.rs")) + sorted(
+        (ROOT / "shared/src/store").glob("*.rs")
+    )
+    return [Adapter(f) for f in files]
+
+
+def mentions(text: str, names: set[str]) -> bool:
+    return any(re.search(rf"\b{re.escape(n)}\b", text) for n in names)
+
+
+def code_actions(main: Path) -> set[str]:
+    """The AWS actions a function's code can call: the SDK calls (and declared implicit
+    actions) of every adapter reachable from its ``main.rs`` by name."""
+    pool = adapters()
+    texts = [code_text(main)]
+    reached: set[Path] = set()
+    while True:
+        new = [a for a in pool if a.path not in reached and any(mentions(t, a.names) for t in texts)]
+        if not new:
+            break
+        for a in new:
+            reached.add(a.path)
+            texts.append(a.text)
+    return set().union(*(a.actions for a in pool if a.path in reached))
+
+
+def member_actions() -> set[str]:
+    """What the central functions call through the member role: the adapters built per account
+    (``PerAccount::new(.., |c| X::new(..))``), plus what listing needs."""
+    pool = adapters()
+    built = set()
+    for path in [ROOT / "shared/src/aws/mod.rs", *ROOT.glob("functions/*/src/main.rs")]:
+        built |= set(re.findall(r"PerAccount::new\([^;]*?\|c\|\s*\{?\s*(\w+)::new", path.read_text(), re.S))
+    return set().union(*(a.actions for a in pool if a.names & built))
+
+
+# --------------------------------------------------------------------------------------------
+# What the templates grant
+
+
+def load(path: Path) -> dict[str, Any]:
+    return cfn_yaml.load(str(path))
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def statements_of_policies(policies: list[Any]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Inline statements and managed policy names of a SAM ``Policies`` list or an IAM role's
+    ``Policies``/``ManagedPolicyArns``."""
+    statements: list[dict[str, Any]] = []
+    managed: list[str] = []
+    for p in policies:
+        if isinstance(p, str):
+            managed.append(p)
+        elif "Statement" in p:
+            statements.extend(as_list(p["Statement"]))
+        elif "PolicyDocument" in p:
+            statements.extend(as_list(p["PolicyDocument"]["Statement"]))
+        else:
+            managed.extend(str(v) for v in p.values())
+    return statements, managed
+
+
+def function_grants(template: dict[str, Any], logical_id: str) -> tuple[list[dict[str, Any]], list[str]]:
+    props = template["Resources"][logical_id]["Properties"]
+    return statements_of_policies(as_list(props.get("Policies", [])))
+
+
+def granted(statements: list[dict[str, Any]]) -> set[str]:
+    actions: set[str] = set()
+    for s in statements:
+        if s.get("Effect") != "Allow":
+            continue
+        actions |= set(as_list(s["Action"]))
+    return actions
+
+
+def member_role(template: dict[str, Any]) -> dict[str, Any]:
+    roles = [r for r in template["Resources"].values() if r["Type"] == "AWS::IAM::Role" and "RoleName" in r["Properties"]]
+    if len(roles) != 1:
+        raise AssertionError(f"expected one named member role, found {len(roles)}")
+    return roles[0]
+
+
+# --------------------------------------------------------------------------------------------
+
+
+class Lint(unittest.TestCase):
+    def test_cfn_lint_passes_on_both_templates(self) -> None:
+        result = subprocess.run(
+            [sys.executable, "-m", "cfnlint", str(CENTRAL), str(MEMBER)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertEqual(result.stdout.strip(), "")
+
+
+class LeastPrivilege(unittest.TestCase):
+    maxDiff = None
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.central = load(CENTRAL)
+        cls.member = load(MEMBER)
+
+    def check_function(self, logical_id: str, binary: str) -> None:
+        derived = code_actions(ROOT / "functions" / binary / "src/main.rs") - NO_PERMISSION_NEEDED
+        statements, managed = function_grants(self.central, logical_id)
+        actions = granted(statements)
+        self.assertEqual(sorted(derived - actions), [], f"{logical_id}: called by the code, not granted")
+        self.assertEqual(
+            sorted(actions - derived - set(PLATFORM_ACTIONS)),
+            [],
+            f"{logical_id}: granted, never called by the code",
+        )
+        self.assertEqual(sorted(set(managed) - ALLOWED_MANAGED), [], f"{logical_id}: managed policies")
+        for s in statements:
+            resources = as_list(s["Resource"])
+            if "*" in resources:
+                self.assertEqual(
+                    sorted(set(as_list(s["Action"])) - STAR_ONLY),
+                    [],
+                    f"{logical_id}: Resource * on actions that can be scoped ({s.get('Sid')})",
+                )
+
+    def test_inspector_policy_is_exactly_what_its_code_calls(self) -> None:
+        self.check_function("InspectorFunction", "inspector")
+
+    def test_sweeper_policy_is_exactly_what_its_code_calls(self) -> None:
+        self.check_function("SweeperFunction", "sweeper")
+
+    def test_derivation_sees_the_sweeper_listing_and_not_the_inspector(self) -> None:
+        inspector = code_actions(ROOT / "functions/inspector/src/main.rs")
+        sweeper = code_actions(ROOT / "functions/sweeper/src/main.rs")
+        self.assertIn("sagemaker:StopTransformJob", inspector)
+        self.assertIn("sts:AssumeRole", inspector)
+        self.assertEqual(
+            sorted(a for a in sweeper - inspector),
+            sorted(a for a in sweeper if ":List" in a and a != "sagemaker:ListTags"),
+        )
+        self.assertFalse(any("CreateTable" in a for a in inspector | sweeper))
+
+    def test_member_role_grants_what_the_central_functions_call_through_it(self) -> None:
+        role = member_role(self.member)
+        statements, managed = statements_of_policies(as_list(role["Properties"].get("Policies", [])))
+        self.assertEqual(managed, [])
+        derived = member_actions()
+        self.assertIn("sagemaker:ListTrainingJobs", derived)
+        self.assertEqual(sorted(granted(statements) ^ derived), [])
+        trust = json.dumps(role["Properties"]["AssumeRolePolicyDocument"])
+        self.assertIn("sts:ExternalId", trust)
+
+
+class EventPatterns(unittest.TestCase):
+    """The deployed rules' patterns, and what they match on the emulator's EventBridge."""
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.central = load(CENTRAL)
+        cls.patterns = {
+            name: json.loads((INFRA / f"event-pattern-{name}.json").read_text())
+            for name in ("cloudtrail", "state-change")
+        }
+
+    def rule_patterns(self, template: dict[str, Any]) -> list[Any]:
+        found = []
+        for resource in template["Resources"].values():
+            if resource["Type"] == "AWS::Events::Rule" and "EventPattern" in resource["Properties"]:
+                found.append(resource["Properties"]["EventPattern"])
+            for event in resource.get("Properties", {}).get("Events", {}).values():
+                if event.get("Type") in ("EventBridgeRule", "CloudWatchEvent"):
+                    found.append(event["Properties"]["Pattern"])
+        return found
+
+    def test_templates_deploy_exactly_the_pattern_files(self) -> None:
+        expected = sorted(json.dumps(p, sort_keys=True) for p in self.patterns.values())
+        for path in (CENTRAL, MEMBER):
+            got = sorted(json.dumps(p, sort_keys=True) for p in self.rule_patterns(load(path)))
+            self.assertEqual(got, expected, path.name)
+
+    def test_cloudtrail_pattern_drops_failed_calls(self) -> None:
+        self.assertEqual(self.patterns["cloudtrail"]["detail"]["errorCode"], [{"exists": False}])
+
+    def test_patterns_match_exactly_the_samples_the_inspector_acts_on(self) -> None:
+        import boto3  # the emulator's client: only this test needs it
+
+        endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
+        if not endpoint.startswith("http://127.0.0.1"):
+            self.fail("AWS_ENDPOINT_URL does not point at the local emulator: run tests/run.sh")
+        events = boto3.client("events", endpoint_url=endpoint)
+        sqs = boto3.client("sqs", endpoint_url=endpoint)
+        bus = f"guardrail-{uuid.uuid4().hex[:12]}"
+        events.create_event_bus(Name=bus)
+        queue = sqs.create_queue(QueueName=bus)["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        for name, pattern in self.patterns.items():
+            events.put_rule(Name=name, EventBusName=bus, EventPattern=json.dumps(pattern))
+            events.put_targets(Rule=name, EventBusName=bus, Targets=[{"Id": "queue", "Arn": queue_arn}])
+
+        # Given every well-formed sample, sent as its source would send it
+        samples = {}
+        for path in sorted((ROOT / "events").rglob("*.json")):
+            try:
+                event = json.loads(path.read_text())
+            except json.JSONDecodeError:
+                continue  # malformed/truncated.json: not an event anyone can send
+            if not isinstance(event, dict) or "detail" not in event:
+                continue
+            samples[json.dumps(event["detail"], sort_keys=True)] = path.relative_to(ROOT / "events").as_posix()
+        entries = [
+            {
+                "Source": json.loads((ROOT / "events" / p).read_text())["source"],
+                "DetailType": json.loads((ROOT / "events" / p).read_text())["detail-type"],
+                "Detail": detail,
+                "EventBusName": bus,
+            }
+            for detail, p in samples.items()
+        ]
+        for i in range(0, len(entries), 10):
+            result = events.put_events(Entries=entries[i : i + 10])
+            self.assertEqual(result["FailedEntryCount"], 0, result)
+
+        # When the rules route them
+        matched: set[str] = set()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
+            for m in messages:
+                detail = json.dumps(json.loads(m["Body"])["detail"], sort_keys=True)
+                matched.add(samples.get(detail, f"unknown: {detail[:80]}"))
+            if not messages and matched:
+                break
+
+        # Then exactly the supported, successful calls and the state changes reach the inspector
+        expected = {
+            p
+            for p in samples.values()
+            if p.split("/")[0] in {"notebook", "training", "processing", "transform", "tuning", "endpoint"}
+            and not p.endswith("create-failed.json")
+        }
+        self.assertEqual(sorted(matched), sorted(expected))
+
+
+class FindingsTable(unittest.TestCase):
+    def test_table_declares_the_keys_and_indexes_the_code_uses(self) -> None:
+        table = next(
+            r["Properties"] for r in load(CENTRAL)["Resources"].values() if r["Type"] == "AWS::DynamoDB::Table"
+        )
+        code = (ROOT / "shared/src/store/dynamodb_table.rs").read_text()
+        consts = dict(re.findall(r'pub const (\w+): &str = "(\w+)";', (ROOT / "shared/src/store/dynamodb.rs").read_text()))
+        self.assertEqual(
+            sorted(a["AttributeName"] for a in table["AttributeDefinitions"]),
+            sorted(re.search(r"for name in \[(.*?)\]", code).group(1).replace('"', "").replace(" ", "").split(",")),
+        )
+        self.assertEqual([(k["AttributeName"], k["KeyType"]) for k in table["KeySchema"]], [("pk", "HASH"), ("sk", "RANGE")])
+        indexes = {i["IndexName"]: [(k["AttributeName"], k["KeyType"]) for k in i["KeySchema"]] for i in table["GlobalSecondaryIndexes"]}
+        self.assertEqual(
+            indexes,
+            {
+                consts["BY_ACCOUNT"]: [("gsi1pk", "HASH"), ("gsi_sk", "RANGE")],
+                consts["BY_CONTROL"]: [("gsi2pk", "HASH"), ("gsi_sk", "RANGE")],
+            },
+        )
+        self.assertTrue(table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"])
+        self.assertEqual(table["SSESpecification"]["SSEType"], "KMS")
+
+
+if __name__ == "__main__":
+    unittest.main()
