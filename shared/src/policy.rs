@@ -202,12 +202,22 @@ impl Policy {
         Self::from_toml(&text, &path.display().to_string())
     }
 
-    /// The policy named by `GUARDRAIL_POLICY` (a path), else the baseline; then
-    /// `GUARDRAIL_MODE=audit` forces audit mode on every control.
+    /// The policy in `GUARDRAIL_POLICY_TOML` (the text, as a CloudFormation parameter passes it)
+    /// or in the file `GUARDRAIL_POLICY` names, else the baseline; then `GUARDRAIL_MODE=audit`
+    /// forces audit mode on every control.
     pub fn from_env() -> Result<Policy, PolicyError> {
-        let mut policy = match std::env::var("GUARDRAIL_POLICY") {
-            Ok(path) if !path.trim().is_empty() => Self::load(Path::new(path.trim()))?,
-            _ => Self::baseline(),
+        let var = |name| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let mut policy = match (var("GUARDRAIL_POLICY_TOML"), var("GUARDRAIL_POLICY")) {
+            (Some(_), Some(_)) => {
+                return Err(PolicyError::Invalid {
+                    origin: "environment".into(),
+                    field: "GUARDRAIL_POLICY_TOML".into(),
+                    message: "set GUARDRAIL_POLICY_TOML or GUARDRAIL_POLICY, not both".into(),
+                })
+            }
+            (Some(text), None) => Self::from_toml(&text, "GUARDRAIL_POLICY_TOML")?,
+            (None, Some(path)) => Self::load(Path::new(path.trim()))?,
+            (None, None) => Self::baseline(),
         };
         match std::env::var("GUARDRAIL_MODE").as_deref() {
             Ok("audit") => policy.force_audit(),
