@@ -5,6 +5,7 @@
 //! AWS); 3 with `--strict`, an event was rejected or could not be evaluated.
 
 mod findings;
+mod preventive;
 mod replay;
 mod scan;
 mod store;
@@ -21,7 +22,7 @@ use guardrail_core::Policy;
 #[command(
     name = "guardrail",
     version,
-    about = "SageMaker guardrails: replay events, sweep active resources, check policies, query findings"
+    about = "SageMaker guardrails: replay events, sweep active resources, check policies, write preventive SCPs, query findings"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -39,6 +40,9 @@ enum Command {
     /// Sweep the SageMaker resources that are active now (like the sweeper Lambda): describe,
     /// evaluate, remediate (unless --audit) and alert, across accounts and regions.
     Scan(scan::ScanArgs),
+    /// Write the policy as an SCP (IAM policy document) that denies non-compliant SageMaker
+    /// create calls up front; what it cannot prevent is listed on standard error.
+    Preventive(preventive::PreventiveArgs),
     /// Policy files.
     Policy {
         #[command(subcommand)]
@@ -113,6 +117,7 @@ async fn main() -> ExitCode {
     match cli.command {
         Command::Replay(args) => replay::run(args).await,
         Command::Scan(args) => scan::run(args).await,
+        Command::Preventive(args) => preventive::run(args),
         Command::Policy {
             command: PolicyCommand::Check { file },
         } => check_policy(&file),

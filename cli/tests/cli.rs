@@ -51,7 +51,7 @@ fn offline_replay_of_the_samples_succeeds_and_summarises() {
     let text = stdout(&o);
     assert!(
         text.contains(
-            "26 events: 12 evaluated (8 non-compliant), 6 ignored, 3 need --live, 5 rejected"
+            "32 events: 18 evaluated (12 non-compliant), 6 ignored, 3 need --live, 5 rejected"
         ),
         "{text}"
     );
@@ -252,8 +252,8 @@ fn replay_stores_findings_that_findings_commands_answer_from() -> TestResult {
         .iter()
         .filter_map(|f| f["resource_name"].as_str())
         .collect();
-    assert_eq!(names.len(), 3, "{names:?}");
-    for expected in ["open-nb", "churn-xgb", "feature-prep"] {
+    assert_eq!(names.len(), 4, "{names:?}");
+    for expected in ["open-nb", "churn-xgb", "feature-prep", "churn-hpo-mixed"] {
         assert!(
             names.contains(&expected),
             "{expected} missing from {names:?}"
@@ -261,7 +261,7 @@ fn replay_stores_findings_that_findings_commands_answer_from() -> TestResult {
     }
     let o = guardrail_with(&["findings", "summary", "--format", "json"], &store);
     let summary: serde_json::Value = serde_json::from_slice(&o.stdout)?;
-    assert_eq!(summary["by_control"]["vpc-attached"]["FAIL"], 3);
+    assert_eq!(summary["by_control"]["vpc-attached"]["FAIL"], 4);
     let id = page["findings"][0]["id"]
         .as_str()
         .ok_or("no id")?
@@ -440,4 +440,78 @@ fn every_filter_narrows_the_listing() -> TestResult {
         Some(2)
     );
     Ok(())
+}
+
+#[test]
+fn preventive_writes_the_example_policy_as_an_scp_and_lists_what_it_leaves() -> TestResult {
+    let o = guardrail(&[
+        "preventive",
+        "--policy",
+        "infra/policy.example.toml",
+        "--on",
+        "2026-11-24",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let document: serde_json::Value = serde_json::from_slice(&o.stdout)?;
+    golden("preventive.json", &stdout(&o))?;
+    let sids: Vec<&str> = document["Statement"]
+        .as_array()
+        .ok_or("no statements")?
+        .iter()
+        .filter_map(|s| s["Sid"].as_str())
+        .collect();
+    for sid in [
+        "VpcAttachedNoSubnets",
+        "VpcAttachedSubnetNotAllowed",
+        "VolumeKmsNotAllowed",
+        "InterContainerEncryptionMissing",
+        "DirectInternetMissing",
+        "RootAccessEnabled",
+    ] {
+        assert!(sids.contains(&sid), "{sid} missing from {sids:?}");
+    }
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("not prevented: vpc-attached on sagemaker:CreateTransformJob"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("not prevented: network-isolation on *: mode audit"),
+        "{stderr}"
+    );
+    // After the example's exemption expires, its resources are denied too.
+    let later = guardrail(&[
+        "preventive",
+        "--policy",
+        "infra/policy.example.toml",
+        "--on",
+        "2027-04-01",
+    ]);
+    assert!(!stdout(&later).contains("NotResource"));
+    assert!(stdout(&o).contains("NotResource"));
+
+    let o = guardrail(&["preventive", "--policy", "no/such/policy.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+    Ok(())
+}
+
+#[test]
+fn scan_without_a_topic_cannot_run_and_says_why() {
+    let o = Command::new(env!("CARGO_BIN_EXE_guardrail"))
+        .args(["scan", "--audit"])
+        .current_dir(repo())
+        .env_remove("ALERT_TOPIC_ARN")
+        .env_remove("GUARDRAIL_POLICY")
+        .output();
+    let o = match o {
+        Ok(o) => o,
+        Err(e) => panic!("cannot run guardrail: {e}"),
+    };
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--topic-arn"));
 }

@@ -20,6 +20,7 @@ pub mod inspector;
 mod json;
 pub mod policy;
 pub mod ports;
+pub mod preventive;
 pub mod remediation;
 pub mod report;
 pub mod resource;
