@@ -365,6 +365,68 @@ def transform_job_initial_status(endpoint: str) -> None:
     assert "TransformEndTime" in job, "a completed job has an end time"
 
 
+# Patch 3b: hyperparameter tuning jobs.
+
+
+@check
+def tuning_job_lifecycle(endpoint: str) -> None:
+    """Created InProgress (or as tagged) with its definition kept; stops once; then refused;
+    unknown names are ResourceNotFound."""
+    sm = sagemaker(endpoint)
+    name = unique("smoke-tuning")
+    definition = {
+        "AlgorithmSpecification": {"TrainingImage": IMAGE, "TrainingInputMode": "File"},
+        "RoleArn": ROLE,
+        "OutputDataConfig": {"S3OutputPath": "s3://bucket/hpo/", "KmsKeyId": KEY},
+        "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 5},
+        "StoppingCondition": {"MaxRuntimeInSeconds": 60},
+        "VpcConfig": VPC,
+        "EnableNetworkIsolation": True,
+    }
+    config = {
+        "Strategy": "Bayesian",
+        "ResourceLimits": {"MaxNumberOfTrainingJobs": 2, "MaxParallelTrainingJobs": 1},
+    }
+    for job_name, status in [(name, None), (name + "-done", "Completed")]:
+        sm.create_hyper_parameter_tuning_job(
+            HyperParameterTuningJobName=job_name,
+            HyperParameterTuningJobConfig=config,
+            TrainingJobDefinition=definition,
+            Tags=status_tag(status),
+        )
+    job = sm.describe_hyper_parameter_tuning_job(HyperParameterTuningJobName=name)
+    expect_equal(job["HyperParameterTuningJobStatus"], "InProgress", "status after create")
+    expect_equal(job["TrainingJobDefinition"].get("VpcConfig"), VPC, "definition VpcConfig")
+    done = sm.describe_hyper_parameter_tuning_job(HyperParameterTuningJobName=name + "-done")
+    expect_equal(done["HyperParameterTuningJobStatus"], "Completed", "status from the tag")
+    listed = sm.list_hyper_parameter_tuning_jobs(StatusEquals="InProgress", NameContains=name)
+    expect_equal(
+        [j["HyperParameterTuningJobName"] for j in listed["HyperParameterTuningJobSummaries"]],
+        [name],
+        "InProgress listing",
+    )
+
+    sm.stop_hyper_parameter_tuning_job(HyperParameterTuningJobName=name)
+    expect_equal(
+        sm.describe_hyper_parameter_tuning_job(HyperParameterTuningJobName=name)[
+            "HyperParameterTuningJobStatus"
+        ],
+        "Stopped",
+        "status after stop",
+    )
+    expect_error(
+        lambda: sm.stop_hyper_parameter_tuning_job(HyperParameterTuningJobName=name),
+        "ValidationException",
+        "The request was rejected because the hyper parameter tuning job is in status Stopped.",
+    )
+    missing = unique("smoke-missing")
+    expect_error(
+        lambda: sm.describe_hyper_parameter_tuning_job(HyperParameterTuningJobName=missing),
+        "ResourceNotFound",
+        f"Amazon SageMaker can't find a tuning job with name {missing}",
+    )
+
+
 # Patch 4: models.
 
 
