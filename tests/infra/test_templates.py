@@ -298,8 +298,9 @@ class EventPatterns(unittest.TestCase):
         endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
         if not endpoint.startswith("http://127.0.0.1"):
             self.fail("AWS_ENDPOINT_URL does not point at the local emulator: run tests/run.sh")
-        events = boto3.client("events", endpoint_url=endpoint)
-        sqs = boto3.client("sqs", endpoint_url=endpoint)
+        region = os.environ.get("AWS_REGION", "us-east-1")
+        events = boto3.client("events", endpoint_url=endpoint, region_name=region)
+        sqs = boto3.client("sqs", endpoint_url=endpoint, region_name=region)
         bus = f"guardrail-{uuid.uuid4().hex[:12]}"
         events.create_event_bus(Name=bus)
         queue = sqs.create_queue(QueueName=bus)["QueueUrl"]
