@@ -81,7 +81,7 @@ async fn sweep_stops_only_active_noncompliant_resources_of_all_six_kinds() -> Te
     let alerts = home.alert_channel().await?;
     let inspector = live_inspector(&alerts.topic_arn, true).await?;
     let inventory = inventory(member_fleet(true).await);
-    let targets = Target::all(&[account.clone()], &[REGION.to_string()]);
+    let targets = Target::all(std::slice::from_ref(&account), &[REGION.to_string()]);
 
     // When the sweeper runs
     let summary = sweep::sweep(&inspector, &inventory, &targets, "sweep/test-1", 4).await;
