@@ -33,11 +33,6 @@ impl ResourceKind {
         ResourceKind::Endpoint,
     ];
 
-    /// Parses [`ResourceKind::as_str`].
-    pub fn parse(value: &str) -> Option<ResourceKind> {
-        Self::ALL.into_iter().find(|k| k.as_str() == value)
-    }
-
     /// Stable machine name, used in findings, message attributes and the CLI.
     pub fn as_str(self) -> &'static str {
         match self {
