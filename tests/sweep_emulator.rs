@@ -9,7 +9,7 @@ use std::time::Duration;
 use guardrail_core::aws::{self, PerAccount, SageMakerInventory};
 use guardrail_core::resource::ResourceKind;
 use guardrail_core::store::{FindingStore, Query, SqliteStore};
-use guardrail_core::sweep::{self, Target};
+use guardrail_core::sweep::{self, SweepOptions, Target};
 use guardrail_core::{InspectError, Outcome, Policy};
 use guardrail_tests::*;
 
@@ -37,6 +37,14 @@ fn inventory(fleet: aws::Fleet) -> PerAccount<SageMakerInventory> {
     PerAccount::new(Arc::new(fleet), |c| {
         SageMakerInventory::new(aws_sdk_sagemaker::Client::new(c))
     })
+}
+
+fn options(sweep_id: &str) -> SweepOptions {
+    SweepOptions {
+        sweep_id: sweep_id.into(),
+        concurrency: 4,
+        deadline: None,
+    }
 }
 
 /// ARNs with a stored finding.
@@ -84,7 +92,7 @@ async fn sweep_stops_only_active_noncompliant_resources_of_all_six_kinds() -> Te
     let targets = Target::all(std::slice::from_ref(&account), &[REGION.to_string()]);
 
     // When the sweeper runs
-    let summary = sweep::sweep(&inspector, &inventory, &targets, "sweep/test-1", 4).await;
+    let summary = sweep::sweep(&inspector, &inventory, &targets, &options("sweep/test-1")).await;
 
     // Then only the active resources were listed and evaluated
     assert!(summary.failures.is_empty(), "{:?}", summary.failures);
@@ -149,7 +157,7 @@ async fn sweep_stops_only_active_noncompliant_resources_of_all_six_kinds() -> Te
         .all(|d| d.attribute("account") == Some(account.as_str())));
 
     // When the sweeper runs again
-    let again = sweep::sweep(&inspector, &inventory, &targets, "sweep/test-2", 4).await;
+    let again = sweep::sweep(&inspector, &inventory, &targets, &options("sweep/test-2")).await;
 
     // Then what it stopped is no longer active, nothing more is done and nobody is alerted again
     assert!(again.failures.is_empty(), "{:?}", again.failures);
@@ -254,5 +262,38 @@ async fn transform_and_tuning_job_events_stop_noncompliant_jobs_only() -> TestRe
             );
         }
     }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_sweep_out_of_time_reports_what_it_left_and_touches_nothing() -> TestResult {
+    // Given a member account with a running non-compliant notebook
+    let account = unique_account();
+    let member = Emulator::in_account(&account).await?;
+    create_notebook(&member, "nb-late", Posture::NonCompliant, None).await?;
+    let alerts = Emulator::connect().await?.alert_channel().await?;
+    let inspector = live_inspector(&alerts.topic_arn, true).await?;
+    let inventory = inventory(member_fleet(true).await);
+
+    // When the sweep's deadline has already passed once listing is done
+    let late = SweepOptions {
+        deadline: Some(std::time::Instant::now()),
+        ..options("sweep/late")
+    };
+    let targets = Target::all(std::slice::from_ref(&account), &[REGION.to_string()]);
+    let summary = sweep::sweep(&inspector, &inventory, &targets, &late).await;
+
+    // Then the notebook is listed, reported as not inspected, and left alone
+    assert_eq!(
+        summary.listed.get(&ResourceKind::NotebookInstance),
+        Some(&1)
+    );
+    assert_eq!(summary.evaluated, 0);
+    assert_eq!(summary.failures.len(), 1, "{:?}", summary.failures);
+    assert!(summary.failures[0]
+        .subject
+        .ends_with("notebook-instance/nb-late"));
+    assert!(summary.failures[0].error.contains("ran out of time"));
+    assert_eq!(member.notebook_status("nb-late").await?, "InService");
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use guardrail_core::aws::{self, PerAccount, SageMakerInventory};
-use guardrail_core::sweep::{self, SweepSummary, Target};
+use guardrail_core::sweep::{self, SweepOptions, SweepSummary, Target};
 
 use crate::{emit, load_policy, store, Format, EXIT_CANNOT_RUN, EXIT_FINDINGS};
 
@@ -95,15 +95,13 @@ async fn scan(args: &ScanArgs) -> Result<SweepSummary, String> {
         SageMakerInventory::new(aws_sdk_sagemaker::Client::new(c))
     });
     let inspector = aws::inspector(&config, fleet, topic, store, security_hub, policy);
-    let sweep_id = format!("scan/{}", time::OffsetDateTime::now_utc().unix_timestamp());
-    Ok(sweep::sweep(
-        &inspector,
-        &inventory,
-        &Target::all(&accounts, &regions),
-        &sweep_id,
-        usize::from(args.concurrency),
-    )
-    .await)
+    let options = SweepOptions {
+        sweep_id: format!("scan/{}", time::OffsetDateTime::now_utc().unix_timestamp()),
+        concurrency: usize::from(args.concurrency),
+        deadline: None,
+    };
+    let targets = Target::all(&accounts, &regions);
+    Ok(sweep::sweep(&inspector, &inventory, &targets, &options).await)
 }
 
 fn table(summary: &SweepSummary) -> String {

@@ -8,6 +8,7 @@
 //! at most `concurrency` at a time.
 
 use std::collections::BTreeMap;
+use std::time::Instant;
 
 use futures::StreamExt;
 use serde::Serialize;
@@ -157,14 +158,26 @@ impl SweepSummary {
     }
 }
 
+/// How one sweep runs.
+#[derive(Debug, Clone)]
+pub struct SweepOptions {
+    /// Names the sweep in findings (`event.id` = `<sweep_id>/<arn>`) and logs.
+    pub sweep_id: String,
+    /// Resources inspected at once.
+    pub concurrency: usize,
+    /// No inspection starts after this instant (the Lambda's deadline less a margin); the
+    /// resources left are reported as failures, and the next sweep picks them up.
+    pub deadline: Option<Instant>,
+}
+
 /// Sweeps `targets`: lists the active resources of every kind, then inspects them with at most
-/// `concurrency` in flight. Failures (a listing or an inspection) are collected, never dropped.
+/// `options.concurrency` in flight. Failures (a listing, an inspection, a resource left for lack
+/// of time) are collected, never dropped.
 pub async fn sweep<S, N, A, F, H, C, I>(
     inspector: &Inspector<S, N, A, F, H, C>,
     inventory: &I,
     targets: &[Target],
-    sweep_id: &str,
-    concurrency: usize,
+    options: &SweepOptions,
 ) -> SweepSummary
 where
     S: ResourceReader + Remediator,
@@ -175,6 +188,7 @@ where
     C: ActivityLog,
     I: Inventory,
 {
+    let sweep_id = options.sweep_id.as_str();
     let mut summary = SweepSummary {
         sweep_id: sweep_id.to_string(),
         targets: targets.to_vec(),
@@ -212,12 +226,23 @@ where
         resources = resources.len(),
         "inspecting active resources"
     );
+    let deadline = options.deadline;
     let mut inspections = futures::stream::iter(resources.into_iter().map(|id| async move {
         let arn = id.arn();
-        (arn, inspector.inspect_swept(sweep_id, id).await)
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return (arn, None);
+        }
+        (arn, Some(inspector.inspect_swept(sweep_id, id).await))
     }))
-    .buffer_unordered(concurrency.max(1));
+    .buffer_unordered(options.concurrency.max(1));
     while let Some((arn, result)) = inspections.next().await {
+        let Some(result) = result else {
+            summary.failures.push(SweepFailure {
+                subject: arn,
+                error: "not inspected: the sweep ran out of time (the next sweep covers it)".into(),
+            });
+            continue;
+        };
         match result {
             Ok(Outcome::Evaluated {
                 report,

@@ -1,10 +1,11 @@
 //! The `sweeper` Lambda: wiring only. The sweep is `guardrail_core::sweep::sweep`.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use guardrail_core::aws::{self, Fleet, FunctionEnv, PerAccount, SageMakerInventory};
 use guardrail_core::store::DynamoStore;
-use guardrail_core::sweep::{self, SweepEnv};
+use guardrail_core::sweep::{self, SweepEnv, SweepOptions};
 use guardrail_core::Policy;
 use lambda_runtime::{run, service_fn, Diagnostic, Error, LambdaEvent};
 use serde_json::Value;
@@ -35,15 +36,12 @@ async fn main() -> Result<(), Error> {
 
     let (inspector, inventory, scope) = (&inspector, &inventory, &scope);
     run(service_fn(move |event: LambdaEvent<Value>| async move {
-        let sweep_id = format!("sweep/{}", event.context.request_id);
-        let summary = sweep::sweep(
-            inspector,
-            inventory,
-            &scope.targets,
-            &sweep_id,
-            scope.concurrency,
-        )
-        .await;
+        let options = SweepOptions {
+            sweep_id: format!("sweep/{}", event.context.request_id),
+            concurrency: scope.concurrency,
+            deadline: Some(start_by(event.context.deadline)),
+        };
+        let summary = sweep::sweep(inspector, inventory, &scope.targets, &options).await;
         // A sweep with failures fails the invocation: the error alarm fires and the on-failure
         // destination keeps the summary. Everything else in the sweep was still done.
         if summary.failures.is_empty() {
@@ -56,4 +54,15 @@ async fn main() -> Result<(), Error> {
         }
     }))
     .await
+}
+
+/// The last instant to start an inspection: the invocation's deadline (milliseconds since the
+/// epoch) less a margin for the inspections in flight to finish.
+fn start_by(deadline_ms: u64) -> Instant {
+    const MARGIN: Duration = Duration::from_secs(60);
+    let now_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    let left = Duration::from_millis(deadline_ms.saturating_sub(now_ms));
+    Instant::now() + left.saturating_sub(MARGIN)
 }
