@@ -690,3 +690,41 @@ impl Delivered {
         self.attributes[name]["Value"].as_str()
     }
 }
+
+/// The Security Hub findings (read with `client`) whose resource is `arn`.
+///
+/// The SDK's deserializer for the full ASFF shape needs more stack than a test thread has in
+/// debug builds, so the reading runs on a thread of its own.
+pub fn security_hub_findings(
+    client: aws_sdk_securityhub::Client,
+    arn: &str,
+) -> TestResult<Vec<aws_sdk_securityhub::types::AwsSecurityFinding>> {
+    let arn = arn.to_string();
+    std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(
+            move || -> TestResult<Vec<aws_sdk_securityhub::types::AwsSecurityFinding>> {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?;
+                runtime.block_on(async {
+                    let mut imported = Vec::new();
+                    let mut pages = client
+                        .get_findings()
+                        .max_results(100)
+                        .into_paginator()
+                        .items()
+                        .send();
+                    while let Some(f) = pages.next().await {
+                        let f = f?;
+                        if f.resources().first().and_then(|r| r.id()) == Some(arn.as_str()) {
+                            imported.push(f);
+                        }
+                    }
+                    Ok(imported)
+                })
+            },
+        )?
+        .join()
+        .map_err(|_| "reader thread panicked")?
+}

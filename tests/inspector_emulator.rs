@@ -16,7 +16,7 @@ use guardrail_tests::*;
 const WAIT: Duration = Duration::from_secs(10);
 
 type AwsInspector =
-    Inspector<SageMaker, Ec2Subnets, SnsPublisher, SqliteStore, SecurityHub, CloudTrail>;
+    Inspector<SageMaker, Ec2Subnets, SnsPublisher, SqliteStore, Option<SecurityHub>, CloudTrail>;
 
 /// The inspector on the emulator, with a store of its own (each test is one deployment).
 fn inspector(emu: &Emulator, topic: &str, policy: Policy) -> TestResult<AwsInspector> {
@@ -34,7 +34,7 @@ fn with_store(
         Ec2Subnets::new(emu.ec2.clone()),
         SnsPublisher::new(emu.sns.clone(), topic),
         store,
-        SecurityHub::disabled(),
+        None,
         CloudTrail::new(emu.cloudtrail.clone()),
         policy,
     ))
@@ -215,7 +215,7 @@ async fn concurrent_duplicate_deliveries_both_succeed() -> TestResult {
             Ec2Subnets::new(emu.ec2.clone()),
             SnsPublisher::new(emu.sns.clone(), &alerts.topic_arn),
             DynamoStore::new(emu.dynamodb.clone(), &table),
-            SecurityHub::disabled(),
+            None::<SecurityHub>,
             CloudTrail::new(emu.cloudtrail.clone()),
             Policy::baseline(),
         )
@@ -281,7 +281,7 @@ async fn stop_refused_because_already_stopped_counts_as_done() -> TestResult {
         Ec2Subnets::new(emu.ec2.clone()),
         SnsPublisher::new(emu.sns.clone(), &alerts.topic_arn),
         SqliteStore::in_memory()?,
-        SecurityHub::disabled(),
+        None::<SecurityHub>,
         CloudTrail::new(emu.cloudtrail.clone()),
         Policy::baseline(),
     );
@@ -738,7 +738,7 @@ async fn security_hub_receives_every_finding_of_an_evaluation_as_asff() -> TestR
         Ec2Subnets::new(emu.ec2.clone()),
         SnsPublisher::new(emu.sns.clone(), &alerts.topic_arn),
         SqliteStore::in_memory()?,
-        SecurityHub::new(hub.clone()),
+        Some(SecurityHub::new(hub.clone())),
         CloudTrail::new(emu.cloudtrail.clone()),
         Policy::baseline(),
     );
@@ -752,36 +752,7 @@ async fn security_hub_receives_every_finding_of_an_evaluation_as_asff() -> TestR
             .await?,
     )?;
 
-    // Reading findings back: the SDK's deserializer for the full ASFF shape needs more stack
-    // than a test thread has in debug builds, so it runs on a thread of its own.
-    let arn = report.resource.arn.clone();
-    let imported = std::thread::Builder::new()
-        .stack_size(64 << 20)
-        .spawn(
-            move || -> TestResult<Vec<aws_sdk_securityhub::types::AwsSecurityFinding>> {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()?;
-                runtime.block_on(async {
-                    let mut imported = Vec::new();
-                    let mut pages = hub
-                        .get_findings()
-                        .max_results(100)
-                        .into_paginator()
-                        .items()
-                        .send();
-                    while let Some(f) = pages.next().await {
-                        let f = f?;
-                        if f.resources().first().and_then(|r| r.id()) == Some(arn.as_str()) {
-                            imported.push(f);
-                        }
-                    }
-                    Ok(imported)
-                })
-            },
-        )?
-        .join()
-        .map_err(|_| "reader thread panicked")??;
+    let imported = security_hub_findings(hub, &report.resource.arn)?;
     assert_eq!(imported.len(), report.results.len());
     let vpc = imported
         .iter()

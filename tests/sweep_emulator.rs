@@ -21,6 +21,14 @@ async fn live_inspector(
     topic: &str,
     with_member_role: bool,
 ) -> TestResult<aws::LiveInspector<SqliteStore>> {
+    with_security_hub(topic, with_member_role, false).await
+}
+
+async fn with_security_hub(
+    topic: &str,
+    with_member_role: bool,
+    security_hub: bool,
+) -> TestResult<aws::LiveInspector<SqliteStore>> {
     let config = aws::load_config().await;
     let fleet = Arc::new(member_fleet(with_member_role).await);
     Ok(aws::inspector(
@@ -28,7 +36,7 @@ async fn live_inspector(
         fleet,
         topic,
         SqliteStore::in_memory()?,
-        false,
+        security_hub,
         Policy::baseline(),
     ))
 }
@@ -210,6 +218,45 @@ async fn an_event_from_a_member_account_is_handled_with_the_member_role() -> Tes
     let delivered = alerts.receive(1, WAIT).await?;
     assert_eq!(delivered.len(), 1);
     assert_eq!(delivered[0].attribute("account"), Some(account.as_str()));
+    Ok(())
+}
+
+#[tokio::test]
+async fn security_hub_findings_go_to_the_resource_account() -> TestResult {
+    // Given a non-compliant notebook in a member account and its forwarded event
+    let account = unique_account();
+    let member = Emulator::in_account(&account).await?;
+    let name = unique("open-nb");
+    create_notebook(&member, &name, Posture::NonCompliant, None).await?;
+    let text = serde_json::to_string(&sample_event(
+        "notebook/state-change.json",
+        "open-nb",
+        &name,
+    )?)?
+    .replace(ACCOUNT, &account);
+    let event: serde_json::Value = serde_json::from_str(&text)?;
+    let alerts = Emulator::connect().await?.alert_channel().await?;
+
+    // When the central inspector handles it with Security Hub on
+    let Outcome::Evaluated { report, .. } = with_security_hub(&alerts.topic_arn, true, true)
+        .await?
+        .handle(&event)
+        .await?
+    else {
+        return Err("not evaluated".into());
+    };
+
+    // Then the findings are in the member account's Security Hub (the default product only
+    // takes an account's own findings), and not in the central account's
+    let member_hub =
+        aws_sdk_securityhub::Client::new(&member_fleet(true).await.config(&account, REGION).await?);
+    let home_hub = aws_sdk_securityhub::Client::new(&aws::load_config().await);
+    let arn = report.resource.arn.clone();
+    assert_eq!(
+        security_hub_findings(member_hub, &arn)?.len(),
+        report.results.len()
+    );
+    assert_eq!(security_hub_findings(home_hub, &arn)?.len(), 0);
     Ok(())
 }
 

@@ -78,6 +78,16 @@ pub trait FindingSink: Send + Sync {
     ) -> impl Future<Output = Result<(), AwsError>> + Send;
 }
 
+/// No sink: Security Hub off.
+impl<T: FindingSink> FindingSink for Option<T> {
+    async fn import(&self, findings: &[crate::findings::Finding]) -> Result<(), AwsError> {
+        match self {
+            Some(sink) => sink.import(findings).await,
+            None => Ok(()),
+        }
+    }
+}
+
 /// One CloudTrail record.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TrailRecord {

@@ -16,8 +16,9 @@ use aws_config::{Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 
 use super::classify;
+use crate::findings::Finding;
 use crate::ports::{
-    ActivityLog, AwsError, Inventory, NetworkDirectory, Remediator, ResourceReader,
+    ActivityLog, AwsError, FindingSink, Inventory, NetworkDirectory, Remediator, ResourceReader,
 };
 use crate::remediation::Action;
 use crate::resource::{ResourceId, ResourceKind, Snapshot};
@@ -240,5 +241,23 @@ impl<T: Inventory> Inventory for PerAccount<T> {
             .await?
             .active(account, region, kind)
             .await
+    }
+}
+
+/// Each finding goes to its resource's account and region.
+impl<T: FindingSink> FindingSink for PerAccount<T> {
+    async fn import(&self, findings: &[Finding]) -> Result<(), AwsError> {
+        let mut groups: std::collections::BTreeMap<(&str, &str), Vec<Finding>> =
+            std::collections::BTreeMap::new();
+        for f in findings {
+            groups
+                .entry((f.account.as_str(), f.region.as_str()))
+                .or_default()
+                .push(f.clone());
+        }
+        for ((account, region), group) in groups {
+            self.get(account, region).await?.import(&group).await?;
+        }
+        Ok(())
     }
 }

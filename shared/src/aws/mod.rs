@@ -32,13 +32,13 @@ pub type LiveInspector<F> = crate::Inspector<
     PerAccount<Ec2Subnets>,
     SnsPublisher,
     F,
-    SecurityHub,
+    Option<PerAccount<SecurityHub>>,
     PerAccount<CloudTrail>,
 >;
 
-/// The inspector on AWS: SageMaker, EC2 (subnet VPCs) and CloudTrail adapters per account and
-/// region of the fleet; SNS and Security Hub clients built once from `config` (the deployment's
-/// own account and region); the given finding store.
+/// The inspector on AWS: SageMaker, EC2 (subnet VPCs), CloudTrail and (when `security_hub`)
+/// Security Hub adapters per account and region of the fleet; the SNS client built once from
+/// `config` (the deployment's own account and region); the given finding store.
 pub fn inspector<F: crate::store::FindingStore>(
     config: &SdkConfig,
     fleet: Arc<Fleet>,
@@ -47,11 +47,11 @@ pub fn inspector<F: crate::store::FindingStore>(
     security_hub: bool,
     policy: crate::Policy,
 ) -> LiveInspector<F> {
-    let hub = if security_hub {
-        SecurityHub::new(aws_sdk_securityhub::Client::new(config))
-    } else {
-        SecurityHub::disabled()
-    };
+    let hub = security_hub.then(|| {
+        PerAccount::new(fleet.clone(), |c| {
+            SecurityHub::new(aws_sdk_securityhub::Client::new(c))
+        })
+    });
     crate::Inspector::new(
         PerAccount::new(fleet.clone(), |c| {
             SageMaker::new(aws_sdk_sagemaker::Client::new(c))

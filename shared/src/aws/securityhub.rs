@@ -18,21 +18,16 @@ use crate::ports::{AwsError, FindingSink};
 pub const BATCH_MAX: usize = 100;
 const ATTEMPTS: u32 = 3;
 
-/// Sends finding changes to Security Hub, or nowhere when disabled (`SECURITY_HUB` not `on`).
+/// Sends finding changes to Security Hub in one account and region (the default product only
+/// accepts the account's own findings: see [`super::fleet`] for the others). Off is `None`.
 #[derive(Debug, Clone)]
 pub struct SecurityHub {
-    client: Option<aws_sdk_securityhub::Client>,
+    client: aws_sdk_securityhub::Client,
 }
 
 impl SecurityHub {
     pub fn new(client: aws_sdk_securityhub::Client) -> SecurityHub {
-        SecurityHub {
-            client: Some(client),
-        }
-    }
-
-    pub fn disabled() -> SecurityHub {
-        SecurityHub { client: None }
+        SecurityHub { client }
     }
 }
 
@@ -146,9 +141,7 @@ where
 
 impl FindingSink for SecurityHub {
     async fn import(&self, findings: &[Finding]) -> Result<(), AwsError> {
-        let Some(client) = &self.client else {
-            return Ok(());
-        };
+        let client = &self.client;
         for chunk in findings.chunks(BATCH_MAX) {
             let batch = chunk
                 .iter()
