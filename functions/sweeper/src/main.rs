@@ -36,11 +36,18 @@ async fn main() -> Result<(), Error> {
 
     let (inspector, inventory, scope) = (&inspector, &inventory, &scope);
     run(service_fn(move |event: LambdaEvent<Value>| async move {
+        let deadline = start_by(event.context.deadline);
         let options = SweepOptions {
             sweep_id: format!("sweep/{}", event.context.request_id),
             concurrency: scope.concurrency,
-            deadline: Some(start_by(event.context.deadline)),
+            deadline,
         };
+        tracing::info!(
+            sweep_id = options.sweep_id,
+            seconds_to_start_inspections =
+                deadline.map(|d| d.saturating_duration_since(Instant::now()).as_secs()),
+            "sweep started"
+        );
         let summary = sweep::sweep(inspector, inventory, &scope.targets, &options).await;
         // A sweep with failures fails the invocation: the error alarm fires and the on-failure
         // destination keeps the summary. Everything else in the sweep was still done.
@@ -57,12 +64,21 @@ async fn main() -> Result<(), Error> {
 }
 
 /// The last instant to start an inspection: the invocation's deadline (milliseconds since the
-/// epoch) less a margin for the inspections in flight to finish.
-fn start_by(deadline_ms: u64) -> Instant {
-    const MARGIN: Duration = Duration::from_secs(60);
+/// epoch) less a margin for the inspections in flight to finish: a quarter of the time left, at
+/// most a minute. `None` when the runtime gave no epoch time (local emulators send a duration).
+fn start_by(deadline_ms: u64) -> Option<Instant> {
+    const YEAR_2000_MS: u64 = 946_684_800_000;
+    if deadline_ms < YEAR_2000_MS {
+        tracing::warn!(
+            deadline_ms,
+            "the deadline is not a time: sweeping without one"
+        );
+        return None;
+    }
     let now_ms = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64);
     let left = Duration::from_millis(deadline_ms.saturating_sub(now_ms));
-    Instant::now() + left.saturating_sub(MARGIN)
+    let margin = (left / 4).min(Duration::from_secs(60));
+    Some(Instant::now() + left.saturating_sub(margin))
 }
