@@ -3,14 +3,17 @@
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// A store file of the test's own.
+/// A store file of the caller's own: tests run in parallel, so no two calls share one.
 fn temp_store(name: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("guardrail-cli-{}-{name}", std::process::id()));
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("guardrail-cli-{}-{name}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     format!("sqlite:{}", dir.join("findings.db").display())
 }
