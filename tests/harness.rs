@@ -23,7 +23,15 @@ use aws_sdk_sagemaker::types::{
     TransformDataSource, TransformInput, TransformInstanceType, TransformOutput,
     TransformResources, TransformS3DataSource,
 };
+use guardrail_core::aws::{
+    CloudTrail, Ec2Subnets, Fleet, PerAccount, SageMaker, SecurityHub, SnsPublisher,
+};
+use guardrail_core::ports::{AwsError, Remediator, ResourceReader};
+use guardrail_core::remediation::Action;
+use guardrail_core::resource::{ResourceId, Snapshot};
+use guardrail_core::store::SqliteStore;
 use serde_json::Value;
+use std::sync::Arc;
 
 pub type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
@@ -727,4 +735,69 @@ pub fn security_hub_findings(
         )?
         .join()
         .map_err(|_| "reader thread panicked")?
+}
+
+/// The real adapter, counting the describe calls made through it.
+pub struct CountingReader<T> {
+    inner: T,
+    describes: std::sync::atomic::AtomicUsize,
+}
+
+impl<T> CountingReader<T> {
+    pub fn new(inner: T) -> CountingReader<T> {
+        CountingReader {
+            inner,
+            describes: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    pub fn describes(&self) -> usize {
+        self.describes.load(Ordering::Relaxed)
+    }
+}
+
+impl<T: ResourceReader> ResourceReader for CountingReader<T> {
+    async fn describe(&self, id: &ResourceId) -> Result<Option<Snapshot>, AwsError> {
+        self.describes.fetch_add(1, Ordering::Relaxed);
+        self.inner.describe(id).await
+    }
+}
+
+impl<T: Remediator> Remediator for CountingReader<T> {
+    async fn remediate(&self, id: &ResourceId, action: Action) -> Result<(), AwsError> {
+        self.inner.remediate(id, action).await
+    }
+}
+
+/// The inspector as the functions build it (baseline policy, in-memory store, Security Hub off),
+/// with its SageMaker describes counted.
+pub type CountingInspector = guardrail_core::Inspector<
+    CountingReader<PerAccount<SageMaker>>,
+    PerAccount<Ec2Subnets>,
+    SnsPublisher,
+    SqliteStore,
+    Option<SecurityHub>,
+    PerAccount<CloudTrail>,
+>;
+
+pub fn counting_inspector(
+    fleet: Arc<Fleet>,
+    config: &aws_config::SdkConfig,
+    topic_arn: &str,
+) -> TestResult<CountingInspector> {
+    Ok(guardrail_core::Inspector::new(
+        CountingReader::new(PerAccount::new(fleet.clone(), |c| {
+            SageMaker::new(aws_sdk_sagemaker::Client::new(c))
+        })),
+        PerAccount::new(fleet.clone(), |c| {
+            Ec2Subnets::new(aws_sdk_ec2::Client::new(c))
+        }),
+        SnsPublisher::new(aws_sdk_sns::Client::new(config), topic_arn),
+        SqliteStore::in_memory()?,
+        None,
+        PerAccount::new(fleet, |c| {
+            CloudTrail::new(aws_sdk_cloudtrail::Client::new(c))
+        }),
+        guardrail_core::Policy::baseline(),
+    ))
 }

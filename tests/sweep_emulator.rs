@@ -7,9 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use guardrail_core::aws::{self, PerAccount, SageMakerInventory};
-use guardrail_core::ports::{AwsError, Remediator, ResourceReader};
-use guardrail_core::remediation::Action;
-use guardrail_core::resource::{ResourceId, ResourceKind, Snapshot};
+use guardrail_core::resource::ResourceKind;
 use guardrail_core::store::{FindingStore, Query, SqliteStore};
 use guardrail_core::sweep::{self, SweepOptions, Target};
 use guardrail_core::{InspectError, Outcome, Policy};
@@ -347,26 +345,6 @@ async fn a_sweep_out_of_time_reports_what_it_left_and_touches_nothing() -> TestR
     Ok(())
 }
 
-/// The real adapter, counting the describe calls made through it.
-struct Counting<T> {
-    inner: T,
-    describes: std::sync::atomic::AtomicUsize,
-}
-
-impl<T: ResourceReader> ResourceReader for Counting<T> {
-    async fn describe(&self, id: &ResourceId) -> Result<Option<Snapshot>, AwsError> {
-        self.describes
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        self.inner.describe(id).await
-    }
-}
-
-impl<T: Remediator> Remediator for Counting<T> {
-    async fn remediate(&self, id: &ResourceId, action: Action) -> Result<(), AwsError> {
-        self.inner.remediate(id, action).await
-    }
-}
-
 #[tokio::test]
 async fn a_sweep_describes_each_active_resource_once_and_never_the_job_history() -> TestResult {
     // Given an account with a long history (60 ended jobs) and three running jobs
@@ -394,25 +372,7 @@ async fn a_sweep_describes_each_active_resource_once_and_never_the_job_history()
     let fleet = Arc::new(member_fleet(true).await);
     let alerts = Emulator::connect().await?.alert_channel().await?;
     let config = aws::load_config().await;
-    let sagemaker = Counting {
-        inner: PerAccount::new(fleet.clone(), |c| {
-            aws::SageMaker::new(aws_sdk_sagemaker::Client::new(c))
-        }),
-        describes: std::sync::atomic::AtomicUsize::new(0),
-    };
-    let inspector = guardrail_core::Inspector::new(
-        sagemaker,
-        PerAccount::new(fleet.clone(), |c| {
-            aws::Ec2Subnets::new(aws_sdk_ec2::Client::new(c))
-        }),
-        aws::SnsPublisher::new(aws_sdk_sns::Client::new(&config), &alerts.topic_arn),
-        SqliteStore::in_memory()?,
-        None::<aws::SecurityHub>,
-        PerAccount::new(fleet.clone(), |c| {
-            aws::CloudTrail::new(aws_sdk_cloudtrail::Client::new(c))
-        }),
-        Policy::baseline(),
-    );
+    let inspector = counting_inspector(fleet, &config, &alerts.topic_arn)?;
 
     // When it is swept
     let targets = Target::all(std::slice::from_ref(&account), &[REGION.to_string()]);
@@ -427,12 +387,6 @@ async fn a_sweep_describes_each_active_resource_once_and_never_the_job_history()
     // Then three resources were described, once each, and none of the history
     assert!(summary.failures.is_empty(), "{:?}", summary.failures);
     assert_eq!(summary.evaluated, 3);
-    assert_eq!(
-        inspector
-            .sagemaker
-            .describes
-            .load(std::sync::atomic::Ordering::Relaxed),
-        3
-    );
+    assert_eq!(inspector.sagemaker.describes(), 3);
     Ok(())
 }

@@ -208,8 +208,9 @@ where
         }
     }
 
-    /// The caller from the trigger, else the resource's creator from CloudTrail. Attribution is
-    /// best effort: a failed lookup is logged and the finding goes on without an actor.
+    /// The caller from the trigger, else the resource's creator from CloudTrail (for violations
+    /// only). Attribution is best effort: a failed lookup is logged and the finding goes on
+    /// without an actor.
     async fn actor(&self, trigger: &Trigger) -> Option<Actor> {
         if trigger.actor.is_some() {
             return trigger.actor.clone();
@@ -315,7 +316,6 @@ where
         let (evaluated_at, today) = now();
         let (results, decision) = judge(&snapshot, &self.policy, today);
         let (remediation, failure) = Box::pin(self.execute(id, decision)).await;
-        let actor = self.actor(trigger).await;
         let mut report = Report::new(
             trigger,
             &snapshot,
@@ -325,7 +325,13 @@ where
             &self.policy,
             evaluated_at,
         );
-        report.actor = actor;
+        // CloudTrail answers 2 lookups a second per account and region: only a violation needs
+        // to name who made the resource (a sweep would otherwise crawl at that pace).
+        report.actor = if report.violations().next().is_some() {
+            self.actor(trigger).await
+        } else {
+            trigger.actor.clone()
+        };
         for v in report.violations() {
             warn!(event_id, arn = %report.resource.arn, control = %v.control, severity = %v.severity, mode = %v.mode, "control failed");
         }
