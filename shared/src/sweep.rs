@@ -170,6 +170,14 @@ pub struct SweepOptions {
     pub deadline: Option<Instant>,
 }
 
+/// A key that orders resources pseudo-randomly, differently for each sweep id.
+fn order_key(sweep_id: &str, arn: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (sweep_id, arn).hash(&mut hasher);
+    hasher.finish()
+}
+
 /// Sweeps `targets`: lists the active resources of every kind, then inspects them with at most
 /// `options.concurrency` in flight. Failures (a listing, an inspection, a resource left for lack
 /// of time) are collected, never dropped.
@@ -194,33 +202,44 @@ where
         targets: targets.to_vec(),
         ..SweepSummary::default()
     };
+    // Every (target, kind) is listed, `concurrency` at a time: an organization has hundreds of
+    // targets, and listing them one after the other would use up the sweep's time.
+    let listings = targets
+        .iter()
+        .flat_map(|t| ResourceKind::ALL.into_iter().map(move |kind| (t, kind)));
+    let mut listed = futures::stream::iter(listings.map(|(target, kind)| async move {
+        let result = inventory
+            .active(&target.account, &target.region, kind)
+            .await;
+        (target, kind, result)
+    }))
+    .buffer_unordered(options.concurrency.max(1));
     let mut resources = Vec::new();
-    for target in targets {
-        for kind in ResourceKind::ALL {
-            match inventory
-                .active(&target.account, &target.region, kind)
-                .await
-            {
-                Ok(names) => {
-                    *summary.listed.entry(kind).or_default() += names.len();
-                    resources.extend(names.into_iter().map(|name| ResourceId {
-                        kind,
-                        name,
-                        account: target.account.clone(),
-                        region: target.region.clone(),
-                    }));
-                }
-                Err(e) => {
-                    let subject = format!("{kind} in {}/{}", target.account, target.region);
-                    error!(sweep_id, subject, error = %e, "listing failed");
-                    summary.failures.push(SweepFailure {
-                        subject,
-                        error: e.to_string(),
-                    });
-                }
+    while let Some((target, kind, result)) = listed.next().await {
+        match result {
+            Ok(names) => {
+                *summary.listed.entry(kind).or_default() += names.len();
+                resources.extend(names.into_iter().map(|name| ResourceId {
+                    kind,
+                    name,
+                    account: target.account.clone(),
+                    region: target.region.clone(),
+                }));
+            }
+            Err(e) => {
+                let subject = format!("{kind} in {}/{}", target.account, target.region);
+                error!(sweep_id, subject, error = %e, "listing failed");
+                summary.failures.push(SweepFailure {
+                    subject,
+                    error: e.to_string(),
+                });
             }
         }
     }
+    drop(listed);
+    // A different order each sweep: when a sweep runs out of time, the next one does not leave
+    // the same resources out again.
+    resources.sort_by_cached_key(|id| order_key(sweep_id, &id.arn()));
     info!(
         sweep_id,
         resources = resources.len(),
@@ -323,6 +342,20 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn each_sweep_orders_resources_differently() {
+        let arns: Vec<String> = (0..20)
+            .map(|i| format!("arn:aws:sagemaker:us-east-1:123456789012:training-job/j{i}"))
+            .collect();
+        let order = |sweep_id: &str| {
+            let mut sorted = arns.clone();
+            sorted.sort_by_cached_key(|a| order_key(sweep_id, a));
+            sorted
+        };
+        assert_eq!(order("sweep/a"), order("sweep/a"));
+        assert_ne!(order("sweep/a"), order("sweep/b"));
     }
 
     #[test]
