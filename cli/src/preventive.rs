@@ -28,7 +28,8 @@ fn parse_date(value: &str) -> Result<time::Date, String> {
     .map_err(|e| format!("`{value}` is not a YYYY-MM-DD date: {e}"))
 }
 
-/// Prints the document (JSON) and, on standard error, what it leaves to the detective control.
+/// Prints the document as compact JSON (every character, whitespace included, counts against the
+/// SCP size limit) and, on standard error, what it leaves to the detective control.
 pub fn run(args: PreventiveArgs) -> ExitCode {
     let policy = match crate::load_policy(args.policy.as_ref()) {
         Ok(p) => p,
@@ -41,7 +42,7 @@ pub fn run(args: PreventiveArgs) -> ExitCode {
         .on
         .unwrap_or_else(|| time::OffsetDateTime::now_utc().date());
     let generated = preventive::generate(&policy, day);
-    let text = match serde_json::to_string_pretty(&generated.document) {
+    let text = match serde_json::to_string(&generated.document) {
         Ok(t) => t + "\n",
         Err(e) => {
             eprintln!("error: cannot encode the document: {e}");
@@ -57,9 +58,12 @@ pub fn run(args: PreventiveArgs) -> ExitCode {
         }
         None => emit(&text),
     }
-    for gap in &generated.gaps {
+    for gap in &generated.not_preventable {
         let control = gap.control.map_or("document", |c| c.as_str());
-        eprintln!("not prevented: {control} on {}: {}", gap.action, gap.reason);
+        eprintln!(
+            "not preventable: {control} on {}: {}",
+            gap.action, gap.reason
+        );
     }
     ExitCode::SUCCESS
 }

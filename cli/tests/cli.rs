@@ -460,8 +460,13 @@ fn preventive_writes_the_example_policy_as_an_scp_and_lists_what_it_leaves() -> 
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+    // Compact JSON (what an SCP upload counts), compared pretty-printed.
+    assert_eq!(stdout(&o).lines().count(), 1);
     let document: serde_json::Value = serde_json::from_slice(&o.stdout)?;
-    golden("preventive.json", &stdout(&o))?;
+    golden(
+        "preventive.json",
+        &(serde_json::to_string_pretty(&document)? + "\n"),
+    )?;
     let sids: Vec<&str> = document["Statement"]
         .as_array()
         .ok_or("no statements")?
@@ -469,24 +474,50 @@ fn preventive_writes_the_example_policy_as_an_scp_and_lists_what_it_leaves() -> 
         .filter_map(|s| s["Sid"].as_str())
         .collect();
     for sid in [
-        "VpcAttachedNoSubnets",
+        "VpcAttachedSubnetMissing",
         "VpcAttachedSubnetNotAllowed",
+        "VpcAttachedSecurityGroupNotAllowed",
+        "VolumeKmsMissing",
         "VolumeKmsNotAllowed",
+        "OutputKmsNotAllowed",
+        "InterContainerEncryptionOff",
         "InterContainerEncryptionMissing",
         "DirectInternetMissing",
         "RootAccessEnabled",
+        "RootAccessMissing",
     ] {
         assert!(sids.contains(&sid), "{sid} missing from {sids:?}");
     }
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
-        stderr.contains("not prevented: vpc-attached on sagemaker:CreateTransformJob"),
+        stderr.contains("not preventable: vpc-attached on sagemaker:CreateTransformJob"),
         "{stderr}"
     );
     assert!(
-        stderr.contains("not prevented: network-isolation on *: mode audit"),
+        stderr.contains("not preventable: network-isolation on *: mode audit"),
         "{stderr}"
     );
+    assert!(
+        stderr.contains("not preventable: volume-kms on *: allowed_keys `alias/ml-data`"),
+        "{stderr}"
+    );
+    // --output: the same document in the file, nothing on standard output.
+    let file = std::env::temp_dir().join(format!("guardrail-scp-{}.json", std::process::id()));
+    let file_arg = file.to_str().ok_or("temp path is not UTF-8")?;
+    let written = guardrail(&[
+        "preventive",
+        "--policy",
+        "infra/policy.example.toml",
+        "--on",
+        "2026-11-24",
+        "--output",
+        file_arg,
+    ]);
+    assert_eq!(written.status.code(), Some(0));
+    assert!(written.stdout.is_empty());
+    let from_file: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file)?)?;
+    std::fs::remove_file(&file)?;
+    assert_eq!(from_file, document);
     // After the example's exemption expires, its resources are denied too.
     let later = guardrail(&[
         "preventive",

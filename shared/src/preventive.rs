@@ -1,52 +1,93 @@
 //! Preventive controls from the same policy: an IAM policy document, for use as an AWS
 //! Organizations SCP (or a permissions boundary), that denies SageMaker create calls which would
-//! make a non-compliant resource, using SageMaker's condition keys.
+//! make a non-compliant resource, using SageMaker's condition keys (Service Authorization
+//! Reference, "Actions, resources, and condition keys for Amazon SageMaker").
 //!
-//! Only controls in `enforce` mode produce statements (`audit` means report only). Every setting
-//! the detective control fails when absent is denied when its condition key is absent too (a
-//! `Null` test), never with an `...IfExists` operator: `BoolIfExists` on
+//! **Modes** — only controls in `enforce` mode produce statements. `audit` means "report only":
+//! such a control produces no statement and one [`Gap`] saying the detective control reports it.
+//! `off` produces nothing at all (the policy asks for nothing).
+//!
+//! **Absent settings are denied** — every setting the detective control fails when absent is
+//! denied when its condition key is absent too, with a statement of its own using `Null` (`"true"`:
+//! the key is not in the request). No statement uses an `...IfExists` operator: `BoolIfExists` on
 //! `sagemaker:InterContainerTrafficEncryption` lets a request that omits the flag through, and
-//! omitting it means `false`. Exemptions that have not expired become `NotResource` patterns on
-//! the statements of the controls they cover (the resource of a create call is the ARN being
-//! created). What cannot be expressed is returned as a [`Gap`]: the detective control (inspector
-//! and sweeper) stays responsible for it.
+//! omitting it means `false`; likewise `DirectInternetAccess` and `RootAccess` default to
+//! `Enabled` when omitted.
+//!
+//! **Keys per action** — `sagemaker:VpcSubnets` / `VpcSecurityGroupIds` on notebook, training,
+//! processing, tuning and `CreateModel` (transform jobs and endpoints run a model and have no VPC
+//! or isolation key: their model's settings are denied at `CreateModel`); `VolumeKmsKey` on
+//! notebook, training, processing, transform, tuning and `CreateEndpointConfig`; `OutputKmsKey` on
+//! training, processing, transform and tuning (not on `CreateEndpointConfig`, so the data capture
+//! key is a gap); `InterContainerTrafficEncryption` on training, processing and tuning;
+//! `NetworkIsolation` on those and `CreateModel`; `DirectInternetAccess` on
+//! `CreateNotebookInstance`; `RootAccess` on create and `UpdateNotebookInstance`. Denying
+//! `CreateEndpointConfig` without `KmsKeyId` also denies configurations that cannot take one
+//! (serverless variants, instance types with local NVMe storage): the detective control fails
+//! those too.
+//!
+//! **KMS allow-lists** — the KMS keys are typed ARN in the reference and AWS's examples compare
+//! them with ARN operators, so ARN entries of `allowed_keys` (key and alias ARNs) become an
+//! `ArnNotLike` deny; key ids and alias names cannot be matched and are reported as gaps (a
+//! request that names a key that way is denied when the list has ARNs, and not checked when it
+//! has none). With no allow-list, AWS managed keys (`alias/aws/...`) are denied by name.
+//!
+//! **Exemptions** — the resource of a create call is the ARN being created, and SCPs accept
+//! `NotResource` in deny statements, so exemptions in force become `NotResource` patterns on the
+//! statements of the controls they cover (regenerate the document when one expires: each is also
+//! listed as a gap with its date). A glob IAM cannot express (`[...]`, `{...}`) is a gap and its
+//! resources stay denied.
+//!
+//! **Output** — statements sorted by `Sid` (control and purpose, alphanumeric as IAM requires),
+//! `Version` 2012-10-17. Every character of an SCP counts against its 5,120-character limit,
+//! whitespace included; the size is measured on the compact JSON, which is what the CLI writes.
+//! A larger document is still returned, with a gap saying so.
 
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use time::Date;
 
 use crate::controls::ControlId;
-use crate::policy::{Exemption, KmsSettings, Mode, Policy};
+use crate::policy::{KmsSettings, Mode, Policy};
 
 /// AWS Organizations' limit on the size of one SCP, in characters.
 pub const SCP_MAX_CHARS: usize = 5120;
 
 const NOTEBOOK: &str = "sagemaker:CreateNotebookInstance";
+const NOTEBOOK_UPDATE: &str = "sagemaker:UpdateNotebookInstance";
 const TRAINING: &str = "sagemaker:CreateTrainingJob";
 const PROCESSING: &str = "sagemaker:CreateProcessingJob";
 const TRANSFORM: &str = "sagemaker:CreateTransformJob";
 const TUNING: &str = "sagemaker:CreateHyperParameterTuningJob";
 const MODEL: &str = "sagemaker:CreateModel";
+const ENDPOINT_CONFIG: &str = "sagemaker:CreateEndpointConfig";
 const ENDPOINT: &str = "sagemaker:CreateEndpoint";
 
-/// Create calls that carry `sagemaker:VpcSubnets` and `sagemaker:VpcSecurityGroupIds`. Transform
-/// jobs and endpoints run a model: their VPC is the model's, denied at `CreateModel`.
+/// Create calls that carry `sagemaker:VpcSubnets` and `sagemaker:VpcSecurityGroupIds`.
 const VPC_ACTIONS: [&str; 5] = [NOTEBOOK, TRAINING, PROCESSING, TUNING, MODEL];
 /// Create calls that carry `sagemaker:VolumeKmsKey`.
-const VOLUME_KEY_ACTIONS: [&str; 5] = [NOTEBOOK, TRAINING, PROCESSING, TRANSFORM, TUNING];
+const VOLUME_KEY_ACTIONS: [&str; 6] = [
+    NOTEBOOK,
+    TRAINING,
+    PROCESSING,
+    TRANSFORM,
+    TUNING,
+    ENDPOINT_CONFIG,
+];
 /// Create calls that carry `sagemaker:OutputKmsKey`.
 const OUTPUT_KEY_ACTIONS: [&str; 4] = [TRAINING, PROCESSING, TRANSFORM, TUNING];
 /// Create calls that carry `sagemaker:InterContainerTrafficEncryption`.
 const ENCRYPTION_ACTIONS: [&str; 3] = [TRAINING, PROCESSING, TUNING];
-/// Create calls that carry `sagemaker:NetworkIsolation` (transform jobs and endpoints: the model).
+/// Create calls that carry `sagemaker:NetworkIsolation`.
 const ISOLATION_ACTIONS: [&str; 4] = [TRAINING, PROCESSING, TUNING, MODEL];
 /// Create calls of the six guarded kinds, which carry `aws:RequestTag/...`.
 const TAGGED_ACTIONS: [&str; 6] = [NOTEBOOK, TRAINING, PROCESSING, TRANSFORM, TUNING, ENDPOINT];
 
-/// Something the policy asks for that the document does not prevent.
+/// Something the policy asks for that the document does not prevent: it stays with the detective
+/// control (inspector and sweeper).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Gap {
-    /// The control, or `None` for the document as a whole.
+    /// The control, or `None` for the document as a whole (its size).
     pub control: Option<ControlId>,
     /// The API action concerned, or `*`.
     pub action: String,
@@ -57,33 +98,34 @@ pub struct Gap {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Preventive {
     pub document: Value,
-    pub gaps: Vec<Gap>,
+    pub not_preventable: Vec<Gap>,
 }
 
-/// One deny statement.
-struct Deny {
+/// One deny statement: `operator` applied to `key` with `values`.
+struct Deny<'a> {
     sid: String,
-    actions: Vec<&'static str>,
+    actions: &'a [&'static str],
     operator: &'static str,
-    key: String,
+    key: &'a str,
     values: Value,
 }
 
 struct Builder<'a> {
     policy: &'a Policy,
     today: Date,
-    statements: Vec<Value>,
+    statements: Vec<(String, Value)>,
     gaps: Vec<Gap>,
 }
 
 impl Builder<'_> {
+    /// Whether `control` is enforced; an audited one is reported as a gap.
     fn enforced(&mut self, control: ControlId) -> bool {
         let (mode, _) = self.policy.setting(control);
-        if mode != Mode::Enforce {
+        if mode == Mode::Audit {
             self.gap(
                 control,
                 "*",
-                format!("mode {mode}: reported by the detective control, not prevented"),
+                "mode audit: reported by the detective control, not prevented",
             );
         }
         mode == Mode::Enforce
@@ -100,11 +142,11 @@ impl Builder<'_> {
         }
     }
 
-    /// The exempted ARN patterns for `control`, as IAM resource patterns.
+    /// The IAM resource patterns of the exemptions covering `control` today.
     fn exempted(&mut self, control: ControlId) -> Vec<String> {
+        let policy = self.policy;
         let mut patterns = Vec::new();
-        let exemptions: Vec<Exemption> = self.policy.exemptions.clone();
-        for e in exemptions {
+        for e in &policy.exemptions {
             if self.today > e.expires || !(e.controls.is_empty() || e.controls.contains(&control)) {
                 continue;
             }
@@ -117,7 +159,8 @@ impl Builder<'_> {
                         control,
                         "*",
                         format!(
-                            "exemption `{}` expires on {}: regenerate the document then",
+                            "exemption `{}` is a NotResource until {}: regenerate the document \
+                             then, or its resources stay allowed",
                             e.resource, e.expires
                         ),
                     );
@@ -127,7 +170,7 @@ impl Builder<'_> {
                     "*",
                     format!(
                         "exemption `{}` uses glob syntax IAM cannot express ([...] or {{...}}): \
-                         exempted resources are denied too",
+                         the document denies its resources too",
                         e.resource
                     ),
                 ),
@@ -136,7 +179,7 @@ impl Builder<'_> {
         patterns
     }
 
-    fn deny(&mut self, control: ControlId, deny: Deny) {
+    fn deny(&mut self, control: ControlId, deny: Deny<'_>) {
         let exempted = self.exempted(control);
         let mut statement = Map::new();
         statement.insert("Sid".into(), json!(deny.sid));
@@ -151,18 +194,24 @@ impl Builder<'_> {
             "Condition".into(),
             json!({ deny.operator: { deny.key: deny.values } }),
         );
-        self.statements.push(Value::Object(statement));
+        self.statements.push((deny.sid, Value::Object(statement)));
     }
 
     /// Denies requests where `key` is absent.
-    fn deny_missing(&mut self, control: ControlId, sid: &str, actions: &[&'static str], key: &str) {
+    fn deny_missing(
+        &mut self,
+        control: ControlId,
+        sid: String,
+        actions: &[&'static str],
+        key: &str,
+    ) {
         self.deny(
             control,
             Deny {
-                sid: sid.to_string(),
-                actions: actions.to_vec(),
+                sid,
+                actions,
                 operator: "Null",
-                key: key.to_string(),
+                key,
                 values: json!("true"),
             },
         );
@@ -173,39 +222,31 @@ impl Builder<'_> {
         if !self.enforced(control) {
             return;
         }
-        let settings = self.policy.vpc_attached.settings.clone();
-        self.deny_missing(
-            control,
-            "VpcAttachedNoSubnets",
-            &VPC_ACTIONS,
-            "sagemaker:VpcSubnets",
-        );
-        self.deny_missing(
-            control,
-            "VpcAttachedNoSecurityGroups",
-            &VPC_ACTIONS,
-            "sagemaker:VpcSecurityGroupIds",
-        );
-        for (sid, key, allowed) in [
+        let policy = self.policy;
+        let settings = &policy.vpc_attached.settings;
+        for (purpose, key, allowed) in [
+            ("Subnet", "sagemaker:VpcSubnets", &settings.allowed_subnets),
             (
-                "VpcAttachedSubnetNotAllowed",
-                "sagemaker:VpcSubnets",
-                &settings.allowed_subnets,
-            ),
-            (
-                "VpcAttachedSecurityGroupNotAllowed",
+                "SecurityGroup",
                 "sagemaker:VpcSecurityGroupIds",
                 &settings.allowed_security_groups,
             ),
         ] {
+            self.deny_missing(
+                control,
+                format!("VpcAttached{purpose}Missing"),
+                &VPC_ACTIONS,
+                key,
+            );
+            // Any one value outside the list denies (a request may name several).
             if !allowed.is_empty() {
                 self.deny(
                     control,
                     Deny {
-                        sid: sid.into(),
-                        actions: VPC_ACTIONS.to_vec(),
+                        sid: format!("VpcAttached{purpose}NotAllowed"),
+                        actions: &VPC_ACTIONS,
                         operator: "ForAnyValue:StringNotEquals",
-                        key: key.into(),
+                        key,
                         values: json!(allowed),
                     },
                 );
@@ -215,8 +256,11 @@ impl Builder<'_> {
             self.gap(
                 control,
                 "*",
-                "allowed_vpcs: no condition key carries the VPC id; list the VPC's subnets in \
-                 allowed_subnets to prevent other VPCs",
+                format!(
+                    "allowed_vpcs ({}): no condition key carries the VPC id; list the VPC's \
+                     subnets in allowed_subnets to keep other VPCs out",
+                    settings.allowed_vpcs.join(", ")
+                ),
             );
         }
         for action in [TRANSFORM, ENDPOINT] {
@@ -224,7 +268,7 @@ impl Builder<'_> {
                 control,
                 action,
                 "no VPC condition key: the VPC is the model's, denied at CreateModel; models \
-                 created before the SCP are caught by the detective control",
+                 created before the document applied are caught by the detective control",
             );
         }
     }
@@ -233,19 +277,25 @@ impl Builder<'_> {
         if !self.enforced(control) {
             return;
         }
-        let settings: KmsSettings = match control {
-            ControlId::VolumeKms => self.policy.volume_kms.settings.clone(),
-            _ => self.policy.output_kms.settings.clone(),
+        let policy = self.policy;
+        let settings: &KmsSettings = match control {
+            ControlId::VolumeKms => &policy.volume_kms.settings,
+            _ => &policy.output_kms.settings,
         };
-        self.deny_missing(control, &format!("{name}Missing"), actions, key);
-        if settings.allowed_keys.is_empty() {
+        self.deny_missing(control, format!("{name}Missing"), actions, key);
+        let (arns, other): (Vec<&String>, Vec<&String>) = settings
+            .allowed_keys
+            .iter()
+            .partition(|k| k.trim().starts_with("arn:"));
+        if arns.is_empty() {
+            // No allow-list the key can be compared with: at least keep AWS managed keys out.
             self.deny(
                 control,
                 Deny {
                     sid: format!("{name}AwsManaged"),
-                    actions: actions.to_vec(),
+                    actions,
                     operator: "StringLike",
-                    key: key.into(),
+                    key,
                     values: json!(["alias/aws/*", "arn:*:kms:*:*:alias/aws/*"]),
                 },
             );
@@ -254,19 +304,33 @@ impl Builder<'_> {
                 control,
                 Deny {
                     sid: format!("{name}NotAllowed"),
-                    actions: actions.to_vec(),
-                    operator: "StringNotLike",
-                    key: key.into(),
-                    values: json!(settings.allowed_keys),
+                    actions,
+                    operator: "ArnNotLike",
+                    key,
+                    values: json!(arns),
                 },
             );
-            self.gap(
-                control,
-                "*",
-                "allowed_keys: the condition key holds the key as the caller wrote it, so a \
-                 request naming an allowed key in another form (id instead of ARN, alias instead \
-                 of key) is denied; list every form callers use",
-            );
+        }
+        if !other.is_empty() {
+            let names = other
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let reason = if arns.is_empty() {
+                format!(
+                    "allowed_keys {names}: {key} is ARN-typed, key ids and alias names cannot be \
+                     matched, so the document checks no allow-list (any customer managed key \
+                     passes it); the detective control checks these entries"
+                )
+            } else {
+                format!(
+                    "allowed_keys {names}: {key} is ARN-typed, key ids and alias names cannot be \
+                     matched, so requests naming a key that way are denied (name it by its ARN); \
+                     only the detective control accepts these entries"
+                )
+            };
+            self.gap(control, "*", reason);
         }
     }
 
@@ -279,13 +343,13 @@ impl Builder<'_> {
             control,
             Deny {
                 sid: format!("{name}Off"),
-                actions: actions.to_vec(),
+                actions,
                 operator: "Bool",
-                key: key.into(),
+                key,
                 values: json!("false"),
             },
         );
-        self.deny_missing(control, &format!("{name}Missing"), actions, key);
+        self.deny_missing(control, format!("{name}Missing"), actions, key);
     }
 
     /// A notebook setting that must be `Disabled` (AWS's default is `Enabled`).
@@ -293,23 +357,25 @@ impl Builder<'_> {
         if !self.enforced(control) {
             return;
         }
-        let mut actions = vec![NOTEBOOK];
-        if update_too {
-            // An update that leaves the setting out keeps the current value: only an explicit
-            // `Enabled` is denied there.
-            actions.push("sagemaker:UpdateNotebookInstance");
-        }
+        let with_update = [NOTEBOOK, NOTEBOOK_UPDATE];
+        let actions: &[&'static str] = if update_too {
+            &with_update
+        } else {
+            &[NOTEBOOK]
+        };
         self.deny(
             control,
             Deny {
                 sid: format!("{name}Enabled"),
                 actions,
                 operator: "StringEquals",
-                key: key.into(),
+                key,
                 values: json!("Enabled"),
             },
         );
-        self.deny_missing(control, &format!("{name}Missing"), &[NOTEBOOK], key);
+        // An update that leaves the setting out keeps the current value: only create is denied
+        // when the key is absent.
+        self.deny_missing(control, format!("{name}Missing"), &[NOTEBOOK], key);
     }
 
     fn tags(&mut self) {
@@ -317,12 +383,19 @@ impl Builder<'_> {
         if !self.enforced(control) {
             return;
         }
-        let required = self.policy.required_tags.settings.required.clone();
+        let policy = self.policy;
+        let required = &policy.required_tags.settings.required;
+        let mut names: Vec<String> = Vec::new();
         for (i, (key, values)) in required.iter().enumerate() {
+            let mut name = sid_words(key);
+            if names.contains(&name) {
+                name = format!("{name}{i}");
+            }
+            names.push(name.clone());
             let condition_key = format!("aws:RequestTag/{key}");
             self.deny_missing(
                 control,
-                &format!("RequiredTag{i}Missing"),
+                format!("RequiredTag{name}Missing"),
                 &TAGGED_ACTIONS,
                 &condition_key,
             );
@@ -330,15 +403,42 @@ impl Builder<'_> {
                 self.deny(
                     control,
                     Deny {
-                        sid: format!("RequiredTag{i}NotAllowed"),
-                        actions: TAGGED_ACTIONS.to_vec(),
+                        sid: format!("RequiredTag{name}NotAllowed"),
+                        actions: &TAGGED_ACTIONS,
                         operator: "StringNotEquals",
-                        key: condition_key,
+                        key: &condition_key,
                         values: json!(values),
                     },
                 );
             }
         }
+        if !required.is_empty() {
+            self.gap(
+                control,
+                "sagemaker:DeleteTags",
+                "tags removed or changed after creation are caught by the detective control",
+            );
+        }
+    }
+}
+
+/// `cost-center` -> `CostCenter`: the alphanumeric words of `text`, capitalised (IAM allows only
+/// `[A-Za-z0-9]` in a `Sid`).
+fn sid_words(text: &str) -> String {
+    let name: String = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect();
+    if name.is_empty() {
+        "Key".to_string()
+    } else {
+        name
     }
 }
 
@@ -359,7 +459,7 @@ fn iam_pattern(glob: &str) -> Option<String> {
     }
 }
 
-/// The preventive document for `policy`, with exemptions valid on `today`.
+/// The preventive document for `policy`, with the exemptions in force on `today`.
 pub fn generate(policy: &Policy, today: Date) -> Preventive {
     let mut b = Builder {
         policy,
@@ -374,24 +474,18 @@ pub fn generate(policy: &Policy, today: Date) -> Preventive {
         &VOLUME_KEY_ACTIONS,
         "sagemaker:VolumeKmsKey",
     );
-    if b.policy.volume_kms.mode == Mode::Enforce {
-        b.gap(
-            ControlId::VolumeKms,
-            "sagemaker:CreateEndpointConfig",
-            "the endpoint configuration's KmsKeyId is not covered by this document",
-        );
-    }
     b.kms(
         ControlId::OutputKms,
         "OutputKms",
         &OUTPUT_KEY_ACTIONS,
         "sagemaker:OutputKmsKey",
     );
-    if b.policy.output_kms.mode == Mode::Enforce {
+    if policy.output_kms.mode == Mode::Enforce {
         b.gap(
             ControlId::OutputKms,
-            "sagemaker:CreateEndpointConfig",
-            "no condition key for DataCaptureConfig.KmsKeyId",
+            ENDPOINT_CONFIG,
+            "no condition key for DataCaptureConfig.KmsKeyId (sagemaker:OutputKmsKey is not \
+             defined for CreateEndpointConfig)",
         );
     }
     b.flag(
@@ -406,6 +500,17 @@ pub fn generate(policy: &Policy, today: Date) -> Preventive {
         &ISOLATION_ACTIONS,
         "sagemaker:NetworkIsolation",
     );
+    if policy.network_isolation.mode == Mode::Enforce {
+        for action in [TRANSFORM, ENDPOINT] {
+            b.gap(
+                ControlId::NetworkIsolation,
+                action,
+                "no isolation condition key: the setting is the model's, denied at \
+                 CreateModel; models created before the document applied are caught by the \
+                 detective control",
+            );
+        }
+    }
     b.disabled(
         ControlId::NoDirectInternet,
         "DirectInternet",
@@ -419,9 +524,11 @@ pub fn generate(policy: &Policy, today: Date) -> Preventive {
         true,
     );
     b.tags();
+    b.statements.sort_by(|a, c| a.0.cmp(&c.0));
+    let statements: Vec<Value> = b.statements.into_iter().map(|(_, s)| s).collect();
     let document = json!({
         "Version": "2012-10-17",
-        "Statement": b.statements,
+        "Statement": statements,
     });
     let size = document.to_string().len();
     if size > SCP_MAX_CHARS {
@@ -429,14 +536,14 @@ pub fn generate(policy: &Policy, today: Date) -> Preventive {
             control: None,
             action: "*".into(),
             reason: format!(
-                "the document has {size} characters, over the {SCP_MAX_CHARS} an SCP may have: \
-                 split it, or use it as a permissions boundary"
+                "the document has {size} characters (compact JSON), over the {SCP_MAX_CHARS} \
+                 an SCP may have: split it across SCPs, or use it as a permissions boundary"
             ),
         });
     }
     Preventive {
         document,
-        gaps: b.gaps,
+        not_preventable: b.gaps,
     }
 }
 
@@ -445,294 +552,460 @@ mod tests {
     use super::*;
     use time::macros::date;
 
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
     const TODAY: Date = date!(2026 - 11 - 24);
 
-    fn policy(toml: &str) -> Policy {
-        match Policy::from_toml(toml, "test") {
-            Ok(p) => p,
-            Err(e) => panic!("test policy: {e}"),
+    /// A policy with every control in `mode`, plus `settings` lines in a control's section.
+    fn policy_text(
+        mode: impl Fn(ControlId) -> &'static str,
+        settings: &[(ControlId, &str)],
+    ) -> String {
+        let mut text = String::from("version = 1\n");
+        for control in ControlId::ALL {
+            text.push_str(&format!(
+                "[controls.{control}]\nmode = \"{}\"\n",
+                mode(control)
+            ));
+            for (c, lines) in settings {
+                if *c == control {
+                    text.push_str(lines);
+                    text.push('\n');
+                }
+            }
         }
+        text
     }
 
-    fn statement<'a>(p: &'a Preventive, sid: &str) -> &'a Value {
+    fn generated(text: &str) -> Result<Preventive, Box<dyn std::error::Error>> {
+        Ok(generate(&Policy::from_toml(text, "test")?, TODAY))
+    }
+
+    fn statements(p: &Preventive) -> &[Value] {
         p.document["Statement"]
             .as_array()
-            .and_then(|s| s.iter().find(|s| s["Sid"] == sid))
-            .unwrap_or_else(|| panic!("no statement {sid} in {:#}", p.document))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    fn statement<'a>(p: &'a Preventive, sid: &str) -> Option<&'a Value> {
+        statements(p).iter().find(|s| s["Sid"] == sid)
     }
 
     fn sids(p: &Preventive) -> Vec<String> {
-        p.document["Statement"]
-            .as_array()
-            .into_iter()
-            .flatten()
+        statements(p)
+            .iter()
             .map(|s| s["Sid"].as_str().unwrap_or_default().to_string())
             .collect()
     }
 
-    const ALL_ENFORCED: &str = r#"
-version = 1
-[controls.vpc-attached]
-mode = "enforce"
-[controls.volume-kms]
-mode = "enforce"
-[controls.output-kms]
-mode = "enforce"
-[controls.inter-container-encryption]
-mode = "enforce"
-[controls.network-isolation]
-mode = "enforce"
-[controls.no-direct-internet]
-mode = "enforce"
-[controls.no-root-access]
-mode = "enforce"
-[controls.required-tags]
-mode = "enforce"
-[controls.required-tags.tags]
-owner = []
-"#;
+    /// The statement every deny is: resource `*` unless exempted.
+    fn deny(sid: &str, actions: &[&str], operator: &str, key: &str, values: Value) -> Value {
+        json!({
+            "Sid": sid,
+            "Effect": "Deny",
+            "Action": actions,
+            "Resource": "*",
+            "Condition": { operator: { key: values } },
+        })
+    }
+
+    fn has_gap(p: &Preventive, control: ControlId, action: &str, reason: &str) -> bool {
+        p.not_preventable
+            .iter()
+            .any(|g| g.control == Some(control) && g.action == action && g.reason.contains(reason))
+    }
+
+    const ALL_ENFORCED_SETTINGS: [(ControlId, &str); 1] = [(
+        ControlId::RequiredTags,
+        "[controls.required-tags.tags]\nowner = []",
+    )];
 
     #[test]
-    fn every_enforced_control_denies_its_bad_value_and_its_absence() {
-        let p = generate(&policy(ALL_ENFORCED), TODAY);
-        // (sid, operator, key, value, actions)
-        let cases: [(&str, &str, &str, Value, &[&str]); 13] = [
-            (
-                "VpcAttachedNoSubnets",
-                "Null",
-                "sagemaker:VpcSubnets",
-                json!("true"),
-                &VPC_ACTIONS,
+    fn every_enforced_control_denies_its_bad_value_and_its_absence() -> TestResult {
+        // Given every control enforced, without allow-lists
+        let p = generated(&policy_text(|_| "enforce", &ALL_ENFORCED_SETTINGS))?;
+        // Then each setting is denied when bad and when absent, on the actions that carry its key
+        let aws_managed = json!(["alias/aws/*", "arn:*:kms:*:*:alias/aws/*"]);
+        let expected = [
+            deny(
+                "DirectInternetEnabled",
+                &[NOTEBOOK],
+                "StringEquals",
+                "sagemaker:DirectInternetAccess",
+                json!("Enabled"),
             ),
-            (
-                "VpcAttachedNoSecurityGroups",
+            deny(
+                "DirectInternetMissing",
+                &[NOTEBOOK],
                 "Null",
-                "sagemaker:VpcSecurityGroupIds",
+                "sagemaker:DirectInternetAccess",
                 json!("true"),
-                &VPC_ACTIONS,
             ),
-            (
-                "VolumeKmsMissing",
+            deny(
+                "InterContainerEncryptionMissing",
+                &ENCRYPTION_ACTIONS,
                 "Null",
-                "sagemaker:VolumeKmsKey",
+                "sagemaker:InterContainerTrafficEncryption",
                 json!("true"),
-                &VOLUME_KEY_ACTIONS,
             ),
-            (
-                "VolumeKmsAwsManaged",
+            deny(
+                "InterContainerEncryptionOff",
+                &ENCRYPTION_ACTIONS,
+                "Bool",
+                "sagemaker:InterContainerTrafficEncryption",
+                json!("false"),
+            ),
+            deny(
+                "NetworkIsolationMissing",
+                &ISOLATION_ACTIONS,
+                "Null",
+                "sagemaker:NetworkIsolation",
+                json!("true"),
+            ),
+            deny(
+                "NetworkIsolationOff",
+                &ISOLATION_ACTIONS,
+                "Bool",
+                "sagemaker:NetworkIsolation",
+                json!("false"),
+            ),
+            deny(
+                "OutputKmsAwsManaged",
+                &OUTPUT_KEY_ACTIONS,
                 "StringLike",
-                "sagemaker:VolumeKmsKey",
-                json!(["alias/aws/*", "arn:*:kms:*:*:alias/aws/*"]),
-                &VOLUME_KEY_ACTIONS,
+                "sagemaker:OutputKmsKey",
+                aws_managed.clone(),
             ),
-            (
+            deny(
                 "OutputKmsMissing",
+                &OUTPUT_KEY_ACTIONS,
                 "Null",
                 "sagemaker:OutputKmsKey",
                 json!("true"),
-                &OUTPUT_KEY_ACTIONS,
             ),
-            (
-                "InterContainerEncryptionOff",
-                "Bool",
-                "sagemaker:InterContainerTrafficEncryption",
-                json!("false"),
-                &ENCRYPTION_ACTIONS,
-            ),
-            (
-                "InterContainerEncryptionMissing",
-                "Null",
-                "sagemaker:InterContainerTrafficEncryption",
-                json!("true"),
-                &ENCRYPTION_ACTIONS,
-            ),
-            (
-                "NetworkIsolationOff",
-                "Bool",
-                "sagemaker:NetworkIsolation",
-                json!("false"),
-                &ISOLATION_ACTIONS,
-            ),
-            (
-                "NetworkIsolationMissing",
-                "Null",
-                "sagemaker:NetworkIsolation",
-                json!("true"),
-                &ISOLATION_ACTIONS,
-            ),
-            (
-                "DirectInternetEnabled",
-                "StringEquals",
-                "sagemaker:DirectInternetAccess",
-                json!("Enabled"),
-                &[NOTEBOOK],
-            ),
-            (
-                "DirectInternetMissing",
-                "Null",
-                "sagemaker:DirectInternetAccess",
-                json!("true"),
-                &[NOTEBOOK],
-            ),
-            (
-                "RootAccessEnabled",
-                "StringEquals",
-                "sagemaker:RootAccess",
-                json!("Enabled"),
-                &[NOTEBOOK, "sagemaker:UpdateNotebookInstance"],
-            ),
-            (
-                "RequiredTag0Missing",
+            deny(
+                "RequiredTagOwnerMissing",
+                &TAGGED_ACTIONS,
                 "Null",
                 "aws:RequestTag/owner",
                 json!("true"),
-                &TAGGED_ACTIONS,
+            ),
+            deny(
+                "RootAccessEnabled",
+                &[NOTEBOOK, NOTEBOOK_UPDATE],
+                "StringEquals",
+                "sagemaker:RootAccess",
+                json!("Enabled"),
+            ),
+            // An update without the flag keeps the current value: only create is denied.
+            deny(
+                "RootAccessMissing",
+                &[NOTEBOOK],
+                "Null",
+                "sagemaker:RootAccess",
+                json!("true"),
+            ),
+            deny(
+                "VolumeKmsAwsManaged",
+                &VOLUME_KEY_ACTIONS,
+                "StringLike",
+                "sagemaker:VolumeKmsKey",
+                aws_managed,
+            ),
+            deny(
+                "VolumeKmsMissing",
+                &VOLUME_KEY_ACTIONS,
+                "Null",
+                "sagemaker:VolumeKmsKey",
+                json!("true"),
+            ),
+            deny(
+                "VpcAttachedSecurityGroupMissing",
+                &VPC_ACTIONS,
+                "Null",
+                "sagemaker:VpcSecurityGroupIds",
+                json!("true"),
+            ),
+            deny(
+                "VpcAttachedSubnetMissing",
+                &VPC_ACTIONS,
+                "Null",
+                "sagemaker:VpcSubnets",
+                json!("true"),
             ),
         ];
-        for (sid, operator, key, value, actions) in cases {
-            let s = statement(&p, sid);
-            assert_eq!(s["Effect"], "Deny", "{sid}");
-            assert_eq!(s["Resource"], "*", "{sid}");
-            assert_eq!(s["Condition"][operator][key], value, "{sid}: {s:#}");
-            assert_eq!(s["Action"], json!(actions), "{sid}");
+        // (exactly these, in Sid order)
+        assert_eq!(statements(&p), expected.as_slice(), "{:#}", p.document);
+        assert_eq!(p.document["Version"], "2012-10-17");
+        Ok(())
+    }
+
+    #[test]
+    fn no_statement_uses_if_exists_so_an_omitted_key_is_denied() -> TestResult {
+        let allow_lists = [
+            (
+                ControlId::VpcAttached,
+                "allowed_subnets = [\"subnet-1\"]\nallowed_security_groups = [\"sg-1\"]",
+            ),
+            (
+                ControlId::VolumeKms,
+                "allowed_keys = [\"arn:aws:kms:us-east-1:111122223333:key/k\", \"alias/a\"]",
+            ),
+            (
+                ControlId::RequiredTags,
+                "[controls.required-tags.tags]\nowner = [\"a\", \"b\"]",
+            ),
+        ];
+        let example = include_str!("../../infra/policy.example.toml");
+        for text in [
+            policy_text(|_| "enforce", &ALL_ENFORCED_SETTINGS),
+            policy_text(|_| "enforce", &allow_lists),
+            example.to_string(),
+        ] {
+            let p = generated(&text)?;
+            let document = p.document.to_string();
+            assert!(!document.contains("IfExists"), "{document}");
+            // Every key a statement tests for a bad value is also tested for absence.
+            for s in statements(&p) {
+                let Some((operator, keys)) =
+                    s["Condition"].as_object().and_then(|c| c.iter().next())
+                else {
+                    panic!("statement without condition: {s}");
+                };
+                if operator == "Null" {
+                    continue;
+                }
+                for key in keys.as_object().into_iter().flat_map(|k| k.keys()) {
+                    // (an update without the key keeps the current value: create calls only)
+                    let creates: Vec<&Value> = s["Action"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter(|a| *a != NOTEBOOK_UPDATE)
+                        .collect();
+                    let absent = statements(&p).iter().any(|n| {
+                        n["Condition"]["Null"][key.as_str()] == "true"
+                            && n["Action"]
+                                .as_array()
+                                .is_some_and(|a| creates.iter().all(|c| a.contains(c)))
+                    });
+                    assert!(absent, "{key} in {} has no Null deny", s["Sid"]);
+                }
+            }
         }
-        // A missing root-access flag is denied on create only: an update without it keeps the
-        // current value.
-        assert_eq!(
-            statement(&p, "RootAccessMissing")["Action"],
-            json!([NOTEBOOK])
-        );
+        Ok(())
     }
 
     #[test]
-    fn no_statement_uses_if_exists_so_an_omitted_flag_is_denied() {
-        let p = generate(&policy(ALL_ENFORCED), TODAY);
-        let text = p.document.to_string();
-        assert!(!text.contains("IfExists"), "{text}");
-        // The flag that the reference sample let through with BoolIfExists.
-        assert!(sids(&p).contains(&"InterContainerEncryptionMissing".to_string()));
-    }
-
-    #[test]
-    fn allow_lists_become_not_equals_conditions() {
-        let p = generate(
-            &policy(
-                r#"
-version = 1
-[controls.vpc-attached]
-allowed_subnets = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
-allowed_security_groups = ["sg-0a1b2c3d4e5f60001"]
-allowed_vpcs = ["vpc-0a1b2c3d4e5f60001"]
-[controls.volume-kms]
-allowed_keys = ["arn:aws:kms:us-east-1:123456789012:key/1111aaaa-22bb-33cc-44dd-555555eeeeee", "alias/ml-data"]
-[controls.required-tags]
-mode = "enforce"
-[controls.required-tags.tags]
-cost-center = ["ml-research", "fraud"]
-"#,
+    fn allow_lists_become_exact_not_equals_conditions() -> TestResult {
+        let key_arn = "arn:aws:kms:us-east-1:111122223333:key/1111aaaa-22bb-33cc-44dd-555555eeeeee";
+        let alias_arn = "arn:aws:kms:us-east-1:111122223333:alias/ml-data";
+        let cases: [(&str, ControlId, String, Value); 6] = [
+            (
+                "VpcAttachedSubnetNotAllowed",
+                ControlId::VpcAttached,
+                "allowed_subnets = [\"subnet-01\", \"subnet-02\"]".into(),
+                deny(
+                    "VpcAttachedSubnetNotAllowed",
+                    &VPC_ACTIONS,
+                    "ForAnyValue:StringNotEquals",
+                    "sagemaker:VpcSubnets",
+                    json!(["subnet-01", "subnet-02"]),
+                ),
             ),
-            TODAY,
-        );
-        let subnets = statement(&p, "VpcAttachedSubnetNotAllowed");
-        assert_eq!(
-            subnets["Condition"]["ForAnyValue:StringNotEquals"]["sagemaker:VpcSubnets"],
-            json!(["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"])
-        );
-        let groups = statement(&p, "VpcAttachedSecurityGroupNotAllowed");
-        assert_eq!(
-            groups["Condition"]["ForAnyValue:StringNotEquals"]["sagemaker:VpcSecurityGroupIds"],
-            json!(["sg-0a1b2c3d4e5f60001"])
-        );
-        let keys = statement(&p, "VolumeKmsNotAllowed");
-        assert_eq!(
-            keys["Condition"]["StringNotLike"]["sagemaker:VolumeKmsKey"],
-            json!([
-                "arn:aws:kms:us-east-1:123456789012:key/1111aaaa-22bb-33cc-44dd-555555eeeeee",
-                "alias/ml-data"
-            ])
-        );
-        assert!(!sids(&p).contains(&"VolumeKmsAwsManaged".to_string()));
-        let values = statement(&p, "RequiredTag0NotAllowed");
-        assert_eq!(
-            values["Condition"]["StringNotEquals"]["aws:RequestTag/cost-center"],
-            json!(["ml-research", "fraud"])
-        );
-        // The VPC allow-list has no condition key: a gap, not a statement.
-        assert!(p
-            .gaps
-            .iter()
-            .any(|g| g.control == Some(ControlId::VpcAttached)
-                && g.reason.starts_with("allowed_vpcs")));
-        assert!(p.gaps.iter().any(
-            |g| g.control == Some(ControlId::VolumeKms) && g.reason.starts_with("allowed_keys")
-        ));
-    }
-
-    #[test]
-    fn audit_and_off_controls_produce_no_statement_but_a_gap() {
-        let p = generate(
-            &policy(
-                r#"
-version = 1
-[controls.network-isolation]
-mode = "audit"
-[controls.no-root-access]
-mode = "off"
-"#,
+            (
+                "VpcAttachedSecurityGroupNotAllowed",
+                ControlId::VpcAttached,
+                "allowed_security_groups = [\"sg-01\"]".into(),
+                deny(
+                    "VpcAttachedSecurityGroupNotAllowed",
+                    &VPC_ACTIONS,
+                    "ForAnyValue:StringNotEquals",
+                    "sagemaker:VpcSecurityGroupIds",
+                    json!(["sg-01"]),
+                ),
             ),
-            TODAY,
-        );
-        let ids = sids(&p);
-        assert!(
-            !ids.iter().any(|s| s.starts_with("NetworkIsolation")),
-            "{ids:?}"
-        );
-        assert!(!ids.iter().any(|s| s.starts_with("RootAccess")), "{ids:?}");
-        assert!(
-            ids.iter().any(|s| s.starts_with("DirectInternet")),
-            "{ids:?}"
-        );
-        for control in [ControlId::NetworkIsolation, ControlId::NoRootAccess] {
-            assert!(
-                p.gaps
-                    .iter()
-                    .any(|g| g.control == Some(control) && g.reason.starts_with("mode ")),
-                "{control}"
+            (
+                "VolumeKmsNotAllowed",
+                ControlId::VolumeKms,
+                format!("allowed_keys = [\"{key_arn}\", \"{alias_arn}\"]"),
+                deny(
+                    "VolumeKmsNotAllowed",
+                    &VOLUME_KEY_ACTIONS,
+                    "ArnNotLike",
+                    "sagemaker:VolumeKmsKey",
+                    json!([key_arn, alias_arn]),
+                ),
+            ),
+            (
+                "OutputKmsNotAllowed",
+                ControlId::OutputKms,
+                format!("allowed_keys = [\"{key_arn}\"]"),
+                deny(
+                    "OutputKmsNotAllowed",
+                    &OUTPUT_KEY_ACTIONS,
+                    "ArnNotLike",
+                    "sagemaker:OutputKmsKey",
+                    json!([key_arn]),
+                ),
+            ),
+            (
+                "RequiredTagCostCenterNotAllowed",
+                ControlId::RequiredTags,
+                "[controls.required-tags.tags]\ncost-center = [\"ml-research\", \"fraud\"]".into(),
+                deny(
+                    "RequiredTagCostCenterNotAllowed",
+                    &TAGGED_ACTIONS,
+                    "StringNotEquals",
+                    "aws:RequestTag/cost-center",
+                    json!(["ml-research", "fraud"]),
+                ),
+            ),
+            (
+                "RequiredTagCostCenterMissing",
+                ControlId::RequiredTags,
+                "[controls.required-tags.tags]\ncost-center = [\"ml-research\", \"fraud\"]".into(),
+                deny(
+                    "RequiredTagCostCenterMissing",
+                    &TAGGED_ACTIONS,
+                    "Null",
+                    "aws:RequestTag/cost-center",
+                    json!("true"),
+                ),
+            ),
+        ];
+        for (sid, control, settings, expected) in cases {
+            let p = generated(&policy_text(
+                |c| if c == control { "enforce" } else { "off" },
+                &[(control, &settings)],
+            ))?;
+            assert_eq!(
+                statement(&p, sid),
+                Some(&expected),
+                "{sid}: {:#}",
+                p.document
             );
         }
+        Ok(())
     }
 
     #[test]
-    fn transform_jobs_and_endpoint_configs_are_left_to_the_detective_control() {
-        let p = generate(&policy(ALL_ENFORCED), TODAY);
-        let gap_on = |control, action: &str| {
-            p.gaps
-                .iter()
-                .any(|g| g.control == Some(control) && g.action == action)
-        };
-        assert!(gap_on(ControlId::VpcAttached, TRANSFORM));
-        assert!(gap_on(ControlId::VpcAttached, ENDPOINT));
-        assert!(gap_on(
+    fn kms_ids_and_alias_names_are_gaps_naming_the_entries() -> TestResult {
+        let key_arn = "arn:aws:kms:us-east-1:111122223333:key/1111aaaa-22bb-33cc-44dd-555555eeeeee";
+        // Given ARNs and other forms: only the ARNs are in the condition; the rest is a gap
+        let p = generated(&policy_text(
+            |c| if c == ControlId::VolumeKms { "enforce" } else { "off" },
+            &[(ControlId::VolumeKms, &format!("allowed_keys = [\"{key_arn}\", \"alias/ml-data\", \"1111aaaa-22bb-33cc-44dd-555555eeeeee\"]"))],
+        ))?;
+        assert_eq!(
+            statement(&p, "VolumeKmsNotAllowed").map(|s| &s["Condition"]),
+            Some(&json!({ "ArnNotLike": { "sagemaker:VolumeKmsKey": [key_arn] } }))
+        );
+        assert!(
+            has_gap(
+                &p,
+                ControlId::VolumeKms,
+                "*",
+                "`alias/ml-data`, `1111aaaa-22bb-33cc-44dd-555555eeeeee`"
+            ),
+            "{:?}",
+            p.not_preventable
+        );
+        assert!(has_gap(&p, ControlId::VolumeKms, "*", "are denied"));
+        // Given only an alias name: no allow-list statement (it would deny every key), AWS
+        // managed keys still denied, and the gap says the list is not checked
+        let p = generated(&policy_text(
+            |c| {
+                if c == ControlId::OutputKms {
+                    "enforce"
+                } else {
+                    "off"
+                }
+            },
+            &[(ControlId::OutputKms, "allowed_keys = [\"alias/ml-data\"]")],
+        ))?;
+        assert_eq!(sids(&p), ["OutputKmsAwsManaged", "OutputKmsMissing"]);
+        assert!(has_gap(
+            &p,
             ControlId::OutputKms,
-            "sagemaker:CreateEndpointConfig"
+            "*",
+            "checks no allow-list"
         ));
-        assert!(gap_on(
-            ControlId::VolumeKms,
-            "sagemaker:CreateEndpointConfig"
-        ));
-        // Transform jobs are still denied on their own keys.
-        let actions = &statement(&p, "OutputKmsMissing")["Action"];
-        assert!(actions
-            .as_array()
-            .is_some_and(|a| a.contains(&json!(TRANSFORM))));
+        Ok(())
     }
 
     #[test]
-    fn live_exemptions_become_not_resource_and_expired_ones_are_dropped() {
-        let p = generate(
-            &policy(
-                r#"
-version = 1
+    fn audit_and_off_controls_produce_no_statement() -> TestResult {
+        for control in ControlId::ALL {
+            for mode in ["audit", "off"] {
+                // Given one control in audit or off mode, the others off
+                let p = generated(&policy_text(
+                    |c| if c == control { mode } else { "off" },
+                    &ALL_ENFORCED_SETTINGS,
+                ))?;
+                // Then no statement; audit is reported as a gap, off is not mentioned
+                assert!(
+                    statements(&p).is_empty(),
+                    "{control} {mode}: {:#}",
+                    p.document
+                );
+                let audit_gap = has_gap(&p, control, "*", "mode audit");
+                assert_eq!(audit_gap, mode == "audit", "{control} {mode}");
+                if mode == "off" {
+                    assert!(p.not_preventable.is_empty(), "{:?}", p.not_preventable);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn what_no_condition_key_carries_is_left_to_the_detective_control() -> TestResult {
+        let p = generated(&policy_text(
+            |_| "enforce",
+            &[(ControlId::VpcAttached, "allowed_vpcs = [\"vpc-0a1b\"]")],
+        ))?;
+        for (control, action, reason) in [
+            (ControlId::VpcAttached, TRANSFORM, "no VPC condition key"),
+            (ControlId::VpcAttached, ENDPOINT, "no VPC condition key"),
+            (ControlId::VpcAttached, "*", "allowed_vpcs (vpc-0a1b)"),
+            (
+                ControlId::NetworkIsolation,
+                TRANSFORM,
+                "no isolation condition key",
+            ),
+            (
+                ControlId::NetworkIsolation,
+                ENDPOINT,
+                "no isolation condition key",
+            ),
+            (
+                ControlId::OutputKms,
+                ENDPOINT_CONFIG,
+                "DataCaptureConfig.KmsKeyId",
+            ),
+        ] {
+            assert!(
+                has_gap(&p, control, action, reason),
+                "{control} {action}: {:?}",
+                p.not_preventable
+            );
+        }
+        // Transform jobs are still denied on the keys they do carry; endpoint configurations on
+        // their volume key.
+        let volume = statement(&p, "VolumeKmsMissing").ok_or("no VolumeKmsMissing")?;
+        assert!(volume["Action"]
+            .as_array()
+            .is_some_and(|a| a.contains(&json!(TRANSFORM)) && a.contains(&json!(ENDPOINT_CONFIG))));
+        assert!(!has_gap(&p, ControlId::VolumeKms, ENDPOINT_CONFIG, ""));
+        Ok(())
+    }
+
+    #[test]
+    fn live_exemptions_become_not_resource_and_are_listed() -> TestResult {
+        // Given one exemption in force, one expired and one IAM cannot express
+        let text = policy_text(|_| "enforce", &ALL_ENFORCED_SETTINGS)
+            + r#"
 [[exemptions]]
 resource = "arn:aws:sagemaker:*:*:notebook-instance/sandbox-*"
 controls = ["no-root-access"]
@@ -748,52 +1021,132 @@ resource = "team-[ab]-*"
 controls = ["no-direct-internet"]
 reason = "SEC-3"
 expires = 2027-01-31
-"#,
-            ),
-            TODAY,
-        );
-        let root = statement(&p, "RootAccessEnabled");
-        assert_eq!(root.get("Resource"), None);
+"#;
+        let p = generated(&text)?;
+        // Then the covered statements exempt its resources, and only those
+        for sid in ["RootAccessEnabled", "RootAccessMissing"] {
+            let s = statement(&p, sid).ok_or(sid)?;
+            assert_eq!(s.get("Resource"), None);
+            assert_eq!(
+                s["NotResource"],
+                json!(["arn:aws:sagemaker:*:*:notebook-instance/sandbox-*"])
+            );
+        }
         assert_eq!(
-            root["NotResource"],
-            json!(["arn:aws:sagemaker:*:*:notebook-instance/sandbox-*"])
+            statement(&p, "VolumeKmsMissing").map(|s| &s["Resource"]),
+            Some(&json!("*"))
         );
-        // Other controls are not exempted.
-        assert_eq!(statement(&p, "VolumeKmsMissing")["Resource"], "*");
-        // A glob IAM cannot express is reported, and its resources stay denied.
-        assert_eq!(statement(&p, "DirectInternetEnabled")["Resource"], "*");
-        assert!(p.gaps.iter().any(|g| g.reason.contains("team-[ab]-*")));
+        assert!(has_gap(
+            &p,
+            ControlId::NoRootAccess,
+            "*",
+            "`arn:aws:sagemaker:*:*:notebook-instance/sandbox-*` is a NotResource until 2027-03-31"
+        ));
+        assert!(!p
+            .not_preventable
+            .iter()
+            .any(|g| g.reason.contains("Legacy-*")));
+        // And the glob IAM cannot express is a gap, its resources still denied
+        assert_eq!(
+            statement(&p, "DirectInternetEnabled").map(|s| &s["Resource"]),
+            Some(&json!("*"))
+        );
+        assert!(has_gap(
+            &p,
+            ControlId::NoDirectInternet,
+            "*",
+            "`team-[ab]-*` uses glob syntax"
+        ));
         assert_eq!(
             iam_pattern("Legacy-*").as_deref(),
             Some("arn:*:sagemaker:*:*:*/legacy-*")
         );
+        Ok(())
     }
 
     #[test]
-    fn an_oversized_document_is_written_with_a_gap_saying_so() {
-        let mut toml = String::from(
-            "version = 1\n[controls.required-tags]\nmode = \"enforce\"\n[controls.required-tags.tags]\n",
+    fn statements_are_sorted_with_unique_alphanumeric_sids() -> TestResult {
+        let p = generated(&policy_text(
+            |_| "enforce",
+            &[
+                (ControlId::VpcAttached, "allowed_subnets = [\"subnet-1\"]"),
+                (ControlId::RequiredTags, "[controls.required-tags.tags]\n\"cost-center\" = [\"x\"]\ncostcenter = []\n\"team:name\" = []"),
+            ],
+        ))?;
+        let ids = sids(&p);
+        let mut sorted = ids.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(ids, sorted);
+        assert!(
+            ids.iter()
+                .all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric())),
+            "{ids:?}"
         );
-        for i in 0..40 {
-            toml.push_str(&format!("tag-number-{i} = [\"value-a\", \"value-b\"]\n"));
+        for sid in [
+            "RequiredTagCostCenterMissing",
+            "RequiredTagCostcenterMissing",
+            "RequiredTagTeamNameMissing",
+        ] {
+            assert!(ids.iter().any(|s| s == sid), "{sid} not in {ids:?}");
         }
-        let p = generate(&policy(&toml), TODAY);
-        assert!(p.document.to_string().len() > SCP_MAX_CHARS);
-        assert!(p
-            .gaps
-            .iter()
-            .any(|g| g.control.is_none() && g.reason.contains("5120")));
-        let small = generate(&Policy::baseline(), TODAY);
-        assert!(!small.gaps.iter().any(|g| g.control.is_none()));
+        assert_eq!(sid_words("cost-center"), "CostCenter");
+        assert_eq!(sid_words("--"), "Key");
+        Ok(())
     }
 
     #[test]
-    fn the_example_policy_generates_a_document_within_the_scp_limit() {
-        let example = include_str!("../../infra/policy.example.toml");
-        let p = generate(&policy(example), TODAY);
+    fn an_oversized_document_is_still_written_with_a_gap_saying_so() -> TestResult {
+        // Given forty required tags with allowed values
+        let mut tags = String::from("[controls.required-tags.tags]\n");
+        for i in 0..40 {
+            tags.push_str(&format!("tag-number-{i} = [\"value-a\", \"value-b\"]\n"));
+        }
+        let p = generated(&policy_text(
+            |c| {
+                if c == ControlId::RequiredTags {
+                    "enforce"
+                } else {
+                    "off"
+                }
+            },
+            &[(ControlId::RequiredTags, &tags)],
+        ))?;
+        // Then the document has every statement, and a document-wide gap gives its size
+        assert!(p.document.to_string().len() > SCP_MAX_CHARS);
+        assert_eq!(statements(&p).len(), 80);
+        assert!(p
+            .not_preventable
+            .iter()
+            .any(|g| g.control.is_none() && g.reason.contains("over the 5120")));
+        let small = generate(&Policy::baseline(), TODAY);
+        assert!(!small.not_preventable.iter().any(|g| g.control.is_none()));
+        Ok(())
+    }
+
+    #[test]
+    fn the_example_policy_generates_a_document_within_the_scp_limit() -> TestResult {
+        let p = generated(include_str!("../../infra/policy.example.toml"))?;
         assert!(p.document.to_string().len() <= SCP_MAX_CHARS);
-        assert!(sids(&p).contains(&"VpcAttachedSubnetNotAllowed".to_string()));
+        assert!(!p.not_preventable.iter().any(|g| g.control.is_none()));
+        let ids = sids(&p);
+        for sid in [
+            "VpcAttachedSubnetNotAllowed",
+            "VpcAttachedSecurityGroupNotAllowed",
+            "VolumeKmsNotAllowed",
+            "OutputKmsNotAllowed",
+            "InterContainerEncryptionMissing",
+            "DirectInternetMissing",
+            "RootAccessEnabled",
+        ] {
+            assert!(ids.iter().any(|s| s == sid), "{sid} not in {ids:?}");
+        }
         // network-isolation and required-tags are in audit mode in the example.
-        assert!(!sids(&p).iter().any(|s| s.starts_with("NetworkIsolation")));
+        assert!(!ids
+            .iter()
+            .any(|s| s.starts_with("NetworkIsolation") || s.starts_with("RequiredTag")));
+        assert!(has_gap(&p, ControlId::VolumeKms, "*", "`alias/ml-data`"));
+        assert!(has_gap(&p, ControlId::NoRootAccess, "*", "sandbox-*"));
+        Ok(())
     }
 }
