@@ -104,6 +104,14 @@ impl Fleet {
         if let Some(config) = self.configs.lock().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(config);
         }
+        if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(AwsError {
+                operation: "AssumeRole",
+                code: "InvalidAccount".into(),
+                message: format!("`{account}` is not a 12-digit AWS account id"),
+                retryable: false,
+            });
+        }
         let mut builder = self.base.to_builder();
         builder.set_region(Some(Region::new(region.to_string())));
         if account != self.home_account {
@@ -259,5 +267,50 @@ impl<T: FindingSink> FindingSink for PerAccount<T> {
             self.get(account, region).await?.import(&group).await?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn fleet(member_role: Option<MemberRole>) -> Fleet {
+        let base = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .load()
+            .await;
+        Fleet::new(base, "123456789012".into(), member_role)
+    }
+
+    #[tokio::test]
+    async fn accounts_are_checked_and_other_accounts_need_the_member_role() {
+        let f = fleet(None).await;
+        let home = f.config("123456789012", "eu-west-1").await;
+        assert_eq!(
+            home.ok().and_then(|c| c.region().map(|r| r.to_string())),
+            Some("eu-west-1".to_string())
+        );
+        let code = |r: Result<SdkConfig, AwsError>| r.err().map(|e| e.code);
+        assert_eq!(
+            code(f.config("1234", "us-east-1").await).as_deref(),
+            Some("InvalidAccount")
+        );
+        assert_eq!(
+            code(f.config("111111111111", "us-east-1").await).as_deref(),
+            Some("MemberRoleNotConfigured")
+        );
+        let with_role = fleet(Some(MemberRole {
+            name: "SageMakerGuardrailMember".into(),
+            external_id: "0123456789abcdef".into(),
+        }))
+        .await;
+        assert!(with_role.config("111111111111", "us-east-1").await.is_ok());
+    }
+
+    #[test]
+    fn partitions_follow_the_region() {
+        assert_eq!(partition("us-east-1"), "aws");
+        assert_eq!(partition("cn-north-1"), "aws-cn");
+        assert_eq!(partition("us-gov-west-1"), "aws-us-gov");
     }
 }
