@@ -356,15 +356,7 @@ async fn create_training_job_with(
     initial_status: Option<&str>,
 ) -> TestResult {
     let compliant = posture == Posture::Compliant;
-    let mut resources = ResourceConfig::builder()
-        .instance_type(TrainingInstanceType::MlM5Xlarge)
-        .instance_count(2)
-        .volume_size_in_gb(50);
-    let mut output = OutputDataConfig::builder().s3_output_path("s3://models/churn/");
-    if compliant {
-        resources = resources.volume_kms_key_id(KEY);
-        output = output.kms_key_id(KEY);
-    }
+    let (resources, output) = training_storage(compliant, "s3://models/churn/");
     let mut req = emu
         .sagemaker
         .create_training_job()
@@ -376,8 +368,8 @@ async fn create_training_job_with(
                 .build(),
         )
         .role_arn(ROLE)
-        .output_data_config(output.build())
-        .resource_config(resources.build())
+        .output_data_config(output)
+        .resource_config(resources)
         .stopping_condition(
             StoppingCondition::builder()
                 .max_runtime_in_seconds(3600)
@@ -517,6 +509,21 @@ pub async fn create_transform_job(
     Ok(())
 }
 
+/// The instances and output of a training job (or tuning definition), with customer managed keys
+/// when compliant.
+fn training_storage(compliant: bool, output_path: &str) -> (ResourceConfig, OutputDataConfig) {
+    let mut resources = ResourceConfig::builder()
+        .instance_type(TrainingInstanceType::MlM5Xlarge)
+        .instance_count(2)
+        .volume_size_in_gb(50);
+    let mut output = OutputDataConfig::builder().s3_output_path(output_path);
+    if compliant {
+        resources = resources.volume_kms_key_id(KEY);
+        output = output.kms_key_id(KEY);
+    }
+    (resources.build(), output.build())
+}
+
 /// Creates a hyperparameter tuning job with one training job definition; `initial_status`
 /// uses the emulator extension (default InProgress).
 pub async fn create_tuning_job(
@@ -526,15 +533,7 @@ pub async fn create_tuning_job(
     initial_status: Option<&str>,
 ) -> TestResult {
     let compliant = posture == Posture::Compliant;
-    let mut resources = ResourceConfig::builder()
-        .instance_type(TrainingInstanceType::MlM5Xlarge)
-        .instance_count(2)
-        .volume_size_in_gb(50);
-    let mut output = OutputDataConfig::builder().s3_output_path("s3://models/hpo/");
-    if compliant {
-        resources = resources.volume_kms_key_id(KEY);
-        output = output.kms_key_id(KEY);
-    }
+    let (resources, output) = training_storage(compliant, "s3://models/hpo/");
     let mut definition = HyperParameterTrainingJobDefinition::builder()
         .definition_name("xgb")
         .algorithm_specification(
@@ -544,8 +543,8 @@ pub async fn create_tuning_job(
                 .build(),
         )
         .role_arn(ROLE)
-        .output_data_config(output.build())
-        .resource_config(resources.build())
+        .output_data_config(output)
+        .resource_config(resources)
         .stopping_condition(
             StoppingCondition::builder()
                 .max_runtime_in_seconds(3600)

@@ -1,12 +1,9 @@
 //! The `sweeper` Lambda: wiring only. The sweep is `guardrail_core::sweep::sweep`.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use guardrail_core::aws::{self, Fleet, FunctionEnv, PerAccount, SageMakerInventory};
-use guardrail_core::store::DynamoStore;
+use guardrail_core::aws::{self, PerAccount, SageMakerInventory};
 use guardrail_core::sweep::{self, SweepEnv, SweepOptions};
-use guardrail_core::Policy;
 use lambda_runtime::{run, service_fn, Diagnostic, Error, LambdaEvent};
 use serde_json::Value;
 
@@ -15,23 +12,11 @@ async fn main() -> Result<(), Error> {
     guardrail_core::init_lambda_tracing();
 
     // Fail fast on configuration: a bad policy or a missing variable stops the cold start.
-    let policy = Policy::from_env()?;
-    let env = FunctionEnv::from_env()?;
-    let config = aws::load_config().await;
-    let fleet = Arc::new(Fleet::discover(config.clone(), env.member_role).await?);
+    let (inspector, fleet) = aws::function_inspector().await?;
     let scope = SweepEnv::from_env(fleet.home_account(), fleet.home_region())?;
-    let inventory = PerAccount::new(fleet.clone(), |c| {
+    let inventory = PerAccount::new(fleet, |c| {
         SageMakerInventory::new(aws_sdk_sagemaker::Client::new(c))
     });
-    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), env.table);
-    let inspector = aws::inspector(
-        &config,
-        fleet,
-        env.topic_arn,
-        store,
-        env.security_hub,
-        policy,
-    );
     tracing::info!(policy = %inspector.policy.source, targets = scope.targets.len(), "sweeper ready");
 
     let (inspector, inventory, scope) = (&inspector, &inventory, &scope);

@@ -69,6 +69,28 @@ pub fn inspector<F: crate::store::FindingStore>(
     )
 }
 
+/// What both functions build at cold start, failing fast on a bad policy or environment: the
+/// inspector on the DynamoDB findings table, and the fleet it reaches accounts through.
+pub async fn function_inspector() -> Result<
+    (LiveInspector<crate::store::DynamoStore>, Arc<Fleet>),
+    Box<dyn std::error::Error + Send + Sync>,
+> {
+    let policy = crate::Policy::from_env()?;
+    let env = FunctionEnv::from_env()?;
+    let config = load_config().await;
+    let fleet = Arc::new(Fleet::discover(config.clone(), env.member_role).await?);
+    let store = crate::store::DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), env.table);
+    let inspector = inspector(
+        &config,
+        fleet.clone(),
+        env.topic_arn,
+        store,
+        env.security_hub,
+        policy,
+    );
+    Ok((inspector, fleet))
+}
+
 /// What both functions read from their environment at start-up; a missing or invalid value
 /// stops the cold start with a message naming the variable.
 #[derive(Debug, Clone)]
