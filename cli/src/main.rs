@@ -131,6 +131,39 @@ pub(crate) fn emit(text: &str) {
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
+/// The inspector as the functions build it, for the commands that act on AWS (`replay --live`,
+/// `scan`): alerts to `topic_arg` or `$ALERT_TOPIC_ARN`, Security Hub when `$SECURITY_HUB=on`,
+/// member accounts through `$MEMBER_ROLE_NAME`. `command` names the caller in errors.
+pub(crate) async fn live_inspector(
+    command: &str,
+    topic_arg: Option<&str>,
+    store: store::AnyStore,
+    policy: Policy,
+) -> Result<
+    (
+        guardrail_core::aws::LiveInspector<store::AnyStore>,
+        std::sync::Arc<guardrail_core::aws::Fleet>,
+    ),
+    String,
+> {
+    use guardrail_core::aws;
+    let topic = topic_arg
+        .map(str::to_string)
+        .or_else(|| std::env::var("ALERT_TOPIC_ARN").ok())
+        .filter(|t| !t.trim().is_empty())
+        .ok_or(format!(
+            "{command} publishes alerts: give --topic-arn or set ALERT_TOPIC_ARN"
+        ))?;
+    let security_hub = std::env::var("SECURITY_HUB").is_ok_and(|v| v == "on");
+    let config = aws::load_config().await;
+    let fleet = aws::Fleet::discover(config.clone(), aws::MemberRole::from_env()?)
+        .await
+        .map_err(|e| format!("cannot identify the AWS account: {e}"))?;
+    let fleet = std::sync::Arc::new(fleet);
+    let inspector = aws::inspector(&config, fleet.clone(), topic, store, security_hub, policy);
+    Ok((inspector, fleet))
+}
+
 fn load_policy(path: Option<&PathBuf>) -> Result<Policy, guardrail_core::policy::PolicyError> {
     match path {
         Some(path) => Policy::load(path),

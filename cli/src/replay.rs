@@ -12,7 +12,7 @@ use guardrail_core::inspector::replay_offline;
 use guardrail_core::remediation::Plan;
 use guardrail_core::report::Report;
 use guardrail_core::store::FindingStore;
-use guardrail_core::{aws, Outcome, Policy};
+use guardrail_core::{Outcome, Policy};
 use serde::Serialize;
 
 use crate::store::AnyStore;
@@ -224,25 +224,8 @@ async fn live(
     store: AnyStore,
     files: &[PathBuf],
 ) -> Result<Vec<Row>, String> {
-    let topic = args
-        .topic_arn
-        .clone()
-        .or_else(|| std::env::var("ALERT_TOPIC_ARN").ok())
-        .filter(|t| !t.trim().is_empty())
-        .ok_or("--live publishes alerts: give --topic-arn or set ALERT_TOPIC_ARN")?;
-    let security_hub = std::env::var("SECURITY_HUB").is_ok_and(|v| v == "on");
-    let config = aws::load_config().await;
-    let fleet = aws::Fleet::discover(config.clone(), aws::MemberRole::from_env()?)
-        .await
-        .map_err(|e| format!("cannot identify the AWS account: {e}"))?;
-    let inspector = aws::inspector(
-        &config,
-        std::sync::Arc::new(fleet),
-        topic,
-        store,
-        security_hub,
-        policy,
-    );
+    let (inspector, _fleet) =
+        crate::live_inspector("--live", args.topic_arn.as_deref(), store, policy).await?;
     let mut rows = Vec::with_capacity(files.len());
     for file in files {
         let value = match std::fs::read(file)

@@ -3,9 +3,8 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use guardrail_core::aws::{self, PerAccount, SageMakerInventory};
+use guardrail_core::aws::{PerAccount, SageMakerInventory};
 use guardrail_core::sweep::{self, SweepOptions, SweepSummary, Target};
 
 use crate::{emit, load_policy, store, Format, EXIT_CANNOT_RUN, EXIT_FINDINGS};
@@ -66,18 +65,9 @@ async fn scan(args: &ScanArgs) -> Result<SweepSummary, String> {
     if args.audit {
         policy.force_audit();
     }
-    let topic = args
-        .topic_arn
-        .clone()
-        .or_else(|| std::env::var("ALERT_TOPIC_ARN").ok())
-        .filter(|t| !t.trim().is_empty())
-        .ok_or("scan publishes alerts: give --topic-arn or set ALERT_TOPIC_ARN")?;
     let store = store::open(args.store.store.as_deref()).await?;
-    let security_hub = std::env::var("SECURITY_HUB").is_ok_and(|v| v == "on");
-    let config = aws::load_config().await;
-    let fleet = aws::Fleet::discover(config.clone(), aws::MemberRole::from_env()?)
-        .await
-        .map_err(|e| format!("cannot identify the AWS account: {e}"))?;
+    let (inspector, fleet) =
+        crate::live_inspector("scan", args.topic_arn.as_deref(), store, policy).await?;
     let accounts = if args.accounts.is_empty() {
         vec![fleet.home_account().to_string()]
     } else {
@@ -90,11 +80,9 @@ async fn scan(args: &ScanArgs) -> Result<SweepSummary, String> {
     } else {
         args.regions.clone()
     };
-    let fleet = Arc::new(fleet);
-    let inventory = PerAccount::new(fleet.clone(), |c| {
+    let inventory = PerAccount::new(fleet, |c| {
         SageMakerInventory::new(aws_sdk_sagemaker::Client::new(c))
     });
-    let inspector = aws::inspector(&config, fleet, topic, store, security_hub, policy);
     let options = SweepOptions {
         sweep_id: format!("scan/{}", time::OffsetDateTime::now_utc().unix_timestamp()),
         concurrency: usize::from(args.concurrency),
