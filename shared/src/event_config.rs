@@ -63,6 +63,23 @@ impl<'a> Shape<'a> {
             .unwrap_or(false))
     }
 
+    fn i32(&self, pascal: &str) -> Result<Option<i32>, FieldError> {
+        self.node
+            .get(&self.key(pascal))?
+            .map(|n| n.i32())
+            .transpose()
+    }
+
+    /// One instance group from a member with `InstanceType` and `InstanceCount` (or the given
+    /// count member), labelled `label`.
+    fn group(&self, label: String, count: &str) -> Result<InstanceGroup, FieldError> {
+        Ok(InstanceGroup {
+            label,
+            instance_type: self.str("InstanceType")?,
+            instance_count: self.i32(count)?,
+        })
+    }
+
     fn strings(&self, pascal: &str) -> Result<Vec<String>, FieldError> {
         Ok(self
             .node
@@ -218,9 +235,16 @@ fn read_details(kind: ResourceKind, s: &Shape<'_>) -> Result<Details, FieldError
         }
         ResourceKind::TrainingJob => Details::TrainingJob(read_training(s)?),
         ResourceKind::TransformJob => Details::TransformJob(TransformConfig {
-            model_name: s.str("ModelName")?.unwrap_or_default(),
+            instances: s
+                .get("TransformResources")?
+                .map(|r| r.group("TransformResources".into(), "InstanceCount"))
+                .transpose()?
+                .into_iter()
+                .collect(),
             // The model is another resource: only a live replay describes it.
-            model: None,
+            model: Dependency::NotDescribed {
+                name: s.str("ModelName")?.unwrap_or_default(),
+            },
             volume_kms_key_id: s.path_str(&["TransformResources", "VolumeKmsKeyId"])?,
             output_kms_key_id: s.path_str(&["TransformOutput", "KmsKeyId"])?,
         }),
@@ -244,7 +268,17 @@ fn read_details(kind: ResourceKind, s: &Shape<'_>) -> Result<Details, FieldError
         }
         ResourceKind::ProcessingJob => {
             let network = s.get("NetworkConfig")?;
+            let cluster = match s.get("ProcessingResources")? {
+                Some(r) => r.get("ClusterConfig")?,
+                None => None,
+            };
             Details::ProcessingJob(JobConfig {
+                instances: cluster
+                    .map(|c| c.group("ClusterConfig".into(), "InstanceCount"))
+                    .transpose()?
+                    .into_iter()
+                    .collect(),
+                instance_choice: false,
                 vpc: network
                     .as_ref()
                     .map(|n| n.vpc("VpcConfig"))
@@ -269,15 +303,53 @@ fn read_details(kind: ResourceKind, s: &Shape<'_>) -> Result<Details, FieldError
             })
         }
         // Neither CreateEndpoint nor the endpoint state change carries the endpoint configuration.
-        ResourceKind::Endpoint => Details::Endpoint(None),
+        ResourceKind::Endpoint => Details::Endpoint(EndpointDetails {
+            config: Dependency::NotDescribed {
+                name: s.str("EndpointConfigName")?.unwrap_or_default(),
+            },
+            deployed_config: None,
+        }),
     })
 }
 
-/// A training job, or one training job definition of a tuning job (the same member names).
+/// A training job, or one training job definition of a tuning job (the same member names; a
+/// definition may name its instances in `HyperParameterTuningResourceConfig` instead).
 fn read_training(s: &Shape<'_>) -> Result<JobConfig, FieldError> {
+    let mut instance_choice = false;
+    let (instances, volume_kms_key_id) = if let Some(r) = s.get("ResourceConfig")? {
+        let groups = r.items("InstanceGroups")?;
+        let instances = if groups.is_empty() {
+            vec![r.group("ResourceConfig".into(), "InstanceCount")?]
+        } else {
+            groups
+                .iter()
+                .map(|g| {
+                    let name = g.str("InstanceGroupName")?.unwrap_or_default();
+                    g.group(format!("instance group {name}"), "InstanceCount")
+                })
+                .collect::<Result<_, _>>()?
+        };
+        (instances, r.str("VolumeKmsKeyId")?)
+    } else if let Some(h) = s.get("HyperParameterTuningResourceConfig")? {
+        let mut instances: Vec<InstanceGroup> = h
+            .items("InstanceConfigs")?
+            .iter()
+            .enumerate()
+            .map(|(i, c)| c.group(format!("instance config #{i}"), "InstanceCount"))
+            .collect::<Result<_, _>>()?;
+        instance_choice = instances.len() > 1;
+        if instances.is_empty() {
+            instances.push(h.group("HyperParameterTuningResourceConfig".into(), "InstanceCount")?);
+        }
+        (instances, h.str("VolumeKmsKeyId")?)
+    } else {
+        (Vec::new(), None)
+    };
     Ok(JobConfig {
+        instances,
+        instance_choice,
         vpc: s.vpc("VpcConfig")?,
-        volume_kms_key_id: s.path_str(&["ResourceConfig", "VolumeKmsKeyId"])?,
+        volume_kms_key_id,
         output_kms_key_id: s.path_str(&["OutputDataConfig", "KmsKeyId"])?,
         inter_container_encryption: s.bool_or_false("EnableInterContainerTrafficEncryption")?,
         network_isolation: s.bool_or_false("EnableNetworkIsolation")?,
@@ -359,8 +431,13 @@ mod tests {
         let Details::TransformJob(t) = &s.details else {
             panic!("not a transform job: {s:?}")
         };
-        assert_eq!(t.model_name, "churn-model-secure");
-        assert!(t.model.is_none());
+        assert_eq!(
+            t.model,
+            Dependency::NotDescribed {
+                name: "churn-model-secure".into()
+            }
+        );
+        assert_eq!(t.instances.len(), 1);
         assert!(t.volume_kms_key_id.is_some() && t.output_kms_key_id.is_some());
         let s = snapshot("transform/state-change.json")?;
         assert_eq!(s.lifecycle, Lifecycle::Active("InProgress".into()));
@@ -415,7 +492,10 @@ mod tests {
         assert!(matches!(
             snapshot("endpoint/create-noncompliant.json"),
             Ok(Snapshot {
-                details: Details::Endpoint(None),
+                details: Details::Endpoint(EndpointDetails {
+                    config: Dependency::NotDescribed { .. },
+                    ..
+                }),
                 ..
             })
         ));

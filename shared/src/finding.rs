@@ -62,7 +62,7 @@ pub struct ControlResult {
     pub observed: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expected: Option<String>,
-    /// Why the control could not be evaluated (status ERROR).
+    /// Why the control could not be evaluated (status ERROR) or does not apply (NOT_APPLICABLE).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -114,7 +114,10 @@ pub fn evaluate(snapshot: &Snapshot, policy: &Policy, today: Date) -> Vec<Contro
                                 expires: e.expires.to_string(),
                             });
                 }
-                Check::NotApplicable => result.status = Status::NotApplicable,
+                Check::NotApplicable { reason } => {
+                    result.status = Status::NotApplicable;
+                    result.reason = Some(reason);
+                }
                 Check::CannotEvaluate { reason } => {
                     result.status = Status::Error;
                     result.reason = Some(reason);
@@ -167,7 +170,7 @@ mod tests {
     #[test]
     fn exemption_applies_until_it_expires() -> Result<(), PolicyError> {
         let policy = Policy::from_toml(
-            "[[exemptions]]\nresource = \"arn:aws:sagemaker:*:*:notebook-instance/res\"\ncontrols = [\"vpc-attached\"]\nreason = \"migration\"\nexpires = 2026-12-31\n",
+            "[[exemptions]]\nresource = \"arn:aws:sagemaker:*:123456789012:notebook-instance/res\"\ncontrols = [\"vpc-attached\"]\nreason = \"migration\"\nexpires = 2026-12-31\n",
             "t",
         )?;
         let snap = notebook(|n| n.vpc = None);

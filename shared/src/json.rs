@@ -75,6 +75,14 @@ impl<'a> Node<'a> {
         self.value.as_bool().ok_or_else(|| self.wrong("a boolean"))
     }
 
+    /// A whole number that fits an `i32` (instance counts).
+    pub fn i32(&self) -> Result<i32, FieldError> {
+        self.value
+            .as_i64()
+            .and_then(|n| i32::try_from(n).ok())
+            .ok_or_else(|| self.wrong("a whole number"))
+    }
+
     pub fn items(&self) -> Result<Vec<Node<'a>>, FieldError> {
         match self.value {
             Value::Array(items) => Ok(items

@@ -17,6 +17,7 @@ pub mod export;
 pub mod finding;
 pub mod findings;
 pub mod inspector;
+pub mod instances;
 mod json;
 pub mod policy;
 pub mod ports;

@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
-use globset::{Glob, GlobMatcher};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use time::Date;
@@ -112,6 +111,38 @@ pub struct KmsSettings {
     pub allowed_keys: Vec<String>,
 }
 
+/// Settings of `inter-container-encryption`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InterContainerSettings {
+    /// Judge single-instance jobs too (AWS: the setting has no effect on them; by default they
+    /// are not applicable).
+    pub strict_single_instance: bool,
+}
+
+/// What a control that cannot be evaluated on a live resource (an unknown API value) leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnError {
+    /// Alert, with its own notification key; never a pass, never a resolution.
+    Alert,
+    /// Alert and remediate as for a failure of an enforced control.
+    Act,
+}
+
+/// What enforce mode does to an endpoint that was compliant and is being updated to a
+/// non-compliant configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EndpointUpdateRemediation {
+    /// `UpdateEndpoint` back to the last configuration the store recorded as compliant, once
+    /// the update settles; delete only when there is none.
+    Rollback,
+    /// `DeleteEndpoint`, as for a new endpoint.
+    Delete,
+    /// Report only.
+    None,
+}
+
 /// Required tag keys, each with its allowed values (empty: any value).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TagSettings {
@@ -119,12 +150,17 @@ pub struct TagSettings {
 }
 
 /// An exception the security team grants, always with a reason and an expiry date.
+///
+/// It names resources by ARN only (`arn:aws:sagemaker:REGION:ACCOUNT:KIND/NAME`), with a literal
+/// account id or `*` and an explicit `accounts` list, so a resource cannot exempt itself by its
+/// name. `*` and `?` match within one ARN segment: they never cross `:` or `/`.
 #[derive(Debug, Clone)]
 pub struct Exemption {
-    /// The glob as written (matched against the resource ARN and its name).
+    /// The ARN pattern as written.
     pub resource: String,
-    matcher: GlobMatcher,
-    /// Controls covered; empty means all.
+    /// The accounts it covers, when its account segment is `*`.
+    pub accounts: Vec<String>,
+    /// Controls covered (never empty).
     pub controls: Vec<ControlId>,
     pub reason: String,
     /// Last day the exemption applies (inclusive).
@@ -134,9 +170,50 @@ pub struct Exemption {
 impl Exemption {
     /// Whether this exemption covers `control` on `snapshot` on `today`.
     pub fn covers(&self, snapshot: &Snapshot, control: ControlId, today: Date) -> bool {
+        today <= self.expires && self.controls.contains(&control) && self.matches(&snapshot.arn)
+    }
+
+    /// Whether the exemption's pattern matches `arn` (and its account list, if any).
+    pub fn matches(&self, arn: &str) -> bool {
+        let account = arn.split(':').nth(4).unwrap_or_default();
+        (self.accounts.is_empty() || self.accounts.iter().any(|a| a == account))
+            && segment_glob(
+                self.resource.to_ascii_lowercase().as_bytes(),
+                arn.to_ascii_lowercase().as_bytes(),
+            )
+    }
+
+    /// Whether the exemption applies on `today`.
+    pub fn in_force(&self, today: Date) -> bool {
         today <= self.expires
-            && (self.controls.is_empty() || self.controls.contains(&control))
-            && (self.matcher.is_match(&snapshot.arn) || self.matcher.is_match(&snapshot.id.name))
+    }
+}
+
+/// Glob matching where `*` (any run) and `?` (one character) never match `:` or `/`.
+fn segment_glob(pattern: &[u8], text: &[u8]) -> bool {
+    let separator = |c: u8| c == b':' || c == b'/';
+    match pattern.split_first() {
+        None => text.is_empty(),
+        Some((b'*', rest)) => {
+            let mut i = 0;
+            loop {
+                if segment_glob(rest, &text[i..]) {
+                    return true;
+                }
+                match text.get(i) {
+                    Some(&c) if !separator(c) => i += 1,
+                    _ => return false,
+                }
+            }
+        }
+        Some((b'?', rest)) => match text.split_first() {
+            Some((&c, tail)) if !separator(c) => segment_glob(rest, tail),
+            _ => false,
+        },
+        Some((&p, rest)) => match text.split_first() {
+            Some((&c, tail)) if c == p => segment_glob(rest, tail),
+            _ => false,
+        },
     }
 }
 
@@ -146,12 +223,16 @@ pub struct Policy {
     pub vpc_attached: ControlPolicy<VpcSettings>,
     pub volume_kms: ControlPolicy<KmsSettings>,
     pub output_kms: ControlPolicy<KmsSettings>,
-    pub inter_container_encryption: ControlPolicy<()>,
+    pub inter_container_encryption: ControlPolicy<InterContainerSettings>,
     pub network_isolation: ControlPolicy<()>,
     pub no_direct_internet: ControlPolicy<()>,
     pub no_root_access: ControlPolicy<()>,
     pub required_tags: ControlPolicy<TagSettings>,
     pub endpoint_remediation: EndpointRemediation,
+    /// What enforce mode does to a compliant endpoint updated to a non-compliant configuration.
+    pub endpoint_update: EndpointUpdateRemediation,
+    /// What a control that cannot be evaluated on a live resource leads to.
+    pub on_error: OnError,
     pub exemptions: Vec<Exemption>,
     /// Where the policy came from (a path, or "built-in baseline").
     pub source: String,
@@ -235,12 +316,28 @@ impl Policy {
 
     /// Parses and validates policy text; `origin` names it in errors.
     pub fn from_toml(text: &str, origin: &str) -> Result<Policy, PolicyError> {
+        Self::from_toml_on(text, origin, time::OffsetDateTime::now_utc().date())
+    }
+
+    /// As [`Policy::from_toml`], with exemption expiries checked against `today`.
+    pub fn from_toml_on(text: &str, origin: &str, today: Date) -> Result<Policy, PolicyError> {
         let file: file::PolicyFile =
             toml::from_str(text).map_err(|source| PolicyError::Syntax {
                 origin: origin.to_string(),
                 source,
             })?;
-        file.resolve(origin, policy_version(text))
+        file.resolve(origin, policy_version(text), today)
+    }
+
+    /// The exemptions in force on `today`, soonest expiry first.
+    pub fn exemptions_in_force(&self, today: Date) -> Vec<&Exemption> {
+        let mut live: Vec<&Exemption> = self
+            .exemptions
+            .iter()
+            .filter(|e| e.in_force(today))
+            .collect();
+        live.sort_by_key(|e| e.expires);
+        live
     }
 
     /// Turns every enforcing control into an auditing one (a safe first roll-out).
@@ -305,6 +402,9 @@ mod file {
     pub(super) struct PolicyFile {
         #[serde(default)]
         version: Option<u32>,
+        /// The longest an exemption may run, in days from the day the policy is loaded.
+        #[serde(default)]
+        max_exemption_days: Option<u32>,
         #[serde(default)]
         controls: Controls,
         #[serde(default)]
@@ -319,7 +419,7 @@ mod file {
         vpc_attached: Option<VpcEntry>,
         volume_kms: Option<KmsEntry>,
         output_kms: Option<KmsEntry>,
-        inter_container_encryption: Option<PlainEntry>,
+        inter_container_encryption: Option<InterContainerEntry>,
         network_isolation: Option<PlainEntry>,
         no_direct_internet: Option<PlainEntry>,
         no_root_access: Option<PlainEntry>,
@@ -331,6 +431,15 @@ mod file {
     struct PlainEntry {
         mode: Option<Mode>,
         severity: Option<Severity>,
+    }
+
+    #[derive(Debug, Default, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct InterContainerEntry {
+        mode: Option<Mode>,
+        severity: Option<Severity>,
+        #[serde(default)]
+        strict_single_instance: bool,
     }
 
     #[derive(Debug, Default, Deserialize)]
@@ -368,12 +477,16 @@ mod file {
     #[serde(deny_unknown_fields)]
     struct Remediation {
         endpoint: Option<EndpointRemediation>,
+        endpoint_update: Option<EndpointUpdateRemediation>,
+        on_error: Option<OnError>,
     }
 
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]
     struct ExemptionEntry {
         resource: String,
+        #[serde(default)]
+        accounts: Vec<String>,
         #[serde(default)]
         controls: Vec<String>,
         reason: String,
@@ -394,7 +507,12 @@ mod file {
     }
 
     impl PolicyFile {
-        pub(super) fn resolve(self, origin: &str, version: String) -> Result<Policy, PolicyError> {
+        pub(super) fn resolve(
+            self,
+            origin: &str,
+            version: String,
+            today: Date,
+        ) -> Result<Policy, PolicyError> {
             let invalid = |field: String, message: String| PolicyError::Invalid {
                 origin: origin.to_string(),
                 field,
@@ -465,15 +583,17 @@ mod file {
                 ));
             }
 
+            let max_days = self
+                .max_exemption_days
+                .unwrap_or(DEFAULT_MAX_EXEMPTION_DAYS);
             let mut exemptions = Vec::with_capacity(self.exemptions.len());
             for (i, e) in self.exemptions.into_iter().enumerate() {
                 let field = |name: &str| format!("exemptions[{i}].{name}");
                 if e.reason.trim().is_empty() {
                     return Err(invalid(field("reason"), "a reason is required".into()));
                 }
-                let matcher = Glob::new(&e.resource)
-                    .map_err(|err| invalid(field("resource"), err.to_string()))?
-                    .compile_matcher();
+                check_exemption_resource(&e.resource, &e.accounts)
+                    .map_err(|(name, message)| invalid(field(name), message))?;
                 let expires = match e.expires.date {
                     Some(d) if e.expires.time.is_none() => {
                         let month = time::Month::try_from(d.month)
@@ -488,6 +608,25 @@ mod file {
                         ))
                     }
                 };
+                let latest = today.saturating_add(time::Duration::days(i64::from(max_days)));
+                if expires > latest {
+                    return Err(invalid(
+                        field("expires"),
+                        format!(
+                            "{expires} is more than {max_days} days ahead (max_exemption_days); \
+                             grant at most until {latest} and renew"
+                        ),
+                    ));
+                }
+                if e.controls.is_empty() {
+                    return Err(invalid(
+                        field("controls"),
+                        format!(
+                            "name the controls the exemption covers (known: {})",
+                            ControlId::names()
+                        ),
+                    ));
+                }
                 let mut controls = Vec::with_capacity(e.controls.len());
                 for (j, name) in e.controls.iter().enumerate() {
                     let id = ControlId::parse(name).ok_or_else(|| {
@@ -500,7 +639,7 @@ mod file {
                 }
                 exemptions.push(Exemption {
                     resource: e.resource,
-                    matcher,
+                    accounts: e.accounts,
                     controls,
                     reason: e.reason,
                     expires,
@@ -520,10 +659,17 @@ mod file {
                 ),
                 volume_kms: kms(c.volume_kms, ControlId::VolumeKms)?,
                 output_kms: kms(c.output_kms, ControlId::OutputKms)?,
-                inter_container_encryption: plain(
-                    c.inter_container_encryption,
-                    ControlId::InterContainerEncryption,
-                ),
+                inter_container_encryption: {
+                    let e = c.inter_container_encryption.unwrap_or_default();
+                    control(
+                        e.mode,
+                        e.severity,
+                        ControlId::InterContainerEncryption.baseline(),
+                        InterContainerSettings {
+                            strict_single_instance: e.strict_single_instance,
+                        },
+                    )
+                },
                 network_isolation: plain(c.network_isolation, ControlId::NetworkIsolation),
                 no_direct_internet: plain(c.no_direct_internet, ControlId::NoDirectInternet),
                 no_root_access: plain(c.no_root_access, ControlId::NoRootAccess),
@@ -537,10 +683,70 @@ mod file {
                     .remediation
                     .endpoint
                     .unwrap_or(EndpointRemediation::Delete),
+                endpoint_update: self
+                    .remediation
+                    .endpoint_update
+                    .unwrap_or(EndpointUpdateRemediation::Rollback),
+                on_error: self.remediation.on_error.unwrap_or(OnError::Alert),
                 exemptions,
                 source: origin.to_string(),
                 version,
             })
+        }
+    }
+
+    /// How far ahead an exemption may expire when the policy does not say.
+    const DEFAULT_MAX_EXEMPTION_DAYS: u32 = 365;
+
+    fn is_account_id(value: &str) -> bool {
+        value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit())
+    }
+
+    /// An exemption names SageMaker resources by ARN, in a literal account or in an explicit
+    /// account list. Errors are (field, message).
+    fn check_exemption_resource(
+        resource: &str,
+        accounts: &[String],
+    ) -> Result<(), (&'static str, String)> {
+        const FORM: &str = "arn:aws:sagemaker:REGION:ACCOUNT:KIND/NAME";
+        if resource.contains(['[', ']', '{', '}']) {
+            return Err((
+                "resource",
+                format!("`{resource}`: only `*` and `?` are supported"),
+            ));
+        }
+        let parts: Vec<&str> = resource.splitn(6, ':').collect();
+        let [arn, _partition, service, _region, account, path] = parts.as_slice() else {
+            return Err((
+                "resource",
+                format!(
+                    "`{resource}` is not an ARN pattern ({FORM}); names alone are not accepted"
+                ),
+            ));
+        };
+        if *arn != "arn" || *service != "sagemaker" || !path.contains('/') {
+            return Err((
+                "resource",
+                format!("`{resource}` is not a SageMaker ARN pattern ({FORM})"),
+            ));
+        }
+        if let Some(bad) = accounts.iter().find(|a| !is_account_id(a)) {
+            return Err(("accounts", format!("`{bad}` is not a 12-digit account id")));
+        }
+        match (is_account_id(account), *account == "*", accounts.is_empty()) {
+            (true, _, true) => Ok(()),
+            (true, _, false) => Err((
+                "accounts",
+                "give the account in the ARN or in `accounts`, not both".into(),
+            )),
+            (false, true, false) => Ok(()),
+            _ => Err((
+                "resource",
+                format!(
+                    "`{resource}`: the account must be a literal 12-digit id, or `*` with an \
+                     `accounts` list"
+                ),
+            )),
         }
     }
 
@@ -600,7 +806,7 @@ mod tests {
             [remediation]
             endpoint = "none"
             [[exemptions]]
-            resource = "arn:aws:sagemaker:*:*:notebook-instance/sandbox-*"
+            resource = "arn:aws:sagemaker:*:123456789012:notebook-instance/sandbox-*"
             controls = ["no-root-access"]
             reason = "JIRA-42 sandbox needs sudo"
             expires = 2027-01-31
@@ -650,18 +856,118 @@ mod tests {
         assert!(e.contains("version"), "{e}");
     }
 
+    const NB: &str = "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/nb-*";
+
+    fn exemption(resource: &str, extra: &str) -> String {
+        format!(
+            "[[exemptions]]\nresource = \"{resource}\"\ncontrols = [\"no-root-access\"]\nreason = \"r\"\nexpires = 2027-01-01\n{extra}"
+        )
+    }
+
     #[test]
     fn exemptions_need_reason_expiry_and_known_controls() {
-        let e = err("[[exemptions]]\nresource = \"nb-*\"\nreason = \"x\"\n");
+        let e = err(&format!("[[exemptions]]\nresource = \"{NB}\"\ncontrols = [\"no-root-access\"]\nreason = \"x\"\n"));
         assert!(e.contains("expires"), "{e}");
-        let e = err("[[exemptions]]\nresource = \"nb-*\"\nreason = \" \"\nexpires = 2027-01-01\n");
+        let e = err(&format!("[[exemptions]]\nresource = \"{NB}\"\ncontrols = [\"no-root-access\"]\nreason = \" \"\nexpires = 2027-01-01\n"));
         assert!(e.contains("exemptions[0].reason"), "{e}");
-        let e = err(
-            "[[exemptions]]\nresource = \"nb-*\"\nreason = \"r\"\nexpires = 2027-01-01T10:00:00Z\n",
-        );
+        let e = err(&format!(
+            "[[exemptions]]\nresource = \"{NB}\"\ncontrols = [\"no-root-access\"]\nreason = \"r\"\nexpires = 2027-01-01T10:00:00Z\n"
+        ));
         assert!(e.contains("exemptions[0].expires"), "{e}");
-        let e = err("[[exemptions]]\nresource = \"nb-*\"\ncontrols = [\"no-root\"]\nreason = \"r\"\nexpires = 2027-01-01\n");
+        let e = err(&format!("[[exemptions]]\nresource = \"{NB}\"\ncontrols = [\"no-root\"]\nreason = \"r\"\nexpires = 2027-01-01\n"));
         assert!(e.contains("exemptions[0].controls[0]"), "{e}");
+    }
+
+    /// B9: an exemption cannot be granted by naming a resource, in any account, for all controls
+    /// or for ever.
+    #[test]
+    fn exemptions_name_arns_in_literal_accounts_and_controls_and_expire_within_a_year() {
+        let on =
+            |text: &str| match Policy::from_toml_on(text, "t", time::macros::date!(2026 - 12 - 01))
+            {
+                Ok(_) => "accepted".to_string(),
+                Err(e) => e.to_string(),
+            };
+        // A bare name, or a name glob, is refused.
+        let e = on(&exemption("sandbox-*", ""));
+        assert!(
+            e.contains("exemptions[0].resource") && e.contains("names alone"),
+            "{e}"
+        );
+        // Any account is refused; an explicit list is accepted, a malformed id is not.
+        let any = "arn:aws:sagemaker:*:*:notebook-instance/sandbox-*";
+        assert!(on(&exemption(any, "")).contains("literal 12-digit id"));
+        assert_eq!(
+            on(&exemption(any, "accounts = [\"111122223333\"]\n")),
+            "accepted"
+        );
+        assert!(on(&exemption(any, "accounts = [\"1111\"]\n")).contains("exemptions[0].accounts"));
+        assert!(on(&exemption(
+            "arn:aws:sagemaker:*:123456789012:notebook-instance/x",
+            "accounts = [\"111122223333\"]\n"
+        ))
+        .contains("not both"));
+        // Other services and glob classes are refused.
+        assert!(on(&exemption("arn:aws:s3:::bucket/x", "")).contains("SageMaker ARN"));
+        assert!(on(&exemption(
+            "arn:aws:sagemaker:*:123456789012:notebook-instance/nb-[ab]",
+            ""
+        ))
+        .contains("only `*` and `?`"));
+        // No controls: an error naming the known controls.
+        let e = on(&format!(
+            "[[exemptions]]\nresource = \"{NB}\"\nreason = \"r\"\nexpires = 2027-01-01\n"
+        ));
+        assert!(
+            e.contains("exemptions[0].controls") && e.contains("vpc-attached"),
+            "{e}"
+        );
+        // Expiry: at most max_exemption_days (365 by default) ahead.
+        let far = format!("[[exemptions]]\nresource = \"{NB}\"\ncontrols = [\"no-root-access\"]\nreason = \"r\"\nexpires = 2027-12-02\n");
+        let e = on(&far);
+        assert!(
+            e.contains("exemptions[0].expires") && e.contains("365 days"),
+            "{e}"
+        );
+        assert_eq!(on(&format!("max_exemption_days = 400\n{far}")), "accepted");
+    }
+
+    #[test]
+    fn exemption_stars_never_cross_segments_and_names_never_match() -> Result<(), PolicyError> {
+        let policy = Policy::from_toml(
+            &exemption(
+                "arn:aws:sagemaker:*:123456789012:notebook-instance/sandbox-*",
+                "",
+            ),
+            "t",
+        )?;
+        let e = &policy.exemptions[0];
+        assert!(e.matches("arn:aws:sagemaker:eu-west-1:123456789012:notebook-instance/sandbox-1"));
+        assert!(e.matches("arn:aws:sagemaker:eu-west-1:123456789012:notebook-instance/Sandbox-1"));
+        // The same name in another account, or of another kind, is not exempt.
+        assert!(!e.matches("arn:aws:sagemaker:eu-west-1:999999999999:notebook-instance/sandbox-1"));
+        assert!(!e.matches("arn:aws:sagemaker:eu-west-1:123456789012:training-job/sandbox-1"));
+        assert!(!e.matches("sandbox-1"));
+        // `*` does not cross `:` or `/`.
+        let region = Policy::from_toml(
+            &exemption("arn:aws:sagemaker:us-*:123456789012:endpoint/a*", ""),
+            "t",
+        )?;
+        let e = &region.exemptions[0];
+        assert!(e.matches("arn:aws:sagemaker:us-east-1:123456789012:endpoint/abc"));
+        assert!(!e.matches("arn:aws:sagemaker:us-east-1:123456789012:endpoint/abc/x"));
+        assert!(!e.matches("arn:aws:sagemaker:us-east-1:x:123456789012:endpoint/abc"));
+        let listed = Policy::from_toml(
+            &exemption(
+                "arn:aws:sagemaker:*:*:endpoint/a",
+                "accounts = [\"111122223333\"]\n",
+            ),
+            "t",
+        )?;
+        let e = &listed.exemptions[0];
+        assert!(e.matches("arn:aws:sagemaker:us-east-1:111122223333:endpoint/a"));
+        assert!(!e.matches("arn:aws:sagemaker:us-east-1:444455556666:endpoint/a"));
+        Ok(())
     }
 
     #[test]

@@ -108,6 +108,8 @@ struct Deny<'a> {
     operator: &'static str,
     key: &'a str,
     values: Value,
+    /// A second condition that must also hold for the deny (operator, key, values).
+    unless: Option<(&'static str, &'static str, Value)>,
 }
 
 struct Builder<'a> {
@@ -147,34 +149,23 @@ impl Builder<'_> {
         let policy = self.policy;
         let mut patterns = Vec::new();
         for e in &policy.exemptions {
-            if self.today > e.expires || !(e.controls.is_empty() || e.controls.contains(&control)) {
+            if !e.in_force(self.today) || !e.controls.contains(&control) {
                 continue;
             }
-            match iam_pattern(&e.resource) {
-                Some(pattern) => {
-                    if !patterns.contains(&pattern) {
-                        patterns.push(pattern);
-                    }
-                    self.gap(
-                        control,
-                        "*",
-                        format!(
-                            "exemption `{}` is a NotResource until {}: regenerate the document \
-                             then, or its resources stay allowed",
-                            e.resource, e.expires
-                        ),
-                    );
+            for pattern in iam_patterns(e) {
+                if !patterns.contains(&pattern) {
+                    patterns.push(pattern);
                 }
-                None => self.gap(
-                    control,
-                    "*",
-                    format!(
-                        "exemption `{}` uses glob syntax IAM cannot express ([...] or {{...}}): \
-                         the document denies its resources too",
-                        e.resource
-                    ),
-                ),
             }
+            self.gap(
+                control,
+                "*",
+                format!(
+                    "exemption `{}` is a NotResource until {}: regenerate the document \
+                     then, or its resources stay allowed",
+                    e.resource, e.expires
+                ),
+            );
         }
         patterns
     }
@@ -190,10 +181,12 @@ impl Builder<'_> {
         } else {
             statement.insert("NotResource".into(), json!(exempted));
         }
-        statement.insert(
-            "Condition".into(),
-            json!({ deny.operator: { deny.key: deny.values } }),
-        );
+        let mut condition = json!({ deny.operator: { deny.key: deny.values } });
+        if let (Some((operator, key, values)), Some(map)) = (deny.unless, condition.as_object_mut())
+        {
+            map.insert(operator.into(), json!({ key: values }));
+        }
+        statement.insert("Condition".into(), condition);
         self.statements.push((deny.sid, Value::Object(statement)));
     }
 
@@ -213,6 +206,7 @@ impl Builder<'_> {
                 operator: "Null",
                 key,
                 values: json!("true"),
+                unless: None,
             },
         );
     }
@@ -248,6 +242,7 @@ impl Builder<'_> {
                         operator: "ForAnyValue:StringNotEquals",
                         key,
                         values: json!(allowed),
+                        unless: None,
                     },
                 );
             }
@@ -282,7 +277,11 @@ impl Builder<'_> {
             ControlId::VolumeKms => &policy.volume_kms.settings,
             _ => &policy.output_kms.settings,
         };
-        self.deny_missing(control, format!("{name}Missing"), actions, key);
+        if control == ControlId::VolumeKms {
+            self.volume_key_missing(actions, key);
+        } else {
+            self.deny_missing(control, format!("{name}Missing"), actions, key);
+        }
         let (arns, other): (Vec<&String>, Vec<&String>) = settings
             .allowed_keys
             .iter()
@@ -297,6 +296,7 @@ impl Builder<'_> {
                     operator: "StringLike",
                     key,
                     values: json!(["alias/aws/*", "arn:*:kms:*:*:alias/aws/*"]),
+                    unless: None,
                 },
             );
         } else {
@@ -308,6 +308,7 @@ impl Builder<'_> {
                     operator: "ArnNotLike",
                     key,
                     values: json!(arns),
+                    unless: None,
                 },
             );
         }
@@ -334,6 +335,45 @@ impl Builder<'_> {
         }
     }
 
+    /// A missing volume key is denied, except where an instance type has local NVMe storage:
+    /// AWS rejects a key there (jobs) or it encrypts nothing (endpoint configurations), so those
+    /// requests are carved out with `sagemaker:InstanceTypes` (table in [`crate::instances`]).
+    /// Notebook instances always have an EBS volume: no carve-out.
+    fn volume_key_missing(&mut self, actions: &[&'static str], key: &str) {
+        let control = ControlId::VolumeKms;
+        let (notebook, workloads): (Vec<&'static str>, Vec<&'static str>) =
+            actions.iter().partition(|a| **a == NOTEBOOK);
+        if !notebook.is_empty() {
+            self.deny_missing(control, "VolumeKmsMissing".into(), &notebook, key);
+        }
+        let local: Vec<String> = crate::instances::LOCAL_STORAGE_FAMILIES
+            .iter()
+            .map(|f| format!("ml.{f}.*"))
+            .collect();
+        self.deny(
+            control,
+            Deny {
+                sid: "VolumeKmsMissingEbs".into(),
+                actions: &workloads,
+                operator: "Null",
+                key,
+                values: json!("true"),
+                unless: Some((
+                    "ForAllValues:StringNotLike",
+                    "sagemaker:InstanceTypes",
+                    json!(local),
+                )),
+            },
+        );
+        self.gap(
+            control,
+            ENDPOINT_CONFIG,
+            "an endpoint configuration mixing local-storage and EBS instance types without a \
+             key is allowed by the document (the carve-out sees any local type); the detective \
+             control judges its EBS variants",
+        );
+    }
+
     /// A flag that must be `true`: denied when `false` and when absent.
     fn flag(&mut self, control: ControlId, name: &str, actions: &[&'static str], key: &str) {
         if !self.enforced(control) {
@@ -347,6 +387,7 @@ impl Builder<'_> {
                 operator: "Bool",
                 key,
                 values: json!("false"),
+                unless: None,
             },
         );
         self.deny_missing(control, format!("{name}Missing"), actions, key);
@@ -371,6 +412,7 @@ impl Builder<'_> {
                 operator: "StringEquals",
                 key,
                 values: json!("Enabled"),
+                unless: None,
             },
         );
         // An update that leaves the setting out keeps the current value: only create is denied
@@ -408,6 +450,7 @@ impl Builder<'_> {
                         operator: "StringNotEquals",
                         key: &condition_key,
                         values: json!(values),
+                        unless: None,
                     },
                 );
             }
@@ -442,21 +485,25 @@ fn sid_words(text: &str) -> String {
     }
 }
 
-/// An exemption glob as an IAM resource pattern, or `None` when IAM cannot express it. A glob
-/// on the name matches the name part of any SageMaker ARN (SageMaker lower-cases names in ARNs).
-fn iam_pattern(glob: &str) -> Option<String> {
-    if glob.contains(['[', ']', '{', '}']) {
-        return None;
+/// An exemption's IAM resource patterns: its ARN pattern (lower-cased, as SageMaker writes
+/// ARNs), once per listed account when its account is `*`. IAM matches each ARN component on its
+/// own, and SageMaker names hold no `/` or `:`, so `*` means what it means in the policy.
+fn iam_patterns(e: &crate::policy::Exemption) -> Vec<String> {
+    let pattern = e.resource.to_ascii_lowercase();
+    if e.accounts.is_empty() {
+        return vec![pattern];
     }
-    let glob = glob.replace("**", "*");
-    if glob.starts_with("arn:") {
-        Some(glob)
-    } else {
-        Some(format!(
-            "arn:*:sagemaker:*:*:*/{}",
-            glob.to_ascii_lowercase()
-        ))
-    }
+    let parts: Vec<&str> = pattern.splitn(6, ':').collect();
+    e.accounts
+        .iter()
+        .map(|account| {
+            let mut parts = parts.clone();
+            if let Some(slot) = parts.get_mut(4) {
+                *slot = account;
+            }
+            parts.join(":")
+        })
+        .collect()
 }
 
 /// The preventive document for `policy`, with the exemptions in force on `today`.
@@ -494,6 +541,20 @@ pub fn generate(policy: &Policy, today: Date) -> Preventive {
         &ENCRYPTION_ACTIONS,
         "sagemaker:InterContainerTrafficEncryption",
     );
+    if policy.inter_container_encryption.mode == Mode::Enforce
+        && !policy
+            .inter_container_encryption
+            .settings
+            .strict_single_instance
+    {
+        b.gap(
+            ControlId::InterContainerEncryption,
+            "*",
+            "no condition key carries the instance count: the document also denies \
+             single-instance jobs without the flag, which the detective control treats as not \
+             applicable (set the flag on them, or leave this control to the detective control)",
+        );
+    }
     b.flag(
         ControlId::NetworkIsolation,
         "NetworkIsolation",
@@ -578,7 +639,7 @@ mod tests {
     }
 
     fn generated(text: &str) -> Result<Preventive, Box<dyn std::error::Error>> {
-        Ok(generate(&Policy::from_toml(text, "test")?, TODAY))
+        Ok(generate(&Policy::from_toml_on(text, "test", TODAY)?, TODAY))
     }
 
     fn statements(p: &Preventive) -> &[Value] {
@@ -714,11 +775,27 @@ mod tests {
             ),
             deny(
                 "VolumeKmsMissing",
-                &VOLUME_KEY_ACTIONS,
+                &[NOTEBOOK],
                 "Null",
                 "sagemaker:VolumeKmsKey",
                 json!("true"),
             ),
+            // A1: instance types with local NVMe storage cannot take a key: carved out.
+            json!({
+                "Sid": "VolumeKmsMissingEbs",
+                "Effect": "Deny",
+                "Action": [TRAINING, PROCESSING, TRANSFORM, TUNING, ENDPOINT_CONFIG],
+                "Resource": "*",
+                "Condition": {
+                    "Null": { "sagemaker:VolumeKmsKey": "true" },
+                    "ForAllValues:StringNotLike": {
+                        "sagemaker:InstanceTypes": crate::instances::LOCAL_STORAGE_FAMILIES
+                            .iter()
+                            .map(|f| format!("ml.{f}.*"))
+                            .collect::<Vec<_>>()
+                    },
+                },
+            }),
             deny(
                 "VpcAttachedSecurityGroupMissing",
                 &VPC_ACTIONS,
@@ -772,7 +849,8 @@ mod tests {
                 else {
                     panic!("statement without condition: {s}");
                 };
-                if operator == "Null" {
+                // (a statement that denies an absent key, with or without a carve-out)
+                if operator == "Null" || s["Condition"].get("Null").is_some() {
                     continue;
                 }
                 for key in keys.as_object().into_iter().flat_map(|k| k.keys()) {
@@ -783,11 +861,11 @@ mod tests {
                         .flatten()
                         .filter(|a| *a != NOTEBOOK_UPDATE)
                         .collect();
-                    let absent = statements(&p).iter().any(|n| {
-                        n["Condition"]["Null"][key.as_str()] == "true"
-                            && n["Action"]
-                                .as_array()
-                                .is_some_and(|a| creates.iter().all(|c| a.contains(c)))
+                    let absent = creates.iter().all(|c| {
+                        statements(&p).iter().any(|n| {
+                            n["Condition"]["Null"][key.as_str()] == "true"
+                                && n["Action"].as_array().is_some_and(|a| a.contains(c))
+                        })
                     });
                     assert!(absent, "{key} in {} has no Null deny", s["Sid"]);
                 }
@@ -993,31 +1071,37 @@ mod tests {
         }
         // Transform jobs are still denied on the keys they do carry; endpoint configurations on
         // their volume key.
-        let volume = statement(&p, "VolumeKmsMissing").ok_or("no VolumeKmsMissing")?;
+        let volume = statement(&p, "VolumeKmsMissingEbs").ok_or("no VolumeKmsMissingEbs")?;
         assert!(volume["Action"]
             .as_array()
             .is_some_and(|a| a.contains(&json!(TRANSFORM)) && a.contains(&json!(ENDPOINT_CONFIG))));
-        assert!(!has_gap(&p, ControlId::VolumeKms, ENDPOINT_CONFIG, ""));
+        assert!(has_gap(
+            &p,
+            ControlId::VolumeKms,
+            ENDPOINT_CONFIG,
+            "mixing local-storage and EBS"
+        ));
         Ok(())
     }
 
     #[test]
     fn live_exemptions_become_not_resource_and_are_listed() -> TestResult {
-        // Given one exemption in force, one expired and one IAM cannot express
+        // Given one exemption in force, one expired and one over an account list
         let text = policy_text(|_| "enforce", &ALL_ENFORCED_SETTINGS)
             + r#"
 [[exemptions]]
-resource = "arn:aws:sagemaker:*:*:notebook-instance/sandbox-*"
+resource = "arn:aws:sagemaker:*:111122223333:notebook-instance/sandbox-*"
 controls = ["no-root-access"]
 reason = "SEC-1"
 expires = 2027-03-31
 [[exemptions]]
-resource = "Legacy-*"
+resource = "arn:aws:sagemaker:*:111122223333:notebook-instance/Legacy-*"
 controls = ["no-root-access"]
 reason = "SEC-2"
 expires = 2026-01-31
 [[exemptions]]
-resource = "team-[ab]-*"
+resource = "arn:aws:sagemaker:us-east-1:*:notebook-instance/Team-A-*"
+accounts = ["111122223333", "444455556666"]
 controls = ["no-direct-internet"]
 reason = "SEC-3"
 expires = 2027-01-31
@@ -1029,7 +1113,7 @@ expires = 2027-01-31
             assert_eq!(s.get("Resource"), None);
             assert_eq!(
                 s["NotResource"],
-                json!(["arn:aws:sagemaker:*:*:notebook-instance/sandbox-*"])
+                json!(["arn:aws:sagemaker:*:111122223333:notebook-instance/sandbox-*"])
             );
         }
         assert_eq!(
@@ -1040,26 +1124,19 @@ expires = 2027-01-31
             &p,
             ControlId::NoRootAccess,
             "*",
-            "`arn:aws:sagemaker:*:*:notebook-instance/sandbox-*` is a NotResource until 2027-03-31"
+            "`arn:aws:sagemaker:*:111122223333:notebook-instance/sandbox-*` is a NotResource until 2027-03-31"
         ));
         assert!(!p
             .not_preventable
             .iter()
             .any(|g| g.reason.contains("Legacy-*")));
-        // And the glob IAM cannot express is a gap, its resources still denied
+        // And an account list becomes one lower-cased pattern per account
         assert_eq!(
-            statement(&p, "DirectInternetEnabled").map(|s| &s["Resource"]),
-            Some(&json!("*"))
-        );
-        assert!(has_gap(
-            &p,
-            ControlId::NoDirectInternet,
-            "*",
-            "`team-[ab]-*` uses glob syntax"
-        ));
-        assert_eq!(
-            iam_pattern("Legacy-*").as_deref(),
-            Some("arn:*:sagemaker:*:*:*/legacy-*")
+            statement(&p, "DirectInternetEnabled").map(|s| &s["NotResource"]),
+            Some(&json!([
+                "arn:aws:sagemaker:us-east-1:111122223333:notebook-instance/team-a-*",
+                "arn:aws:sagemaker:us-east-1:444455556666:notebook-instance/team-a-*"
+            ]))
         );
         Ok(())
     }

@@ -203,10 +203,27 @@ pub struct NotebookConfig {
     pub root_access: Toggle,
 }
 
+/// The instances one part of a workload runs on: a job's cluster, one group of a heterogeneous
+/// training cluster, one instance configuration a tuning job may pick.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InstanceGroup {
+    /// Where it comes from, for people: `ResourceConfig`, `instance group gpu`, ...
+    pub label: String,
+    /// `ml.p4d.24xlarge`...; `None` when AWS did not report it.
+    pub instance_type: Option<String>,
+    /// `None` when AWS did not report it.
+    pub instance_count: Option<i32>,
+}
+
 /// Job settings the controls read; training and processing jobs share the shape
 /// (the fields live in different places of each API, the adapters flatten them).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct JobConfig {
+    /// The instances the job runs on (one group, or every group of a heterogeneous cluster).
+    pub instances: Vec<InstanceGroup>,
+    /// `instances` are alternatives, one of which each training job uses (a tuning job's
+    /// `HyperParameterTuningResourceConfig.InstanceConfigs`), not groups that run together.
+    pub instance_choice: bool,
     pub vpc: Option<VpcAttachment>,
     pub volume_kms_key_id: Option<String>,
     pub output_kms_key_id: Option<String>,
@@ -216,13 +233,58 @@ pub struct JobConfig {
     pub network_isolation: bool,
 }
 
+/// Another resource a workload depends on (its model, its endpoint configuration), as the
+/// guardrail could see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum Dependency<T> {
+    Found {
+        name: String,
+        value: T,
+    },
+    /// The workload runs but this dependency no longer exists (AWS lets a model or an endpoint
+    /// configuration be deleted while it is in use): its settings cannot be verified, which the
+    /// controls that need them treat as a failure (fail closed).
+    Deleted {
+        name: String,
+    },
+    /// Not described: an event replayed offline does not carry it.
+    NotDescribed {
+        name: String,
+    },
+}
+
+impl<T> Dependency<T> {
+    pub fn name(&self) -> &str {
+        match self {
+            Dependency::Found { name, .. }
+            | Dependency::Deleted { name }
+            | Dependency::NotDescribed { name } => name,
+        }
+    }
+
+    pub fn found(&self) -> Option<&T> {
+        match self {
+            Dependency::Found { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+
+    pub fn found_mut(&mut self) -> Option<&mut T> {
+        match self {
+            Dependency::Found { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// Transform job settings (`DescribeTransformJob`): its own KMS keys; the VPC and network
 /// isolation of its containers come from the model it runs (`DescribeModel`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TransformConfig {
-    pub model_name: String,
-    /// `None` when the model was not described: deleted since, or an event replayed offline.
-    pub model: Option<ModelConfig>,
+    /// `TransformResources.InstanceType` and `InstanceCount`.
+    pub instances: Vec<InstanceGroup>,
+    pub model: Dependency<ModelConfig>,
     /// `TransformResources.VolumeKmsKeyId`.
     pub volume_kms_key_id: Option<String>,
     /// `TransformOutput.KmsKeyId`.
@@ -238,13 +300,17 @@ pub struct TuningDefinition {
     pub job: JobConfig,
 }
 
-/// One production variant of an endpoint, with the settings of the model it serves.
+/// One production or shadow variant of an endpoint, with the settings of the model it serves.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VariantModel {
     pub variant_name: String,
-    pub model_name: String,
-    /// `None` when the model itself could not be described (deleted since the config was made).
-    pub model: Option<ModelConfig>,
+    /// A shadow variant (`ShadowProductionVariants`): it receives a copy of production traffic.
+    pub shadow: bool,
+    /// The variant's instances; `None` for a serverless variant (`ServerlessConfig`: no instance,
+    /// no storage volume).
+    pub instances: Option<InstanceGroup>,
+    /// `None` for a variant that hosts inference components instead of a model.
+    pub model: Option<Dependency<ModelConfig>>,
 }
 
 /// Model settings that govern the containers an endpoint runs (`DescribeModel`).
@@ -264,14 +330,29 @@ pub struct DataCapture {
 /// Endpoint configuration and the models behind it (`DescribeEndpointConfig` + `DescribeModel`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EndpointConfig {
-    pub config_name: String,
     pub kms_key_id: Option<String>,
     pub data_capture: Option<DataCapture>,
+    /// Production variants, then shadow variants.
     pub variants: Vec<VariantModel>,
+    /// The configuration's own `VpcConfig` (endpoints that host inference components).
+    pub vpc: Option<VpcAttachment>,
+    /// The configuration's own `EnableNetworkIsolation` (inference components); absent is false.
+    pub network_isolation: bool,
 }
 
-/// What each kind carries. The endpoint's configuration is `None` when the source (an event
-/// replayed offline) does not carry it: its controls then report "cannot evaluate".
+/// An endpoint: the configuration it runs or is being updated to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EndpointDetails {
+    /// The configuration being deployed while an update is pending
+    /// (`PendingDeploymentSummary.EndpointConfigName`), else the one deployed.
+    pub config: Dependency<EndpointConfig>,
+    /// While an update is pending, the configuration still deployed (`EndpointConfigName`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deployed_config: Option<String>,
+}
+
+/// What each kind carries. A dependency an offline event does not carry is `NotDescribed`: its
+/// controls then report "cannot evaluate".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Details {
@@ -280,7 +361,7 @@ pub enum Details {
     ProcessingJob(JobConfig),
     TransformJob(TransformConfig),
     HyperParameterTuningJob(Vec<TuningDefinition>),
-    Endpoint(Option<EndpointConfig>),
+    Endpoint(EndpointDetails),
 }
 
 /// A resource as observed at one moment: the controls' whole input.
@@ -294,6 +375,19 @@ pub struct Snapshot {
     pub tags: Option<BTreeMap<String, String>>,
 }
 
+impl JobConfig {
+    /// How many instances one run of the job uses at most; `None` when AWS did not report it.
+    pub fn instance_count(&self) -> Option<i32> {
+        let counts: Option<Vec<i32>> = self.instances.iter().map(|g| g.instance_count).collect();
+        let counts = counts.filter(|c| !c.is_empty())?;
+        if self.instance_choice {
+            counts.into_iter().max()
+        } else {
+            Some(counts.into_iter().sum())
+        }
+    }
+}
+
 impl Snapshot {
     pub fn kind(&self) -> ResourceKind {
         self.id.kind
@@ -304,17 +398,29 @@ impl Snapshot {
         match &mut self.details {
             Details::NotebookInstance(n) => n.vpc.iter_mut().collect(),
             Details::TrainingJob(j) | Details::ProcessingJob(j) => j.vpc.iter_mut().collect(),
-            Details::TransformJob(t) => t.model.iter_mut().filter_map(|m| m.vpc.as_mut()).collect(),
+            Details::TransformJob(t) => t
+                .model
+                .found_mut()
+                .and_then(|m| m.vpc.as_mut())
+                .into_iter()
+                .collect(),
             Details::HyperParameterTuningJob(defs) => {
                 defs.iter_mut().filter_map(|d| d.job.vpc.as_mut()).collect()
             }
-            Details::Endpoint(Some(e)) => e
-                .variants
-                .iter_mut()
-                .filter_map(|v| v.model.as_mut())
-                .filter_map(|m| m.vpc.as_mut())
-                .collect(),
-            Details::Endpoint(None) => Vec::new(),
+            Details::Endpoint(e) => {
+                let mut attachments: Vec<&mut VpcAttachment> = Vec::new();
+                if let Some(config) = e.config.found_mut() {
+                    attachments.extend(config.vpc.as_mut());
+                    attachments.extend(
+                        config
+                            .variants
+                            .iter_mut()
+                            .filter_map(|v| v.model.as_mut().and_then(|m| m.found_mut()))
+                            .filter_map(|m| m.vpc.as_mut()),
+                    );
+                }
+                attachments
+            }
         }
     }
 }

@@ -11,7 +11,11 @@ Run by ``tests/run.sh`` (``python -m unittest discover tests/infra``) with the e
   the emulator's EventBridge to an SQS queue, match exactly the sample events in ``events/`` that
   the inspector acts on;
 * the findings table declares the keys and indexes the code creates
-  (``shared/src/store/dynamodb_table.rs``).
+  (``shared/src/store/dynamodb_table.rs``);
+* retries: Lambda retries the inspector's failed invocations and not the sweeper's, both send
+  what still fails to the failure queue, and the inspector's rules retry and dead-letter;
+* the member role trusts only the central functions' execution roles (with the external id), and
+  the central stack outputs their ARNs.
 """
 
 from __future__ import annotations
@@ -167,12 +171,50 @@ def statements_of_policies(policies: list[Any]) -> tuple[list[dict[str, Any]], l
             statements.extend(as_list(p["PolicyDocument"]["Statement"]))
         else:
             managed.extend(str(v) for v in p.values())
-    return statements, managed
+    # A managed policy by name (SAM) or by ARN (IAM, possibly a Fn::Sub): its name either way.
+    return statements, [m.rsplit("/", 1)[-1] for m in managed]
+
+
+def referenced(value: Any) -> str | None:
+    """The logical id a ``Ref`` or ``Fn::GetAtt`` (either form) names, else None."""
+    if isinstance(value, dict) and len(value) == 1:
+        (key, arg), = value.items()
+        if key == "Ref" and isinstance(arg, str):
+            return arg
+        if key == "Fn::GetAtt":
+            return arg[0] if isinstance(arg, list) else str(arg).split(".")[0]
+    return None
+
+
+def execution_role(template: dict[str, Any], function_id: str) -> str:
+    """The logical id of the ``AWS::IAM::Role`` a function runs as (its SAM ``Role``)."""
+    props = template["Resources"][function_id]["Properties"]
+    role = referenced(props.get("Role"))
+    if role is None or template["Resources"].get(role, {}).get("Type") != "AWS::IAM::Role":
+        raise AssertionError(f"{function_id}: Role is not a GetAtt of a role of this template: {props.get('Role')!r}")
+    return role
 
 
 def function_grants(template: dict[str, Any], logical_id: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """What a function may do: its SAM ``Policies`` when SAM creates its role, else the inline
+    and managed policies of its explicit execution role and of every ``AWS::IAM::Policy`` or
+    ``AWS::IAM::ManagedPolicy`` of the template attached to that role."""
     props = template["Resources"][logical_id]["Properties"]
-    return statements_of_policies(as_list(props.get("Policies", [])))
+    if "Role" not in props:
+        return statements_of_policies(as_list(props.get("Policies", [])))
+    if "Policies" in props:
+        raise AssertionError(f"{logical_id}: SAM ignores Policies when Role is set")
+    role = execution_role(template, logical_id)
+    role_props = template["Resources"][role]["Properties"]
+    statements, managed = statements_of_policies(
+        as_list(role_props.get("Policies", [])) + as_list(role_props.get("ManagedPolicyArns", []))
+    )
+    for resource in template["Resources"].values():
+        if resource["Type"] in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy") and role in {
+            referenced(r) for r in as_list(resource["Properties"].get("Roles", []))
+        }:
+            statements.extend(as_list(resource["Properties"]["PolicyDocument"]["Statement"]))
+    return statements, managed
 
 
 def granted(statements: list[dict[str, Any]]) -> set[str]:
@@ -260,6 +302,102 @@ class LeastPrivilege(unittest.TestCase):
         self.assertEqual(sorted(granted(statements) ^ derived), [])
         trust = json.dumps(role["Properties"]["AssumeRolePolicyDocument"])
         self.assertIn("sts:ExternalId", trust)
+
+
+def event_invoke_configs(template: dict[str, Any], function_id: str) -> list[dict[str, Any]]:
+    """Every asynchronous-invocation configuration that applies to a function: its SAM
+    ``EventInvokeConfig`` (or the Globals' one), and each ``AWS::Lambda::EventInvokeConfig``
+    whose ``FunctionName`` refers to it."""
+    found = []
+    props = template["Resources"][function_id]["Properties"]
+    own = props.get("EventInvokeConfig", template.get("Globals", {}).get("Function", {}).get("EventInvokeConfig"))
+    if own is not None:
+        found.append(own)
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::Lambda::EventInvokeConfig" and referenced(resource["Properties"].get("FunctionName")) == function_id:
+            found.append(resource["Properties"])
+    return found
+
+
+def only_resource(template: dict[str, Any], resource_type: str) -> str:
+    ids = [k for k, r in template["Resources"].items() if r["Type"] == resource_type]
+    if len(ids) != 1:
+        raise AssertionError(f"expected one {resource_type}, found {ids}")
+    return ids[0]
+
+
+class Retries(unittest.TestCase):
+    """Who retries what: the inspector's failures are worth retrying (a describe, stop or publish
+    that failed), a sweep's are not (it already reports what it left, and the schedule covers it);
+    whatever still fails lands in the failure queue."""
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.central = load(CENTRAL)
+        cls.queue = {"Fn::GetAtt": [only_resource(cls.central, "AWS::SQS::Queue"), "Arn"]}
+
+    def assert_invoke_config(self, function_id: str, retries: int) -> None:
+        configs = event_invoke_configs(self.central, function_id)
+        self.assertEqual(len(configs), 1, f"{function_id}: asynchronous invocation configurations")
+        self.assertEqual(configs[0].get("MaximumRetryAttempts"), retries, f"{function_id}: MaximumRetryAttempts")
+        on_failure = configs[0]["DestinationConfig"]["OnFailure"]
+        self.assertEqual(on_failure.get("Type", "SQS"), "SQS", function_id)
+        self.assertEqual(on_failure["Destination"], self.queue, f"{function_id}: on-failure destination")
+
+    def test_lambda_retries_the_inspector_and_not_the_sweeper(self) -> None:
+        self.assert_invoke_config("InspectorFunction", 2)  # the maximum for asynchronous invocation
+        self.assert_invoke_config("SweeperFunction", 0)
+
+    def test_inspector_rules_retry_and_dead_letter_and_the_schedule_does_not_retry(self) -> None:
+        inspector = self.central["Resources"]["InspectorFunction"]["Properties"]["Events"]
+        rules = {k: e["Properties"] for k, e in inspector.items() if e["Type"] in ("EventBridgeRule", "CloudWatchEvent")}
+        self.assertEqual(sorted(rules), ["ApiCalls", "StateChanges"])
+        for name, rule in rules.items():
+            self.assertGreater(rule["RetryPolicy"]["MaximumRetryAttempts"], 0, name)
+            self.assertEqual(rule["DeadLetterConfig"]["Arn"], self.queue, name)
+        sweeper = self.central["Resources"]["SweeperFunction"]["Properties"]["Events"]
+        (schedule,) = [e["Properties"] for e in sweeper.values() if e["Type"] in ("Schedule", "ScheduleV2")]
+        self.assertEqual(schedule["RetryPolicy"]["MaximumRetryAttempts"], 0)
+        self.assertEqual(schedule["DeadLetterConfig"]["Arn"], self.queue)
+
+
+class MemberTrust(unittest.TestCase):
+    """The member role can stop and delete SageMaker resources in every account: only the central
+    functions' execution roles may assume it, not any principal of the central account."""
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.central = load(CENTRAL)
+        cls.member = load(MEMBER)
+
+    def test_member_role_trusts_only_the_central_function_roles(self) -> None:
+        trust = member_role(self.member)["Properties"]["AssumeRolePolicyDocument"]
+        (statement,) = as_list(trust["Statement"])
+        self.assertEqual(statement["Effect"], "Allow")
+        self.assertEqual(as_list(statement["Action"]), ["sts:AssumeRole"])
+        # The account root as principal (a role ARN principal breaks silently when the role is
+        # recreated), narrowed by the condition to the exact role ARNs.
+        self.assertEqual(statement["Principal"], {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${CentralAccountId}:root"}})
+        condition = statement["Condition"]
+        self.assertEqual(condition["StringEquals"], {"sts:ExternalId": {"Ref": "ExternalId"}})
+        arn_conditions = {op: keys for op, keys in condition.items() if op in ("ArnEquals", "ArnLike")}
+        self.assertEqual(list(arn_conditions.values()), [{"aws:PrincipalArn": {"Ref": "CentralFunctionRoleArns"}}])
+        self.assertEqual(sorted(condition), sorted(["StringEquals", *arn_conditions]))
+        parameter = self.member["Parameters"].get("CentralFunctionRoleArns", {})
+        self.assertEqual(parameter.get("Type"), "CommaDelimitedList")
+        self.assertNotIn("Default", parameter, "required: no default")
+
+    def test_central_stack_outputs_both_function_role_arns(self) -> None:
+        outputs = {k: o["Value"] for k, o in self.central.get("Outputs", {}).items()}
+        roles = [execution_role(self.central, f) for f in ("InspectorFunction", "SweeperFunction")]
+        self.assertEqual(len(set(roles)), 2, "one execution role per function")
+        for role in roles:
+            self.assertIn({"Fn::GetAtt": [role, "Arn"]}, outputs.values(), f"an output with {role}'s ARN")
+        # and the value to give member.yaml's CentralFunctionRoleArns as is
+        self.assertEqual(
+            outputs.get("CentralFunctionRoleArns"),
+            {"Fn::Join": [",", [{"Fn::GetAtt": [r, "Arn"]} for r in roles]]},
+        )
 
 
 class EventPatterns(unittest.TestCase):

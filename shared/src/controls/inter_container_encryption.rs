@@ -7,17 +7,26 @@
 //! **Why** — distributed training exchanges gradients and data shards between instances; without
 //! this setting that traffic crosses the network in clear text.
 //!
+//! **Not applicable** — on a job whose instances number one in all (AWS: the setting has no
+//! effect on a single instance); `strict_single_instance = true` in the policy judges those too.
+//!
 //! **Example** — a two-instance training job created without the flag fails.
 //!
 //! **Fix** — set `EnableInterContainerTrafficEncryption = true` (training) or
 //! `NetworkConfig.EnableInterContainerTrafficEncryption = true` (processing).
 
 use super::Check;
+use crate::policy::InterContainerSettings;
 use crate::resource::{Details, JobConfig, Snapshot};
 
 pub const REMEDY: &str = "Set EnableInterContainerTrafficEncryption to true on the job.";
 
-fn flag(j: &JobConfig) -> Check {
+fn flag(j: &JobConfig, settings: &InterContainerSettings) -> Check {
+    if !settings.strict_single_instance && j.instance_count() == Some(1) {
+        return Check::not_applicable(
+            "one instance: no traffic between instances to encrypt (AWS: the setting has no effect)",
+        );
+    }
     Check::flag(
         j.inter_container_encryption,
         format!(
@@ -28,12 +37,14 @@ fn flag(j: &JobConfig) -> Check {
     )
 }
 
-pub fn check(snapshot: &Snapshot) -> Check {
+pub fn check(snapshot: &Snapshot, settings: &InterContainerSettings) -> Check {
     match &snapshot.details {
-        Details::TrainingJob(j) | Details::ProcessingJob(j) => flag(j),
-        Details::HyperParameterTuningJob(defs) => super::per_definition(defs, flag),
+        Details::TrainingJob(j) | Details::ProcessingJob(j) => flag(j, settings),
+        Details::HyperParameterTuningJob(defs) => {
+            super::per_definition(defs, |j| flag(j, settings))
+        }
         Details::NotebookInstance(_) | Details::TransformJob(_) | Details::Endpoint(_) => {
-            Check::NotApplicable
+            Check::no_such_setting(snapshot)
         }
     }
 }
@@ -68,8 +79,64 @@ mod tests {
             ),
             ("endpoint", endpoint(|_| {}), "N/A"),
         ];
+        let lenient = InterContainerSettings::default();
         for (name, snap, want) in cases {
-            assert_eq!(status(&check(&snap)), want, "{name}");
+            assert_eq!(status(&check(&snap, &lenient)), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn one_instance_is_not_applicable_unless_the_policy_is_strict() {
+        let lenient = InterContainerSettings::default();
+        let strict = InterContainerSettings {
+            strict_single_instance: true,
+        };
+        let single = || {
+            training(|j| {
+                j.instances = instances("ml.m5.xlarge", 1);
+                j.inter_container_encryption = false;
+            })
+        };
+        let two_groups_of_one = training(|j| {
+            j.instances = instances("ml.m5.xlarge", 1);
+            j.instances.extend(instances("ml.p4d.24xlarge", 1));
+            j.inter_container_encryption = false;
+        });
+        let one_of_two_choices = tuning(|j| {
+            j.instances = instances("ml.m5.xlarge", 1);
+            j.instances.extend(instances("ml.g5.xlarge", 1));
+            j.instance_choice = true;
+            j.inter_container_encryption = false;
+        });
+        let unknown_count = training(|j| {
+            j.instances[0].instance_count = None;
+            j.inter_container_encryption = false;
+        });
+        let cases = [
+            ("single instance", single(), &lenient, "N/A"),
+            ("single instance, strict", single(), &strict, "FAIL"),
+            ("heterogeneous 1 + 1", two_groups_of_one, &lenient, "FAIL"),
+            // The tuning fixture's first definition is multi-instance and compliant; the second
+            // runs one instance whichever config the tuner picks.
+            (
+                "tuning choice of single instances",
+                one_of_two_choices,
+                &lenient,
+                "PASS",
+            ),
+            ("count not reported", unknown_count, &lenient, "FAIL"),
+            (
+                "processing single instance",
+                processing(|j| {
+                    j.instances = instances("ml.m5.xlarge", 1);
+                    j.inter_container_encryption = false;
+                }),
+                &lenient,
+                "N/A",
+            ),
+        ];
+        for (name, snap, settings, want) in cases {
+            assert_eq!(status(&check(&snap, settings)), want, "{name}");
         }
     }
 }

@@ -8,7 +8,9 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::policy::{Mode, Policy, Severity};
-use crate::resource::{Snapshot, VpcAttachment};
+use crate::resource::{
+    Dependency, EndpointConfig, EndpointDetails, ModelConfig, Snapshot, VpcAttachment,
+};
 
 pub mod inter_container_encryption;
 pub mod kms;
@@ -20,16 +22,25 @@ pub mod required_tags;
 pub mod volume_kms;
 pub mod vpc_attached;
 
-/// Why an endpoint replayed from its event cannot be judged on its configuration.
-pub(crate) const NO_ENDPOINT_CONFIG: &str =
-    "endpoint configuration is not in the event (offline replay): replay with --live";
-
-/// Why a transform job cannot be judged on the settings of its model.
-pub(crate) fn no_transform_model(t: &crate::resource::TransformConfig) -> Check {
-    Check::cannot(format!(
-        "model {} was not described (deleted since, or offline replay: replay with --live)",
-        t.model_name
-    ))
+/// Judges the settings of a dependency (a model, an endpoint configuration). One that was
+/// deleted while the workload runs fails (fail closed: its settings cannot be verified, and a
+/// deletion must not be a way around the guardrail); one an offline event does not carry cannot
+/// be evaluated.
+pub(crate) fn on_dependency<T>(
+    dependency: &Dependency<T>,
+    what: &str,
+    check: impl FnOnce(&T) -> Check,
+) -> Check {
+    match dependency {
+        Dependency::Found { value, .. } => check(value),
+        Dependency::Deleted { name } => Check::fail(
+            format!("cannot verify: {what} {name} deleted"),
+            format!("{what} {name} exists, so its settings can be verified"),
+        ),
+        Dependency::NotDescribed { name } => Check::cannot(format!(
+            "{what} {name} is not in the event (offline replay): replay with --live"
+        )),
+    }
 }
 
 /// Stable control ids. They appear in policies, findings, alerts and filter policies: never rename one.
@@ -115,7 +126,10 @@ impl ControlId {
             ControlId::VpcAttached => vpc_attached::check(snapshot, &policy.vpc_attached.settings),
             ControlId::VolumeKms => volume_kms::check(snapshot, &policy.volume_kms.settings),
             ControlId::OutputKms => output_kms::check(snapshot, &policy.output_kms.settings),
-            ControlId::InterContainerEncryption => inter_container_encryption::check(snapshot),
+            ControlId::InterContainerEncryption => inter_container_encryption::check(
+                snapshot,
+                &policy.inter_container_encryption.settings,
+            ),
             ControlId::NetworkIsolation => network_isolation::check(snapshot),
             ControlId::NoDirectInternet => no_direct_internet::check(snapshot),
             ControlId::NoRootAccess => no_root_access::check(snapshot),
@@ -143,8 +157,11 @@ pub enum Check {
         observed: String,
         expected: String,
     },
-    /// The control does not apply to this kind of resource.
-    NotApplicable,
+    /// The control does not apply: the kind has no such setting, or AWS documents the setting
+    /// as invalid or meaningless for this resource (the reason says which).
+    NotApplicable {
+        reason: String,
+    },
     /// The input does not allow a verdict (unknown enum value, data not available): never a pass.
     CannotEvaluate {
         reason: String,
@@ -165,6 +182,17 @@ impl Check {
         }
     }
 
+    pub(crate) fn not_applicable(reason: impl Into<String>) -> Check {
+        Check::NotApplicable {
+            reason: reason.into(),
+        }
+    }
+
+    /// The kind of resource has no such setting.
+    pub(crate) fn no_such_setting(snapshot: &Snapshot) -> Check {
+        Check::not_applicable(format!("a {} has no such setting", snapshot.kind().label()))
+    }
+
     pub(crate) fn cannot(reason: impl Into<String>) -> Check {
         Check::CannotEvaluate {
             reason: reason.into(),
@@ -181,8 +209,9 @@ impl Check {
     }
 
     /// Combines checks of several parts (an endpoint's variants, a tuning job's definitions): any
-    /// failure fails, then any "cannot evaluate", else pass. Observations are joined in order.
-    /// `none` is the reason given when there are no parts at all.
+    /// failure fails, then any "cannot evaluate", then any pass; parts that do not apply are left
+    /// out, and only when no part applies is the whole not applicable. Observations are joined in
+    /// order. `none` is the reason given when there are no parts at all.
     pub(crate) fn all(parts: Vec<(String, Check)>, none: &str) -> Check {
         if parts.is_empty() {
             return Check::cannot(none);
@@ -190,6 +219,7 @@ impl Check {
         let mut failed = Vec::new();
         let mut unknown = Vec::new();
         let mut passed = Vec::new();
+        let mut inapplicable = Vec::new();
         let mut expected_text = String::new();
         for (label, check) in parts {
             match check {
@@ -199,39 +229,51 @@ impl Check {
                 }
                 Check::CannotEvaluate { reason } => unknown.push(format!("{label}: {reason}")),
                 Check::Pass { observed } => passed.push(format!("{label}: {observed}")),
-                Check::NotApplicable => {}
+                Check::NotApplicable { reason } => inapplicable.push(format!("{label}: {reason}")),
             }
         }
         if !failed.is_empty() {
             Check::fail(failed.join("; "), expected_text)
         } else if !unknown.is_empty() {
             Check::cannot(unknown.join("; "))
-        } else {
+        } else if !passed.is_empty() {
             Check::pass(passed.join("; "))
+        } else {
+            Check::not_applicable(inapplicable.join("; "))
         }
     }
 }
 
-/// Runs a check on the model of every production variant and combines the results.
+/// Runs a check on every path that serves an endpoint's traffic and combines the results: the
+/// model of every production and shadow variant, and, for a variant that hosts inference
+/// components instead of a model, the endpoint configuration's own settings (`VpcConfig`,
+/// `EnableNetworkIsolation`), which govern every component's containers.
 pub(crate) fn per_model(
-    endpoint: &crate::resource::EndpointConfig,
-    check: impl Fn(&crate::resource::ModelConfig) -> Check,
+    endpoint: &EndpointDetails,
+    check: impl Fn(&ModelConfig) -> Check,
+    config_check: impl Fn(&EndpointConfig) -> Check,
 ) -> Check {
-    Check::all(
-        endpoint
-            .variants
-            .iter()
-            .map(|v| {
-                let label = format!("variant {} (model {})", v.variant_name, v.model_name);
-                let result = match &v.model {
-                    Some(m) => check(m),
-                    None => Check::cannot("model not found"),
-                };
-                (label, result)
-            })
-            .collect(),
-        "no production variants reported",
-    )
+    on_dependency(&endpoint.config, "endpoint configuration", |config| {
+        let mut parts = Vec::new();
+        for v in &config.variants {
+            let role = if v.shadow {
+                "shadow variant"
+            } else {
+                "variant"
+            };
+            parts.push(match &v.model {
+                Some(model) => (
+                    format!("{role} {} (model {})", v.variant_name, model.name()),
+                    on_dependency(model, "model", &check),
+                ),
+                None => (
+                    format!("{role} {} (inference components)", v.variant_name),
+                    config_check(config),
+                ),
+            });
+        }
+        Check::all(parts, "no production variants reported")
+    })
 }
 
 /// Runs a check on every training job definition of a tuning job and combines the results.
@@ -391,8 +433,29 @@ pub(crate) mod fixtures {
         }
     }
 
+    /// `count` instances of an EBS-backed type.
+    pub fn instances(instance_type: &str, count: i32) -> Vec<InstanceGroup> {
+        vec![InstanceGroup {
+            label: "ResourceConfig".into(),
+            instance_type: Some(instance_type.into()),
+            instance_count: Some(count),
+        }]
+    }
+
+    pub fn model(vpc: Option<VpcAttachment>, network_isolation: bool) -> Dependency<ModelConfig> {
+        Dependency::Found {
+            name: "model".into(),
+            value: ModelConfig {
+                vpc,
+                network_isolation,
+            },
+        }
+    }
+
     pub fn secure_job() -> JobConfig {
         JobConfig {
+            instances: instances("ml.m5.xlarge", 2),
+            instance_choice: false,
             vpc: vpc(),
             volume_kms_key_id: Some(KEY.into()),
             output_kms_key_id: Some(KEY.into()),
@@ -403,7 +466,8 @@ pub(crate) mod fixtures {
 
     pub fn secure_endpoint() -> EndpointConfig {
         EndpointConfig {
-            config_name: "cfg".into(),
+            vpc: None,
+            network_isolation: false,
             kms_key_id: Some(KEY.into()),
             data_capture: Some(DataCapture {
                 enabled: true,
@@ -411,11 +475,13 @@ pub(crate) mod fixtures {
             }),
             variants: vec![VariantModel {
                 variant_name: "AllTraffic".into(),
-                model_name: "model".into(),
-                model: Some(ModelConfig {
-                    vpc: vpc(),
-                    network_isolation: true,
+                shadow: false,
+                instances: Some(InstanceGroup {
+                    label: "variant AllTraffic".into(),
+                    instance_type: Some("ml.m5.xlarge".into()),
+                    instance_count: Some(1),
                 }),
+                model: Some(model(vpc(), true)),
             }],
         }
     }
@@ -441,16 +507,26 @@ pub(crate) mod fixtures {
     pub fn endpoint(f: impl FnOnce(&mut EndpointConfig)) -> Snapshot {
         let mut c = secure_endpoint();
         f(&mut c);
-        snapshot(ResourceKind::Endpoint, Details::Endpoint(Some(c)))
+        endpoint_with(Dependency::Found {
+            name: "cfg".into(),
+            value: c,
+        })
+    }
+
+    pub fn endpoint_with(config: Dependency<EndpointConfig>) -> Snapshot {
+        snapshot(
+            ResourceKind::Endpoint,
+            Details::Endpoint(EndpointDetails {
+                config,
+                deployed_config: None,
+            }),
+        )
     }
 
     pub fn transform(f: impl FnOnce(&mut TransformConfig)) -> Snapshot {
         let mut c = TransformConfig {
-            model_name: "model".into(),
-            model: Some(ModelConfig {
-                vpc: vpc(),
-                network_isolation: true,
-            }),
+            instances: instances("ml.m5.xlarge", 1),
+            model: model(vpc(), true),
             volume_kms_key_id: Some(KEY.into()),
             output_kms_key_id: Some(KEY.into()),
         };
@@ -480,7 +556,7 @@ pub(crate) mod fixtures {
 
     /// An endpoint replayed from an event that does not carry its configuration.
     pub fn endpoint_without_config() -> Snapshot {
-        snapshot(ResourceKind::Endpoint, Details::Endpoint(None))
+        endpoint_with(Dependency::NotDescribed { name: "cfg".into() })
     }
 
     /// The status word of a check, for compact table assertions.
@@ -488,7 +564,7 @@ pub(crate) mod fixtures {
         match check {
             crate::controls::Check::Pass { .. } => "PASS",
             crate::controls::Check::Fail { .. } => "FAIL",
-            crate::controls::Check::NotApplicable => "N/A",
+            crate::controls::Check::NotApplicable { .. } => "N/A",
             crate::controls::Check::CannotEvaluate { .. } => "CANNOT",
         }
     }

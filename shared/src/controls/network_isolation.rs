@@ -28,16 +28,18 @@ fn flag(on: bool) -> Check {
 pub fn check(snapshot: &Snapshot) -> Check {
     match &snapshot.details {
         Details::TrainingJob(j) | Details::ProcessingJob(j) => flag(j.network_isolation),
-        Details::TransformJob(t) => match &t.model {
-            Some(m) => flag(m.network_isolation),
-            None => super::no_transform_model(t),
-        },
+        Details::TransformJob(t) => {
+            super::on_dependency(&t.model, "model", |m| flag(m.network_isolation))
+        }
         Details::HyperParameterTuningJob(defs) => {
             super::per_definition(defs, |j| flag(j.network_isolation))
         }
-        Details::Endpoint(Some(e)) => super::per_model(e, |m| flag(m.network_isolation)),
-        Details::Endpoint(None) => Check::cannot(super::NO_ENDPOINT_CONFIG),
-        Details::NotebookInstance(_) => Check::NotApplicable,
+        Details::Endpoint(e) => super::per_model(
+            e,
+            |m| flag(m.network_isolation),
+            |c| flag(c.network_isolation),
+        ),
+        Details::NotebookInstance(_) => Check::no_such_setting(snapshot),
     }
 }
 
@@ -45,7 +47,7 @@ pub fn check(snapshot: &Snapshot) -> Check {
 mod tests {
     use super::*;
     use crate::controls::fixtures::*;
-    use crate::resource::ModelConfig;
+    use crate::resource::Dependency;
 
     #[test]
     fn table() {
@@ -53,17 +55,12 @@ mod tests {
             ("transform model on", transform(|_| {}), "PASS"),
             (
                 "transform model off",
-                transform(|t| {
-                    t.model = Some(ModelConfig {
-                        vpc: vpc(),
-                        network_isolation: false,
-                    })
-                }),
+                transform(|t| t.model = model(vpc(), false)),
                 "FAIL",
             ),
             (
                 "transform model unknown",
-                transform(|t| t.model = None),
+                transform(|t| t.model = Dependency::NotDescribed { name: "m".into() }),
                 "CANNOT",
             ),
             ("tuning all on", tuning(|_| {}), "PASS"),
@@ -89,20 +86,58 @@ mod tests {
             (
                 "endpoint model off",
                 endpoint(|e| {
-                    if let Some(m) = e.variants.first_mut().and_then(|v| v.model.as_mut()) {
+                    if let Some(m) = e
+                        .variants
+                        .first_mut()
+                        .and_then(|v| v.model.as_mut())
+                        .and_then(|m| m.found_mut())
+                    {
                         m.network_isolation = false
                     }
                 }),
                 "FAIL",
             ),
             (
-                "endpoint model missing",
+                "endpoint model deleted",
                 endpoint(|e| {
                     if let Some(v) = e.variants.first_mut() {
-                        v.model = None
+                        v.model = Some(Dependency::Deleted { name: "m".into() })
                     }
                 }),
-                "CANNOT",
+                "FAIL",
+            ),
+            (
+                "endpoint shadow variant model off",
+                endpoint(|e| {
+                    let mut shadow = e.variants[0].clone();
+                    shadow.shadow = true;
+                    shadow.model = Some(model(vpc(), false));
+                    e.variants.push(shadow);
+                }),
+                "FAIL",
+            ),
+            (
+                "endpoint of inference components, config isolated",
+                endpoint(|e| {
+                    e.variants[0].model = None;
+                    e.network_isolation = true;
+                }),
+                "PASS",
+            ),
+            (
+                "endpoint of inference components, config not isolated",
+                endpoint(|e| e.variants[0].model = None),
+                "FAIL",
+            ),
+            (
+                "endpoint config deleted",
+                endpoint_with(Dependency::Deleted { name: "cfg".into() }),
+                "FAIL",
+            ),
+            (
+                "transform model deleted",
+                transform(|t| t.model = Dependency::Deleted { name: "m".into() }),
+                "FAIL",
             ),
             (
                 "endpoint config unknown",

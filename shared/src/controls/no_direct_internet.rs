@@ -25,7 +25,7 @@ pub fn check(snapshot: &Snapshot) -> Check {
         | Details::ProcessingJob(_)
         | Details::TransformJob(_)
         | Details::HyperParameterTuningJob(_)
-        | Details::Endpoint(_) => Check::NotApplicable,
+        | Details::Endpoint(_) => Check::no_such_setting(snapshot),
     }
 }
 

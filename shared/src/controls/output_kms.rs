@@ -23,7 +23,7 @@ pub const REMEDY: &str = "Set a customer managed KMS key on the job output (Outp
 
 pub fn check(snapshot: &Snapshot, settings: &KmsSettings) -> Check {
     match &snapshot.details {
-        Details::NotebookInstance(_) => Check::NotApplicable,
+        Details::NotebookInstance(_) => Check::no_such_setting(snapshot),
         Details::TrainingJob(j) | Details::ProcessingJob(j) => {
             check_key(j.output_kms_key_id.as_deref(), settings, "job output")
         }
@@ -33,13 +33,14 @@ pub fn check(snapshot: &Snapshot, settings: &KmsSettings) -> Check {
         Details::HyperParameterTuningJob(defs) => super::per_definition(defs, |j| {
             check_key(j.output_kms_key_id.as_deref(), settings, "job output")
         }),
-        Details::Endpoint(Some(e)) => match &e.data_capture {
-            Some(capture) if capture.enabled => {
-                check_key(capture.kms_key_id.as_deref(), settings, "captured data")
+        Details::Endpoint(e) => super::on_dependency(&e.config, "endpoint configuration", |c| {
+            match &c.data_capture {
+                Some(capture) if capture.enabled => {
+                    check_key(capture.kms_key_id.as_deref(), settings, "captured data")
+                }
+                _ => Check::not_applicable("data capture is off"),
             }
-            _ => Check::NotApplicable,
-        },
-        Details::Endpoint(None) => Check::cannot(super::NO_ENDPOINT_CONFIG),
+        }),
     }
 }
 

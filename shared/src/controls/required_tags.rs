@@ -19,7 +19,7 @@ pub const REMEDY: &str = "Add the required tags (AddTags) with allowed values.";
 
 pub fn check(snapshot: &Snapshot, settings: &TagSettings) -> Check {
     if settings.required.is_empty() {
-        return Check::NotApplicable;
+        return Check::not_applicable("the policy requires no tags");
     }
     let Some(tags) = &snapshot.tags else {
         return Check::cannot("tags not available");

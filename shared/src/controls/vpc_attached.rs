@@ -27,15 +27,17 @@ pub fn check(snapshot: &Snapshot, settings: &VpcSettings) -> Check {
     match &snapshot.details {
         Details::NotebookInstance(n) => check_vpc(n.vpc.as_ref(), settings),
         Details::TrainingJob(j) | Details::ProcessingJob(j) => check_vpc(j.vpc.as_ref(), settings),
-        Details::TransformJob(t) => match &t.model {
-            Some(m) => check_vpc(m.vpc.as_ref(), settings),
-            None => super::no_transform_model(t),
-        },
+        Details::TransformJob(t) => {
+            super::on_dependency(&t.model, "model", |m| check_vpc(m.vpc.as_ref(), settings))
+        }
         Details::HyperParameterTuningJob(defs) => {
             super::per_definition(defs, |j| check_vpc(j.vpc.as_ref(), settings))
         }
-        Details::Endpoint(Some(e)) => super::per_model(e, |m| check_vpc(m.vpc.as_ref(), settings)),
-        Details::Endpoint(None) => Check::cannot(super::NO_ENDPOINT_CONFIG),
+        Details::Endpoint(e) => super::per_model(
+            e,
+            |m| check_vpc(m.vpc.as_ref(), settings),
+            |c| check_vpc(c.vpc.as_ref(), settings),
+        ),
     }
 }
 
@@ -43,7 +45,7 @@ pub fn check(snapshot: &Snapshot, settings: &VpcSettings) -> Check {
 mod tests {
     use super::*;
     use crate::controls::fixtures::*;
-    use crate::resource::{ModelConfig, VariantModel, VpcAttachment};
+    use crate::resource::{Dependency, VariantModel, VpcAttachment};
 
     #[test]
     fn table() {
@@ -71,28 +73,21 @@ mod tests {
         };
         let second = VariantModel {
             variant_name: "Canary".into(),
-            model_name: "open-model".into(),
-            model: Some(ModelConfig {
-                vpc: None,
-                network_isolation: true,
-            }),
+            shadow: false,
+            instances: None,
+            model: Some(model(None, true)),
         };
         let cases = [
             ("transform compliant", transform(|_| {}), &allow, "PASS"),
             (
                 "transform model outside vpc",
-                transform(|t| {
-                    t.model = Some(ModelConfig {
-                        vpc: None,
-                        network_isolation: true,
-                    })
-                }),
+                transform(|t| t.model = model(None, true)),
                 &any,
                 "FAIL",
             ),
             (
                 "transform model unknown",
-                transform(|t| t.model = None),
+                transform(|t| t.model = Dependency::NotDescribed { name: "m".into() }),
                 &any,
                 "CANNOT",
             ),
@@ -166,7 +161,12 @@ mod tests {
             (
                 "endpoint model outside allow-list",
                 endpoint(|e| {
-                    if let Some(m) = e.variants.first_mut().and_then(|v| v.model.as_mut()) {
+                    if let Some(m) = e
+                        .variants
+                        .first_mut()
+                        .and_then(|v| v.model.as_mut())
+                        .and_then(|m| m.found_mut())
+                    {
                         m.vpc = outside_vpc()
                     }
                 }),
@@ -174,14 +174,40 @@ mod tests {
                 "FAIL",
             ),
             (
-                "endpoint model missing",
+                "endpoint model deleted",
                 endpoint(|e| {
                     if let Some(v) = e.variants.first_mut() {
-                        v.model = None
+                        v.model = Some(Dependency::Deleted { name: "m".into() })
                     }
                 }),
                 &any,
-                "CANNOT",
+                "FAIL",
+            ),
+            (
+                "endpoint shadow variant outside allow-list",
+                endpoint(|e| {
+                    let mut shadow = e.variants[0].clone();
+                    shadow.shadow = true;
+                    shadow.model = Some(model(outside_vpc(), true));
+                    e.variants.push(shadow);
+                }),
+                &allow,
+                "FAIL",
+            ),
+            (
+                "endpoint of inference components in the config's vpc",
+                endpoint(|e| {
+                    e.variants[0].model = None;
+                    e.vpc = vpc();
+                }),
+                &allow,
+                "PASS",
+            ),
+            (
+                "endpoint of inference components without a vpc",
+                endpoint(|e| e.variants[0].model = None),
+                &any,
+                "FAIL",
             ),
             (
                 "endpoint no variants",
@@ -234,7 +260,12 @@ mod tests {
             (
                 "endpoint model outside allowed vpc",
                 endpoint(|e| {
-                    if let Some(m) = e.variants.first_mut().and_then(|v| v.model.as_mut()) {
+                    if let Some(m) = e
+                        .variants
+                        .first_mut()
+                        .and_then(|v| v.model.as_mut())
+                        .and_then(|m| m.found_mut())
+                    {
                         m.vpc = outside_vpc()
                     }
                 }),
