@@ -40,8 +40,8 @@ pub const REGION: &str = "us-east-1";
 pub const KEY: &str = "arn:aws:kms:us-east-1:123456789012:key/1111aaaa-22bb-33cc-44dd-555555eeeeee";
 pub const SUBNET: &str = "subnet-0a1b2c3d4e5f60001";
 pub const GROUP: &str = "sg-0a1b2c3d4e5f60001";
-const ROLE: &str = "arn:aws:iam::123456789012:role/SageMakerExecutionRole";
-const IMAGE: &str = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1";
+pub const ROLE: &str = "arn:aws:iam::123456789012:role/SageMakerExecutionRole";
+pub const IMAGE: &str = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1";
 /// Tag read by the emulator extension: the status a new resource starts in.
 pub const INITIAL_STATUS_TAG: &str = "emulator:initial-status";
 
@@ -266,7 +266,7 @@ fn tags(pairs: &[(&str, &str)]) -> TestResult<Vec<Tag>> {
         .collect())
 }
 
-fn vpc() -> VpcConfig {
+pub fn vpc() -> VpcConfig {
     VpcConfig::builder()
         .subnets(SUBNET)
         .security_group_ids(GROUP)
@@ -335,7 +335,17 @@ pub async fn create_vpc_with_subnet(emu: &Emulator, cidr: &str) -> TestResult<(S
 
 /// A compliant training job in the given subnet.
 pub async fn create_training_job_in(emu: &Emulator, name: &str, subnet: &str) -> TestResult {
-    create_training_job_with(emu, name, Posture::Compliant, subnet, None).await
+    create_training_job_with(emu, name, Posture::Compliant, subnet, None, None).await
+}
+
+/// Creates a training job compliant in every other setting, on `resources` (instances and
+/// volume key as given there).
+pub async fn create_training_job_on(
+    emu: &Emulator,
+    name: &str,
+    resources: ResourceConfig,
+) -> TestResult {
+    create_training_job_with(emu, name, Posture::Compliant, SUBNET, None, Some(resources)).await
 }
 
 /// Creates a training job; `initial_status` uses the emulator extension (default InProgress).
@@ -345,7 +355,7 @@ pub async fn create_training_job(
     posture: Posture,
     initial_status: Option<&str>,
 ) -> TestResult {
-    create_training_job_with(emu, name, posture, SUBNET, initial_status).await
+    create_training_job_with(emu, name, posture, SUBNET, initial_status, None).await
 }
 
 async fn create_training_job_with(
@@ -354,9 +364,11 @@ async fn create_training_job_with(
     posture: Posture,
     subnet: &str,
     initial_status: Option<&str>,
+    resources: Option<ResourceConfig>,
 ) -> TestResult {
     let compliant = posture == Posture::Compliant;
-    let (resources, output) = training_storage(compliant, "s3://models/churn/");
+    let (default_resources, output) = training_storage(compliant, "s3://models/churn/");
+    let resources = resources.unwrap_or(default_resources);
     let mut req = emu
         .sagemaker
         .create_training_job()
@@ -444,7 +456,7 @@ fn tags_with_status(initial_status: Option<&str>) -> TestResult<Vec<Tag>> {
 }
 
 /// Creates a model; compliant means inside the VPC with network isolation.
-async fn create_model(emu: &Emulator, name: &str, posture: Posture) -> TestResult {
+pub async fn create_model(emu: &Emulator, name: &str, posture: Posture) -> TestResult {
     let compliant = posture == Posture::Compliant;
     let mut model = emu
         .sagemaker
@@ -511,7 +523,7 @@ pub async fn create_transform_job(
 
 /// The instances and output of a training job (or tuning definition), with customer managed keys
 /// when compliant.
-fn training_storage(compliant: bool, output_path: &str) -> (ResourceConfig, OutputDataConfig) {
+pub fn training_storage(compliant: bool, output_path: &str) -> (ResourceConfig, OutputDataConfig) {
     let mut resources = ResourceConfig::builder()
         .instance_type(TrainingInstanceType::MlM5Xlarge)
         .instance_count(2)
@@ -799,4 +811,44 @@ pub fn counting_inspector(
         }),
         guardrail_core::Policy::baseline(),
     ))
+}
+
+/// Calls one of the emulator's own control endpoints (`/_guardrail/...`, see
+/// `tests/emulator/README.md`) and returns the response body; a status other than 2xx is an error.
+pub fn emulator_control(method: &str, path: &str, body: &str) -> TestResult<String> {
+    use std::io::{Read, Write};
+    let url = std::env::var("AWS_ENDPOINT_URL")?;
+    let host = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(host)?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let (head, payload) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let ok = head
+        .split(' ')
+        .nth(1)
+        .is_some_and(|code| code.starts_with('2'));
+    if !ok {
+        return Err(format!("{method} {path}: {head}: {payload}").into());
+    }
+    Ok(payload.to_string())
+}
+
+/// An SDK config like the functions', signing with `access_key_id`: the emulator's fault
+/// injection can then target these calls alone (`access_key_ids`).
+pub async fn config_signed_as(access_key_id: &str) -> aws_config::SdkConfig {
+    let credentials =
+        aws_credential_types::Credentials::new(access_key_id, "testing", None, None, "tests");
+    guardrail_core::aws::load_config()
+        .await
+        .into_builder()
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(credentials),
+        )
+        .build()
 }

@@ -159,7 +159,10 @@ pub fn parse_time(value: &str, now: OffsetDateTime) -> Result<String, String> {
         .or_else(|| value.strip_suffix('h').map(|n| (n, 3_600)))
         .or_else(|| value.strip_suffix('m').map(|n| (n, 60)));
     let at = match relative.and_then(|(n, unit)| n.parse::<i64>().ok().map(|n| (n, unit))) {
-        Some((n, unit)) => now - Duration::seconds(n.saturating_mul(unit)),
+        Some((n, unit)) => now
+            .checked_sub(Duration::seconds(n.saturating_mul(unit)))
+            .filter(|t| t.year() >= 1)
+            .ok_or_else(|| format!("`{value}` reaches too far back"))?,
         None => OffsetDateTime::parse(value, &Rfc3339)
             .map_err(|e| format!("`{value}` is neither RFC 3339 nor relative like 7d ({e})"))?,
     };
@@ -538,6 +541,19 @@ mod tests {
     use time::macros::datetime;
 
     use super::*;
+
+    /// C17: a relative time too far back is an error, not a panic.
+    #[test]
+    fn relative_times_beyond_the_calendar_are_errors() {
+        let now = datetime!(2026-11-23 12:00:00 UTC);
+        for value in ["9999999999999d", "99999999999999999h", "1000000d"] {
+            let e = parse_time(value, now);
+            assert!(
+                e.as_ref().is_err_and(|m| m.contains("too far back")),
+                "{value}: {e:?}"
+            );
+        }
+    }
 
     #[test]
     fn times_are_rfc3339_or_relative_and_normalised_to_utc() {

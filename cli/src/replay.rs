@@ -114,7 +114,8 @@ fn exit_code(rows: &[Row], args: &ReplayArgs) -> ExitCode {
     }
     if let Some(threshold) = args.fail_on {
         let hit = items().any(|i| match i {
-            Item::Evaluated { report, .. } => report.severity.is_some_and(|s| s >= threshold),
+            // Non-compliance only: what could not be evaluated is --strict's business.
+            Item::Evaluated { report, .. } => report.violations().any(|v| v.severity >= threshold),
             _ => false,
         });
         if hit {
@@ -271,7 +272,7 @@ fn print_table(rows: &[Row]) {
                 alert_message_id,
             } => {
                 evaluated += 1;
-                if report.severity.is_some() {
+                if report.violations().next().is_some() {
                     noncompliant += 1;
                 }
                 write_report(&mut out, file, report, alert_message_id.as_deref());

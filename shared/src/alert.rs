@@ -37,15 +37,23 @@ pub fn build(report: &Report) -> Result<Option<Alert>, serde_json::Error> {
     let Some(severity) = report.severity else {
         return Ok(None);
     };
-    let controls: Vec<String> = report.violations().map(|r| r.control.to_string()).collect();
+    let failing: Vec<String> = report.violations().map(|r| r.control.to_string()).collect();
+    let unverified: Vec<String> = report.unverified().map(|r| r.control.to_string()).collect();
+    let mut named = failing.join(", ");
+    if !unverified.is_empty() {
+        if !named.is_empty() {
+            named.push_str("; ");
+        }
+        named.push_str(&format!("cannot verify {}", unverified.join(", ")));
+    }
+    let controls: Vec<String> = failing.into_iter().chain(unverified).collect();
     let r = &report.resource;
     let subject = subject(&format!(
-        "[{}] SageMaker {} {} {}: {}",
+        "[{}] SageMaker {} {} {}: {named}",
         severity.as_str().to_ascii_uppercase(),
         r.kind.label(),
         r.name,
         report.remediation.phrase(),
-        controls.join(", ")
     ));
     let default = serde_json::to_string(report)?;
     let email = email(report);
@@ -133,12 +141,13 @@ fn subject(text: &str) -> String {
 fn email(report: &Report) -> String {
     let r = &report.resource;
     let mut text = format!(
-        "SageMaker {} {} in account {} ({}) breaks {} guardrail control(s).\nGuardrail action: {}.\n",
+        "SageMaker {} {} in account {} ({}) breaks {} guardrail control(s); {} cannot be verified.\nGuardrail action: {}.\n",
         r.kind.label(),
         r.name,
         r.account,
         r.region,
         report.violations().count(),
+        report.unverified().count(),
         report.remediation.phrase(),
     );
     if let crate::report::ActionResult::Failed { error } = &report.remediation.result {
@@ -165,6 +174,15 @@ fn email(report: &Report) -> String {
         if let Some(remedy) = v.remedy {
             text.push_str(&format!("  Fix: {remedy}\n"));
         }
+    }
+    for u in report.unverified() {
+        text.push_str(&format!(
+            "- [{}] {} ({}): cannot be verified: {}.\n",
+            u.severity.as_str().to_ascii_uppercase(),
+            u.control,
+            u.mode,
+            u.reason.as_deref().unwrap_or("-"),
+        ));
     }
     text.push_str(&format!(
         "\nPolicy: {} (version {}).\n",

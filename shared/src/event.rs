@@ -244,6 +244,13 @@ impl EventError {
     }
 }
 
+/// The resource name in a SageMaker ARN of `kind` (`...:training-job/NAME`).
+fn name_from_arn(arn: &str, kind: ResourceKind) -> Option<String> {
+    let resource = arn.splitn(6, ':').nth(5)?;
+    let name = resource.strip_prefix(kind.as_str())?.strip_prefix('/')?;
+    (!name.is_empty() && !name.contains('/')).then(|| name.to_string())
+}
+
 /// Parses raw bytes (a file, a request body).
 pub fn parse_bytes(bytes: &[u8]) -> Result<Parsed, EventError> {
     let value: Value =
@@ -347,15 +354,37 @@ pub fn parse(event: &Value) -> Result<Parsed, EventError> {
                 ),
             });
         }
-        let params = detail.require("requestParameters").map_err(field)?;
-        let name = params.req_str(name_key).map_err(field)?;
         let arn = match detail.get("responseElements").map_err(field)? {
-            Some(response) => response
+            Some(response) if !response.value.is_null() => response
                 .opt_str(arn_key)
                 .map_err(field)?
                 .map(str::to_string),
-            None => None,
+            _ => None,
         };
+        // CloudTrail leaves out request parameters it finds too large: the name then comes from
+        // the ARN in the response, and the live resource is judged as always.
+        let params = detail
+            .get("requestParameters")
+            .map_err(field)?
+            .filter(|p| !p.value.is_null());
+        let name = match (&params, arn.as_deref()) {
+            (Some(params), _) => params.req_str(name_key).map_err(field)?.to_string(),
+            (None, Some(arn)) => name_from_arn(arn, *kind).ok_or_else(|| {
+                field(FieldError::WrongType {
+                    path: format!("detail.responseElements.{arn_key}"),
+                    expected: "the ARN of a resource of the called kind",
+                    found: arn.to_string(),
+                })
+            })?,
+            (None, None) => {
+                return Err(field(FieldError::Missing {
+                    path: format!(
+                        "detail.requestParameters (or detail.responseElements.{arn_key})"
+                    ),
+                }))
+            }
+        };
+        let name = name.as_str();
         let region = detail
             .opt_str("awsRegion")
             .map_err(field)?
@@ -385,7 +414,9 @@ pub fn parse(event: &Value) -> Result<Parsed, EventError> {
             resource,
             arn,
             actor,
-            carried: Carried::RequestParameters(params.value.clone()),
+            carried: params.map_or(Carried::Nothing, |p| {
+                Carried::RequestParameters(p.value.clone())
+            }),
         })));
     }
 
@@ -434,6 +465,51 @@ mod tests {
             Ok(Parsed::Inspect(t)) => *t,
             other => panic!("{path}: expected a trigger, got {other:?}"),
         }
+    }
+
+    /// B12: CloudTrail omits oversized request parameters; the name comes from the response ARN.
+    #[test]
+    fn oversized_calls_without_request_parameters_take_the_name_from_the_arn(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let path = format!(
+            "{}/../events/training/create-noncompliant.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let sample: Value = serde_json::from_str(&std::fs::read_to_string(path)?)?;
+        for omitted in [None, Some(Value::Null)] {
+            let mut event = sample.clone();
+            let detail = event["detail"].as_object_mut().ok_or("no detail")?;
+            detail.remove("requestParameters");
+            if let Some(value) = &omitted {
+                detail.insert("requestParameters".into(), value.clone());
+            }
+            let Parsed::Inspect(t) = parse(&event)? else {
+                return Err(format!("not inspected ({omitted:?})").into());
+            };
+            assert_eq!(t.resource.name, "churn-xgb");
+            assert_eq!(t.resource.kind, ResourceKind::TrainingJob);
+            assert_eq!(t.carried, Carried::Nothing);
+        }
+        // Without the ARN either, the error names both places.
+        let mut event = sample.clone();
+        let detail = event["detail"].as_object_mut().ok_or("no detail")?;
+        detail.remove("requestParameters");
+        detail.remove("responseElements");
+        let e = parse(&event).err().ok_or("accepted")?.to_string();
+        assert!(
+            e.contains("detail.requestParameters") && e.contains("trainingJobArn"),
+            "{e}"
+        );
+        // An ARN of another kind is refused.
+        let mut event = sample;
+        event["detail"]
+            .as_object_mut()
+            .ok_or("no detail")?
+            .remove("requestParameters");
+        event["detail"]["responseElements"]["trainingJobArn"] =
+            Value::from("arn:aws:sagemaker:us-east-1:123456789012:endpoint/churn-xgb");
+        assert!(parse(&event).is_err());
+        Ok(())
     }
 
     #[test]

@@ -76,6 +76,16 @@ impl ControlResult {
     pub fn is_violation(&self) -> bool {
         self.status == Status::Fail && self.exemption.is_none()
     }
+
+    /// A control that could not be evaluated: never compliant, alerted on its own (fail closed).
+    pub fn is_unverified(&self) -> bool {
+        self.status == Status::Error
+    }
+
+    /// A result that needs an alert: a violation or a control that could not be evaluated.
+    pub fn is_problem(&self) -> bool {
+        self.is_violation() || self.is_unverified()
+    }
 }
 
 /// Runs every control the policy enables. Controls in `off` mode are left out.
@@ -128,11 +138,11 @@ pub fn evaluate(snapshot: &Snapshot, policy: &Policy, today: Date) -> Vec<Contro
         .collect()
 }
 
-/// The highest severity among violations.
-pub fn worst_violation(results: &[ControlResult]) -> Option<Severity> {
+/// The highest severity among violations and controls that could not be evaluated.
+pub fn worst_problem(results: &[ControlResult]) -> Option<Severity> {
     results
         .iter()
-        .filter(|r| r.is_violation())
+        .filter(|r| r.is_problem())
         .map(|r| r.severity)
         .max()
 }
@@ -158,7 +168,7 @@ mod tests {
         assert_eq!(vpc.status, Status::Fail);
         assert_eq!(vpc.observed.as_deref(), Some("no VPC configuration"));
         assert!(vpc.expected.is_some() && vpc.remedy.is_some());
-        assert_eq!(worst_violation(&results), Some(Severity::High));
+        assert_eq!(worst_problem(&results), Some(Severity::High));
         let output = results
             .iter()
             .find(|r| r.control == ControlId::OutputKms)
@@ -177,9 +187,9 @@ mod tests {
         let before = evaluate(&snap, &policy, date!(2026 - 12 - 31));
         let vpc = before.iter().find(|r| r.control == ControlId::VpcAttached);
         assert!(vpc.is_some_and(|r| r.status == Status::Fail && !r.is_violation()));
-        assert_eq!(worst_violation(&before), None);
+        assert_eq!(worst_problem(&before), None);
         let after = evaluate(&snap, &policy, date!(2027 - 01 - 01));
-        assert_eq!(worst_violation(&after), Some(Severity::High));
+        assert_eq!(worst_problem(&after), Some(Severity::High));
         Ok(())
     }
 

@@ -142,13 +142,16 @@ pub fn from_report(report: &Report) -> (Vec<Finding>, Vec<Observation>) {
     (findings, observations)
 }
 
-/// The notification key of a resource: `PASS`, or the failing controls and whether the problem
-/// is `contained` (stopped, deleted, or already inactive), `pending` (deferred, failed, cannot
-/// act) or `open` (audit mode, remediation off). A change of key is a change worth an alert; the
-/// same key again (a duplicate event, a second state-change event) is not.
+/// The notification key of a resource: `PASS`, or the failing controls (`FAIL a,b`), the
+/// controls that could not be evaluated (`ERROR c`), and whether the problem is `contained`
+/// (stopped, deleted, or already inactive), `pending` (deferred, failed, cannot act) or `open`
+/// (audit mode, remediation off, nothing done). A change of key is a change worth an alert; the
+/// same key again (a duplicate event, a second state-change event) is not. A control that could
+/// not be evaluated never gives `PASS`, so it can never announce a resolution.
 pub fn notification_key(report: &Report) -> String {
-    let controls: Vec<&str> = report.violations().map(|v| v.control.as_str()).collect();
-    if controls.is_empty() {
+    let failing: Vec<&str> = report.violations().map(|v| v.control.as_str()).collect();
+    let unverified: Vec<&str> = report.unverified().map(|v| v.control.as_str()).collect();
+    if failing.is_empty() && unverified.is_empty() {
         return PASS.to_string();
     }
     let phase = match report.remediation.outcome() {
@@ -156,18 +159,29 @@ pub fn notification_key(report: &Report) -> String {
         "audit" | "disabled" | "none" => "open",
         _ => "pending",
     };
-    format!("FAIL {} {phase}", controls.join(","))
+    let mut key = Vec::new();
+    if !failing.is_empty() {
+        key.push(format!("FAIL {}", failing.join(",")));
+    }
+    if !unverified.is_empty() {
+        key.push(format!("ERROR {}", unverified.join(",")));
+    }
+    key.push(phase.to_string());
+    key.join(" ")
 }
 
 /// The notification key of a resource with no violation.
 pub const PASS: &str = "PASS";
 
-/// The controls named by a failing notification key.
+/// The controls named by a notification key (failing, then unverified).
 pub fn key_controls(key: &str) -> Vec<String> {
-    match key.split(' ').nth(1) {
-        Some(list) if key.starts_with("FAIL ") => list.split(',').map(str::to_string).collect(),
-        _ => Vec::new(),
-    }
+    let words: Vec<&str> = key.split(' ').collect();
+    words
+        .windows(2)
+        .filter(|w| w[0] == "FAIL" || w[0] == "ERROR")
+        .flat_map(|w| w[1].split(','))
+        .map(str::to_string)
+        .collect()
 }
 
 /// Whether moving from the last notified key to `key` deserves an alert: any change, except a
@@ -208,6 +222,75 @@ mod tests {
                 "vpc-attached"
             )
         );
+    }
+
+    use crate::controls::fixtures::notebook;
+    use crate::event::Trigger;
+    use crate::finding::evaluate;
+    use crate::policy::Policy;
+    use crate::remediation::plan;
+    use crate::report::{Remediation, Source};
+    use crate::resource::{Lifecycle, Snapshot, Toggle};
+
+    fn report(mut snapshot: Snapshot, policy: &Policy) -> Report {
+        snapshot.lifecycle = Lifecycle::Active("InService".into());
+        let results = evaluate(&snapshot, policy, time::macros::date!(2026 - 12 - 01));
+        let decision = plan(&snapshot, &results, policy);
+        Report::new(
+            &Trigger::sweep("sweep", snapshot.id.clone(), None),
+            &snapshot,
+            Source::Live,
+            results,
+            Remediation {
+                plan: decision,
+                result: ActionResult::NoCall,
+                at: None,
+            },
+            policy,
+            "2026-12-01T00:00:00Z".into(),
+        )
+    }
+
+    /// B5: "cannot evaluate" is alerted with its own key, never PASS and never a resolution.
+    #[test]
+    fn an_unverifiable_control_is_alerted_and_never_resolves(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        // Given a notebook whose RootAccess value this version does not know
+        let unknown = || notebook(|n| n.root_access = Toggle::parse("Sometimes"));
+        let baseline = Policy::baseline();
+        let r = report(unknown(), &baseline);
+        // Then its key names the control as unverified, and an alert goes out
+        let key = notification_key(&r);
+        assert_eq!(key, "ERROR no-root-access open");
+        assert_ne!(key, PASS);
+        assert!(alert_due(&key, None));
+        assert!(alert_due(&key, Some("FAIL no-root-access contained")));
+        assert_eq!(key_controls(&key), ["no-root-access"]);
+        let alert = crate::alert::build(&r)?.ok_or("no alert for an unverified control")?;
+        assert!(
+            alert.subject.contains("cannot verify no-root-access"),
+            "{}",
+            alert.subject
+        );
+        // And by default nothing is stopped on a value that could not be read...
+        assert_eq!(r.remediation.plan, Plan::Nothing);
+        // ...unless the policy says to act on what cannot be verified.
+        let act = Policy::from_toml("[remediation]\non_error = \"act\"\n", "t")?;
+        let r = report(unknown(), &act);
+        assert!(matches!(r.remediation.plan, Plan::Act { .. }));
+        // A failure and an unverified control together keep both in the key.
+        let both = report(
+            notebook(|n| {
+                n.root_access = Toggle::parse("Sometimes");
+                n.vpc = None;
+            }),
+            &baseline,
+        );
+        assert_eq!(
+            key_controls(&notification_key(&both)),
+            ["vpc-attached", "no-root-access"]
+        );
+        Ok(())
     }
 
     #[test]

@@ -327,7 +327,7 @@ where
         );
         // CloudTrail answers 2 lookups a second per account and region: only a violation needs
         // to name who made the resource (a sweep would otherwise crawl at that pace).
-        report.actor = if report.violations().next().is_some() {
+        report.actor = if report.results.iter().any(|r| r.is_problem()) {
             self.actor(trigger).await
         } else {
             trigger.actor.clone()
@@ -345,13 +345,15 @@ where
                 event_id: event_id.to_string(),
                 source,
             })?;
+        // The alert never waits on an optional sink: it goes out first; a sink failure then
+        // fails the invocation on its own, and the retry re-imports without a second alert.
+        let alert_message_id = Box::pin(self.notify(&report)).await?;
         Box::pin(self.sink.import(&findings))
             .await
             .map_err(|source| InspectError::Sink {
                 event_id: event_id.to_string(),
                 source,
             })?;
-        let alert_message_id = Box::pin(self.notify(&report)).await?;
         // A remediation that failed for a reason retrying can fix is retried with the event,
         // after the alert saying it failed has gone out.
         if let (Plan::Act { action }, Some(source)) = (&report.remediation.plan, failure) {

@@ -129,20 +129,6 @@ pub enum OnError {
     Act,
 }
 
-/// What enforce mode does to an endpoint that was compliant and is being updated to a
-/// non-compliant configuration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum EndpointUpdateRemediation {
-    /// `UpdateEndpoint` back to the last configuration the store recorded as compliant, once
-    /// the update settles; delete only when there is none.
-    Rollback,
-    /// `DeleteEndpoint`, as for a new endpoint.
-    Delete,
-    /// Report only.
-    None,
-}
-
 /// Required tag keys, each with its allowed values (empty: any value).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TagSettings {
@@ -229,8 +215,6 @@ pub struct Policy {
     pub no_root_access: ControlPolicy<()>,
     pub required_tags: ControlPolicy<TagSettings>,
     pub endpoint_remediation: EndpointRemediation,
-    /// What enforce mode does to a compliant endpoint updated to a non-compliant configuration.
-    pub endpoint_update: EndpointUpdateRemediation,
     /// What a control that cannot be evaluated on a live resource leads to.
     pub on_error: OnError,
     pub exemptions: Vec<Exemption>,
@@ -477,7 +461,6 @@ mod file {
     #[serde(deny_unknown_fields)]
     struct Remediation {
         endpoint: Option<EndpointRemediation>,
-        endpoint_update: Option<EndpointUpdateRemediation>,
         on_error: Option<OnError>,
     }
 
@@ -683,10 +666,6 @@ mod file {
                     .remediation
                     .endpoint
                     .unwrap_or(EndpointRemediation::Delete),
-                endpoint_update: self
-                    .remediation
-                    .endpoint_update
-                    .unwrap_or(EndpointUpdateRemediation::Rollback),
                 on_error: self.remediation.on_error.unwrap_or(OnError::Alert),
                 exemptions,
                 source: origin.to_string(),

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::finding::ControlResult;
-use crate::policy::{EndpointRemediation, Mode, Policy};
+use crate::policy::{EndpointRemediation, Mode, OnError, Policy};
 use crate::resource::{Lifecycle, ResourceKind, Snapshot};
 
 /// The API call that takes a resource out of service.
@@ -72,9 +72,13 @@ pub enum Plan {
     CannotAct { status: String },
 }
 
-/// Decides the remediation for a snapshot and its evaluation.
+/// Decides the remediation for a snapshot and its evaluation. A control that could not be
+/// evaluated counts as a violation when the policy says `[remediation] on_error = "act"`.
 pub fn plan(snapshot: &Snapshot, results: &[ControlResult], policy: &Policy) -> Plan {
-    let violations = results.iter().filter(|r| r.is_violation());
+    let act_on_errors = policy.on_error == OnError::Act;
+    let violations = results
+        .iter()
+        .filter(|r| r.is_violation() || (act_on_errors && r.is_unverified()));
     let (enforced, audited) = violations.fold((false, false), |(e, a), r| {
         (e || r.mode == Mode::Enforce, a || r.mode == Mode::Audit)
     });

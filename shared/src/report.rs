@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::event::{Actor, Cause, Trigger};
-use crate::finding::{worst_violation, ControlResult};
+use crate::finding::{worst_problem, ControlResult};
 use crate::policy::{Policy, Severity};
 use crate::remediation::{Action, Plan};
 use crate::resource::{ResourceKind, Snapshot};
@@ -77,7 +77,7 @@ impl Remediation {
             }
         };
         match (&self.plan, &self.result) {
-            (Plan::Nothing, _) => "no violation".into(),
+            (Plan::Nothing, _) => "not acted on".into(),
             (Plan::AuditOnly { would }, _) => {
                 format!("would be {} (audit)", would.done_word())
             }
@@ -131,7 +131,7 @@ pub struct Report {
     pub actor: Option<Actor>,
     pub event: EventSummary,
     pub source: Source,
-    /// The highest severity among violations, if any.
+    /// The highest severity among violations and unverified controls, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
     pub results: Vec<ControlResult>,
@@ -166,7 +166,7 @@ impl Report {
                 cause: trigger.cause.clone(),
             },
             source,
-            severity: worst_violation(&results),
+            severity: worst_problem(&results),
             results,
             remediation,
             policy: PolicySummary {
@@ -179,5 +179,10 @@ impl Report {
 
     pub fn violations(&self) -> impl Iterator<Item = &ControlResult> {
         self.results.iter().filter(|r| r.is_violation())
+    }
+
+    /// Controls that could not be evaluated on the resource.
+    pub fn unverified(&self) -> impl Iterator<Item = &ControlResult> {
+        self.results.iter().filter(|r| r.is_unverified())
     }
 }

@@ -7,9 +7,13 @@ Starts moto's threaded server on 127.0.0.1 (on a free port unless ``--port`` is 
 until it answers HTTP, writes its URL (``http://127.0.0.1:PORT``) to PATH atomically, prints it
 on stdout, and serves until SIGTERM or SIGINT, then stops cleanly and exits 0.
 
-Before serving, it patches moto's SageMaker backend and response classes where moto differs
-from AWS in ways the guardrail tests depend on; ``README.md`` next to this file describes each
-patch (what AWS does, what moto does, what the patch changes) and ``smoke.py`` checks them.
+Before serving, it patches moto's SageMaker and KMS backend and response classes where moto
+differs from AWS in ways the guardrail tests depend on; ``README.md`` next to this file describes
+each patch (what AWS does, what moto does, what the patch changes) and ``smoke.py`` checks them.
+
+The server is moto's threaded server with ``faults.GuardrailApp`` in front: emulator-only control
+endpoints under ``/_guardrail/`` (fault injection, settling endpoint updates and inference
+components) and, when switched on, fault injection.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import functools
 import http.client
 import inspect
 import os
+import re
 import signal
 import socket
 import sys
@@ -31,14 +36,17 @@ from types import FrameType
 from typing import Any
 
 import botocore.session
+from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.core.responses import ActionResult, EmptyResult
 from moto.core.utils import utcnow
+from moto.kms.models import KmsBackend
 from moto.sagemaker.exceptions import ResourceNotFound, ValidationError
-from moto.sagemaker.models import SageMakerModelBackend
+from moto.sagemaker.models import FakeEndpointConfig, SageMakerModelBackend, sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
-from moto.server import ThreadedMotoServer
 
+import inference
 import trail
+from faults import ControlError, GuardrailServer, Route
 
 HOST = "127.0.0.1"
 
@@ -126,9 +134,18 @@ JOB_KINDS = (
 )
 
 
+#: Endpoint statuses in which AWS answers UpdateEndpoint "Cannot update in-progress endpoint".
+IN_PROGRESS_ENDPOINT_STATUSES = frozenset(
+    {"Creating", "Updating", "SystemUpdating", "RollingBack", "Deleting"}
+)
+
+#: KMS aliases of AWS managed keys: ``alias/aws/<service>``.
+AWS_MANAGED_ALIAS = re.compile(r"alias/aws/[A-Za-z0-9/_-]+")
+
+
 @functools.cache
 def allowed_statuses(shape: str) -> tuple[str, ...]:
-    """The values of a SageMaker status enum, read from botocore's service model."""
+    """The values of a SageMaker enum (statuses, instance types), from botocore's service model."""
     model = botocore.session.get_session().get_service_model("sagemaker")
     return tuple(model.shape_for(shape).enum)
 
@@ -303,11 +320,17 @@ def patch_model() -> None:
 
 
 def patch_endpoint_config() -> None:
-    """Patch 4b: DescribeEndpointConfig omits DataCaptureConfig when none was given.
+    """Patches 4b and 10: endpoint configurations as AWS describes them.
 
-    moto stores and returns an empty ``DataCaptureConfig`` object; AWS omits the member (it
-    cannot be empty: its destination, sampling percentage and capture options are required).
-    moto's own CreateEndpoint reads the backend's description, so only the response changes.
+    DescribeEndpointConfig omits DataCaptureConfig when none was given (moto stores and returns
+    an empty object; AWS omits the member: its destination, sampling percentage and capture
+    options are required). moto's own CreateEndpoint reads the backend's description, so only
+    the response changes.
+
+    CreateEndpointConfig keeps ShadowProductionVariants, ExecutionRoleArn, VpcConfig and
+    EnableNetworkIsolation (moto's handler never passes them on), accepts production variants
+    without ModelName (endpoints for inference components; moto answers HTTP 500) and every
+    instance type of botocore's ProductionVariantInstanceType (moto knows a short list).
     """
 
     def describe_endpoint_config(self: SageMakerResponse) -> ActionResult:
@@ -318,6 +341,45 @@ def patch_endpoint_config() -> None:
         return ActionResult(description)
 
     setattr(SageMakerResponse, "describe_endpoint_config", describe_endpoint_config)
+
+    def validate_instance_type(self: FakeEndpointConfig, instance_type: str) -> None:
+        """Accepts the instance types of the AWS API model, with moto's error otherwise."""
+        allowed = allowed_statuses("ProductionVariantInstanceType")
+        if instance_type not in allowed:
+            raise ValidationError(
+                f"Value '{instance_type}' at 'instanceType' failed to satisfy constraint: "
+                f"Member must satisfy enum value set: {list(allowed)}"
+            )
+
+    setattr(FakeEndpointConfig, "validate_instance_type", validate_instance_type)
+
+    original_validate = SageMakerModelBackend.validate_production_variants
+
+    @functools.wraps(original_validate)
+    def validate_production_variants(
+        self: SageMakerModelBackend, production_variants: list[dict[str, Any]]
+    ) -> None:
+        """moto's check that each variant's model exists, for the variants that name one."""
+        original_validate(self, [v for v in production_variants if v.get("ModelName")])
+
+    setattr(SageMakerModelBackend, "validate_production_variants", validate_production_variants)
+
+    original_create = SageMakerResponse.create_endpoint_config
+
+    @functools.wraps(original_create)
+    def create_endpoint_config(self: SageMakerResponse) -> ActionResult:
+        shadow = self._get_param("ShadowProductionVariants")
+        if shadow:
+            self.sagemaker_backend.validate_production_variants(shadow)
+        result = original_create(self)
+        config: Any = self.sagemaker_backend.endpoint_configs[self._get_param("EndpointConfigName")]
+        config.shadow_production_variants = shadow or None
+        config.execution_role_arn = self._get_param("ExecutionRoleArn")
+        config.vpc_config = self._get_param("VpcConfig")
+        config.enable_network_isolation = self._get_param("EnableNetworkIsolation")
+        return result
+
+    setattr(SageMakerResponse, "create_endpoint_config", create_endpoint_config)
 
 
 def patch_notebooks() -> None:
@@ -346,13 +408,275 @@ def patch_notebooks() -> None:
     wrap_create("create_notebook_instance", "NotebookInstanceStatus", set_notebook_status)
 
 
+def data_capture_summary(config: dict[str, Any]) -> dict[str, Any]:
+    """The DescribeEndpoint ``DataCaptureConfigSummary`` of an endpoint configuration's
+    ``DataCaptureConfig`` (moto returns the configuration's own shape, whose sampling member
+    the SDK does not read)."""
+    enabled = bool(config.get("EnableCapture", True))
+    summary: dict[str, Any] = {
+        "EnableCapture": enabled,
+        "CaptureStatus": "Started" if enabled else "Stopped",
+        "CurrentSamplingPercentage": config.get("InitialSamplingPercentage"),
+        "DestinationS3Uri": config.get("DestinationS3Uri"),
+        "KmsKeyId": config.get("KmsKeyId"),
+    }
+    return {key: value for key, value in summary.items() if value is not None}
+
+
+def pending_variant(variant: dict[str, Any], now: Any) -> dict[str, Any]:
+    """A ``PendingProductionVariantSummary`` of one production variant of the new config."""
+    summary: dict[str, Any] = {"VariantName": variant["VariantName"]}
+    for given, reported in (
+        ("InitialInstanceCount", "DesiredInstanceCount"),
+        ("InitialVariantWeight", "DesiredWeight"),
+        ("InstanceType", "InstanceType"),
+        ("AcceleratorType", "AcceleratorType"),
+        ("ServerlessConfig", "DesiredServerlessConfig"),
+        ("ManagedInstanceScaling", "ManagedInstanceScaling"),
+        ("RoutingConfig", "RoutingConfig"),
+    ):
+        if variant.get(given) is not None:
+            summary[reported] = variant[given]
+    summary["VariantStatus"] = [{"Status": "Creating", "StartTime": now}]
+    return summary
+
+
+def deployed_variant(pending: dict[str, Any]) -> dict[str, Any]:
+    """The ``ProductionVariantSummary`` of a pending variant once its deployment completed."""
+    summary: dict[str, Any] = {"VariantName": pending["VariantName"]}
+    for desired, current in (
+        ("DesiredInstanceCount", "CurrentInstanceCount"),
+        ("DesiredWeight", "CurrentWeight"),
+        ("DesiredServerlessConfig", "CurrentServerlessConfig"),
+    ):
+        if desired in pending:
+            summary[desired] = summary[current] = pending[desired]
+    for member in ("ManagedInstanceScaling", "RoutingConfig"):
+        if member in pending:
+            summary[member] = pending[member]
+    return summary
+
+
+def existing_endpoint(backend: SageMakerModelBackend, name: str) -> Any:
+    """The endpoint called ``name``, or moto's not-found ValidationException."""
+    backend.describe_endpoint(name)
+    return backend.endpoints[name]
+
+
 def patch_endpoints() -> None:
-    """Patch 6 for endpoints: the initial-status tag applies."""
+    """Patches 6 and 9 for endpoints: the initial-status tag; UpdateEndpoint as AWS does it.
+
+    moto has no UpdateEndpoint (HTTP 500). Here it refuses an endpoint that is not InService and
+    otherwise puts it in Updating with a PendingDeploymentSummary naming the new configuration;
+    the endpoint keeps its configuration until the emulator-only settle control
+    (``settle_endpoint``) completes the update. DescribeEndpoint answers moto's description
+    with the data capture summary in AWS's shape (absent when the configuration has none) and
+    the pending deployment while there is one.
+    """
 
     def set_endpoint_status(endpoint: Any, status: str) -> None:
         endpoint.endpoint_status = status
 
     wrap_create("create_endpoint", "EndpointStatus", set_endpoint_status)
+
+    def update_endpoint(
+        self: SageMakerModelBackend, endpoint_name: str, endpoint_config_name: str
+    ) -> Any:
+        """Starts deploying ``endpoint_config_name`` to an InService endpoint."""
+        endpoint = existing_endpoint(self, endpoint_name)
+        config = self.describe_endpoint_config(endpoint_config_name)
+        status = endpoint.endpoint_status
+        if status in IN_PROGRESS_ENDPOINT_STATUSES:
+            raise ValidationError(f'Cannot update in-progress endpoint "{endpoint.arn}".')
+        if status != "InService":
+            raise ValidationError(f'Cannot update endpoint "{endpoint.arn}" in status {status}.')
+        now = utcnow()
+        summary: dict[str, Any] = {
+            "EndpointConfigName": endpoint_config_name,
+            "ProductionVariants": [pending_variant(v, now) for v in config["ProductionVariants"]],
+            "StartTime": now,
+        }
+        if config.get("ShadowProductionVariants"):
+            summary["ShadowProductionVariants"] = [
+                pending_variant(v, now) for v in config["ShadowProductionVariants"]
+            ]
+        endpoint.pending_deployment_summary = summary
+        endpoint.endpoint_status = "Updating"
+        endpoint.failure_reason = None
+        endpoint.last_modified_time = now
+        return endpoint
+
+    setattr(SageMakerModelBackend, "update_endpoint", update_endpoint)
+
+    def update_endpoint_response(self: SageMakerResponse) -> ActionResult:
+        """The UpdateEndpoint handler moto lacks."""
+        backend: Any = self.sagemaker_backend
+        endpoint = backend.update_endpoint(
+            self._get_param("EndpointName"), self._get_param("EndpointConfigName")
+        )
+        return ActionResult({"EndpointArn": endpoint.arn})
+
+    update_endpoint_response.__name__ = "update_endpoint"
+    setattr(SageMakerResponse, "update_endpoint", update_endpoint_response)
+
+    def describe_endpoint(self: SageMakerResponse) -> ActionResult:
+        backend: Any = self.sagemaker_backend
+        description = dict(backend.describe_endpoint(self._get_param("EndpointName")))
+        capture = description.pop("DataCaptureConfig", None)
+        if capture:
+            description["DataCaptureConfig"] = data_capture_summary(capture)
+        return ActionResult(description)
+
+    setattr(SageMakerResponse, "describe_endpoint", describe_endpoint)
+
+
+def settle_endpoint(
+    backend: SageMakerModelBackend, name: str, status: str, reason: str | None
+) -> dict[str, Any]:
+    """Emulator-only: ends (or moves) an endpoint's update the way AWS would over time.
+
+    - ``InService``: a pending update completed: the endpoint now runs the pending configuration
+      (its variants and data capture), without PendingDeploymentSummary or FailureReason. With
+      nothing pending the endpoint just becomes InService, keeping the FailureReason of a
+      rollback (AWS reports why the update failed once it is back InService).
+    - ``RollingBack`` / ``Failed``: the update failed: the endpoint keeps its old configuration,
+      the pending deployment is dropped, FailureReason is set.
+    - ``UpdateRollbackFailed``: the update and its rollback failed: old EndpointConfigName, the
+      PendingDeploymentSummary stays, FailureReason is set.
+    - any other EndpointStatus: set as is, nothing else changes.
+
+    ``reason`` (the control's ``failure_reason``) replaces the default FailureReason.
+    """
+    endpoint: Any = backend.endpoints.get(name)
+    if endpoint is None:
+        raise ControlError(404, f"no endpoint {name} in {backend.account_id} {backend.region_name}")
+    pending: dict[str, Any] | None = getattr(endpoint, "pending_deployment_summary", None)
+    default_reason = (
+        f"Emulator: the deployment of endpoint configuration {pending['EndpointConfigName']} "
+        "failed."
+        if pending
+        else f"Emulator: the endpoint was settled as {status}."
+    )
+    if status == "InService":
+        if pending:
+            endpoint.endpoint_config_name = pending["EndpointConfigName"]
+            endpoint.production_variants = [
+                deployed_variant(v) for v in pending["ProductionVariants"]
+            ]
+            config = backend.endpoint_configs.get(pending["EndpointConfigName"])
+            if config is not None:
+                endpoint.data_capture_config = config.data_capture_config
+            endpoint.failure_reason = reason
+        elif endpoint.endpoint_status != "RollingBack" or reason is not None:
+            endpoint.failure_reason = reason
+        pending = None
+    elif status in ("RollingBack", "Failed"):
+        endpoint.failure_reason = reason or default_reason
+        pending = None
+    elif status == "UpdateRollbackFailed":
+        endpoint.failure_reason = reason or default_reason
+    elif reason is not None:
+        endpoint.failure_reason = reason
+    endpoint.pending_deployment_summary = pending
+    endpoint.endpoint_status = status
+    endpoint.last_modified_time = utcnow()
+    return {
+        "EndpointName": endpoint.endpoint_name,
+        "EndpointStatus": endpoint.endpoint_status,
+        "EndpointConfigName": endpoint.endpoint_config_name,
+        "PendingEndpointConfigName": pending["EndpointConfigName"] if pending else None,
+        "FailureReason": endpoint.failure_reason,
+    }
+
+
+def control_backend(payload: dict[str, Any]) -> SageMakerModelBackend:
+    """The SageMaker backend a control request names (``account``, ``region``; defaults
+    123456789012 and us-east-1)."""
+    account = payload.get("account", DEFAULT_ACCOUNT_ID)
+    region = payload.get("region", "us-east-1")
+    if not isinstance(account, str) or not isinstance(region, str):
+        raise ControlError(400, "account and region must be strings")
+    try:
+        backend: SageMakerModelBackend = sagemaker_backends[account][region]
+    except KeyError:
+        raise ControlError(400, f"unknown account or region {account} {region}") from None
+    return backend
+
+
+def settle_payload(payload: dict[str, Any], shape: str) -> tuple[str, str | None]:
+    """The ``status`` (one of the botocore enum ``shape``) and ``failure_reason`` of a settle
+    request; raises ControlError (HTTP 400) when they are not valid."""
+    unknown = set(payload) - {"status", "failure_reason", "account", "region"}
+    if unknown:
+        raise ControlError(400, f"unknown fields {sorted(unknown)}")
+    status = payload.get("status")
+    allowed = allowed_statuses(shape)
+    if status not in allowed:
+        raise ControlError(400, f"status must be one of {list(allowed)}")
+    reason = payload.get("failure_reason")
+    if reason is not None and not isinstance(reason, str):
+        raise ControlError(400, "failure_reason must be a string")
+    return str(status), reason
+
+
+def control_routes() -> list[Route]:
+    """The emulator-only control endpoints besides the fault switch (README, patches 9 and 11)."""
+
+    def settle_endpoint_route(match: re.Match[str], payload: dict[str, Any]) -> dict[str, Any]:
+        status, reason = settle_payload(payload, "EndpointStatus")
+        return settle_endpoint(control_backend(payload), match["name"], status, reason)
+
+    def settle_component_route(match: re.Match[str], payload: dict[str, Any]) -> dict[str, Any]:
+        status, reason = settle_payload(payload, "InferenceComponentStatus")
+        backend = control_backend(payload)
+        if match["name"] not in inference.components(backend):
+            raise ControlError(404, f"no inference component {match['name']}")
+        return inference.settle(backend, match["name"], status, reason)
+
+    return [
+        Route(
+            "POST",
+            re.compile(r"/_guardrail/endpoints/(?P<name>[^/]+)/settle"),
+            settle_endpoint_route,
+        ),
+        Route(
+            "POST",
+            re.compile(r"/_guardrail/inference-components/(?P<name>[^/]+)/settle"),
+            settle_component_route,
+        ),
+    ]
+
+
+def patch_kms() -> None:
+    """Patch 12: AWS managed keys answer KeyManager AWS, for every ``alias/aws/<service>``.
+
+    moto creates a key on first use of 14 of these aliases (not ``alias/aws/sagemaker``), as a
+    customer managed key; any other ``alias/aws/...`` is NotFoundException. AWS creates the AWS
+    managed key of a predefined ``alias/aws/...`` on first reference (DescribeKey included).
+    """
+    original_generate = KmsBackend._generate_default_keys
+
+    @functools.wraps(original_generate)
+    def _generate_default_keys(self: KmsBackend, alias_name: str) -> str | None:
+        if AWS_MANAGED_ALIAS.fullmatch(alias_name) is None:
+            return original_generate(self, alias_name)
+        key = self.create_key(None, "ENCRYPT_DECRYPT", "SYMMETRIC_DEFAULT", "Default key", None)
+        key.key_manager = "AWS"
+        self.create_alias(key.id, alias_name)
+        return str(key.id)
+
+    setattr(KmsBackend, "_generate_default_keys", _generate_default_keys)
+
+    original_lookup = KmsBackend.get_key_id_from_alias
+
+    @functools.wraps(original_lookup)
+    def get_key_id_from_alias(self: KmsBackend, alias_name: str) -> str | None:
+        key_id = original_lookup(self, alias_name)
+        if key_id is None and AWS_MANAGED_ALIAS.fullmatch(alias_name) is not None:
+            key_id = self._generate_default_keys(alias_name)
+        return key_id
+
+    setattr(KmsBackend, "get_key_id_from_alias", get_key_id_from_alias)
 
 
 def apply_patches() -> None:
@@ -364,6 +688,8 @@ def apply_patches() -> None:
     patch_endpoint_config()
     patch_notebooks()
     patch_endpoints()
+    inference.apply(requested_initial_status)
+    patch_kms()
     trail.apply()
 
 
@@ -425,7 +751,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         print(f"emulator: cannot listen on {HOST}:{port}: {error}", file=sys.stderr)
         return 1
-    server = ThreadedMotoServer(ip_address=HOST, port=port, verbose=False)
+    server = GuardrailServer(ip_address=HOST, port=port, routes=control_routes())
 
     stop_requested = threading.Event()
 

@@ -9,7 +9,12 @@ so it can run repeatedly against the same emulator.
 
 from __future__ import annotations
 
+import functools
+import json
 import sys
+import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -46,6 +51,36 @@ def sagemaker(endpoint: str, region: str = "us-east-1") -> Any:
         aws_secret_access_key="testing",
         config=Config(retries={"max_attempts": 1}),
     )
+
+
+def client(
+    service: str, endpoint: str, region: str = "us-east-1", access_key_id: str = "testing"
+) -> Any:
+    """A client of any service on the emulator that makes exactly one attempt per call."""
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name=region,
+        aws_access_key_id=access_key_id,
+        aws_secret_access_key="testing",
+        config=Config(retries={"mode": "standard", "total_max_attempts": 1}),
+    )
+
+
+def control(endpoint: str, method: str, path: str, body: object = None) -> tuple[int, Any]:
+    """Calls an emulator control endpoint; answers the HTTP status and the decoded JSON."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(endpoint + path, data=data, method=method)
+    request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            status, raw = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, raw = error.code, error.read()
+    try:
+        return status, json.loads(raw)
+    except ValueError:
+        return status, {"error": raw.decode(errors="replace")}
 
 
 def unique(prefix: str) -> str:
@@ -606,6 +641,702 @@ def not_found_errors(endpoint: str) -> None:
     ]
     for call, message in cases:
         expect_error(call, "ValidationException", message)
+
+
+# Patch 9: UpdateEndpoint and the settle control.
+
+
+def create_config(sm: Any, name: str, model: str, count: int = 1, **extra: Any) -> None:
+    """Creates an endpoint configuration with one variant of ``model``."""
+    sm.create_endpoint_config(
+        EndpointConfigName=name,
+        ProductionVariants=[
+            {
+                "VariantName": "AllTraffic",
+                "ModelName": model,
+                "InitialInstanceCount": count,
+                "InstanceType": "ml.m5.large",
+            }
+        ],
+        **extra,
+    )
+
+
+def settle(endpoint: str, name: str, status: str, **extra: Any) -> dict[str, Any]:
+    """Settles an endpoint update through the emulator's control endpoint."""
+    code, answer = control(
+        endpoint, "POST", f"/_guardrail/endpoints/{name}/settle", {"status": status, **extra}
+    )
+    expect_equal(code, 200, f"settle {name} {status}: {answer}")
+    result: dict[str, Any] = answer
+    return result
+
+
+@check
+def endpoint_update_lifecycle(endpoint: str) -> None:
+    """UpdateEndpoint: Updating with the old config and a pending summary of the new one;
+    refused while in progress; settled InService, the new config is current."""
+    sm = sagemaker(endpoint)
+    name = unique("smoke-update")
+    create_endpoint(sm, name)
+    new_config = name + "-v2"
+    create_config(sm, new_config, name, count=2)
+    sm.update_endpoint(EndpointName=name, EndpointConfigName=new_config)
+    described = sm.describe_endpoint(EndpointName=name)
+    expect_equal(described["EndpointStatus"], "Updating", "status after UpdateEndpoint")
+    expect_equal(described["EndpointConfigName"], name, "EndpointConfigName while updating")
+    pending = described.get("PendingDeploymentSummary") or {}
+    expect_equal(pending.get("EndpointConfigName"), new_config, "pending EndpointConfigName")
+    assert "StartTime" in pending, f"pending StartTime: {pending!r}"
+    variants = pending.get("ProductionVariants") or [{}]
+    expect_equal(
+        (variants[0].get("VariantName"), variants[0].get("DesiredInstanceCount")),
+        ("AllTraffic", 2),
+        "pending variant",
+    )
+    expect_error(
+        lambda: sm.update_endpoint(EndpointName=name, EndpointConfigName=new_config),
+        "ValidationException",
+        f'Cannot update in-progress endpoint "{arn("us-east-1", "endpoint", name)}".',
+    )
+
+    answer = settle(endpoint, name, "InService")
+    expect_equal(answer["EndpointConfigName"], new_config, "settle answer")
+    described = sm.describe_endpoint(EndpointName=name)
+    expect_equal(described["EndpointStatus"], "InService", "status after settle")
+    expect_equal(described["EndpointConfigName"], new_config, "EndpointConfigName after settle")
+    assert "PendingDeploymentSummary" not in described, "no pending deployment after settle"
+    assert "FailureReason" not in described, "no FailureReason after a successful update"
+    expect_equal(
+        described["ProductionVariants"][0].get("CurrentInstanceCount"), 2, "new variant count"
+    )
+
+
+@check
+def endpoint_update_rollback(endpoint: str) -> None:
+    """A failed update rolls back (RollingBack, then InService on the old config with a
+    FailureReason), or ends UpdateRollbackFailed with the pending summary kept."""
+    sm = sagemaker(endpoint)
+    name = unique("smoke-rollback")
+    create_endpoint(sm, name)
+    new_config = name + "-v2"
+    create_config(sm, new_config, name)
+
+    sm.update_endpoint(EndpointName=name, EndpointConfigName=new_config)
+    settle(endpoint, name, "RollingBack", failure_reason="health check failed")
+    described = sm.describe_endpoint(EndpointName=name)
+    expect_equal(described["EndpointStatus"], "RollingBack", "status while rolling back")
+    expect_equal(described["EndpointConfigName"], name, "old config while rolling back")
+    assert "PendingDeploymentSummary" not in described, "no pending deployment in RollingBack"
+    settle(endpoint, name, "InService")
+    described = sm.describe_endpoint(EndpointName=name)
+    expect_equal(
+        (described["EndpointStatus"], described["EndpointConfigName"]),
+        ("InService", name),
+        "after the rollback",
+    )
+    expect_equal(described.get("FailureReason"), "health check failed", "FailureReason kept")
+
+    sm.update_endpoint(EndpointName=name, EndpointConfigName=new_config)
+    assert "FailureReason" not in sm.describe_endpoint(EndpointName=name), "a new update clears it"
+    settle(endpoint, name, "UpdateRollbackFailed")
+    described = sm.describe_endpoint(EndpointName=name)
+    expect_equal(described["EndpointStatus"], "UpdateRollbackFailed", "rollback failed")
+    expect_equal(described["EndpointConfigName"], name, "EndpointConfigName after failed rollback")
+    expect_equal(
+        (described.get("PendingDeploymentSummary") or {}).get("EndpointConfigName"),
+        new_config,
+        "pending summary kept",
+    )
+    assert described.get("FailureReason"), "UpdateRollbackFailed has a FailureReason"
+    expect_error(
+        lambda: sm.update_endpoint(EndpointName=name, EndpointConfigName=new_config),
+        "ValidationException",
+        f'Cannot update endpoint "{arn("us-east-1", "endpoint", name)}" '
+        "in status UpdateRollbackFailed.",
+    )
+
+
+@check
+def endpoint_update_refused(endpoint: str) -> None:
+    """UpdateEndpoint refuses a Failed or Creating endpoint, unknown names; the settle control
+    refuses unknown endpoints and statuses."""
+    sm = sagemaker(endpoint)
+    region = "us-east-1"
+    failed = unique("smoke-update-failed")
+    create_endpoint(sm, failed, "Failed")
+    expect_error(
+        lambda: sm.update_endpoint(EndpointName=failed, EndpointConfigName=failed),
+        "ValidationException",
+        f'Cannot update endpoint "{arn(region, "endpoint", failed)}" in status Failed.',
+    )
+    creating = unique("smoke-update-creating")
+    create_endpoint(sm, creating, "Creating")
+    expect_error(
+        lambda: sm.update_endpoint(EndpointName=creating, EndpointConfigName=creating),
+        "ValidationException",
+        f'Cannot update in-progress endpoint "{arn(region, "endpoint", creating)}".',
+    )
+    missing = unique("smoke-missing")
+    expect_error(
+        lambda: sm.update_endpoint(EndpointName=missing, EndpointConfigName=failed),
+        "ValidationException",
+        f"Could not find endpoint '{arn(region, 'endpoint', missing)}'.",
+    )
+    expect_error(
+        lambda: sm.update_endpoint(EndpointName=failed, EndpointConfigName=missing),
+        "ValidationException",
+        f"Could not find endpoint configuration '{arn(region, 'endpoint-config', missing)}'.",
+    )
+    code, _ = control(
+        endpoint, "POST", f"/_guardrail/endpoints/{missing}/settle", {"status": "InService"}
+    )
+    expect_equal(code, 404, "settle an unknown endpoint")
+    code, _ = control(
+        endpoint, "POST", f"/_guardrail/endpoints/{failed}/settle", {"status": "Done"}
+    )
+    expect_equal(code, 400, "settle with a status that is not an EndpointStatus")
+
+
+@check
+def endpoint_data_capture_summary(endpoint: str) -> None:
+    """DescribeEndpoint answers the capture settings in AWS's summary shape, or none."""
+    sm = sagemaker(endpoint)
+    name = unique("smoke-capture")
+    create_model(sm, name, isolated=False)
+    create_config(
+        sm,
+        name,
+        name,
+        DataCaptureConfig={
+            "EnableCapture": True,
+            "InitialSamplingPercentage": 20,
+            "DestinationS3Uri": "s3://capture/",
+            "KmsKeyId": KEY,
+            "CaptureOptions": [{"CaptureMode": "Input"}],
+        },
+    )
+    sm.create_endpoint(EndpointName=name, EndpointConfigName=name)
+    expect_equal(
+        sm.describe_endpoint(EndpointName=name).get("DataCaptureConfig"),
+        {
+            "EnableCapture": True,
+            "CaptureStatus": "Started",
+            "CurrentSamplingPercentage": 20,
+            "DestinationS3Uri": "s3://capture/",
+            "KmsKeyId": KEY,
+        },
+        "DataCaptureConfig summary",
+    )
+    plain = unique("smoke-capture-none")
+    create_endpoint(sm, plain)
+    described = sm.describe_endpoint(EndpointName=plain)
+    assert "DataCaptureConfig" not in described, f"capture: {described['DataCaptureConfig']!r}"
+
+
+# Deleting what a live endpoint uses (no patch).
+
+
+@check
+def delete_config_and_model_of_live_endpoint(endpoint: str) -> None:
+    """DeleteEndpointConfig and DeleteModel succeed while the endpoint runs; it still answers."""
+    sm = sagemaker(endpoint)
+    name = unique("smoke-orphan")
+    create_endpoint(sm, name)
+    sm.delete_endpoint_config(EndpointConfigName=name)
+    sm.delete_model(ModelName=name)
+    described = sm.describe_endpoint(EndpointName=name)
+    expect_equal(
+        (described["EndpointStatus"], described["EndpointConfigName"]),
+        ("InService", name),
+        "the endpoint after its config and model are gone",
+    )
+
+
+# Patch 10: endpoint configurations.
+
+
+@check
+def endpoint_config_shadow_variants(endpoint: str) -> None:
+    """ShadowProductionVariants come back as given."""
+    sm = sagemaker(endpoint)
+    name = unique("smoke-shadow")
+    create_model(sm, name, isolated=False)
+    shadow = [
+        {
+            "VariantName": "Shadow",
+            "ModelName": name,
+            "InitialInstanceCount": 1,
+            "InstanceType": "ml.m5.xlarge",
+            "InitialVariantWeight": 0.5,
+        }
+    ]
+    create_config(sm, name, name, ShadowProductionVariants=shadow)
+    expect_equal(
+        sm.describe_endpoint_config(EndpointConfigName=name).get("ShadowProductionVariants"),
+        shadow,
+        "ShadowProductionVariants",
+    )
+
+
+IC_VARIANT = {
+    "VariantName": "AllTraffic",
+    "InstanceType": "ml.g5.2xlarge",
+    "InitialInstanceCount": 1,
+    "ManagedInstanceScaling": {"Status": "ENABLED", "MinInstanceCount": 1, "MaxInstanceCount": 4},
+    "RoutingConfig": {"RoutingStrategy": "LEAST_OUTSTANDING_REQUESTS"},
+}
+
+
+def create_ic_endpoint(sm: Any, name: str) -> None:
+    """Creates an endpoint for inference components (config and endpoint called ``name``)."""
+    sm.create_endpoint_config(
+        EndpointConfigName=name,
+        ExecutionRoleArn=ROLE,
+        VpcConfig=VPC,
+        EnableNetworkIsolation=True,
+        ProductionVariants=[IC_VARIANT],
+    )
+    sm.create_endpoint(EndpointName=name, EndpointConfigName=name)
+
+
+@check
+def endpoint_config_for_inference_components(endpoint: str) -> None:
+    """Role, VPC, network isolation and model-less variants (any AWS instance type) kept."""
+    sm = sagemaker(endpoint)
+    name = unique("smoke-ic-config")
+    create_ic_endpoint(sm, name)
+    config = sm.describe_endpoint_config(EndpointConfigName=name)
+    expect_equal(config.get("ExecutionRoleArn"), ROLE, "ExecutionRoleArn")
+    expect_equal(config.get("VpcConfig"), VPC, "VpcConfig")
+    expect_equal(config.get("EnableNetworkIsolation"), True, "EnableNetworkIsolation")
+    expect_equal(config.get("ProductionVariants"), [IC_VARIANT], "ProductionVariants")
+    expect_equal(
+        sm.describe_endpoint(EndpointName=name)["EndpointStatus"], "InService", "endpoint"
+    )
+
+
+# Patch 11: inference components.
+
+IC_SPEC = {
+    "ModelName": "",
+    "Container": {
+        "Image": IMAGE,
+        "ArtifactUrl": "s3://models/ic.tar.gz",
+        "Environment": {"A": "1"},
+    },
+    "ComputeResourceRequirements": {
+        "NumberOfAcceleratorDevicesRequired": 1,
+        "MinMemoryRequiredInMb": 1024,
+    },
+}
+
+
+def create_component(
+    sm: Any, name: str, endpoint_name: str, model: str, status: str | None = None
+) -> str:
+    """Creates an inference component of ``model`` on ``endpoint_name``; answers its ARN."""
+    spec = {**IC_SPEC, "ModelName": model}
+    arn_: str = sm.create_inference_component(
+        InferenceComponentName=name,
+        EndpointName=endpoint_name,
+        VariantName="AllTraffic",
+        Specification=spec,
+        RuntimeConfig={"CopyCount": 2},
+        Tags=status_tag(status),
+    )["InferenceComponentArn"]
+    return arn_
+
+
+@check
+def inference_component_lifecycle(endpoint: str) -> None:
+    """Create, describe (AWS's shape), tags, update (stays InService), delete."""
+    sm = sagemaker(endpoint)
+    region = "us-east-1"
+    base = unique("smoke-ic")
+    create_ic_endpoint(sm, base)
+    create_model(sm, base, isolated=False)
+    name = base + "-c"
+    component_arn = create_component(sm, name, base, base)
+    expect_equal(component_arn, arn(region, "inference-component", name), "ARN")
+    described = sm.describe_inference_component(InferenceComponentName=name)
+    expected = {
+        "InferenceComponentName": name,
+        "EndpointName": base,
+        "EndpointArn": arn(region, "endpoint", base),
+        "VariantName": "AllTraffic",
+        "InferenceComponentStatus": "InService",
+    }
+    expect_equal({k: described.get(k) for k in expected}, expected, "description")
+    spec = described["Specification"]
+    expect_equal(spec.get("ModelName"), base, "Specification.ModelName")
+    expect_equal(
+        spec.get("ComputeResourceRequirements"),
+        IC_SPEC["ComputeResourceRequirements"],
+        "ComputeResourceRequirements",
+    )
+    expect_equal(
+        spec["Container"]["DeployedImage"]["SpecifiedImage"], IMAGE, "Container.DeployedImage"
+    )
+    expect_equal(
+        described.get("RuntimeConfig"),
+        {"DesiredCopyCount": 2, "CurrentCopyCount": 2},
+        "RuntimeConfig",
+    )
+    assert "CreationTime" in described and "LastModifiedTime" in described, "times"
+
+    sm.add_tags(ResourceArn=component_arn, Tags=[{"Key": "team", "Value": "ml"}])
+    tags = sm.list_tags(ResourceArn=component_arn)["Tags"]
+    for tag in ({"Key": "team", "Value": "ml"}, {"Key": "owner", "Value": "smoke"}):
+        assert tag in tags, f"{tag} listed: {tags!r}"
+
+    other = base + "-m2"
+    create_model(sm, other, isolated=False)
+    sm.update_inference_component(
+        InferenceComponentName=name,
+        Specification={**IC_SPEC, "ModelName": other},
+        RuntimeConfig={"CopyCount": 3},
+    )
+    described = sm.describe_inference_component(InferenceComponentName=name)
+    expect_equal(described["Specification"]["ModelName"], other, "ModelName after update")
+    expect_equal(described["InferenceComponentStatus"], "InService", "status after update")
+    expect_equal(described["RuntimeConfig"]["DesiredCopyCount"], 3, "copies after update")
+
+    sm.delete_inference_component(InferenceComponentName=name)
+    expect_error(
+        lambda: sm.describe_inference_component(InferenceComponentName=name),
+        "ValidationException",
+        f'Could not find inference component "{component_arn}".',
+    )
+
+
+@check
+def inference_component_list_and_status(endpoint: str) -> None:
+    """ListInferenceComponents filters by endpoint and status and pages; the initial-status tag
+    and the settle control set the status."""
+    sm = sagemaker(endpoint)
+    base = unique("smoke-ic-list")
+    create_ic_endpoint(sm, base)
+    create_ic_endpoint(sm, base + "-other")
+    create_model(sm, base, isolated=False)
+    names = [f"{base}-{i}" for i in range(3)]
+    create_component(sm, names[0], base, base)
+    create_component(sm, names[1], base, base, "Creating")
+    create_component(sm, names[2], base + "-other", base)
+
+    def listed(**filters: Any) -> list[str]:
+        found: list[str] = []
+        token: str | None = None
+        while True:
+            page = sm.list_inference_components(
+                MaxResults=1, **filters, **({"NextToken": token} if token else {})
+            )
+            assert len(page["InferenceComponents"]) <= 1, "MaxResults"
+            found += [c["InferenceComponentName"] for c in page["InferenceComponents"]]
+            token = page.get("NextToken")
+            if token is None:
+                return found
+
+    expect_equal(sorted(listed(EndpointNameEquals=base)), names[:2], "EndpointNameEquals")
+    expect_equal(
+        listed(EndpointNameEquals=base, StatusEquals="Creating"), [names[1]], "StatusEquals"
+    )
+    expect_equal(listed(NameContains=base), names[::-1], "newest first")
+    described = sm.describe_inference_component(InferenceComponentName=names[1])
+    expect_equal(described["RuntimeConfig"]["CurrentCopyCount"], 0, "no copies while Creating")
+
+    code, answer = control(
+        endpoint,
+        "POST",
+        f"/_guardrail/inference-components/{names[1]}/settle",
+        {"status": "InService"},
+    )
+    expect_equal((code, answer.get("InferenceComponentStatus")), (200, "InService"), "settle")
+    expect_equal(listed(EndpointNameEquals=base, StatusEquals="Creating"), [], "after settle")
+
+
+@check
+def inference_component_unknown(endpoint: str) -> None:
+    """Unknown names: ValidationException "Could not find inference component"; an unknown
+    endpoint or model is refused on create."""
+    sm = sagemaker(endpoint)
+    missing = unique("smoke-missing")
+    component_arn = arn("us-east-1", "inference-component", missing)
+    message = f'Could not find inference component "{component_arn}".'
+    for call in (
+        lambda: sm.describe_inference_component(InferenceComponentName=missing),
+        lambda: sm.delete_inference_component(InferenceComponentName=missing),
+        lambda: sm.update_inference_component(
+            InferenceComponentName=missing, RuntimeConfig={"CopyCount": 1}
+        ),
+    ):
+        expect_error(call, "ValidationException", message)
+    expect_error(
+        lambda: create_component(sm, missing, missing, missing),
+        "ValidationException",
+        f"Could not find endpoint '{arn('us-east-1', 'endpoint', missing)}'.",
+    )
+
+
+# Training resources (no patch).
+
+
+@check
+def tuning_and_heterogeneous_training_resources(endpoint: str) -> None:
+    """HyperParameterTuningResourceConfig and ResourceConfig.InstanceGroups come back as given."""
+    sm = sagemaker(endpoint)
+    tuning_resources = {
+        "InstanceConfigs": [
+            {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 30},
+            {"InstanceType": "ml.c5.2xlarge", "InstanceCount": 1, "VolumeSizeInGB": 30},
+        ],
+        "VolumeKmsKeyId": KEY,
+        "AllocationStrategy": "Prioritized",
+    }
+    tuning = unique("smoke-tuning-resources")
+    sm.create_hyper_parameter_tuning_job(
+        HyperParameterTuningJobName=tuning,
+        HyperParameterTuningJobConfig={
+            "Strategy": "Bayesian",
+            "ResourceLimits": {"MaxNumberOfTrainingJobs": 2, "MaxParallelTrainingJobs": 1},
+        },
+        TrainingJobDefinition={
+            "AlgorithmSpecification": {"TrainingImage": IMAGE, "TrainingInputMode": "File"},
+            "RoleArn": ROLE,
+            "OutputDataConfig": {"S3OutputPath": "s3://bucket/hpo/", "KmsKeyId": KEY},
+            "HyperParameterTuningResourceConfig": tuning_resources,
+            "StoppingCondition": {"MaxRuntimeInSeconds": 60},
+        },
+    )
+    definition = sm.describe_hyper_parameter_tuning_job(HyperParameterTuningJobName=tuning)[
+        "TrainingJobDefinition"
+    ]
+    expect_equal(
+        definition.get("HyperParameterTuningResourceConfig"), tuning_resources, "tuning resources"
+    )
+    assert "ResourceConfig" not in definition, "no ResourceConfig was given"
+
+    resources = {
+        "InstanceGroups": [
+            {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "InstanceGroupName": "data"},
+            {"InstanceType": "ml.p3.2xlarge", "InstanceCount": 2, "InstanceGroupName": "gpu"},
+        ],
+        "VolumeSizeInGB": 50,
+        "VolumeKmsKeyId": KEY,
+    }
+    training = unique("smoke-training-groups")
+    sm.create_training_job(
+        TrainingJobName=training,
+        AlgorithmSpecification={"TrainingImage": IMAGE, "TrainingInputMode": "File"},
+        RoleArn=ROLE,
+        OutputDataConfig={"S3OutputPath": "s3://models/out/", "KmsKeyId": KEY},
+        ResourceConfig=resources,
+        StoppingCondition={"MaxRuntimeInSeconds": 3600},
+    )
+    expect_equal(
+        sm.describe_training_job(TrainingJobName=training).get("ResourceConfig"),
+        resources,
+        "heterogeneous ResourceConfig",
+    )
+
+
+# Patch 12: KMS key managers.
+
+
+@check
+def kms_key_manager(endpoint: str) -> None:
+    """Created keys are CUSTOMER managed; alias/aws/<service> keys are AWS managed, also when
+    described by the ARN DescribeKey answered."""
+    kms = client("kms", endpoint)
+    created = kms.create_key(Description="smoke")["KeyMetadata"]
+    expect_equal(created["KeyManager"], "CUSTOMER", "CreateKey")
+    expect_equal(
+        kms.describe_key(KeyId=created["Arn"])["KeyMetadata"]["KeyManager"],
+        "CUSTOMER",
+        "DescribeKey of a created key",
+    )
+    for alias in ("alias/aws/sagemaker", "alias/aws/ebs"):
+        managed = kms.describe_key(KeyId=alias)["KeyMetadata"]
+        expect_equal(managed["KeyManager"], "AWS", f"DescribeKey {alias}")
+        again = kms.describe_key(KeyId=managed["Arn"])["KeyMetadata"]
+        expect_equal(
+            (again["KeyManager"], again["KeyId"]), ("AWS", managed["KeyId"]), f"{alias} by ARN"
+        )
+        expect_equal(
+            kms.describe_key(KeyId=alias)["KeyMetadata"]["KeyId"], managed["KeyId"], "same key"
+        )
+
+
+# Extension 13: fault injection.
+
+#: The error codes the AWS SDKs classify as throttling (the SDKs' shared retry rules; botocore's
+#: standard retry mode and the Rust SDK use this list).
+SDK_THROTTLING_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "ProvisionedThroughputExceededException",
+        "TransactionInProgressException",
+        "RequestLimitExceeded",
+        "BandwidthLimitExceeded",
+        "LimitExceededException",
+        "RequestThrottled",
+        "SlowDown",
+        "PriorRequestNotComplete",
+        "EC2ThrottledException",
+    }
+)
+
+#: One call per faulted service: (service, call on its client).
+FAULT_CALLS: list[tuple[str, Callable[[Any], object]]] = [
+    ("sagemaker", lambda c: c.list_endpoints()),
+    ("sns", lambda c: c.list_topics()),
+    ("dynamodb", lambda c: c.list_tables()),
+    ("securityhub", lambda c: c.get_findings()),
+    ("cloudtrail", lambda c: c.lookup_events()),
+    ("sts", lambda c: c.get_caller_identity()),
+]
+
+
+def failure(call: Callable[[], object]) -> tuple[int, str] | None:
+    """The HTTP status and error code of a call that fails, None when it succeeds."""
+    try:
+        call()
+    except ClientError as error:
+        return error.response["ResponseMetadata"]["HTTPStatusCode"], error.response["Error"]["Code"]
+    return None
+
+
+def set_faults(endpoint: str, config: dict[str, Any]) -> None:
+    """Turns fault injection on with ``config``."""
+    code, answer = control(endpoint, "POST", "/_guardrail/faults", config)
+    expect_equal(code, 200, f"POST /_guardrail/faults: {answer}")
+
+
+def faults_off(endpoint: str) -> dict[str, Any]:
+    """Turns fault injection off; answers the final state."""
+    code, answer = control(endpoint, "DELETE", "/_guardrail/faults")
+    expect_equal(code, 200, "DELETE /_guardrail/faults")
+    state: dict[str, Any] = answer
+    return state
+
+
+@check
+def fault_injection_throttling(endpoint: str) -> None:
+    """share 1 and kind throttle: every call fails with the service's own throttling error,
+    one the SDKs classify as throttling; moto-api and the control endpoints are never faulted."""
+    services = [service for service, _ in FAULT_CALLS]
+    expected = {
+        "sagemaker": (400, "ThrottlingException"),
+        "sns": (400, "Throttling"),
+        "dynamodb": (400, "ProvisionedThroughputExceededException"),
+        "securityhub": (429, "ThrottlingException"),
+        "cloudtrail": (400, "ThrottlingException"),
+        "sts": (400, "Throttling"),
+    }
+    set_faults(endpoint, {"share": 1, "services": services, "kinds": ["throttle"], "seed": 1})
+    try:
+        for service, call in FAULT_CALLS:
+            service_client = client(service, endpoint)
+            got = failure(functools.partial(call, service_client))
+            expect_equal(got, expected[service], f"{service} throttled")
+            assert got is not None and got[1] in SDK_THROTTLING_CODES, f"{service}: {got}"
+        with urllib.request.urlopen(endpoint + "/moto-api/data.json", timeout=30) as response:
+            expect_equal(response.status, 200, "moto-api is not faulted")
+        code, state = control(endpoint, "GET", "/_guardrail/faults")
+        expect_equal(code, 200, "GET /_guardrail/faults")
+    finally:
+        faults_off(endpoint)
+    expect_equal(state["enabled"], True, "enabled")
+    for service in services:
+        expect_equal(state["seen"].get(service), 1, f"{service} seen")
+        expect_equal(state["injected"].get(service), {"throttle": 1}, f"{service} injected")
+    assert failure(lambda: client("sts", endpoint).get_caller_identity()) is None, "faults off"
+
+
+@check
+def fault_injection_errors_and_hangs(endpoint: str) -> None:
+    """Kind 500 answers HTTP 500 in the protocol's shape; kind hang waits hang_seconds first;
+    services not named are never faulted."""
+    set_faults(endpoint, {"share": 1, "services": ["sagemaker", "sns"], "kinds": ["500"]})
+    try:
+        expect_equal(
+            failure(lambda: client("sagemaker", endpoint).list_endpoints()),
+            (500, "InternalFailure"),
+            "sagemaker 500",
+        )
+        expect_equal(
+            failure(lambda: client("sns", endpoint).list_topics()),
+            (500, "InternalError"),
+            "sns 500",
+        )
+        sts = client("sts", endpoint)
+        assert failure(lambda: sts.get_caller_identity()) is None, "sts is not named"
+        set_faults(
+            endpoint, {"share": 1, "services": ["sagemaker"], "kinds": ["hang"], "hang_seconds": 1}
+        )
+        started = time.monotonic()
+        got = failure(lambda: client("sagemaker", endpoint).list_endpoints())
+        waited = time.monotonic() - started
+    finally:
+        state = faults_off(endpoint)
+    expect_equal(got, (500, "InternalFailure"), "a hang ends in a 500")
+    assert waited >= 1, f"the hang lasted {waited:.2f} s"
+    expect_equal(state["injected"], {"sagemaker": {"hang": 1}}, "injected since the last POST")
+
+
+@check
+def fault_injection_share_and_seed(endpoint: str) -> None:
+    """A share of the calls fails, the same ones for the same seed; the counts match; bad
+    configurations are refused."""
+    sm = client("sagemaker", endpoint)
+
+    def run() -> list[bool]:
+        set_faults(
+            endpoint,
+            {"share": 0.5, "services": ["sagemaker"], "kinds": ["throttle", "500"], "seed": 7},
+        )
+        return [failure(lambda: sm.list_endpoints()) is not None for _ in range(40)]
+
+    try:
+        first = run()
+        code, state = control(endpoint, "GET", "/_guardrail/faults")
+        expect_equal(code, 200, "GET /_guardrail/faults")
+        second = run()
+        for bad in ({"share": 2}, {"share": 0.1, "kinds": ["explode"]}, {"share": 0.1, "x": 1}):
+            code, _ = control(endpoint, "POST", "/_guardrail/faults", bad)
+            expect_equal(code, 400, f"POST {bad}")
+    finally:
+        faults_off(endpoint)
+    expect_equal(first, second, "same seed, same faults")
+    assert 5 < sum(first) < 35, f"about half fail: {sum(first)} of 40"
+    expect_equal(state["seen"], {"sagemaker": 40}, "seen")
+    expect_equal(sum(state["injected"]["sagemaker"].values()), sum(first), "injected")
+    expect_equal(set(state["injected"]["sagemaker"]) <= {"throttle", "500"}, True, "kinds")
+    expect_equal(state["config"]["seed"], 7, "config answered")
+
+
+@check
+def fault_injection_by_access_key(endpoint: str) -> None:
+    """With access_key_ids, only calls signed with those keys are faulted."""
+    key = f"SMOKE{RUN}".upper()
+    set_faults(endpoint, {"share": 1, "services": ["sagemaker"], "access_key_ids": [key]})
+    try:
+        faulted = failure(lambda: client("sagemaker", endpoint, access_key_id=key).list_endpoints())
+        spared = failure(lambda: client("sagemaker", endpoint).list_endpoints())
+    finally:
+        state = faults_off(endpoint)
+    expect_equal(faulted, (400, "ThrottlingException"), "the named key")
+    expect_equal(spared, None, "another key")
+    expect_equal(state["config"], None, "off")
+    expect_equal(
+        (state["seen"], state["injected"]),
+        ({"sagemaker": 1}, {"sagemaker": {"throttle": 1}}),
+        "counts of the named key only",
+    )
 
 
 def main(argv: list[str]) -> int:

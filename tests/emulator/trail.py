@@ -22,6 +22,7 @@ from moto.sagemaker.responses import SageMakerResponse
 
 RECORDED_PREFIXES = ("Create", "Update", "Start", "Stop", "Delete")
 NAME_PARAMS = (
+    "InferenceComponentName",
     "NotebookInstanceName",
     "TrainingJobName",
     "ProcessingJobName",

@@ -94,6 +94,9 @@ impl SqliteStore {
             })?;
         }
         let conn = Connection::open(path).map_err(backend("open"))?;
+        // The busy timeout first: concurrent first opens wait for each other instead of failing.
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(backend("open"))?;
         // WAL: readers (the CLI) never block the writer; the busy timeout absorbs short locks.
         conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
             .map_err(backend("open"))?;
@@ -138,8 +141,13 @@ impl SqliteStore {
 }
 
 /// Brings the schema to [`SCHEMA_VERSION`]; refuses files written by a newer version.
+/// Migrates the schema. The version is read inside the write transaction, so concurrent first
+/// opens of a new store migrate once: the second sees the first's version.
 fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
-    let found: i64 = conn
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(backend("migrate"))?;
+    let found: i64 = tx
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(backend("migrate"))?;
     if found > SCHEMA_VERSION {
@@ -148,9 +156,6 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
             supported: SCHEMA_VERSION,
         });
     }
-    let tx = conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(backend("migrate"))?;
     if found < 1 {
         tx.execute_batch(SCHEMA_V1).map_err(backend("migrate"))?;
     }
@@ -381,6 +386,37 @@ mod tests {
     #[tokio::test]
     async fn passes_the_store_contract() -> Result<(), StoreError> {
         super::super::contract::run_all(|| async { SqliteStore::in_memory() }).await
+    }
+
+    /// C17: concurrent first opens of a new store all succeed (one migrates, the others see it).
+    #[test]
+    fn concurrent_first_opens_of_a_new_store_all_succeed() -> Result<(), StoreError> {
+        for round in 0..5 {
+            let dir = std::env::temp_dir().join(format!(
+                "guardrail-concurrent-open-{}-{round}",
+                std::process::id()
+            ));
+            let path = dir.join("findings.db");
+            let _ = std::fs::remove_dir_all(&dir);
+            let start = std::sync::Arc::new(std::sync::Barrier::new(8));
+            let opens: Vec<_> = (0..8)
+                .map(|_| {
+                    let (path, start) = (path.clone(), start.clone());
+                    std::thread::spawn(move || {
+                        start.wait();
+                        SqliteStore::open(&path).map(drop)
+                    })
+                })
+                .collect();
+            for open in opens {
+                match open.join() {
+                    Ok(result) => result?,
+                    Err(_) => panic!("an open panicked"),
+                }
+            }
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        Ok(())
     }
 
     #[tokio::test]

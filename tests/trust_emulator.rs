@@ -1,0 +1,354 @@
+//! Issue 8, "enforcement people can trust", end to end over the real SDK against the emulator:
+//! no false stop (A1, A3), no evasion by deleting what a workload depends on (B5, B6) or by
+//! updating an endpoint (B7). Each test failed before the change it covers.
+
+use std::time::Duration;
+
+use aws_sdk_sagemaker::types::{
+    HyperParameterAlgorithmSpecification, HyperParameterTrainingJobDefinition,
+    HyperParameterTuningInstanceConfig, HyperParameterTuningJobConfig,
+    HyperParameterTuningJobStrategyType, HyperParameterTuningResourceConfig, ProductionVariant,
+    ProductionVariantInstanceType, ResourceConfig, ResourceLimits, StoppingCondition,
+    TrainingInputMode, TrainingInstanceType,
+};
+use guardrail_core::aws::{CloudTrail, Ec2Subnets, SageMaker, SecurityHub, SnsPublisher};
+use guardrail_core::finding::Status;
+use guardrail_core::report::Report;
+use guardrail_core::store::SqliteStore;
+use guardrail_core::{Inspector, Outcome, Policy};
+use guardrail_tests::*;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+type AwsInspector =
+    Inspector<SageMaker, Ec2Subnets, SnsPublisher, SqliteStore, Option<SecurityHub>, CloudTrail>;
+
+fn inspector(emu: &Emulator, topic: &str) -> TestResult<AwsInspector> {
+    Ok(Inspector::new(
+        SageMaker::new(emu.sagemaker.clone()),
+        Ec2Subnets::new(emu.ec2.clone()),
+        SnsPublisher::new(emu.sns.clone(), topic),
+        SqliteStore::in_memory()?,
+        None,
+        CloudTrail::new(emu.cloudtrail.clone()),
+        Policy::baseline(),
+    ))
+}
+
+fn evaluated(outcome: Outcome) -> TestResult<Report> {
+    match outcome {
+        Outcome::Evaluated { report, .. } => Ok(*report),
+        other => Err(format!("expected an evaluation, got {other:?}").into()),
+    }
+}
+
+fn status_of(report: &Report, control: &str) -> TestResult<(Status, String)> {
+    let r = report
+        .results
+        .iter()
+        .find(|r| r.control.as_str() == control)
+        .ok_or_else(|| format!("{control} not evaluated"))?;
+    let detail = r
+        .observed
+        .clone()
+        .or_else(|| r.reason.clone())
+        .unwrap_or_default();
+    Ok((r.status, detail))
+}
+
+/// A1: a GPU training job on local NVMe storage cannot take a volume key: it is not stopped,
+/// and nobody is alerted; the same job on an EBS instance type without a key still is.
+#[tokio::test]
+async fn gpu_training_job_on_local_storage_is_not_stopped_for_its_volume_key() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let inspector = inspector(&emu, &alerts.topic_arn)?;
+    let on = |instance_type: TrainingInstanceType| {
+        ResourceConfig::builder()
+            .instance_type(instance_type)
+            .instance_count(2)
+            .volume_size_in_gb(50)
+            .build()
+    };
+    let gpu = unique("llm-finetune");
+    let cpu = unique("llm-finetune-cpu");
+    create_training_job_on(&emu, &gpu, on(TrainingInstanceType::MlP4D24Xlarge)).await?;
+    create_training_job_on(&emu, &cpu, on(TrainingInstanceType::MlM5Xlarge)).await?;
+
+    let report = evaluated(
+        inspector
+            .handle(&sample_event(
+                "training/create-compliant.json",
+                "churn-xgb-secure",
+                &gpu,
+            )?)
+            .await?,
+    )?;
+    let (status, reason) = status_of(&report, "volume-kms")?;
+    assert_eq!(status, Status::NotApplicable, "{reason}");
+    assert!(reason.contains("local NVMe"), "{reason}");
+    assert_eq!(report.remediation.outcome(), "none");
+    assert_eq!(emu.training_status(&gpu).await?, "InProgress");
+
+    let report = evaluated(
+        inspector
+            .handle(&sample_event(
+                "training/create-compliant.json",
+                "churn-xgb-secure",
+                &cpu,
+            )?)
+            .await?,
+    )?;
+    assert_eq!(status_of(&report, "volume-kms")?.0, Status::Fail);
+    assert_eq!(report.remediation.outcome(), "stopped");
+    let delivered = alerts.receive(2, WAIT).await?;
+    assert_eq!(delivered.len(), 1, "only the EBS job is alerted");
+    Ok(())
+}
+
+/// A3: a tuning job that names its instances and volume key in
+/// `HyperParameterTuningResourceConfig` is judged on that, not on an absent `ResourceConfig`.
+#[tokio::test]
+async fn tuning_job_is_judged_on_its_tuning_resource_config() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let inspector = inspector(&emu, &alerts.topic_arn)?;
+    let name = unique("hpo-flex");
+    let (_, output) = training_storage(true, "s3://models/hpo/");
+    let definition = HyperParameterTrainingJobDefinition::builder()
+        .definition_name("xgb")
+        .algorithm_specification(
+            HyperParameterAlgorithmSpecification::builder()
+                .training_image(IMAGE)
+                .training_input_mode(TrainingInputMode::File)
+                .build(),
+        )
+        .role_arn(ROLE)
+        .output_data_config(output)
+        .hyper_parameter_tuning_resource_config(
+            HyperParameterTuningResourceConfig::builder()
+                .volume_kms_key_id(KEY)
+                .instance_configs(
+                    HyperParameterTuningInstanceConfig::builder()
+                        .instance_type(TrainingInstanceType::MlM5Xlarge)
+                        .instance_count(2)
+                        .volume_size_in_gb(30)
+                        .build(),
+                )
+                .instance_configs(
+                    HyperParameterTuningInstanceConfig::builder()
+                        .instance_type(TrainingInstanceType::MlC5Xlarge)
+                        .instance_count(2)
+                        .volume_size_in_gb(30)
+                        .build(),
+                )
+                .build(),
+        )
+        .stopping_condition(
+            StoppingCondition::builder()
+                .max_runtime_in_seconds(3600)
+                .build(),
+        )
+        .vpc_config(vpc())
+        .enable_network_isolation(true)
+        .enable_inter_container_traffic_encryption(true)
+        .build();
+    emu.sagemaker
+        .create_hyper_parameter_tuning_job()
+        .hyper_parameter_tuning_job_name(&name)
+        .hyper_parameter_tuning_job_config(
+            HyperParameterTuningJobConfig::builder()
+                .strategy(HyperParameterTuningJobStrategyType::Random)
+                .resource_limits(
+                    ResourceLimits::builder()
+                        .max_number_of_training_jobs(4)
+                        .max_parallel_training_jobs(2)
+                        .build(),
+                )
+                .build(),
+        )
+        .training_job_definition(definition)
+        .tags(
+            aws_sdk_sagemaker::types::Tag::builder()
+                .key("owner")
+                .value("alice")
+                .build(),
+        )
+        .send()
+        .await?;
+
+    let report = evaluated(
+        inspector
+            .handle(&sample_event(
+                "tuning/create-compliant.json",
+                "churn-hpo-secure",
+                &name,
+            )?)
+            .await?,
+    )?;
+    assert_eq!(status_of(&report, "volume-kms")?.0, Status::Pass);
+    assert_eq!(report.remediation.outcome(), "none", "{:?}", report.results);
+    assert_eq!(emu.tuning_status(&name).await?, "InProgress");
+    Ok(())
+}
+
+/// B5: deleting the model behind a running endpoint does not make it unverifiable and so
+/// left alone: the controls that need the model fail ("cannot verify: model deleted"), the
+/// endpoint is deleted in enforce mode, and the alert says why.
+#[tokio::test]
+async fn endpoint_whose_model_was_deleted_fails_closed() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let inspector = inspector(&emu, &alerts.topic_arn)?;
+    let name = unique("fraud-api");
+    create_endpoint(&emu, &name, Posture::Compliant, None).await?;
+    emu.sagemaker
+        .delete_model()
+        .model_name(&name)
+        .send()
+        .await?;
+
+    let report = evaluated(
+        inspector
+            .handle(&sample_event(
+                "endpoint/create-compliant.json",
+                "fraud-api-secure",
+                &name,
+            )?)
+            .await?,
+    )?;
+    let (status, observed) = status_of(&report, "vpc-attached")?;
+    assert_eq!(status, Status::Fail);
+    assert!(observed.contains("cannot verify: model"), "{observed}");
+    assert_eq!(report.remediation.outcome(), "deleted");
+    assert_eq!(emu.endpoint_status(&name).await?, None);
+    let delivered = alerts.receive(1, WAIT).await?;
+    assert_eq!(delivered.len(), 1);
+    assert_eq!(delivered[0].attribute("action"), Some("deleted"));
+    Ok(())
+}
+
+/// B6: an endpoint whose configuration was deleted still runs: it is not "gone", it is judged
+/// (fail closed) and acted on.
+#[tokio::test]
+async fn endpoint_whose_config_was_deleted_is_not_gone() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let inspector = inspector(&emu, &alerts.topic_arn)?;
+    let name = unique("fraud-api");
+    create_endpoint(&emu, &name, Posture::Compliant, None).await?;
+    emu.sagemaker
+        .delete_endpoint_config()
+        .endpoint_config_name(&name)
+        .send()
+        .await?;
+
+    let report = evaluated(
+        inspector
+            .handle(&sample_event(
+                "endpoint/create-compliant.json",
+                "fraud-api-secure",
+                &name,
+            )?)
+            .await?,
+    )?;
+    let (status, observed) = status_of(&report, "volume-kms")?;
+    assert_eq!(status, Status::Fail);
+    assert!(
+        observed.contains("cannot verify: endpoint configuration"),
+        "{observed}"
+    );
+    assert_eq!(report.remediation.outcome(), "deleted");
+    assert_eq!(alerts.receive(1, WAIT).await?.len(), 1);
+    Ok(())
+}
+
+/// B7: while an update is pending, the configuration being deployed is judged, not the old one.
+#[tokio::test]
+async fn endpoint_update_is_judged_on_the_configuration_being_deployed() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let inspector = inspector(&emu, &alerts.topic_arn)?;
+    let name = unique("fraud-api");
+    create_endpoint(&emu, &name, Posture::Compliant, None).await?;
+    // Given a new configuration without a volume key, on the same (compliant) model
+    let open = format!("{name}-v2");
+    emu.sagemaker
+        .create_endpoint_config()
+        .endpoint_config_name(&open)
+        .production_variants(
+            ProductionVariant::builder()
+                .variant_name("AllTraffic")
+                .model_name(&name)
+                .initial_instance_count(1)
+                .instance_type(ProductionVariantInstanceType::MlM5Large)
+                .build(),
+        )
+        .send()
+        .await?;
+    // When the endpoint is updated to it
+    emu.sagemaker
+        .update_endpoint()
+        .endpoint_name(&name)
+        .endpoint_config_name(&open)
+        .send()
+        .await?;
+    let report = evaluated(
+        inspector
+            .handle(&sample_event("endpoint/update.json", "fraud-api", &name)?)
+            .await?,
+    )?;
+    // Then the pending configuration fails, and the endpoint, updating, is not touched yet
+    assert_eq!(status_of(&report, "volume-kms")?.0, Status::Fail);
+    assert_eq!(report.resource.status.as_deref(), Some("Updating"));
+    assert_eq!(report.remediation.outcome(), "deferred");
+    assert_eq!(alerts.receive(1, WAIT).await?.len(), 1);
+    Ok(())
+}
+
+/// C14: a Security Hub failure does not hold back the SNS alert. The alert goes out, the
+/// invocation fails on the sink alone (so Lambda retries it), and the retry imports the findings
+/// without a second alert.
+#[tokio::test]
+async fn a_security_hub_failure_never_suppresses_the_alert() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let name = unique("open-nb");
+    create_notebook(&emu, &name, Posture::NonCompliant, None).await?;
+    // Given a Security Hub that answers every call of this test with HTTP 500
+    let key = format!("AKIDSINK{}", std::process::id());
+    let hub = aws_sdk_securityhub::Client::new(&config_signed_as(&key).await);
+    emulator_control(
+        "POST",
+        "/_guardrail/faults",
+        &format!(
+            r#"{{"share": 1.0, "services": ["securityhub"], "kinds": ["500"], "access_key_ids": ["{key}"]}}"#
+        ),
+    )?;
+    let inspector = Inspector::new(
+        SageMaker::new(emu.sagemaker.clone()),
+        Ec2Subnets::new(emu.ec2.clone()),
+        SnsPublisher::new(emu.sns.clone(), &alerts.topic_arn),
+        SqliteStore::in_memory()?,
+        Some(SecurityHub::new(hub.clone())),
+        CloudTrail::new(emu.cloudtrail.clone()),
+        Policy::baseline(),
+    );
+    let event = sample_event("notebook/state-change.json", "open-nb", &name)?;
+    // When the inspector handles the event
+    let first = inspector.handle(&event).await;
+    let counts = emulator_control("DELETE", "/_guardrail/faults", "")?;
+    // Then the invocation fails on the sink, but the alert is delivered and the notebook stopped
+    match first {
+        Err(guardrail_core::InspectError::Sink { .. }) => {}
+        other => return Err(format!("expected a sink failure, got {other:?}").into()),
+    }
+    assert!(counts.contains("securityhub"), "{counts}");
+    assert_eq!(alerts.receive(1, WAIT).await?.len(), 1);
+    assert_eq!(emu.notebook_status(&name).await?, "Stopped");
+    // And Lambda's retry imports the findings without a second alert
+    let report = evaluated(inspector.handle(&event).await?)?;
+    assert!(!security_hub_findings(hub, &report.resource.arn)?.is_empty());
+    assert!(alerts.receive(1, Duration::from_secs(2)).await?.is_empty());
+    Ok(())
+}
