@@ -670,7 +670,11 @@ async fn an_exemption_resolves_the_finding_with_one_resolution_alert() -> TestRe
     // When the security team grants an exemption and the notebook is evaluated again (twice)
     let exempt = Policy::from_toml(
         &format!(
-            "[[exemptions]]\nresource = \"{name}\"\nreason = \"SEC-1\"\nexpires = 2099-01-01\n"
+            "[[exemptions]]\nresource = \"arn:aws:sagemaker:{REGION}:{ACCOUNT}:notebook-instance/{name}\"\ncontrols = [{}]\nreason = \"SEC-1\"\nexpires = {}\n",
+            guardrail_core::controls::ControlId::ALL
+                .map(|c| format!("\"{c}\""))
+                .join(", "),
+            time::OffsetDateTime::now_utc().date() + time::Duration::days(30)
         ),
         "test",
     )?;
