@@ -19,9 +19,10 @@ use aws_sdk_sagemaker::types::{
 };
 use aws_sdk_sagemaker::types::{
     HyperParameterAlgorithmSpecification, HyperParameterTrainingJobDefinition,
-    HyperParameterTuningJobConfig, HyperParameterTuningJobStrategyType, ResourceLimits, S3DataType,
-    TransformDataSource, TransformInput, TransformInstanceType, TransformOutput,
-    TransformResources, TransformS3DataSource,
+    HyperParameterTuningJobConfig, HyperParameterTuningJobStrategyType,
+    HyperParameterTuningResourceConfig, ResourceLimits, S3DataType, TransformDataSource,
+    TransformInput, TransformInstanceType, TransformOutput, TransformResources,
+    TransformS3DataSource,
 };
 use guardrail_core::aws::{
     CloudTrail, Ec2Subnets, Fleet, PerAccount, SageMaker, SecurityHub, SnsPublisher,
@@ -40,8 +41,8 @@ pub const REGION: &str = "us-east-1";
 pub const KEY: &str = "arn:aws:kms:us-east-1:123456789012:key/1111aaaa-22bb-33cc-44dd-555555eeeeee";
 pub const SUBNET: &str = "subnet-0a1b2c3d4e5f60001";
 pub const GROUP: &str = "sg-0a1b2c3d4e5f60001";
-pub const ROLE: &str = "arn:aws:iam::123456789012:role/SageMakerExecutionRole";
-pub const IMAGE: &str = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1";
+const ROLE: &str = "arn:aws:iam::123456789012:role/SageMakerExecutionRole";
+const IMAGE: &str = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1";
 /// Tag read by the emulator extension: the status a new resource starts in.
 pub const INITIAL_STATUS_TAG: &str = "emulator:initial-status";
 
@@ -266,7 +267,7 @@ fn tags(pairs: &[(&str, &str)]) -> TestResult<Vec<Tag>> {
         .collect())
 }
 
-pub fn vpc() -> VpcConfig {
+fn vpc() -> VpcConfig {
     VpcConfig::builder()
         .subnets(SUBNET)
         .security_group_ids(GROUP)
@@ -456,7 +457,7 @@ fn tags_with_status(initial_status: Option<&str>) -> TestResult<Vec<Tag>> {
 }
 
 /// Creates a model; compliant means inside the VPC with network isolation.
-pub async fn create_model(emu: &Emulator, name: &str, posture: Posture) -> TestResult {
+async fn create_model(emu: &Emulator, name: &str, posture: Posture) -> TestResult {
     let compliant = posture == Posture::Compliant;
     let mut model = emu
         .sagemaker
@@ -523,7 +524,7 @@ pub async fn create_transform_job(
 
 /// The instances and output of a training job (or tuning definition), with customer managed keys
 /// when compliant.
-pub fn training_storage(compliant: bool, output_path: &str) -> (ResourceConfig, OutputDataConfig) {
+fn training_storage(compliant: bool, output_path: &str) -> (ResourceConfig, OutputDataConfig) {
     let mut resources = ResourceConfig::builder()
         .instance_type(TrainingInstanceType::MlM5Xlarge)
         .instance_count(2)
@@ -544,6 +545,26 @@ pub async fn create_tuning_job(
     posture: Posture,
     initial_status: Option<&str>,
 ) -> TestResult {
+    create_tuning_job_with(emu, name, posture, initial_status, None).await
+}
+
+/// Creates a tuning job compliant in every other setting whose definition names its instances
+/// and volume key in `HyperParameterTuningResourceConfig` instead of `ResourceConfig`.
+pub async fn create_tuning_job_on(
+    emu: &Emulator,
+    name: &str,
+    resources: HyperParameterTuningResourceConfig,
+) -> TestResult {
+    create_tuning_job_with(emu, name, Posture::Compliant, None, Some(resources)).await
+}
+
+async fn create_tuning_job_with(
+    emu: &Emulator,
+    name: &str,
+    posture: Posture,
+    initial_status: Option<&str>,
+    tuning_resources: Option<HyperParameterTuningResourceConfig>,
+) -> TestResult {
     let compliant = posture == Posture::Compliant;
     let (resources, output) = training_storage(compliant, "s3://models/hpo/");
     let mut definition = HyperParameterTrainingJobDefinition::builder()
@@ -556,7 +577,6 @@ pub async fn create_tuning_job(
         )
         .role_arn(ROLE)
         .output_data_config(output)
-        .resource_config(resources)
         .stopping_condition(
             StoppingCondition::builder()
                 .max_runtime_in_seconds(3600)
@@ -564,6 +584,10 @@ pub async fn create_tuning_job(
         )
         .enable_network_isolation(compliant)
         .enable_inter_container_traffic_encryption(compliant);
+    definition = match tuning_resources {
+        Some(tuning) => definition.hyper_parameter_tuning_resource_config(tuning),
+        None => definition.resource_config(resources),
+    };
     if compliant {
         definition = definition.vpc_config(vpc());
     }

@@ -5,11 +5,8 @@
 use std::time::Duration;
 
 use aws_sdk_sagemaker::types::{
-    HyperParameterAlgorithmSpecification, HyperParameterTrainingJobDefinition,
-    HyperParameterTuningInstanceConfig, HyperParameterTuningJobConfig,
-    HyperParameterTuningJobStrategyType, HyperParameterTuningResourceConfig, ProductionVariant,
-    ProductionVariantInstanceType, ResourceConfig, ResourceLimits, StoppingCondition,
-    TrainingInputMode, TrainingInstanceType,
+    HyperParameterTuningInstanceConfig, HyperParameterTuningResourceConfig, ProductionVariant,
+    ProductionVariantInstanceType, ResourceConfig, TrainingInstanceType,
 };
 use guardrail_core::aws::{CloudTrail, Ec2Subnets, SageMaker, SecurityHub, SnsPublisher};
 use guardrail_core::finding::Status;
@@ -114,68 +111,23 @@ async fn tuning_job_is_judged_on_its_tuning_resource_config() -> TestResult {
     let alerts = emu.alert_channel().await?;
     let inspector = inspector(&emu, &alerts.topic_arn)?;
     let name = unique("hpo-flex");
-    let (_, output) = training_storage(true, "s3://models/hpo/");
-    let definition = HyperParameterTrainingJobDefinition::builder()
-        .definition_name("xgb")
-        .algorithm_specification(
-            HyperParameterAlgorithmSpecification::builder()
-                .training_image(IMAGE)
-                .training_input_mode(TrainingInputMode::File)
-                .build(),
-        )
-        .role_arn(ROLE)
-        .output_data_config(output)
-        .hyper_parameter_tuning_resource_config(
-            HyperParameterTuningResourceConfig::builder()
-                .volume_kms_key_id(KEY)
-                .instance_configs(
-                    HyperParameterTuningInstanceConfig::builder()
-                        .instance_type(TrainingInstanceType::MlM5Xlarge)
-                        .instance_count(2)
-                        .volume_size_in_gb(30)
-                        .build(),
-                )
-                .instance_configs(
-                    HyperParameterTuningInstanceConfig::builder()
-                        .instance_type(TrainingInstanceType::MlC5Xlarge)
-                        .instance_count(2)
-                        .volume_size_in_gb(30)
-                        .build(),
-                )
-                .build(),
-        )
-        .stopping_condition(
-            StoppingCondition::builder()
-                .max_runtime_in_seconds(3600)
-                .build(),
-        )
-        .vpc_config(vpc())
-        .enable_network_isolation(true)
-        .enable_inter_container_traffic_encryption(true)
-        .build();
-    emu.sagemaker
-        .create_hyper_parameter_tuning_job()
-        .hyper_parameter_tuning_job_name(&name)
-        .hyper_parameter_tuning_job_config(
-            HyperParameterTuningJobConfig::builder()
-                .strategy(HyperParameterTuningJobStrategyType::Random)
-                .resource_limits(
-                    ResourceLimits::builder()
-                        .max_number_of_training_jobs(4)
-                        .max_parallel_training_jobs(2)
-                        .build(),
-                )
-                .build(),
-        )
-        .training_job_definition(definition)
-        .tags(
-            aws_sdk_sagemaker::types::Tag::builder()
-                .key("owner")
-                .value("alice")
-                .build(),
-        )
-        .send()
-        .await?;
+    let config = |instance_type| {
+        HyperParameterTuningInstanceConfig::builder()
+            .instance_type(instance_type)
+            .instance_count(2)
+            .volume_size_in_gb(30)
+            .build()
+    };
+    create_tuning_job_on(
+        &emu,
+        &name,
+        HyperParameterTuningResourceConfig::builder()
+            .volume_kms_key_id(KEY)
+            .instance_configs(config(TrainingInstanceType::MlM5Xlarge))
+            .instance_configs(config(TrainingInstanceType::MlC5Xlarge))
+            .build(),
+    )
+    .await?;
 
     let report = evaluated(
         inspector
@@ -192,74 +144,62 @@ async fn tuning_job_is_judged_on_its_tuning_resource_config() -> TestResult {
     Ok(())
 }
 
-/// B5: deleting the model behind a running endpoint does not make it unverifiable and so
-/// left alone: the controls that need the model fail ("cannot verify: model deleted"), the
-/// endpoint is deleted in enforce mode, and the alert says why.
+/// B5, B6: deleting the model or the configuration behind a running endpoint (AWS allows both)
+/// neither makes it unverifiable and so left alone, nor "gone": the controls that need what was
+/// deleted fail ("cannot verify: ... deleted"), the endpoint is deleted in enforce mode, and the
+/// alert says so.
 #[tokio::test]
-async fn endpoint_whose_model_was_deleted_fails_closed() -> TestResult {
+async fn endpoint_whose_model_or_config_was_deleted_fails_closed() -> TestResult {
     let emu = Emulator::connect().await?;
     let alerts = emu.alert_channel().await?;
     let inspector = inspector(&emu, &alerts.topic_arn)?;
-    let name = unique("fraud-api");
-    create_endpoint(&emu, &name, Posture::Compliant, None).await?;
-    emu.sagemaker
-        .delete_model()
-        .model_name(&name)
-        .send()
-        .await?;
-
-    let report = evaluated(
-        inspector
-            .handle(&sample_event(
-                "endpoint/create-compliant.json",
-                "fraud-api-secure",
-                &name,
-            )?)
-            .await?,
-    )?;
-    let (status, observed) = status_of(&report, "vpc-attached")?;
-    assert_eq!(status, Status::Fail);
-    assert!(observed.contains("cannot verify: model"), "{observed}");
-    assert_eq!(report.remediation.outcome(), "deleted");
-    assert_eq!(emu.endpoint_status(&name).await?, None);
-    let delivered = alerts.receive(1, WAIT).await?;
-    assert_eq!(delivered.len(), 1);
-    assert_eq!(delivered[0].attribute("action"), Some("deleted"));
-    Ok(())
-}
-
-/// B6: an endpoint whose configuration was deleted still runs: it is not "gone", it is judged
-/// (fail closed) and acted on.
-#[tokio::test]
-async fn endpoint_whose_config_was_deleted_is_not_gone() -> TestResult {
-    let emu = Emulator::connect().await?;
-    let alerts = emu.alert_channel().await?;
-    let inspector = inspector(&emu, &alerts.topic_arn)?;
-    let name = unique("fraud-api");
-    create_endpoint(&emu, &name, Posture::Compliant, None).await?;
-    emu.sagemaker
-        .delete_endpoint_config()
-        .endpoint_config_name(&name)
-        .send()
-        .await?;
-
-    let report = evaluated(
-        inspector
-            .handle(&sample_event(
-                "endpoint/create-compliant.json",
-                "fraud-api-secure",
-                &name,
-            )?)
-            .await?,
-    )?;
-    let (status, observed) = status_of(&report, "volume-kms")?;
-    assert_eq!(status, Status::Fail);
-    assert!(
-        observed.contains("cannot verify: endpoint configuration"),
-        "{observed}"
-    );
-    assert_eq!(report.remediation.outcome(), "deleted");
-    assert_eq!(alerts.receive(1, WAIT).await?.len(), 1);
+    for (deleted, control) in [
+        ("model", "vpc-attached"),
+        ("endpoint configuration", "volume-kms"),
+    ] {
+        // Given a compliant endpoint, and then what it runs on deleted
+        let name = unique("fraud-api");
+        create_endpoint(&emu, &name, Posture::Compliant, None).await?;
+        if deleted == "model" {
+            emu.sagemaker
+                .delete_model()
+                .model_name(&name)
+                .send()
+                .await?;
+        } else {
+            emu.sagemaker
+                .delete_endpoint_config()
+                .endpoint_config_name(&name)
+                .send()
+                .await?;
+        }
+        // When its event is handled
+        let report = evaluated(
+            inspector
+                .handle(&sample_event(
+                    "endpoint/create-compliant.json",
+                    "fraud-api-secure",
+                    &name,
+                )?)
+                .await?,
+        )?;
+        // Then it fails closed and is deleted, with one alert
+        let (status, observed) = status_of(&report, control)?;
+        assert_eq!(status, Status::Fail, "{deleted}");
+        assert!(
+            observed.contains(&format!("cannot verify: {deleted}")),
+            "{deleted}: {observed}"
+        );
+        assert_eq!(report.remediation.outcome(), "deleted", "{deleted}");
+        assert_eq!(emu.endpoint_status(&name).await?, None, "{deleted}");
+        let delivered = alerts.receive(1, WAIT).await?;
+        assert_eq!(delivered.len(), 1, "{deleted}");
+        assert_eq!(
+            delivered[0].attribute("action"),
+            Some("deleted"),
+            "{deleted}"
+        );
+    }
     Ok(())
 }
 

@@ -307,7 +307,6 @@ fn read_details(kind: ResourceKind, s: &Shape<'_>) -> Result<Details, FieldError
             config: Dependency::NotDescribed {
                 name: s.str("EndpointConfigName")?.unwrap_or_default(),
             },
-            deployed_config: None,
         }),
     })
 }
@@ -337,7 +336,7 @@ fn read_training(s: &Shape<'_>) -> Result<JobConfig, FieldError> {
             .enumerate()
             .map(|(i, c)| c.group(format!("instance config #{i}"), "InstanceCount"))
             .collect::<Result<_, _>>()?;
-        instance_choice = instances.len() > 1;
+        instance_choice = !instances.is_empty();
         if instances.is_empty() {
             instances.push(h.group("HyperParameterTuningResourceConfig".into(), "InstanceCount")?);
         }

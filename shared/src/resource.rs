@@ -263,13 +263,6 @@ impl<T> Dependency<T> {
         }
     }
 
-    pub fn found(&self) -> Option<&T> {
-        match self {
-            Dependency::Found { value, .. } => Some(value),
-            _ => None,
-        }
-    }
-
     pub fn found_mut(&mut self) -> Option<&mut T> {
         match self {
             Dependency::Found { value, .. } => Some(value),
@@ -346,9 +339,6 @@ pub struct EndpointDetails {
     /// The configuration being deployed while an update is pending
     /// (`PendingDeploymentSummary.EndpointConfigName`), else the one deployed.
     pub config: Dependency<EndpointConfig>,
-    /// While an update is pending, the configuration still deployed (`EndpointConfigName`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deployed_config: Option<String>,
 }
 
 /// What each kind carries. A dependency an offline event does not carry is `NotDescribed`: its

@@ -264,18 +264,14 @@ impl SageMaker {
         let deployed = out.endpoint_config_name();
         let pending = out
             .pending_deployment_summary()
-            .and_then(|p| p.endpoint_config_name())
-            .filter(|p| Some(*p) != deployed);
+            .and_then(|p| p.endpoint_config_name());
         let config = match pending.or(deployed) {
             Some(config_name) => self.describe_endpoint_config(config_name).await?,
             None => Dependency::Deleted {
                 name: "(none reported)".into(),
             },
         };
-        let details = Details::Endpoint(EndpointDetails {
-            config,
-            deployed_config: pending.and(deployed).map(str::to_string),
-        });
+        let details = Details::Endpoint(EndpointDetails { config });
         Ok((arn, status, details))
     }
 
@@ -431,12 +427,13 @@ fn training_instances(r: Option<&ResourceConfig>) -> Vec<InstanceGroup> {
 /// `ResourceConfig` or in `HyperParameterTuningResourceConfig` (whose `InstanceConfigs` list the
 /// instance types the tuner may pick for each training job): what the job uses is judged.
 fn tuning_definition(d: &HyperParameterTrainingJobDefinition) -> JobConfig {
-    let (instances, volume_kms_key_id) = match (
+    let (instances, instance_choice, volume_kms_key_id) = match (
         d.resource_config(),
         d.hyper_parameter_tuning_resource_config(),
     ) {
         (Some(r), _) => (
             training_instances(Some(r)),
+            false,
             r.volume_kms_key_id().map(str::to_string),
         ),
         (None, Some(h)) => {
@@ -452,6 +449,7 @@ fn tuning_definition(d: &HyperParameterTrainingJobDefinition) -> JobConfig {
                     )
                 })
                 .collect();
+            let instance_choice = !instances.is_empty();
             if instances.is_empty() {
                 instances.push(group(
                     "HyperParameterTuningResourceConfig",
@@ -459,13 +457,17 @@ fn tuning_definition(d: &HyperParameterTrainingJobDefinition) -> JobConfig {
                     h.instance_count(),
                 ));
             }
-            (instances, h.volume_kms_key_id().map(str::to_string))
+            (
+                instances,
+                instance_choice,
+                h.volume_kms_key_id().map(str::to_string),
+            )
         }
-        (None, None) => (Vec::new(), None),
+        (None, None) => (Vec::new(), false, None),
     };
     JobConfig {
-        instance_choice: d.resource_config().is_none() && instances.len() > 1,
         instances,
+        instance_choice,
         vpc: d.vpc_config().map(vpc),
         volume_kms_key_id,
         output_kms_key_id: d

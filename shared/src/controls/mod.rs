@@ -516,10 +516,7 @@ pub(crate) mod fixtures {
     pub fn endpoint_with(config: Dependency<EndpointConfig>) -> Snapshot {
         snapshot(
             ResourceKind::Endpoint,
-            Details::Endpoint(EndpointDetails {
-                config,
-                deployed_config: None,
-            }),
+            Details::Endpoint(EndpointDetails { config }),
         )
     }
 

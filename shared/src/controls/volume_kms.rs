@@ -104,21 +104,17 @@ pub fn check(snapshot: &Snapshot, settings: &KmsSettings) -> Check {
             }
             // The endpoint key is accepted with local-storage variants but does not encrypt their
             // storage: it matters only while some variant has an EBS volume.
-            let all_local = instances.iter().all(|g| {
-                g.instance_type
-                    .as_deref()
-                    .is_some_and(|t| instances::storage(t) == Storage::Local)
-            });
-            if !instances.is_empty() && all_local {
-                return volume_key(instances, None, settings, "instance storage");
+            let (local, other): (Vec<&InstanceGroup>, Vec<&InstanceGroup>) =
+                instances.into_iter().partition(|g| {
+                    g.instance_type
+                        .as_deref()
+                        .is_some_and(|t| instances::storage(t) == Storage::Local)
+                });
+            if other.is_empty() && !local.is_empty() {
+                return volume_key(local, None, settings, "instance storage");
             }
-            let ebs = instances.into_iter().filter(|g| {
-                g.instance_type
-                    .as_deref()
-                    .is_none_or(|t| instances::storage(t) != Storage::Local)
-            });
             volume_key(
-                ebs,
+                other,
                 config.kms_key_id.as_deref(),
                 settings,
                 "instance storage",
