@@ -97,9 +97,24 @@ impl SqliteStore {
         // The busy timeout first: concurrent first opens wait for each other instead of failing.
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(backend("open"))?;
-        // WAL: readers (the CLI) never block the writer; the busy timeout absorbs short locks.
-        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
-            .map_err(backend("open"))?;
+        // WAL: readers (the CLI) never block the writer. Switching a new file to WAL can return
+        // SQLITE_BUSY without calling the busy handler while another connection holds it, so that
+        // one statement is retried with a short backoff, bounded like the busy timeout.
+        let mut delay = std::time::Duration::from_millis(5);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            match conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())) {
+                Ok(()) => break,
+                Err(e)
+                    if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                        && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(delay);
+                    delay = (delay * 2).min(std::time::Duration::from_millis(200));
+                }
+                Err(e) => return Err(backend("open")(e)),
+            }
+        }
         Self::init(conn)
     }
 
@@ -391,7 +406,7 @@ mod tests {
     /// C17: concurrent first opens of a new store all succeed (one migrates, the others see it).
     #[test]
     fn concurrent_first_opens_of_a_new_store_all_succeed() -> Result<(), StoreError> {
-        for round in 0..5 {
+        for round in 0..20 {
             let dir = std::env::temp_dir().join(format!(
                 "guardrail-concurrent-open-{}-{round}",
                 std::process::id()
