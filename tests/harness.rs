@@ -45,6 +45,8 @@ const ROLE: &str = "arn:aws:iam::123456789012:role/SageMakerExecutionRole";
 const IMAGE: &str = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1";
 /// Tag read by the emulator extension: the status a new resource starts in.
 pub const INITIAL_STATUS_TAG: &str = "emulator:initial-status";
+/// The emulator-only tag answered as a training job's `TuningJobArn` (tests/emulator/README.md).
+pub const TUNING_JOB_TAG: &str = "emulator:tuning-job-arn";
 
 /// The role name and external id the tests' member accounts use.
 pub const MEMBER_ROLE: &str = "SageMakerGuardrailMember";
@@ -336,7 +338,15 @@ pub async fn create_vpc_with_subnet(emu: &Emulator, cidr: &str) -> TestResult<(S
 
 /// A compliant training job in the given subnet.
 pub async fn create_training_job_in(emu: &Emulator, name: &str, subnet: &str) -> TestResult {
-    create_training_job_with(emu, name, Posture::Compliant, subnet, None, None).await
+    create_training_job_with(
+        emu,
+        name,
+        Posture::Compliant,
+        subnet,
+        tags_with_status(None)?,
+        None,
+    )
+    .await
 }
 
 /// Creates a training job compliant in every other setting, on `resources` (instances and
@@ -346,7 +356,8 @@ pub async fn create_training_job_on(
     name: &str,
     resources: ResourceConfig,
 ) -> TestResult {
-    create_training_job_with(emu, name, Posture::Compliant, SUBNET, None, Some(resources)).await
+    let tags = tags_with_status(None)?;
+    create_training_job_with(emu, name, Posture::Compliant, SUBNET, tags, Some(resources)).await
 }
 
 /// Creates a training job; `initial_status` uses the emulator extension (default InProgress).
@@ -356,7 +367,16 @@ pub async fn create_training_job(
     posture: Posture,
     initial_status: Option<&str>,
 ) -> TestResult {
-    create_training_job_with(emu, name, posture, SUBNET, initial_status, None).await
+    let tags = tags_with_status(initial_status)?;
+    create_training_job_with(emu, name, posture, SUBNET, tags, None).await
+}
+
+/// Creates a non-compliant InProgress training job as if the tuning job `tuning_job_arn` had
+/// launched it (the emulator answers the tag as its `TuningJobArn`).
+pub async fn create_tuning_child(emu: &Emulator, name: &str, tuning_job_arn: &str) -> TestResult {
+    let mut tags = tags_with_status(None)?;
+    tags.extend(self::tags(&[(TUNING_JOB_TAG, tuning_job_arn)])?);
+    create_training_job_with(emu, name, Posture::NonCompliant, SUBNET, tags, None).await
 }
 
 async fn create_training_job_with(
@@ -364,7 +384,7 @@ async fn create_training_job_with(
     name: &str,
     posture: Posture,
     subnet: &str,
-    initial_status: Option<&str>,
+    tags: Vec<Tag>,
     resources: Option<ResourceConfig>,
 ) -> TestResult {
     let compliant = posture == Posture::Compliant;
@@ -390,7 +410,7 @@ async fn create_training_job_with(
         )
         .enable_network_isolation(compliant)
         .enable_inter_container_traffic_encryption(compliant)
-        .set_tags(Some(tags_with_status(initial_status)?));
+        .set_tags(Some(tags));
     if compliant {
         req = req.vpc_config(
             VpcConfig::builder()

@@ -11,7 +11,7 @@ use aws_sdk_sagemaker::types::{
 use guardrail_core::aws::{CloudTrail, Ec2Subnets, SageMaker, SecurityHub, SnsPublisher};
 use guardrail_core::finding::Status;
 use guardrail_core::report::Report;
-use guardrail_core::store::SqliteStore;
+use guardrail_core::store::{FindingStore, SqliteStore};
 use guardrail_core::{Inspector, Outcome, Policy};
 use guardrail_tests::*;
 
@@ -290,5 +290,118 @@ async fn a_security_hub_failure_never_suppresses_the_alert() -> TestResult {
     let report = evaluated(inspector.handle(&event).await?)?;
     assert!(!security_hub_findings(hub, &report.resource.arn)?.is_empty());
     assert!(alerts.receive(1, Duration::from_secs(2)).await?.is_empty());
+    Ok(())
+}
+
+/// The same event as delivered again later, under a new EventBridge id.
+fn redelivered(mut event: serde_json::Value) -> serde_json::Value {
+    event["id"] = serde_json::Value::String(unique("event"));
+    event
+}
+
+fn settle_notebook(name: &str, status: &str) -> TestResult {
+    emulator_control(
+        "POST",
+        &format!("/_guardrail/notebook-instances/{name}/settle"),
+        &format!(r#"{{"status": "{status}"}}"#),
+    )
+    .map(drop)
+}
+
+/// A4: a notebook restarted on AWS goes Pending (stop deferred) then InService (stopped): one
+/// alert per restart, and the finding records the stop.
+#[tokio::test]
+async fn a_deferred_stop_that_then_happens_is_one_alert() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let inspector = inspector(&emu, &alerts.topic_arn)?;
+    let name = unique("open-nb");
+    create_notebook(&emu, &name, Posture::NonCompliant, Some("Pending")).await?;
+    let event = sample_event("notebook/state-change.json", "open-nb", &name)?;
+
+    for restart in 0..2 {
+        let report = evaluated(inspector.handle(&redelivered(event.clone())).await?)?;
+        assert_eq!(
+            report.remediation.outcome(),
+            "deferred",
+            "restart {restart}"
+        );
+        settle_notebook(&name, "InService")?;
+        let report = evaluated(inspector.handle(&redelivered(event.clone())).await?)?;
+        assert_eq!(report.remediation.outcome(), "stopped", "restart {restart}");
+        assert_eq!(emu.notebook_status(&name).await?, "Stopped");
+        let control = report.violations().next().ok_or("no violation")?.control;
+        let id = guardrail_core::findings::finding_id(&report.resource.arn, control.as_str());
+        let (finding, _) = inspector
+            .store
+            .get(&id)
+            .await?
+            .ok_or("finding not stored")?;
+        let result = finding.remediation.map(|r| r.result);
+        assert_eq!(result.as_deref(), Some("stopped"), "the finding follows");
+        // Restarted on AWS: Pending again.
+        settle_notebook(&name, "Pending")?;
+    }
+    let delivered = alerts.receive(3, Duration::from_secs(4)).await?;
+    let actions: Vec<_> = delivered.iter().map(|d| d.attribute("action")).collect();
+    assert_eq!(
+        actions,
+        [Some("deferred"), Some("deferred")],
+        "one alert per restart"
+    );
+    Ok(())
+}
+
+/// A4: the training jobs a tuning job launched (`TuningJobArn`) share its problem: the tuning
+/// job and its children, in any order, give one alert, which names the tuning job.
+#[tokio::test]
+async fn a_tuning_job_and_its_training_jobs_alert_once() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let inspector = inspector(&emu, &alerts.topic_arn)?;
+    let parent = unique("hpo-open");
+    create_tuning_job(&emu, &parent, Posture::NonCompliant, None).await?;
+    let parent_arn = emu
+        .sagemaker
+        .describe_hyper_parameter_tuning_job()
+        .hyper_parameter_tuning_job_name(&parent)
+        .send()
+        .await?
+        .hyper_parameter_tuning_job_arn()
+        .ok_or("no tuning job ARN")?
+        .to_string();
+    let children = [unique("hpo-open-001"), unique("hpo-open-002")];
+    for child in &children {
+        create_tuning_child(&emu, child, &parent_arn).await?;
+    }
+    let child_event = |name: &str| sample_event("training/state-change.json", "churn-xgb", name);
+
+    // A child first, then the tuning job, then the other child.
+    let first = evaluated(inspector.handle(&child_event(&children[0])?).await?)?;
+    assert_eq!(first.resource.part_of.as_deref(), Some(parent_arn.as_str()));
+    let tuning = evaluated(
+        inspector
+            .handle(&sample_event(
+                "tuning/create-noncompliant.json",
+                "churn-hpo-mixed",
+                &parent,
+            )?)
+            .await?,
+    )?;
+    let second = evaluated(inspector.handle(&child_event(&children[1])?).await?)?;
+    for report in [&first, &tuning, &second] {
+        assert_eq!(
+            report.remediation.outcome(),
+            "stopped",
+            "{}",
+            report.resource.arn
+        );
+    }
+    let delivered = alerts.receive(2, Duration::from_secs(4)).await?;
+    assert_eq!(delivered.len(), 1, "one alert for the tuning job's problem");
+    assert_eq!(
+        delivered[0].finding["resource"]["part_of"].as_str(),
+        Some(parent_arn.as_str())
+    );
     Ok(())
 }

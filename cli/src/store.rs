@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use guardrail_core::findings::{Finding, Observation};
 use guardrail_core::store::{
-    Claim, DynamoStore, FindingStore, Page, Query, SqliteStore, StoreError,
+    Claim, ClaimRequest, DynamoStore, FindingStore, Page, Query, SqliteStore, StoreError,
 };
 
 /// The default: a SQLite file in the working directory (override with `GUARDRAIL_STORE`).
@@ -54,35 +54,17 @@ impl FindingStore for AnyStore {
         }
     }
 
-    async fn claim_notification(
-        &self,
-        resource_arn: &str,
-        key: &str,
-        owner: &str,
-        now: i64,
-        expires: i64,
-    ) -> Result<Claim, StoreError> {
+    async fn claim_notification(&self, request: &ClaimRequest<'_>) -> Result<Claim, StoreError> {
         match self {
-            AnyStore::Sqlite(s) => {
-                s.claim_notification(resource_arn, key, owner, now, expires)
-                    .await
-            }
-            AnyStore::Dynamo(s) => {
-                s.claim_notification(resource_arn, key, owner, now, expires)
-                    .await
-            }
+            AnyStore::Sqlite(s) => s.claim_notification(request).await,
+            AnyStore::Dynamo(s) => s.claim_notification(request).await,
         }
     }
 
-    async fn confirm_notification(
-        &self,
-        resource_arn: &str,
-        key: &str,
-        owner: &str,
-    ) -> Result<(), StoreError> {
+    async fn confirm_notification(&self, request: &ClaimRequest<'_>) -> Result<(), StoreError> {
         match self {
-            AnyStore::Sqlite(s) => s.confirm_notification(resource_arn, key, owner).await,
-            AnyStore::Dynamo(s) => s.confirm_notification(resource_arn, key, owner).await,
+            AnyStore::Sqlite(s) => s.confirm_notification(request).await,
+            AnyStore::Dynamo(s) => s.confirm_notification(request).await,
         }
     }
 

@@ -300,6 +300,7 @@ fn read_details(kind: ResourceKind, s: &Shape<'_>) -> Result<Details, FieldError
                     .map(|n| n.bool_or_false("EnableNetworkIsolation"))
                     .transpose()?
                     .unwrap_or(false),
+                tuning_job: None,
             })
         }
         // Neither CreateEndpoint nor the endpoint state change carries the endpoint configuration.
@@ -352,6 +353,7 @@ fn read_training(s: &Shape<'_>) -> Result<JobConfig, FieldError> {
         output_kms_key_id: s.path_str(&["OutputDataConfig", "KmsKeyId"])?,
         inter_container_encryption: s.bool_or_false("EnableInterContainerTrafficEncryption")?,
         network_isolation: s.bool_or_false("EnableNetworkIsolation")?,
+        tuning_job: s.str("TuningJobArn")?,
     })
 }
 

@@ -144,8 +144,9 @@ pub fn from_report(report: &Report) -> (Vec<Finding>, Vec<Observation>) {
 
 /// The notification key of a resource: `PASS`, or the failing controls (`FAIL a,b`), the
 /// controls that could not be evaluated (`ERROR c`), and whether the problem is `contained`
-/// (stopped, deleted, or already inactive), `pending` (deferred, failed, cannot act) or `open`
-/// (audit mode, remediation off, nothing done). A change of key is a change worth an alert; the
+/// (stopped, deleted, or already inactive), `deferred` (to be stopped once it can be),
+/// `pending` (the action failed or cannot be taken) or `open` (audit mode, remediation off,
+/// nothing done). A change of key is a change worth an alert; the
 /// same key again (a duplicate event, a second state-change event) is not. A control that could
 /// not be evaluated never gives `PASS`, so it can never announce a resolution.
 pub fn notification_key(report: &Report) -> String {
@@ -157,6 +158,7 @@ pub fn notification_key(report: &Report) -> String {
     let phase = match report.remediation.outcome() {
         "stopped" | "deleted" | "already-inactive" => "contained",
         "audit" | "disabled" | "none" => "open",
+        "deferred" => "deferred",
         _ => "pending",
     };
     let mut key = Vec::new();
@@ -185,11 +187,21 @@ pub fn key_controls(key: &str) -> Vec<String> {
 }
 
 /// Whether moving from the last notified key to `key` deserves an alert: any change, except a
-/// resource that was compliant from the start (nothing to resolve).
+/// resource that was compliant from the start (nothing to resolve) and the announced progress
+/// of the same problem (a deferred stop that then happened). A containment that fails, or a
+/// problem that comes back, is a change.
 pub fn alert_due(key: &str, last_notified: Option<&str>) -> bool {
     match last_notified {
-        Some(previous) => previous != key,
+        Some(previous) => previous != key && !progressed(previous, key),
         None => key != PASS,
+    }
+}
+
+/// The same controls, first deferred, now contained.
+fn progressed(previous: &str, key: &str) -> bool {
+    match (previous.rsplit_once(' '), key.rsplit_once(' ')) {
+        (Some((problem, "deferred")), Some((now, "contained"))) => problem == now,
+        _ => false,
     }
 }
 
@@ -303,6 +315,16 @@ mod tests {
             Some("FAIL vpc-attached contained")
         ));
         assert!(alert_due("PASS", Some(fail)), "a resolution is announced");
+        // A4: a deferred stop that then happens is the same problem, not a new alert...
+        let deferred = "FAIL vpc-attached deferred";
+        assert!(!alert_due(fail, Some(deferred)));
+        // ...but a containment that fails, another problem, or a restart after it is.
+        assert!(alert_due("FAIL vpc-attached pending", Some(deferred)));
+        assert!(alert_due(
+            "FAIL vpc-attached,volume-kms contained",
+            Some(deferred)
+        ));
+        assert!(alert_due(deferred, Some(fail)));
         assert!(!alert_due("PASS", None), "a compliant new resource is not");
         assert!(!alert_due("PASS", Some("PASS")));
     }

@@ -24,7 +24,7 @@ use crate::ports::{
 use crate::remediation::{plan, Plan};
 use crate::report::{ActionResult, Remediation, Report, Source};
 use crate::resource::{Lifecycle, ResourceId, Snapshot};
-use crate::store::{Claim, FindingStore, StoreError};
+use crate::store::{Claim, ClaimRequest, FindingStore, StoreError};
 
 /// What the inspector did with one event (the Lambda's response).
 #[derive(Debug, Clone, Serialize)]
@@ -172,6 +172,11 @@ pub fn replay_offline(trigger: &Trigger, policy: &Policy) -> Result<Report, Offl
     ))
 }
 
+/// Now, in Unix nanoseconds (saturating; i64 lasts until 2262).
+fn observed_nanos() -> i64 {
+    i64::try_from(OffsetDateTime::now_utc().unix_timestamp_nanos()).unwrap_or(i64::MAX)
+}
+
 /// Now, as RFC 3339 UTC to the second (so stored times sort as text) and as a date.
 fn now() -> (String, time::Date) {
     let now = OffsetDateTime::now_utc();
@@ -313,6 +318,8 @@ where
                 })
             }
         };
+        // When the resource was observed: it orders this evaluation against concurrent ones.
+        let observed = observed_nanos();
         let (evaluated_at, today) = now();
         let (results, decision) = judge(&snapshot, &self.policy, today);
         let (remediation, failure) = Box::pin(self.execute(id, decision)).await;
@@ -347,7 +354,7 @@ where
             })?;
         // The alert never waits on an optional sink: it goes out first; a sink failure then
         // fails the invocation on its own, and the retry re-imports without a second alert.
-        let alert_message_id = Box::pin(self.notify(&report)).await?;
+        let alert_message_id = Box::pin(self.notify(&report, observed)).await?;
         Box::pin(self.sink.import(&findings))
             .await
             .map_err(|source| InspectError::Sink {
@@ -376,24 +383,48 @@ where
     /// the last alert for the resource; the store's claim makes that decision atomic across
     /// concurrent deliveries. A failed publish releases the claim and fails the invocation, so
     /// Lambda's retry sends it.
-    async fn notify(&self, report: &Report) -> Result<Option<String>, InspectError> {
+    async fn notify(&self, report: &Report, observed: i64) -> Result<Option<String>, InspectError> {
         let event_id = report.event.id.as_str();
-        let arn = report.resource.arn.as_str();
         let store_error = |source| InspectError::Store {
             event_id: event_id.to_string(),
             source,
         };
         let key = findings::notification_key(report);
+        // A tuning job's training jobs share its problem: their alerts count on the tuning
+        // job, and a compliant child never announces its parent's resolution.
+        let arn = match report.resource.part_of.as_deref() {
+            Some(_) if key == findings::PASS => return Ok(None),
+            Some(parent) => parent,
+            None => report.resource.arn.as_str(),
+        };
         let owner = claim_owner(event_id);
         let now = OffsetDateTime::now_utc().unix_timestamp();
+        let request = ClaimRequest {
+            resource_arn: arn,
+            key: &key,
+            owner: &owner,
+            evaluated: observed,
+            now,
+            expires: now + CLAIM_LEASE_SECS,
+        };
         let claim = self
             .store
-            .claim_notification(arn, &key, &owner, now, now + CLAIM_LEASE_SECS)
+            .claim_notification(&request)
             .await
             .map_err(store_error)?;
-        let Claim::Granted { last_notified } = claim else {
-            info!(event_id, arn, key, "alert already sent for this state");
-            return Ok(None);
+        let last_notified = match claim {
+            Claim::Granted { last_notified } => last_notified,
+            Claim::Superseded => {
+                info!(
+                    event_id,
+                    arn, key, "a newer evaluation alerts for this resource"
+                );
+                return Ok(None);
+            }
+            Claim::AlreadyNotified | Claim::HeldByOther => {
+                info!(event_id, arn, key, "alert already sent for this state");
+                return Ok(None);
+            }
         };
         let previous = last_notified.as_deref();
         let alert = if !findings::alert_due(&key, previous) {
@@ -424,7 +455,7 @@ where
             None => None,
         };
         self.store
-            .confirm_notification(arn, &key, &owner)
+            .confirm_notification(&request)
             .await
             .map_err(store_error)?;
         Ok(message_id)

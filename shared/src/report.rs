@@ -107,6 +107,10 @@ pub struct ResourceSummary {
     pub region: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// The resource whose problem this one's is part of (a training job's tuning job): alerts
+    /// are counted on it, so a tuning job and its training jobs alert once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part_of: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -158,6 +162,7 @@ impl Report {
                 account: snapshot.id.account.clone(),
                 region: snapshot.id.region.clone(),
                 status: snapshot.lifecycle.status().map(str::to_string),
+                part_of: snapshot.part_of().map(str::to_string),
             },
             actor: trigger.actor.clone(),
             event: EventSummary {

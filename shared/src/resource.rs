@@ -231,6 +231,9 @@ pub struct JobConfig {
     pub inter_container_encryption: bool,
     /// Absent means `false`, the AWS default.
     pub network_isolation: bool,
+    /// The tuning job that launched this training job (`TuningJobArn`): the child's problem is
+    /// its parent's, alerted once.
+    pub tuning_job: Option<String>,
 }
 
 /// Another resource a workload depends on (its model, its endpoint configuration), as the
@@ -381,6 +384,14 @@ impl JobConfig {
 impl Snapshot {
     pub fn kind(&self) -> ResourceKind {
         self.id.kind
+    }
+
+    /// The resource whose problem this one's is part of: a training job's tuning job.
+    pub fn part_of(&self) -> Option<&str> {
+        match &self.details {
+            Details::TrainingJob(j) => j.tuning_job.as_deref(),
+            _ => None,
+        }
     }
 
     /// Every VPC attachment of the resource (an endpoint has one per model).

@@ -53,6 +53,11 @@ HOST = "127.0.0.1"
 #: Tag read on create calls (emulator-only extension): the status the new resource starts in.
 INITIAL_STATUS_TAG = "emulator:initial-status"
 
+#: Tag read on CreateTrainingJob (emulator-only extension): the tuning job that "launched" the
+#: training job, answered as its ``TuningJobArn`` (AWS sets it on the training jobs a tuning job
+#: launches; they cannot be created through the API).
+TUNING_JOB_TAG = "emulator:tuning-job-arn"
+
 #: Job statuses after which AWS reports an end time.
 TERMINAL_JOB_STATUSES = frozenset({"Completed", "Failed", "Stopped"})
 
@@ -241,8 +246,11 @@ def patch_jobs(kind: JobKind) -> None:
     @functools.wraps(original_describe)
     def describe(self: SageMakerModelBackend, *args: Any, **kwargs: Any) -> dict[str, Any]:
         arguments = describe_signature.bind(self, *args, **kwargs).arguments
-        existing_job(self, kind, arguments[f"{kind.label}_job_name"])
+        job = existing_job(self, kind, arguments[f"{kind.label}_job_name"])
         description: dict[str, Any] = original_describe(self, *args, **kwargs)
+        for tag in getattr(job, "tags", None) or []:
+            if kind.label == "training" and tag.get("Key") == TUNING_JOB_TAG:
+                description["TuningJobArn"] = tag.get("Value")
         return description
 
     setattr(SageMakerModelBackend, describe_name, describe)
@@ -626,6 +634,15 @@ def control_routes() -> list[Route]:
         status, reason = settle_payload(payload, "EndpointStatus")
         return settle_endpoint(control_backend(payload), match["name"], status, reason)
 
+    def settle_notebook_route(match: re.Match[str], payload: dict[str, Any]) -> dict[str, Any]:
+        # What AWS does over time: a Pending notebook becomes InService, a Stopping one Stopped.
+        status, _ = settle_payload(payload, "NotebookInstanceStatus")
+        notebook: Any = control_backend(payload).notebook_instances.get(match["name"])
+        if notebook is None:
+            raise ControlError(404, f"no notebook instance {match['name']}")
+        notebook.status = status
+        return {"NotebookInstanceName": match["name"], "NotebookInstanceStatus": status}
+
     def settle_component_route(match: re.Match[str], payload: dict[str, Any]) -> dict[str, Any]:
         status, reason = settle_payload(payload, "InferenceComponentStatus")
         backend = control_backend(payload)
@@ -638,6 +655,11 @@ def control_routes() -> list[Route]:
             "POST",
             re.compile(r"/_guardrail/endpoints/(?P<name>[^/]+)/settle"),
             settle_endpoint_route,
+        ),
+        Route(
+            "POST",
+            re.compile(r"/_guardrail/notebook-instances/(?P<name>[^/]+)/settle"),
+            settle_notebook_route,
         ),
         Route(
             "POST",

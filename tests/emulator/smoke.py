@@ -278,6 +278,31 @@ def training_job_lifecycle(endpoint: str) -> None:
 
 
 @check
+def training_job_launched_by_a_tuning_job(endpoint: str) -> None:
+    """The tuning-job tag is answered as TuningJobArn; without it the field is absent."""
+    sm = sagemaker(endpoint)
+    parent = arn("us-east-1", "hyper-parameter-tuning-job", "smoke-hpo")
+    child, plain = unique("smoke-hpo-child"), unique("smoke-plain")
+    create_training_job(sm, plain)
+    sm.create_training_job(
+        TrainingJobName=child,
+        AlgorithmSpecification={"TrainingImage": IMAGE, "TrainingInputMode": "File"},
+        RoleArn=ROLE,
+        OutputDataConfig={"S3OutputPath": "s3://models/out/"},
+        ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 5},
+        StoppingCondition={"MaxRuntimeInSeconds": 3600},
+        Tags=[{"Key": "emulator:tuning-job-arn", "Value": parent}],
+    )
+    described = sm.describe_training_job(TrainingJobName=child)
+    expect_equal(described.get("TuningJobArn"), parent, "a launched job's TuningJobArn")
+    expect_equal(
+        sm.describe_training_job(TrainingJobName=plain).get("TuningJobArn"),
+        None,
+        "a job created directly",
+    )
+
+
+@check
 def training_job_stop_refused_when_completed(endpoint: str) -> None:
     """A job tagged Completed starts Completed and cannot be stopped."""
     sm = sagemaker(endpoint)
@@ -524,7 +549,8 @@ def notebook_fields_and_stop(endpoint: str) -> None:
 
 @check
 def notebook_initial_status(endpoint: str) -> None:
-    """Tagged Pending: starts Pending, keeps the tag, refuses a stop; Stopped can start."""
+    """Tagged Pending: starts Pending, keeps the tag, refuses a stop until settled InService;
+    Stopped can start."""
     sm = sagemaker(endpoint)
     name = unique("smoke-notebook-pending")
     create_notebook(sm, name, "Pending")
@@ -538,6 +564,21 @@ def notebook_initial_status(endpoint: str) -> None:
         "Status (Pending) not in ([InService]). Unable to transition to (Stopping) "
         f"for Notebook Instance ({notebook['NotebookInstanceArn']})",
     )
+    # Over time AWS brings it InService (the control endpoint), where a stop is accepted.
+    code, answer = control(
+        endpoint, "POST", f"/_guardrail/notebook-instances/{name}/settle", {"status": "InService"}
+    )
+    expect_equal(code, 200, f"settle notebook: {answer}")
+    expect_equal(
+        sm.describe_notebook_instance(NotebookInstanceName=name)["NotebookInstanceStatus"],
+        "InService",
+        "a settled Pending notebook",
+    )
+    sm.stop_notebook_instance(NotebookInstanceName=name)
+    code, _ = control(
+        endpoint, "POST", "/_guardrail/notebook-instances/smoke-absent/settle", {"status": "InService"}
+    )
+    expect_equal(code, 404, "settling an unknown notebook")
 
     stopped = unique("smoke-notebook-stopped")
     create_notebook(sm, stopped, "Stopped")

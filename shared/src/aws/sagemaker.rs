@@ -103,6 +103,7 @@ impl SageMaker {
                 .enable_inter_container_traffic_encryption()
                 .unwrap_or(false),
             network_isolation: out.enable_network_isolation().unwrap_or(false),
+            tuning_job: out.tuning_job_arn().map(str::to_string),
         });
         let status = out.training_job_status().map(|s| s.as_str()).unwrap_or("");
         Ok((
@@ -153,6 +154,7 @@ impl SageMaker {
             network_isolation: network
                 .and_then(|n| n.enable_network_isolation())
                 .unwrap_or(false),
+            tuning_job: None,
         });
         let status = out
             .processing_job_status()
@@ -478,6 +480,7 @@ fn tuning_definition(d: &HyperParameterTrainingJobDefinition) -> JobConfig {
             .enable_inter_container_traffic_encryption()
             .unwrap_or(false),
         network_isolation: d.enable_network_isolation().unwrap_or(false),
+        tuning_job: None,
     }
 }
 

@@ -461,6 +461,7 @@ pub(crate) mod fixtures {
             output_kms_key_id: Some(KEY.into()),
             inter_container_encryption: true,
             network_isolation: true,
+            tuning_job: None,
         }
     }
 

@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use super::{Claim, FindingStore, Query, StoreError};
+use super::{Claim, ClaimRequest, FindingStore, Query, StoreError};
 use crate::finding::Status;
 use crate::findings::{finding_id, Finding, Observation, RemediationRecord};
 use crate::policy::{Mode, Severity};
@@ -74,6 +74,7 @@ where
     late_older_evaluations_do_not_overwrite(&make().await?).await?;
     claims_are_exclusive_until_confirmed(&make().await?).await?;
     released_and_expired_claims_can_be_retaken(&make().await?).await?;
+    only_a_newer_evaluation_alerts(&make().await?).await?;
     list_filters_sorts_and_paginates(&make().await?).await?;
     Ok(())
 }
@@ -124,10 +125,30 @@ async fn late_older_evaluations_do_not_overwrite(
     Ok(())
 }
 
+/// A claim request; `evaluated` orders evaluations, `now` is the clock (seconds).
+fn ask<'a>(
+    arn: &'a str,
+    key: &'a str,
+    owner: &'a str,
+    evaluated: i64,
+    now: i64,
+) -> ClaimRequest<'a> {
+    ClaimRequest {
+        resource_arn: arn,
+        key,
+        owner,
+        evaluated,
+        now,
+        expires: now + 60,
+    }
+}
+
 async fn claims_are_exclusive_until_confirmed(store: &impl FindingStore) -> Result<(), StoreError> {
     let arn = "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/contract-c";
     let key = "FAIL vpc-attached contained";
-    let first = store.claim_notification(arn, key, "a", 100, 160).await?;
+    let first = store
+        .claim_notification(&ask(arn, key, "a", 1, 100))
+        .await?;
     assert_eq!(
         first,
         Claim::Granted {
@@ -135,15 +156,23 @@ async fn claims_are_exclusive_until_confirmed(store: &impl FindingStore) -> Resu
         }
     );
     assert_eq!(
-        store.claim_notification(arn, key, "b", 101, 161).await?,
+        store
+            .claim_notification(&ask(arn, key, "b", 2, 101))
+            .await?,
         Claim::HeldByOther
     );
-    store.confirm_notification(arn, key, "a").await?;
+    store
+        .confirm_notification(&ask(arn, key, "a", 1, 100))
+        .await?;
     assert_eq!(
-        store.claim_notification(arn, key, "b", 102, 162).await?,
+        store
+            .claim_notification(&ask(arn, key, "b", 2, 102))
+            .await?,
         Claim::AlreadyNotified
     );
-    let resolved = store.claim_notification(arn, "PASS", "b", 103, 163).await?;
+    let resolved = store
+        .claim_notification(&ask(arn, "PASS", "b", 3, 103))
+        .await?;
     assert_eq!(
         resolved,
         Claim::Granted {
@@ -159,23 +188,91 @@ async fn released_and_expired_claims_can_be_retaken(
     let arn = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/contract-d";
     let key = "FAIL volume-kms contained";
     assert!(matches!(
-        store.claim_notification(arn, key, "a", 100, 160).await?,
+        store
+            .claim_notification(&ask(arn, key, "a", 1, 100))
+            .await?,
         Claim::Granted { .. }
     ));
     store.release_notification(arn, "a").await?;
     assert!(matches!(
-        store.claim_notification(arn, key, "b", 101, 161).await?,
+        store
+            .claim_notification(&ask(arn, key, "b", 2, 101))
+            .await?,
         Claim::Granted { .. }
     ));
     // b crashed without confirming: after its claim expires, c may send.
     assert_eq!(
-        store.claim_notification(arn, key, "c", 150, 210).await?,
+        store
+            .claim_notification(&ask(arn, key, "c", 3, 150))
+            .await?,
         Claim::HeldByOther
     );
     assert!(matches!(
-        store.claim_notification(arn, key, "c", 161, 221).await?,
+        store
+            .claim_notification(&ask(arn, key, "c", 3, 162))
+            .await?,
         Claim::Granted { .. }
     ));
+    Ok(())
+}
+
+/// C15: evaluations finish out of order; only a newer one may alert or record its key.
+async fn only_a_newer_evaluation_alerts(store: &impl FindingStore) -> Result<(), StoreError> {
+    let arn = "arn:aws:sagemaker:us-east-1:123456789012:training-job/contract-e";
+    let (open, contained) = ("FAIL vpc-attached pending", "FAIL vpc-attached contained");
+    // The newer evaluation (t=20, contained) alerts first...
+    assert!(matches!(
+        store
+            .claim_notification(&ask(arn, contained, "new", 20, 100))
+            .await?,
+        Claim::Granted { .. }
+    ));
+    // ...while its claim is live, an older one with another key may not take it over...
+    assert_eq!(
+        store
+            .claim_notification(&ask(arn, open, "old", 10, 100))
+            .await?,
+        Claim::Superseded
+    );
+    store
+        .confirm_notification(&ask(arn, contained, "new", 20, 100))
+        .await?;
+    // ...nor alert after it went out.
+    assert_eq!(
+        store
+            .claim_notification(&ask(arn, open, "old", 10, 101))
+            .await?,
+        Claim::Superseded
+    );
+    // A newer evaluation takes over an older one's live claim for another key; the older
+    // one's late confirm then does not overwrite the newer alert's key.
+    assert!(matches!(
+        store
+            .claim_notification(&ask(arn, open, "older", 30, 102))
+            .await?,
+        Claim::Granted { .. }
+    ));
+    assert_eq!(
+        store
+            .claim_notification(&ask(arn, "PASS", "newest", 40, 103))
+            .await?,
+        Claim::Granted {
+            last_notified: Some(contained.to_string())
+        }
+    );
+    store
+        .confirm_notification(&ask(arn, "PASS", "newest", 40, 103))
+        .await?;
+    store
+        .confirm_notification(&ask(arn, open, "older", 30, 102))
+        .await?;
+    assert_eq!(
+        store
+            .claim_notification(&ask(arn, "PASS", "later", 50, 104))
+            .await?,
+        Claim::AlreadyNotified,
+        "the newest alert's key stays recorded"
+    );
     Ok(())
 }
 

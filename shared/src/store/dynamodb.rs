@@ -17,7 +17,7 @@ use aws_sdk_dynamodb::error::ProvideErrorMetadata;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use aws_sdk_dynamodb::Client;
 
-use super::{Claim, FindingStore, Page, Query, StoreError};
+use super::{Claim, ClaimRequest, FindingStore, Page, Query, StoreError};
 use crate::findings::{Finding, Observation};
 
 pub const BY_ACCOUNT: &str = "gsi1";
@@ -183,28 +183,27 @@ impl FindingStore for DynamoStore {
         Ok(())
     }
 
-    async fn claim_notification(
-        &self,
-        resource_arn: &str,
-        key: &str,
-        owner: &str,
-        now: i64,
-        expires: i64,
-    ) -> Result<Claim, StoreError> {
+    async fn claim_notification(&self, request: &ClaimRequest<'_>) -> Result<Claim, StoreError> {
+        let n = |v: i64| AttributeValue::N(v.to_string());
         let result = self
             .client
             .update_item()
             .table_name(&self.table)
-            .set_key(Some(notify_key(resource_arn)))
-            .update_expression("SET claim_key = :k, claim_owner = :o, claim_expires = :e")
+            .set_key(Some(notify_key(request.resource_arn)))
+            .update_expression("SET claim_key = :k, claim_owner = :o, claim_expires = :e, claim_at = :at")
+            // Granted when the key is new, the evaluation is newer than the last alert, and no
+            // other live claim is for the same key or from a newer evaluation.
             .condition_expression(
                 "(attribute_not_exists(notified_key) OR notified_key <> :k) AND \
-                 (attribute_not_exists(claim_key) OR claim_key <> :k OR claim_owner = :o OR claim_expires <= :now)",
+                 (attribute_not_exists(notified_at) OR notified_at < :at) AND \
+                 (attribute_not_exists(claim_owner) OR claim_owner = :o OR claim_expires <= :now OR \
+                  (claim_key <> :k AND claim_at < :at))",
             )
-            .expression_attribute_values(":k", s(key))
-            .expression_attribute_values(":o", s(owner))
-            .expression_attribute_values(":e", AttributeValue::N(expires.to_string()))
-            .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
+            .expression_attribute_values(":k", s(request.key))
+            .expression_attribute_values(":o", s(request.owner))
+            .expression_attribute_values(":e", n(request.expires))
+            .expression_attribute_values(":now", n(request.now))
+            .expression_attribute_values(":at", n(request.evaluated))
             .return_values(ReturnValue::AllOld)
             .send()
             .await;
@@ -216,44 +215,53 @@ impl FindingStore for DynamoStore {
                     .map(str::to_string),
             }),
             Err(e) if is_condition_failure(&e) => {
-                let state = self.notify_state(resource_arn).await?;
-                if text(&state, "notified_key") == Some(key) {
-                    Ok(Claim::AlreadyNotified)
+                let state = self.notify_state(request.resource_arn).await?;
+                Ok(if text(&state, "notified_key") == Some(request.key) {
+                    Claim::AlreadyNotified
+                } else if text(&state, "claim_key") == Some(request.key) {
+                    Claim::HeldByOther
                 } else {
-                    Ok(Claim::HeldByOther)
-                }
+                    Claim::Superseded
+                })
             }
             Err(e) => Err(failed("UpdateItem", &self.table)(e)),
         }
     }
 
-    async fn confirm_notification(
-        &self,
-        resource_arn: &str,
-        key: &str,
-        owner: &str,
-    ) -> Result<(), StoreError> {
+    async fn confirm_notification(&self, request: &ClaimRequest<'_>) -> Result<(), StoreError> {
         let update = |expression: &str| {
             self.client
                 .update_item()
                 .table_name(&self.table)
-                .set_key(Some(notify_key(resource_arn)))
+                .set_key(Some(notify_key(request.resource_arn)))
                 .update_expression(expression)
-                .expression_attribute_values(":k", s(key))
+                .expression_attribute_values(":k", s(request.key))
+                .expression_attribute_values(
+                    ":at",
+                    AttributeValue::N(request.evaluated.to_string()),
+                )
         };
-        let owned = update("SET notified_key = :k REMOVE claim_key, claim_owner, claim_expires")
-            .condition_expression("claim_owner = :o")
-            .expression_attribute_values(":o", s(owner))
-            .send()
-            .await;
+        let owned = update(
+            "SET notified_key = :k, notified_at = :at REMOVE claim_key, claim_owner, claim_expires, claim_at",
+        )
+        .condition_expression("claim_owner = :o")
+        .expression_attribute_values(":o", s(request.owner))
+        .send()
+        .await;
         match owned {
             Ok(_) => Ok(()),
-            // Our claim expired and another invocation holds it now: record the alert anyway.
-            Err(e) if is_condition_failure(&e) => update("SET notified_key = :k")
-                .send()
-                .await
-                .map(drop)
-                .map_err(failed("UpdateItem", &self.table)),
+            // Our claim lapsed and was taken: record our alert only if no newer one is recorded.
+            Err(e) if is_condition_failure(&e) => {
+                match update("SET notified_key = :k, notified_at = :at")
+                    .condition_expression("attribute_not_exists(notified_at) OR notified_at < :at")
+                    .send()
+                    .await
+                {
+                    Ok(_) => Ok(()),
+                    Err(e) if is_condition_failure(&e) => Ok(()),
+                    Err(e) => Err(failed("UpdateItem", &self.table)(e)),
+                }
+            }
             Err(e) => Err(failed("UpdateItem", &self.table)(e)),
         }
     }
@@ -268,7 +276,7 @@ impl FindingStore for DynamoStore {
             .update_item()
             .table_name(&self.table)
             .set_key(Some(notify_key(resource_arn)))
-            .update_expression("REMOVE claim_key, claim_owner, claim_expires")
+            .update_expression("REMOVE claim_key, claim_owner, claim_expires, claim_at")
             .condition_expression("claim_owner = :o")
             .expression_attribute_values(":o", s(owner))
             .send()

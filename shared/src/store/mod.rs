@@ -35,6 +35,22 @@ pub enum StoreError {
     NewerSchema { found: i64, supported: i64 },
 }
 
+/// One evaluation's request to send the alert for its notification key on a resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimRequest<'a> {
+    pub resource_arn: &'a str,
+    pub key: &'a str,
+    /// Unique to the invocation asking.
+    pub owner: &'a str,
+    /// When the evaluation observed the resource (Unix nanoseconds). Evaluations finish out of
+    /// order; only one newer than the last alert, and than any other live claim, may alert.
+    pub evaluated: i64,
+    /// Unix seconds.
+    pub now: i64,
+    /// Unix seconds: the claim lapses then, so a crashed sender does not block the alert forever.
+    pub expires: i64,
+}
+
 /// The outcome of asking to send the alert for a notification key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Claim {
@@ -45,6 +61,8 @@ pub enum Claim {
     AlreadyNotified,
     /// Another invocation holds an unexpired claim for this key: it sends.
     HeldByOther,
+    /// A newer evaluation already alerted, or holds the claim: this older one says nothing.
+    Superseded,
 }
 
 /// Filters of `guardrail findings list`; every set filter must match.
@@ -137,23 +155,19 @@ pub trait FindingStore: Send + Sync {
         observations: &[Observation],
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
-    /// Asks to send the alert for `key` on a resource; the claim lasts until `expires` (Unix
-    /// seconds) so a crashed sender does not block the alert forever.
+    /// Asks to send the alert for the request's key. Granted when the key differs from the last
+    /// one notified, the evaluation is newer than that alert, and no other live claim is for the
+    /// same key or from a newer evaluation.
     fn claim_notification(
         &self,
-        resource_arn: &str,
-        key: &str,
-        owner: &str,
-        now: i64,
-        expires: i64,
+        request: &ClaimRequest<'_>,
     ) -> impl Future<Output = Result<Claim, StoreError>> + Send;
 
-    /// The alert for `key` went out: record it as the last notified key, drop the claim.
+    /// The alert for the request's key went out: record it as the last notified key (unless a
+    /// newer evaluation's alert is already recorded) and drop the claim.
     fn confirm_notification(
         &self,
-        resource_arn: &str,
-        key: &str,
-        owner: &str,
+        request: &ClaimRequest<'_>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// The alert could not be sent: drop the claim so a retry can send it.

@@ -9,11 +9,11 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
 
-use super::{Claim, FindingStore, Page, Query, StoreError};
+use super::{Claim, ClaimRequest, FindingStore, Page, Query, StoreError};
 use crate::findings::{Finding, Observation};
 
 /// The schema this version writes; older files are migrated forward on open.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA_V1: &str = "
 CREATE TABLE findings (
@@ -48,6 +48,24 @@ CREATE TABLE notifications (
     claim_expires INTEGER
 );
 ";
+
+/// Version 2: notifications remember when the evaluation behind the last alert and behind the
+/// claim observed the resource, so a late older evaluation cannot alert over a newer one.
+const SCHEMA_V2: &str = "
+ALTER TABLE notifications ADD COLUMN notified_at INTEGER;
+ALTER TABLE notifications ADD COLUMN claim_at INTEGER;
+";
+
+/// The alert state of one resource, as stored.
+#[derive(Debug, Default)]
+struct NotifyRow {
+    notified_key: Option<String>,
+    notified_at: Option<i64>,
+    claim_key: Option<String>,
+    claim_owner: Option<String>,
+    claim_expires: Option<i64>,
+    claim_at: Option<i64>,
+}
 
 /// Findings in a local SQLite file.
 #[derive(Debug, Clone)]
@@ -174,7 +192,10 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     if found < 1 {
         tx.execute_batch(SCHEMA_V1).map_err(backend("migrate"))?;
     }
-    // Future versions: `if found < 2 { ... }`, each step in this same transaction.
+    if found < 2 {
+        tx.execute_batch(SCHEMA_V2).map_err(backend("migrate"))?;
+    }
+    // Future versions: `if found < 3 { ... }`, each step in this same transaction.
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)
         .map_err(backend("migrate"))?;
     tx.commit().map_err(backend("migrate"))
@@ -245,70 +266,91 @@ impl FindingStore for SqliteStore {
         .await
     }
 
-    async fn claim_notification(
-        &self,
-        resource_arn: &str,
-        key: &str,
-        owner: &str,
-        now: i64,
-        expires: i64,
-    ) -> Result<Claim, StoreError> {
-        let (arn, key, owner) = (resource_arn.to_string(), key.to_string(), owner.to_string());
+    async fn claim_notification(&self, request: &ClaimRequest<'_>) -> Result<Claim, StoreError> {
+        let (arn, key, owner) = (
+            request.resource_arn.to_string(),
+            request.key.to_string(),
+            request.owner.to_string(),
+        );
+        let (evaluated, now, expires) = (request.evaluated, request.now, request.expires);
         self.with(move |conn| {
             let tx = conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(backend("claim"))?;
-            type Row = (Option<String>, Option<String>, Option<String>, Option<i64>);
-            let row: Option<Row> = tx
+            let row: Option<NotifyRow> = tx
                 .query_row(
-                    "SELECT notified_key, claim_key, claim_owner, claim_expires FROM notifications
-                     WHERE resource_arn = ?1",
+                    "SELECT notified_key, notified_at, claim_key, claim_owner, claim_expires, claim_at
+                     FROM notifications WHERE resource_arn = ?1",
                     [&arn],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                    |r| {
+                        Ok(NotifyRow {
+                            notified_key: r.get(0)?,
+                            notified_at: r.get(1)?,
+                            claim_key: r.get(2)?,
+                            claim_owner: r.get(3)?,
+                            claim_expires: r.get(4)?,
+                            claim_at: r.get(5)?,
+                        })
+                    },
                 )
                 .optional()
                 .map_err(backend("claim"))?;
-            let (notified, claim_key, claim_owner, claim_expires) = row.unwrap_or_default();
-            if notified.as_deref() == Some(key.as_str()) {
+            let row = row.unwrap_or_default();
+            if row.notified_key.as_deref() == Some(key.as_str()) {
                 return Ok(Claim::AlreadyNotified);
             }
-            let held = claim_key.as_deref() == Some(key.as_str())
-                && claim_owner.as_deref() != Some(owner.as_str())
-                && claim_expires.is_some_and(|e| e > now);
-            if held {
-                return Ok(Claim::HeldByOther);
+            if row.notified_at.is_some_and(|at| at >= evaluated) {
+                return Ok(Claim::Superseded);
+            }
+            let live_other = row.claim_owner.as_deref().is_some_and(|o| o != owner)
+                && row.claim_expires.is_some_and(|e| e > now);
+            if live_other {
+                if row.claim_key.as_deref() == Some(key.as_str()) {
+                    return Ok(Claim::HeldByOther);
+                }
+                if row.claim_at.is_none_or(|at| at >= evaluated) {
+                    return Ok(Claim::Superseded);
+                }
             }
             tx.execute(
-                "INSERT INTO notifications (resource_arn, notified_key, claim_key, claim_owner, claim_expires)
-                 VALUES (?1, NULL, ?2, ?3, ?4)
+                "INSERT INTO notifications (resource_arn, claim_key, claim_owner, claim_expires, claim_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (resource_arn) DO UPDATE SET claim_key = excluded.claim_key,
-                     claim_owner = excluded.claim_owner, claim_expires = excluded.claim_expires",
-                params![arn, key, owner, expires],
+                     claim_owner = excluded.claim_owner, claim_expires = excluded.claim_expires,
+                     claim_at = excluded.claim_at",
+                params![arn, key, owner, expires, evaluated],
             )
             .map_err(backend("claim"))?;
             tx.commit().map_err(backend("claim"))?;
             Ok(Claim::Granted {
-                last_notified: notified,
+                last_notified: row.notified_key,
             })
         })
         .await
     }
 
-    async fn confirm_notification(
-        &self,
-        resource_arn: &str,
-        key: &str,
-        owner: &str,
-    ) -> Result<(), StoreError> {
-        let (arn, key, owner) = (resource_arn.to_string(), key.to_string(), owner.to_string());
+    async fn confirm_notification(&self, request: &ClaimRequest<'_>) -> Result<(), StoreError> {
+        let (arn, key, owner) = (
+            request.resource_arn.to_string(),
+            request.key.to_string(),
+            request.owner.to_string(),
+        );
+        let evaluated = request.evaluated;
         self.with(move |conn| {
+            // The claim is dropped when it is ours; the key is recorded unless a newer
+            // evaluation's alert already is (ours was taken over and theirs went out first).
             conn.execute(
-                "UPDATE notifications SET notified_key = ?2,
+                "UPDATE notifications SET
+                     notified_key = CASE WHEN notified_at IS NULL OR notified_at < ?4
+                         THEN ?2 ELSE notified_key END,
+                     notified_at = CASE WHEN notified_at IS NULL OR notified_at < ?4
+                         THEN ?4 ELSE notified_at END,
                      claim_key = CASE WHEN claim_owner = ?3 THEN NULL ELSE claim_key END,
                      claim_expires = CASE WHEN claim_owner = ?3 THEN NULL ELSE claim_expires END,
+                     claim_at = CASE WHEN claim_owner = ?3 THEN NULL ELSE claim_at END,
                      claim_owner = CASE WHEN claim_owner = ?3 THEN NULL ELSE claim_owner END
                  WHERE resource_arn = ?1",
-                params![arn, key, owner],
+                params![arn, key, owner, evaluated],
             )
             .map_err(backend("confirm"))?;
             Ok(())
@@ -324,7 +366,8 @@ impl FindingStore for SqliteStore {
         let (arn, owner) = (resource_arn.to_string(), owner.to_string());
         self.with(move |conn| {
             conn.execute(
-                "UPDATE notifications SET claim_key = NULL, claim_owner = NULL, claim_expires = NULL
+                "UPDATE notifications SET claim_key = NULL, claim_owner = NULL, claim_expires = NULL,
+                     claim_at = NULL
                  WHERE resource_arn = ?1 AND claim_owner = ?2",
                 params![arn, owner],
             )
@@ -458,6 +501,50 @@ mod tests {
             Err(StoreError::NewerSchema { found, .. }) => assert_eq!(found, SCHEMA_VERSION + 1),
             other => panic!("expected a schema error, got {other:?}"),
         }
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(())
+    }
+
+    /// A version 1 file (no evaluation times) migrates, and its last alert still counts.
+    #[tokio::test]
+    async fn a_version_1_store_migrates_and_keeps_its_alert_state() -> Result<(), StoreError> {
+        let dir = std::env::temp_dir().join(format!("guardrail-sqlite-v1-{}", std::process::id()));
+        let path = dir.join("findings.db");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| StoreError::Corrupt {
+            key: dir.display().to_string(),
+            message: e.to_string(),
+        })?;
+        let conn = Connection::open(&path).map_err(backend("test"))?;
+        conn.execute_batch(SCHEMA_V1).map_err(backend("test"))?;
+        conn.execute(
+            "INSERT INTO notifications (resource_arn, notified_key) VALUES ('arn:a', 'FAIL x open')",
+            [],
+        )
+        .map_err(backend("test"))?;
+        conn.pragma_update(None, "user_version", 1)
+            .map_err(backend("test"))?;
+        drop(conn);
+        let store = SqliteStore::open(&path)?;
+        let ask = |key| ClaimRequest {
+            resource_arn: "arn:a",
+            key,
+            owner: "o",
+            evaluated: 1,
+            now: 1,
+            expires: 2,
+        };
+        assert_eq!(
+            store.claim_notification(&ask("FAIL x open")).await?,
+            Claim::AlreadyNotified
+        );
+        assert_eq!(
+            store.claim_notification(&ask("PASS")).await?,
+            Claim::Granted {
+                last_notified: Some("FAIL x open".into())
+            }
+        );
+        drop(store);
         let _ = std::fs::remove_dir_all(&dir);
         Ok(())
     }
