@@ -8,7 +8,9 @@ use aws_sdk_sagemaker::types::{
     HyperParameterTuningInstanceConfig, HyperParameterTuningResourceConfig, ProductionVariant,
     ProductionVariantInstanceType, ResourceConfig, TrainingInstanceType,
 };
-use guardrail_core::aws::{CloudTrail, Ec2Subnets, SageMaker, SecurityHub, SnsPublisher};
+use guardrail_core::aws::{
+    CloudTrail, Ec2Subnets, SageMaker, SecurityHub, SnsPublisher, SqsFailureQueue,
+};
 use guardrail_core::finding::Status;
 use guardrail_core::report::Report;
 use guardrail_core::store::{FindingStore, SqliteStore};
@@ -403,5 +405,59 @@ async fn a_tuning_job_and_its_training_jobs_alert_once() -> TestResult {
         delivered[0].finding["resource"]["part_of"].as_str(),
         Some(parent_arn.as_str())
     );
+    Ok(())
+}
+
+/// C16: a malformed event is not acknowledged into the void: it is kept in the failure queue
+/// with the reason (and counted); when the queue cannot take it, the invocation fails so that
+/// Lambda's retries and on-failure destination keep it.
+#[tokio::test]
+async fn a_rejected_event_reaches_the_failure_queue_with_its_reason() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let inspector = inspector(&emu, &alerts.topic_arn)?;
+    let queue_url = emu
+        .sqs
+        .create_queue()
+        .queue_name(unique("failures"))
+        .send()
+        .await?
+        .queue_url()
+        .ok_or("no queue URL")?
+        .to_string();
+    let failures = SqsFailureQueue::new(emu.sqs.clone(), &queue_url);
+    let malformed = sample_event("malformed/wrong-types.json", "unused", "unused")?;
+
+    let outcome = inspector.handle_invocation(&malformed, &failures).await?;
+    let Outcome::Rejected { error, .. } = outcome else {
+        return Err(format!("expected a rejection, got {outcome:?}").into());
+    };
+    let received = emu
+        .sqs
+        .receive_message()
+        .queue_url(&queue_url)
+        .wait_time_seconds(2)
+        .send()
+        .await?;
+    let kept: Vec<serde_json::Value> = received
+        .messages()
+        .iter()
+        .map(|m| serde_json::from_str(m.body().unwrap_or("null")))
+        .collect::<Result<_, _>>()?;
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(kept[0]["reason"].as_str(), Some(error.as_str()));
+    assert_eq!(kept[0]["event"], malformed);
+
+    // A queue that cannot take it: the invocation fails, naming why.
+    let gone = SqsFailureQueue::new(emu.sqs.clone(), format!("{queue_url}-deleted"));
+    match inspector.handle_invocation(&malformed, &gone).await {
+        Err(e) => assert_eq!(e.error_type(), "Guardrail.RejectedEventNotKept", "{e}"),
+        Ok(outcome) => return Err(format!("expected a failed invocation, got {outcome:?}").into()),
+    }
+    // A valid event never touches the queue.
+    let name = unique("open-nb");
+    create_notebook(&emu, &name, Posture::Compliant, None).await?;
+    let valid = sample_event("notebook/state-change.json", "open-nb", &name)?;
+    evaluated(inspector.handle_invocation(&valid, &gone).await?)?;
     Ok(())
 }

@@ -18,7 +18,7 @@ use crate::finding::{evaluate, ControlResult};
 use crate::findings;
 use crate::policy::{Mode, Policy};
 use crate::ports::{
-    ActivityLog, AlertPublisher, AwsError, FindingSink, NetworkDirectory, Remediator,
+    ActivityLog, AlertPublisher, AwsError, FailureQueue, FindingSink, NetworkDirectory, Remediator,
     ResourceReader,
 };
 use crate::remediation::{plan, Plan};
@@ -84,6 +84,13 @@ pub enum InspectError {
         #[source]
         source: StoreError,
     },
+    #[error("event {}: rejected ({reason}) and not kept in the failure queue: {source}", event_id.as_deref().unwrap_or("without id"))]
+    Reject {
+        event_id: Option<String>,
+        reason: String,
+        #[source]
+        source: AwsError,
+    },
     #[error("event {event_id}: cannot encode the alert: {source}")]
     Encode {
         event_id: String,
@@ -102,6 +109,7 @@ impl InspectError {
             InspectError::Encode { .. } => "Guardrail.EncodeFailed",
             InspectError::Store { .. } => "Guardrail.StoreFailed",
             InspectError::Sink { .. } => "Guardrail.SecurityHubFailed",
+            InspectError::Reject { .. } => "Guardrail.RejectedEventNotKept",
         }
     }
 }
@@ -285,6 +293,30 @@ where
         // The inspection's future is large (every SDK call it may make): keep it on the heap so
         // the caller's stack stays small whatever thread polls it.
         Box::pin(self.inspect(&trigger)).await
+    }
+
+    /// The inspector Lambda's handler: [`Self::handle`], where a malformed event, which
+    /// retrying cannot fix, is kept in the failure queue with the reason and counted (metric
+    /// `RejectedEvents`). If it cannot be kept, the invocation fails: Lambda's retries and its
+    /// on-failure destination keep it instead.
+    pub async fn handle_invocation(
+        &self,
+        event: &Value,
+        failures: &impl FailureQueue,
+    ) -> Result<Outcome, InspectError> {
+        let outcome = self.handle(event).await?;
+        if let Outcome::Rejected { event_id, error } = &outcome {
+            failures
+                .keep_rejected(event, error)
+                .await
+                .map_err(|source| InspectError::Reject {
+                    event_id: event_id.clone(),
+                    reason: error.clone(),
+                    source,
+                })?;
+            crate::metrics::emit_count("RejectedEvents", 1, "inspector");
+        }
+        Ok(outcome)
     }
 
     /// Inspects a resource found by a sweep (no event): the same path as an event's.

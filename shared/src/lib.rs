@@ -19,6 +19,7 @@ pub mod findings;
 pub mod inspector;
 pub mod instances;
 mod json;
+pub mod metrics;
 pub mod policy;
 pub mod ports;
 pub mod preventive;

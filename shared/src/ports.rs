@@ -134,3 +134,13 @@ pub trait Inventory: Send + Sync {
 pub trait AlertPublisher: Send + Sync {
     fn publish(&self, alert: &Alert) -> impl Future<Output = Result<String, AwsError>> + Send;
 }
+
+/// Keeps what the inspector had to reject (a malformed event) where operators look for what
+/// failed: retrying cannot fix such an event, but it must not vanish.
+pub trait FailureQueue: Send + Sync {
+    fn keep_rejected(
+        &self,
+        event: &serde_json::Value,
+        reason: &str,
+    ) -> impl Future<Output = Result<(), AwsError>> + Send;
+}

@@ -47,7 +47,7 @@ NO_PERMISSION_NEEDED = {"sts:GetCallerIdentity"}
 PLATFORM_ACTIONS = {
     "kms:Decrypt": "publish to the SNS topic / use the DynamoDB table encrypted with the stack's key",
     "kms:GenerateDataKey": "publish to the SNS topic / use the DynamoDB table encrypted with the stack's key",
-    "sqs:SendMessage": "Lambda's on-failure destination queue",
+    "sqs:SendMessage": "Lambda's on-failure destination queue (the inspector also keeps rejected events there)",
 }
 
 #: Managed policies a function may have: CloudWatch Logs only.
@@ -359,6 +359,16 @@ class Retries(unittest.TestCase):
         (schedule,) = [e["Properties"] for e in sweeper.values() if e["Type"] in ("Schedule", "ScheduleV2")]
         self.assertEqual(schedule["RetryPolicy"]["MaximumRetryAttempts"], 0)
         self.assertEqual(schedule["DeadLetterConfig"]["Arn"], self.queue)
+
+    def test_the_inspector_keeps_rejected_events_in_the_failure_queue(self) -> None:
+        """C16: the queue the inspector sends malformed events to is the failure queue, which
+        its role may write to."""
+        props = self.central["Resources"]["InspectorFunction"]["Properties"]
+        url = props["Environment"]["Variables"]["FAILURE_QUEUE_URL"]
+        self.assertEqual(url, {"Ref": self.queue["Fn::GetAtt"][0]})
+        statements, _ = function_grants(self.central, "InspectorFunction")
+        writes = [s for s in statements if "sqs:SendMessage" in as_list(s["Action"])]
+        self.assertEqual([as_list(s["Resource"]) for s in writes], [[self.queue]])
 
 
 class MemberTrust(unittest.TestCase):

@@ -1,4 +1,5 @@
-//! The `inspector` Lambda: wiring only. The handler is `guardrail_core::Inspector::handle`.
+//! The `inspector` Lambda: wiring only. The handler is
+//! `guardrail_core::Inspector::handle_invocation`.
 
 use guardrail_core::aws;
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
@@ -9,12 +10,13 @@ async fn main() -> Result<(), Error> {
     guardrail_core::init_lambda_tracing();
 
     // Fail fast on configuration: a bad policy or a missing variable stops the cold start.
-    let (inspector, _fleet) = aws::function_inspector().await?;
+    let (inspector, _fleet, config) = aws::function_inspector().await?;
+    let failures = aws::failure_queue_from_env(&config)?;
     tracing::info!(policy = %inspector.policy.source, version = %inspector.policy.version, "inspector ready");
 
-    let inspector = &inspector;
+    let (inspector, failures) = (&inspector, &failures);
     run(service_fn(move |event: LambdaEvent<Value>| async move {
-        inspector.handle(&event.payload).await
+        inspector.handle_invocation(&event.payload, failures).await
     }))
     .await
 }

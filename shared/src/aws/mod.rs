@@ -17,6 +17,7 @@ pub mod inventory;
 pub mod sagemaker;
 pub mod securityhub;
 pub mod sns;
+pub mod sqs;
 
 pub use cloudtrail::CloudTrail;
 pub use ec2::Ec2Subnets;
@@ -25,6 +26,7 @@ pub use inventory::SageMakerInventory;
 pub use sagemaker::SageMaker;
 pub use securityhub::SecurityHub;
 pub use sns::SnsPublisher;
+pub use sqs::SqsFailureQueue;
 
 /// The inspector on AWS, as both functions and `guardrail replay --live` run it.
 pub type LiveInspector<F> = crate::Inspector<
@@ -70,9 +72,14 @@ pub fn inspector<F: crate::store::FindingStore>(
 }
 
 /// What both functions build at cold start, failing fast on a bad policy or environment: the
-/// inspector on the DynamoDB findings table, and the fleet it reaches accounts through.
+/// inspector on the DynamoDB findings table, the fleet it reaches accounts through, and the
+/// configuration their other clients are built from.
 pub async fn function_inspector() -> Result<
-    (LiveInspector<crate::store::DynamoStore>, Arc<Fleet>),
+    (
+        LiveInspector<crate::store::DynamoStore>,
+        Arc<Fleet>,
+        SdkConfig,
+    ),
     Box<dyn std::error::Error + Send + Sync>,
 > {
     let policy = crate::Policy::from_env()?;
@@ -88,7 +95,18 @@ pub async fn function_inspector() -> Result<
         env.security_hub,
         policy,
     );
-    Ok((inspector, fleet))
+    Ok((inspector, fleet, config))
+}
+
+/// The inspector's failure queue, `FAILURE_QUEUE_URL` (the functions' on-failure destination),
+/// where rejected events are kept.
+pub fn failure_queue_from_env(config: &SdkConfig) -> Result<SqsFailureQueue, String> {
+    let url = std::env::var("FAILURE_QUEUE_URL")
+        .ok()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .ok_or("FAILURE_QUEUE_URL is not set: rejected events are kept in the failure queue")?;
+    Ok(SqsFailureQueue::new(aws_sdk_sqs::Client::new(config), url))
 }
 
 /// What both functions read from their environment at start-up; a missing or invalid value
