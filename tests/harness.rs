@@ -92,6 +92,7 @@ pub struct Emulator {
     pub cloudtrail: aws_sdk_cloudtrail::Client,
     pub sns: aws_sdk_sns::Client,
     pub sqs: aws_sdk_sqs::Client,
+    pub kms: aws_sdk_kms::Client,
 }
 
 impl Emulator {
@@ -119,6 +120,7 @@ impl Emulator {
             cloudtrail: aws_sdk_cloudtrail::Client::new(config),
             sns: aws_sdk_sns::Client::new(config),
             sqs: aws_sdk_sqs::Client::new(config),
+            kms: aws_sdk_kms::Client::new(config),
         }
     }
 

@@ -9,7 +9,7 @@ use aws_sdk_sagemaker::types::{
     ProductionVariantInstanceType, ResourceConfig, TrainingInstanceType,
 };
 use guardrail_core::aws::{
-    CloudTrail, Ec2Subnets, SageMaker, SecurityHub, SnsPublisher, SqsFailureQueue,
+    CloudTrail, Ec2Subnets, KmsKeys, SageMaker, SecurityHub, SnsPublisher, SqsFailureQueue,
 };
 use guardrail_core::finding::Status;
 use guardrail_core::report::Report;
@@ -459,5 +459,55 @@ async fn a_rejected_event_reaches_the_failure_queue_with_its_reason() -> TestRes
     create_notebook(&emu, &name, Posture::Compliant, None).await?;
     let valid = sample_event("notebook/state-change.json", "open-nb", &name)?;
     evaluated(inspector.handle_invocation(&valid, &gone).await?)?;
+    Ok(())
+}
+
+/// B10: an AWS managed key named by its key ARN (not `alias/aws/...`) is caught: the inspector
+/// asks KMS who manages the key; the tests' customer managed key passes.
+#[tokio::test]
+async fn an_aws_managed_key_named_by_its_arn_fails_volume_kms() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let mut inspector = inspector(&emu, &alerts.topic_arn)?;
+    inspector.sagemaker =
+        SageMaker::new(emu.sagemaker.clone()).with_keys(KmsKeys::new(emu.kms.clone()));
+    let managed = emu
+        .kms
+        .describe_key()
+        .key_id("alias/aws/sagemaker")
+        .send()
+        .await?
+        .key_metadata()
+        .map(|m| m.arn().unwrap_or_default().to_string())
+        .ok_or("no AWS managed key")?;
+    let on = |key: &str| {
+        ResourceConfig::builder()
+            .instance_type(TrainingInstanceType::MlM5Xlarge)
+            .instance_count(1)
+            .volume_size_in_gb(50)
+            .volume_kms_key_id(key)
+            .build()
+    };
+    let (sneaky, fine) = (unique("aws-key-by-arn"), unique("customer-key"));
+    create_training_job_on(&emu, &sneaky, on(&managed)).await?;
+    create_training_job_on(&emu, &fine, on(KEY)).await?;
+
+    let judge = |name: String| {
+        let inspector = &inspector;
+        async move {
+            let event = sample_event("training/create-compliant.json", "churn-xgb-secure", &name)?;
+            evaluated(inspector.handle(&event).await?)
+        }
+    };
+    let report = judge(sneaky.clone()).await?;
+    let (status, observed) = status_of(&report, "volume-kms")?;
+    assert_eq!(status, Status::Fail, "{observed}");
+    assert!(observed.contains("AWS managed key"), "{observed}");
+    assert_eq!(report.remediation.outcome(), "stopped");
+
+    let report = judge(fine.clone()).await?;
+    assert_eq!(status_of(&report, "volume-kms")?.0, Status::Pass);
+    assert_eq!(status_of(&report, "output-kms")?.0, Status::Pass);
+    assert_eq!(emu.training_status(&fine).await?, "InProgress");
     Ok(())
 }

@@ -209,6 +209,7 @@ pub fn snapshot_from_event(trigger: &Trigger) -> Result<Snapshot, OfflineError> 
         lifecycle,
         details,
         tags: Some(shape.tags().map_err(err)?),
+        key_managers: None,
     })
 }
 

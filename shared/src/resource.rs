@@ -366,6 +366,18 @@ pub struct Snapshot {
     pub details: Details,
     /// Tags; `None` when the source does not carry them.
     pub tags: Option<BTreeMap<String, String>>,
+    /// Who manages each KMS key the resource names by id or ARN (by key ARN), as KMS answered;
+    /// `None` when nobody asked (offline replay).
+    pub key_managers: Option<BTreeMap<String, KeyManager>>,
+}
+
+/// Who manages a KMS key: `DescribeKey`'s `KeyManager`, or why it is not known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "manager", rename_all = "kebab-case")]
+pub enum KeyManager {
+    Customer,
+    Aws,
+    Unknown { reason: String },
 }
 
 impl JobConfig {
@@ -384,6 +396,40 @@ impl JobConfig {
 impl Snapshot {
     pub fn kind(&self) -> ResourceKind {
         self.id.kind
+    }
+
+    /// Every KMS key reference the resource's settings name (volumes, outputs, data capture).
+    pub fn key_references(&self) -> Vec<&str> {
+        fn job(j: &JobConfig) -> [Option<&str>; 2] {
+            [
+                j.volume_kms_key_id.as_deref(),
+                j.output_kms_key_id.as_deref(),
+            ]
+        }
+        let refs: Vec<Option<&str>> = match &self.details {
+            Details::NotebookInstance(n) => vec![n.kms_key_id.as_deref()],
+            Details::TrainingJob(j) | Details::ProcessingJob(j) => job(j).to_vec(),
+            Details::TransformJob(t) => {
+                vec![
+                    t.volume_kms_key_id.as_deref(),
+                    t.output_kms_key_id.as_deref(),
+                ]
+            }
+            Details::HyperParameterTuningJob(defs) => {
+                defs.iter().flat_map(|d| job(&d.job)).collect()
+            }
+            Details::Endpoint(e) => match &e.config {
+                Dependency::Found { value, .. } => vec![
+                    value.kms_key_id.as_deref(),
+                    value
+                        .data_capture
+                        .as_ref()
+                        .and_then(|c| c.kms_key_id.as_deref()),
+                ],
+                _ => Vec::new(),
+            },
+        };
+        refs.into_iter().flatten().collect()
     }
 
     /// The resource whose problem this one's is part of: a training job's tuning job.

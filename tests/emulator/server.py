@@ -39,7 +39,7 @@ import botocore.session
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.core.responses import ActionResult, EmptyResult
 from moto.core.utils import utcnow
-from moto.kms.models import KmsBackend
+from moto.kms.models import KmsBackend, kms_backends
 from moto.sagemaker.exceptions import ResourceNotFound, ValidationError
 from moto.sagemaker.models import FakeEndpointConfig, SageMakerModelBackend, sagemaker_backends
 from moto.sagemaker.responses import SageMakerResponse
@@ -701,6 +701,28 @@ def patch_kms() -> None:
     setattr(KmsBackend, "get_key_id_from_alias", get_key_id_from_alias)
 
 
+#: The customer managed key the tests name (``KEY`` in tests/harness.rs), in 123456789012
+#: us-east-1. moto picks key ids itself, so it is seeded with this id at start-up.
+TEST_KEY_ID = "1111aaaa-22bb-33cc-44dd-555555eeeeee"
+
+
+def seed_test_key() -> None:
+    """Patch 14: the tests' customer managed key exists, so ``DescribeKey`` answers it as AWS
+    would for a key a resource names (KeyManager CUSTOMER)."""
+    backend: Any = kms_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
+    key = backend.create_key(
+        policy=None,
+        key_usage="ENCRYPT_DECRYPT",
+        key_spec="SYMMETRIC_DEFAULT",
+        description="guardrail tests: customer managed key",
+        tags=None,
+    )
+    del backend.keys[key.id]
+    key.id = TEST_KEY_ID
+    key.arn = f"{key.arn.rsplit('/', 1)[0]}/{TEST_KEY_ID}"
+    backend.keys[TEST_KEY_ID] = key
+
+
 def apply_patches() -> None:
     """Applies every patch; call once, before the server starts."""
     for kind in JOB_KINDS:
@@ -712,6 +734,7 @@ def apply_patches() -> None:
     patch_endpoints()
     inference.apply(requested_initial_status)
     patch_kms()
+    seed_test_key()
     trail.apply()
 
 

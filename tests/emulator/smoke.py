@@ -1208,6 +1208,19 @@ def kms_key_manager(endpoint: str) -> None:
         )
 
 
+# Extension 14: the tests' customer managed key.
+
+
+@check
+def tests_customer_key(endpoint: str) -> None:
+    """The key the tests name exists, CUSTOMER managed, by id and by ARN."""
+    kms = client("kms", endpoint)
+    arn = "arn:aws:kms:us-east-1:123456789012:key/1111aaaa-22bb-33cc-44dd-555555eeeeee"
+    for key_id in (arn, arn.rsplit("/", 1)[1]):
+        metadata = kms.describe_key(KeyId=key_id)["KeyMetadata"]
+        expect_equal((metadata["Arn"], metadata["KeyManager"]), (arn, "CUSTOMER"), key_id)
+
+
 # Extension 13: fault injection.
 
 #: The error codes the AWS SDKs classify as throttling (the SDKs' shared retry rules; botocore's

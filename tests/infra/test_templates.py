@@ -142,7 +142,11 @@ def member_actions() -> set[str]:
     built = set()
     for path in [ROOT / "shared/src/aws/mod.rs", *ROOT.glob("functions/*/src/main.rs")]:
         built |= set(re.findall(r"PerAccount::new\([^;]*?\|c\|\s*\{?\s*(\w+)::new", path.read_text(), re.S))
-    return set().union(*(a.actions for a in pool if a.names & built))
+    reached = [a for a in pool if a.names & built]
+    # An adapter built per account may hold another (SageMaker asks KmsKeys who manages a key).
+    structs = {a.path: set(re.findall(r"^pub struct (\w+)", a.path.read_text(), re.M)) for a in pool}
+    reached += [b for b in pool if b not in reached and any(mentions(a.text, structs[b.path]) for a in reached)]
+    return set().union(*(a.actions for a in reached))
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ pub mod cloudtrail;
 pub mod ec2;
 pub mod fleet;
 pub mod inventory;
+pub mod kms;
 pub mod sagemaker;
 pub mod securityhub;
 pub mod sns;
@@ -23,6 +24,7 @@ pub use cloudtrail::CloudTrail;
 pub use ec2::Ec2Subnets;
 pub use fleet::{Fleet, MemberRole, PerAccount};
 pub use inventory::SageMakerInventory;
+pub use kms::KmsKeys;
 pub use sagemaker::SageMaker;
 pub use securityhub::SecurityHub;
 pub use sns::SnsPublisher;
@@ -57,6 +59,7 @@ pub fn inspector<F: crate::store::FindingStore>(
     crate::Inspector::new(
         PerAccount::new(fleet.clone(), |c| {
             SageMaker::new(aws_sdk_sagemaker::Client::new(c))
+                .with_keys(KmsKeys::new(aws_sdk_kms::Client::new(c)))
         }),
         PerAccount::new(fleet.clone(), |c| {
             Ec2Subnets::new(aws_sdk_ec2::Client::new(c))

@@ -6,7 +6,7 @@ use aws_sdk_sagemaker::types::{HyperParameterTrainingJobDefinition, ResourceConf
 use aws_sdk_sagemaker::Client;
 use futures::{StreamExt, TryStreamExt};
 
-use super::classify;
+use super::{classify, KmsKeys};
 use crate::ports::{AwsError, Remediator, ResourceReader};
 use crate::remediation::Action;
 use crate::resource::*;
@@ -18,11 +18,22 @@ const MODEL_CONCURRENCY: usize = 4;
 #[derive(Debug, Clone)]
 pub struct SageMaker {
     client: Client,
+    /// Asked who manages the keys a resource names by id or ARN, when set.
+    keys: Option<KmsKeys>,
 }
 
 impl SageMaker {
     pub fn new(client: Client) -> SageMaker {
-        SageMaker { client }
+        SageMaker { client, keys: None }
+    }
+
+    /// Also asks KMS who manages each key a described resource names by id or ARN (an AWS
+    /// managed key fails the KMS controls however it is named).
+    pub fn with_keys(self, keys: KmsKeys) -> SageMaker {
+        SageMaker {
+            keys: Some(keys),
+            ..self
+        }
     }
 
     async fn tags(&self, arn: &str) -> Result<BTreeMap<String, String>, AwsError> {
@@ -523,13 +534,20 @@ impl ResourceReader for SageMaker {
         };
         let arn = arn.unwrap_or_else(|| id.arn());
         let tags = self.tags(&arn).await?;
-        Ok(Some(Snapshot {
+        let mut snapshot = Snapshot {
             id: id.clone(),
             lifecycle: Lifecycle::classify(id.kind, &status),
             arn,
             details,
             tags: Some(tags),
-        }))
+            key_managers: None,
+        };
+        if let Some(keys) = &self.keys {
+            let home = crate::controls::kms::Home::of(&snapshot);
+            let arns = crate::controls::kms::key_arns(snapshot.key_references(), &home);
+            snapshot.key_managers = Some(keys.managers(&arns).await?);
+        }
+        Ok(Some(snapshot))
     }
 }
 

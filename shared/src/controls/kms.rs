@@ -1,13 +1,25 @@
 //! KMS key references as SageMaker reports them, shared by `volume-kms` and `output-kms`.
 //!
-//! SageMaker accepts a key id, a key ARN, an alias name (`alias/x`) or an alias ARN. Matching
-//! against the allow-list compares key ids with key ids and alias names with alias names, so
-//! `alias/ml-data` in the policy matches `arn:aws:kms:us-east-1:111122223333:alias/ml-data` on the
-//! resource. An alias is not resolved to its key (that would need KMS access); list the form your
-//! teams use. Aliases under `alias/aws/` are AWS managed keys and never count as customer keys.
+//! SageMaker accepts a key id, a key ARN, an alias name (`alias/x`) or an alias ARN; a bare id or
+//! alias name is resolved in the resource's own account and region. The allow-list is matched
+//! the same way, so no entry can be satisfied from another account:
+//! - an ARN entry (key or alias) matches that whole ARN only;
+//! - an alias-name entry (`alias/ml-data`) matches that alias in the resource's own account and
+//!   region only, named either way;
+//! - a key-id entry matches that key (key ids are unique; a multi-Region key keeps its id).
+//!
+//! An alias is not resolved to its key; list the form your teams use. Aliases under `alias/aws/`
+//! are AWS managed keys. With no allow-list, a key named by id or ARN could be an AWS managed key
+//! too: the inspector asks KMS (`DescribeKey`'s `KeyManager`) and the control fails on `AWS`, and
+//! cannot evaluate when KMS could not say. Only keys of the resource's own account and region are
+//! asked about: an AWS managed key cannot be used from another account, and SageMaker uses keys
+//! of its own region.
+
+use std::collections::BTreeMap;
 
 use super::Check;
 use crate::policy::KmsSettings;
+use crate::resource::{KeyManager, Snapshot};
 
 #[derive(Debug, PartialEq, Eq)]
 enum KeyRef<'a> {
@@ -15,6 +27,7 @@ enum KeyRef<'a> {
     Alias(&'a str),
 }
 
+/// The part after `arn:PARTITION:kms:REGION:ACCOUNT:` (or the whole value when not an ARN).
 fn parse(value: &str) -> Option<KeyRef<'_>> {
     let value = value.trim();
     let resource = if value.starts_with("arn:") {
@@ -45,14 +58,108 @@ pub fn is_key_reference(value: &str) -> bool {
     parse(value).is_some()
 }
 
+/// Where a resource's bare key references resolve: its partition, region and account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Home {
+    pub partition: String,
+    pub region: String,
+    pub account: String,
+}
+
+impl Home {
+    pub fn of(snapshot: &Snapshot) -> Home {
+        let partition = snapshot.arn.split(':').nth(1).unwrap_or("aws");
+        Home {
+            partition: if partition.is_empty() {
+                "aws"
+            } else {
+                partition
+            }
+            .to_string(),
+            region: snapshot.id.region.clone(),
+            account: snapshot.id.account.clone(),
+        }
+    }
+}
+
+/// The full ARN a key reference names, resolving a bare id or alias name in `home`.
+pub fn full_arn(value: &str, home: &Home) -> Option<String> {
+    let value = value.trim();
+    let resource = match parse(value)? {
+        _ if value.starts_with("arn:") => return Some(value.to_string()),
+        KeyRef::Key(id) => format!("key/{id}"),
+        KeyRef::Alias(name) => format!("alias/{name}"),
+    };
+    let Home {
+        partition,
+        region,
+        account,
+    } = home;
+    Some(format!("arn:{partition}:kms:{region}:{account}:{resource}"))
+}
+
+/// Whether a full key ARN is in `home`'s account and region (the only place an AWS managed key
+/// the resource could use lives).
+fn at_home(arn: &str, home: &Home) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    parts.get(3) == Some(&home.region.as_str()) && parts.get(4) == Some(&home.account.as_str())
+}
+
+/// The key ARNs (not aliases) among `references` that KMS is asked about: resolved in `home`,
+/// and in its account and region.
+pub fn key_arns<'a>(references: impl IntoIterator<Item = &'a str>, home: &Home) -> Vec<String> {
+    let mut arns: Vec<String> = references
+        .into_iter()
+        .filter(|r| matches!(parse(r), Some(KeyRef::Key(_))))
+        .filter_map(|r| full_arn(r, home))
+        .filter(|arn| at_home(arn, home))
+        .collect();
+    arns.sort();
+    arns.dedup();
+    arns
+}
+
+/// A KMS control's allow-list, applied to one resource.
+pub(crate) struct KeyRules<'a> {
+    settings: &'a KmsSettings,
+    home: Home,
+    /// What KMS said about the resource's keys; `None` when nobody asked (offline replay).
+    managers: Option<&'a BTreeMap<String, KeyManager>>,
+}
+
+impl<'a> KeyRules<'a> {
+    pub(crate) fn new(snapshot: &'a Snapshot, settings: &'a KmsSettings) -> KeyRules<'a> {
+        KeyRules {
+            settings,
+            home: Home::of(snapshot),
+            managers: snapshot.key_managers.as_ref(),
+        }
+    }
+
+    fn allows(&self, key: &str, parsed: &KeyRef<'_>) -> bool {
+        let observed = full_arn(key, &self.home);
+        self.settings
+            .allowed_keys
+            .iter()
+            .any(|entry| match parse(entry) {
+                Some(KeyRef::Key(id)) if !entry.trim().starts_with("arn:") => {
+                    *parsed == KeyRef::Key(id)
+                }
+                Some(_) => observed.is_some() && full_arn(entry, &self.home) == observed,
+                None => false,
+            })
+    }
+}
+
 /// Checks one key setting: present, customer managed, and in the allow-list if there is one.
-pub(crate) fn check_key(observed: Option<&str>, settings: &KmsSettings, what: &str) -> Check {
-    let expected = if settings.allowed_keys.is_empty() {
+pub(crate) fn check_key(observed: Option<&str>, rules: &KeyRules<'_>, what: &str) -> Check {
+    let allowed_keys = &rules.settings.allowed_keys;
+    let expected = if allowed_keys.is_empty() {
         format!("{what} encrypted with a customer managed KMS key")
     } else {
         format!(
             "{what} encrypted with an allowed KMS key ({})",
-            settings.allowed_keys.join(", ")
+            allowed_keys.join(", ")
         )
     };
     let Some(key) = observed.map(str::trim).filter(|k| !k.is_empty()) else {
@@ -63,17 +170,34 @@ pub(crate) fn check_key(observed: Option<&str>, settings: &KmsSettings, what: &s
             "`{key}` is not a KMS key reference this version understands"
         ));
     };
-    if let KeyRef::Alias(name) = parsed {
-        if name.starts_with("aws/") {
+    match parsed {
+        KeyRef::Alias(name) if name.starts_with("aws/") => {
             return Check::fail(format!("AWS managed key {key}"), expected);
         }
+        _ if !allowed_keys.is_empty() => {
+            return Check::flag(rules.allows(key, &parsed), key, &expected)
+        }
+        KeyRef::Alias(_) => return Check::flag(true, key, &expected),
+        KeyRef::Key(_) => {}
     }
-    let allowed = settings.allowed_keys.is_empty()
-        || settings
-            .allowed_keys
-            .iter()
-            .any(|a| a == key || parse(a).is_some_and(|a| a == parsed));
-    Check::flag(allowed, key, &expected)
+    // No allow-list: any customer managed key will do, which only KMS can tell of a key id.
+    let Some(managers) = rules.managers else {
+        return Check::flag(true, key, &expected);
+    };
+    let arn = full_arn(key, &rules.home).unwrap_or_default();
+    if !at_home(&arn, &rules.home) {
+        return Check::flag(true, key, &expected);
+    }
+    match managers.get(&arn) {
+        Some(KeyManager::Customer) => Check::flag(true, key, &expected),
+        Some(KeyManager::Aws) => Check::fail(format!("AWS managed key {key}"), expected),
+        Some(KeyManager::Unknown { reason }) => Check::cannot(format!(
+            "cannot tell whether {key} is customer managed: {reason}"
+        )),
+        None => Check::cannot(format!(
+            "cannot tell whether {key} is customer managed: KMS was not asked"
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -85,6 +209,30 @@ mod tests {
     fn settings(keys: &[&str]) -> KmsSettings {
         KmsSettings {
             allowed_keys: keys.iter().map(|k| k.to_string()).collect(),
+        }
+    }
+
+    /// The rules for a resource in us-east-1 of account 123456789012.
+    fn rules<'a>(
+        settings: &'a KmsSettings,
+        managers: Option<&'a BTreeMap<String, KeyManager>>,
+    ) -> KeyRules<'a> {
+        KeyRules {
+            settings,
+            home: Home {
+                partition: "aws".into(),
+                region: "us-east-1".into(),
+                account: "123456789012".into(),
+            },
+            managers,
+        }
+    }
+
+    fn verdict(key: &str, settings: &KmsSettings) -> &'static str {
+        match check_key(Some(key), &rules(settings, None), "volume") {
+            Check::Pass { .. } => "pass",
+            Check::Fail { .. } => "fail",
+            _ => "other",
         }
     }
 
@@ -108,39 +256,103 @@ mod tests {
     #[test]
     fn allow_list_matches_ids_with_ids_and_aliases_with_aliases() {
         let by_id = settings(&["1111aaaa-22bb-33cc-44dd-555555eeeeee"]);
-        assert!(matches!(
-            check_key(Some(ARN), &by_id, "volume"),
-            Check::Pass { .. }
-        ));
+        assert_eq!(verdict(ARN, &by_id), "pass");
         let by_alias = settings(&["alias/ml-data"]);
-        assert!(matches!(
-            check_key(
-                Some("arn:aws:kms:us-east-1:123456789012:alias/ml-data"),
-                &by_alias,
-                "volume"
+        let own_alias = "arn:aws:kms:us-east-1:123456789012:alias/ml-data";
+        assert_eq!(verdict(own_alias, &by_alias), "pass");
+        assert_eq!(verdict("alias/ml-data", &by_alias), "pass");
+        assert_eq!(verdict(ARN, &by_alias), "fail");
+    }
+
+    /// B10: no allow-list entry can be satisfied from another account.
+    #[test]
+    fn allow_list_entries_never_match_in_another_account() {
+        let other_alias = "arn:aws:kms:us-east-1:999999999999:alias/ml-data";
+        // An alias name matches only in the resource's own account (and region)...
+        assert_eq!(verdict(other_alias, &settings(&["alias/ml-data"])), "fail");
+        let other_region = "arn:aws:kms:eu-west-1:123456789012:alias/ml-data";
+        assert_eq!(verdict(other_region, &settings(&["alias/ml-data"])), "fail");
+        // ...and an alias ARN is the whole ARN, however the resource names it.
+        let listed = settings(&["arn:aws:kms:us-east-1:123456789012:alias/ml-data"]);
+        assert_eq!(verdict(other_alias, &listed), "fail");
+        assert_eq!(verdict("alias/ml-data", &listed), "pass");
+        // A key ARN entry is that key in that account only; a bare id names the key in the
+        // resource's own account.
+        let key_arn = settings(&[ARN]);
+        assert_eq!(
+            verdict(&ARN.replace("123456789012", "999999999999"), &key_arn),
+            "fail"
+        );
+        assert_eq!(
+            verdict("1111aaaa-22bb-33cc-44dd-555555eeeeee", &key_arn),
+            "pass"
+        );
+    }
+
+    /// B10: with no allow-list, a key given by id or ARN is judged on what KMS says of it.
+    #[test]
+    fn a_key_arn_of_an_aws_managed_key_fails_and_an_unknown_one_cannot_be_evaluated() {
+        let any = settings(&[]);
+        let managed = ARN.replace("1111aaaa", "2222bbbb");
+        let unknown = ARN.replace("1111aaaa", "3333cccc");
+        let managers = BTreeMap::from([
+            (ARN.to_string(), KeyManager::Customer),
+            (managed.clone(), KeyManager::Aws),
+            (
+                unknown.clone(),
+                KeyManager::Unknown {
+                    reason: "AccessDeniedException".into(),
+                },
             ),
+        ]);
+        let live = rules(&any, Some(&managers));
+        let check = |key: &str| check_key(Some(key), &live, "volume");
+        assert!(matches!(check(ARN), Check::Pass { .. }));
+        assert!(matches!(
+            check("1111aaaa-22bb-33cc-44dd-555555eeeeee"),
             Check::Pass { .. }
         ));
-        assert!(matches!(
-            check_key(Some(ARN), &by_alias, "volume"),
-            Check::Fail { .. }
-        ));
+        assert!(matches!(check(&managed), Check::Fail { .. }));
+        assert!(matches!(check(&unknown), Check::CannotEvaluate { .. }));
+        let never_asked = ARN.replace("1111aaaa", "4444dddd");
+        assert!(matches!(check(&never_asked), Check::CannotEvaluate { .. }));
+        // Another account's key cannot be an AWS managed key this resource may use.
+        let foreign = never_asked.replace("123456789012", "999999999999");
+        assert!(matches!(check(&foreign), Check::Pass { .. }));
+        // An alias of the customer's own is never an AWS managed key: no question to KMS.
+        assert!(matches!(check("alias/ml-data"), Check::Pass { .. }));
+        // What KMS is asked about: the key references, resolved, once each.
+        let home = live.home.clone();
+        let foreign = ARN.replace("us-east-1", "eu-west-1");
+        assert_eq!(
+            key_arns(
+                [
+                    "1111aaaa-22bb-33cc-44dd-555555eeeeee",
+                    ARN,
+                    "alias/x",
+                    &foreign
+                ],
+                &home
+            ),
+            [ARN]
+        );
     }
 
     #[test]
     fn aws_managed_and_missing_keys_fail_and_garbage_cannot_be_evaluated() {
         let any = settings(&[]);
+        let rules = rules(&any, None);
         assert!(matches!(
-            check_key(Some("alias/aws/sagemaker"), &any, "v"),
+            check_key(Some("alias/aws/sagemaker"), &rules, "v"),
             Check::Fail { .. }
         ));
-        assert!(matches!(check_key(None, &any, "v"), Check::Fail { .. }));
+        assert!(matches!(check_key(None, &rules, "v"), Check::Fail { .. }));
         assert!(matches!(
-            check_key(Some("  "), &any, "v"),
+            check_key(Some("  "), &rules, "v"),
             Check::Fail { .. }
         ));
         assert!(matches!(
-            check_key(Some("not a key"), &any, "v"),
+            check_key(Some("not a key"), &rules, "v"),
             Check::CannotEvaluate { .. }
         ));
     }

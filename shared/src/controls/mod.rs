@@ -421,6 +421,7 @@ pub(crate) mod fixtures {
             lifecycle: Lifecycle::NotReported,
             details,
             tags: Some(BTreeMap::from([("owner".to_string(), "alice".to_string())])),
+            key_managers: None,
         }
     }
 

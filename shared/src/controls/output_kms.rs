@@ -15,28 +15,28 @@
 //! **Fix** — set `KmsKeyId` in the job's output configuration or in the endpoint configuration's
 //! `DataCaptureConfig`.
 
-use super::{kms::check_key, Check};
+use super::kms::{check_key, KeyRules};
+use super::Check;
 use crate::policy::KmsSettings;
 use crate::resource::{Details, Snapshot};
 
 pub const REMEDY: &str = "Set a customer managed KMS key on the job output (OutputDataConfig/ProcessingOutputConfig KmsKeyId) or the endpoint's DataCaptureConfig.";
 
 pub fn check(snapshot: &Snapshot, settings: &KmsSettings) -> Check {
+    let rules = &KeyRules::new(snapshot, settings);
     match &snapshot.details {
         Details::NotebookInstance(_) => Check::no_such_setting(snapshot),
         Details::TrainingJob(j) | Details::ProcessingJob(j) => {
-            check_key(j.output_kms_key_id.as_deref(), settings, "job output")
+            check_key(j.output_kms_key_id.as_deref(), rules, "job output")
         }
-        Details::TransformJob(t) => {
-            check_key(t.output_kms_key_id.as_deref(), settings, "job output")
-        }
+        Details::TransformJob(t) => check_key(t.output_kms_key_id.as_deref(), rules, "job output"),
         Details::HyperParameterTuningJob(defs) => super::per_definition(defs, |j| {
-            check_key(j.output_kms_key_id.as_deref(), settings, "job output")
+            check_key(j.output_kms_key_id.as_deref(), rules, "job output")
         }),
         Details::Endpoint(e) => super::on_dependency(&e.config, "endpoint configuration", |c| {
             match &c.data_capture {
                 Some(capture) if capture.enabled => {
-                    check_key(capture.kms_key_id.as_deref(), settings, "captured data")
+                    check_key(capture.kms_key_id.as_deref(), rules, "captured data")
                 }
                 _ => Check::not_applicable("data capture is off"),
             }

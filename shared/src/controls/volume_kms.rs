@@ -22,7 +22,8 @@
 //! **Fix** — pass a customer managed key: `KmsKeyId` on the notebook, `VolumeKmsKeyId` in the job's
 //! resource configuration, `KmsKeyId` in the endpoint configuration.
 
-use super::{kms::check_key, on_dependency, Check};
+use super::kms::{check_key, KeyRules};
+use super::{on_dependency, Check};
 use crate::instances::{self, Storage};
 use crate::policy::KmsSettings;
 use crate::resource::{Details, InstanceGroup, Snapshot};
@@ -36,7 +37,7 @@ pub const REMEDY: &str = "Set a customer managed KMS key for the storage volume 
 fn volume_key<'a>(
     instances: impl IntoIterator<Item = &'a InstanceGroup>,
     key: Option<&str>,
-    settings: &KmsSettings,
+    rules: &KeyRules<'_>,
     what: &str,
 ) -> Check {
     let mut local = Vec::new();
@@ -57,7 +58,7 @@ fn volume_key<'a>(
             local.join(", ")
         ));
     }
-    let verdict = check_key(key, settings, what);
+    let verdict = check_key(key, rules, what);
     if key.is_none() && !unknown.is_empty() && matches!(verdict, Check::Fail { .. }) {
         return Check::cannot(format!(
             "no KMS key, and whether AWS accepts one is unknown for {} (instance family not in the instance storage table)",
@@ -69,27 +70,17 @@ fn volume_key<'a>(
 
 pub fn check(snapshot: &Snapshot, settings: &KmsSettings) -> Check {
     const VOLUME: &str = "storage volume";
+    let rules = &KeyRules::new(snapshot, settings);
     match &snapshot.details {
-        Details::NotebookInstance(n) => check_key(n.kms_key_id.as_deref(), settings, VOLUME),
-        Details::TrainingJob(j) | Details::ProcessingJob(j) => volume_key(
-            &j.instances,
-            j.volume_kms_key_id.as_deref(),
-            settings,
-            VOLUME,
-        ),
-        Details::TransformJob(t) => volume_key(
-            &t.instances,
-            t.volume_kms_key_id.as_deref(),
-            settings,
-            VOLUME,
-        ),
+        Details::NotebookInstance(n) => check_key(n.kms_key_id.as_deref(), rules, VOLUME),
+        Details::TrainingJob(j) | Details::ProcessingJob(j) => {
+            volume_key(&j.instances, j.volume_kms_key_id.as_deref(), rules, VOLUME)
+        }
+        Details::TransformJob(t) => {
+            volume_key(&t.instances, t.volume_kms_key_id.as_deref(), rules, VOLUME)
+        }
         Details::HyperParameterTuningJob(defs) => super::per_definition(defs, |j| {
-            volume_key(
-                &j.instances,
-                j.volume_kms_key_id.as_deref(),
-                settings,
-                VOLUME,
-            )
+            volume_key(&j.instances, j.volume_kms_key_id.as_deref(), rules, VOLUME)
         }),
         Details::Endpoint(e) => on_dependency(&e.config, "endpoint configuration", |config| {
             let instances: Vec<&InstanceGroup> = config
@@ -111,12 +102,12 @@ pub fn check(snapshot: &Snapshot, settings: &KmsSettings) -> Check {
                         .is_some_and(|t| instances::storage(t) == Storage::Local)
                 });
             if other.is_empty() && !local.is_empty() {
-                return volume_key(local, None, settings, "instance storage");
+                return volume_key(local, None, rules, "instance storage");
             }
             volume_key(
                 other,
                 config.kms_key_id.as_deref(),
-                settings,
+                rules,
                 "instance storage",
             )
         }),
