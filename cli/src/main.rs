@@ -184,10 +184,32 @@ fn check_policy(file: &Path) -> ExitCode {
                 EndpointRemediation::None => "none",
             };
             println!("  endpoint remediation: {endpoint}");
-            for e in &policy.exemptions {
+            let today = time::OffsetDateTime::now_utc().date();
+            let live = policy.exemptions_in_force(today);
+            println!(
+                "  exemptions in force: {} (soonest expiry first)",
+                live.len()
+            );
+            for e in &live {
+                let accounts = if e.accounts.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in {}", e.accounts.join(", "))
+                };
+                let controls: Vec<&str> = e.controls.iter().map(|c| c.as_str()).collect();
                 println!(
-                    "  exemption {} until {}: {}",
-                    e.resource, e.expires, e.reason
+                    "    {}{accounts}: {} until {} ({} days left): {}",
+                    e.resource,
+                    controls.join(", "),
+                    e.expires,
+                    (e.expires - today).whole_days(),
+                    e.reason
+                );
+            }
+            for e in policy.exemptions.iter().filter(|e| !e.in_force(today)) {
+                println!(
+                    "  expired on {}, no longer applied: {}: {}",
+                    e.expires, e.resource, e.reason
                 );
             }
             ExitCode::SUCCESS

@@ -215,6 +215,58 @@ fn policy_check_accepts_the_example_and_names_errors() -> TestResult {
     Ok(())
 }
 
+/// B9: `policy check` lists the exemptions in force with their expiry, and the expired apart.
+#[test]
+fn policy_check_lists_the_exemptions_in_force_with_their_expiry() -> TestResult {
+    let today = time::OffsetDateTime::now_utc().date();
+    let (soon, past) = (
+        today + time::Duration::days(10),
+        today - time::Duration::days(1),
+    );
+    let dir = std::env::temp_dir().join(format!("guardrail-cli-ex-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let file = dir.join("exemptions.toml");
+    std::fs::write(
+        &file,
+        format!(
+            r#"[[exemptions]]
+resource = "arn:aws:sagemaker:*:*:notebook-instance/sandbox-*"
+accounts = ["111122223333"]
+controls = ["no-root-access", "vpc-attached"]
+reason = "SEC-1: sandbox"
+expires = {soon}
+
+[[exemptions]]
+resource = "arn:aws:sagemaker:us-east-1:111122223333:training-job/old-*"
+controls = ["volume-kms"]
+reason = "SEC-0: gone"
+expires = {past}
+"#
+        ),
+    )?;
+    let o = guardrail(&["policy", "check", file.to_str().ok_or("path")?]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = stdout(&o);
+    assert!(out.contains("exemptions in force: 1"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "arn:aws:sagemaker:*:*:notebook-instance/sandbox-* in 111122223333: no-root-access, vpc-attached until {soon} (10 days left): SEC-1: sandbox"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("expired on {past}, no longer applied: arn:aws:sagemaker:us-east-1:111122223333:training-job/old-*")),
+        "{out}"
+    );
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
+
 #[test]
 fn replay_stores_findings_that_findings_commands_answer_from() -> TestResult {
     let store = temp_store("replay");
