@@ -821,7 +821,7 @@ impl<T: ResourceReader> ResourceReader for CountingReader<T> {
 }
 
 impl<T: Remediator> Remediator for CountingReader<T> {
-    async fn remediate(&self, id: &ResourceId, action: Action) -> Result<(), AwsError> {
+    async fn remediate(&self, id: &ResourceId, action: &Action) -> Result<(), AwsError> {
         self.inner.remediate(id, action).await
     }
 }

@@ -252,7 +252,7 @@ impl ResourceReader for StoppedInBetween {
         let snapshot = self.inner.describe(id).await;
         if !self.raced.swap(true, Ordering::SeqCst) {
             self.inner
-                .remediate(id, Action::StopNotebookInstance)
+                .remediate(id, &Action::StopNotebookInstance)
                 .await?;
         }
         snapshot
@@ -260,7 +260,7 @@ impl ResourceReader for StoppedInBetween {
 }
 
 impl Remediator for StoppedInBetween {
-    async fn remediate(&self, id: &ResourceId, action: Action) -> Result<(), AwsError> {
+    async fn remediate(&self, id: &ResourceId, action: &Action) -> Result<(), AwsError> {
         self.inner.remediate(id, action).await
     }
 }
@@ -897,7 +897,7 @@ async fn emulator_extension_is_in_place() -> TestResult {
                 account: ACCOUNT.into(),
                 region: REGION.into(),
             },
-            Action::StopNotebookInstance,
+            &Action::StopNotebookInstance,
         )
         .await;
     assert!(

@@ -12,6 +12,7 @@ use guardrail_core::aws::{
     CloudTrail, Ec2Subnets, KmsKeys, SageMaker, SecurityHub, SnsPublisher, SqsFailureQueue,
 };
 use guardrail_core::finding::Status;
+use guardrail_core::remediation::{Action, Plan};
 use guardrail_core::report::Report;
 use guardrail_core::store::{FindingStore, SqliteStore};
 use guardrail_core::{Inspector, Outcome, Policy};
@@ -509,5 +510,118 @@ async fn an_aws_managed_key_named_by_its_arn_fails_volume_kms() -> TestResult {
     assert_eq!(status_of(&report, "volume-kms")?.0, Status::Pass);
     assert_eq!(status_of(&report, "output-kms")?.0, Status::Pass);
     assert_eq!(emu.training_status(&fine).await?, "InProgress");
+    Ok(())
+}
+
+/// B7: an endpoint that was compliant and is updated to a failing configuration is not deleted:
+/// the rollback waits for the update to finish, then updates it back to the configuration it was
+/// compliant with; one alert for the problem, one for its resolution. An update whose own
+/// rollback failed (UpdateRollbackFailed, serving a mix) is acted on at once.
+#[tokio::test]
+async fn a_non_compliant_update_is_rolled_back_not_deleted() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let inspector = inspector(&emu, &alerts.topic_arn)?;
+    let name = unique("fraud-api");
+    create_endpoint(&emu, &name, Posture::Compliant, None).await?;
+    let open = format!("{name}-v2");
+    emu.sagemaker
+        .create_endpoint_config()
+        .endpoint_config_name(&open)
+        .production_variants(
+            ProductionVariant::builder()
+                .variant_name("AllTraffic")
+                .model_name(&name)
+                .initial_instance_count(1)
+                .instance_type(ProductionVariantInstanceType::MlM5Large)
+                .build(),
+        )
+        .send()
+        .await?;
+    let event = sample_event("endpoint/state-change.json", "fraud-api", &name)?;
+    let settle = |status: &str| {
+        emulator_control(
+            "POST",
+            &format!("/_guardrail/endpoints/{name}/settle"),
+            &format!(r#"{{"status": "{status}"}}"#),
+        )
+    };
+    let back_to = |config: &str| Plan::Act {
+        action: Action::RollBackEndpoint {
+            config: config.to_string(),
+        },
+    };
+    let deployed = |emu: &Emulator| {
+        let (emu, name) = (emu.sagemaker.clone(), name.clone());
+        async move {
+            let d = emu.describe_endpoint().endpoint_name(&name).send().await?;
+            let pending = d
+                .pending_deployment_summary()
+                .and_then(|p| p.endpoint_config_name())
+                .map(str::to_string);
+            TestResult::Ok((d.endpoint_config_name().map(str::to_string), pending))
+        }
+    };
+
+    // Compliant and InService: its configuration is recorded as compliant.
+    let report = evaluated(inspector.handle(&redelivered(event.clone())).await?)?;
+    assert_eq!(report.violations().count(), 0, "{:?}", report.results);
+    // Updated to a configuration without a volume key: the rollback waits for the update.
+    emu.sagemaker
+        .update_endpoint()
+        .endpoint_name(&name)
+        .endpoint_config_name(&open)
+        .send()
+        .await?;
+    let report = evaluated(inspector.handle(&redelivered(event.clone())).await?)?;
+    assert_eq!(report.remediation.outcome(), "deferred");
+    // The update finishes: the endpoint is updated back, not deleted.
+    settle("InService")?;
+    let report = evaluated(inspector.handle(&redelivered(event.clone())).await?)?;
+    assert_eq!(report.remediation.plan, back_to(&name));
+    assert_eq!(report.remediation.outcome(), "rolled back");
+    assert_eq!(
+        deployed(&emu).await?,
+        (Some(open.clone()), Some(name.clone()))
+    );
+    settle("InService")?;
+    let report = evaluated(inspector.handle(&redelivered(event.clone())).await?)?;
+    assert_eq!(report.violations().count(), 0, "{:?}", report.results);
+    assert_eq!(deployed(&emu).await?, (Some(name.clone()), None));
+
+    // Updated again; this time the update and AWS's own rollback fail: acted on, not waited for.
+    emu.sagemaker
+        .update_endpoint()
+        .endpoint_name(&name)
+        .endpoint_config_name(&open)
+        .send()
+        .await?;
+    settle("UpdateRollbackFailed")?;
+    let report = evaluated(inspector.handle(&redelivered(event.clone())).await?)?;
+    assert_eq!(report.remediation.plan, back_to(&name));
+    assert_eq!(report.remediation.outcome(), "rolled back");
+    assert_eq!(
+        deployed(&emu).await?,
+        (Some(name.clone()), Some(name.clone()))
+    );
+
+    let delivered = alerts.receive(4, Duration::from_secs(4)).await?;
+    let subjects: Vec<&str> = delivered.iter().map(|d| d.subject.as_str()).collect();
+    assert_eq!(
+        delivered.len(),
+        3,
+        "problem, resolution, problem: {subjects:?}"
+    );
+    assert_eq!(
+        delivered[0].attribute("action"),
+        Some("deferred"),
+        "{subjects:?}"
+    );
+    assert!(subjects[1].contains("RESOLVED"), "{subjects:?}");
+    assert_eq!(
+        delivered[2].attribute("action"),
+        Some("rolled back"),
+        "{subjects:?}"
+    );
     Ok(())
 }

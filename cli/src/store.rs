@@ -68,6 +68,34 @@ impl FindingStore for AnyStore {
         }
     }
 
+    async fn record_compliant_config(
+        &self,
+        resource_arn: &str,
+        config: &str,
+        evaluated: i64,
+    ) -> Result<(), StoreError> {
+        match self {
+            AnyStore::Sqlite(s) => {
+                s.record_compliant_config(resource_arn, config, evaluated)
+                    .await
+            }
+            AnyStore::Dynamo(s) => {
+                s.record_compliant_config(resource_arn, config, evaluated)
+                    .await
+            }
+        }
+    }
+
+    async fn last_compliant_config(
+        &self,
+        resource_arn: &str,
+    ) -> Result<Option<String>, StoreError> {
+        match self {
+            AnyStore::Sqlite(s) => s.last_compliant_config(resource_arn).await,
+            AnyStore::Dynamo(s) => s.last_compliant_config(resource_arn).await,
+        }
+    }
+
     async fn release_notification(
         &self,
         resource_arn: &str,

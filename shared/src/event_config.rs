@@ -305,11 +305,11 @@ fn read_details(kind: ResourceKind, s: &Shape<'_>) -> Result<Details, FieldError
             })
         }
         // Neither CreateEndpoint nor the endpoint state change carries the endpoint configuration.
-        ResourceKind::Endpoint => Details::Endpoint(EndpointDetails {
-            config: Dependency::NotDescribed {
+        ResourceKind::Endpoint => {
+            Details::Endpoint(EndpointDetails::new(Dependency::NotDescribed {
                 name: s.str("EndpointConfigName")?.unwrap_or_default(),
-            },
-        }),
+            }))
+        }
     })
 }
 

@@ -144,7 +144,7 @@ pub fn from_report(report: &Report) -> (Vec<Finding>, Vec<Observation>) {
 
 /// The notification key of a resource: `PASS`, or the failing controls (`FAIL a,b`), the
 /// controls that could not be evaluated (`ERROR c`), and whether the problem is `contained`
-/// (stopped, deleted, or already inactive), `deferred` (to be stopped once it can be),
+/// (stopped, deleted, rolled back, or already inactive), `deferred` (to be stopped once it can be),
 /// `pending` (the action failed or cannot be taken) or `open` (audit mode, remediation off,
 /// nothing done). A change of key is a change worth an alert; the
 /// same key again (a duplicate event, a second state-change event) is not. A control that could
@@ -156,7 +156,7 @@ pub fn notification_key(report: &Report) -> String {
         return PASS.to_string();
     }
     let phase = match report.remediation.outcome() {
-        "stopped" | "deleted" | "already-inactive" => "contained",
+        "stopped" | "deleted" | "rolled back" | "already-inactive" => "contained",
         "audit" | "disabled" | "none" => "open",
         "deferred" => "deferred",
         _ => "pending",

@@ -23,7 +23,7 @@ use crate::ports::{
 };
 use crate::remediation::{plan, Plan};
 use crate::report::{ActionResult, Remediation, Report, Source};
-use crate::resource::{Lifecycle, ResourceId, Snapshot};
+use crate::resource::{Dependency, Details, Lifecycle, ResourceId, Snapshot};
 use crate::store::{Claim, ClaimRequest, FindingStore, StoreError};
 
 /// What the inspector did with one event (the Lambda's response).
@@ -333,7 +333,7 @@ where
         let id = &trigger.resource;
         let event_id = trigger.event_id.as_str();
         let arn = trigger.arn.clone().unwrap_or_else(|| id.arn());
-        let snapshot = match Box::pin(self.observe(id)).await {
+        let mut snapshot = match Box::pin(self.observe(id)).await {
             Ok(Some(snapshot)) => snapshot,
             Ok(None) => {
                 info!(event_id, arn, "resource no longer exists");
@@ -352,8 +352,33 @@ where
         };
         // When the resource was observed: it orders this evaluation against concurrent ones.
         let observed = observed_nanos();
+        let store_error = |source| InspectError::Store {
+            event_id: event_id.to_string(),
+            source,
+        };
+        // An endpoint's last compliant configuration: where a non-compliant update goes back to.
+        if let Details::Endpoint(endpoint) = &mut snapshot.details {
+            endpoint.last_compliant_config = self
+                .store
+                .last_compliant_config(&snapshot.arn)
+                .await
+                .map_err(store_error)?;
+        }
         let (evaluated_at, today) = now();
         let (results, decision) = judge(&snapshot, &self.policy, today);
+        if let (Details::Endpoint(endpoint), Lifecycle::Active(status)) =
+            (&snapshot.details, &snapshot.lifecycle)
+        {
+            let clean = !results.iter().any(|r| r.is_problem());
+            if clean && status == "InService" {
+                if let Dependency::Found { name, .. } = &endpoint.config {
+                    self.store
+                        .record_compliant_config(&snapshot.arn, name, observed)
+                        .await
+                        .map_err(store_error)?;
+                }
+            }
+        }
         let (remediation, failure) = Box::pin(self.execute(id, decision)).await;
         let mut report = Report::new(
             trigger,
@@ -380,10 +405,7 @@ where
         self.store
             .record(&findings, &observations)
             .await
-            .map_err(|source| InspectError::Store {
-                event_id: event_id.to_string(),
-                source,
-            })?;
+            .map_err(store_error)?;
         // The alert never waits on an optional sink: it goes out first; a sink failure then
         // fails the invocation on its own, and the retry re-imports without a second alert.
         let alert_message_id = Box::pin(self.notify(&report, observed)).await?;
@@ -506,7 +528,7 @@ where
             };
             return (remediation, None);
         };
-        let (result, failure) = match self.sagemaker.remediate(id, action).await {
+        let (result, failure) = match self.sagemaker.remediate(id, &action).await {
             Ok(()) => (ActionResult::Done, None),
             Err(e) if e.is_validation() || e.is_not_found() => self.confirm_inactive(id, e).await,
             Err(e) => (

@@ -119,6 +119,20 @@ pub struct InterContainerSettings {
     pub strict_single_instance: bool,
 }
 
+/// What to do about an endpoint that was compliant and became non-compliant by an update
+/// (`UpdateEndpoint` to a configuration that fails).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EndpointUpdate {
+    /// `UpdateEndpoint` back to the last configuration it was compliant with, once the update
+    /// has finished (an endpoint that is updating cannot be updated).
+    Rollback,
+    /// Delete it, as any non-compliant endpoint.
+    Delete,
+    /// Report only.
+    None,
+}
+
 /// What a control that cannot be evaluated on a live resource (an unknown API value) leads to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -215,6 +229,8 @@ pub struct Policy {
     pub no_root_access: ControlPolicy<()>,
     pub required_tags: ControlPolicy<TagSettings>,
     pub endpoint_remediation: EndpointRemediation,
+    /// What a non-compliant update of a compliant endpoint leads to.
+    pub endpoint_update: EndpointUpdate,
     /// What a control that cannot be evaluated on a live resource leads to.
     pub on_error: OnError,
     pub exemptions: Vec<Exemption>,
@@ -461,6 +477,7 @@ mod file {
     #[serde(deny_unknown_fields)]
     struct Remediation {
         endpoint: Option<EndpointRemediation>,
+        endpoint_update: Option<EndpointUpdate>,
         on_error: Option<OnError>,
     }
 
@@ -666,6 +683,10 @@ mod file {
                     .remediation
                     .endpoint
                     .unwrap_or(EndpointRemediation::Delete),
+                endpoint_update: self
+                    .remediation
+                    .endpoint_update
+                    .unwrap_or(EndpointUpdate::Rollback),
                 on_error: self.remediation.on_error.unwrap_or(OnError::Alert),
                 exemptions,
                 source: origin.to_string(),

@@ -55,7 +55,7 @@ pub trait Remediator: Send + Sync {
     fn remediate(
         &self,
         id: &ResourceId,
-        action: Action,
+        action: &Action,
     ) -> impl Future<Output = Result<(), AwsError>> + Send;
 }
 

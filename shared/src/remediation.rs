@@ -4,11 +4,11 @@
 use serde::Serialize;
 
 use crate::finding::ControlResult;
-use crate::policy::{EndpointRemediation, Mode, OnError, Policy};
-use crate::resource::{Lifecycle, ResourceKind, Snapshot};
+use crate::policy::{EndpointRemediation, EndpointUpdate, Mode, OnError, Policy};
+use crate::resource::{Details, Lifecycle, ResourceKind, Snapshot};
 
-/// The API call that takes a resource out of service.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The API call that takes a resource out of service, or back to a compliant configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Action {
     StopNotebookInstance,
     StopTrainingJob,
@@ -17,6 +17,10 @@ pub enum Action {
     StopHyperParameterTuningJob,
     /// The endpoint configuration and models are kept so the team can fix and redeploy.
     DeleteEndpoint,
+    /// `UpdateEndpoint` back to the last configuration the endpoint was compliant with.
+    RollBackEndpoint {
+        config: String,
+    },
 }
 
 impl Action {
@@ -31,7 +35,7 @@ impl Action {
         }
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &'static str {
         match self {
             Action::StopNotebookInstance => "StopNotebookInstance",
             Action::StopTrainingJob => "StopTrainingJob",
@@ -39,13 +43,15 @@ impl Action {
             Action::StopTransformJob => "StopTransformJob",
             Action::StopHyperParameterTuningJob => "StopHyperParameterTuningJob",
             Action::DeleteEndpoint => "DeleteEndpoint",
+            Action::RollBackEndpoint { .. } => "UpdateEndpoint",
         }
     }
 
-    /// Past participle for alert subjects: "stopped", "deleted".
-    pub fn done_word(self) -> &'static str {
+    /// Past participle for alert subjects: "stopped", "deleted", "rolled back".
+    pub fn done_word(&self) -> &'static str {
         match self {
             Action::DeleteEndpoint => "deleted",
+            Action::RollBackEndpoint { .. } => "rolled back",
             _ => "stopped",
         }
     }
@@ -82,7 +88,26 @@ pub fn plan(snapshot: &Snapshot, results: &[ControlResult], policy: &Policy) -> 
     let (enforced, audited) = violations.fold((false, false), |(e, a), r| {
         (e || r.mode == Mode::Enforce, a || r.mode == Mode::Audit)
     });
-    let action = Action::for_kind(snapshot.kind());
+    let mut action = Action::for_kind(snapshot.kind());
+    // An endpoint that was compliant and became non-compliant by an update: `endpoint_update`
+    // decides (roll back by default), any other endpoint `endpoint`.
+    let rollback = match &snapshot.details {
+        Details::Endpoint(e) => e.rollback_target(),
+        _ => None,
+    };
+    let disabled = match rollback {
+        Some(_) if policy.endpoint_update == EndpointUpdate::Delete => false,
+        Some(config) => {
+            action = Action::RollBackEndpoint {
+                config: config.to_string(),
+            };
+            policy.endpoint_update == EndpointUpdate::None
+        }
+        None => {
+            action == Action::DeleteEndpoint
+                && policy.endpoint_remediation == EndpointRemediation::None
+        }
+    };
     if !enforced {
         return if audited {
             Plan::AuditOnly { would: action }
@@ -90,8 +115,7 @@ pub fn plan(snapshot: &Snapshot, results: &[ControlResult], policy: &Policy) -> 
             Plan::Nothing
         };
     }
-    if action == Action::DeleteEndpoint && policy.endpoint_remediation == EndpointRemediation::None
-    {
+    if disabled {
         return Plan::Disabled { would: action };
     }
     match &snapshot.lifecycle {
@@ -218,6 +242,74 @@ mod tests {
             plan_for(bad(), Lifecycle::Active("InService".into()), &none),
             Plan::Disabled {
                 would: Action::DeleteEndpoint
+            }
+        );
+        Ok(())
+    }
+
+    /// B7: an endpoint that was compliant (with `cfg-v1`) and is updated to a failing `cfg` is
+    /// rolled back by default once the update has finished, deleted or left as the policy says;
+    /// UpdateRollbackFailed serves traffic and is acted on, never waited for.
+    #[test]
+    fn a_non_compliant_update_is_rolled_back_once_the_endpoint_can_be_updated(
+    ) -> Result<(), PolicyError> {
+        let updated = || {
+            let mut snap = endpoint(|e| e.kms_key_id = None);
+            if let Details::Endpoint(e) = &mut snap.details {
+                e.last_compliant_config = Some("cfg-v1".into());
+            }
+            snap
+        };
+        let back = Action::RollBackEndpoint {
+            config: "cfg-v1".into(),
+        };
+        let p = Policy::baseline();
+        assert_eq!(
+            plan_for(
+                updated(),
+                Lifecycle::classify(ResourceKind::Endpoint, "Updating"),
+                &p
+            ),
+            Plan::Defer {
+                action: back.clone(),
+                status: "Updating".into()
+            }
+        );
+        for status in ["InService", "UpdateRollbackFailed"] {
+            assert_eq!(
+                plan_for(
+                    updated(),
+                    Lifecycle::classify(ResourceKind::Endpoint, status),
+                    &p
+                ),
+                Plan::Act {
+                    action: back.clone()
+                },
+                "{status}"
+            );
+        }
+        let delete = Policy::from_toml("[remediation]\nendpoint_update = \"delete\"\n", "t")?;
+        assert_eq!(
+            plan_for(updated(), Lifecycle::Active("InService".into()), &delete),
+            Plan::Act {
+                action: Action::DeleteEndpoint
+            }
+        );
+        let none = Policy::from_toml("[remediation]\nendpoint_update = \"none\"\n", "t")?;
+        assert_eq!(
+            plan_for(updated(), Lifecycle::Active("InService".into()), &none),
+            Plan::Disabled { would: back }
+        );
+        // A configuration that was itself compliant before (the policy changed) is no update:
+        // the endpoint is deleted as any other.
+        let mut same = updated();
+        if let Details::Endpoint(e) = &mut same.details {
+            e.last_compliant_config = Some("cfg".into());
+        }
+        assert_eq!(
+            plan_for(same, Lifecycle::Active("InService".into()), &p),
+            Plan::Act {
+                action: Action::DeleteEndpoint
             }
         );
         Ok(())

@@ -69,12 +69,10 @@ impl Remediation {
 
     /// A phrase for people: "stopped", "stop deferred until InService", ...
     pub fn phrase(&self) -> String {
-        let verb = |a: &Action| {
-            if *a == Action::DeleteEndpoint {
-                "deletion"
-            } else {
-                "stop"
-            }
+        let verb = |a: &Action| match a {
+            Action::DeleteEndpoint => "deletion",
+            Action::RollBackEndpoint { .. } => "rollback",
+            _ => "stop",
         };
         match (&self.plan, &self.result) {
             (Plan::Nothing, _) => "not acted on".into(),

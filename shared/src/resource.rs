@@ -129,12 +129,16 @@ impl Lifecycle {
             (kind, "Stopping" | "Stopped" | "Completed" | "Failed") if kind.is_job() => {
                 Lifecycle::Ended(s)
             }
-            (ResourceKind::Endpoint, "InService" | "OutOfService" | "Failed") => {
-                Lifecycle::Active(s)
-            }
+            // UpdateRollbackFailed: the update and its rollback failed and the endpoint serves
+            // traffic with a mix of both configurations; it takes UpdateEndpoint and
+            // DeleteEndpoint, and no event follows by itself: act on it, never wait.
             (
                 ResourceKind::Endpoint,
-                "Creating" | "Updating" | "SystemUpdating" | "RollingBack" | "UpdateRollbackFailed",
+                "InService" | "OutOfService" | "Failed" | "UpdateRollbackFailed",
+            ) => Lifecycle::Active(s),
+            (
+                ResourceKind::Endpoint,
+                "Creating" | "Updating" | "SystemUpdating" | "RollingBack",
             ) => Lifecycle::Transitional(s),
             (ResourceKind::Endpoint, "Deleting") => Lifecycle::Ended(s),
             _ => Lifecycle::Unknown(s),
@@ -342,6 +346,26 @@ pub struct EndpointDetails {
     /// The configuration being deployed while an update is pending
     /// (`PendingDeploymentSummary.EndpointConfigName`), else the one deployed.
     pub config: Dependency<EndpointConfig>,
+    /// The last configuration the endpoint was compliant with, as the finding store recorded
+    /// it (filled in by the inspector): where a non-compliant update is rolled back to.
+    pub last_compliant_config: Option<String>,
+}
+
+impl EndpointDetails {
+    pub fn new(config: Dependency<EndpointConfig>) -> EndpointDetails {
+        EndpointDetails {
+            config,
+            last_compliant_config: None,
+        }
+    }
+
+    /// The configuration to roll back to: the last compliant one, when it is not the one judged
+    /// (which then came with an update).
+    pub fn rollback_target(&self) -> Option<&str> {
+        self.last_compliant_config
+            .as_deref()
+            .filter(|c| *c != self.config.name())
+    }
 }
 
 /// What each kind carries. A dependency an offline event does not carry is `NotDescribed`: its

@@ -474,8 +474,8 @@ def existing_endpoint(backend: SageMakerModelBackend, name: str) -> Any:
 def patch_endpoints() -> None:
     """Patches 6 and 9 for endpoints: the initial-status tag; UpdateEndpoint as AWS does it.
 
-    moto has no UpdateEndpoint (HTTP 500). Here it refuses an endpoint that is not InService and
-    otherwise puts it in Updating with a PendingDeploymentSummary naming the new configuration;
+    moto has no UpdateEndpoint (HTTP 500). Here it refuses an endpoint that is neither InService nor
+    UpdateRollbackFailed and otherwise puts it in Updating with a PendingDeploymentSummary naming the new configuration;
     the endpoint keeps its configuration until the emulator-only settle control
     (``settle_endpoint``) completes the update. DescribeEndpoint answers moto's description
     with the data capture summary in AWS's shape (absent when the configuration has none) and
@@ -496,7 +496,9 @@ def patch_endpoints() -> None:
         status = endpoint.endpoint_status
         if status in IN_PROGRESS_ENDPOINT_STATUSES:
             raise ValidationError(f'Cannot update in-progress endpoint "{endpoint.arn}".')
-        if status != "InService":
+        # UpdateRollbackFailed: AWS directs the owner to restore the endpoint to InService (the
+        # EndpointStatus reference points to rolling deployments for that), by a new update.
+        if status not in ("InService", "UpdateRollbackFailed"):
             raise ValidationError(f'Cannot update endpoint "{endpoint.arn}" in status {status}.')
         now = utcnow()
         summary: dict[str, Any] = {

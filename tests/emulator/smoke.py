@@ -756,7 +756,8 @@ def endpoint_update_lifecycle(endpoint: str) -> None:
 @check
 def endpoint_update_rollback(endpoint: str) -> None:
     """A failed update rolls back (RollingBack, then InService on the old config with a
-    FailureReason), or ends UpdateRollbackFailed with the pending summary kept."""
+    FailureReason), or ends UpdateRollbackFailed with the pending summary kept, from where a new
+    update starts."""
     sm = sagemaker(endpoint)
     name = unique("smoke-rollback")
     create_endpoint(sm, name)
@@ -790,11 +791,12 @@ def endpoint_update_rollback(endpoint: str) -> None:
         "pending summary kept",
     )
     assert described.get("FailureReason"), "UpdateRollbackFailed has a FailureReason"
-    expect_error(
-        lambda: sm.update_endpoint(EndpointName=name, EndpointConfigName=new_config),
-        "ValidationException",
-        f'Cannot update endpoint "{arn("us-east-1", "endpoint", name)}" '
-        "in status UpdateRollbackFailed.",
+    # Restored by a new update (to the old configuration here), which deploys as any update.
+    sm.update_endpoint(EndpointName=name, EndpointConfigName=name)
+    described = sm.describe_endpoint(EndpointName=name)
+    expect_equal(described["EndpointStatus"], "Updating", "a new update of UpdateRollbackFailed")
+    expect_equal(
+        described["PendingDeploymentSummary"]["EndpointConfigName"], name, "restoring update"
     )
 
 

@@ -198,7 +198,7 @@ impl<T: ResourceReader> ResourceReader for PerAccount<T> {
 }
 
 impl<T: Remediator> Remediator for PerAccount<T> {
-    async fn remediate(&self, id: &ResourceId, action: Action) -> Result<(), AwsError> {
+    async fn remediate(&self, id: &ResourceId, action: &Action) -> Result<(), AwsError> {
         self.get(&id.account, &id.region)
             .await?
             .remediate(id, action)

@@ -284,7 +284,7 @@ impl SageMaker {
                 name: "(none reported)".into(),
             },
         };
-        let details = Details::Endpoint(EndpointDetails { config });
+        let details = Details::Endpoint(EndpointDetails::new(config));
         Ok((arn, status, details))
     }
 
@@ -552,7 +552,7 @@ impl ResourceReader for SageMaker {
 }
 
 impl Remediator for SageMaker {
-    async fn remediate(&self, id: &ResourceId, action: Action) -> Result<(), AwsError> {
+    async fn remediate(&self, id: &ResourceId, action: &Action) -> Result<(), AwsError> {
         let name = id.name.as_str();
         match action {
             Action::StopNotebookInstance => self
@@ -603,6 +603,15 @@ impl Remediator for SageMaker {
                 .await
                 .map(drop)
                 .map_err(|e| classify("DeleteEndpoint", e)),
+            Action::RollBackEndpoint { config } => self
+                .client
+                .update_endpoint()
+                .endpoint_name(name)
+                .endpoint_config_name(config)
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| classify("UpdateEndpoint", e)),
         }
     }
 }

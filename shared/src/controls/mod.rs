@@ -518,7 +518,7 @@ pub(crate) mod fixtures {
     pub fn endpoint_with(config: Dependency<EndpointConfig>) -> Snapshot {
         snapshot(
             ResourceKind::Endpoint,
-            Details::Endpoint(EndpointDetails { config }),
+            Details::Endpoint(EndpointDetails::new(config)),
         )
     }
 

@@ -75,6 +75,7 @@ where
     claims_are_exclusive_until_confirmed(&make().await?).await?;
     released_and_expired_claims_can_be_retaken(&make().await?).await?;
     only_a_newer_evaluation_alerts(&make().await?).await?;
+    the_newest_compliant_config_is_kept(&make().await?).await?;
     list_filters_sorts_and_paginates(&make().await?).await?;
     Ok(())
 }
@@ -272,6 +273,24 @@ async fn only_a_newer_evaluation_alerts(store: &impl FindingStore) -> Result<(),
             .await?,
         Claim::AlreadyNotified,
         "the newest alert's key stays recorded"
+    );
+    Ok(())
+}
+
+/// B7: an endpoint's last compliant configuration, the newest observation winning.
+async fn the_newest_compliant_config_is_kept(store: &impl FindingStore) -> Result<(), StoreError> {
+    let arn = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/contract-f";
+    assert_eq!(store.last_compliant_config(arn).await?, None);
+    store.record_compliant_config(arn, "config-v2", 20).await?;
+    store.record_compliant_config(arn, "config-v1", 10).await?;
+    assert_eq!(
+        store.last_compliant_config(arn).await?.as_deref(),
+        Some("config-v2")
+    );
+    store.record_compliant_config(arn, "config-v3", 30).await?;
+    assert_eq!(
+        store.last_compliant_config(arn).await?.as_deref(),
+        Some("config-v3")
     );
     Ok(())
 }

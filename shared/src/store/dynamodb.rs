@@ -5,6 +5,7 @@
 //! | a finding's current state | `FINDING#<id>` | `STATE` | `gsi1pk` = account, `gsi2pk` = control, both with `gsi_sk` = `<last_seen>#<id>` |
 //! | an observation (append-only) | `FINDING#<id>` | `OBS#<time>#<event id>` | – |
 //! | a resource's alert state | `RESOURCE#<arn>` | `NOTIFY` | – |
+//! | an endpoint's last compliant configuration | `RESOURCE#<arn>` | `COMPLIANT_CONFIG` | – |
 //!
 //! `get` is one query on the finding's partition (state + history). `list` queries the by-account
 //! (`gsi1`) or by-control (`gsi2`) index when the filter names one, else scans; both paginate.
@@ -41,6 +42,13 @@ fn notify_key(resource_arn: &str) -> Item {
     HashMap::from([
         ("pk".to_string(), s(format!("RESOURCE#{resource_arn}"))),
         ("sk".to_string(), s("NOTIFY")),
+    ])
+}
+
+fn compliant_config_key(resource_arn: &str) -> Item {
+    HashMap::from([
+        ("pk".to_string(), s(format!("RESOURCE#{resource_arn}"))),
+        ("sk".to_string(), s("COMPLIANT_CONFIG")),
     ])
 }
 
@@ -286,6 +294,50 @@ impl FindingStore for DynamoStore {
             Err(e) if is_condition_failure(&e) => Ok(()),
             Err(e) => Err(failed("UpdateItem", &self.table)(e)),
         }
+    }
+
+    async fn record_compliant_config(
+        &self,
+        resource_arn: &str,
+        config: &str,
+        evaluated: i64,
+    ) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(compliant_config_key(resource_arn)))
+            .update_expression("SET config_name = :c, evaluated_at = :at")
+            .condition_expression("attribute_not_exists(evaluated_at) OR evaluated_at < :at")
+            .expression_attribute_values(":c", s(config))
+            .expression_attribute_values(":at", AttributeValue::N(evaluated.to_string()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            // A newer observation is recorded already.
+            Err(e) if is_condition_failure(&e) => Ok(()),
+            Err(e) => Err(failed("UpdateItem", &self.table)(e)),
+        }
+    }
+
+    async fn last_compliant_config(
+        &self,
+        resource_arn: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(compliant_config_key(resource_arn)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(failed("GetItem", &self.table))?;
+        Ok(out
+            .item()
+            .and_then(|i| text(i, "config_name"))
+            .map(str::to_string))
     }
 
     async fn get(&self, id: &str) -> Result<Option<(Finding, Vec<Observation>)>, StoreError> {

@@ -177,6 +177,22 @@ pub trait FindingStore: Send + Sync {
         owner: &str,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// Records that the endpoint `resource_arn` was compliant running `config`, as observed at
+    /// `evaluated` (Unix nanoseconds); an older observation than the one recorded is ignored.
+    fn record_compliant_config(
+        &self,
+        resource_arn: &str,
+        config: &str,
+        evaluated: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The last configuration recorded compliant for the endpoint: where a non-compliant update
+    /// is rolled back to.
+    fn last_compliant_config(
+        &self,
+        resource_arn: &str,
+    ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+
     /// A finding and its observations, oldest first.
     fn get(
         &self,

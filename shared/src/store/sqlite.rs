@@ -50,10 +50,16 @@ CREATE TABLE notifications (
 ";
 
 /// Version 2: notifications remember when the evaluation behind the last alert and behind the
-/// claim observed the resource, so a late older evaluation cannot alert over a newer one.
+/// claim observed the resource, so a late older evaluation cannot alert over a newer one; each
+/// endpoint's last compliant configuration is kept (the target of a rollback).
 const SCHEMA_V2: &str = "
 ALTER TABLE notifications ADD COLUMN notified_at INTEGER;
 ALTER TABLE notifications ADD COLUMN claim_at INTEGER;
+CREATE TABLE compliant_configs (
+    resource_arn TEXT PRIMARY KEY,
+    config_name TEXT NOT NULL,
+    evaluated_at INTEGER NOT NULL
+);
 ";
 
 /// The alert state of one resource, as stored.
@@ -373,6 +379,45 @@ impl FindingStore for SqliteStore {
             )
             .map_err(backend("release"))?;
             Ok(())
+        })
+        .await
+    }
+
+    async fn record_compliant_config(
+        &self,
+        resource_arn: &str,
+        config: &str,
+        evaluated: i64,
+    ) -> Result<(), StoreError> {
+        let (arn, config) = (resource_arn.to_string(), config.to_string());
+        self.with(move |conn| {
+            conn.execute(
+                "INSERT INTO compliant_configs (resource_arn, config_name, evaluated_at)
+                 VALUES (?1, ?2, ?3)
+                 ON CONFLICT (resource_arn) DO UPDATE SET config_name = excluded.config_name,
+                     evaluated_at = excluded.evaluated_at
+                 WHERE excluded.evaluated_at > compliant_configs.evaluated_at",
+                params![arn, config, evaluated],
+            )
+            .map_err(backend("record compliant config"))?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn last_compliant_config(
+        &self,
+        resource_arn: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let arn = resource_arn.to_string();
+        self.with(move |conn| {
+            conn.query_row(
+                "SELECT config_name FROM compliant_configs WHERE resource_arn = ?1",
+                [&arn],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(backend("read compliant config"))
         })
         .await
     }
