@@ -625,3 +625,50 @@ async fn a_non_compliant_update_is_rolled_back_not_deleted() -> TestResult {
     );
     Ok(())
 }
+
+/// Nothing lost: an endpoint deleted by an attempt whose alert then failed is gone when Lambda
+/// retries; the alert staged before the deletion goes out then, once.
+#[tokio::test]
+async fn an_alert_for_a_resource_deleted_before_it_went_out_is_sent_on_retry() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let name = unique("fraud-api");
+    create_endpoint(&emu, &name, Posture::NonCompliant, None).await?;
+    // Given an SNS that refuses every publish of this test's inspector
+    let key = format!("AKIDSNS{}", std::process::id());
+    let sns = aws_sdk_sns::Client::new(&config_signed_as(&key).await);
+    let mut inspector = inspector(&emu, &alerts.topic_arn)?;
+    inspector.alerts = SnsPublisher::new(sns, &alerts.topic_arn);
+    emulator_control(
+        "POST",
+        "/_guardrail/faults",
+        &format!(
+            r#"{{"share": 1.0, "services": ["sns"], "kinds": ["500"], "access_key_ids": ["{key}"]}}"#
+        ),
+    )?;
+    let event = sample_event("endpoint/state-change.json", "fraud-api", &name)?;
+    // When the first attempt deletes the endpoint and then cannot alert
+    let first = inspector.handle(&event).await;
+    emulator_control("DELETE", "/_guardrail/faults", "")?;
+    match first {
+        Err(guardrail_core::InspectError::Alert { .. }) => {}
+        other => return Err(format!("expected a failed alert, got {other:?}").into()),
+    }
+    assert_eq!(emu.endpoint_status(&name).await?, None, "deleted");
+    // Then Lambda's retry finds it gone and sends the staged alert, and a third delivery nothing
+    for _ in 0..2 {
+        match inspector.handle(&event).await? {
+            Outcome::Gone { .. } => {}
+            other => return Err(format!("expected gone, got {other:?}").into()),
+        }
+    }
+    let delivered = alerts.receive(2, Duration::from_secs(3)).await?;
+    assert_eq!(delivered.len(), 1, "one alert");
+    assert_eq!(delivered[0].attribute("action"), Some("deleted"));
+    assert!(
+        delivered[0].subject.contains("deleted"),
+        "{}",
+        delivered[0].subject
+    );
+    Ok(())
+}

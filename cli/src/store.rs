@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use guardrail_core::findings::{Finding, Observation};
 use guardrail_core::store::{
-    Claim, ClaimRequest, DynamoStore, FindingStore, Page, Query, SqliteStore, StoreError,
+    Claim, ClaimRequest, DynamoStore, FindingStore, Page, Query, SqliteStore, StagedAlert,
+    StoreError,
 };
 
 /// The default: a SQLite file in the working directory (override with `GUARDRAIL_STORE`).
@@ -65,6 +66,24 @@ impl FindingStore for AnyStore {
         match self {
             AnyStore::Sqlite(s) => s.confirm_notification(request).await,
             AnyStore::Dynamo(s) => s.confirm_notification(request).await,
+        }
+    }
+
+    async fn stage_alert(
+        &self,
+        resource_arn: &str,
+        staged: &StagedAlert,
+    ) -> Result<(), StoreError> {
+        match self {
+            AnyStore::Sqlite(s) => s.stage_alert(resource_arn, staged).await,
+            AnyStore::Dynamo(s) => s.stage_alert(resource_arn, staged).await,
+        }
+    }
+
+    async fn staged_alert(&self, resource_arn: &str) -> Result<Option<StagedAlert>, StoreError> {
+        match self {
+            AnyStore::Sqlite(s) => s.staged_alert(resource_arn).await,
+            AnyStore::Dynamo(s) => s.staged_alert(resource_arn).await,
         }
     }
 

@@ -2,7 +2,7 @@
 //! that subscription filter policies can match (`severity`, `resource_type`, `action`, `account`,
 //! `controls`). Pure: building the alert makes no call.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::report::Report;
 
@@ -10,20 +10,20 @@ use crate::report::Report;
 pub const SUBJECT_MAX: usize = 99;
 
 /// A message attribute value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Attribute {
     String(String),
     /// Sent as SNS `String.Array` (a JSON array), matchable element by element.
     StringArray(Vec<String>),
 }
 
-/// An alert ready to publish with `MessageStructure=json`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An alert ready to publish with `MessageStructure=json`; it can be kept (staged) as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Alert {
     pub subject: String,
     /// `{"default": <finding JSON>, "email": <text>}`.
     pub message: String,
-    pub attributes: Vec<(&'static str, Attribute)>,
+    pub attributes: Vec<(String, Attribute)>,
 }
 
 #[derive(Serialize)]
@@ -65,17 +65,20 @@ pub fn build(report: &Report) -> Result<Option<Alert>, serde_json::Error> {
         subject,
         message,
         attributes: vec![
-            ("severity", Attribute::String(severity.as_str().to_string())),
             (
-                "resource_type",
+                "severity".into(),
+                Attribute::String(severity.as_str().to_string()),
+            ),
+            (
+                "resource_type".into(),
                 Attribute::String(r.kind.as_str().to_string()),
             ),
             (
-                "action",
+                "action".into(),
                 Attribute::String(report.remediation.outcome().to_string()),
             ),
-            ("account", Attribute::String(r.account.clone())),
-            ("controls", Attribute::StringArray(controls)),
+            ("account".into(), Attribute::String(r.account.clone())),
+            ("controls".into(), Attribute::StringArray(controls)),
         ],
     }))
 }
@@ -112,14 +115,14 @@ pub fn resolved(report: &Report, previous_key: &str) -> Result<Alert, serde_json
         subject,
         message,
         attributes: vec![
-            ("severity", Attribute::String("informational".into())),
+            ("severity".into(), Attribute::String("informational".into())),
             (
-                "resource_type",
+                "resource_type".into(),
                 Attribute::String(r.kind.as_str().to_string()),
             ),
-            ("action", Attribute::String("resolved".into())),
-            ("account", Attribute::String(r.account.clone())),
-            ("controls", Attribute::StringArray(controls)),
+            ("action".into(), Attribute::String("resolved".into())),
+            ("account".into(), Attribute::String(r.account.clone())),
+            ("controls".into(), Attribute::StringArray(controls)),
         ],
     })
 }

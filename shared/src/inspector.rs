@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -11,7 +12,7 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use tracing::{error, info, warn};
 
-use crate::alert;
+use crate::alert::{self, Alert};
 use crate::event::{self, Actor, Parsed, Trigger};
 use crate::event_config::{snapshot_from_event, OfflineError};
 use crate::finding::{evaluate, ControlResult};
@@ -24,7 +25,7 @@ use crate::ports::{
 use crate::remediation::{plan, Plan};
 use crate::report::{ActionResult, Remediation, Report, Source};
 use crate::resource::{Dependency, Details, Lifecycle, ResourceId, Snapshot};
-use crate::store::{Claim, ClaimRequest, FindingStore, StoreError};
+use crate::store::{Claim, ClaimRequest, FindingStore, StagedAlert, StoreError};
 
 /// What the inspector did with one event (the Lambda's response).
 #[derive(Debug, Clone, Serialize)]
@@ -37,8 +38,13 @@ pub enum Outcome {
         event_id: Option<String>,
         error: String,
     },
-    /// The resource no longer exists.
-    Gone { event_id: String, arn: String },
+    /// The resource no longer exists (an alert staged before acting on it may go out).
+    Gone {
+        event_id: String,
+        arn: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        alert_message_id: Option<String>,
+    },
     Evaluated {
         report: Box<Report>,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -91,6 +97,12 @@ pub enum InspectError {
         #[source]
         source: AwsError,
     },
+    #[error("event {event_id}: the alert for {arn} ({key}) is claimed by an invocation that has not confirmed it; retry after its lease")]
+    AlertHeld {
+        event_id: String,
+        arn: String,
+        key: String,
+    },
     #[error("event {event_id}: cannot encode the alert: {source}")]
     Encode {
         event_id: String,
@@ -106,6 +118,7 @@ impl InspectError {
             InspectError::Describe { .. } => "Guardrail.DescribeFailed",
             InspectError::Remediate { .. } => "Guardrail.RemediationFailed",
             InspectError::Alert { .. } => "Guardrail.AlertFailed",
+            InspectError::AlertHeld { .. } => "Guardrail.AlertHeld",
             InspectError::Encode { .. } => "Guardrail.EncodeFailed",
             InspectError::Store { .. } => "Guardrail.StoreFailed",
             InspectError::Sink { .. } => "Guardrail.SecurityHubFailed",
@@ -123,9 +136,32 @@ impl From<InspectError> for lambda_runtime::Diagnostic {
     }
 }
 
-/// How long a claim to send an alert lasts: longer than one invocation, short enough that a
-/// crashed sender's alert goes out on the next retry.
-const CLAIM_LEASE_SECS: i64 = 120;
+/// How long a claim to send an alert lasts: longer than one invocation (the function's timeout
+/// is 60 s), short enough that a crashed sender's alert goes out on Lambda's retry.
+pub const CLAIM_LEASE: Duration = Duration::from_secs(120);
+
+/// Runs a store write that must not be lost (the record of an alert sent) up to 5 times, with
+/// backoff from 100 ms, while its failure is one retrying can fix.
+async fn persist<F, Fut>(mut write: F) -> Result<(), StoreError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(), StoreError>>,
+{
+    let mut delay = Duration::from_millis(100);
+    let mut tries = 1;
+    loop {
+        match write().await {
+            Err(StoreError::Backend {
+                retryable: true, ..
+            }) if tries < 5 => {
+                tokio::time::sleep(delay).await;
+                delay *= 2;
+                tries += 1;
+            }
+            other => return other,
+        }
+    }
+}
 
 /// A claim owner unique to this invocation.
 fn claim_owner(event_id: &str) -> String {
@@ -146,6 +182,8 @@ pub struct Inspector<S, N, A, F, H, C> {
     /// CloudTrail, to attribute resources whose trigger names no caller.
     pub trail: C,
     pub policy: Policy,
+    /// How long a claim to send an alert lasts ([`CLAIM_LEASE`]).
+    pub claim_lease: Duration,
 }
 
 /// Evaluation and remediation decision for a snapshot: the pure heart of every path.
@@ -218,6 +256,7 @@ where
             sink,
             trail,
             policy,
+            claim_lease: CLAIM_LEASE,
         }
     }
 
@@ -333,13 +372,29 @@ where
         let id = &trigger.resource;
         let event_id = trigger.event_id.as_str();
         let arn = trigger.arn.clone().unwrap_or_else(|| id.arn());
+        let store_error = |source| InspectError::Store {
+            event_id: event_id.to_string(),
+            source,
+        };
         let mut snapshot = match Box::pin(self.observe(id)).await {
             Ok(Some(snapshot)) => snapshot,
             Ok(None) => {
                 info!(event_id, arn, "resource no longer exists");
+                // An earlier attempt may have acted (deleted it) and failed before its alert
+                // went out: the alert it staged goes out now, unless it was sent.
+                let staged = self
+                    .store
+                    .staged_alert(&id.arn())
+                    .await
+                    .map_err(store_error)?;
+                let alert_message_id = match staged {
+                    Some(staged) => Box::pin(self.deliver_staged(event_id, staged)).await?,
+                    None => None,
+                };
                 return Ok(Outcome::Gone {
                     event_id: event_id.to_string(),
                     arn,
+                    alert_message_id,
                 });
             }
             Err(source) => {
@@ -352,10 +407,6 @@ where
         };
         // When the resource was observed: it orders this evaluation against concurrent ones.
         let observed = observed_nanos();
-        let store_error = |source| InspectError::Store {
-            event_id: event_id.to_string(),
-            source,
-        };
         // An endpoint's last compliant configuration: where a non-compliant update goes back to.
         if let Details::Endpoint(endpoint) = &mut snapshot.details {
             endpoint.last_compliant_config = self
@@ -378,6 +429,10 @@ where
                         .map_err(store_error)?;
                 }
             }
+        }
+        if let Plan::Act { .. } = &decision {
+            self.stage(trigger, &snapshot, &results, &decision, observed)
+                .await?;
         }
         let (remediation, failure) = Box::pin(self.execute(id, decision)).await;
         let mut report = Report::new(
@@ -406,6 +461,20 @@ where
             .record(&findings, &observations)
             .await
             .map_err(store_error)?;
+        // A remediation that failed for a reason retrying can fix (throttling, a time-out, a
+        // confirmation that could not be read) is retried with the event before anyone is told:
+        // the retry contains it and alerts once, or the event ends in the failure queue. Only a
+        // containment that cannot succeed (access denied...) is alerted as failed.
+        if let (Plan::Act { action }, Some(source)) = (&report.remediation.plan, &failure) {
+            if source.retryable {
+                return Err(InspectError::Remediate {
+                    event_id: event_id.to_string(),
+                    arn: report.resource.arn.clone(),
+                    action: action.as_str(),
+                    source: source.clone(),
+                });
+            }
+        }
         // The alert never waits on an optional sink: it goes out first; a sink failure then
         // fails the invocation on its own, and the retry re-imports without a second alert.
         let alert_message_id = Box::pin(self.notify(&report, observed)).await?;
@@ -415,18 +484,6 @@ where
                 event_id: event_id.to_string(),
                 source,
             })?;
-        // A remediation that failed for a reason retrying can fix is retried with the event,
-        // after the alert saying it failed has gone out.
-        if let (Plan::Act { action }, Some(source)) = (&report.remediation.plan, failure) {
-            if source.retryable {
-                return Err(InspectError::Remediate {
-                    event_id: event_id.to_string(),
-                    arn: report.resource.arn.clone(),
-                    action: action.as_str(),
-                    source,
-                });
-            }
-        }
         Ok(Outcome::Evaluated {
             report: Box::new(report),
             alert_message_id,
@@ -439,10 +496,6 @@ where
     /// Lambda's retry sends it.
     async fn notify(&self, report: &Report, observed: i64) -> Result<Option<String>, InspectError> {
         let event_id = report.event.id.as_str();
-        let store_error = |source| InspectError::Store {
-            event_id: event_id.to_string(),
-            source,
-        };
         let key = findings::notification_key(report);
         // A tuning job's training jobs share its problem: their alerts count on the tuning
         // job, and a compliant child never announces its parent's resolution.
@@ -451,44 +504,149 @@ where
             Some(parent) => parent,
             None => report.resource.arn.as_str(),
         };
-        let owner = claim_owner(event_id);
-        let now = OffsetDateTime::now_utc().unix_timestamp();
-        let request = ClaimRequest {
-            resource_arn: arn,
-            key: &key,
-            owner: &owner,
+        let make = |previous: Option<&str>| {
+            if !findings::alert_due(&key, previous) {
+                Ok(None)
+            } else if key == findings::PASS {
+                alert::resolved(report, previous.unwrap_or_default()).map(Some)
+            } else {
+                alert::build(report)
+            }
+        };
+        self.deliver(event_id, arn, &key, observed, make).await
+    }
+
+    /// Keeps the alert this evaluation will send once its action is done, before acting: if
+    /// the action makes the resource vanish and the invocation then fails, the retry sends it.
+    async fn stage(
+        &self,
+        trigger: &Trigger,
+        snapshot: &Snapshot,
+        results: &[ControlResult],
+        plan: &Plan,
+        observed: i64,
+    ) -> Result<(), InspectError> {
+        let event_id = trigger.event_id.as_str();
+        let done = Remediation {
+            plan: plan.clone(),
+            result: ActionResult::Done,
+            at: Some(now().0),
+        };
+        let report = Report::new(
+            trigger,
+            snapshot,
+            Source::Live,
+            results.to_vec(),
+            done,
+            &self.policy,
+            now().0,
+        );
+        let encode = |source| InspectError::Encode {
+            event_id: event_id.to_string(),
+            source,
+        };
+        let Some(alert) = alert::build(&report).map_err(encode)? else {
+            return Ok(());
+        };
+        let staged = StagedAlert {
+            claim_arn: snapshot.part_of().unwrap_or(&snapshot.arn).to_string(),
+            key: findings::notification_key(&report),
             evaluated: observed,
-            now,
-            expires: now + CLAIM_LEASE_SECS,
+            alert: serde_json::to_string(&alert).map_err(encode)?,
         };
-        let claim = self
-            .store
-            .claim_notification(&request)
+        let resource = snapshot.id.arn();
+        persist(|| self.store.stage_alert(&resource, &staged))
             .await
-            .map_err(store_error)?;
-        let last_notified = match claim {
-            Claim::Granted { last_notified } => last_notified,
-            Claim::Superseded => {
-                info!(
-                    event_id,
-                    arn, key, "a newer evaluation alerts for this resource"
-                );
-                return Ok(None);
-            }
-            Claim::AlreadyNotified | Claim::HeldByOther => {
-                info!(event_id, arn, key, "alert already sent for this state");
-                return Ok(None);
+            .map_err(|source| InspectError::Store {
+                event_id: event_id.to_string(),
+                source,
+            })
+    }
+
+    /// Sends a staged alert for a resource that is gone, unless its key was notified already.
+    async fn deliver_staged(
+        &self,
+        event_id: &str,
+        staged: StagedAlert,
+    ) -> Result<Option<String>, InspectError> {
+        let key = staged.key.as_str();
+        let make = |previous: Option<&str>| {
+            if findings::alert_due(key, previous) {
+                serde_json::from_str(&staged.alert).map(Some)
+            } else {
+                Ok(None)
             }
         };
-        let previous = last_notified.as_deref();
-        let alert = if !findings::alert_due(&key, previous) {
-            Ok(None)
-        } else if key == findings::PASS {
-            alert::resolved(report, previous.unwrap_or_default()).map(Some)
-        } else {
-            alert::build(report)
+        self.deliver(event_id, &staged.claim_arn, key, staged.evaluated, make)
+            .await
+    }
+
+    /// Claims the alert for `key` on `arn`, builds it from the last notified key (`make`; no
+    /// alert when it says none is due), publishes it and records it as sent.
+    async fn deliver(
+        &self,
+        event_id: &str,
+        arn: &str,
+        key: &str,
+        observed: i64,
+        make: impl FnOnce(Option<&str>) -> Result<Option<Alert>, serde_json::Error>,
+    ) -> Result<Option<String>, InspectError> {
+        let store_error = |source| InspectError::Store {
+            event_id: event_id.to_string(),
+            source,
         };
-        let alert = alert.map_err(|source| InspectError::Encode {
+        let owner = claim_owner(event_id);
+        let lease = i64::try_from(self.claim_lease.as_secs()).unwrap_or(i64::MAX);
+        let ask = || {
+            let now = OffsetDateTime::now_utc().unix_timestamp();
+            ClaimRequest {
+                resource_arn: arn,
+                key,
+                owner: &owner,
+                evaluated: observed,
+                now,
+                expires: now.saturating_add(lease),
+            }
+        };
+        // Another invocation holding the claim for this key is sending this alert: wait for it
+        // to confirm (a concurrent duplicate delivery). If it does not within half its lease, it
+        // may have died between publishing and confirming: fail, so that Lambda's retry, after
+        // the lease, sends the alert. Nothing is lost either way.
+        let patience = (self.claim_lease / 2).min(Duration::from_secs(10));
+        let started = Instant::now();
+        let (request, last_notified) = loop {
+            let request = ask();
+            let claim = self
+                .store
+                .claim_notification(&request)
+                .await
+                .map_err(store_error)?;
+            match claim {
+                Claim::Granted { last_notified } => break (request, last_notified),
+                Claim::Superseded => {
+                    info!(
+                        event_id,
+                        arn, key, "a newer evaluation alerts for this resource"
+                    );
+                    return Ok(None);
+                }
+                Claim::AlreadyNotified => {
+                    info!(event_id, arn, key, "alert already sent for this state");
+                    return Ok(None);
+                }
+                Claim::HeldByOther if started.elapsed() < patience => {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Claim::HeldByOther => {
+                    return Err(InspectError::AlertHeld {
+                        event_id: event_id.to_string(),
+                        arn: arn.to_string(),
+                        key: key.to_string(),
+                    })
+                }
+            }
+        };
+        let alert = make(last_notified.as_deref()).map_err(|source| InspectError::Encode {
             event_id: event_id.to_string(),
             source,
         })?;
@@ -496,7 +654,8 @@ where
             Some(alert) => match self.alerts.publish(&alert).await {
                 Ok(id) => Some(id),
                 Err(source) => {
-                    if let Err(e) = self.store.release_notification(arn, &owner).await {
+                    let release = || self.store.release_notification(arn, &owner);
+                    if let Err(e) = persist(release).await {
                         warn!(event_id, arn, error = %e, "claim not released; it expires by itself");
                     }
                     return Err(InspectError::Alert {
@@ -508,8 +667,9 @@ where
             },
             None => None,
         };
-        self.store
-            .confirm_notification(&request)
+        // The alert went out: failing to record it would send it again on the retry, so the
+        // record is retried here first.
+        persist(|| self.store.confirm_notification(&request))
             .await
             .map_err(store_error)?;
         Ok(message_id)

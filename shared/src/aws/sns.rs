@@ -57,7 +57,7 @@ impl AlertPublisher for SnsPublisher {
             .subject(&alert.subject)
             .message(&alert.message);
         for (name, value) in &alert.attributes {
-            request = request.message_attributes(*name, attribute(value)?);
+            request = request.message_attributes(name, attribute(value)?);
         }
         let output = request.send().await.map_err(|e| classify("Publish", e))?;
         Ok(output.message_id().unwrap_or_default().to_string())

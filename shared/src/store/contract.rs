@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use super::{Claim, ClaimRequest, FindingStore, Query, StoreError};
+use super::{Claim, ClaimRequest, FindingStore, Query, StagedAlert, StoreError};
 use crate::finding::Status;
 use crate::findings::{finding_id, Finding, Observation, RemediationRecord};
 use crate::policy::{Mode, Severity};
@@ -76,6 +76,7 @@ where
     released_and_expired_claims_can_be_retaken(&make().await?).await?;
     only_a_newer_evaluation_alerts(&make().await?).await?;
     the_newest_compliant_config_is_kept(&make().await?).await?;
+    the_newest_staged_alert_is_kept(&make().await?).await?;
     list_filters_sorts_and_paginates(&make().await?).await?;
     Ok(())
 }
@@ -291,6 +292,36 @@ async fn the_newest_compliant_config_is_kept(store: &impl FindingStore) -> Resul
     assert_eq!(
         store.last_compliant_config(arn).await?.as_deref(),
         Some("config-v3")
+    );
+    Ok(())
+}
+
+/// An alert staged before an action; a late older evaluation does not replace a newer one's.
+async fn the_newest_staged_alert_is_kept(store: &impl FindingStore) -> Result<(), StoreError> {
+    let arn = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/contract-g";
+    let staged = |key: &str, evaluated| StagedAlert {
+        claim_arn: arn.to_string(),
+        key: key.to_string(),
+        evaluated,
+        alert: format!("{{\"subject\": \"{key}\"}}"),
+    };
+    assert_eq!(store.staged_alert(arn).await?, None);
+    store
+        .stage_alert(arn, &staged("FAIL a contained", 20))
+        .await?;
+    store
+        .stage_alert(arn, &staged("FAIL b contained", 10))
+        .await?;
+    assert_eq!(
+        store.staged_alert(arn).await?,
+        Some(staged("FAIL a contained", 20))
+    );
+    store
+        .stage_alert(arn, &staged("FAIL c contained", 30))
+        .await?;
+    assert_eq!(
+        store.staged_alert(arn).await?,
+        Some(staged("FAIL c contained", 30))
     );
     Ok(())
 }

@@ -6,6 +6,7 @@
 //! | an observation (append-only) | `FINDING#<id>` | `OBS#<time>#<event id>` | – |
 //! | a resource's alert state | `RESOURCE#<arn>` | `NOTIFY` | – |
 //! | an endpoint's last compliant configuration | `RESOURCE#<arn>` | `COMPLIANT_CONFIG` | – |
+//! | the alert staged before acting on a resource | `RESOURCE#<arn>` | `STAGED_ALERT` | – |
 //!
 //! `get` is one query on the finding's partition (state + history). `list` queries the by-account
 //! (`gsi1`) or by-control (`gsi2`) index when the filter names one, else scans; both paginate.
@@ -18,7 +19,7 @@ use aws_sdk_dynamodb::error::ProvideErrorMetadata;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use aws_sdk_dynamodb::Client;
 
-use super::{Claim, ClaimRequest, FindingStore, Page, Query, StoreError};
+use super::{Claim, ClaimRequest, FindingStore, Page, Query, StagedAlert, StoreError};
 use crate::findings::{Finding, Observation};
 
 pub const BY_ACCOUNT: &str = "gsi1";
@@ -42,6 +43,13 @@ fn notify_key(resource_arn: &str) -> Item {
     HashMap::from([
         ("pk".to_string(), s(format!("RESOURCE#{resource_arn}"))),
         ("sk".to_string(), s("NOTIFY")),
+    ])
+}
+
+fn staged_alert_key(resource_arn: &str) -> Item {
+    HashMap::from([
+        ("pk".to_string(), s(format!("RESOURCE#{resource_arn}"))),
+        ("sk".to_string(), s("STAGED_ALERT")),
     ])
 }
 
@@ -294,6 +302,69 @@ impl FindingStore for DynamoStore {
             Err(e) if is_condition_failure(&e) => Ok(()),
             Err(e) => Err(failed("UpdateItem", &self.table)(e)),
         }
+    }
+
+    async fn stage_alert(
+        &self,
+        resource_arn: &str,
+        staged: &StagedAlert,
+    ) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(staged_alert_key(resource_arn)))
+            .update_expression(
+                "SET claim_arn = :c, notification_key = :k, evaluated_at = :at, alert = :a",
+            )
+            .condition_expression("attribute_not_exists(evaluated_at) OR evaluated_at <= :at")
+            .expression_attribute_values(":c", s(&staged.claim_arn))
+            .expression_attribute_values(":k", s(&staged.key))
+            .expression_attribute_values(":at", AttributeValue::N(staged.evaluated.to_string()))
+            .expression_attribute_values(":a", s(&staged.alert))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            // A newer evaluation staged its own.
+            Err(e) if is_condition_failure(&e) => Ok(()),
+            Err(e) => Err(failed("UpdateItem", &self.table)(e)),
+        }
+    }
+
+    async fn staged_alert(&self, resource_arn: &str) -> Result<Option<StagedAlert>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(staged_alert_key(resource_arn)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(failed("GetItem", &self.table))?;
+        let Some(item) = out.item() else {
+            return Ok(None);
+        };
+        let corrupt = |message: String| StoreError::Corrupt {
+            key: format!("RESOURCE#{resource_arn}/STAGED_ALERT"),
+            message,
+        };
+        let field = |name: &str| {
+            text(item, name)
+                .map(str::to_string)
+                .ok_or_else(|| corrupt(format!("no {name}")))
+        };
+        let evaluated = item
+            .get("evaluated_at")
+            .and_then(|v| v.as_n().ok())
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| corrupt("no numeric evaluated_at".into()))?;
+        Ok(Some(StagedAlert {
+            claim_arn: field("claim_arn")?,
+            key: field("notification_key")?,
+            evaluated,
+            alert: field("alert")?,
+        }))
     }
 
     async fn record_compliant_config(

@@ -65,6 +65,22 @@ pub enum Claim {
     Superseded,
 }
 
+/// The alert an evaluation will send once its action is done, kept before the action is taken.
+/// An action can make its resource vanish (a deleted endpoint): if the invocation then fails,
+/// Lambda's retry finds nothing to describe and sends this instead, so the alert is not lost.
+/// The notification claim still decides, so a staged alert already sent is not sent again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StagedAlert {
+    /// The resource whose notification state the alert counts on (a tuning job for its
+    /// training jobs).
+    pub claim_arn: String,
+    pub key: String,
+    /// When the evaluation observed the resource (Unix nanoseconds).
+    pub evaluated: i64,
+    /// The [`crate::alert::Alert`], as JSON.
+    pub alert: String,
+}
+
 /// Filters of `guardrail findings list`; every set filter must match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Query {
@@ -176,6 +192,20 @@ pub trait FindingStore: Send + Sync {
         resource_arn: &str,
         owner: &str,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Keeps the alert of an evaluation about to act on `resource_arn` (see [`StagedAlert`]); an
+    /// older evaluation's does not replace a newer one's.
+    fn stage_alert(
+        &self,
+        resource_arn: &str,
+        staged: &StagedAlert,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The alert last staged for `resource_arn`, if any.
+    fn staged_alert(
+        &self,
+        resource_arn: &str,
+    ) -> impl Future<Output = Result<Option<StagedAlert>, StoreError>> + Send;
 
     /// Records that the endpoint `resource_arn` was compliant running `config`, as observed at
     /// `evaluated` (Unix nanoseconds); an older observation than the one recorded is ignored.

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
 
-use super::{Claim, ClaimRequest, FindingStore, Page, Query, StoreError};
+use super::{Claim, ClaimRequest, FindingStore, Page, Query, StagedAlert, StoreError};
 use crate::findings::{Finding, Observation};
 
 /// The schema this version writes; older files are migrated forward on open.
@@ -50,11 +50,19 @@ CREATE TABLE notifications (
 ";
 
 /// Version 2: notifications remember when the evaluation behind the last alert and behind the
-/// claim observed the resource, so a late older evaluation cannot alert over a newer one; each
-/// endpoint's last compliant configuration is kept (the target of a rollback).
+/// claim observed the resource, so a late older evaluation cannot alert over a newer one; alerts
+/// are staged before an action; each endpoint's last compliant configuration is kept (the target
+/// of a rollback).
 const SCHEMA_V2: &str = "
 ALTER TABLE notifications ADD COLUMN notified_at INTEGER;
 ALTER TABLE notifications ADD COLUMN claim_at INTEGER;
+CREATE TABLE staged_alerts (
+    resource_arn TEXT PRIMARY KEY,
+    claim_arn TEXT NOT NULL,
+    notification_key TEXT NOT NULL,
+    evaluated_at INTEGER NOT NULL,
+    alert TEXT NOT NULL
+);
 CREATE TABLE compliant_configs (
     resource_arn TEXT PRIMARY KEY,
     config_name TEXT NOT NULL,
@@ -379,6 +387,51 @@ impl FindingStore for SqliteStore {
             )
             .map_err(backend("release"))?;
             Ok(())
+        })
+        .await
+    }
+
+    async fn stage_alert(
+        &self,
+        resource_arn: &str,
+        staged: &StagedAlert,
+    ) -> Result<(), StoreError> {
+        let arn = resource_arn.to_string();
+        let staged = staged.clone();
+        self.with(move |conn| {
+            conn.execute(
+                "INSERT INTO staged_alerts (resource_arn, claim_arn, notification_key, evaluated_at, alert)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (resource_arn) DO UPDATE SET claim_arn = excluded.claim_arn,
+                     notification_key = excluded.notification_key,
+                     evaluated_at = excluded.evaluated_at, alert = excluded.alert
+                 WHERE excluded.evaluated_at >= staged_alerts.evaluated_at",
+                params![arn, staged.claim_arn, staged.key, staged.evaluated, staged.alert],
+            )
+            .map_err(backend("stage alert"))?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn staged_alert(&self, resource_arn: &str) -> Result<Option<StagedAlert>, StoreError> {
+        let arn = resource_arn.to_string();
+        self.with(move |conn| {
+            conn.query_row(
+                "SELECT claim_arn, notification_key, evaluated_at, alert FROM staged_alerts
+                 WHERE resource_arn = ?1",
+                [&arn],
+                |r| {
+                    Ok(StagedAlert {
+                        claim_arn: r.get(0)?,
+                        key: r.get(1)?,
+                        evaluated: r.get(2)?,
+                        alert: r.get(3)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(backend("read staged alert"))
         })
         .await
     }
