@@ -818,6 +818,10 @@ impl<T: ResourceReader> ResourceReader for CountingReader<T> {
         self.describes.fetch_add(1, Ordering::Relaxed);
         self.inner.describe(id).await
     }
+
+    async fn component_endpoint(&self, component: &ResourceId) -> Result<Option<String>, AwsError> {
+        self.inner.component_endpoint(component).await
+    }
 }
 
 impl<T: Remediator> Remediator for CountingReader<T> {

@@ -257,6 +257,10 @@ impl ResourceReader for StoppedInBetween {
         }
         snapshot
     }
+
+    async fn component_endpoint(&self, component: &ResourceId) -> Result<Option<String>, AwsError> {
+        self.inner.component_endpoint(component).await
+    }
 }
 
 impl Remediator for StoppedInBetween {

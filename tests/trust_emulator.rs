@@ -672,3 +672,65 @@ async fn an_alert_for_a_resource_deleted_before_it_went_out_is_sent_on_retry() -
     );
     Ok(())
 }
+
+/// B8: adding or changing an inference component re-inspects the endpoint hosting it, found by
+/// describing the component when the call names only the component; a component gone by then
+/// leaves nothing to inspect.
+#[tokio::test]
+async fn inference_component_calls_inspect_the_endpoint_hosting_them() -> TestResult {
+    use aws_sdk_sagemaker::types::{
+        InferenceComponentComputeResourceRequirements, InferenceComponentSpecification,
+    };
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let inspector = inspector(&emu, &alerts.topic_arn)?;
+    let name = unique("fraud-api");
+    create_endpoint(&emu, &name, Posture::Compliant, None).await?;
+    let component = unique("fraud-llm-ic");
+    emu.sagemaker
+        .create_inference_component()
+        .inference_component_name(&component)
+        .endpoint_name(&name)
+        .variant_name("AllTraffic")
+        .specification(
+            InferenceComponentSpecification::builder()
+                .model_name(&name)
+                .compute_resource_requirements(
+                    InferenceComponentComputeResourceRequirements::builder()
+                        .min_memory_required_in_mb(1024)
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await?;
+    let call = |path: &str| -> TestResult<serde_json::Value> {
+        let event = sample_event(path, "fraud-llm-ic", &component)?;
+        Ok(serde_json::from_str(
+            &event
+                .to_string()
+                .replace("\"fraud-api\"", &format!("\"{name}\"")),
+        )?)
+    };
+    for path in [
+        "endpoint/create-inference-component.json",
+        "endpoint/update-inference-component.json",
+    ] {
+        let report = evaluated(inspector.handle(&call(path)?).await?)?;
+        assert_eq!(report.resource.name, name, "{path}");
+        assert_eq!(report.resource.kind.as_str(), "endpoint", "{path}");
+    }
+    emu.sagemaker
+        .delete_inference_component()
+        .inference_component_name(&component)
+        .send()
+        .await?;
+    match inspector
+        .handle(&call("endpoint/update-inference-component.json")?)
+        .await?
+    {
+        Outcome::Gone { arn, .. } => assert!(arn.ends_with(&component), "{arn}"),
+        other => return Err(format!("expected gone, got {other:?}").into()),
+    }
+    Ok(())
+}

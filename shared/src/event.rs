@@ -73,6 +73,29 @@ pub const API_CALLS: [(&str, ResourceKind, &str, &str); 9] = [
     ),
 ];
 
+/// CloudTrail calls that add or change an inference component, and so what an endpoint serves:
+/// the endpoint hosting the component is inspected. (event name, the request parameter naming
+/// the endpoint, or else the component, whose endpoint is then found by describing it.)
+pub const COMPONENT_CALLS: [(&str, ComponentRef); 2] = [
+    (
+        "CreateInferenceComponent",
+        ComponentRef::Endpoint("endpointName"),
+    ),
+    (
+        "UpdateInferenceComponent",
+        ComponentRef::Component("inferenceComponentName"),
+    ),
+];
+
+/// What an inference component call names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ComponentRef {
+    /// The endpoint hosting the component (this request parameter).
+    Endpoint(&'static str),
+    /// Only the component (this request parameter).
+    Component(&'static str),
+}
+
 /// SageMaker state-change events: (detail-type, kind, name field, ARN field, status field).
 pub const STATE_CHANGES: [(&str, ResourceKind, &str, &str, &str); 6] = [
     (
@@ -174,6 +197,7 @@ impl Trigger {
             actor: None,
             resource,
             carried: Carried::Nothing,
+            via_component: None,
         }
     }
 }
@@ -193,6 +217,10 @@ pub struct Trigger {
     /// The configuration carried by the event: request parameters (lowerCamelCase) of an API call
     /// or the Describe-shaped detail (PascalCase) of a state change. Only offline replay reads it.
     pub carried: Carried,
+    /// Set when the call named an inference component but not its endpoint
+    /// (`UpdateInferenceComponent`): `resource` then names the component (kind endpoint), and
+    /// what is inspected is the endpoint hosting it, found by describing the component.
+    pub via_component: Option<String>,
 }
 
 /// Configuration carried in an event, with its key casing.
@@ -337,9 +365,22 @@ pub fn parse(event: &Value) -> Result<Parsed, EventError> {
                 reason: format!("eventSource {event_source} is not {SAGEMAKER_EVENT_SOURCE}"),
             });
         }
-        let Some((_, kind, name_key, arn_key)) =
-            API_CALLS.iter().find(|(name, ..)| *name == event_name)
-        else {
+        // (kind, request parameter naming the resource, response element with its ARN, whether
+        // the parameter names an inference component rather than the resource)
+        let call = API_CALLS
+            .iter()
+            .find(|(name, ..)| *name == event_name)
+            .map(|(_, kind, name_key, arn_key)| (*kind, *name_key, Some(*arn_key), false))
+            .or_else(|| {
+                COMPONENT_CALLS
+                    .iter()
+                    .find(|(name, _)| *name == event_name)
+                    .map(|(_, named)| match named {
+                        ComponentRef::Endpoint(key) => (ResourceKind::Endpoint, *key, None, false),
+                        ComponentRef::Component(key) => (ResourceKind::Endpoint, *key, None, true),
+                    })
+            });
+        let Some((kind, name_key, arn_key, names_component)) = call else {
             return Ok(Parsed::Ignore {
                 event_id,
                 reason: format!("{event_name} does not create or change a guarded resource"),
@@ -354,8 +395,8 @@ pub fn parse(event: &Value) -> Result<Parsed, EventError> {
                 ),
             });
         }
-        let arn = match detail.get("responseElements").map_err(field)? {
-            Some(response) if !response.value.is_null() => response
+        let arn = match (detail.get("responseElements").map_err(field)?, arn_key) {
+            (Some(response), Some(arn_key)) if !response.value.is_null() => response
                 .opt_str(arn_key)
                 .map_err(field)?
                 .map(str::to_string),
@@ -367,20 +408,22 @@ pub fn parse(event: &Value) -> Result<Parsed, EventError> {
             .get("requestParameters")
             .map_err(field)?
             .filter(|p| !p.value.is_null());
+        let arn_path = |key: Option<&str>| match key {
+            Some(key) => format!("detail.requestParameters (or detail.responseElements.{key})"),
+            None => "detail.requestParameters".to_string(),
+        };
         let name = match (&params, arn.as_deref()) {
             (Some(params), _) => params.req_str(name_key).map_err(field)?.to_string(),
-            (None, Some(arn)) => name_from_arn(arn, *kind).ok_or_else(|| {
+            (None, Some(arn)) => name_from_arn(arn, kind).ok_or_else(|| {
                 field(FieldError::WrongType {
-                    path: format!("detail.responseElements.{arn_key}"),
+                    path: format!("detail.responseElements.{}", arn_key.unwrap_or_default()),
                     expected: "the ARN of a resource of the called kind",
                     found: arn.to_string(),
                 })
             })?,
             (None, None) => {
                 return Err(field(FieldError::Missing {
-                    path: format!(
-                        "detail.requestParameters (or detail.responseElements.{arn_key})"
-                    ),
+                    path: arn_path(arn_key),
                 }))
             }
         };
@@ -393,7 +436,7 @@ pub fn parse(event: &Value) -> Result<Parsed, EventError> {
             .opt_str("recipientAccountId")
             .map_err(field)?
             .map(str::to_string);
-        let resource = located(*kind, name, region, account).map_err(field)?;
+        let resource = located(kind, name, region, account).map_err(field)?;
         let actor = detail.get("userIdentity").map_err(field)?.map(|u| Actor {
             arn: u.opt_str("arn").ok().flatten().map(str::to_string),
             identity_type: u.opt_str("type").ok().flatten().map(str::to_string),
@@ -417,6 +460,7 @@ pub fn parse(event: &Value) -> Result<Parsed, EventError> {
             carried: params.map_or(Carried::Nothing, |p| {
                 Carried::RequestParameters(p.value.clone())
             }),
+            via_component: names_component.then(|| name.to_string()),
         })));
     }
 
@@ -447,6 +491,7 @@ pub fn parse(event: &Value) -> Result<Parsed, EventError> {
         arn,
         actor: None,
         carried: Carried::DescribeShape(envelope.detail.clone()),
+        via_component: None,
     })))
 }
 
@@ -560,7 +605,14 @@ mod tests {
         let calls = pattern("cloudtrail")?;
         assert_eq!(
             names(&calls["detail"]["eventName"]),
-            sorted(API_CALLS.iter().map(|c| c.0.to_string()).collect())
+            sorted(
+                API_CALLS
+                    .iter()
+                    .map(|c| c.0)
+                    .chain(COMPONENT_CALLS.iter().map(|c| c.0))
+                    .map(str::to_string)
+                    .collect()
+            )
         );
         let changes = pattern("state-change")?;
         assert_eq!(
@@ -725,5 +777,24 @@ mod tests {
             }
             Ok(p) => panic!("expected an error, got {p:?}"),
         }
+    }
+
+    /// B8: a call that adds or changes an inference component inspects the endpoint hosting it;
+    /// when it names only the component, the endpoint is found live.
+    #[test]
+    fn inference_component_calls_inspect_the_hosting_endpoint() -> Result<(), EventError> {
+        let Parsed::Inspect(created) = sample("endpoint/create-inference-component.json")? else {
+            panic!("CreateInferenceComponent is not inspected");
+        };
+        assert_eq!(created.resource.kind, ResourceKind::Endpoint);
+        assert_eq!(created.resource.name, "fraud-api");
+        assert_eq!(created.via_component, None);
+        assert_eq!(created.arn, None, "the response's ARN is the component's");
+        let Parsed::Inspect(updated) = sample("endpoint/update-inference-component.json")? else {
+            panic!("UpdateInferenceComponent is not inspected");
+        };
+        assert_eq!(updated.resource.kind, ResourceKind::Endpoint);
+        assert_eq!(updated.via_component.as_deref(), Some("fraud-llm-ic"));
+        Ok(())
     }
 }

@@ -168,7 +168,11 @@ impl<'a> Shape<'a> {
 pub fn snapshot_from_event(trigger: &Trigger) -> Result<Snapshot, OfflineError> {
     let (value, camel) = match (&trigger.carried, &trigger.cause) {
         (Carried::RequestParameters(v), Cause::ApiCall { event_name, .. }) => {
-            if !event_name.starts_with("Create") {
+            // An inference component call carries the component, not its endpoint's settings.
+            let component = crate::event::COMPONENT_CALLS
+                .iter()
+                .any(|(name, _)| name == event_name);
+            if !event_name.starts_with("Create") || component {
                 return Err(OfflineError::NotCarried(event_name.clone()));
             }
             (v, true)

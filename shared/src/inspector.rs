@@ -369,9 +369,43 @@ where
     }
 
     async fn inspect(&self, trigger: &Trigger) -> Result<Outcome, InspectError> {
-        let id = &trigger.resource;
         let event_id = trigger.event_id.as_str();
-        let arn = trigger.arn.clone().unwrap_or_else(|| id.arn());
+        // A call that named only an inference component: inspect the endpoint hosting it.
+        let hosting;
+        let id = match &trigger.via_component {
+            None => &trigger.resource,
+            Some(component) => match self.sagemaker.component_endpoint(&trigger.resource).await {
+                Ok(Some(endpoint)) => {
+                    hosting = ResourceId {
+                        name: endpoint,
+                        ..trigger.resource.clone()
+                    };
+                    &hosting
+                }
+                Ok(None) => {
+                    info!(event_id, component, "inference component no longer exists");
+                    return Ok(Outcome::Gone {
+                        event_id: event_id.to_string(),
+                        arn: format!(
+                            "arn:aws:sagemaker:{}:{}:inference-component/{component}",
+                            trigger.resource.region, trigger.resource.account
+                        ),
+                        alert_message_id: None,
+                    });
+                }
+                Err(source) => {
+                    return Err(InspectError::Describe {
+                        event_id: event_id.to_string(),
+                        arn: format!("inference component {component}"),
+                        source,
+                    })
+                }
+            },
+        };
+        let arn = match &trigger.via_component {
+            None => trigger.arn.clone().unwrap_or_else(|| id.arn()),
+            Some(_) => id.arn(),
+        };
         let store_error = |source| InspectError::Store {
             event_id: event_id.to_string(),
             source,

@@ -48,6 +48,13 @@ pub trait ResourceReader: Send + Sync {
         &self,
         id: &ResourceId,
     ) -> impl Future<Output = Result<Option<Snapshot>, AwsError>> + Send;
+
+    /// The name of the endpoint hosting the inference component `component` names (in its
+    /// account and region), or `None` when the component no longer exists.
+    fn component_endpoint(
+        &self,
+        component: &ResourceId,
+    ) -> impl Future<Output = Result<Option<String>, AwsError>> + Send;
 }
 
 /// Takes a resource out of service.

@@ -195,6 +195,13 @@ impl<T: ResourceReader> ResourceReader for PerAccount<T> {
     async fn describe(&self, id: &ResourceId) -> Result<Option<Snapshot>, AwsError> {
         self.get(&id.account, &id.region).await?.describe(id).await
     }
+
+    async fn component_endpoint(&self, component: &ResourceId) -> Result<Option<String>, AwsError> {
+        self.get(&component.account, &component.region)
+            .await?
+            .component_endpoint(component)
+            .await
+    }
 }
 
 impl<T: Remediator> Remediator for PerAccount<T> {

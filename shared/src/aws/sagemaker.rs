@@ -549,6 +549,33 @@ impl ResourceReader for SageMaker {
         }
         Ok(Some(snapshot))
     }
+
+    async fn component_endpoint(&self, component: &ResourceId) -> Result<Option<String>, AwsError> {
+        self.hosting_endpoint(&component.name).await
+    }
+}
+
+impl SageMaker {
+    /// `DescribeInferenceComponent`'s `EndpointName`; `None` when the component is gone.
+    async fn hosting_endpoint(&self, component: &str) -> Result<Option<String>, AwsError> {
+        match self
+            .client
+            .describe_inference_component()
+            .inference_component_name(component)
+            .send()
+            .await
+        {
+            Ok(out) => Ok(out.endpoint_name().map(str::to_string)),
+            Err(e) => {
+                let e = classify("DescribeInferenceComponent", e);
+                if e.is_not_found() {
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
+            }
+        }
+    }
 }
 
 impl Remediator for SageMaker {
