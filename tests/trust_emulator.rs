@@ -510,6 +510,26 @@ async fn an_aws_managed_key_named_by_its_arn_fails_volume_kms() -> TestResult {
     assert_eq!(status_of(&report, "volume-kms")?.0, Status::Pass);
     assert_eq!(status_of(&report, "output-kms")?.0, Status::Pass);
     assert_eq!(emu.training_status(&fine).await?, "InProgress");
+
+    // A customer key whose key policy refuses DescribeKey is customer managed (every AWS managed
+    // key lets its account describe it): it passes, it is not "cannot verify".
+    let private = emu
+        .kms
+        .create_key()
+        .policy(
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "kms:DescribeKey", "Resource": "*"}]}"#,
+        )
+        .send()
+        .await?
+        .key_metadata()
+        .and_then(|m| m.arn())
+        .ok_or("no key ARN")?
+        .to_string();
+    let guarded = unique("private-key");
+    create_training_job_on(&emu, &guarded, on(&private)).await?;
+    let report = judge(guarded.clone()).await?;
+    let (status, detail) = status_of(&report, "volume-kms")?;
+    assert_eq!(status, Status::Pass, "{detail}");
     Ok(())
 }
 
@@ -584,6 +604,20 @@ async fn a_non_compliant_update_is_rolled_back_not_deleted() -> TestResult {
         deployed(&emu).await?,
         (Some(open.clone()), Some(name.clone()))
     );
+    // While the rollback deploys, the failing configuration still serves: no resolution yet.
+    let report = evaluated(inspector.handle(&redelivered(event.clone())).await?)?;
+    assert_eq!(
+        report.violations().count(),
+        0,
+        "the pending configuration is judged"
+    );
+    let so_far = alerts.receive(2, Duration::from_secs(2)).await?;
+    assert_eq!(
+        so_far.len(),
+        1,
+        "only the problem so far, no resolution while it deploys"
+    );
+    assert_eq!(so_far[0].attribute("action"), Some("deferred"));
     settle("InService")?;
     let report = evaluated(inspector.handle(&redelivered(event.clone())).await?)?;
     assert_eq!(report.violations().count(), 0, "{:?}", report.results);
@@ -605,21 +639,12 @@ async fn a_non_compliant_update_is_rolled_back_not_deleted() -> TestResult {
         (Some(name.clone()), Some(name.clone()))
     );
 
-    let delivered = alerts.receive(4, Duration::from_secs(4)).await?;
+    let delivered = alerts.receive(3, Duration::from_secs(4)).await?;
     let subjects: Vec<&str> = delivered.iter().map(|d| d.subject.as_str()).collect();
+    assert_eq!(delivered.len(), 2, "resolution, then problem: {subjects:?}");
+    assert!(subjects[0].contains("RESOLVED"), "{subjects:?}");
     assert_eq!(
-        delivered.len(),
-        3,
-        "problem, resolution, problem: {subjects:?}"
-    );
-    assert_eq!(
-        delivered[0].attribute("action"),
-        Some("deferred"),
-        "{subjects:?}"
-    );
-    assert!(subjects[1].contains("RESOLVED"), "{subjects:?}");
-    assert_eq!(
-        delivered[2].attribute("action"),
+        delivered[1].attribute("action"),
         Some("rolled back"),
         "{subjects:?}"
     );
@@ -732,5 +757,108 @@ async fn inference_component_calls_inspect_the_endpoint_hosting_them() -> TestRe
         Outcome::Gone { arn, .. } => assert!(arn.ends_with(&component), "{arn}"),
         other => return Err(format!("expected gone, got {other:?}").into()),
     }
+    Ok(())
+}
+
+/// B7, what a rollback cannot do: a rollback to a configuration that was deleted since is
+/// refused, and the endpoint is deleted instead; a rollback whose deployment fails (the endpoint
+/// comes back on the failing configuration) is not tried again: the endpoint is deleted; a
+/// duplicate delivery racing a rollback does not delete the endpoint being rolled back.
+#[tokio::test]
+async fn a_rollback_that_cannot_hold_ends_in_deletion() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let inspector = inspector(&emu, &alerts.topic_arn)?;
+    let open_config = |name: &str| {
+        let (sm, name) = (emu.sagemaker.clone(), name.to_string());
+        async move {
+            sm.create_endpoint_config()
+                .endpoint_config_name(format!("{name}-v2"))
+                .production_variants(
+                    ProductionVariant::builder()
+                        .variant_name("AllTraffic")
+                        .model_name(&name)
+                        .initial_instance_count(1)
+                        .instance_type(ProductionVariantInstanceType::MlM5Large)
+                        .build(),
+                )
+                .send()
+                .await?;
+            sm.update_endpoint()
+                .endpoint_name(&name)
+                .endpoint_config_name(format!("{name}-v2"))
+                .send()
+                .await?;
+            TestResult::Ok(())
+        }
+    };
+    let settle = |name: &str, status: &str| {
+        emulator_control(
+            "POST",
+            &format!("/_guardrail/endpoints/{name}/settle"),
+            &format!(r#"{{"status": "{status}"}}"#),
+        )
+    };
+    let event = |name: &str| sample_event("endpoint/state-change.json", "fraud-api", name);
+
+    // A compliant endpoint, recorded as such, updated to a failing configuration; its compliant
+    // configuration is then deleted (AWS allows it once nothing runs it).
+    let gone_config = unique("fraud-api");
+    create_endpoint(&emu, &gone_config, Posture::Compliant, None).await?;
+    evaluated(inspector.handle(&event(&gone_config)?).await?)?;
+    open_config(&gone_config).await?;
+    settle(&gone_config, "InService")?;
+    emu.sagemaker
+        .delete_endpoint_config()
+        .endpoint_config_name(&gone_config)
+        .send()
+        .await?;
+    let report = evaluated(inspector.handle(&event(&gone_config)?).await?)?;
+    assert_eq!(
+        report.remediation.outcome(),
+        "deleted",
+        "{:?}",
+        report.remediation
+    );
+    assert_eq!(emu.endpoint_status(&gone_config).await?, None);
+
+    // A rollback whose deployment fails: the endpoint comes back on the failing configuration.
+    let flapping = unique("fraud-api");
+    create_endpoint(&emu, &flapping, Posture::Compliant, None).await?;
+    evaluated(inspector.handle(&event(&flapping)?).await?)?;
+    open_config(&flapping).await?;
+    settle(&flapping, "InService")?;
+    let report = evaluated(inspector.handle(&event(&flapping)?).await?)?;
+    assert_eq!(report.remediation.outcome(), "rolled back");
+    settle(&flapping, "RollingBack")?;
+    settle(&flapping, "InService")?;
+    let report = evaluated(inspector.handle(&event(&flapping)?).await?)?;
+    assert_eq!(
+        report.remediation.outcome(),
+        "deleted",
+        "no second rollback"
+    );
+    assert_eq!(emu.endpoint_status(&flapping).await?, None);
+
+    // Two deliveries at once: whichever rolls back, the other does not delete the endpoint.
+    let raced = unique("fraud-api");
+    create_endpoint(&emu, &raced, Posture::Compliant, None).await?;
+    evaluated(inspector.handle(&event(&raced)?).await?)?;
+    open_config(&raced).await?;
+    settle(&raced, "InService")?;
+    let (a, b) = (event(&raced)?, event(&raced)?);
+    let (a, b) = tokio::join!(inspector.handle(&a), inspector.handle(&b));
+    for report in [evaluated(a?)?, evaluated(b?)?] {
+        let outcome = report.remediation.outcome();
+        assert!(
+            ["rolled back", "none"].contains(&outcome),
+            "{outcome}: {:?}",
+            report.remediation
+        );
+    }
+    assert_eq!(
+        emu.endpoint_status(&raced).await?.as_deref(),
+        Some("Updating")
+    );
     Ok(())
 }

@@ -90,7 +90,7 @@ impl FindingStore for AnyStore {
     async fn record_compliant_config(
         &self,
         resource_arn: &str,
-        config: &str,
+        config: Option<&str>,
         evaluated: i64,
     ) -> Result<(), StoreError> {
         match self {

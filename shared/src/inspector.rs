@@ -22,9 +22,9 @@ use crate::ports::{
     ActivityLog, AlertPublisher, AwsError, FailureQueue, FindingSink, NetworkDirectory, Remediator,
     ResourceReader,
 };
-use crate::remediation::{plan, Plan};
+use crate::remediation::{plan, Action, Plan};
 use crate::report::{ActionResult, Remediation, Report, Source};
-use crate::resource::{Dependency, Details, Lifecycle, ResourceId, Snapshot};
+use crate::resource::{Dependency, Details, Lifecycle, ResourceId, ResourceKind, Snapshot};
 use crate::store::{Claim, ClaimRequest, FindingStore, StagedAlert, StoreError};
 
 /// What the inspector did with one event (the Lambda's response).
@@ -410,6 +410,9 @@ where
             event_id: event_id.to_string(),
             source,
         };
+        // When the resource was observed (before describing it: a slow describe of an older state
+        // must not look newer): it orders this evaluation against concurrent ones.
+        let observed = observed_nanos();
         let mut snapshot = match Box::pin(self.observe(id)).await {
             Ok(Some(snapshot)) => snapshot,
             Ok(None) => {
@@ -425,6 +428,10 @@ where
                     Some(staged) => Box::pin(self.deliver_staged(event_id, staged)).await?,
                     None => None,
                 };
+                // A new endpoint of the same name must not be rolled back to this one's config.
+                if id.kind == ResourceKind::Endpoint {
+                    self.forget_rollback_target(&id.arn(), observed).await;
+                }
                 return Ok(Outcome::Gone {
                     event_id: event_id.to_string(),
                     arn,
@@ -439,8 +446,6 @@ where
                 })
             }
         };
-        // When the resource was observed: it orders this evaluation against concurrent ones.
-        let observed = observed_nanos();
         // An endpoint's last compliant configuration: where a non-compliant update goes back to.
         if let Details::Endpoint(endpoint) = &mut snapshot.details {
             endpoint.last_compliant_config = self
@@ -458,7 +463,7 @@ where
             if clean && status == "InService" {
                 if let Dependency::Found { name, .. } = &endpoint.config {
                     self.store
-                        .record_compliant_config(&snapshot.arn, name, observed)
+                        .record_compliant_config(&snapshot.arn, Some(name), observed)
                         .await
                         .map_err(store_error)?;
                 }
@@ -469,6 +474,17 @@ where
                 .await?;
         }
         let (remediation, failure) = Box::pin(self.execute(id, decision)).await;
+        // One rollback per recorded configuration: if it does not hold (the rollback deployment
+        // fails and the endpoint comes back on the failing one), the next evaluation deletes.
+        if let (
+            Plan::Act {
+                action: Action::RollBackEndpoint { .. },
+            },
+            ActionResult::Done,
+        ) = (&remediation.plan, &remediation.result)
+        {
+            self.forget_rollback_target(&snapshot.arn, observed).await;
+        }
         let mut report = Report::new(
             trigger,
             &snapshot,
@@ -538,6 +554,17 @@ where
             Some(parent) => parent,
             None => report.resource.arn.as_str(),
         };
+        // A resource changing state that passes is judged on what is coming (an endpoint's
+        // pending configuration): its resolution is announced once it has settled, not before.
+        let settling = report.resource.status.as_deref().is_some_and(|status| {
+            matches!(
+                Lifecycle::classify(report.resource.kind, status),
+                Lifecycle::Transitional(_)
+            )
+        });
+        if key == findings::PASS && settling {
+            return Ok(None);
+        }
         let make = |previous: Option<&str>| {
             if !findings::alert_due(&key, previous) {
                 Ok(None)
@@ -547,7 +574,20 @@ where
                 alert::build(report)
             }
         };
-        self.deliver(event_id, arn, &key, observed, make).await
+        // A training job of a tuning job alerts only when its parent's problem was not alerted
+        // yet; after that, the tuning job's own evaluations speak for the problem.
+        let first_only = report.resource.part_of.is_some();
+        self.deliver(event_id, arn, &key, observed, first_only, make)
+            .await
+    }
+
+    /// Forgets an endpoint's last compliant configuration, best effort: a failure leaves at
+    /// worst one more rollback before the endpoint is deleted.
+    async fn forget_rollback_target(&self, arn: &str, observed: i64) {
+        let forget = || self.store.record_compliant_config(arn, None, observed);
+        if let Err(e) = persist(forget).await {
+            warn!(arn, error = %e, "rollback target not forgotten");
+        }
     }
 
     /// Keeps the alert this evaluation will send once its action is done, before acting: if
@@ -611,18 +651,27 @@ where
                 Ok(None)
             }
         };
-        self.deliver(event_id, &staged.claim_arn, key, staged.evaluated, make)
-            .await
+        self.deliver(
+            event_id,
+            &staged.claim_arn,
+            key,
+            staged.evaluated,
+            false,
+            make,
+        )
+        .await
     }
 
     /// Claims the alert for `key` on `arn`, builds it from the last notified key (`make`; no
-    /// alert when it says none is due), publishes it and records it as sent.
+    /// alert when it says none is due), publishes it and records it as sent. With `first_only`,
+    /// a resource already alerted on is left as it is (the claim is released, nothing recorded).
     async fn deliver(
         &self,
         event_id: &str,
         arn: &str,
         key: &str,
         observed: i64,
+        first_only: bool,
         make: impl FnOnce(Option<&str>) -> Result<Option<Alert>, serde_json::Error>,
     ) -> Result<Option<String>, InspectError> {
         let store_error = |source| InspectError::Store {
@@ -680,6 +729,13 @@ where
                 }
             }
         };
+        if first_only && last_notified.is_some() {
+            let release = || self.store.release_notification(arn, &owner);
+            if let Err(e) = persist(release).await {
+                warn!(event_id, arn, error = %e, "claim not released; it expires by itself");
+            }
+            return Ok(None);
+        }
         let alert = make(last_notified.as_deref()).map_err(|source| InspectError::Encode {
             event_id: event_id.to_string(),
             source,
@@ -722,10 +778,17 @@ where
             };
             return (remediation, None);
         };
-        let (result, failure) = match self.sagemaker.remediate(id, &action).await {
-            Ok(()) => (ActionResult::Done, None),
-            Err(e) if e.is_validation() || e.is_not_found() => self.confirm_inactive(id, e).await,
+        let (action, result, failure) = match self.sagemaker.remediate(id, &action).await {
+            Ok(()) => (action, ActionResult::Done, None),
+            Err(e) if e.is_validation() || e.is_not_found() => match action {
+                Action::RollBackEndpoint { config } => self.rollback_refused(id, config, e).await,
+                action => {
+                    let (result, failure) = self.confirm_inactive(id, e).await;
+                    (action, result, failure)
+                }
+            },
             Err(e) => (
+                action,
                 ActionResult::Failed {
                     error: e.to_string(),
                 },
@@ -744,6 +807,67 @@ where
             at: Some(now().0),
         };
         (remediation, failure)
+    }
+
+    /// SageMaker refused the rollback (`UpdateEndpoint`): if another delivery's rollback to the
+    /// same configuration is under way, or the endpoint is gone, the goal is met; otherwise (the
+    /// configuration was deleted, the endpoint cannot be updated in its status) the endpoint is
+    /// deleted instead, so that a refused rollback never leaves it serving.
+    async fn rollback_refused(
+        &self,
+        id: &ResourceId,
+        config: String,
+        refused: AwsError,
+    ) -> (Action, ActionResult, Option<AwsError>) {
+        let rollback = Action::RollBackEndpoint {
+            config: config.clone(),
+        };
+        match self.sagemaker.describe(id).await {
+            Ok(None) => (
+                rollback,
+                ActionResult::AlreadyDone {
+                    detail: format!("endpoint no longer exists ({})", refused.message),
+                },
+                None,
+            ),
+            Ok(Some(now))
+                if matches!(now.lifecycle, Lifecycle::Transitional(_))
+                    && matches!(&now.details, Details::Endpoint(e) if e.config.name() == config) =>
+            {
+                (
+                    rollback,
+                    ActionResult::AlreadyDone {
+                        detail: format!("rollback to {config} already under way"),
+                    },
+                    None,
+                )
+            }
+            Ok(Some(_)) => {
+                warn!(arn = %id.arn(), config, error = %refused, "rollback refused: deleting the endpoint instead");
+                let delete = Action::DeleteEndpoint;
+                match self.sagemaker.remediate(id, &delete).await {
+                    Ok(()) => (delete, ActionResult::Done, None),
+                    Err(e) if e.is_validation() || e.is_not_found() => {
+                        let (result, failure) = self.confirm_inactive(id, e).await;
+                        (delete, result, failure)
+                    }
+                    Err(e) => (
+                        delete,
+                        ActionResult::Failed {
+                            error: format!("{refused}; then {e}"),
+                        },
+                        Some(e),
+                    ),
+                }
+            }
+            Err(e) => (
+                rollback,
+                ActionResult::Failed {
+                    error: format!("{refused}; then {e}"),
+                },
+                Some(e),
+            ),
+        }
     }
 
     async fn confirm_inactive(

@@ -6,6 +6,8 @@ use std::sync::{Arc, Mutex};
 
 use aws_sdk_kms::types::KeyManagerType;
 
+use tracing::warn;
+
 use super::classify;
 use crate::ports::AwsError;
 use crate::resource::KeyManager;
@@ -30,8 +32,12 @@ impl KmsKeys {
         known.get(arn).cloned()
     }
 
-    /// The manager of each key (by key ARN). A key KMS will not describe (access denied, not
-    /// found) is `Unknown` with the reason; an error retrying can fix fails the call.
+    /// The manager of each key (by key ARN). An error retrying can fix fails the call. Access
+    /// denied means customer managed: the key policy of every AWS managed key lets all
+    /// principals of its account call `kms:Describe*`, and the functions' roles hold
+    /// `kms:DescribeKey`, so only a customer's key policy refuses it (judging such a key
+    /// "cannot verify" would stop compliant workloads under `on_error = "act"`). Any other
+    /// refusal (not found...) is `Unknown` with the reason.
     pub async fn managers(
         &self,
         arns: &[String],
@@ -56,8 +62,13 @@ impl KmsKeys {
                     if e.retryable {
                         return Err(e);
                     }
-                    KeyManager::Unknown {
-                        reason: e.to_string(),
+                    if e.code == "AccessDeniedException" {
+                        warn!(key = arn, error = %e, "DescribeKey refused by the key policy: a customer managed key");
+                        KeyManager::Customer
+                    } else {
+                        KeyManager::Unknown {
+                            reason: e.to_string(),
+                        }
                     }
                 }
             };

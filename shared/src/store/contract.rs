@@ -282,13 +282,37 @@ async fn only_a_newer_evaluation_alerts(store: &impl FindingStore) -> Result<(),
 async fn the_newest_compliant_config_is_kept(store: &impl FindingStore) -> Result<(), StoreError> {
     let arn = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/contract-f";
     assert_eq!(store.last_compliant_config(arn).await?, None);
-    store.record_compliant_config(arn, "config-v2", 20).await?;
-    store.record_compliant_config(arn, "config-v1", 10).await?;
+    store
+        .record_compliant_config(arn, Some("config-v2"), 20)
+        .await?;
+    store
+        .record_compliant_config(arn, Some("config-v1"), 10)
+        .await?;
     assert_eq!(
         store.last_compliant_config(arn).await?.as_deref(),
         Some("config-v2")
     );
-    store.record_compliant_config(arn, "config-v3", 30).await?;
+    store
+        .record_compliant_config(arn, Some("config-v3"), 30)
+        .await?;
+    assert_eq!(
+        store.last_compliant_config(arn).await?.as_deref(),
+        Some("config-v3")
+    );
+    // Forgotten (a rollback to it was made): no target until it is seen compliant again.
+    store.record_compliant_config(arn, None, 40).await?;
+    assert_eq!(store.last_compliant_config(arn).await?, None);
+    store
+        .record_compliant_config(arn, Some("config-v3"), 35)
+        .await?;
+    assert_eq!(
+        store.last_compliant_config(arn).await?,
+        None,
+        "older than the forgetting"
+    );
+    store
+        .record_compliant_config(arn, Some("config-v3"), 50)
+        .await?;
     assert_eq!(
         store.last_compliant_config(arn).await?.as_deref(),
         Some("config-v3")

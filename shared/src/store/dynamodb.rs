@@ -370,21 +370,23 @@ impl FindingStore for DynamoStore {
     async fn record_compliant_config(
         &self,
         resource_arn: &str,
-        config: &str,
+        config: Option<&str>,
         evaluated: i64,
     ) -> Result<(), StoreError> {
-        let result = self
+        let request = self
             .client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(compliant_config_key(resource_arn)))
-            .update_expression("SET config_name = :c, evaluated_at = :at")
             .condition_expression("attribute_not_exists(evaluated_at) OR evaluated_at < :at")
-            .expression_attribute_values(":c", s(config))
-            .expression_attribute_values(":at", AttributeValue::N(evaluated.to_string()))
-            .send()
-            .await;
-        match result {
+            .expression_attribute_values(":at", AttributeValue::N(evaluated.to_string()));
+        let request = match config {
+            Some(config) => request
+                .update_expression("SET config_name = :c, evaluated_at = :at")
+                .expression_attribute_values(":c", s(config)),
+            None => request.update_expression("SET evaluated_at = :at REMOVE config_name"),
+        };
+        match request.send().await {
             Ok(_) => Ok(()),
             // A newer observation is recorded already.
             Err(e) if is_condition_failure(&e) => Ok(()),

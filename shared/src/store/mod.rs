@@ -208,11 +208,12 @@ pub trait FindingStore: Send + Sync {
     ) -> impl Future<Output = Result<Option<StagedAlert>, StoreError>> + Send;
 
     /// Records that the endpoint `resource_arn` was compliant running `config`, as observed at
-    /// `evaluated` (Unix nanoseconds); an older observation than the one recorded is ignored.
+    /// `evaluated` (Unix nanoseconds); `None` forgets it (a rollback to it was made, or the
+    /// endpoint is gone). An older observation than the one recorded is ignored.
     fn record_compliant_config(
         &self,
         resource_arn: &str,
-        config: &str,
+        config: Option<&str>,
         evaluated: i64,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 

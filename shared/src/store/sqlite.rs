@@ -65,7 +65,7 @@ CREATE TABLE staged_alerts (
 );
 CREATE TABLE compliant_configs (
     resource_arn TEXT PRIMARY KEY,
-    config_name TEXT NOT NULL,
+    config_name TEXT,
     evaluated_at INTEGER NOT NULL
 );
 ";
@@ -439,10 +439,10 @@ impl FindingStore for SqliteStore {
     async fn record_compliant_config(
         &self,
         resource_arn: &str,
-        config: &str,
+        config: Option<&str>,
         evaluated: i64,
     ) -> Result<(), StoreError> {
-        let (arn, config) = (resource_arn.to_string(), config.to_string());
+        let (arn, config) = (resource_arn.to_string(), config.map(str::to_string));
         self.with(move |conn| {
             conn.execute(
                 "INSERT INTO compliant_configs (resource_arn, config_name, evaluated_at)
@@ -467,9 +467,10 @@ impl FindingStore for SqliteStore {
             conn.query_row(
                 "SELECT config_name FROM compliant_configs WHERE resource_arn = ?1",
                 [&arn],
-                |r| r.get(0),
+                |r| r.get::<_, Option<String>>(0),
             )
             .optional()
+            .map(Option::flatten)
             .map_err(backend("read compliant config"))
         })
         .await
