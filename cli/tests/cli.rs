@@ -382,6 +382,40 @@ fn golden(name: &str, actual: &str) -> TestResult {
     Ok(())
 }
 
+/// The offline replay of every sample, as the README's main command runs it and with the
+/// baseline policy, is kept as golden files: a restructuring must not change a line of it.
+#[test]
+fn offline_replay_matches_the_golden_files() -> TestResult {
+    for (name, args) in [
+        ("replay-baseline.txt", vec!["replay", "events/"]),
+        (
+            "replay-example-policy.txt",
+            vec!["replay", "--policy", "infra/policy.example.toml", "events/"],
+        ),
+        (
+            "replay-example-policy.json",
+            vec![
+                "replay",
+                "--policy",
+                "infra/policy.example.toml",
+                "--format",
+                "json",
+                "events/",
+            ],
+        ),
+    ] {
+        let o = guardrail(&args);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        golden(name, &stdout(&o))?;
+    }
+    Ok(())
+}
+
 #[test]
 fn findings_outputs_match_the_golden_files() -> TestResult {
     let store = seeded("golden")?;
