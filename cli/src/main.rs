@@ -147,16 +147,18 @@ pub(crate) async fn live_inspector(
     String,
 > {
     use guardrail_core::aws;
+    let env = guardrail_core::env::Environment::from_process();
     let topic = topic_arg
-        .map(str::to_string)
-        .or_else(|| std::env::var("ALERT_TOPIC_ARN").ok())
-        .filter(|t| !t.trim().is_empty())
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .or(env.get("ALERT_TOPIC_ARN"))
         .ok_or(format!(
             "{command} publishes alerts: give --topic-arn or set ALERT_TOPIC_ARN"
-        ))?;
-    let security_hub = std::env::var("SECURITY_HUB").is_ok_and(|v| v == "on");
+        ))?
+        .to_string();
+    let security_hub = env.security_hub()?;
     let config = aws::load_config().await;
-    let fleet = aws::Fleet::discover(config.clone(), aws::MemberRole::from_env()?)
+    let fleet = aws::Fleet::discover(config.clone(), aws::MemberRole::from_env(&env)?)
         .await
         .map_err(|e| format!("cannot identify the AWS account: {e}"))?;
     let fleet = std::sync::Arc::new(fleet);
@@ -167,7 +169,7 @@ pub(crate) async fn live_inspector(
 fn load_policy(path: Option<&PathBuf>) -> Result<Policy, guardrail_core::policy::PolicyError> {
     match path {
         Some(path) => Policy::load(path),
-        None => Policy::from_env(),
+        None => Policy::from_env(&guardrail_core::env::Environment::from_process()),
     }
 }
 

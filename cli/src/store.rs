@@ -19,12 +19,10 @@ pub enum AnyStore {
 
 /// The store named by `--store`, else `GUARDRAIL_STORE`, else [`DEFAULT_STORE`].
 pub async fn open(spec: Option<&str>) -> Result<AnyStore, String> {
-    let from_env = std::env::var("GUARDRAIL_STORE")
-        .ok()
-        .filter(|s| !s.trim().is_empty());
+    let env = guardrail_core::env::Environment::from_process();
     let spec = spec
         .map(str::to_string)
-        .or(from_env)
+        .or(env.get("GUARDRAIL_STORE").map(str::to_string))
         .unwrap_or_else(|| DEFAULT_STORE.to_string());
     match spec.split_once(':') {
         Some(("sqlite", path)) if !path.is_empty() => SqliteStore::open(&PathBuf::from(path))

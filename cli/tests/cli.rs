@@ -643,3 +643,29 @@ fn scan_without_a_topic_cannot_run_and_says_why() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--topic-arn"));
 }
+
+/// The environment means the same to the CLI as to the functions: `SECURITY_HUB=yes` is an
+/// error naming the allowed values, not silently off.
+#[test]
+fn an_unknown_environment_value_is_an_error_naming_the_allowed_ones() {
+    let output = Command::new(env!("CARGO_BIN_EXE_guardrail"))
+        .args([
+            "scan",
+            "--topic-arn",
+            "arn:aws:sns:us-east-1:123456789012:alerts",
+        ])
+        .current_dir(repo())
+        .env("GUARDRAIL_STORE", temp_store("env"))
+        .env("SECURITY_HUB", "yes")
+        .output();
+    let o = match output {
+        Ok(o) => o,
+        Err(e) => panic!("cannot run guardrail: {e}"),
+    };
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("SECURITY_HUB must be `on` or `off`, not `yes`"),
+        "{err}"
+    );
+}

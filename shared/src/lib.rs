@@ -10,6 +10,7 @@
 pub mod alert;
 pub mod aws;
 pub mod controls;
+pub mod env;
 pub mod event;
 pub mod event_config;
 pub mod evidence;

@@ -286,9 +286,11 @@ impl Policy {
     /// The policy in `GUARDRAIL_POLICY_TOML` (the text, as a CloudFormation parameter passes it)
     /// or in the file `GUARDRAIL_POLICY` names, else the baseline; then `GUARDRAIL_MODE=audit`
     /// forces audit mode on every control.
-    pub fn from_env() -> Result<Policy, PolicyError> {
-        let var = |name| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let mut policy = match (var("GUARDRAIL_POLICY_TOML"), var("GUARDRAIL_POLICY")) {
+    pub fn from_env(env: &crate::env::Environment) -> Result<Policy, PolicyError> {
+        let mut policy = match (
+            env.get("GUARDRAIL_POLICY_TOML"),
+            env.get("GUARDRAIL_POLICY"),
+        ) {
             (Some(_), Some(_)) => {
                 return Err(PolicyError::Invalid {
                     origin: "environment".into(),
@@ -296,14 +298,14 @@ impl Policy {
                     message: "set GUARDRAIL_POLICY_TOML or GUARDRAIL_POLICY, not both".into(),
                 })
             }
-            (Some(text), None) => Self::from_toml(&text, "GUARDRAIL_POLICY_TOML")?,
-            (None, Some(path)) => Self::load(Path::new(path.trim()))?,
+            (Some(text), None) => Self::from_toml(text, "GUARDRAIL_POLICY_TOML")?,
+            (None, Some(path)) => Self::load(Path::new(path))?,
             (None, None) => Self::baseline(),
         };
-        match std::env::var("GUARDRAIL_MODE").as_deref() {
-            Ok("audit") => policy.force_audit(),
-            Ok("") | Ok("policy") | Err(_) => {}
-            Ok(other) => {
+        match env.get("GUARDRAIL_MODE") {
+            Some("audit") => policy.force_audit(),
+            Some("policy") | None => {}
+            Some(other) => {
                 return Err(PolicyError::Invalid {
                     origin: "environment".into(),
                     field: "GUARDRAIL_MODE".into(),

@@ -14,6 +14,7 @@ use futures::StreamExt;
 use serde::Serialize;
 use tracing::{error, info};
 
+use crate::env::Environment;
 use crate::inspector::{Inspector, Outcome};
 use crate::ports::{
     ActivityLog, AlertPublisher, FindingSink, Inventory, NetworkDirectory, Remediator,
@@ -63,25 +64,12 @@ impl SweepEnv {
     /// `SWEEP_ACCOUNTS` (comma separated; default: the home account), `SWEEP_REGIONS` (comma
     /// separated; default: the home region) and `SWEEP_CONCURRENCY` (default
     /// [`DEFAULT_CONCURRENCY`]).
-    pub fn from_env(home_account: &str, home_region: Option<String>) -> Result<SweepEnv, String> {
-        Self::parse(home_account, home_region, |name| std::env::var(name).ok())
-    }
-
-    fn parse(
+    pub fn from_env(
+        env: &Environment,
         home_account: &str,
         home_region: Option<String>,
-        var: impl Fn(&str) -> Option<String>,
     ) -> Result<SweepEnv, String> {
-        let list = |name: &str| -> Vec<String> {
-            var(name)
-                .unwrap_or_default()
-                .split(',')
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
-                .collect()
-        };
-        let mut accounts = list("SWEEP_ACCOUNTS");
+        let mut accounts = env.list("SWEEP_ACCOUNTS");
         if let Some(bad) = accounts
             .iter()
             .find(|a| a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()))
@@ -93,16 +81,16 @@ impl SweepEnv {
         if accounts.is_empty() {
             accounts.push(home_account.to_string());
         }
-        let mut regions = list("SWEEP_REGIONS");
+        let mut regions = env.list("SWEEP_REGIONS");
         if regions.is_empty() {
             regions.extend(home_region);
         }
         if regions.is_empty() {
             return Err("SWEEP_REGIONS is empty and the function has no region".into());
         }
-        let concurrency = match var("SWEEP_CONCURRENCY").filter(|v| !v.trim().is_empty()) {
+        let concurrency = match env.get("SWEEP_CONCURRENCY") {
             None => DEFAULT_CONCURRENCY,
-            Some(v) => match v.trim().parse::<usize>() {
+            Some(v) => match v.parse::<usize>() {
                 Ok(n) if (1..=64).contains(&n) => n,
                 _ => return Err(format!("SWEEP_CONCURRENCY must be 1 to 64, not `{v}`")),
             },
@@ -301,15 +289,10 @@ mod tests {
     #[test]
     fn sweep_env_defaults_to_the_home_account_and_region_and_checks_values() {
         let vars = |pairs: &'static [(&'static str, &'static str)]| {
-            move |name: &str| {
-                pairs
-                    .iter()
-                    .find(|(k, _)| *k == name)
-                    .map(|(_, v)| v.to_string())
-            }
+            Environment::from_pairs(pairs.iter().copied())
         };
         let home = Some("eu-west-1".to_string());
-        let env = SweepEnv::parse("123456789012", home.clone(), vars(&[]));
+        let env = SweepEnv::from_env(&vars(&[]), "123456789012", home.clone());
         assert_eq!(
             env,
             Ok(SweepEnv {
@@ -320,14 +303,14 @@ mod tests {
                 concurrency: DEFAULT_CONCURRENCY,
             })
         );
-        let env = SweepEnv::parse(
-            "123456789012",
-            home.clone(),
-            vars(&[
+        let env = SweepEnv::from_env(
+            &vars(&[
                 ("SWEEP_ACCOUNTS", "111111111111, 222222222222"),
                 ("SWEEP_REGIONS", "us-east-1,eu-west-1"),
                 ("SWEEP_CONCURRENCY", "4"),
             ]),
+            "123456789012",
+            home.clone(),
         );
         assert_eq!(env.as_ref().map(|e| e.targets.len()), Ok(4));
         assert_eq!(env.map(|e| e.concurrency), Ok(4));
@@ -338,7 +321,7 @@ mod tests {
         ] {
             let bad: &'static [(&str, &str)] = Box::leak(Box::new(bad));
             assert!(
-                SweepEnv::parse("123456789012", home.clone(), vars(bad)).is_err(),
+                SweepEnv::from_env(&vars(bad), "123456789012", home.clone()).is_err(),
                 "{bad:?}"
             );
         }

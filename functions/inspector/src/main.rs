@@ -10,8 +10,9 @@ async fn main() -> Result<(), Error> {
     guardrail_core::init_lambda_tracing();
 
     // Fail fast on configuration: a bad policy or a missing variable stops the cold start.
-    let (inspector, _fleet, config) = aws::function_inspector().await?;
-    let failures = aws::failure_queue_from_env(&config)?;
+    let env = guardrail_core::env::Environment::from_process();
+    let (inspector, _fleet, config) = aws::function_inspector(&env).await?;
+    let failures = aws::failure_queue_from_env(&env, &config)?;
     tracing::info!(policy = %inspector.policy.source, version = %inspector.policy.version, "inspector ready");
 
     let (inspector, failures) = (&inspector, &failures);

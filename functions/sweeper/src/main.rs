@@ -12,8 +12,9 @@ async fn main() -> Result<(), Error> {
     guardrail_core::init_lambda_tracing();
 
     // Fail fast on configuration: a bad policy or a missing variable stops the cold start.
-    let (inspector, fleet, _config) = aws::function_inspector().await?;
-    let scope = SweepEnv::from_env(fleet.home_account(), fleet.home_region())?;
+    let env = guardrail_core::env::Environment::from_process();
+    let (inspector, fleet, _config) = aws::function_inspector(&env).await?;
+    let scope = SweepEnv::from_env(&env, fleet.home_account(), fleet.home_region())?;
     let inventory = PerAccount::new(fleet, |c| {
         SageMakerInventory::new(aws_sdk_sagemaker::Client::new(c))
     });

@@ -36,21 +36,10 @@ pub struct MemberRole {
 
 impl MemberRole {
     /// `MEMBER_ROLE_NAME` + `MEMBER_EXTERNAL_ID`: both or neither.
-    pub fn from_env() -> Result<Option<MemberRole>, String> {
-        let var = |name| {
-            std::env::var(name)
-                .ok()
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
-        match (var("MEMBER_ROLE_NAME"), var("MEMBER_EXTERNAL_ID")) {
-            (Some(name), Some(external_id)) => Ok(Some(MemberRole { name, external_id })),
-            (None, None) => Ok(None),
-            (Some(_), None) => Err("MEMBER_ROLE_NAME is set without MEMBER_EXTERNAL_ID: the \
-                                    member role's trust policy requires the external id"
-                .into()),
-            (None, Some(_)) => Err("MEMBER_EXTERNAL_ID is set without MEMBER_ROLE_NAME".into()),
-        }
+    pub fn from_env(env: &crate::env::Environment) -> Result<Option<MemberRole>, String> {
+        Ok(env
+            .member_role()?
+            .map(|(name, external_id)| MemberRole { name, external_id }))
     }
 }
 

@@ -8,6 +8,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_sdk_sagemaker::error::{ProvideErrorMetadata, SdkError};
 
+use crate::env::Environment;
 use crate::ports::AwsError;
 
 pub mod cloudtrail;
@@ -77,7 +78,9 @@ pub fn inspector<F: crate::store::FindingStore>(
 /// What both functions build at cold start, failing fast on a bad policy or environment: the
 /// inspector on the DynamoDB findings table, the fleet it reaches accounts through, and the
 /// configuration their other clients are built from.
-pub async fn function_inspector() -> Result<
+pub async fn function_inspector(
+    env: &Environment,
+) -> Result<
     (
         LiveInspector<crate::store::DynamoStore>,
         Arc<Fleet>,
@@ -85,8 +88,8 @@ pub async fn function_inspector() -> Result<
     ),
     Box<dyn std::error::Error + Send + Sync>,
 > {
-    let policy = crate::Policy::from_env()?;
-    let env = FunctionEnv::from_env()?;
+    let policy = crate::Policy::from_env(env)?;
+    let env = FunctionEnv::from_env(env)?;
     let config = load_config().await;
     let fleet = Arc::new(Fleet::discover(config.clone(), env.member_role).await?);
     let store = crate::store::DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), env.table);
@@ -103,12 +106,14 @@ pub async fn function_inspector() -> Result<
 
 /// The inspector's failure queue, `FAILURE_QUEUE_URL` (the functions' on-failure destination),
 /// where rejected events are kept.
-pub fn failure_queue_from_env(config: &SdkConfig) -> Result<SqsFailureQueue, String> {
-    let url = std::env::var("FAILURE_QUEUE_URL")
-        .ok()
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-        .ok_or("FAILURE_QUEUE_URL is not set: rejected events are kept in the failure queue")?;
+pub fn failure_queue_from_env(
+    env: &Environment,
+    config: &SdkConfig,
+) -> Result<SqsFailureQueue, String> {
+    let url = env.require(
+        "FAILURE_QUEUE_URL",
+        "rejected events are kept in the failure queue",
+    )?;
     Ok(SqsFailureQueue::new(aws_sdk_sqs::Client::new(config), url))
 }
 
@@ -127,30 +132,16 @@ pub struct FunctionEnv {
 }
 
 impl FunctionEnv {
-    pub fn from_env() -> Result<FunctionEnv, String> {
-        let var = |name: &str| {
-            std::env::var(name)
-                .ok()
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
-        let topic_arn = var("ALERT_TOPIC_ARN")
-            .ok_or("ALERT_TOPIC_ARN is not set: findings are alerted on an SNS topic")?;
-        let table = var("FINDINGS_TABLE")
-            .ok_or("FINDINGS_TABLE is not set: findings are stored in DynamoDB")?;
-        let security_hub = match var("SECURITY_HUB").as_deref() {
-            Some("on") => true,
-            Some("off") | None => false,
-            Some(other) => {
-                return Err(format!("SECURITY_HUB must be `on` or `off`, not `{other}`"))
-            }
-        };
-        let member_role = MemberRole::from_env()?;
+    pub fn from_env(env: &Environment) -> Result<FunctionEnv, String> {
         Ok(FunctionEnv {
-            topic_arn,
-            table,
-            security_hub,
-            member_role,
+            topic_arn: env
+                .require("ALERT_TOPIC_ARN", "findings are alerted on an SNS topic")?
+                .to_string(),
+            table: env
+                .require("FINDINGS_TABLE", "findings are stored in DynamoDB")?
+                .to_string(),
+            security_hub: env.security_hub()?,
+            member_role: MemberRole::from_env(env)?,
         })
     }
 }
