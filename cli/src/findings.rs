@@ -5,9 +5,11 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
+use guardrail_core::controls::ControlId;
 use guardrail_core::finding::Status;
 use guardrail_core::findings::Finding;
 use guardrail_core::policy::Severity;
+use guardrail_core::resource::ResourceKind;
 use guardrail_core::store::{FindingStore, Query};
 use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
@@ -101,11 +103,11 @@ pub struct Filters {
     #[arg(long, value_parser = parse_status)]
     status: Option<Status>,
     /// Control id, e.g. vpc-attached.
-    #[arg(long)]
-    control: Option<String>,
+    #[arg(long, value_parser = parse_control)]
+    control: Option<ControlId>,
     /// Resource kind, e.g. training-job.
-    #[arg(long)]
-    kind: Option<String>,
+    #[arg(long, value_parser = parse_kind)]
+    kind: Option<ResourceKind>,
     /// At or above this severity.
     #[arg(long, value_parser = parse_severity)]
     severity: Option<Severity>,
@@ -144,6 +146,18 @@ pub enum Output {
     Table,
     Json,
     Csv,
+}
+
+fn parse_control(value: &str) -> Result<ControlId, String> {
+    ControlId::parse(value)
+        .ok_or_else(|| format!("`{value}` is not a control ({})", ControlId::names()))
+}
+
+fn parse_kind(value: &str) -> Result<ResourceKind, String> {
+    ResourceKind::parse(value).ok_or_else(|| {
+        let kinds: Vec<&str> = ResourceKind::ALL.iter().map(|k| k.as_str()).collect();
+        format!("`{value}` is not a resource kind ({})", kinds.join(", "))
+    })
 }
 
 fn parse_status(value: &str) -> Result<Status, String> {

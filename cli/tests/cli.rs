@@ -669,3 +669,20 @@ fn an_unknown_environment_value_is_an_error_naming_the_allowed_ones() {
         "{err}"
     );
 }
+
+/// A filter naming no kind or control is an error that lists the valid ones, not an empty list.
+#[test]
+fn an_unknown_kind_or_control_filter_is_an_error_naming_the_valid_ones() {
+    for (flag, value, valid) in [
+        ("--kind", "training-jobs", "training-job"),
+        ("--control", "vpc", "vpc-attached"),
+    ] {
+        let o = guardrail(&["findings", "list", flag, value]);
+        assert_eq!(o.status.code(), Some(2), "{flag} {value}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains(&format!("`{value}` is not")) && err.contains(valid),
+            "{err}"
+        );
+    }
+}

@@ -34,6 +34,11 @@ impl ResourceKind {
     ];
 
     /// Stable machine name, used in findings, message attributes and the CLI.
+    /// The kind named `value` (its [`Self::as_str`] form).
+    pub fn parse(value: &str) -> Option<ResourceKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == value)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ResourceKind::NotebookInstance => "notebook-instance",

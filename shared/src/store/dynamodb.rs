@@ -448,7 +448,7 @@ impl FindingStore for DynamoStore {
     async fn list(&self, query: &Query) -> Result<Page, StoreError> {
         let (index, partition) = match (&query.account, &query.control) {
             (Some(account), _) => (Some((BY_ACCOUNT, "gsi1pk")), Some(account.clone())),
-            (None, Some(control)) => (Some((BY_CONTROL, "gsi2pk")), Some(control.clone())),
+            (None, Some(control)) => (Some((BY_CONTROL, "gsi2pk")), Some(control.to_string())),
             (None, None) => (None, None),
         };
         let mut candidates = Vec::new();

@@ -6,9 +6,11 @@ use std::future::Future;
 
 use serde::Serialize;
 
+use crate::controls::ControlId;
 use crate::finding::Status;
 use crate::findings::{Finding, Observation};
 use crate::policy::Severity;
+use crate::resource::ResourceKind;
 
 #[cfg(any(test, feature = "contract-tests"))]
 pub mod contract;
@@ -85,8 +87,8 @@ pub struct StagedAlert {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Query {
     pub status: Option<Status>,
-    pub control: Option<String>,
-    pub kind: Option<String>,
+    pub control: Option<ControlId>,
+    pub kind: Option<ResourceKind>,
     /// At or above this severity.
     pub severity: Option<Severity>,
     pub account: Option<String>,
@@ -107,8 +109,8 @@ impl Query {
     pub fn matches(&self, f: &Finding) -> bool {
         let eq = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w == have);
         self.status.is_none_or(|s| s == f.status)
-            && eq(&self.control, &f.control)
-            && eq(&self.kind, &f.resource_kind)
+            && self.control.is_none_or(|c| c.as_str() == f.control)
+            && self.kind.is_none_or(|k| k.as_str() == f.resource_kind)
             && self.severity.is_none_or(|s| f.severity >= s)
             && eq(&self.account, &f.account)
             && eq(&self.region, &f.region)

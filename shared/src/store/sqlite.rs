@@ -521,7 +521,12 @@ impl FindingStore for SqliteStore {
                 .map_err(backend("list"))?;
             let rows = stmt
                 .query_map(
-                    params![query.account, query.control, query.since, query.until],
+                    params![
+                        query.account,
+                        query.control.map(|c| c.as_str()),
+                        query.since,
+                        query.until
+                    ],
                     |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
                 )
                 .map_err(backend("list"))?;
