@@ -75,7 +75,7 @@ async fn noncompliant_notebook_is_stopped_and_one_alert_is_delivered() -> TestRe
 
     // Then the notebook is stopped
     assert_eq!(emu.notebook_status(&name).await?, "Stopped");
-    assert_eq!(report.remediation.outcome(), "stopped");
+    assert_eq!(report.remediation.outcome().as_str(), "stopped");
     assert!(message_id.is_some());
 
     // And one alert arrives, filterable by its attributes, carrying the finding document
@@ -165,7 +165,7 @@ async fn pending_notebook_stop_is_deferred_to_its_in_service_event() -> TestResu
             .handle(&event)
             .await?,
     )?;
-    assert_eq!(report.remediation.outcome(), "deferred");
+    assert_eq!(report.remediation.outcome().as_str(), "deferred");
     assert_eq!(emu.notebook_status(&name).await?, "Pending");
     let delivered = alerts.receive(1, WAIT).await?;
     assert_eq!(delivered.len(), 1);
@@ -190,9 +190,9 @@ async fn duplicate_delivery_gives_one_stop_and_no_error() -> TestResult {
     let (first, _) = evaluated(inspector.handle(&event).await?)?;
     let (second, _) = evaluated(inspector.handle(&event).await?)?;
 
-    assert_eq!(first.remediation.outcome(), "stopped");
+    assert_eq!(first.remediation.outcome().as_str(), "stopped");
     // The second delivery sees the notebook stopped and makes no call...
-    assert_eq!(second.remediation.outcome(), "already-inactive");
+    assert_eq!(second.remediation.outcome().as_str(), "already-inactive");
     assert_eq!(emu.notebook_status(&name).await?, "Stopped");
     // ...and, the problem being the same (contained), sends no second alert.
     assert_eq!(alerts.receive(1, WAIT).await?.len(), 1);
@@ -224,7 +224,7 @@ async fn concurrent_duplicate_deliveries_both_succeed() -> TestResult {
     let (a, b) = tokio::join!(one.handle(&event), two.handle(&event));
     for outcome in [a?, b?] {
         let (report, _) = evaluated(outcome)?;
-        let o = report.remediation.outcome();
+        let o = report.remediation.outcome().as_str();
         assert!(
             o == "stopped" || o == "already-inactive",
             "{o}: {:?}",
@@ -295,7 +295,7 @@ async fn stop_refused_because_already_stopped_counts_as_done() -> TestResult {
         finding["remediation"]["result"], "already-done",
         "{finding}"
     );
-    assert_eq!(report.remediation.outcome(), "stopped");
+    assert_eq!(report.remediation.outcome().as_str(), "stopped");
     assert_eq!(emu.notebook_status(&name).await?, "Stopped");
     Ok(())
 }
@@ -319,7 +319,7 @@ async fn training_jobs_are_stopped_only_when_noncompliant() -> TestResult {
             )?)
             .await?,
     )?;
-    assert_eq!(report.remediation.outcome(), "stopped");
+    assert_eq!(report.remediation.outcome().as_str(), "stopped");
     let (report, _) = evaluated(
         inspector
             .handle(&sample_event(
@@ -373,7 +373,7 @@ async fn processing_jobs_are_stopped_only_when_noncompliant() -> TestResult {
             )?)
             .await?,
     )?;
-    assert_eq!(report.remediation.outcome(), "stopped");
+    assert_eq!(report.remediation.outcome().as_str(), "stopped");
     let (report, _) = evaluated(
         inspector
             .handle(&sample_event(
@@ -409,7 +409,7 @@ async fn noncompliant_endpoint_is_deleted_and_its_config_and_model_kept() -> Tes
             )?)
             .await?,
     )?;
-    assert_eq!(report.remediation.outcome(), "deleted");
+    assert_eq!(report.remediation.outcome().as_str(), "deleted");
     let violated: Vec<String> = report.violations().map(|v| v.control.to_string()).collect();
     assert_eq!(
         violated,
@@ -465,7 +465,7 @@ async fn endpoint_being_created_is_deferred_and_remediation_none_keeps_it() -> T
             )?)
             .await?,
     )?;
-    assert_eq!(report.remediation.outcome(), "deferred");
+    assert_eq!(report.remediation.outcome().as_str(), "deferred");
     assert_eq!(
         emu.endpoint_status(&creating).await?.as_deref(),
         Some("Creating")
@@ -481,7 +481,7 @@ async fn endpoint_being_created_is_deferred_and_remediation_none_keeps_it() -> T
             )?)
             .await?,
     )?;
-    assert_eq!(report.remediation.outcome(), "disabled");
+    assert_eq!(report.remediation.outcome().as_str(), "disabled");
     assert_eq!(
         emu.endpoint_status(&serving).await?.as_deref(),
         Some("InService")
@@ -503,7 +503,7 @@ async fn audit_mode_reports_without_stopping() -> TestResult {
             .handle(&event)
             .await?,
     )?;
-    assert_eq!(report.remediation.outcome(), "audit");
+    assert_eq!(report.remediation.outcome().as_str(), "audit");
     assert_eq!(emu.notebook_status(&name).await?, "InService");
     let delivered = alerts.receive(1, WAIT).await?;
     assert_eq!(delivered.len(), 1);

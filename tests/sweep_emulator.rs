@@ -213,7 +213,7 @@ async fn an_event_from_a_member_account_is_handled_with_the_member_role() -> Tes
     let Outcome::Evaluated { report, .. } = outcome else {
         return Err(format!("expected an evaluation, got {outcome:?}").into());
     };
-    assert_eq!(report.remediation.outcome(), "stopped");
+    assert_eq!(report.remediation.outcome().as_str(), "stopped");
     assert_eq!(member.notebook_status(&name).await?, "Stopped");
     let delivered = alerts.receive(1, WAIT).await?;
     assert_eq!(delivered.len(), 1);
@@ -302,7 +302,7 @@ async fn transform_and_tuning_job_events_stop_noncompliant_jobs_only() -> TestRe
                 Posture::Compliant => ("none", "InProgress"),
             };
             assert_eq!(
-                (report.remediation.outcome(), status.as_str()),
+                (report.remediation.outcome().as_str(), status.as_str()),
                 expected,
                 "{sample} {posture:?}: {:?}",
                 report.results

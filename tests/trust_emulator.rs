@@ -87,7 +87,7 @@ async fn gpu_training_job_on_local_storage_is_not_stopped_for_its_volume_key() -
     let (status, reason) = status_of(&report, "volume-kms")?;
     assert_eq!(status, Status::NotApplicable, "{reason}");
     assert!(reason.contains("local NVMe"), "{reason}");
-    assert_eq!(report.remediation.outcome(), "none");
+    assert_eq!(report.remediation.outcome().as_str(), "none");
     assert_eq!(emu.training_status(&gpu).await?, "InProgress");
 
     let report = evaluated(
@@ -100,7 +100,7 @@ async fn gpu_training_job_on_local_storage_is_not_stopped_for_its_volume_key() -
             .await?,
     )?;
     assert_eq!(status_of(&report, "volume-kms")?.0, Status::Fail);
-    assert_eq!(report.remediation.outcome(), "stopped");
+    assert_eq!(report.remediation.outcome().as_str(), "stopped");
     let delivered = alerts.receive(2, WAIT).await?;
     assert_eq!(delivered.len(), 1, "only the EBS job is alerted");
     Ok(())
@@ -142,7 +142,12 @@ async fn tuning_job_is_judged_on_its_tuning_resource_config() -> TestResult {
             .await?,
     )?;
     assert_eq!(status_of(&report, "volume-kms")?.0, Status::Pass);
-    assert_eq!(report.remediation.outcome(), "none", "{:?}", report.results);
+    assert_eq!(
+        report.remediation.outcome().as_str(),
+        "none",
+        "{:?}",
+        report.results
+    );
     assert_eq!(emu.tuning_status(&name).await?, "InProgress");
     Ok(())
 }
@@ -193,7 +198,11 @@ async fn endpoint_whose_model_or_config_was_deleted_fails_closed() -> TestResult
             observed.contains(&format!("cannot verify: {deleted}")),
             "{deleted}: {observed}"
         );
-        assert_eq!(report.remediation.outcome(), "deleted", "{deleted}");
+        assert_eq!(
+            report.remediation.outcome().as_str(),
+            "deleted",
+            "{deleted}"
+        );
         assert_eq!(emu.endpoint_status(&name).await?, None, "{deleted}");
         let delivered = alerts.receive(1, WAIT).await?;
         assert_eq!(delivered.len(), 1, "{deleted}");
@@ -244,7 +253,7 @@ async fn endpoint_update_is_judged_on_the_configuration_being_deployed() -> Test
     // Then the pending configuration fails, and the endpoint, updating, is not touched yet
     assert_eq!(status_of(&report, "volume-kms")?.0, Status::Fail);
     assert_eq!(report.resource.status.as_deref(), Some("Updating"));
-    assert_eq!(report.remediation.outcome(), "deferred");
+    assert_eq!(report.remediation.outcome().as_str(), "deferred");
     assert_eq!(alerts.receive(1, WAIT).await?.len(), 1);
     Ok(())
 }
@@ -325,13 +334,17 @@ async fn a_deferred_stop_that_then_happens_is_one_alert() -> TestResult {
     for restart in 0..2 {
         let report = evaluated(inspector.handle(&redelivered(event.clone())).await?)?;
         assert_eq!(
-            report.remediation.outcome(),
+            report.remediation.outcome().as_str(),
             "deferred",
             "restart {restart}"
         );
         settle_notebook(&name, "InService")?;
         let report = evaluated(inspector.handle(&redelivered(event.clone())).await?)?;
-        assert_eq!(report.remediation.outcome(), "stopped", "restart {restart}");
+        assert_eq!(
+            report.remediation.outcome().as_str(),
+            "stopped",
+            "restart {restart}"
+        );
         assert_eq!(emu.notebook_status(&name).await?, "Stopped");
         let control = report.violations().next().ok_or("no violation")?.control;
         let id = guardrail_core::findings::finding_id(&report.resource.arn, control.as_str());
@@ -394,7 +407,7 @@ async fn a_tuning_job_and_its_training_jobs_alert_once() -> TestResult {
     let second = evaluated(inspector.handle(&child_event(&children[1])?).await?)?;
     for report in [&first, &tuning, &second] {
         assert_eq!(
-            report.remediation.outcome(),
+            report.remediation.outcome().as_str(),
             "stopped",
             "{}",
             report.resource.arn
@@ -504,7 +517,7 @@ async fn an_aws_managed_key_named_by_its_arn_fails_volume_kms() -> TestResult {
     let (status, observed) = status_of(&report, "volume-kms")?;
     assert_eq!(status, Status::Fail, "{observed}");
     assert!(observed.contains("AWS managed key"), "{observed}");
-    assert_eq!(report.remediation.outcome(), "stopped");
+    assert_eq!(report.remediation.outcome().as_str(), "stopped");
 
     let report = judge(fine.clone()).await?;
     assert_eq!(status_of(&report, "volume-kms")?.0, Status::Pass);
@@ -594,12 +607,12 @@ async fn a_non_compliant_update_is_rolled_back_not_deleted() -> TestResult {
         .send()
         .await?;
     let report = evaluated(inspector.handle(&redelivered(event.clone())).await?)?;
-    assert_eq!(report.remediation.outcome(), "deferred");
+    assert_eq!(report.remediation.outcome().as_str(), "deferred");
     // The update finishes: the endpoint is updated back, not deleted.
     settle("InService")?;
     let report = evaluated(inspector.handle(&redelivered(event.clone())).await?)?;
     assert_eq!(report.remediation.plan, back_to(&name));
-    assert_eq!(report.remediation.outcome(), "rolled back");
+    assert_eq!(report.remediation.outcome().as_str(), "rolled back");
     assert_eq!(
         deployed(&emu).await?,
         (Some(open.clone()), Some(name.clone()))
@@ -633,7 +646,7 @@ async fn a_non_compliant_update_is_rolled_back_not_deleted() -> TestResult {
     settle("UpdateRollbackFailed")?;
     let report = evaluated(inspector.handle(&redelivered(event.clone())).await?)?;
     assert_eq!(report.remediation.plan, back_to(&name));
-    assert_eq!(report.remediation.outcome(), "rolled back");
+    assert_eq!(report.remediation.outcome().as_str(), "rolled back");
     assert_eq!(
         deployed(&emu).await?,
         (Some(name.clone()), Some(name.clone()))
@@ -815,7 +828,7 @@ async fn a_rollback_that_cannot_hold_ends_in_deletion() -> TestResult {
         .await?;
     let report = evaluated(inspector.handle(&event(&gone_config)?).await?)?;
     assert_eq!(
-        report.remediation.outcome(),
+        report.remediation.outcome().as_str(),
         "deleted",
         "{:?}",
         report.remediation
@@ -829,12 +842,12 @@ async fn a_rollback_that_cannot_hold_ends_in_deletion() -> TestResult {
     open_config(&flapping).await?;
     settle(&flapping, "InService")?;
     let report = evaluated(inspector.handle(&event(&flapping)?).await?)?;
-    assert_eq!(report.remediation.outcome(), "rolled back");
+    assert_eq!(report.remediation.outcome().as_str(), "rolled back");
     settle(&flapping, "RollingBack")?;
     settle(&flapping, "InService")?;
     let report = evaluated(inspector.handle(&event(&flapping)?).await?)?;
     assert_eq!(
-        report.remediation.outcome(),
+        report.remediation.outcome().as_str(),
         "deleted",
         "no second rollback"
     );
@@ -849,7 +862,7 @@ async fn a_rollback_that_cannot_hold_ends_in_deletion() -> TestResult {
     let (a, b) = (event(&raced)?, event(&raced)?);
     let (a, b) = tokio::join!(inspector.handle(&a), inspector.handle(&b));
     for report in [evaluated(a?)?, evaluated(b?)?] {
-        let outcome = report.remediation.outcome();
+        let outcome = report.remediation.outcome().as_str();
         assert!(
             ["rolled back", "none"].contains(&outcome),
             "{outcome}: {:?}",

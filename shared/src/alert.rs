@@ -75,7 +75,7 @@ pub fn build(report: &Report) -> Result<Option<Alert>, serde_json::Error> {
             ),
             (
                 "action".into(),
-                Attribute::String(report.remediation.outcome().to_string()),
+                Attribute::String(report.remediation.outcome().as_str().to_string()),
             ),
             ("account".into(), Attribute::String(r.account.clone())),
             ("controls".into(), Attribute::StringArray(controls)),

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use crate::finding::Status;
 use crate::policy::{Mode, Severity};
 use crate::remediation::Plan;
-use crate::report::{ActionResult, Report};
+use crate::report::{ActionResult, Phase, Report};
 
 /// The current state of one control on one resource.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,7 +104,7 @@ pub fn from_report(report: &Report) -> (Vec<Finding>, Vec<Observation>) {
         let id = finding_id(&r.arn, c.control.as_str());
         let record = c.is_violation().then(|| RemediationRecord {
             action: action.clone(),
-            result: remediation.outcome().to_string(),
+            result: remediation.outcome().as_str().to_string(),
             at: remediation.at.clone(),
             error: error.clone(),
         });
@@ -155,12 +155,7 @@ pub fn notification_key(report: &Report) -> String {
     if failing.is_empty() && unverified.is_empty() {
         return PASS.to_string();
     }
-    let phase = match report.remediation.outcome() {
-        "stopped" | "deleted" | "rolled back" | "already-inactive" => "contained",
-        "audit" | "disabled" | "none" => "open",
-        "deferred" => "deferred",
-        _ => "pending",
-    };
+    let phase = report.remediation.outcome().phase().as_str();
     let mut key = Vec::new();
     if !failing.is_empty() {
         key.push(format!("FAIL {}", failing.join(",")));
@@ -199,8 +194,14 @@ pub fn alert_due(key: &str, last_notified: Option<&str>) -> bool {
 
 /// The same controls, first deferred, now contained.
 fn progressed(previous: &str, key: &str) -> bool {
-    match (previous.rsplit_once(' '), key.rsplit_once(' ')) {
-        (Some((problem, "deferred")), Some((now, "contained"))) => problem == now,
+    let phase = |k: &str| {
+        k.rsplit_once(' ')
+            .map(|(problem, p)| (problem.to_string(), Phase::parse(p)))
+    };
+    match (phase(previous), phase(key)) {
+        (Some((before, Some(Phase::Deferred))), Some((now, Some(Phase::Contained)))) => {
+            before == now
+        }
         _ => false,
     }
 }

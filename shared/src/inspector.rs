@@ -504,7 +504,7 @@ where
         for v in report.violations() {
             warn!(event_id, arn = %report.resource.arn, control = %v.control, severity = %v.severity, mode = %v.mode, "control failed");
         }
-        info!(event_id, arn = %report.resource.arn, outcome = report.remediation.outcome(), "evaluated");
+        info!(event_id, arn = %report.resource.arn, outcome = %report.remediation.outcome(), "evaluated");
 
         let (findings, observations) = findings::from_report(&report);
         self.store

@@ -47,13 +47,19 @@ impl Action {
         }
     }
 
+    /// The outcome once done: stopped, deleted, rolled back.
+    pub fn done(&self) -> crate::report::ActionOutcome {
+        use crate::report::ActionOutcome;
+        match self {
+            Action::DeleteEndpoint => ActionOutcome::Deleted,
+            Action::RollBackEndpoint { .. } => ActionOutcome::RolledBack,
+            _ => ActionOutcome::Stopped,
+        }
+    }
+
     /// Past participle for alert subjects: "stopped", "deleted", "rolled back".
     pub fn done_word(&self) -> &'static str {
-        match self {
-            Action::DeleteEndpoint => "deleted",
-            Action::RollBackEndpoint { .. } => "rolled back",
-            _ => "stopped",
-        }
+        self.done().as_str()
     }
 }
 

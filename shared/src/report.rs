@@ -49,21 +49,143 @@ pub struct Remediation {
     pub at: Option<String>,
 }
 
-impl Remediation {
-    /// One word for message attributes and tables: what the guardrail did.
-    pub fn outcome(&self) -> &'static str {
-        match (&self.plan, &self.result) {
-            (Plan::Nothing, _) => "none",
-            (Plan::AuditOnly { .. }, _) => "audit",
-            (Plan::Act { action }, ActionResult::Done | ActionResult::AlreadyDone { .. }) => {
-                action.done_word()
+/// What the guardrail did about a resource. Its word ([`ActionOutcome::as_str`]) is what message
+/// attributes, tables and stored records carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ActionOutcome {
+    None,
+    Audit,
+    Stopped,
+    Deleted,
+    RolledBack,
+    Failed,
+    Planned,
+    Deferred,
+    AlreadyInactive,
+    Disabled,
+    CannotAct,
+}
+
+/// Where a problem stands, for the notification key: a change of phase is worth an alert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Stopped, deleted, rolled back, or already inactive.
+    Contained,
+    /// To be acted on once the resource can be.
+    Deferred,
+    /// The action failed or cannot be taken.
+    Pending,
+    /// Audit mode, remediation off, nothing done.
+    Open,
+}
+
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Contained => "contained",
+            Phase::Deferred => "deferred",
+            Phase::Pending => "pending",
+            Phase::Open => "open",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Phase> {
+        [
+            Phase::Contained,
+            Phase::Deferred,
+            Phase::Pending,
+            Phase::Open,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == value)
+    }
+}
+
+impl ActionOutcome {
+    pub const ALL: [ActionOutcome; 11] = [
+        ActionOutcome::None,
+        ActionOutcome::Audit,
+        ActionOutcome::Stopped,
+        ActionOutcome::Deleted,
+        ActionOutcome::RolledBack,
+        ActionOutcome::Failed,
+        ActionOutcome::Planned,
+        ActionOutcome::Deferred,
+        ActionOutcome::AlreadyInactive,
+        ActionOutcome::Disabled,
+        ActionOutcome::CannotAct,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionOutcome::None => "none",
+            ActionOutcome::Audit => "audit",
+            ActionOutcome::Stopped => "stopped",
+            ActionOutcome::Deleted => "deleted",
+            ActionOutcome::RolledBack => "rolled back",
+            ActionOutcome::Failed => "failed",
+            ActionOutcome::Planned => "planned",
+            ActionOutcome::Deferred => "deferred",
+            ActionOutcome::AlreadyInactive => "already-inactive",
+            ActionOutcome::Disabled => "disabled",
+            ActionOutcome::CannotAct => "cannot-act",
+        }
+    }
+
+    /// The outcome a stored record names, if any.
+    pub fn parse(value: &str) -> Option<ActionOutcome> {
+        Self::ALL.into_iter().find(|o| o.as_str() == value)
+    }
+
+    /// The guardrail made the remediation call itself (so CloudTrail holds its record).
+    pub fn called(self) -> bool {
+        matches!(
+            self,
+            ActionOutcome::Stopped
+                | ActionOutcome::Deleted
+                | ActionOutcome::RolledBack
+                | ActionOutcome::Failed
+        )
+    }
+
+    pub fn phase(self) -> Phase {
+        match self {
+            ActionOutcome::Stopped
+            | ActionOutcome::Deleted
+            | ActionOutcome::RolledBack
+            | ActionOutcome::AlreadyInactive => Phase::Contained,
+            ActionOutcome::Audit | ActionOutcome::Disabled | ActionOutcome::None => Phase::Open,
+            ActionOutcome::Deferred => Phase::Deferred,
+            ActionOutcome::Failed | ActionOutcome::Planned | ActionOutcome::CannotAct => {
+                Phase::Pending
             }
-            (Plan::Act { .. }, ActionResult::Failed { .. }) => "failed",
-            (Plan::Act { .. }, ActionResult::NotExecuted | ActionResult::NoCall) => "planned",
-            (Plan::Defer { .. }, _) => "deferred",
-            (Plan::AlreadyInactive { .. }, _) => "already-inactive",
-            (Plan::Disabled { .. }, _) => "disabled",
-            (Plan::CannotAct { .. }, _) => "cannot-act",
+        }
+    }
+}
+
+impl std::fmt::Display for ActionOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Remediation {
+    /// What the guardrail did.
+    pub fn outcome(&self) -> ActionOutcome {
+        match (&self.plan, &self.result) {
+            (Plan::Nothing, _) => ActionOutcome::None,
+            (Plan::AuditOnly { .. }, _) => ActionOutcome::Audit,
+            (Plan::Act { action }, ActionResult::Done | ActionResult::AlreadyDone { .. }) => {
+                action.done()
+            }
+            (Plan::Act { .. }, ActionResult::Failed { .. }) => ActionOutcome::Failed,
+            (Plan::Act { .. }, ActionResult::NotExecuted | ActionResult::NoCall) => {
+                ActionOutcome::Planned
+            }
+            (Plan::Defer { .. }, _) => ActionOutcome::Deferred,
+            (Plan::AlreadyInactive { .. }, _) => ActionOutcome::AlreadyInactive,
+            (Plan::Disabled { .. }, _) => ActionOutcome::Disabled,
+            (Plan::CannotAct { .. }, _) => ActionOutcome::CannotAct,
         }
     }
 
@@ -187,5 +309,28 @@ impl Report {
     /// Controls that could not be evaluated on the resource.
     pub fn unverified(&self) -> impl Iterator<Item = &ControlResult> {
         self.results.iter().filter(|r| r.is_unverified())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every outcome's word reads back as that outcome (stored records are parsed at the edge),
+    /// and every outcome of a call the guardrail made, a rollback included, has evidence.
+    #[test]
+    fn outcomes_read_back_and_the_called_ones_include_rollbacks() {
+        for outcome in ActionOutcome::ALL {
+            assert_eq!(ActionOutcome::parse(outcome.as_str()), Some(outcome));
+        }
+        assert_eq!(ActionOutcome::parse("stoped"), None);
+        let called: Vec<&str> = ActionOutcome::ALL
+            .into_iter()
+            .filter(|o| o.called())
+            .map(ActionOutcome::as_str)
+            .collect();
+        assert_eq!(called, ["stopped", "deleted", "rolled back", "failed"]);
+        assert_eq!(ActionOutcome::RolledBack.phase(), Phase::Contained);
+        assert_eq!(Phase::parse("deferred"), Some(Phase::Deferred));
     }
 }
