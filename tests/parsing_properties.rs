@@ -1419,7 +1419,11 @@ fn check_trigger(trigger: &Trigger, policies: &[Policy]) -> Result<Outcome, Test
                     "report does not serialize: {:?}",
                     document
                 );
-                prop_assert!(!findings::notification_key(&report).is_empty());
+                let key = findings::NotificationKey::of(&report);
+                prop_assert_eq!(
+                    findings::NotificationKey::parse(&key.to_string()),
+                    Some(key)
+                );
                 let (found, observations) = findings::from_report(&report);
                 prop_assert_eq!(found.len(), report.results.len());
                 prop_assert_eq!(observations.len(), report.results.len());

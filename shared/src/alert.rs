@@ -84,9 +84,12 @@ pub fn build(report: &Report) -> Result<Option<Alert>, serde_json::Error> {
 }
 
 /// The alert announcing that a resource alerted on before has no violation any more.
-pub fn resolved(report: &Report, previous_key: &str) -> Result<Alert, serde_json::Error> {
+pub fn resolved(
+    report: &Report,
+    previous: &crate::findings::NotificationKey,
+) -> Result<Alert, serde_json::Error> {
     let r = &report.resource;
-    let controls = crate::findings::key_controls(previous_key);
+    let controls: Vec<String> = previous.controls().iter().map(|c| c.to_string()).collect();
     let subject = subject(&format!(
         "[RESOLVED] SageMaker {} {} is compliant again: {}",
         r.kind.label(),

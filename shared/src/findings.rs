@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::controls::ControlId;
 use crate::finding::Status;
 use crate::policy::{Mode, Severity};
 use crate::remediation::Plan;
@@ -142,67 +143,126 @@ pub fn from_report(report: &Report) -> (Vec<Finding>, Vec<Observation>) {
     (findings, observations)
 }
 
-/// The notification key of a resource: `PASS`, or the failing controls (`FAIL a,b`), the
-/// controls that could not be evaluated (`ERROR c`), and whether the problem is `contained`
-/// (stopped, deleted, rolled back, or already inactive), `deferred` (to be stopped once it can be),
-/// `pending` (the action failed or cannot be taken) or `open` (audit mode, remediation off,
-/// nothing done). A change of key is a change worth an alert; the
-/// same key again (a duplicate event, a second state-change event) is not. A control that could
-/// not be evaluated never gives `PASS`, so it can never announce a resolution.
-pub fn notification_key(report: &Report) -> String {
-    let failing: Vec<&str> = report.violations().map(|v| v.control.as_str()).collect();
-    let unverified: Vec<&str> = report.unverified().map(|v| v.control.as_str()).collect();
-    if failing.is_empty() && unverified.is_empty() {
-        return PASS.to_string();
-    }
-    let phase = report.remediation.outcome().phase().as_str();
-    let mut key = Vec::new();
-    if !failing.is_empty() {
-        key.push(format!("FAIL {}", failing.join(",")));
-    }
-    if !unverified.is_empty() {
-        key.push(format!("ERROR {}", unverified.join(",")));
-    }
-    key.push(phase.to_string());
-    key.join(" ")
+/// The notification key of a resource: `PASS`, or its problem: the failing controls, the
+/// controls that could not be evaluated, and the [`Phase`] of the problem. A change of key is a
+/// change worth an alert; the same key again (a duplicate event, a second state-change event) is
+/// not. A control that could not be evaluated never gives `PASS`, so it can never announce a
+/// resolution. Stored as text (`PASS`, `FAIL a,b ERROR c contained`), read back with
+/// [`NotificationKey::parse`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotificationKey {
+    Pass,
+    Problem {
+        failing: Vec<ControlId>,
+        unverified: Vec<ControlId>,
+        phase: Phase,
+    },
 }
 
-/// The notification key of a resource with no violation.
-pub const PASS: &str = "PASS";
-
-/// The controls named by a notification key (failing, then unverified).
-pub fn key_controls(key: &str) -> Vec<String> {
-    let words: Vec<&str> = key.split(' ').collect();
-    words
-        .windows(2)
-        .filter(|w| w[0] == "FAIL" || w[0] == "ERROR")
-        .flat_map(|w| w[1].split(','))
-        .map(str::to_string)
-        .collect()
-}
-
-/// Whether moving from the last notified key to `key` deserves an alert: any change, except a
-/// resource that was compliant from the start (nothing to resolve) and the announced progress
-/// of the same problem (a deferred stop that then happened). A containment that fails, or a
-/// problem that comes back, is a change.
-pub fn alert_due(key: &str, last_notified: Option<&str>) -> bool {
-    match last_notified {
-        Some(previous) => previous != key && !progressed(previous, key),
-        None => key != PASS,
-    }
-}
-
-/// The same controls, first deferred, now contained.
-fn progressed(previous: &str, key: &str) -> bool {
-    let phase = |k: &str| {
-        k.rsplit_once(' ')
-            .map(|(problem, p)| (problem.to_string(), Phase::parse(p)))
-    };
-    match (phase(previous), phase(key)) {
-        (Some((before, Some(Phase::Deferred))), Some((now, Some(Phase::Contained)))) => {
-            before == now
+impl NotificationKey {
+    pub fn of(report: &Report) -> NotificationKey {
+        let failing: Vec<ControlId> = report.violations().map(|v| v.control).collect();
+        let unverified: Vec<ControlId> = report.unverified().map(|v| v.control).collect();
+        if failing.is_empty() && unverified.is_empty() {
+            return NotificationKey::Pass;
         }
-        _ => false,
+        NotificationKey::Problem {
+            failing,
+            unverified,
+            phase: report.remediation.outcome().phase(),
+        }
+    }
+
+    /// A stored key; `None` for text this version does not write.
+    pub fn parse(text: &str) -> Option<NotificationKey> {
+        if text == "PASS" {
+            return Some(NotificationKey::Pass);
+        }
+        let (problem, phase) = text.rsplit_once(' ')?;
+        let phase = Phase::parse(phase)?;
+        let (mut failing, mut unverified) = (Vec::new(), Vec::new());
+        let words: Vec<&str> = problem.split(' ').collect();
+        for pair in words.chunks(2) {
+            let [label, ids] = pair else { return None };
+            let ids: Option<Vec<ControlId>> = ids.split(',').map(ControlId::parse).collect();
+            match *label {
+                "FAIL" if failing.is_empty() => failing = ids?,
+                "ERROR" if unverified.is_empty() => unverified = ids?,
+                _ => return None,
+            }
+        }
+        (!failing.is_empty() || !unverified.is_empty()).then_some(NotificationKey::Problem {
+            failing,
+            unverified,
+            phase,
+        })
+    }
+
+    /// The controls the key names (failing, then unverified).
+    pub fn controls(&self) -> Vec<ControlId> {
+        match self {
+            NotificationKey::Pass => Vec::new(),
+            NotificationKey::Problem {
+                failing,
+                unverified,
+                ..
+            } => failing.iter().chain(unverified).copied().collect(),
+        }
+    }
+
+    /// Whether moving from the last notified key to this one deserves an alert: any change,
+    /// except a resource that was compliant from the start (nothing to resolve) and the
+    /// announced progress of the same problem (a deferred stop that then happened). A
+    /// containment that fails, or a problem that comes back, is a change. A stored key this
+    /// version cannot read counts as a change.
+    pub fn alert_due(&self, last_notified: Option<&str>) -> bool {
+        let Some(previous) = last_notified else {
+            return *self != NotificationKey::Pass;
+        };
+        match NotificationKey::parse(previous) {
+            Some(previous) => previous != *self && !previous.progressed_to(self),
+            None => true,
+        }
+    }
+
+    /// The same controls, first deferred, now contained.
+    fn progressed_to(&self, now: &NotificationKey) -> bool {
+        match (self, now) {
+            (
+                NotificationKey::Problem {
+                    failing: f1,
+                    unverified: u1,
+                    phase: Phase::Deferred,
+                },
+                NotificationKey::Problem {
+                    failing: f2,
+                    unverified: u2,
+                    phase: Phase::Contained,
+                },
+            ) => f1 == f2 && u1 == u2,
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Display for NotificationKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let NotificationKey::Problem {
+            failing,
+            unverified,
+            phase,
+        } = self
+        else {
+            return f.write_str("PASS");
+        };
+        let ids = |c: &[ControlId]| c.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",");
+        if !failing.is_empty() {
+            write!(f, "FAIL {} ", ids(failing))?;
+        }
+        if !unverified.is_empty() {
+            write!(f, "ERROR {} ", ids(unverified))?;
+        }
+        f.write_str(phase.as_str())
     }
 }
 
@@ -238,6 +298,7 @@ mod tests {
     }
 
     use crate::controls::fixtures::notebook;
+    use crate::controls::ControlId;
     use crate::event::Trigger;
     use crate::finding::evaluate;
     use crate::policy::Policy;
@@ -273,12 +334,13 @@ mod tests {
         let baseline = Policy::baseline();
         let r = report(unknown(), &baseline);
         // Then its key names the control as unverified, and an alert goes out
-        let key = notification_key(&r);
-        assert_eq!(key, "ERROR no-root-access open");
-        assert_ne!(key, PASS);
-        assert!(alert_due(&key, None));
-        assert!(alert_due(&key, Some("FAIL no-root-access contained")));
-        assert_eq!(key_controls(&key), ["no-root-access"]);
+        let key = NotificationKey::of(&r);
+        assert_eq!(key.to_string(), "ERROR no-root-access open");
+        assert_ne!(key, NotificationKey::Pass);
+        assert!(key.alert_due(None));
+        assert!(key.alert_due(Some("FAIL no-root-access contained")));
+        assert_eq!(key.controls(), [ControlId::NoRootAccess]);
+        assert_eq!(NotificationKey::parse(&key.to_string()), Some(key));
         let alert = crate::alert::build(&r)?.ok_or("no alert for an unverified control")?;
         assert!(
             alert.subject.contains("cannot verify no-root-access"),
@@ -299,11 +361,25 @@ mod tests {
             }),
             &baseline,
         );
+        let key = NotificationKey::of(&both);
         assert_eq!(
-            key_controls(&notification_key(&both)),
-            ["vpc-attached", "no-root-access"]
+            key.controls(),
+            [ControlId::VpcAttached, ControlId::NoRootAccess]
         );
+        assert_eq!(
+            key.to_string(),
+            "FAIL vpc-attached ERROR no-root-access pending"
+        );
+        assert_eq!(NotificationKey::parse(&key.to_string()), Some(key));
         Ok(())
+    }
+
+    /// Whether moving to `key` (stored text) from `previous` deserves an alert.
+    fn alert_due(key: &str, previous: Option<&str>) -> bool {
+        match NotificationKey::parse(key) {
+            Some(key) => key.alert_due(previous),
+            None => panic!("`{key}` is not a notification key"),
+        }
     }
 
     #[test]
@@ -328,5 +404,17 @@ mod tests {
         assert!(alert_due(deferred, Some(fail)));
         assert!(!alert_due("PASS", None), "a compliant new resource is not");
         assert!(!alert_due("PASS", Some("PASS")));
+        // A stored key this version cannot read is a change, never silence.
+        assert!(alert_due(fail, Some("FAIL retired-control contained")));
+        for bad in [
+            "",
+            "FAIL",
+            "FAIL vpc-attached",
+            "open",
+            "FAIL vpc open",
+            "ERROR contained",
+        ] {
+            assert_eq!(NotificationKey::parse(bad), None, "{bad}");
+        }
     }
 }

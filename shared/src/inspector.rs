@@ -16,7 +16,7 @@ use crate::alert::{self, Alert};
 use crate::event::{self, Actor, Parsed, Trigger};
 use crate::event_config::{snapshot_from_event, OfflineError};
 use crate::finding::{evaluate, ControlResult};
-use crate::findings;
+use crate::findings::{self, NotificationKey};
 use crate::policy::{Mode, Policy};
 use crate::ports::{
     ActivityLog, AlertPublisher, AwsError, FailureQueue, FindingSink, NetworkDirectory, Remediator,
@@ -546,11 +546,11 @@ where
     /// Lambda's retry sends it.
     async fn notify(&self, report: &Report, observed: i64) -> Result<Option<String>, InspectError> {
         let event_id = report.event.id.as_str();
-        let key = findings::notification_key(report);
+        let key = NotificationKey::of(report);
         // A tuning job's training jobs share its problem: their alerts count on the tuning
         // job, and a compliant child never announces its parent's resolution.
         let arn = match report.resource.part_of.as_deref() {
-            Some(_) if key == findings::PASS => return Ok(None),
+            Some(_) if key == NotificationKey::Pass => return Ok(None),
             Some(parent) => parent,
             None => report.resource.arn.as_str(),
         };
@@ -562,14 +562,15 @@ where
                 Lifecycle::Transitional(_)
             )
         });
-        if key == findings::PASS && settling {
+        if key == NotificationKey::Pass && settling {
             return Ok(None);
         }
         let make = |previous: Option<&str>| {
-            if !findings::alert_due(&key, previous) {
+            if !key.alert_due(previous) {
                 Ok(None)
-            } else if key == findings::PASS {
-                alert::resolved(report, previous.unwrap_or_default()).map(Some)
+            } else if key == NotificationKey::Pass {
+                let previous = previous.and_then(NotificationKey::parse);
+                alert::resolved(report, &previous.unwrap_or(NotificationKey::Pass)).map(Some)
             } else {
                 alert::build(report)
             }
@@ -577,7 +578,7 @@ where
         // A training job of a tuning job alerts only when its parent's problem was not alerted
         // yet; after that, the tuning job's own evaluations speak for the problem.
         let first_only = report.resource.part_of.is_some();
-        self.deliver(event_id, arn, &key, observed, first_only, make)
+        self.deliver(event_id, arn, &key.to_string(), observed, first_only, make)
             .await
     }
 
@@ -624,7 +625,7 @@ where
         };
         let staged = StagedAlert {
             claim_arn: snapshot.part_of().unwrap_or(&snapshot.arn).to_string(),
-            key: findings::notification_key(&report),
+            key: NotificationKey::of(&report).to_string(),
             evaluated: observed,
             alert: serde_json::to_string(&alert).map_err(encode)?,
         };
@@ -645,7 +646,7 @@ where
     ) -> Result<Option<String>, InspectError> {
         let key = staged.key.as_str();
         let make = |previous: Option<&str>| {
-            if findings::alert_due(key, previous) {
+            if NotificationKey::parse(key).is_some_and(|k| k.alert_due(previous)) {
                 serde_json::from_str(&staged.alert).map(Some)
             } else {
                 Ok(None)
