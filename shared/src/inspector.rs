@@ -906,3 +906,217 @@ where
         }
     }
 }
+
+/// The use case on in-memory fakes: what the emulator tests check end to end, here in
+/// milliseconds and with failures injected exactly where they hurt.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::controls::fixtures::{endpoint, notebook};
+    use crate::fakes::*;
+    use crate::store::SqliteStore;
+    use crate::sweep::{self, SweepOptions, Target};
+
+    type Fake = Inspector<FakeSageMaker, FakeNetwork, FakeAlerts, SqliteStore, FakeSink, FakeTrail>;
+    type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+    fn inspector(snapshots: Vec<Snapshot>) -> Result<Fake> {
+        Ok(Inspector::new(
+            FakeSageMaker::with(snapshots),
+            FakeNetwork::default(),
+            FakeAlerts::default(),
+            SqliteStore::in_memory()?,
+            FakeSink::default(),
+            FakeTrail,
+            Policy::baseline(),
+        ))
+    }
+
+    fn in_status(mut snapshot: Snapshot, status: &str) -> Snapshot {
+        snapshot.lifecycle = Lifecycle::classify(snapshot.kind(), status);
+        snapshot
+    }
+
+    fn actions(inspector: &Fake) -> Vec<String> {
+        inspector
+            .sagemaker
+            .calls()
+            .into_iter()
+            .map(|c| c.0)
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_non_compliant_resource_is_stopped_and_alerted_once_however_often_it_is_seen(
+    ) -> Result {
+        let open = in_status(notebook(|n| n.vpc = None), "InService");
+        let id = open.id.clone();
+        let inspector = inspector(vec![open])?;
+        for _ in 0..3 {
+            inspector.inspect_swept("sweep", id.clone()).await?;
+        }
+        assert_eq!(actions(&inspector), ["StopNotebookInstance"]);
+        assert_eq!(inspector.alerts.sent().len(), 1);
+        assert!(inspector.sink.imported() > 0);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_compliant_resource_is_left_alone_and_alerts_nobody() -> Result {
+        let fine = in_status(notebook(|_| {}), "InService");
+        let id = fine.id.clone();
+        let inspector = inspector(vec![fine])?;
+        inspector.inspect_swept("sweep", id).await?;
+        assert!(actions(&inspector).is_empty());
+        assert!(inspector.alerts.sent().is_empty());
+        Ok(())
+    }
+
+    /// Nothing lost: what retrying can fix fails the invocation, before anyone is told; the
+    /// retry acts and alerts once.
+    #[tokio::test]
+    async fn what_retrying_can_fix_fails_the_invocation_and_the_retry_alerts_once() -> Result {
+        let open = in_status(notebook(|n| n.vpc = None), "InService");
+        let id = open.id.clone();
+        let inspector = inspector(vec![open])?;
+        inspector.sagemaker.faults.throttle("Describe", 1);
+        let first = inspector.inspect_swept("sweep", id.clone()).await;
+        assert!(
+            matches!(first, Err(InspectError::Describe { .. })),
+            "{first:?}"
+        );
+        inspector
+            .sagemaker
+            .faults
+            .throttle("StopNotebookInstance", 1);
+        let second = inspector.inspect_swept("sweep", id.clone()).await;
+        assert!(
+            matches!(second, Err(InspectError::Remediate { .. })),
+            "{second:?}"
+        );
+        assert!(
+            inspector.alerts.sent().is_empty(),
+            "nobody told of a stop to be retried"
+        );
+        inspector.alerts.faults.throttle("Publish", 1);
+        let third = inspector.inspect_swept("sweep", id.clone()).await;
+        assert!(
+            matches!(third, Err(InspectError::Alert { .. })),
+            "{third:?}"
+        );
+        inspector.inspect_swept("sweep", id.clone()).await?;
+        inspector.inspect_swept("sweep", id).await?;
+        assert_eq!(actions(&inspector), ["StopNotebookInstance"]);
+        assert_eq!(
+            inspector.alerts.sent().len(),
+            1,
+            "one alert, sent by the retry"
+        );
+        Ok(())
+    }
+
+    /// A containment that cannot succeed is alerted as failed, at once.
+    #[tokio::test]
+    async fn a_denied_stop_is_alerted_as_failed() -> Result {
+        let open = in_status(notebook(|n| n.vpc = None), "InService");
+        let id = open.id.clone();
+        let inspector = inspector(vec![open])?;
+        inspector.sagemaker.faults.deny("StopNotebookInstance", 1);
+        let outcome = inspector.inspect_swept("sweep", id).await?;
+        let Outcome::Evaluated { report, .. } = outcome else {
+            return Err(format!("expected an evaluation, got {outcome:?}").into());
+        };
+        assert_eq!(
+            report.remediation.outcome(),
+            crate::report::ActionOutcome::Failed
+        );
+        let sent = inspector.alerts.sent();
+        assert_eq!(sent.len(), 1);
+        assert!(
+            sent[0].subject.contains("stop FAILED"),
+            "{}",
+            sent[0].subject
+        );
+        Ok(())
+    }
+
+    /// An endpoint deleted by an attempt whose alert then failed is gone on the retry: the alert
+    /// staged before the deletion goes out then, once.
+    #[tokio::test]
+    async fn the_staged_alert_of_a_deleted_endpoint_goes_out_when_it_is_gone() -> Result {
+        let open = in_status(endpoint(|e| e.kms_key_id = None), "InService");
+        let id = open.id.clone();
+        let inspector = inspector(vec![open])?;
+        inspector.alerts.faults.throttle("Publish", 1);
+        let first = inspector.inspect_swept("sweep", id.clone()).await;
+        assert!(
+            matches!(first, Err(InspectError::Alert { .. })),
+            "{first:?}"
+        );
+        assert!(inspector.sagemaker.get(&id).is_none(), "deleted");
+        for _ in 0..2 {
+            let outcome = inspector.inspect_swept("sweep", id.clone()).await?;
+            assert!(matches!(outcome, Outcome::Gone { .. }), "{outcome:?}");
+        }
+        let sent = inspector.alerts.sent();
+        assert_eq!(sent.len(), 1);
+        assert!(sent[0].subject.contains("deleted"), "{}", sent[0].subject);
+        Ok(())
+    }
+
+    /// A malformed event is kept in the failure queue with its reason; when the queue cannot
+    /// take it, the invocation fails.
+    #[tokio::test]
+    async fn a_malformed_event_is_kept_or_the_invocation_fails() -> Result {
+        let inspector = inspector(Vec::new())?;
+        let queue = FakeFailureQueue::default();
+        let event = serde_json::json!({"id": "e1", "detail-type": 42});
+        let outcome = inspector.handle_invocation(&event, &queue).await?;
+        assert!(matches!(outcome, Outcome::Rejected { .. }), "{outcome:?}");
+        assert_eq!(queue.kept().len(), 1);
+        assert!(!queue.kept()[0].1.is_empty());
+        queue.faults.throttle("SendMessage", 1);
+        let failed = inspector.handle_invocation(&event, &queue).await;
+        assert!(
+            matches!(failed, Err(InspectError::Reject { .. })),
+            "{failed:?}"
+        );
+        Ok(())
+    }
+
+    /// The sweep inspects what is active, and reports a listing that failed without stopping.
+    #[tokio::test]
+    async fn a_sweep_contains_what_is_active_and_reports_what_it_could_not_list() -> Result {
+        let open = in_status(notebook(|n| n.vpc = None), "InService");
+        let mut fine = in_status(notebook(|_| {}), "InService");
+        fine.id.name = "fine".into();
+        fine.arn = fine.id.arn();
+        let inspector = inspector(vec![open, fine])?;
+        let inventory = FakeInventory {
+            sagemaker: &inspector.sagemaker,
+            faults: Faults::default(),
+        };
+        let targets = [Target {
+            account: "123456789012".into(),
+            region: "us-east-1".into(),
+        }];
+        let options = SweepOptions {
+            sweep_id: "sweep-1".into(),
+            concurrency: 2,
+            deadline: None,
+        };
+        let summary = sweep::sweep(&inspector, &inventory, &targets, &options).await;
+        assert_eq!(
+            (summary.evaluated, summary.non_compliant),
+            (2, 1),
+            "{summary:?}"
+        );
+        assert_eq!((summary.remediated, summary.alerts), (1, 1), "{summary:?}");
+        assert!(summary.failures.is_empty(), "{summary:?}");
+        inventory.faults.throttle("List", 1);
+        let summary = sweep::sweep(&inspector, &inventory, &targets, &options).await;
+        assert_eq!(summary.failures.len(), 1, "{summary:?}");
+        assert_eq!(inspector.alerts.sent().len(), 1, "no second alert");
+        Ok(())
+    }
+}

@@ -15,6 +15,8 @@ pub mod event;
 pub mod event_config;
 pub mod evidence;
 pub mod export;
+#[cfg(any(test, feature = "contract-tests"))]
+pub mod fakes;
 pub mod finding;
 pub mod findings;
 pub mod inspector;

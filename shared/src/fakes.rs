@@ -1,0 +1,287 @@
+//! In-memory fakes of the ports, for unit tests of the use case (inspect, notify, sweep) without
+//! an emulator: resources in a map that the remediations change as SageMaker would, alerts in a
+//! list, and failures injected per operation ([`Faults`]). The emulator tests stay for the
+//! adapters and the end-to-end paths.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+
+use serde_json::Value;
+
+use crate::alert::Alert;
+use crate::event::Actor;
+use crate::findings::Finding;
+use crate::ports::{
+    ActivityLog, AlertPublisher, AwsError, FailureQueue, FindingSink, Inventory, NetworkDirectory,
+    Remediator, ResourceReader, TrailRecord,
+};
+use crate::remediation::Action;
+use crate::resource::{Dependency, Details, Lifecycle, ResourceId, ResourceKind, Snapshot};
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Failures to inject: the next `n` calls of an operation fail, retryable (throttling) or not.
+#[derive(Debug, Default)]
+pub struct Faults {
+    pending: Mutex<HashMap<&'static str, (usize, bool)>>,
+}
+
+impl Faults {
+    /// The next `times` calls of `operation` fail with a throttling error (retryable).
+    pub fn throttle(&self, operation: &'static str, times: usize) {
+        lock(&self.pending).insert(operation, (times, true));
+    }
+
+    /// The next `times` calls of `operation` fail with `AccessDeniedException` (not retryable).
+    pub fn deny(&self, operation: &'static str, times: usize) {
+        lock(&self.pending).insert(operation, (times, false));
+    }
+
+    /// An error when a failure of `operation` is due.
+    pub fn check(&self, operation: &'static str) -> Result<(), AwsError> {
+        let mut pending = lock(&self.pending);
+        match pending.get_mut(operation) {
+            Some((left, retryable)) if *left > 0 => {
+                *left -= 1;
+                let (code, retryable) = if *retryable {
+                    ("ThrottlingException", true)
+                } else {
+                    ("AccessDeniedException", false)
+                };
+                Err(AwsError {
+                    operation,
+                    code: code.into(),
+                    message: format!("injected {code}"),
+                    retryable,
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+fn refused(operation: &'static str, message: String) -> AwsError {
+    AwsError {
+        operation,
+        code: "ValidationException".into(),
+        message,
+        retryable: false,
+    }
+}
+
+/// SageMaker: resources by ARN, which the remediations change as SageMaker does.
+#[derive(Debug, Default)]
+pub struct FakeSageMaker {
+    resources: Mutex<BTreeMap<String, Snapshot>>,
+    /// Inference component -> the endpoint hosting it.
+    components: Mutex<BTreeMap<String, String>>,
+    /// The remediation calls made, as (action, resource name).
+    calls: Mutex<Vec<(String, String)>>,
+    pub faults: Faults,
+}
+
+impl FakeSageMaker {
+    pub fn with(snapshots: impl IntoIterator<Item = Snapshot>) -> FakeSageMaker {
+        let fake = FakeSageMaker::default();
+        for snapshot in snapshots {
+            fake.put(snapshot);
+        }
+        fake
+    }
+
+    pub fn put(&self, snapshot: Snapshot) {
+        lock(&self.resources).insert(snapshot.id.arn(), snapshot);
+    }
+
+    pub fn get(&self, id: &ResourceId) -> Option<Snapshot> {
+        lock(&self.resources).get(&id.arn()).cloned()
+    }
+
+    pub fn host_component(&self, component: &str, endpoint: &str) {
+        lock(&self.components).insert(component.into(), endpoint.into());
+    }
+
+    pub fn calls(&self) -> Vec<(String, String)> {
+        lock(&self.calls).clone()
+    }
+}
+
+impl ResourceReader for FakeSageMaker {
+    async fn describe(&self, id: &ResourceId) -> Result<Option<Snapshot>, AwsError> {
+        self.faults.check("Describe")?;
+        Ok(self.get(id))
+    }
+
+    async fn component_endpoint(&self, component: &ResourceId) -> Result<Option<String>, AwsError> {
+        self.faults.check("DescribeInferenceComponent")?;
+        Ok(lock(&self.components).get(&component.name).cloned())
+    }
+}
+
+impl Remediator for FakeSageMaker {
+    async fn remediate(&self, id: &ResourceId, action: &Action) -> Result<(), AwsError> {
+        let operation = action.as_str();
+        self.faults.check(operation)?;
+        lock(&self.calls).push((operation.to_string(), id.name.clone()));
+        let mut resources = lock(&self.resources);
+        let arn = id.arn();
+        let Some(snapshot) = resources.get_mut(&arn) else {
+            return Err(refused(operation, format!("Could not find {arn}")));
+        };
+        let status = snapshot.lifecycle.status().unwrap_or_default().to_string();
+        match action {
+            Action::DeleteEndpoint => {
+                resources.remove(&arn);
+            }
+            Action::RollBackEndpoint { config } => {
+                if status != "InService" && status != "UpdateRollbackFailed" {
+                    return Err(refused(
+                        operation,
+                        format!("Cannot update in status {status}"),
+                    ));
+                }
+                snapshot.lifecycle = Lifecycle::Transitional("Updating".into());
+                if let Details::Endpoint(e) = &mut snapshot.details {
+                    let value = match &e.config {
+                        Dependency::Found { value, .. } => value.clone(),
+                        _ => return Err(refused(operation, format!("Could not find {config}"))),
+                    };
+                    e.config = Dependency::Found {
+                        name: config.clone(),
+                        value,
+                    };
+                }
+            }
+            _ => {
+                if !matches!(snapshot.lifecycle, Lifecycle::Active(_)) {
+                    return Err(refused(operation, format!("Status ({status}) cannot stop")));
+                }
+                snapshot.lifecycle = Lifecycle::Ended("Stopped".into());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// EC2: the VPC of each subnet.
+#[derive(Debug, Default)]
+pub struct FakeNetwork {
+    pub vpcs: BTreeMap<String, String>,
+}
+
+impl NetworkDirectory for FakeNetwork {
+    async fn subnet_vpcs(
+        &self,
+        _resource: &ResourceId,
+        subnets: &[String],
+    ) -> Result<BTreeMap<String, String>, AwsError> {
+        Ok(subnets
+            .iter()
+            .filter_map(|s| self.vpcs.get(s).map(|v| (s.clone(), v.clone())))
+            .collect())
+    }
+}
+
+/// SNS: the alerts published, in order.
+#[derive(Debug, Default)]
+pub struct FakeAlerts {
+    sent: Mutex<Vec<Alert>>,
+    pub faults: Faults,
+}
+
+impl FakeAlerts {
+    pub fn sent(&self) -> Vec<Alert> {
+        lock(&self.sent).clone()
+    }
+}
+
+impl AlertPublisher for FakeAlerts {
+    async fn publish(&self, alert: &Alert) -> Result<String, AwsError> {
+        self.faults.check("Publish")?;
+        let mut sent = lock(&self.sent);
+        sent.push(alert.clone());
+        Ok(format!("message-{}", sent.len()))
+    }
+}
+
+/// Security Hub: how many findings were imported.
+#[derive(Debug, Default)]
+pub struct FakeSink {
+    imported: Mutex<usize>,
+    pub faults: Faults,
+}
+
+impl FakeSink {
+    pub fn imported(&self) -> usize {
+        *lock(&self.imported)
+    }
+}
+
+impl FindingSink for FakeSink {
+    async fn import(&self, findings: &[Finding]) -> Result<(), AwsError> {
+        self.faults.check("BatchImportFindings")?;
+        *lock(&self.imported) += findings.len();
+        Ok(())
+    }
+}
+
+/// CloudTrail with no records.
+#[derive(Debug, Default)]
+pub struct FakeTrail;
+
+impl ActivityLog for FakeTrail {
+    async fn creator(&self, _id: &ResourceId) -> Result<Option<Actor>, AwsError> {
+        Ok(None)
+    }
+
+    async fn calls(&self, _name: &str, _event: &str) -> Result<Vec<TrailRecord>, AwsError> {
+        Ok(Vec::new())
+    }
+}
+
+/// The failure queue: the rejected events kept, with their reasons.
+#[derive(Debug, Default)]
+pub struct FakeFailureQueue {
+    kept: Mutex<Vec<(Value, String)>>,
+    pub faults: Faults,
+}
+
+impl FakeFailureQueue {
+    pub fn kept(&self) -> Vec<(Value, String)> {
+        lock(&self.kept).clone()
+    }
+}
+
+impl FailureQueue for FakeFailureQueue {
+    async fn keep_rejected(&self, event: &Value, reason: &str) -> Result<(), AwsError> {
+        self.faults.check("SendMessage")?;
+        lock(&self.kept).push((event.clone(), reason.to_string()));
+        Ok(())
+    }
+}
+
+/// The sweep's listing: the active resources of each kind, from a [`FakeSageMaker`].
+#[derive(Debug)]
+pub struct FakeInventory<'a> {
+    pub sagemaker: &'a FakeSageMaker,
+    pub faults: Faults,
+}
+
+impl Inventory for FakeInventory<'_> {
+    async fn active(
+        &self,
+        account: &str,
+        region: &str,
+        kind: ResourceKind,
+    ) -> Result<Vec<String>, AwsError> {
+        self.faults.check("List")?;
+        Ok(lock(&self.sagemaker.resources)
+            .values()
+            .filter(|s| s.id.kind == kind && s.id.account == account && s.id.region == region)
+            .filter(|s| !matches!(s.lifecycle, Lifecycle::Ended(_)))
+            .map(|s| s.id.name.clone())
+            .collect())
+    }
+}
