@@ -193,6 +193,23 @@ fn judge(snapshot: &Snapshot, policy: &Policy, today: time::Date) -> (Vec<Contro
     (results, decision)
 }
 
+/// The configuration an endpoint serves while it is InService and passes every control: the
+/// one a later non-compliant update is rolled back to.
+fn compliant_endpoint_config<'a>(
+    snapshot: &'a Snapshot,
+    results: &[ControlResult],
+) -> Option<&'a str> {
+    let Details::Endpoint(endpoint) = &snapshot.details else {
+        return None;
+    };
+    let serving = snapshot.lifecycle == Lifecycle::Active("InService".into());
+    let clean = !results.iter().any(|r| r.is_problem());
+    match &endpoint.config {
+        Dependency::Found { name, .. } if serving && clean => Some(name),
+        _ => None,
+    }
+}
+
 /// Offline replay: judges the configuration the event carries, executes nothing.
 pub fn replay_offline(trigger: &Trigger, policy: &Policy) -> Result<Report, OfflineError> {
     let snapshot = snapshot_from_event(trigger)?;
@@ -370,74 +387,20 @@ where
 
     async fn inspect(&self, trigger: &Trigger) -> Result<Outcome, InspectError> {
         let event_id = trigger.event_id.as_str();
-        // A call that named only an inference component: inspect the endpoint hosting it.
-        let hosting;
-        let id = match &trigger.via_component {
-            None => &trigger.resource,
-            Some(component) => match self.sagemaker.component_endpoint(&trigger.resource).await {
-                Ok(Some(endpoint)) => {
-                    hosting = ResourceId {
-                        name: endpoint,
-                        ..trigger.resource.clone()
-                    };
-                    &hosting
-                }
-                Ok(None) => {
-                    info!(event_id, component, "inference component no longer exists");
-                    return Ok(Outcome::Gone {
-                        event_id: event_id.to_string(),
-                        arn: format!(
-                            "arn:aws:sagemaker:{}:{}:inference-component/{component}",
-                            trigger.resource.region, trigger.resource.account
-                        ),
-                        alert_message_id: None,
-                    });
-                }
-                Err(source) => {
-                    return Err(InspectError::Describe {
-                        event_id: event_id.to_string(),
-                        arn: format!("inference component {component}"),
-                        source,
-                    })
-                }
-            },
+        let id = match Box::pin(self.target(trigger)).await? {
+            Ok(id) => id,
+            Err(gone) => return Ok(gone),
         };
         let arn = match &trigger.via_component {
             None => trigger.arn.clone().unwrap_or_else(|| id.arn()),
             Some(_) => id.arn(),
         };
-        let store_error = |source| InspectError::Store {
-            event_id: event_id.to_string(),
-            source,
-        };
         // When the resource was observed (before describing it: a slow describe of an older state
         // must not look newer): it orders this evaluation against concurrent ones.
         let observed = observed_nanos();
-        let mut snapshot = match Box::pin(self.observe(id)).await {
+        let snapshot = match Box::pin(self.observe(&id)).await {
             Ok(Some(snapshot)) => snapshot,
-            Ok(None) => {
-                info!(event_id, arn, "resource no longer exists");
-                // An earlier attempt may have acted (deleted it) and failed before its alert
-                // went out: the alert it staged goes out now, unless it was sent.
-                let staged = self
-                    .store
-                    .staged_alert(&id.arn())
-                    .await
-                    .map_err(store_error)?;
-                let alert_message_id = match staged {
-                    Some(staged) => Box::pin(self.deliver_staged(event_id, staged)).await?,
-                    None => None,
-                };
-                // A new endpoint of the same name must not be rolled back to this one's config.
-                if id.kind == ResourceKind::Endpoint {
-                    self.forget_rollback_target(&id.arn(), observed).await;
-                }
-                return Ok(Outcome::Gone {
-                    event_id: event_id.to_string(),
-                    arn,
-                    alert_message_id,
-                });
-            }
+            Ok(None) => return Box::pin(self.gone(event_id, &id, arn, observed)).await,
             Err(source) => {
                 return Err(InspectError::Describe {
                     event_id: event_id.to_string(),
@@ -445,6 +408,87 @@ where
                     source,
                 })
             }
+        };
+        let (report, failure) = Box::pin(self.judge_and_act(trigger, snapshot, observed)).await?;
+        Box::pin(self.conclude(report, failure, observed)).await
+    }
+
+    /// The resource the trigger is about: the one it names, or, for a call that named only an
+    /// inference component, the endpoint hosting it (`Err`: the component is gone).
+    async fn target(&self, trigger: &Trigger) -> Result<Result<ResourceId, Outcome>, InspectError> {
+        let Some(component) = &trigger.via_component else {
+            return Ok(Ok(trigger.resource.clone()));
+        };
+        let event_id = trigger.event_id.as_str();
+        match self.sagemaker.component_endpoint(&trigger.resource).await {
+            Ok(Some(endpoint)) => Ok(Ok(ResourceId {
+                name: endpoint,
+                ..trigger.resource.clone()
+            })),
+            Ok(None) => {
+                info!(event_id, component, "inference component no longer exists");
+                Ok(Err(Outcome::Gone {
+                    event_id: event_id.to_string(),
+                    arn: format!(
+                        "arn:aws:sagemaker:{}:{}:inference-component/{component}",
+                        trigger.resource.region, trigger.resource.account
+                    ),
+                    alert_message_id: None,
+                }))
+            }
+            Err(source) => Err(InspectError::Describe {
+                event_id: event_id.to_string(),
+                arn: format!("inference component {component}"),
+                source,
+            }),
+        }
+    }
+
+    /// The resource no longer exists. An earlier attempt may have acted (deleted it) and failed
+    /// before its alert went out: the alert it staged goes out now, unless it was sent.
+    async fn gone(
+        &self,
+        event_id: &str,
+        id: &ResourceId,
+        arn: String,
+        observed: i64,
+    ) -> Result<Outcome, InspectError> {
+        info!(event_id, arn, "resource no longer exists");
+        let staged =
+            self.store
+                .staged_alert(&id.arn())
+                .await
+                .map_err(|source| InspectError::Store {
+                    event_id: event_id.to_string(),
+                    source,
+                })?;
+        let alert_message_id = match staged {
+            Some(staged) => Box::pin(self.deliver_staged(event_id, staged)).await?,
+            None => None,
+        };
+        // A new endpoint of the same name must not be rolled back to this one's configuration.
+        if id.kind == ResourceKind::Endpoint {
+            self.forget_rollback_target(&id.arn(), observed).await;
+        }
+        Ok(Outcome::Gone {
+            event_id: event_id.to_string(),
+            arn,
+            alert_message_id,
+        })
+    }
+
+    /// Judges the snapshot and carries out the plan (staging its alert first); returns the
+    /// report and, when the remediation call failed, its error.
+    async fn judge_and_act(
+        &self,
+        trigger: &Trigger,
+        mut snapshot: Snapshot,
+        observed: i64,
+    ) -> Result<(Report, Option<AwsError>), InspectError> {
+        let event_id = trigger.event_id.as_str();
+        let store_error = |source| InspectError::Store {
+            event_id: event_id.to_string(),
+            source,
         };
         // An endpoint's last compliant configuration: where a non-compliant update goes back to.
         if let Details::Endpoint(endpoint) = &mut snapshot.details {
@@ -456,24 +500,17 @@ where
         }
         let (evaluated_at, today) = now();
         let (results, decision) = judge(&snapshot, &self.policy, today);
-        if let (Details::Endpoint(endpoint), Lifecycle::Active(status)) =
-            (&snapshot.details, &snapshot.lifecycle)
-        {
-            let clean = !results.iter().any(|r| r.is_problem());
-            if clean && status == "InService" {
-                if let Dependency::Found { name, .. } = &endpoint.config {
-                    self.store
-                        .record_compliant_config(&snapshot.arn, Some(name), observed)
-                        .await
-                        .map_err(store_error)?;
-                }
-            }
+        if let Some(config) = compliant_endpoint_config(&snapshot, &results) {
+            self.store
+                .record_compliant_config(&snapshot.arn, Some(config), observed)
+                .await
+                .map_err(store_error)?;
         }
         if let Plan::Act { .. } = &decision {
             self.stage(trigger, &snapshot, &results, &decision, observed)
                 .await?;
         }
-        let (remediation, failure) = Box::pin(self.execute(id, decision)).await;
+        let (remediation, failure) = Box::pin(self.execute(&snapshot.id, decision)).await;
         // One rollback per recorded configuration: if it does not hold (the rollback deployment
         // fails and the endpoint comes back on the failing one), the next evaluation deletes.
         if let (
@@ -505,23 +542,37 @@ where
             warn!(event_id, arn = %report.resource.arn, control = %v.control, severity = %v.severity, mode = %v.mode, "control failed");
         }
         info!(event_id, arn = %report.resource.arn, outcome = %report.remediation.outcome(), "evaluated");
+        Ok((report, failure))
+    }
 
+    /// Stores the findings, then retries what can be retried before anyone is told, alerts,
+    /// and imports into the sink.
+    async fn conclude(
+        &self,
+        report: Report,
+        failure: Option<AwsError>,
+        observed: i64,
+    ) -> Result<Outcome, InspectError> {
+        let event_id = report.event.id.as_str();
         let (findings, observations) = findings::from_report(&report);
         self.store
             .record(&findings, &observations)
             .await
-            .map_err(store_error)?;
+            .map_err(|source| InspectError::Store {
+                event_id: event_id.to_string(),
+                source,
+            })?;
         // A remediation that failed for a reason retrying can fix (throttling, a time-out, a
         // confirmation that could not be read) is retried with the event before anyone is told:
         // the retry contains it and alerts once, or the event ends in the failure queue. Only a
         // containment that cannot succeed (access denied...) is alerted as failed.
-        if let (Plan::Act { action }, Some(source)) = (&report.remediation.plan, &failure) {
+        if let (Plan::Act { action }, Some(source)) = (&report.remediation.plan, failure) {
             if source.retryable {
                 return Err(InspectError::Remediate {
                     event_id: event_id.to_string(),
                     arn: report.resource.arn.clone(),
                     action: action.as_str(),
-                    source: source.clone(),
+                    source,
                 });
             }
         }
@@ -675,38 +726,88 @@ where
         first_only: bool,
         make: impl FnOnce(Option<&str>) -> Result<Option<Alert>, serde_json::Error>,
     ) -> Result<Option<String>, InspectError> {
-        let store_error = |source| InspectError::Store {
+        let owner = claim_owner(event_id);
+        let Some((request, last_notified)) =
+            self.claim(event_id, arn, key, &owner, observed).await?
+        else {
+            return Ok(None);
+        };
+        let release = || async {
+            let release = || self.store.release_notification(arn, &owner);
+            if let Err(e) = persist(release).await {
+                warn!(event_id, arn, error = %e, "claim not released; it expires by itself");
+            }
+        };
+        if first_only && last_notified.is_some() {
+            release().await;
+            return Ok(None);
+        }
+        let alert = make(last_notified.as_deref()).map_err(|source| InspectError::Encode {
             event_id: event_id.to_string(),
             source,
+        })?;
+        let message_id = match alert {
+            Some(alert) => match self.alerts.publish(&alert).await {
+                Ok(id) => Some(id),
+                Err(source) => {
+                    release().await;
+                    return Err(InspectError::Alert {
+                        event_id: event_id.to_string(),
+                        arn: arn.to_string(),
+                        source,
+                    });
+                }
+            },
+            None => None,
         };
-        let owner = claim_owner(event_id);
+        // The alert went out: failing to record it would send it again on the retry, so the
+        // record is retried here first.
+        persist(|| self.store.confirm_notification(&request))
+            .await
+            .map_err(|source| InspectError::Store {
+                event_id: event_id.to_string(),
+                source,
+            })?;
+        Ok(message_id)
+    }
+
+    /// Claims the alert for `key` on `arn`: the claim and the last notified key, or `None` when
+    /// there is nothing to send (sent already, or a newer evaluation speaks). Another invocation
+    /// holding the claim for this key is sending it: wait for it to confirm (a concurrent
+    /// duplicate delivery); if it does not within half its lease, it may have died between
+    /// publishing and confirming: fail, so that Lambda's retry, after the lease, sends the
+    /// alert. Nothing is lost either way.
+    async fn claim<'a>(
+        &self,
+        event_id: &str,
+        arn: &'a str,
+        key: &'a str,
+        owner: &'a str,
+        observed: i64,
+    ) -> Result<Option<(ClaimRequest<'a>, Option<String>)>, InspectError> {
         let lease = i64::try_from(self.claim_lease.as_secs()).unwrap_or(i64::MAX);
-        let ask = || {
+        let patience = (self.claim_lease / 2).min(Duration::from_secs(10));
+        let started = Instant::now();
+        loop {
             let now = OffsetDateTime::now_utc().unix_timestamp();
-            ClaimRequest {
+            let request = ClaimRequest {
                 resource_arn: arn,
                 key,
-                owner: &owner,
+                owner,
                 evaluated: observed,
                 now,
                 expires: now.saturating_add(lease),
-            }
-        };
-        // Another invocation holding the claim for this key is sending this alert: wait for it
-        // to confirm (a concurrent duplicate delivery). If it does not within half its lease, it
-        // may have died between publishing and confirming: fail, so that Lambda's retry, after
-        // the lease, sends the alert. Nothing is lost either way.
-        let patience = (self.claim_lease / 2).min(Duration::from_secs(10));
-        let started = Instant::now();
-        let (request, last_notified) = loop {
-            let request = ask();
+            };
             let claim = self
                 .store
                 .claim_notification(&request)
                 .await
-                .map_err(store_error)?;
+                .map_err(|source| InspectError::Store {
+                    event_id: event_id.to_string(),
+                    source,
+                })?;
             match claim {
-                Claim::Granted { last_notified } => break (request, last_notified),
+                Claim::Granted { last_notified } => return Ok(Some((request, last_notified))),
                 Claim::Superseded => {
                     info!(
                         event_id,
@@ -729,41 +830,7 @@ where
                     })
                 }
             }
-        };
-        if first_only && last_notified.is_some() {
-            let release = || self.store.release_notification(arn, &owner);
-            if let Err(e) = persist(release).await {
-                warn!(event_id, arn, error = %e, "claim not released; it expires by itself");
-            }
-            return Ok(None);
         }
-        let alert = make(last_notified.as_deref()).map_err(|source| InspectError::Encode {
-            event_id: event_id.to_string(),
-            source,
-        })?;
-        let message_id = match alert {
-            Some(alert) => match self.alerts.publish(&alert).await {
-                Ok(id) => Some(id),
-                Err(source) => {
-                    let release = || self.store.release_notification(arn, &owner);
-                    if let Err(e) = persist(release).await {
-                        warn!(event_id, arn, error = %e, "claim not released; it expires by itself");
-                    }
-                    return Err(InspectError::Alert {
-                        event_id: event_id.to_string(),
-                        arn: arn.to_string(),
-                        source,
-                    });
-                }
-            },
-            None => None,
-        };
-        // The alert went out: failing to record it would send it again on the retry, so the
-        // record is retried here first.
-        persist(|| self.store.confirm_notification(&request))
-            .await
-            .map_err(store_error)?;
-        Ok(message_id)
     }
 
     /// Carries out the plan. A `ValidationException` from a stop means SageMaker refused the
