@@ -331,138 +331,192 @@ pub fn parse(event: &Value) -> Result<Parsed, EventError> {
             }
         }));
     }
-    let time = envelope.time.map(|t| t.to_rfc3339());
-    let located =
-        |kind: ResourceKind, name: &str, region: Option<String>, account: Option<String>| {
-            let account = envelope
-                .account
-                .clone()
-                .or(account)
-                .filter(|a| !a.is_empty());
-            let region = envelope.region.clone().or(region).filter(|r| !r.is_empty());
-            match (account, region) {
-                (Some(account), Some(region)) => Ok(ResourceId {
-                    kind,
-                    name: name.to_string(),
-                    account,
-                    region,
-                }),
-                (None, _) => Err(FieldError::Missing {
-                    path: "account".into(),
-                }),
-                (_, None) => Err(FieldError::Missing {
-                    path: "region".into(),
-                }),
-            }
-        };
-
+    let context = Context {
+        event_id,
+        envelope: &envelope,
+    };
     if envelope.detail_type == CLOUDTRAIL_DETAIL_TYPE {
-        let event_source = detail.req_str("eventSource").map_err(field)?;
-        let event_name = detail.req_str("eventName").map_err(field)?;
-        if event_source != SAGEMAKER_EVENT_SOURCE {
-            return Ok(Parsed::Ignore {
-                event_id,
-                reason: format!("eventSource {event_source} is not {SAGEMAKER_EVENT_SOURCE}"),
-            });
-        }
-        // (kind, request parameter naming the resource, response element with its ARN, whether
-        // the parameter names an inference component rather than the resource)
-        let call = API_CALLS
-            .iter()
-            .find(|(name, ..)| *name == event_name)
-            .map(|(_, kind, name_key, arn_key)| (*kind, *name_key, Some(*arn_key), false))
-            .or_else(|| {
-                COMPONENT_CALLS
-                    .iter()
-                    .find(|(name, _)| *name == event_name)
-                    .map(|(_, named)| match named {
-                        ComponentRef::Endpoint(key) => (ResourceKind::Endpoint, *key, None, false),
-                        ComponentRef::Component(key) => (ResourceKind::Endpoint, *key, None, true),
-                    })
-            });
-        let Some((kind, name_key, arn_key, names_component)) = call else {
-            return Ok(Parsed::Ignore {
-                event_id,
-                reason: format!("{event_name} does not create or change a guarded resource"),
-            });
-        };
-        if let Some(code) = detail.opt_str("errorCode").map_err(field)? {
-            let message = detail.opt_str("errorMessage").map_err(field)?.unwrap_or("");
-            return Ok(Parsed::Ignore {
-                event_id,
-                reason: format!(
-                    "{event_name} failed with {code} ({message}): nothing was created or changed"
-                ),
-            });
-        }
-        let arn = match (detail.get("responseElements").map_err(field)?, arn_key) {
-            (Some(response), Some(arn_key)) if !response.value.is_null() => response
-                .opt_str(arn_key)
-                .map_err(field)?
-                .map(str::to_string),
-            _ => None,
-        };
-        // CloudTrail leaves out request parameters it finds too large: the name then comes from
-        // the ARN in the response, and the live resource is judged as always.
-        let params = detail
-            .get("requestParameters")
-            .map_err(field)?
-            .filter(|p| !p.value.is_null());
-        let arn_path = |key: Option<&str>| match key {
-            Some(key) => format!("detail.requestParameters (or detail.responseElements.{key})"),
-            None => "detail.requestParameters".to_string(),
-        };
-        let name = match (&params, arn.as_deref()) {
-            (Some(params), _) => params.req_str(name_key).map_err(field)?.to_string(),
-            (None, Some(arn)) => name_from_arn(arn, kind).ok_or_else(|| {
-                field(FieldError::WrongType {
-                    path: format!("detail.responseElements.{}", arn_key.unwrap_or_default()),
-                    expected: "the ARN of a resource of the called kind",
-                    found: arn.to_string(),
-                })
-            })?,
-            (None, None) => {
-                return Err(field(FieldError::Missing {
-                    path: arn_path(arn_key),
-                }))
-            }
-        };
-        let name = name.as_str();
-        let region = detail
-            .opt_str("awsRegion")
-            .map_err(field)?
-            .map(str::to_string);
-        let account = detail
-            .opt_str("recipientAccountId")
-            .map_err(field)?
-            .map(str::to_string);
-        let resource = located(kind, name, region, account).map_err(field)?;
-        let actor = detail.get("userIdentity").map_err(field)?.map(|u| Actor {
-            arn: u.opt_str("arn").ok().flatten().map(str::to_string),
-            identity_type: u.opt_str("type").ok().flatten().map(str::to_string),
-            principal_id: u.opt_str("principalId").ok().flatten().map(str::to_string),
-            account_id: u.opt_str("accountId").ok().flatten().map(str::to_string),
-        });
-        let cloudtrail_event_id = detail
-            .opt_str("eventID")
-            .map_err(field)?
-            .map(str::to_string);
-        return Ok(Parsed::Inspect(Box::new(Trigger {
-            event_id,
-            time,
-            cause: Cause::ApiCall {
-                event_name: event_name.to_string(),
-                cloudtrail_event_id,
-            },
-            resource,
-            arn,
-            actor,
-            carried: params.map_or(Carried::Nothing, |p| {
-                Carried::RequestParameters(p.value.clone())
-            }),
-            via_component: names_component.then(|| name.to_string()),
-        })));
+        api_call(&context, &detail)
+    } else {
+        state_change(&context, &detail)
     }
+}
+
+/// What both kinds of trigger read from the envelope.
+struct Context<'a> {
+    event_id: String,
+    envelope: &'a EventBridgeEvent<Value>,
+}
+
+impl Context<'_> {
+    fn field(&self, source: FieldError) -> EventError {
+        EventError::Field {
+            event_id: self.event_id.clone(),
+            source,
+        }
+    }
+
+    fn time(&self) -> Option<String> {
+        self.envelope.time.map(|t| t.to_rfc3339())
+    }
+
+    /// The resource in the envelope's account and region, else the detail's.
+    fn located(
+        &self,
+        kind: ResourceKind,
+        name: &str,
+        region: Option<String>,
+        account: Option<String>,
+    ) -> Result<ResourceId, FieldError> {
+        let account = self
+            .envelope
+            .account
+            .clone()
+            .or(account)
+            .filter(|a| !a.is_empty());
+        let region = self
+            .envelope
+            .region
+            .clone()
+            .or(region)
+            .filter(|r| !r.is_empty());
+        match (account, region) {
+            (Some(account), Some(region)) => Ok(ResourceId {
+                kind,
+                name: name.to_string(),
+                account,
+                region,
+            }),
+            (None, _) => Err(FieldError::Missing {
+                path: "account".into(),
+            }),
+            (_, None) => Err(FieldError::Missing {
+                path: "region".into(),
+            }),
+        }
+    }
+}
+
+/// A CloudTrail record of a SageMaker call.
+fn api_call(context: &Context<'_>, detail: &Node<'_>) -> Result<Parsed, EventError> {
+    let event_id = context.event_id.clone();
+    let field = |e| context.field(e);
+    let time = context.time();
+    let event_source = detail.req_str("eventSource").map_err(field)?;
+    let event_name = detail.req_str("eventName").map_err(field)?;
+    if event_source != SAGEMAKER_EVENT_SOURCE {
+        return Ok(Parsed::Ignore {
+            event_id,
+            reason: format!("eventSource {event_source} is not {SAGEMAKER_EVENT_SOURCE}"),
+        });
+    }
+    // (kind, request parameter naming the resource, response element with its ARN, whether
+    // the parameter names an inference component rather than the resource)
+    let call = API_CALLS
+        .iter()
+        .find(|(name, ..)| *name == event_name)
+        .map(|(_, kind, name_key, arn_key)| (*kind, *name_key, Some(*arn_key), false))
+        .or_else(|| {
+            COMPONENT_CALLS
+                .iter()
+                .find(|(name, _)| *name == event_name)
+                .map(|(_, named)| match named {
+                    ComponentRef::Endpoint(key) => (ResourceKind::Endpoint, *key, None, false),
+                    ComponentRef::Component(key) => (ResourceKind::Endpoint, *key, None, true),
+                })
+        });
+    let Some((kind, name_key, arn_key, names_component)) = call else {
+        return Ok(Parsed::Ignore {
+            event_id,
+            reason: format!("{event_name} does not create or change a guarded resource"),
+        });
+    };
+    if let Some(code) = detail.opt_str("errorCode").map_err(field)? {
+        let message = detail.opt_str("errorMessage").map_err(field)?.unwrap_or("");
+        return Ok(Parsed::Ignore {
+            event_id,
+            reason: format!(
+                "{event_name} failed with {code} ({message}): nothing was created or changed"
+            ),
+        });
+    }
+    let arn = match (detail.get("responseElements").map_err(field)?, arn_key) {
+        (Some(response), Some(arn_key)) if !response.value.is_null() => response
+            .opt_str(arn_key)
+            .map_err(field)?
+            .map(str::to_string),
+        _ => None,
+    };
+    // CloudTrail leaves out request parameters it finds too large: the name then comes from
+    // the ARN in the response, and the live resource is judged as always.
+    let params = detail
+        .get("requestParameters")
+        .map_err(field)?
+        .filter(|p| !p.value.is_null());
+    let arn_path = |key: Option<&str>| match key {
+        Some(key) => format!("detail.requestParameters (or detail.responseElements.{key})"),
+        None => "detail.requestParameters".to_string(),
+    };
+    let name = match (&params, arn.as_deref()) {
+        (Some(params), _) => params.req_str(name_key).map_err(field)?.to_string(),
+        (None, Some(arn)) => name_from_arn(arn, kind).ok_or_else(|| {
+            field(FieldError::WrongType {
+                path: format!("detail.responseElements.{}", arn_key.unwrap_or_default()),
+                expected: "the ARN of a resource of the called kind",
+                found: arn.to_string(),
+            })
+        })?,
+        (None, None) => {
+            return Err(field(FieldError::Missing {
+                path: arn_path(arn_key),
+            }))
+        }
+    };
+    let name = name.as_str();
+    let region = detail
+        .opt_str("awsRegion")
+        .map_err(field)?
+        .map(str::to_string);
+    let account = detail
+        .opt_str("recipientAccountId")
+        .map_err(field)?
+        .map(str::to_string);
+    let resource = context
+        .located(kind, name, region, account)
+        .map_err(field)?;
+    let actor = detail.get("userIdentity").map_err(field)?.map(|u| Actor {
+        arn: u.opt_str("arn").ok().flatten().map(str::to_string),
+        identity_type: u.opt_str("type").ok().flatten().map(str::to_string),
+        principal_id: u.opt_str("principalId").ok().flatten().map(str::to_string),
+        account_id: u.opt_str("accountId").ok().flatten().map(str::to_string),
+    });
+    let cloudtrail_event_id = detail
+        .opt_str("eventID")
+        .map_err(field)?
+        .map(str::to_string);
+    Ok(Parsed::Inspect(Box::new(Trigger {
+        event_id,
+        time,
+        cause: Cause::ApiCall {
+            event_name: event_name.to_string(),
+            cloudtrail_event_id,
+        },
+        resource,
+        arn,
+        actor,
+        carried: params.map_or(Carried::Nothing, |p| {
+            Carried::RequestParameters(p.value.clone())
+        }),
+        via_component: names_component.then(|| name.to_string()),
+    })))
+}
+
+/// A SageMaker state-change event.
+fn state_change(context: &Context<'_>, detail: &Node<'_>) -> Result<Parsed, EventError> {
+    let event_id = context.event_id.clone();
+    let field = |e| context.field(e);
+    let time = context.time();
+    let envelope = context.envelope;
 
     let Some((detail_type, kind, name_key, arn_key, status_key)) = STATE_CHANGES
         .iter()
@@ -479,7 +533,7 @@ pub fn parse(event: &Value) -> Result<Parsed, EventError> {
         .opt_str(status_key)
         .map_err(field)?
         .map(str::to_string);
-    let resource = located(*kind, name, None, None).map_err(field)?;
+    let resource = context.located(*kind, name, None, None).map_err(field)?;
     Ok(Parsed::Inspect(Box::new(Trigger {
         event_id,
         time,
