@@ -397,6 +397,78 @@ impl Context<'_> {
     }
 }
 
+/// What a CloudTrail call is about: the kind, the request parameter naming the resource, the
+/// response element with its ARN, and whether the parameter names an inference component
+/// rather than the resource.
+struct Call {
+    kind: ResourceKind,
+    name_key: &'static str,
+    arn_key: Option<&'static str>,
+    names_component: bool,
+}
+
+impl Call {
+    fn named(event_name: &str) -> Option<Call> {
+        let call = |kind, name_key, arn_key, names_component| Call {
+            kind,
+            name_key,
+            arn_key,
+            names_component,
+        };
+        if let Some((_, kind, name_key, arn_key)) =
+            API_CALLS.iter().find(|(name, ..)| *name == event_name)
+        {
+            return Some(call(*kind, *name_key, Some(*arn_key), false));
+        }
+        let (_, named) = COMPONENT_CALLS
+            .iter()
+            .find(|(name, _)| *name == event_name)?;
+        Some(match named {
+            ComponentRef::Endpoint(key) => call(ResourceKind::Endpoint, *key, None, false),
+            ComponentRef::Component(key) => call(ResourceKind::Endpoint, *key, None, true),
+        })
+    }
+}
+
+/// The name a call gives: its request parameter, or, when CloudTrail left out request
+/// parameters it found too large, the name in the response's ARN (the live resource is judged
+/// as always).
+fn resource_name(
+    params: Option<&Node<'_>>,
+    arn: Option<&str>,
+    kind: ResourceKind,
+    name_key: &str,
+    arn_key: Option<&str>,
+) -> Result<String, FieldError> {
+    match (params, arn) {
+        (Some(params), _) => Ok(params.req_str(name_key)?.to_string()),
+        (None, Some(arn)) => name_from_arn(arn, kind).ok_or_else(|| FieldError::WrongType {
+            path: format!("detail.responseElements.{}", arn_key.unwrap_or_default()),
+            expected: "the ARN of a resource of the called kind",
+            found: arn.to_string(),
+        }),
+        (None, None) => Err(FieldError::Missing {
+            path: match arn_key {
+                Some(key) => {
+                    format!("detail.requestParameters (or detail.responseElements.{key})")
+                }
+                None => "detail.requestParameters".to_string(),
+            },
+        }),
+    }
+}
+
+/// The caller, from CloudTrail's `userIdentity`.
+fn actor(identity: &Node<'_>) -> Actor {
+    let text = |key| identity.opt_str(key).ok().flatten().map(str::to_string);
+    Actor {
+        arn: text("arn"),
+        identity_type: text("type"),
+        principal_id: text("principalId"),
+        account_id: text("accountId"),
+    }
+}
+
 /// A CloudTrail record of a SageMaker call.
 fn api_call(context: &Context<'_>, detail: &Node<'_>) -> Result<Parsed, EventError> {
     let event_id = context.event_id.clone();
@@ -410,22 +482,13 @@ fn api_call(context: &Context<'_>, detail: &Node<'_>) -> Result<Parsed, EventErr
             reason: format!("eventSource {event_source} is not {SAGEMAKER_EVENT_SOURCE}"),
         });
     }
-    // (kind, request parameter naming the resource, response element with its ARN, whether
-    // the parameter names an inference component rather than the resource)
-    let call = API_CALLS
-        .iter()
-        .find(|(name, ..)| *name == event_name)
-        .map(|(_, kind, name_key, arn_key)| (*kind, *name_key, Some(*arn_key), false))
-        .or_else(|| {
-            COMPONENT_CALLS
-                .iter()
-                .find(|(name, _)| *name == event_name)
-                .map(|(_, named)| match named {
-                    ComponentRef::Endpoint(key) => (ResourceKind::Endpoint, *key, None, false),
-                    ComponentRef::Component(key) => (ResourceKind::Endpoint, *key, None, true),
-                })
-        });
-    let Some((kind, name_key, arn_key, names_component)) = call else {
+    let Some(Call {
+        kind,
+        name_key,
+        arn_key,
+        names_component,
+    }) = Call::named(event_name)
+    else {
         return Ok(Parsed::Ignore {
             event_id,
             reason: format!("{event_name} does not create or change a guarded resource"),
@@ -447,31 +510,12 @@ fn api_call(context: &Context<'_>, detail: &Node<'_>) -> Result<Parsed, EventErr
             .map(str::to_string),
         _ => None,
     };
-    // CloudTrail leaves out request parameters it finds too large: the name then comes from
-    // the ARN in the response, and the live resource is judged as always.
     let params = detail
         .get("requestParameters")
         .map_err(field)?
         .filter(|p| !p.value.is_null());
-    let arn_path = |key: Option<&str>| match key {
-        Some(key) => format!("detail.requestParameters (or detail.responseElements.{key})"),
-        None => "detail.requestParameters".to_string(),
-    };
-    let name = match (&params, arn.as_deref()) {
-        (Some(params), _) => params.req_str(name_key).map_err(field)?.to_string(),
-        (None, Some(arn)) => name_from_arn(arn, kind).ok_or_else(|| {
-            field(FieldError::WrongType {
-                path: format!("detail.responseElements.{}", arn_key.unwrap_or_default()),
-                expected: "the ARN of a resource of the called kind",
-                found: arn.to_string(),
-            })
-        })?,
-        (None, None) => {
-            return Err(field(FieldError::Missing {
-                path: arn_path(arn_key),
-            }))
-        }
-    };
+    let name =
+        resource_name(params.as_ref(), arn.as_deref(), kind, name_key, arn_key).map_err(field)?;
     let name = name.as_str();
     let region = detail
         .opt_str("awsRegion")
@@ -484,12 +528,10 @@ fn api_call(context: &Context<'_>, detail: &Node<'_>) -> Result<Parsed, EventErr
     let resource = context
         .located(kind, name, region, account)
         .map_err(field)?;
-    let actor = detail.get("userIdentity").map_err(field)?.map(|u| Actor {
-        arn: u.opt_str("arn").ok().flatten().map(str::to_string),
-        identity_type: u.opt_str("type").ok().flatten().map(str::to_string),
-        principal_id: u.opt_str("principalId").ok().flatten().map(str::to_string),
-        account_id: u.opt_str("accountId").ok().flatten().map(str::to_string),
-    });
+    let actor = detail
+        .get("userIdentity")
+        .map_err(field)?
+        .map(|u| actor(&u));
     let cloudtrail_event_id = detail
         .opt_str("eventID")
         .map_err(field)?
