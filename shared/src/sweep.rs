@@ -190,8 +190,41 @@ where
         targets: targets.to_vec(),
         ..SweepSummary::default()
     };
-    // Every (target, kind) is listed, `concurrency` at a time: an organization has hundreds of
-    // targets, and listing them one after the other would use up the sweep's time.
+    let mut resources = list(inventory, targets, options, &mut summary).await;
+    // A different order each sweep: when a sweep runs out of time, the next one does not leave
+    // the same resources out again.
+    resources.sort_by_cached_key(|id| order_key(sweep_id, &id.arn()));
+    info!(
+        sweep_id,
+        resources = resources.len(),
+        "inspecting active resources"
+    );
+    let deadline = options.deadline;
+    let mut inspections = futures::stream::iter(resources.into_iter().map(|id| async move {
+        let arn = id.arn();
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return (arn, None);
+        }
+        (arn, Some(inspector.inspect_swept(sweep_id, id).await))
+    }))
+    .buffer_unordered(options.concurrency.max(1));
+    while let Some((arn, result)) = inspections.next().await {
+        summary.count(arn, result);
+    }
+    info!(sweep_id, summary = summary.line(), "sweep done");
+    summary
+}
+
+/// Lists every (target, kind), `concurrency` at a time (an organization has hundreds of targets,
+/// and listing them one after the other would use up the sweep's time); a listing that fails
+/// is a failure of the summary, and the rest goes on.
+async fn list<I: Inventory>(
+    inventory: &I,
+    targets: &[Target],
+    options: &SweepOptions,
+    summary: &mut SweepSummary,
+) -> Vec<ResourceId> {
+    let sweep_id = options.sweep_id.as_str();
     let listings = targets
         .iter()
         .flat_map(|t| ResourceKind::ALL.into_iter().map(move |kind| (t, kind)));
@@ -224,62 +257,47 @@ where
             }
         }
     }
-    drop(listed);
-    // A different order each sweep: when a sweep runs out of time, the next one does not leave
-    // the same resources out again.
-    resources.sort_by_cached_key(|id| order_key(sweep_id, &id.arn()));
-    info!(
-        sweep_id,
-        resources = resources.len(),
-        "inspecting active resources"
-    );
-    let deadline = options.deadline;
-    let mut inspections = futures::stream::iter(resources.into_iter().map(|id| async move {
-        let arn = id.arn();
-        if deadline.is_some_and(|d| Instant::now() >= d) {
-            return (arn, None);
-        }
-        (arn, Some(inspector.inspect_swept(sweep_id, id).await))
-    }))
-    .buffer_unordered(options.concurrency.max(1));
-    while let Some((arn, result)) = inspections.next().await {
+    resources
+}
+
+impl SweepSummary {
+    /// Counts one inspection's result (`None`: not inspected, out of time).
+    fn count(&mut self, arn: String, result: Option<Result<Outcome, crate::InspectError>>) {
         let Some(result) = result else {
-            summary.failures.push(SweepFailure {
+            self.failures.push(SweepFailure {
                 subject: arn,
                 error: "not inspected: the sweep ran out of time (the next sweep covers it)".into(),
             });
-            continue;
+            return;
         };
         match result {
             Ok(Outcome::Evaluated {
                 report,
                 alert_message_id,
             }) => {
-                summary.evaluated += 1;
+                self.evaluated += 1;
                 if report.violations().next().is_some() {
-                    summary.non_compliant += 1;
+                    self.non_compliant += 1;
                 }
                 if report.remediation.result == ActionResult::Done {
-                    summary.remediated += 1;
+                    self.remediated += 1;
                 }
                 if alert_message_id.is_some() {
-                    summary.alerts += 1;
+                    self.alerts += 1;
                 }
             }
-            Ok(Outcome::Gone { .. }) => summary.gone += 1,
+            Ok(Outcome::Gone { .. }) => self.gone += 1,
             // A sweep trigger is never ignored or rejected: those come from parsing events.
             Ok(Outcome::Ignored { .. } | Outcome::Rejected { .. }) => {}
             Err(e) => {
-                error!(sweep_id, arn, error = %e, "inspection failed");
-                summary.failures.push(SweepFailure {
+                error!(sweep_id = self.sweep_id, arn, error = %e, "inspection failed");
+                self.failures.push(SweepFailure {
                     subject: arn,
                     error: e.to_string(),
                 });
             }
         }
     }
-    info!(sweep_id, summary = summary.line(), "sweep done");
-    summary
 }
 
 #[cfg(test)]
