@@ -102,6 +102,68 @@ impl SweepEnv {
     }
 }
 
+/// One invocation of the sweeper Lambda: a sweep of `scope`, started by `context` (its request
+/// id names the sweep, its deadline bounds it). A sweep with failures fails the invocation: the
+/// error alarm fires and the on-failure destination keeps the summary; everything else in the
+/// sweep was still done.
+pub async fn invocation<S, N, A, F, H, C, I>(
+    inspector: &Inspector<S, N, A, F, H, C>,
+    inventory: &I,
+    scope: &SweepEnv,
+    context: &lambda_runtime::Context,
+) -> Result<SweepSummary, lambda_runtime::Diagnostic>
+where
+    S: ResourceReader + Remediator,
+    N: NetworkDirectory,
+    A: AlertPublisher,
+    F: FindingStore,
+    H: FindingSink,
+    C: ActivityLog,
+    I: Inventory,
+{
+    let deadline = start_by(context.deadline);
+    let options = SweepOptions {
+        sweep_id: format!("sweep/{}", context.request_id),
+        concurrency: scope.concurrency,
+        deadline,
+    };
+    info!(
+        sweep_id = options.sweep_id,
+        seconds_to_start_inspections =
+            deadline.map(|d| d.saturating_duration_since(Instant::now()).as_secs()),
+        "sweep started"
+    );
+    let summary = sweep(inspector, inventory, &scope.targets, &options).await;
+    if summary.failures.is_empty() {
+        Ok(summary)
+    } else {
+        Err(lambda_runtime::Diagnostic {
+            error_type: "Guardrail.SweepIncomplete".into(),
+            error_message: serde_json::to_string(&summary).unwrap_or_else(|_| summary.line()),
+        })
+    }
+}
+
+/// The last instant to start an inspection: the invocation's deadline (milliseconds since the
+/// epoch) less a margin for the inspections in flight to finish: a quarter of the time left, at
+/// most a minute. `None` when the runtime gave no epoch time (local emulators send a duration).
+fn start_by(deadline_ms: u64) -> Option<Instant> {
+    const YEAR_2000_MS: u64 = 946_684_800_000;
+    if deadline_ms < YEAR_2000_MS {
+        tracing::warn!(
+            deadline_ms,
+            "the deadline is not a time: sweeping without one"
+        );
+        return None;
+    }
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+    let left = std::time::Duration::from_millis(deadline_ms.saturating_sub(now_ms));
+    let margin = (left / 4).min(std::time::Duration::from_secs(60));
+    Some(Instant::now() + left.saturating_sub(margin))
+}
+
 /// Something the sweep could not do; the rest of the sweep went on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SweepFailure {
@@ -303,6 +365,23 @@ impl SweepSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Inspections start until a quarter of the time left (at most a minute) before the
+    /// deadline; a deadline that is not a time (local emulators) means none.
+    #[test]
+    fn inspections_start_until_a_margin_before_the_deadline() {
+        assert_eq!(start_by(900), None);
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+        let start_by =
+            start_by(now_ms + 600_000).map(|t| t.saturating_duration_since(Instant::now()));
+        let left = start_by.map_or(0, |d| d.as_secs());
+        assert!(
+            (535..=540).contains(&left),
+            "{left} s left to start inspections"
+        );
+    }
 
     #[test]
     fn sweep_env_defaults_to_the_home_account_and_region_and_checks_values() {
