@@ -515,11 +515,7 @@ mod file {
             version: String,
             today: Date,
         ) -> Result<Policy, PolicyError> {
-            let invalid = |field: String, message: String| PolicyError::Invalid {
-                origin: origin.to_string(),
-                field,
-                message,
-            };
+            let invalid = |field: String, message: String| invalid(origin, field, message);
             if let Some(v) = self.version {
                 if v != 1 {
                     return Err(invalid(
@@ -533,154 +529,38 @@ mod file {
                 let e = e.unwrap_or_default();
                 control(e.mode, e.severity, id.baseline(), ())
             };
-
-            let vpc = c.vpc_attached.unwrap_or_default();
-            check_ids(
-                &vpc.allowed_vpcs,
-                "vpc-",
-                "controls.vpc-attached.allowed_vpcs",
-            )
-            .map_err(|(f, m)| invalid(f, m))?;
-            check_ids(
-                &vpc.allowed_subnets,
-                "subnet-",
-                "controls.vpc-attached.allowed_subnets",
-            )
-            .map_err(|(f, m)| invalid(f, m))?;
-            check_ids(
-                &vpc.allowed_security_groups,
-                "sg-",
-                "controls.vpc-attached.allowed_security_groups",
-            )
-            .map_err(|(f, m)| invalid(f, m))?;
-
-            let kms = |e: Option<KmsEntry>, id: ControlId| -> Result<_, PolicyError> {
-                let e = e.unwrap_or_default();
-                for (i, key) in e.allowed_keys.iter().enumerate() {
-                    if !crate::controls::kms::is_key_reference(key) {
-                        return Err(invalid(
-                            format!("controls.{id}.allowed_keys[{i}]"),
-                            format!("`{key}` is not a KMS key ARN, key id, alias name (alias/...) or alias ARN"),
-                        ));
-                    }
-                }
-                Ok(control(
-                    e.mode,
-                    e.severity,
-                    id.baseline(),
-                    KmsSettings {
-                        allowed_keys: e.allowed_keys,
-                    },
-                ))
-            };
-
-            let tags = c.required_tags.unwrap_or_default();
-            let required = tags
-                .tags
-                .unwrap_or_else(|| BTreeMap::from([("owner".to_string(), Vec::new())]));
-            if let Some(key) = required.keys().find(|k| k.trim().is_empty()) {
-                return Err(invalid(
-                    "controls.required-tags.tags".into(),
-                    format!("tag key `{key}` is empty"),
-                ));
-            }
-
             let max_days = self
                 .max_exemption_days
                 .unwrap_or(DEFAULT_MAX_EXEMPTION_DAYS);
-            let mut exemptions = Vec::with_capacity(self.exemptions.len());
-            for (i, e) in self.exemptions.into_iter().enumerate() {
-                let field = |name: &str| format!("exemptions[{i}].{name}");
-                if e.reason.trim().is_empty() {
-                    return Err(invalid(field("reason"), "a reason is required".into()));
-                }
-                check_exemption_resource(&e.resource, &e.accounts)
-                    .map_err(|(name, message)| invalid(field(name), message))?;
-                let expires = match e.expires.date {
-                    Some(d) if e.expires.time.is_none() => {
-                        let month = time::Month::try_from(d.month)
-                            .map_err(|err| invalid(field("expires"), err.to_string()))?;
-                        Date::from_calendar_date(i32::from(d.year), month, d.day)
-                            .map_err(|err| invalid(field("expires"), err.to_string()))?
-                    }
-                    _ => {
-                        return Err(invalid(
-                            field("expires"),
-                            "must be a date like 2027-03-31 (no time)".into(),
-                        ))
-                    }
-                };
-                let latest = today.saturating_add(time::Duration::days(i64::from(max_days)));
-                if expires > latest {
-                    return Err(invalid(
-                        field("expires"),
-                        format!(
-                            "{expires} is more than {max_days} days ahead (max_exemption_days); \
-                             grant at most until {latest} and renew"
-                        ),
-                    ));
-                }
-                if e.controls.is_empty() {
-                    return Err(invalid(
-                        field("controls"),
-                        format!(
-                            "name the controls the exemption covers (known: {})",
-                            ControlId::names()
-                        ),
-                    ));
-                }
-                let mut controls = Vec::with_capacity(e.controls.len());
-                for (j, name) in e.controls.iter().enumerate() {
-                    let id = ControlId::parse(name).ok_or_else(|| {
-                        invalid(
-                            format!("exemptions[{i}].controls[{j}]"),
-                            format!("unknown control `{name}`; known: {}", ControlId::names()),
-                        )
-                    })?;
-                    controls.push(id);
-                }
-                exemptions.push(Exemption {
-                    resource: e.resource,
-                    accounts: e.accounts,
-                    controls,
-                    reason: e.reason,
-                    expires,
-                });
-            }
-
+            let exemptions = self
+                .exemptions
+                .into_iter()
+                .enumerate()
+                .map(|(i, e)| e.resolve(i, today, max_days, origin))
+                .collect::<Result<Vec<_>, _>>()?;
+            let inter_container = c.inter_container_encryption.unwrap_or_default();
             Ok(Policy {
-                vpc_attached: control(
-                    vpc.mode,
-                    vpc.severity,
-                    ControlId::VpcAttached.baseline(),
-                    VpcSettings {
-                        allowed_vpcs: vpc.allowed_vpcs,
-                        allowed_subnets: vpc.allowed_subnets,
-                        allowed_security_groups: vpc.allowed_security_groups,
+                vpc_attached: c.vpc_attached.unwrap_or_default().resolve(origin)?,
+                volume_kms: c
+                    .volume_kms
+                    .unwrap_or_default()
+                    .resolve(ControlId::VolumeKms, origin)?,
+                output_kms: c
+                    .output_kms
+                    .unwrap_or_default()
+                    .resolve(ControlId::OutputKms, origin)?,
+                inter_container_encryption: control(
+                    inter_container.mode,
+                    inter_container.severity,
+                    ControlId::InterContainerEncryption.baseline(),
+                    InterContainerSettings {
+                        strict_single_instance: inter_container.strict_single_instance,
                     },
                 ),
-                volume_kms: kms(c.volume_kms, ControlId::VolumeKms)?,
-                output_kms: kms(c.output_kms, ControlId::OutputKms)?,
-                inter_container_encryption: {
-                    let e = c.inter_container_encryption.unwrap_or_default();
-                    control(
-                        e.mode,
-                        e.severity,
-                        ControlId::InterContainerEncryption.baseline(),
-                        InterContainerSettings {
-                            strict_single_instance: e.strict_single_instance,
-                        },
-                    )
-                },
                 network_isolation: plain(c.network_isolation, ControlId::NetworkIsolation),
                 no_direct_internet: plain(c.no_direct_internet, ControlId::NoDirectInternet),
                 no_root_access: plain(c.no_root_access, ControlId::NoRootAccess),
-                required_tags: control(
-                    tags.mode,
-                    tags.severity,
-                    ControlId::RequiredTags.baseline(),
-                    TagSettings { required },
-                ),
+                required_tags: c.required_tags.unwrap_or_default().resolve(origin)?,
                 endpoint_remediation: self
                     .remediation
                     .endpoint
@@ -693,6 +573,160 @@ mod file {
                 exemptions,
                 source: origin.to_string(),
                 version,
+            })
+        }
+    }
+
+    fn invalid(origin: &str, field: String, message: String) -> PolicyError {
+        PolicyError::Invalid {
+            origin: origin.to_string(),
+            field,
+            message,
+        }
+    }
+
+    impl VpcEntry {
+        fn resolve(self, origin: &str) -> Result<ControlPolicy<VpcSettings>, PolicyError> {
+            for (ids, prefix, field) in [
+                (&self.allowed_vpcs, "vpc-", "allowed_vpcs"),
+                (&self.allowed_subnets, "subnet-", "allowed_subnets"),
+                (
+                    &self.allowed_security_groups,
+                    "sg-",
+                    "allowed_security_groups",
+                ),
+            ] {
+                check_ids(ids, prefix, &format!("controls.vpc-attached.{field}"))
+                    .map_err(|(f, m)| invalid(origin, f, m))?;
+            }
+            Ok(control(
+                self.mode,
+                self.severity,
+                ControlId::VpcAttached.baseline(),
+                VpcSettings {
+                    allowed_vpcs: self.allowed_vpcs,
+                    allowed_subnets: self.allowed_subnets,
+                    allowed_security_groups: self.allowed_security_groups,
+                },
+            ))
+        }
+    }
+
+    impl KmsEntry {
+        fn resolve(
+            self,
+            id: ControlId,
+            origin: &str,
+        ) -> Result<ControlPolicy<KmsSettings>, PolicyError> {
+            for (i, key) in self.allowed_keys.iter().enumerate() {
+                if !crate::controls::kms::is_key_reference(key) {
+                    return Err(invalid(
+                        origin,
+                        format!("controls.{id}.allowed_keys[{i}]"),
+                        format!("`{key}` is not a KMS key ARN, key id, alias name (alias/...) or alias ARN"),
+                    ));
+                }
+            }
+            Ok(control(
+                self.mode,
+                self.severity,
+                id.baseline(),
+                KmsSettings {
+                    allowed_keys: self.allowed_keys,
+                },
+            ))
+        }
+    }
+
+    impl TagsEntry {
+        fn resolve(self, origin: &str) -> Result<ControlPolicy<TagSettings>, PolicyError> {
+            let required = self
+                .tags
+                .unwrap_or_else(|| BTreeMap::from([("owner".to_string(), Vec::new())]));
+            if let Some(key) = required.keys().find(|k| k.trim().is_empty()) {
+                return Err(invalid(
+                    origin,
+                    "controls.required-tags.tags".into(),
+                    format!("tag key `{key}` is empty"),
+                ));
+            }
+            Ok(control(
+                self.mode,
+                self.severity,
+                ControlId::RequiredTags.baseline(),
+                TagSettings { required },
+            ))
+        }
+    }
+
+    impl ExemptionEntry {
+        /// The `i`th exemption, checked against the exemption rules on `today`.
+        fn resolve(
+            self,
+            i: usize,
+            today: Date,
+            max_days: u32,
+            origin: &str,
+        ) -> Result<Exemption, PolicyError> {
+            let field = |name: &str| format!("exemptions[{i}].{name}");
+            let invalid = |name: &str, message: String| invalid(origin, field(name), message);
+            if self.reason.trim().is_empty() {
+                return Err(invalid("reason", "a reason is required".into()));
+            }
+            check_exemption_resource(&self.resource, &self.accounts)
+                .map_err(|(name, message)| invalid(name, message))?;
+            let expires = match self.expires.date {
+                Some(d) if self.expires.time.is_none() => {
+                    let month = time::Month::try_from(d.month)
+                        .map_err(|err| invalid("expires", err.to_string()))?;
+                    Date::from_calendar_date(i32::from(d.year), month, d.day)
+                        .map_err(|err| invalid("expires", err.to_string()))?
+                }
+                _ => {
+                    return Err(invalid(
+                        "expires",
+                        "must be a date like 2027-03-31 (no time)".into(),
+                    ))
+                }
+            };
+            let latest = today.saturating_add(time::Duration::days(i64::from(max_days)));
+            if expires > latest {
+                return Err(invalid(
+                    "expires",
+                    format!(
+                        "{expires} is more than {max_days} days ahead (max_exemption_days); \
+                         grant at most until {latest} and renew"
+                    ),
+                ));
+            }
+            if self.controls.is_empty() {
+                return Err(invalid(
+                    "controls",
+                    format!(
+                        "name the controls the exemption covers (known: {})",
+                        ControlId::names()
+                    ),
+                ));
+            }
+            let controls = self
+                .controls
+                .iter()
+                .enumerate()
+                .map(|(j, name)| {
+                    ControlId::parse(name).ok_or_else(|| {
+                        invalid(
+                            &format!("controls[{j}]"),
+                            format!("unknown control `{name}`; known: {}", ControlId::names()),
+                        )
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Exemption {
+                resource: self.resource,
+                accounts: self.accounts,
+                controls,
+                reason: self.reason,
+                expires,
             })
         }
     }
