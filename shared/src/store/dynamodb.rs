@@ -92,6 +92,22 @@ fn is_condition_failure<E: ProvideErrorMetadata>(e: &aws_sdk_dynamodb::error::Sd
     e.code() == Some("ConditionalCheckFailedException")
 }
 
+/// A conditional `UpdateItem` whose failed condition means there is nothing to do (a newer
+/// state is recorded already, or the claim is not ours): success either way.
+fn unless_condition_failed<T, E>(
+    result: Result<T, aws_sdk_dynamodb::error::SdkError<E>>,
+    table: &str,
+) -> Result<(), StoreError>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) if is_condition_failure(&e) => Ok(()),
+        Err(e) => Err(failed("UpdateItem", table)(e)),
+    }
+}
+
 fn decode_finding(item: &Item) -> Result<Finding, StoreError> {
     let key = text(item, "pk").unwrap_or("(no key)").to_string();
     let document = text(item, "document").ok_or_else(|| StoreError::Corrupt {
@@ -267,17 +283,13 @@ impl FindingStore for DynamoStore {
         match owned {
             Ok(_) => Ok(()),
             // Our claim lapsed and was taken: record our alert only if no newer one is recorded.
-            Err(e) if is_condition_failure(&e) => {
-                match update("SET notified_key = :k, notified_at = :at")
+            Err(e) if is_condition_failure(&e) => unless_condition_failed(
+                update("SET notified_key = :k, notified_at = :at")
                     .condition_expression("attribute_not_exists(notified_at) OR notified_at < :at")
                     .send()
-                    .await
-                {
-                    Ok(_) => Ok(()),
-                    Err(e) if is_condition_failure(&e) => Ok(()),
-                    Err(e) => Err(failed("UpdateItem", &self.table)(e)),
-                }
-            }
+                    .await,
+                &self.table,
+            ),
             Err(e) => Err(failed("UpdateItem", &self.table)(e)),
         }
     }
@@ -297,11 +309,7 @@ impl FindingStore for DynamoStore {
             .expression_attribute_values(":o", s(owner))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) if is_condition_failure(&e) => Ok(()),
-            Err(e) => Err(failed("UpdateItem", &self.table)(e)),
-        }
+        unless_condition_failed(result, &self.table)
     }
 
     async fn stage_alert(
@@ -324,12 +332,8 @@ impl FindingStore for DynamoStore {
             .expression_attribute_values(":a", s(&staged.alert))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            // A newer evaluation staged its own.
-            Err(e) if is_condition_failure(&e) => Ok(()),
-            Err(e) => Err(failed("UpdateItem", &self.table)(e)),
-        }
+        // A newer evaluation staged its own.
+        unless_condition_failed(result, &self.table)
     }
 
     async fn staged_alert(&self, resource_arn: &str) -> Result<Option<StagedAlert>, StoreError> {
@@ -386,12 +390,8 @@ impl FindingStore for DynamoStore {
                 .expression_attribute_values(":c", s(config)),
             None => request.update_expression("SET evaluated_at = :at REMOVE config_name"),
         };
-        match request.send().await {
-            Ok(_) => Ok(()),
-            // A newer observation is recorded already.
-            Err(e) if is_condition_failure(&e) => Ok(()),
-            Err(e) => Err(failed("UpdateItem", &self.table)(e)),
-        }
+        // A newer observation is recorded already.
+        unless_condition_failed(request.send().await, &self.table)
     }
 
     async fn last_compliant_config(
