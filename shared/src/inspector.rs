@@ -500,7 +500,14 @@ where
         }
         let (evaluated_at, today) = now();
         let (results, decision) = judge(&snapshot, &self.policy, today);
-        if let Some(config) = compliant_endpoint_config(&snapshot, &results) {
+        // Recorded when it changes, not on every evaluation of a compliant endpoint.
+        let recorded = match &snapshot.details {
+            Details::Endpoint(endpoint) => endpoint.last_compliant_config.as_deref(),
+            _ => None,
+        };
+        if let Some(config) = compliant_endpoint_config(&snapshot, &results)
+            .filter(|config| recorded != Some(*config))
+        {
             self.store
                 .record_compliant_config(&snapshot.arn, Some(config), observed)
                 .await
@@ -653,10 +660,11 @@ where
         observed: i64,
     ) -> Result<(), InspectError> {
         let event_id = trigger.event_id.as_str();
+        let (at, _) = now();
         let done = Remediation {
             plan: plan.clone(),
             result: ActionResult::Done,
-            at: Some(now().0),
+            at: Some(at.clone()),
         };
         let report = Report::new(
             trigger,
@@ -665,7 +673,7 @@ where
             results.to_vec(),
             done,
             &self.policy,
-            now().0,
+            at,
         );
         let encode = |source| InspectError::Encode {
             event_id: event_id.to_string(),
