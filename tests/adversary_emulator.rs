@@ -23,9 +23,9 @@ use std::time::{Duration, Instant};
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use futures::StreamExt;
-use guardrail_core::aws::{self, Fleet, MemberRole, SqsFailureQueue};
-use guardrail_core::store::{dynamodb_table, DynamoStore};
-use guardrail_core::{Outcome, Policy};
+use guardrail_aws::{self as aws, Fleet, MemberRole, SqsFailureQueue};
+use guardrail_aws::{dynamodb_table, DynamoStore};
+use guardrail_core::{ErrorType, Outcome, Policy};
 use guardrail_tests::*;
 use serde_json::Value;
 

@@ -3,7 +3,7 @@
 //! test, SageMaker resources created through the real SDK, and an SQS queue subscribed to the
 //! alert topic so tests read back the SNS messages actually delivered.
 //!
-//! The clients come from `guardrail_core::aws::load_config()`, the same code the Lambda runs, so the
+//! The clients come from `guardrail_aws::load_config()`, the same code the Lambda runs, so the
 //! standard `AWS_ENDPOINT_URL` / `AWS_REGION` / credential variables exported by `tests/run.sh` are
 //! what point them at the emulator.
 
@@ -24,13 +24,13 @@ use aws_sdk_sagemaker::types::{
     TransformInput, TransformInstanceType, TransformOutput, TransformResources,
     TransformS3DataSource,
 };
-use guardrail_core::aws::{
+use guardrail_aws::{
     CloudTrail, Ec2Subnets, Fleet, PerAccount, SageMaker, SecurityHub, SnsPublisher,
 };
 use guardrail_core::ports::{AwsError, Remediator, ResourceReader};
 use guardrail_core::remediation::Action;
 use guardrail_core::resource::{ResourceId, Snapshot};
-use guardrail_core::store::SqliteStore;
+use guardrail_sqlite::SqliteStore;
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -54,16 +54,12 @@ pub const EXTERNAL_ID: &str = "guardrail-tests-external-id";
 
 /// A fleet whose home is the emulator's default account, reaching other accounts through the
 /// member role when `with_member_role`.
-pub async fn member_fleet(with_member_role: bool) -> guardrail_core::aws::Fleet {
-    let role = with_member_role.then(|| guardrail_core::aws::MemberRole {
+pub async fn member_fleet(with_member_role: bool) -> guardrail_aws::Fleet {
+    let role = with_member_role.then(|| guardrail_aws::MemberRole {
         name: MEMBER_ROLE.into(),
         external_id: EXTERNAL_ID.into(),
     });
-    guardrail_core::aws::Fleet::new(
-        guardrail_core::aws::load_config().await,
-        ACCOUNT.into(),
-        role,
-    )
+    guardrail_aws::Fleet::new(guardrail_aws::load_config().await, ACCOUNT.into(), role)
 }
 
 /// A 12-digit account id no other test uses: an empty account in the emulator.
@@ -101,7 +97,7 @@ impl Emulator {
         if std::env::var("AWS_ENDPOINT_URL").map_or(true, |u| !u.starts_with("http://127.0.0.1")) {
             return Err("AWS_ENDPOINT_URL does not point at a local emulator: run these tests with tests/run.sh".into());
         }
-        let config = guardrail_core::aws::load_config().await;
+        let config = guardrail_aws::load_config().await;
         Ok(Emulator::from_config(&config))
     }
 
@@ -894,7 +890,7 @@ pub fn emulator_control(method: &str, path: &str, body: &str) -> TestResult<Stri
 pub async fn config_signed_as(access_key_id: &str) -> aws_config::SdkConfig {
     let credentials =
         aws_credential_types::Credentials::new(access_key_id, "testing", None, None, "tests");
-    guardrail_core::aws::load_config()
+    guardrail_aws::load_config()
         .await
         .into_builder()
         .credentials_provider(

@@ -5,12 +5,13 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use guardrail_core::aws::{CloudTrail, Ec2Subnets, SageMaker, SecurityHub, SnsPublisher};
+use guardrail_aws::{dynamodb_table, DynamoStore};
+use guardrail_aws::{CloudTrail, Ec2Subnets, SageMaker, SecurityHub, SnsPublisher};
 use guardrail_core::ports::{AwsError, Remediator, ResourceReader};
 use guardrail_core::remediation::Action;
 use guardrail_core::resource::{ResourceId, Snapshot};
-use guardrail_core::store::{dynamodb_table, DynamoStore, SqliteStore};
 use guardrail_core::{InspectError, Inspector, Outcome, Policy};
+use guardrail_sqlite::SqliteStore;
 use guardrail_tests::*;
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -740,7 +741,7 @@ async fn security_hub_receives_every_finding_of_an_evaluation_as_asff() -> TestR
     let alerts = emu.alert_channel().await?;
     let name = unique("open-nb");
     create_notebook(&emu, &name, Posture::NonCompliant, None).await?;
-    let hub = aws_sdk_securityhub::Client::new(&guardrail_core::aws::load_config().await);
+    let hub = aws_sdk_securityhub::Client::new(&guardrail_aws::load_config().await);
     let inspector = Inspector::new(
         SageMaker::new(emu.sagemaker.clone()),
         Ec2Subnets::new(emu.ec2.clone()),

@@ -6,11 +6,12 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use guardrail_core::aws::{self, PerAccount, SageMakerInventory};
+use guardrail_aws::{self as aws, PerAccount, SageMakerInventory};
 use guardrail_core::resource::ResourceKind;
-use guardrail_core::store::{FindingStore, Query, SqliteStore};
+use guardrail_core::store::{FindingStore, Query};
 use guardrail_core::sweep::{self, SweepOptions, Target};
 use guardrail_core::{InspectError, Outcome, Policy};
+use guardrail_sqlite::SqliteStore;
 use guardrail_tests::*;
 
 const WAIT: Duration = Duration::from_secs(10);

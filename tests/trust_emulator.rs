@@ -8,14 +8,15 @@ use aws_sdk_sagemaker::types::{
     HyperParameterTuningInstanceConfig, HyperParameterTuningResourceConfig, ProductionVariant,
     ProductionVariantInstanceType, ResourceConfig, TrainingInstanceType,
 };
-use guardrail_core::aws::{
+use guardrail_aws::{
     CloudTrail, Ec2Subnets, KmsKeys, SageMaker, SecurityHub, SnsPublisher, SqsFailureQueue,
 };
 use guardrail_core::finding::Status;
 use guardrail_core::remediation::{Action, Plan};
 use guardrail_core::report::Report;
-use guardrail_core::store::{FindingStore, SqliteStore};
-use guardrail_core::{Inspector, Outcome, Policy};
+use guardrail_core::store::FindingStore;
+use guardrail_core::{ErrorType, Inspector, Outcome, Policy};
+use guardrail_sqlite::SqliteStore;
 use guardrail_tests::*;
 
 const WAIT: Duration = Duration::from_secs(10);

@@ -394,8 +394,8 @@ async fn show(id: &str, format: Output, store: StoreArg) -> Result<String, Strin
 
 async fn evidence(id: &str, format: Output, store: StoreArg) -> Result<String, String> {
     let store = store::open(store.store.as_deref()).await?;
-    let config = guardrail_core::aws::load_config().await;
-    let trail = guardrail_core::aws::CloudTrail::new(aws_sdk_cloudtrail::Client::new(&config));
+    let config = guardrail_aws::load_config().await;
+    let trail = guardrail_aws::CloudTrail::new(aws_sdk_cloudtrail::Client::new(&config));
     let found = guardrail_core::evidence::evidence(&store, &trail, id)
         .await
         .map_err(|e| e.to_string())?;

@@ -141,12 +141,12 @@ pub(crate) async fn live_inspector(
     policy: Policy,
 ) -> Result<
     (
-        guardrail_core::aws::LiveInspector<store::AnyStore>,
-        std::sync::Arc<guardrail_core::aws::Fleet>,
+        guardrail_aws::LiveInspector<store::AnyStore>,
+        std::sync::Arc<guardrail_aws::Fleet>,
     ),
     String,
 > {
-    use guardrail_core::aws;
+    use guardrail_aws as aws;
     let env = guardrail_core::env::Environment::from_process();
     let topic = topic_arg
         .map(str::trim)

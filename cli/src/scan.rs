@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use guardrail_core::aws::{PerAccount, SageMakerInventory};
+use guardrail_aws::{PerAccount, SageMakerInventory};
 use guardrail_core::sweep::{self, SweepOptions, SweepSummary, Target};
 
 use crate::{emit, load_policy, store, Format, EXIT_CANNOT_RUN, EXIT_FINDINGS};

@@ -2,11 +2,12 @@
 
 use std::path::PathBuf;
 
+use guardrail_aws::DynamoStore;
 use guardrail_core::findings::{Finding, Observation};
 use guardrail_core::store::{
-    Claim, ClaimRequest, DynamoStore, FindingStore, Page, Query, SqliteStore, StagedAlert,
-    StoreError,
+    Claim, ClaimRequest, FindingStore, Page, Query, StagedAlert, StoreError,
 };
+use guardrail_sqlite::SqliteStore;
 
 /// The default: a SQLite file in the working directory (override with `GUARDRAIL_STORE`).
 pub const DEFAULT_STORE: &str = "sqlite:.guardrail/findings.db";
@@ -29,7 +30,7 @@ pub async fn open(spec: Option<&str>) -> Result<AnyStore, String> {
             .map(AnyStore::Sqlite)
             .map_err(|e| e.to_string()),
         Some(("dynamodb", table)) if !table.is_empty() => {
-            let config = guardrail_core::aws::load_config().await;
+            let config = guardrail_aws::load_config().await;
             Ok(AnyStore::Dynamo(DynamoStore::new(
                 aws_sdk_dynamodb::Client::new(&config),
                 table,

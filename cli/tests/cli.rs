@@ -343,7 +343,8 @@ fn replay_stores_findings_that_findings_commands_answer_from() -> TestResult {
 
 /// A store seeded with fixed findings: three training jobs in two accounts on three days.
 fn seeded(name: &str) -> Result<String, Box<dyn std::error::Error>> {
-    use guardrail_core::store::{contract::sample, FindingStore, SqliteStore};
+    use guardrail_core::store::{contract::sample, FindingStore};
+    use guardrail_sqlite::SqliteStore;
     let spec = temp_store(name);
     let path = spec.trim_start_matches("sqlite:").to_string();
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use guardrail_core::aws::{self, PerAccount, SageMakerInventory};
+use guardrail_aws::{self as aws, PerAccount, SageMakerInventory};
 use guardrail_core::sweep::{self, SweepOptions, Target};
 use guardrail_tests::*;
 

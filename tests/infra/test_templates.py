@@ -11,7 +11,7 @@ Run by ``tests/run.sh`` (``python -m unittest discover tests/infra``) with the e
   the emulator's EventBridge to an SQS queue, match exactly the sample events in ``events/`` that
   the inspector acts on;
 * the findings table declares the keys and indexes the code creates
-  (``shared/src/store/dynamodb_table.rs``);
+  (``shared/aws/src/dynamodb_table.rs``);
 * retries: Lambda retries the inspector's failed invocations and not the sweeper's, both send
   what still fails to the failure queue, and the inspector's rules retry and dead-letter;
 * the member role trusts only the central functions' execution roles (with the external id), and
@@ -109,9 +109,7 @@ class Adapter:
 
 
 def adapters() -> list[Adapter]:
-    files = sorted((ROOT / "shared/src/aws").glob("*.rs")) + sorted(
-        (ROOT / "shared/src/store").glob("*.rs")
-    )
+    files = sorted((ROOT / "shared/aws/src").glob("*.rs"))
     return [Adapter(f) for f in files]
 
 
@@ -140,7 +138,7 @@ def member_actions() -> set[str]:
     (``PerAccount::new(.., |c| X::new(..))``), plus what listing needs."""
     pool = adapters()
     built = set()
-    for path in [ROOT / "shared/src/aws/mod.rs", *ROOT.glob("functions/*/src/main.rs")]:
+    for path in [ROOT / "shared/aws/src/lib.rs", *ROOT.glob("functions/*/src/main.rs")]:
         built |= set(re.findall(r"PerAccount::new\([^;]*?\|c\|\s*\{?\s*(\w+)::new", path.read_text(), re.S))
     reached = [a for a in pool if a.names & built]
     # An adapter built per account may hold another (SageMaker asks KmsKeys who manages a key).
@@ -512,8 +510,8 @@ class FindingsTable(unittest.TestCase):
         table = next(
             r["Properties"] for r in load(CENTRAL)["Resources"].values() if r["Type"] == "AWS::DynamoDB::Table"
         )
-        code = (ROOT / "shared/src/store/dynamodb_table.rs").read_text()
-        consts = dict(re.findall(r'pub const (\w+): &str = "(\w+)";', (ROOT / "shared/src/store/dynamodb.rs").read_text()))
+        code = (ROOT / "shared/aws/src/dynamodb_table.rs").read_text()
+        consts = dict(re.findall(r'pub const (\w+): &str = "(\w+)";', (ROOT / "shared/aws/src/dynamodb.rs").read_text()))
         self.assertEqual(
             sorted(a["AttributeName"] for a in table["AttributeDefinitions"]),
             sorted(re.search(r"for name in \[(.*?)\]", code).group(1).replace('"', "").replace(" ", "").split(",")),

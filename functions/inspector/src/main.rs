@@ -1,23 +1,24 @@
 //! The `inspector` Lambda: wiring only. The handler is
 //! `guardrail_core::Inspector::handle_invocation`.
 
-use guardrail_core::aws;
+use guardrail_aws::lambda;
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
 use serde_json::Value;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    guardrail_core::init_lambda_tracing();
+    lambda::init_tracing();
 
     // Fail fast on configuration: a bad policy or a missing variable stops the cold start.
     let env = guardrail_core::env::Environment::from_process();
-    let (inspector, _fleet, config) = aws::function_inspector(&env).await?;
-    let failures = aws::failure_queue_from_env(&env, &config)?;
+    let (inspector, _fleet, config) = guardrail_aws::function_inspector(&env).await?;
+    let failures = guardrail_aws::failure_queue_from_env(&env, &config)?;
     tracing::info!(policy = %inspector.policy.source, version = %inspector.policy.version, "inspector ready");
 
     let (inspector, failures) = (&inspector, &failures);
     run(service_fn(move |event: LambdaEvent<Value>| async move {
-        inspector.handle_invocation(&event.payload, failures).await
+        let outcome = inspector.handle_invocation(&event.payload, failures).await;
+        outcome.map_err(lambda::diagnostic)
     }))
     .await
 }

@@ -1,6 +1,6 @@
 //! The `sweeper` Lambda: wiring only. The invocation is `guardrail_core::sweep::invocation`.
 
-use guardrail_core::aws::{self, PerAccount, SageMakerInventory};
+use guardrail_aws::{lambda, PerAccount, SageMakerInventory};
 use guardrail_core::env::Environment;
 use guardrail_core::sweep::{self, SweepEnv};
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
@@ -8,10 +8,10 @@ use serde_json::Value;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    guardrail_core::init_lambda_tracing();
+    lambda::init_tracing();
     // Fail fast on configuration: a bad policy or a missing variable stops the cold start.
     let env = Environment::from_process();
-    let (inspector, fleet, _config) = aws::function_inspector(&env).await?;
+    let (inspector, fleet, _config) = guardrail_aws::function_inspector(&env).await?;
     let scope = SweepEnv::from_env(&env, fleet.home_account(), fleet.home_region())?;
     let inventory = PerAccount::new(fleet, |c| {
         SageMakerInventory::new(aws_sdk_sagemaker::Client::new(c))
@@ -19,7 +19,9 @@ async fn main() -> Result<(), Error> {
     tracing::info!(policy = %inspector.policy.source, targets = scope.targets.len(), "sweeper ready");
     let (inspector, inventory, scope) = (&inspector, &inventory, &scope);
     run(service_fn(move |event: LambdaEvent<Value>| async move {
-        sweep::invocation(inspector, inventory, scope, &event.context).await
+        let (id, deadline) = (&event.context.request_id, event.context.deadline);
+        let summary = sweep::invocation(inspector, inventory, scope, id, deadline).await;
+        summary.map_err(lambda::diagnostic)
     }))
     .await
 }

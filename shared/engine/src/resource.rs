@@ -1,6 +1,6 @@
 //! Typed snapshots of SageMaker resources: the only input the controls see.
 //!
-//! A snapshot is built either from the live resource (Describe* + ListTags, see [`crate::aws`]) or,
+//! A snapshot is built either from the live resource (Describe* + ListTags, see the `guardrail-aws` crate) or,
 //! for offline replay only, from the configuration carried in an event (see [`crate::event_config`]).
 //! Fields hold what AWS reports, with AWS's documented defaults applied where a field is absent
 //! (for example `DirectInternetAccess` defaults to `Enabled`), so a missing field is judged by what

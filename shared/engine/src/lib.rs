@@ -1,14 +1,13 @@
-//! SageMaker guardrail core.
+//! SageMaker guardrail core: the engine, with no AWS SDK and no I/O of its own.
 //!
 //! Events in ([`event`]), typed snapshots ([`resource`]), controls ([`controls`]) judged under a
 //! policy ([`policy`]) into results ([`finding`]), a remediation plan ([`remediation`]), the
 //! finding document ([`report`]) and its alert ([`alert`]). All of that is pure. The outside world
-//! sits behind the traits in [`ports`], implemented on the AWS SDK in [`aws`]; [`inspector`] wires
-//! them into the use case the Lambdas and the CLI run, and [`sweep`] runs it over every active
-//! resource.
+//! sits behind the traits in [`ports`] and [`store`], implemented on the AWS SDK in the
+//! `guardrail-aws` crate and on SQLite in `guardrail-sqlite`; [`inspector`] wires them into the
+//! use case the Lambdas and the CLI run, and [`sweep`] runs it over every active resource.
 
 pub mod alert;
-pub mod aws;
 pub mod controls;
 pub mod env;
 pub mod event;
@@ -35,16 +34,7 @@ pub mod sweep;
 pub use inspector::{InspectError, Inspector, Outcome};
 pub use policy::Policy;
 
-/// JSON logs for a Lambda function (CloudWatch adds the time), level from `RUST_LOG` (default
-/// `info`).
-pub fn init_lambda_tracing() {
-    tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_current_span(false)
-        .without_time()
-        .init();
+/// A stable name for an error, reported by the Lambda runtime as its `errorType`.
+pub trait ErrorType: std::error::Error {
+    fn error_type(&self) -> &'static str;
 }

@@ -833,7 +833,7 @@ mod tests {
                 "[controls.required-tags.tags]\nowner = [\"a\", \"b\"]",
             ),
         ];
-        let example = include_str!("../../infra/policy.example.toml");
+        let example = include_str!("../../../infra/policy.example.toml");
         for text in [
             policy_text(|_| "enforce", &ALL_ENFORCED_SETTINGS),
             policy_text(|_| "enforce", &allow_lists),
@@ -1203,7 +1203,7 @@ expires = 2027-01-31
 
     #[test]
     fn the_example_policy_generates_a_document_within_the_scp_limit() -> TestResult {
-        let p = generated(include_str!("../../infra/policy.example.toml"))?;
+        let p = generated(include_str!("../../../infra/policy.example.toml"))?;
         assert!(p.document.to_string().len() <= SCP_MAX_CHARS);
         assert!(!p.not_preventable.iter().any(|g| g.control.is_none()));
         let ids = sids(&p);

@@ -16,12 +16,12 @@ use aws_config::{Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 
 use super::classify;
-use crate::findings::Finding;
-use crate::ports::{
+use guardrail_core::findings::Finding;
+use guardrail_core::ports::{
     ActivityLog, AwsError, FindingSink, Inventory, NetworkDirectory, Remediator, ResourceReader,
 };
-use crate::remediation::Action;
-use crate::resource::{ResourceId, ResourceKind, Snapshot};
+use guardrail_core::remediation::Action;
+use guardrail_core::resource::{ResourceId, ResourceKind, Snapshot};
 
 /// IAM actions this module needs beyond its explicit SDK calls (the infrastructure test reads
 /// this list): the SDK's `AssumeRoleProvider` calls `sts:AssumeRole` for member accounts.
@@ -36,7 +36,7 @@ pub struct MemberRole {
 
 impl MemberRole {
     /// `MEMBER_ROLE_NAME` + `MEMBER_EXTERNAL_ID`: both or neither.
-    pub fn from_env(env: &crate::env::Environment) -> Result<Option<MemberRole>, String> {
+    pub fn from_env(env: &guardrail_core::env::Environment) -> Result<Option<MemberRole>, String> {
         Ok(env
             .member_role()?
             .map(|(name, external_id)| MemberRole { name, external_id }))
@@ -216,7 +216,10 @@ impl<T: NetworkDirectory> NetworkDirectory for PerAccount<T> {
 }
 
 impl<T: ActivityLog> ActivityLog for PerAccount<T> {
-    async fn creator(&self, id: &ResourceId) -> Result<Option<crate::event::Actor>, AwsError> {
+    async fn creator(
+        &self,
+        id: &ResourceId,
+    ) -> Result<Option<guardrail_core::event::Actor>, AwsError> {
         self.get(&id.account, &id.region).await?.creator(id).await
     }
 
@@ -225,7 +228,7 @@ impl<T: ActivityLog> ActivityLog for PerAccount<T> {
         &self,
         resource_name: &str,
         event_name: &str,
-    ) -> Result<Vec<crate::ports::TrailRecord>, AwsError> {
+    ) -> Result<Vec<guardrail_core::ports::TrailRecord>, AwsError> {
         let region = self.fleet.home_region().unwrap_or_default();
         self.get(self.fleet.home_account(), &region)
             .await?

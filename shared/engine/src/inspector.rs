@@ -111,9 +111,8 @@ pub enum InspectError {
     },
 }
 
-impl InspectError {
-    /// A stable error type for the Lambda runtime (`errorType`).
-    pub fn error_type(&self) -> &'static str {
+impl crate::ErrorType for InspectError {
+    fn error_type(&self) -> &'static str {
         match self {
             InspectError::Describe { .. } => "Guardrail.DescribeFailed",
             InspectError::Remediate { .. } => "Guardrail.RemediationFailed",
@@ -123,15 +122,6 @@ impl InspectError {
             InspectError::Store { .. } => "Guardrail.StoreFailed",
             InspectError::Sink { .. } => "Guardrail.SecurityHubFailed",
             InspectError::Reject { .. } => "Guardrail.RejectedEventNotKept",
-        }
-    }
-}
-
-impl From<InspectError> for lambda_runtime::Diagnostic {
-    fn from(e: InspectError) -> lambda_runtime::Diagnostic {
-        lambda_runtime::Diagnostic {
-            error_type: e.error_type().to_string(),
-            error_message: e.to_string(),
         }
     }
 }
@@ -989,10 +979,9 @@ mod tests {
     use super::*;
     use crate::controls::fixtures::{endpoint, notebook};
     use crate::fakes::*;
-    use crate::store::SqliteStore;
     use crate::sweep::{self, SweepOptions, Target};
 
-    type Fake = Inspector<FakeSageMaker, FakeNetwork, FakeAlerts, SqliteStore, FakeSink, FakeTrail>;
+    type Fake = Inspector<FakeSageMaker, FakeNetwork, FakeAlerts, FakeStore, FakeSink, FakeTrail>;
     type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
     fn inspector(snapshots: Vec<Snapshot>) -> Result<Fake> {
@@ -1000,7 +989,7 @@ mod tests {
             FakeSageMaker::with(snapshots),
             FakeNetwork::default(),
             FakeAlerts::default(),
-            SqliteStore::in_memory()?,
+            FakeStore::default(),
             FakeSink::default(),
             FakeTrail,
             Policy::baseline(),

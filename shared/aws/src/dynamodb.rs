@@ -19,8 +19,10 @@ use aws_sdk_dynamodb::error::ProvideErrorMetadata;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use aws_sdk_dynamodb::Client;
 
-use super::{Claim, ClaimRequest, FindingStore, Page, Query, StagedAlert, StoreError};
-use crate::findings::{Finding, Observation};
+use guardrail_core::findings::{Finding, Observation};
+use guardrail_core::store::{
+    Claim, ClaimRequest, FindingStore, Page, Query, StagedAlert, StoreError,
+};
 
 pub const BY_ACCOUNT: &str = "gsi1";
 pub const BY_CONTROL: &str = "gsi2";
@@ -74,7 +76,7 @@ where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
     move |e| {
-        let aws = crate::aws::classify(operation, e);
+        let aws = crate::classify(operation, e);
         let message = if aws.code == "ResourceNotFoundException" {
             format!("table {table} does not exist ({})", aws.message)
         } else {

@@ -3,8 +3,8 @@
 use aws_sdk_sns::types::MessageAttributeValue;
 
 use super::classify;
-use crate::alert::{Alert, Attribute};
-use crate::ports::{AlertPublisher, AwsError};
+use guardrail_core::alert::{Alert, Attribute};
+use guardrail_core::ports::{AlertPublisher, AwsError};
 
 /// Publishes alerts to one topic.
 #[derive(Debug, Clone)]

@@ -7,8 +7,8 @@ use aws_sdk_sagemaker::types::{
 use aws_sdk_sagemaker::Client;
 
 use super::classify;
-use crate::ports::{AwsError, Inventory};
-use crate::resource::ResourceKind;
+use guardrail_core::ports::{AwsError, Inventory};
+use guardrail_core::resource::ResourceKind;
 
 /// Page size of every list call (the API maximum is 100).
 const PAGE: i32 = 100;

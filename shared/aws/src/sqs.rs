@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use super::classify;
-use crate::ports::{AwsError, FailureQueue};
+use guardrail_core::ports::{AwsError, FailureQueue};
 
 /// Sends rejected events to one queue.
 #[derive(Debug, Clone)]

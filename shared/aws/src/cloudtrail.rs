@@ -14,9 +14,9 @@ use serde_json::Value;
 use tokio::time::Instant;
 
 use super::classify;
-use crate::event::Actor;
-use crate::ports::{ActivityLog, AwsError, TrailRecord};
-use crate::resource::{ResourceId, ResourceKind};
+use guardrail_core::event::Actor;
+use guardrail_core::ports::{ActivityLog, AwsError, TrailRecord};
+use guardrail_core::resource::{ResourceId, ResourceKind};
 
 /// Spacing between two `LookupEvents` calls (its limit is 2 per second).
 const SPACING: Duration = Duration::from_millis(500);

@@ -596,8 +596,11 @@ mod tests {
     use super::*;
 
     fn sample(path: &str) -> Result<Parsed, EventError> {
-        let bytes = std::fs::read(format!("{}/../events/{path}", env!("CARGO_MANIFEST_DIR")))
-            .map_err(|e| EventError::NotJson(format!("cannot read sample {path}: {e}")))?;
+        let bytes = std::fs::read(format!(
+            "{}/../../events/{path}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .map_err(|e| EventError::NotJson(format!("cannot read sample {path}: {e}")))?;
         parse_bytes(&bytes)
     }
 
@@ -613,7 +616,7 @@ mod tests {
     fn oversized_calls_without_request_parameters_take_the_name_from_the_arn(
     ) -> Result<(), Box<dyn std::error::Error>> {
         let path = format!(
-            "{}/../events/training/create-noncompliant.json",
+            "{}/../../events/training/create-noncompliant.json",
             env!("CARGO_MANIFEST_DIR")
         );
         let sample: Value = serde_json::from_str(&std::fs::read_to_string(path)?)?;
@@ -679,7 +682,7 @@ mod tests {
     ) -> Result<(), Box<dyn std::error::Error>> {
         let pattern = |name: &str| -> Result<Value, Box<dyn std::error::Error>> {
             let path = format!(
-                "{}/../infra/event-pattern-{name}.json",
+                "{}/../../infra/event-pattern-{name}.json",
                 env!("CARGO_MANIFEST_DIR")
             );
             Ok(serde_json::from_str(&std::fs::read_to_string(path)?)?)
@@ -833,7 +836,7 @@ mod tests {
     #[test]
     fn every_sample_file_is_covered_by_these_tests() -> Result<(), std::io::Error> {
         let source = include_str!("event.rs");
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../events");
         for dir in std::fs::read_dir(&root)? {
             let dir = dir?.path();
             if !dir.is_dir() {

@@ -10,13 +10,14 @@ use serde_json::Value;
 
 use crate::alert::Alert;
 use crate::event::Actor;
-use crate::findings::Finding;
+use crate::findings::{Finding, Observation};
 use crate::ports::{
     ActivityLog, AlertPublisher, AwsError, FailureQueue, FindingSink, Inventory, NetworkDirectory,
     Remediator, ResourceReader, TrailRecord,
 };
 use crate::remediation::Action;
 use crate::resource::{Dependency, Details, Lifecycle, ResourceId, ResourceKind, Snapshot};
+use crate::store::{Claim, ClaimRequest, FindingStore, Page, Query, StagedAlert, StoreError};
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|p| p.into_inner())
@@ -283,5 +284,227 @@ impl Inventory for FakeInventory<'_> {
             .filter(|s| !matches!(s.lifecycle, Lifecycle::Ended(_)))
             .map(|s| s.id.name.clone())
             .collect())
+    }
+}
+
+/// The finding store in memory, with the same semantics as the real back-ends (it passes the
+/// same contract suite), and failures injected per operation (`record`, `claim`, `confirm`,
+/// `stage`, ...) as [`StoreError::Backend`], retryable when throttled.
+#[derive(Debug, Default)]
+pub struct FakeStore {
+    state: Mutex<StoreState>,
+    pub faults: Faults,
+}
+
+#[derive(Debug, Default)]
+struct StoreState {
+    findings: BTreeMap<String, Finding>,
+    observations: Vec<Observation>,
+    notifications: HashMap<String, Notification>,
+    staged: HashMap<String, StagedAlert>,
+    /// Resource ARN -> (configuration, evaluated).
+    compliant: HashMap<String, (Option<String>, i64)>,
+}
+
+/// One resource's notification state: the last key alerted, and the live claim if any.
+#[derive(Debug, Default, Clone)]
+struct Notification {
+    notified: Option<(String, i64)>,
+    /// Key, owner, expires, evaluated.
+    claim: Option<(String, String, i64, i64)>,
+}
+
+impl FakeStore {
+    fn fault(&self, operation: &'static str) -> Result<(), StoreError> {
+        self.faults
+            .check(operation)
+            .map_err(|e| StoreError::Backend {
+                operation,
+                message: e.message,
+                retryable: e.retryable,
+            })
+    }
+}
+
+impl FindingStore for FakeStore {
+    async fn record(
+        &self,
+        findings: &[Finding],
+        observations: &[Observation],
+    ) -> Result<(), StoreError> {
+        self.fault("record")?;
+        let mut state = lock(&self.state);
+        for f in findings {
+            let mut f = f.clone();
+            if let Some(old) = state.findings.get(&f.id) {
+                // An older evaluation delivered late never overwrites a newer state.
+                if old.last_seen > f.last_seen {
+                    continue;
+                }
+                f.first_seen = old.first_seen.clone().min(f.first_seen);
+            }
+            state.findings.insert(f.id.clone(), f);
+        }
+        state.observations.extend_from_slice(observations);
+        Ok(())
+    }
+
+    async fn claim_notification(&self, request: &ClaimRequest<'_>) -> Result<Claim, StoreError> {
+        self.fault("claim")?;
+        let mut state = lock(&self.state);
+        let row = state
+            .notifications
+            .entry(request.resource_arn.to_string())
+            .or_default();
+        if let Some((key, at)) = &row.notified {
+            if key == request.key {
+                return Ok(Claim::AlreadyNotified);
+            }
+            if *at >= request.evaluated {
+                return Ok(Claim::Superseded);
+            }
+        }
+        if let Some((key, owner, expires, at)) = &row.claim {
+            if owner != request.owner && *expires > request.now {
+                if key == request.key {
+                    return Ok(Claim::HeldByOther);
+                }
+                if *at >= request.evaluated {
+                    return Ok(Claim::Superseded);
+                }
+            }
+        }
+        row.claim = Some((
+            request.key.to_string(),
+            request.owner.to_string(),
+            request.expires,
+            request.evaluated,
+        ));
+        Ok(Claim::Granted {
+            last_notified: row.notified.as_ref().map(|(key, _)| key.clone()),
+        })
+    }
+
+    async fn confirm_notification(&self, request: &ClaimRequest<'_>) -> Result<(), StoreError> {
+        self.fault("confirm")?;
+        let mut state = lock(&self.state);
+        let Some(row) = state.notifications.get_mut(request.resource_arn) else {
+            return Ok(());
+        };
+        if row
+            .notified
+            .as_ref()
+            .is_none_or(|(_, at)| *at < request.evaluated)
+        {
+            row.notified = Some((request.key.to_string(), request.evaluated));
+        }
+        if row.claim.as_ref().is_some_and(|c| c.1 == request.owner) {
+            row.claim = None;
+        }
+        Ok(())
+    }
+
+    async fn release_notification(
+        &self,
+        resource_arn: &str,
+        owner: &str,
+    ) -> Result<(), StoreError> {
+        self.fault("release")?;
+        let mut state = lock(&self.state);
+        if let Some(row) = state.notifications.get_mut(resource_arn) {
+            if row.claim.as_ref().is_some_and(|c| c.1 == owner) {
+                row.claim = None;
+            }
+        }
+        Ok(())
+    }
+
+    async fn stage_alert(
+        &self,
+        resource_arn: &str,
+        staged: &StagedAlert,
+    ) -> Result<(), StoreError> {
+        self.fault("stage")?;
+        let mut state = lock(&self.state);
+        let newer = state
+            .staged
+            .get(resource_arn)
+            .is_none_or(|old| staged.evaluated >= old.evaluated);
+        if newer {
+            state
+                .staged
+                .insert(resource_arn.to_string(), staged.clone());
+        }
+        Ok(())
+    }
+
+    async fn staged_alert(&self, resource_arn: &str) -> Result<Option<StagedAlert>, StoreError> {
+        self.fault("staged")?;
+        Ok(lock(&self.state).staged.get(resource_arn).cloned())
+    }
+
+    async fn record_compliant_config(
+        &self,
+        resource_arn: &str,
+        config: Option<&str>,
+        evaluated: i64,
+    ) -> Result<(), StoreError> {
+        self.fault("record compliant config")?;
+        let mut state = lock(&self.state);
+        let newer = state
+            .compliant
+            .get(resource_arn)
+            .is_none_or(|(_, at)| evaluated > *at);
+        if newer {
+            state.compliant.insert(
+                resource_arn.to_string(),
+                (config.map(str::to_string), evaluated),
+            );
+        }
+        Ok(())
+    }
+
+    async fn last_compliant_config(
+        &self,
+        resource_arn: &str,
+    ) -> Result<Option<String>, StoreError> {
+        self.fault("read compliant config")?;
+        let state = lock(&self.state);
+        Ok(state
+            .compliant
+            .get(resource_arn)
+            .and_then(|(c, _)| c.clone()))
+    }
+
+    async fn get(&self, id: &str) -> Result<Option<(Finding, Vec<Observation>)>, StoreError> {
+        self.fault("get")?;
+        let state = lock(&self.state);
+        Ok(state.findings.get(id).map(|f| {
+            let history = state
+                .observations
+                .iter()
+                .filter(|o| o.finding_id == id)
+                .cloned()
+                .collect();
+            (f.clone(), history)
+        }))
+    }
+
+    async fn list(&self, query: &Query) -> Result<Page, StoreError> {
+        self.fault("list")?;
+        let state = lock(&self.state);
+        let mut all: Vec<Finding> = state.findings.values().cloned().collect();
+        all.sort_by(|a, b| (&b.last_seen, &b.id).cmp(&(&a.last_seen, &a.id)));
+        Ok(Page::collect(query, all))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_fake_store_passes_the_store_contract() -> Result<(), StoreError> {
+        crate::store::contract::run_all(|| async { Ok(FakeStore::default()) }).await
     }
 }

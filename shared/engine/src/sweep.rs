@@ -102,16 +102,17 @@ impl SweepEnv {
     }
 }
 
-/// One invocation of the sweeper Lambda: a sweep of `scope`, started by `context` (its request
-/// id names the sweep, its deadline bounds it). A sweep with failures fails the invocation: the
-/// error alarm fires and the on-failure destination keeps the summary; everything else in the
-/// sweep was still done.
+/// One invocation of the sweeper Lambda: a sweep of `scope`, started by the invocation
+/// `request_id` (which names the sweep) with the deadline `deadline_ms` (milliseconds since the
+/// epoch, which bounds it). A sweep with failures fails the invocation: the error alarm fires and
+/// the on-failure destination keeps the summary; everything else in the sweep was still done.
 pub async fn invocation<S, N, A, F, H, C, I>(
     inspector: &Inspector<S, N, A, F, H, C>,
     inventory: &I,
     scope: &SweepEnv,
-    context: &lambda_runtime::Context,
-) -> Result<SweepSummary, lambda_runtime::Diagnostic>
+    request_id: &str,
+    deadline_ms: u64,
+) -> Result<SweepSummary, SweepIncomplete>
 where
     S: ResourceReader + Remediator,
     N: NetworkDirectory,
@@ -121,9 +122,9 @@ where
     C: ActivityLog,
     I: Inventory,
 {
-    let deadline = start_by(context.deadline);
+    let deadline = start_by(deadline_ms);
     let options = SweepOptions {
-        sweep_id: format!("sweep/{}", context.request_id),
+        sweep_id: format!("sweep/{request_id}"),
         concurrency: scope.concurrency,
         deadline,
     };
@@ -137,10 +138,26 @@ where
     if summary.failures.is_empty() {
         Ok(summary)
     } else {
-        Err(lambda_runtime::Diagnostic {
-            error_type: "Guardrail.SweepIncomplete".into(),
-            error_message: serde_json::to_string(&summary).unwrap_or_else(|_| summary.line()),
-        })
+        Err(SweepIncomplete(summary))
+    }
+}
+
+/// A sweep that left failures; its text is the summary as JSON, for the on-failure destination.
+#[derive(Debug)]
+pub struct SweepIncomplete(pub SweepSummary);
+
+impl std::fmt::Display for SweepIncomplete {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let summary = &self.0;
+        f.write_str(&serde_json::to_string(summary).unwrap_or_else(|_| summary.line()))
+    }
+}
+
+impl std::error::Error for SweepIncomplete {}
+
+impl crate::ErrorType for SweepIncomplete {
+    fn error_type(&self) -> &'static str {
+        "Guardrail.SweepIncomplete"
     }
 }
 

@@ -1,6 +1,6 @@
 //! [`FindingSink`] on Security Hub: `BatchImportFindings` in batches of at most 100, with the
 //! entries Security Hub rejects retried (with backoff) and, if still rejected, reported as an error.
-//! The documents come from [`crate::export::asff`], the one ASFF mapping.
+//! The documents come from [`guardrail_core::export::asff`], the one ASFF mapping.
 
 use std::time::Duration;
 
@@ -11,8 +11,8 @@ use aws_sdk_securityhub::types::{
 use serde_json::Value;
 
 use super::classify;
-use crate::findings::Finding;
-use crate::ports::{AwsError, FindingSink};
+use guardrail_core::findings::Finding;
+use guardrail_core::ports::{AwsError, FindingSink};
 
 /// Security Hub accepts at most 100 findings per `BatchImportFindings` call.
 pub const BATCH_MAX: usize = 100;
@@ -39,7 +39,7 @@ fn text(v: &Value, path: &[&str]) -> String {
         .to_string()
 }
 
-/// The typed SDK finding for an ASFF document from [`crate::export::asff`].
+/// The typed SDK finding for an ASFF document from [`guardrail_core::export::asff`].
 pub fn typed(doc: &Value) -> AwsSecurityFinding {
     let resource = &doc["Resources"][0];
     let mut details = ResourceDetails::builder();
@@ -145,7 +145,7 @@ impl FindingSink for SecurityHub {
         for chunk in findings.chunks(BATCH_MAX) {
             let batch = chunk
                 .iter()
-                .map(|f| (f.id.clone(), typed(&crate::export::asff(f))))
+                .map(|f| (f.id.clone(), typed(&guardrail_core::export::asff(f))))
                 .collect();
             let rejected = import_with_retries(batch, |findings| async move {
                 let out = client
@@ -195,7 +195,7 @@ mod tests {
     use std::sync::Mutex;
 
     use super::*;
-    use crate::store::contract::sample;
+    use guardrail_core::store::contract::sample;
 
     fn batch(n: usize) -> Vec<(String, AwsSecurityFinding)> {
         (0..n)
@@ -205,7 +205,7 @@ mod tests {
                     "2026-11-01T00:00:00Z",
                 );
                 let f = &fs[0];
-                (f.id.clone(), typed(&crate::export::asff(f)))
+                (f.id.clone(), typed(&guardrail_core::export::asff(f)))
             })
             .collect()
     }
@@ -216,7 +216,7 @@ mod tests {
             "arn:aws:sagemaker:us-east-1:123456789012:training-job/a",
             "2026-11-01T00:00:00Z",
         );
-        let f = typed(&crate::export::asff(&fs[0]));
+        let f = typed(&guardrail_core::export::asff(&fs[0]));
         assert_eq!(f.id(), Some(fs[0].id.as_str()));
         assert_eq!(
             f.severity().and_then(|s| s.label()),

@@ -7,9 +7,9 @@ use aws_sdk_sagemaker::Client;
 use futures::{StreamExt, TryStreamExt};
 
 use super::{classify, KmsKeys};
-use crate::ports::{AwsError, Remediator, ResourceReader};
-use crate::remediation::Action;
-use crate::resource::*;
+use guardrail_core::ports::{AwsError, Remediator, ResourceReader};
+use guardrail_core::remediation::Action;
+use guardrail_core::resource::*;
 
 /// Models of one endpoint described at once.
 const MODEL_CONCURRENCY: usize = 4;
@@ -543,8 +543,8 @@ impl ResourceReader for SageMaker {
             key_managers: None,
         };
         if let Some(keys) = &self.keys {
-            let home = crate::controls::kms::Home::of(&snapshot);
-            let arns = crate::controls::kms::key_arns(snapshot.key_references(), &home);
+            let home = guardrail_core::controls::kms::Home::of(&snapshot);
+            let arns = guardrail_core::controls::kms::key_arns(snapshot.key_references(), &home);
             snapshot.key_managers = Some(keys.managers(&arns).await?);
         }
         Ok(Some(snapshot))
@@ -650,7 +650,7 @@ mod tests {
         TransformInstanceType,
     };
 
-    use crate::instances::{self, Storage};
+    use guardrail_core::instances::{self, Storage};
 
     /// Families of this SDK's instance types that the storage table deliberately leaves unknown
     /// (not confirmed in EC2's documentation): their volume key is "cannot evaluate".

@@ -1,5 +1,5 @@
 //! The capabilities the inspector needs from the outside world, one small trait each. The AWS SDK
-//! adapters in [`crate::aws`] are the one real implementation of each.
+//! adapters in the `guardrail-aws` crate are the one real implementation of each.
 
 use std::future::Future;
 

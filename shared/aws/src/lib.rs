@@ -1,4 +1,4 @@
-//! Adapters on the AWS SDK for the ports in [`crate::ports`], and the shared SDK configuration.
+//! Adapters on the AWS SDK for the ports in [`guardrail_core::ports`], and the shared SDK configuration.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,20 +8,24 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_sdk_sagemaker::error::{ProvideErrorMetadata, SdkError};
 
-use crate::env::Environment;
-use crate::ports::AwsError;
+use guardrail_core::env::Environment;
+use guardrail_core::ports::AwsError;
 
 pub mod cloudtrail;
+pub mod dynamodb;
+pub mod dynamodb_table;
 pub mod ec2;
 pub mod fleet;
 pub mod inventory;
 pub mod kms;
+pub mod lambda;
 pub mod sagemaker;
 pub mod securityhub;
 pub mod sns;
 pub mod sqs;
 
 pub use cloudtrail::CloudTrail;
+pub use dynamodb::DynamoStore;
 pub use ec2::Ec2Subnets;
 pub use fleet::{Fleet, MemberRole, PerAccount};
 pub use inventory::SageMakerInventory;
@@ -32,7 +36,7 @@ pub use sns::SnsPublisher;
 pub use sqs::SqsFailureQueue;
 
 /// The inspector on AWS, as both functions and `guardrail replay --live` run it.
-pub type LiveInspector<F> = crate::Inspector<
+pub type LiveInspector<F> = guardrail_core::Inspector<
     PerAccount<SageMaker>,
     PerAccount<Ec2Subnets>,
     SnsPublisher,
@@ -44,20 +48,20 @@ pub type LiveInspector<F> = crate::Inspector<
 /// The inspector on AWS: SageMaker, EC2 (subnet VPCs), CloudTrail and (when `security_hub`)
 /// Security Hub adapters per account and region of the fleet; the SNS client built once from
 /// `config` (the deployment's own account and region); the given finding store.
-pub fn inspector<F: crate::store::FindingStore>(
+pub fn inspector<F: guardrail_core::store::FindingStore>(
     config: &SdkConfig,
     fleet: Arc<Fleet>,
     topic_arn: impl Into<String>,
     store: F,
     security_hub: bool,
-    policy: crate::Policy,
+    policy: guardrail_core::Policy,
 ) -> LiveInspector<F> {
     let hub = security_hub.then(|| {
         PerAccount::new(fleet.clone(), |c| {
             SecurityHub::new(aws_sdk_securityhub::Client::new(c))
         })
     });
-    crate::Inspector::new(
+    guardrail_core::Inspector::new(
         PerAccount::new(fleet.clone(), |c| {
             SageMaker::new(aws_sdk_sagemaker::Client::new(c))
                 .with_keys(KmsKeys::new(aws_sdk_kms::Client::new(c)))
@@ -82,17 +86,18 @@ pub async fn function_inspector(
     env: &Environment,
 ) -> Result<
     (
-        LiveInspector<crate::store::DynamoStore>,
+        LiveInspector<crate::dynamodb::DynamoStore>,
         Arc<Fleet>,
         SdkConfig,
     ),
     Box<dyn std::error::Error + Send + Sync>,
 > {
-    let policy = crate::Policy::from_env(env)?;
+    let policy = guardrail_core::Policy::from_env(env)?;
     let env = FunctionEnv::from_env(env)?;
     let config = load_config().await;
     let fleet = Arc::new(Fleet::discover(config.clone(), env.member_role).await?);
-    let store = crate::store::DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), env.table);
+    let store =
+        crate::dynamodb::DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), env.table);
     let inspector = inspector(
         &config,
         fleet.clone(),

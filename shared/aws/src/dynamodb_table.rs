@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::{
 use aws_sdk_dynamodb::Client;
 
 use super::dynamodb::{build_error, failed, BY_ACCOUNT, BY_CONTROL};
-use super::StoreError;
+use guardrail_core::store::StoreError;
 
 /// Creates the table with its indexes (for tests and local set-ups; production tables come
 /// from the infrastructure template).

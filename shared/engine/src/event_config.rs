@@ -368,8 +368,11 @@ mod tests {
     use crate::event::{parse_bytes, Parsed};
 
     fn snapshot(path: &str) -> Result<Snapshot, OfflineError> {
-        let bytes = std::fs::read(format!("{}/../events/{path}", env!("CARGO_MANIFEST_DIR")))
-            .map_err(|e| OfflineError::NotCarried(format!("unreadable sample {path}: {e}")))?;
+        let bytes = std::fs::read(format!(
+            "{}/../../events/{path}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .map_err(|e| OfflineError::NotCarried(format!("unreadable sample {path}: {e}")))?;
         match parse_bytes(&bytes) {
             Ok(Parsed::Inspect(t)) => snapshot_from_event(&t),
             other => panic!("{path}: expected a trigger, got {other:?}"),

@@ -9,8 +9,10 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
 
-use super::{Claim, ClaimRequest, FindingStore, Page, Query, StagedAlert, StoreError};
-use crate::findings::{Finding, Observation};
+use guardrail_core::findings::{Finding, Observation};
+use guardrail_core::store::{
+    Claim, ClaimRequest, FindingStore, Page, Query, StagedAlert, StoreError,
+};
 
 /// The schema this version writes; older files are migrated forward on open.
 pub const SCHEMA_VERSION: i64 = 2;
@@ -547,7 +549,7 @@ mod tests {
 
     #[tokio::test]
     async fn passes_the_store_contract() -> Result<(), StoreError> {
-        super::super::contract::run_all(|| async { SqliteStore::in_memory() }).await
+        guardrail_core::store::contract::run_all(|| async { SqliteStore::in_memory() }).await
     }
 
     /// C17: concurrent first opens of a new store all succeed (one migrates, the others see it).
@@ -586,7 +588,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("guardrail-sqlite-{}", std::process::id()));
         let path = dir.join("findings.db");
         let store = SqliteStore::open(&path)?;
-        let (findings, observations) = super::super::contract::sample(
+        let (findings, observations) = guardrail_core::store::contract::sample(
             "arn:aws:sagemaker:us-east-1:1:training-job/a",
             "2026-11-01T00:00:00Z",
         );

@@ -1,6 +1,6 @@
-//! Finding stores: the [`FindingStore`] port and its back-ends, SQLite (embedded, the default for
-//! `guardrail replay` and the CLI) and DynamoDB (the Lambda's). Both pass the same contract suite
-//! ([`contract`]).
+//! The [`FindingStore`] port. Its back-ends live in their own crates: SQLite (`guardrail-sqlite`,
+//! embedded, the default for `guardrail replay` and the CLI) and DynamoDB (`guardrail-aws`, the
+//! Lambdas'). Both pass the same contract suite ([`contract`]).
 
 use std::future::Future;
 
@@ -14,12 +14,6 @@ use crate::resource::ResourceKind;
 
 #[cfg(any(test, feature = "contract-tests"))]
 pub mod contract;
-pub mod dynamodb;
-pub mod dynamodb_table;
-pub mod sqlite;
-
-pub use dynamodb::DynamoStore;
-pub use sqlite::SqliteStore;
 
 /// Why the store could not answer. Nothing is dropped silently: every failure reaches the caller.
 #[derive(Debug, thiserror::Error)]

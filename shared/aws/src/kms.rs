@@ -9,8 +9,8 @@ use aws_sdk_kms::types::KeyManagerType;
 use tracing::warn;
 
 use super::classify;
-use crate::ports::AwsError;
-use crate::resource::KeyManager;
+use guardrail_core::ports::AwsError;
+use guardrail_core::resource::KeyManager;
 
 /// Asks KMS who manages keys, with a cache shared by clones.
 #[derive(Debug, Clone)]

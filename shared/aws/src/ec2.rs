@@ -7,8 +7,8 @@ use std::sync::Mutex;
 use aws_sdk_ec2::types::Filter;
 
 use super::classify;
-use crate::ports::{AwsError, NetworkDirectory};
-use crate::resource::ResourceId;
+use guardrail_core::ports::{AwsError, NetworkDirectory};
+use guardrail_core::resource::ResourceId;
 
 #[derive(Debug)]
 pub struct Ec2Subnets {
