@@ -676,8 +676,9 @@ async fn an_exemption_resolves_the_finding_with_one_resolution_alert() -> TestRe
     let exempt = Policy::from_toml(
         &format!(
             "[[exemptions]]\nresource = \"arn:aws:sagemaker:{REGION}:{ACCOUNT}:notebook-instance/{name}\"\ncontrols = [{}]\nreason = \"SEC-1\"\nexpires = {}\n",
-            guardrail_core::controls::ControlId::ALL
+            guardrail_core::controls::ControlId::all()
                 .map(|c| format!("\"{c}\""))
+                .collect::<Vec<_>>()
                 .join(", "),
             time::OffsetDateTime::now_utc().date() + time::Duration::days(30)
         ),

@@ -268,7 +268,7 @@ fn vocabulary() -> &'static Vocabulary {
             strings.insert(format!("arn:aws:sagemaker:é:123456789012:{kind}/sandbox-é"));
             strings.insert(format!("arn:aws:sagemaker:us-east-1::{kind}/x"));
         }
-        for control in ControlId::ALL {
+        for control in ControlId::all() {
             strings.insert(control.as_str().to_string());
         }
         Vocabulary {
@@ -1005,7 +1005,7 @@ fn policy_words() -> &'static (Vec<String>, Vec<String>) {
             .split_whitespace()
             .map(str::to_string)
             .collect();
-        for control in ControlId::ALL {
+        for control in ControlId::all() {
             keys.insert(control.as_str().to_string());
             headers.insert(format!("[controls.{}]", control.as_str()));
         }

@@ -177,7 +177,7 @@ fn check_policy(file: &Path) -> ExitCode {
     match Policy::load(file) {
         Ok(policy) => {
             println!("{}: valid (version {})", policy.source, policy.version);
-            for id in ControlId::ALL {
+            for id in ControlId::all() {
                 let (mode, severity) = policy.setting(id);
                 println!("  {:<28} {:<8} {}", id.as_str(), mode.to_string(), severity);
             }

@@ -90,8 +90,7 @@ impl ControlResult {
 
 /// Runs every control the policy enables. Controls in `off` mode are left out.
 pub fn evaluate(snapshot: &Snapshot, policy: &Policy, today: Date) -> Vec<ControlResult> {
-    ControlId::ALL
-        .into_iter()
+    ControlId::all()
         .filter_map(|control| {
             let (mode, severity) = policy.setting(control);
             if mode == Mode::Off {
@@ -108,7 +107,7 @@ pub fn evaluate(snapshot: &Snapshot, policy: &Policy, today: Date) -> Vec<Contro
                 exemption: None,
                 remedy: None,
             };
-            match control.check(snapshot, policy) {
+            match policy.check(control, snapshot) {
                 Check::Pass { observed } => result.observed = Some(observed),
                 Check::Fail { observed, expected } => {
                     result.status = Status::Fail;
@@ -160,8 +159,12 @@ mod tests {
         let policy = Policy::from_toml("[controls.no-root-access]\nmode = \"off\"\n", "t")?;
         let snap = notebook(|n| n.vpc = None);
         let results = evaluate(&snap, &policy, date!(2026 - 11 - 23));
-        assert!(results.iter().all(|r| r.control != ControlId::NoRootAccess));
-        let vpc = results.iter().find(|r| r.control == ControlId::VpcAttached);
+        assert!(results
+            .iter()
+            .all(|r| r.control != crate::controls::no_root_access::ID));
+        let vpc = results
+            .iter()
+            .find(|r| r.control == crate::controls::vpc_attached::ID);
         let Some(vpc) = vpc else {
             panic!("vpc-attached missing: {results:?}")
         };
@@ -171,7 +174,7 @@ mod tests {
         assert_eq!(worst_problem(&results), Some(Severity::High));
         let output = results
             .iter()
-            .find(|r| r.control == ControlId::OutputKms)
+            .find(|r| r.control == crate::controls::output_kms::ID)
             .map(|r| r.status);
         assert_eq!(output, Some(Status::NotApplicable));
         Ok(())
@@ -185,7 +188,9 @@ mod tests {
         )?;
         let snap = notebook(|n| n.vpc = None);
         let before = evaluate(&snap, &policy, date!(2026 - 12 - 31));
-        let vpc = before.iter().find(|r| r.control == ControlId::VpcAttached);
+        let vpc = before
+            .iter()
+            .find(|r| r.control == crate::controls::vpc_attached::ID);
         assert!(vpc.is_some_and(|r| r.status == Status::Fail && !r.is_violation()));
         assert_eq!(worst_problem(&before), None);
         let after = evaluate(&snap, &policy, date!(2027 - 01 - 01));
@@ -199,7 +204,7 @@ mod tests {
         let results = evaluate(&snap, &Policy::baseline(), date!(2026 - 11 - 23));
         let root = results
             .iter()
-            .find(|r| r.control == ControlId::NoRootAccess);
+            .find(|r| r.control == crate::controls::no_root_access::ID);
         assert!(root.is_some_and(|r| r.status == Status::Error && r.reason.is_some()));
     }
 }

@@ -298,7 +298,6 @@ mod tests {
     }
 
     use crate::controls::fixtures::notebook;
-    use crate::controls::ControlId;
     use crate::event::Trigger;
     use crate::finding::evaluate;
     use crate::policy::Policy;
@@ -339,7 +338,7 @@ mod tests {
         assert_ne!(key, NotificationKey::Pass);
         assert!(key.alert_due(None));
         assert!(key.alert_due(Some("FAIL no-root-access contained")));
-        assert_eq!(key.controls(), [ControlId::NoRootAccess]);
+        assert_eq!(key.controls(), [crate::controls::no_root_access::ID]);
         assert_eq!(NotificationKey::parse(&key.to_string()), Some(key));
         let alert = crate::alert::build(&r)?.ok_or("no alert for an unverified control")?;
         assert!(
@@ -364,7 +363,10 @@ mod tests {
         let key = NotificationKey::of(&both);
         assert_eq!(
             key.controls(),
-            [ControlId::VpcAttached, ControlId::NoRootAccess]
+            [
+                crate::controls::vpc_attached::ID,
+                crate::controls::no_root_access::ID
+            ]
         );
         assert_eq!(
             key.to_string(),

@@ -295,8 +295,10 @@ where
     /// Fills in the VPC of each attachment, when the policy has a VPC allow-list. An attachment
     /// whose subnets are unknown, or not all in one VPC, keeps no VPC: "cannot evaluate".
     async fn resolve_vpcs(&self, snapshot: &mut Snapshot) -> Result<(), AwsError> {
-        let vpc = &self.policy.vpc_attached;
-        if vpc.mode == Mode::Off || vpc.settings.allowed_vpcs.is_empty() {
+        use crate::controls::{vpc_attached::VpcAttached, Control};
+        let mode = self.policy.setting(VpcAttached::ID).0;
+        let settings = self.policy.settings::<VpcAttached>();
+        if mode == Mode::Off || settings.is_none_or(|s| s.allowed_vpcs.is_empty()) {
             return Ok(());
         }
         let subnets: BTreeSet<String> = snapshot

@@ -14,6 +14,7 @@ pub mod event;
 pub mod event_config;
 pub mod evidence;
 pub mod export;
+pub mod facets;
 #[cfg(any(test, feature = "contract-tests"))]
 pub mod fakes;
 pub mod finding;

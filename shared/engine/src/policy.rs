@@ -5,78 +5,15 @@
 //! file does not mention keeps its baseline setting ([`Policy::baseline`]).
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use time::Date;
 
-use crate::controls::ControlId;
+use crate::controls::{Check, Control, ControlId, Settings};
+pub use crate::controls::{Mode, Severity};
 use crate::resource::Snapshot;
-
-/// What happens when a control fails.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Mode {
-    /// Report and remediate (stop or delete the resource).
-    Enforce,
-    /// Report only; the finding says what enforce mode would have done.
-    Audit,
-    /// Not evaluated.
-    Off,
-}
-
-impl fmt::Display for Mode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Mode::Enforce => "enforce",
-            Mode::Audit => "audit",
-            Mode::Off => "off",
-        })
-    }
-}
-
-/// Finding severity, ordered from least to most severe (labels as in Security Hub).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Informational,
-    Low,
-    Medium,
-    High,
-    Critical,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Informational => "informational",
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Severity> {
-        [
-            Severity::Informational,
-            Severity::Low,
-            Severity::Medium,
-            Severity::High,
-            Severity::Critical,
-        ]
-        .into_iter()
-        .find(|s| s.as_str().eq_ignore_ascii_case(value))
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// What enforce mode does to a non-compliant endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -94,29 +31,6 @@ pub struct ControlPolicy<S> {
     pub mode: Mode,
     pub severity: Severity,
     pub settings: S,
-}
-
-/// Allow-lists for `vpc-attached`; an empty list allows any value.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct VpcSettings {
-    pub allowed_vpcs: Vec<String>,
-    pub allowed_subnets: Vec<String>,
-    pub allowed_security_groups: Vec<String>,
-}
-
-/// Allow-list for the KMS controls: key ARNs, key ids, alias names (`alias/x`) or alias ARNs.
-/// An empty list allows any customer managed key.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct KmsSettings {
-    pub allowed_keys: Vec<String>,
-}
-
-/// Settings of `inter-container-encryption`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct InterContainerSettings {
-    /// Judge single-instance jobs too (AWS: the setting has no effect on them; by default they
-    /// are not applicable).
-    pub strict_single_instance: bool,
 }
 
 /// What to do about an endpoint that was compliant and became non-compliant by an update
@@ -141,12 +55,6 @@ pub enum OnError {
     Alert,
     /// Alert and remediate as for a failure of an enforced control.
     Act,
-}
-
-/// Required tag keys, each with its allowed values (empty: any value).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TagSettings {
-    pub required: BTreeMap<String, Vec<String>>,
 }
 
 /// An exception the security team grants, always with a reason and an expiry date.
@@ -220,14 +128,8 @@ fn segment_glob(pattern: &[u8], text: &[u8]) -> bool {
 /// A validated policy.
 #[derive(Debug, Clone)]
 pub struct Policy {
-    pub vpc_attached: ControlPolicy<VpcSettings>,
-    pub volume_kms: ControlPolicy<KmsSettings>,
-    pub output_kms: ControlPolicy<KmsSettings>,
-    pub inter_container_encryption: ControlPolicy<InterContainerSettings>,
-    pub network_isolation: ControlPolicy<()>,
-    pub no_direct_internet: ControlPolicy<()>,
-    pub no_root_access: ControlPolicy<()>,
-    pub required_tags: ControlPolicy<TagSettings>,
+    /// Every registered control's mode, severity and settings.
+    controls: BTreeMap<ControlId, ControlPolicy<Settings>>,
     pub endpoint_remediation: EndpointRemediation,
     /// What a non-compliant update of a compliant endpoint leads to.
     pub endpoint_update: EndpointUpdate,
@@ -344,36 +246,37 @@ impl Policy {
 
     /// Turns every enforcing control into an auditing one (a safe first roll-out).
     pub fn force_audit(&mut self) {
-        for mode in [
-            &mut self.vpc_attached.mode,
-            &mut self.volume_kms.mode,
-            &mut self.output_kms.mode,
-            &mut self.inter_container_encryption.mode,
-            &mut self.network_isolation.mode,
-            &mut self.no_direct_internet.mode,
-            &mut self.no_root_access.mode,
-            &mut self.required_tags.mode,
-        ] {
-            if *mode == Mode::Enforce {
-                *mode = Mode::Audit;
+        for control in self.controls.values_mut() {
+            if control.mode == Mode::Enforce {
+                control.mode = Mode::Audit;
             }
         }
     }
 
-    /// Mode and severity of a control.
+    /// Mode and severity of a control (`off` for one this policy does not know).
     pub fn setting(&self, id: ControlId) -> (Mode, Severity) {
-        fn pick<S>(c: &ControlPolicy<S>) -> (Mode, Severity) {
-            (c.mode, c.severity)
-        }
-        match id {
-            ControlId::VpcAttached => pick(&self.vpc_attached),
-            ControlId::VolumeKms => pick(&self.volume_kms),
-            ControlId::OutputKms => pick(&self.output_kms),
-            ControlId::InterContainerEncryption => pick(&self.inter_container_encryption),
-            ControlId::NetworkIsolation => pick(&self.network_isolation),
-            ControlId::NoDirectInternet => pick(&self.no_direct_internet),
-            ControlId::NoRootAccess => pick(&self.no_root_access),
-            ControlId::RequiredTags => pick(&self.required_tags),
+        self.controls
+            .get(&id)
+            .map_or((Mode::Off, Severity::Informational), |c| {
+                (c.mode, c.severity)
+            })
+    }
+
+    /// The settings of control `id`, types erased (for the registry's controls).
+    pub fn control_settings(&self, id: ControlId) -> Option<&Settings> {
+        self.controls.get(&id).map(|c| &c.settings)
+    }
+
+    /// The settings of control `C`.
+    pub fn settings<C: Control>(&self) -> Option<&C::Settings> {
+        self.controls.get(&C::ID)?.settings.downcast_ref()
+    }
+
+    /// Runs control `id` on a snapshot under this policy's settings for it.
+    pub fn check(&self, id: ControlId, snapshot: &Snapshot) -> Check {
+        match (id.control(), self.controls.get(&id)) {
+            (Some(control), Some(entry)) => control.judge(snapshot, &entry.settings),
+            _ => Check::cannot(format!("control {id} is not in the policy")),
         }
     }
 
@@ -415,64 +318,58 @@ mod file {
         exemptions: Vec<ExemptionEntry>,
     }
 
-    #[derive(Debug, Default, Deserialize)]
-    #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-    struct Controls {
-        vpc_attached: Option<VpcEntry>,
-        volume_kms: Option<KmsEntry>,
-        output_kms: Option<KmsEntry>,
-        inter_container_encryption: Option<InterContainerEntry>,
-        network_isolation: Option<PlainEntry>,
-        no_direct_internet: Option<PlainEntry>,
-        no_root_access: Option<PlainEntry>,
-        required_tags: Option<TagsEntry>,
+    /// The `[controls]` table: each entry read as its control's own entry type (unknown
+    /// controls and unknown fields are rejected with their line).
+    #[derive(Default)]
+    struct Controls(Vec<(ControlId, Box<dyn std::any::Any>)>);
+
+    impl std::fmt::Debug for Controls {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_list()
+                .entries(self.0.iter().map(|(id, _)| id))
+                .finish()
+        }
     }
 
-    #[derive(Debug, Default, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct PlainEntry {
-        mode: Option<Mode>,
-        severity: Option<Severity>,
+    impl<'de> Deserialize<'de> for Controls {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Controls, D::Error> {
+            d.deserialize_map(ControlsVisitor)
+        }
     }
 
-    #[derive(Debug, Default, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct InterContainerEntry {
-        mode: Option<Mode>,
-        severity: Option<Severity>,
-        #[serde(default)]
-        strict_single_instance: bool,
+    struct ControlsVisitor;
+
+    impl<'de> serde::de::Visitor<'de> for ControlsVisitor {
+        type Value = Controls;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a table of controls")
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Controls, A::Error> {
+            let mut entries = Vec::new();
+            while let Some(id) = map.next_key_seed(KnownControl)? {
+                entries.push((id, crate::controls::read_entry(id, &mut map)?));
+            }
+            Ok(Controls(entries))
+        }
     }
 
-    #[derive(Debug, Default, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct VpcEntry {
-        mode: Option<Mode>,
-        severity: Option<Severity>,
-        #[serde(default)]
-        allowed_vpcs: Vec<String>,
-        #[serde(default)]
-        allowed_subnets: Vec<String>,
-        #[serde(default)]
-        allowed_security_groups: Vec<String>,
-    }
+    /// A control id as a key of `[controls]`: only registered controls.
+    struct KnownControl;
 
-    #[derive(Debug, Default, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct KmsEntry {
-        mode: Option<Mode>,
-        severity: Option<Severity>,
-        #[serde(default)]
-        allowed_keys: Vec<String>,
-    }
+    impl<'de> serde::de::DeserializeSeed<'de> for KnownControl {
+        type Value = ControlId;
 
-    #[derive(Debug, Default, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct TagsEntry {
-        mode: Option<Mode>,
-        severity: Option<Severity>,
-        /// Tag key -> allowed values (empty list: any value).
-        tags: Option<BTreeMap<String, Vec<String>>>,
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<ControlId, D::Error> {
+            let name = String::deserialize(d)?;
+            ControlId::parse(&name).ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "unknown control `{name}`, expected one of {}",
+                    ControlId::names()
+                ))
+            })
+        }
     }
 
     #[derive(Debug, Default, Deserialize)]
@@ -495,19 +392,6 @@ mod file {
         expires: toml::value::Datetime,
     }
 
-    fn control<S>(
-        mode: Option<Mode>,
-        severity: Option<Severity>,
-        default: (Mode, Severity),
-        settings: S,
-    ) -> ControlPolicy<S> {
-        ControlPolicy {
-            mode: mode.unwrap_or(default.0),
-            severity: severity.unwrap_or(default.1),
-            settings,
-        }
-    }
-
     impl PolicyFile {
         pub(super) fn resolve(
             self,
@@ -524,11 +408,6 @@ mod file {
                     ));
                 }
             }
-            let c = self.controls;
-            let plain = |e: Option<PlainEntry>, id: ControlId| {
-                let e = e.unwrap_or_default();
-                control(e.mode, e.severity, id.baseline(), ())
-            };
             let max_days = self
                 .max_exemption_days
                 .unwrap_or(DEFAULT_MAX_EXEMPTION_DAYS);
@@ -538,29 +417,29 @@ mod file {
                 .enumerate()
                 .map(|(i, e)| e.resolve(i, today, max_days, origin))
                 .collect::<Result<Vec<_>, _>>()?;
-            let inter_container = c.inter_container_encryption.unwrap_or_default();
-            Ok(Policy {
-                vpc_attached: c.vpc_attached.unwrap_or_default().resolve(origin)?,
-                volume_kms: c
-                    .volume_kms
-                    .unwrap_or_default()
-                    .resolve(ControlId::VolumeKms, origin)?,
-                output_kms: c
-                    .output_kms
-                    .unwrap_or_default()
-                    .resolve(ControlId::OutputKms, origin)?,
-                inter_container_encryption: control(
-                    inter_container.mode,
-                    inter_container.severity,
-                    ControlId::InterContainerEncryption.baseline(),
-                    InterContainerSettings {
-                        strict_single_instance: inter_container.strict_single_instance,
+            let mut entries = self.controls.0;
+            let mut controls = BTreeMap::new();
+            for control in crate::controls::REGISTRY {
+                let id = control.id();
+                let entry = entries
+                    .iter()
+                    .position(|(e, _)| *e == id)
+                    .map(|i| entries.swap_remove(i).1);
+                let (mode, severity, settings) = control
+                    .resolve(entry)
+                    .map_err(|(field, message)| invalid(field, message))?;
+                let (default_mode, default_severity) = control.baseline();
+                controls.insert(
+                    id,
+                    ControlPolicy {
+                        mode: mode.unwrap_or(default_mode),
+                        severity: severity.unwrap_or(default_severity),
+                        settings,
                     },
-                ),
-                network_isolation: plain(c.network_isolation, ControlId::NetworkIsolation),
-                no_direct_internet: plain(c.no_direct_internet, ControlId::NoDirectInternet),
-                no_root_access: plain(c.no_root_access, ControlId::NoRootAccess),
-                required_tags: c.required_tags.unwrap_or_default().resolve(origin)?,
+                );
+            }
+            Ok(Policy {
+                controls,
                 endpoint_remediation: self
                     .remediation
                     .endpoint
@@ -582,80 +461,6 @@ mod file {
             origin: origin.to_string(),
             field,
             message,
-        }
-    }
-
-    impl VpcEntry {
-        fn resolve(self, origin: &str) -> Result<ControlPolicy<VpcSettings>, PolicyError> {
-            for (ids, prefix, field) in [
-                (&self.allowed_vpcs, "vpc-", "allowed_vpcs"),
-                (&self.allowed_subnets, "subnet-", "allowed_subnets"),
-                (
-                    &self.allowed_security_groups,
-                    "sg-",
-                    "allowed_security_groups",
-                ),
-            ] {
-                check_ids(ids, prefix, &format!("controls.vpc-attached.{field}"))
-                    .map_err(|(f, m)| invalid(origin, f, m))?;
-            }
-            Ok(control(
-                self.mode,
-                self.severity,
-                ControlId::VpcAttached.baseline(),
-                VpcSettings {
-                    allowed_vpcs: self.allowed_vpcs,
-                    allowed_subnets: self.allowed_subnets,
-                    allowed_security_groups: self.allowed_security_groups,
-                },
-            ))
-        }
-    }
-
-    impl KmsEntry {
-        fn resolve(
-            self,
-            id: ControlId,
-            origin: &str,
-        ) -> Result<ControlPolicy<KmsSettings>, PolicyError> {
-            for (i, key) in self.allowed_keys.iter().enumerate() {
-                if !crate::controls::kms::is_key_reference(key) {
-                    return Err(invalid(
-                        origin,
-                        format!("controls.{id}.allowed_keys[{i}]"),
-                        format!("`{key}` is not a KMS key ARN, key id, alias name (alias/...) or alias ARN"),
-                    ));
-                }
-            }
-            Ok(control(
-                self.mode,
-                self.severity,
-                id.baseline(),
-                KmsSettings {
-                    allowed_keys: self.allowed_keys,
-                },
-            ))
-        }
-    }
-
-    impl TagsEntry {
-        fn resolve(self, origin: &str) -> Result<ControlPolicy<TagSettings>, PolicyError> {
-            let required = self
-                .tags
-                .unwrap_or_else(|| BTreeMap::from([("owner".to_string(), Vec::new())]));
-            if let Some(key) = required.keys().find(|k| k.trim().is_empty()) {
-                return Err(invalid(
-                    origin,
-                    "controls.required-tags.tags".into(),
-                    format!("tag key `{key}` is empty"),
-                ));
-            }
-            Ok(control(
-                self.mode,
-                self.severity,
-                ControlId::RequiredTags.baseline(),
-                TagSettings { required },
-            ))
         }
     }
 
@@ -785,23 +590,13 @@ mod file {
             )),
         }
     }
-
-    fn check_ids(ids: &[String], prefix: &str, field: &str) -> Result<(), (String, String)> {
-        for (i, id) in ids.iter().enumerate() {
-            if !id.starts_with(prefix) {
-                return Err((
-                    format!("{field}[{i}]"),
-                    format!("`{id}` does not look like an id starting with `{prefix}`"),
-                ));
-            }
-        }
-        Ok(())
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::controls::required_tags::RequiredTags;
+    use crate::controls::volume_kms::VolumeKms;
 
     fn err(text: &str) -> String {
         match Policy::from_toml(text, "test.toml") {
@@ -814,15 +609,19 @@ mod tests {
     fn baseline_enforces_network_and_encryption_and_audits_tags() {
         let p = Policy::baseline();
         assert_eq!(
-            p.setting(ControlId::VpcAttached),
+            p.setting(crate::controls::vpc_attached::ID),
             (Mode::Enforce, Severity::High)
         );
-        assert_eq!(p.setting(ControlId::NetworkIsolation).0, Mode::Audit);
         assert_eq!(
-            p.setting(ControlId::RequiredTags),
+            p.setting(crate::controls::network_isolation::ID).0,
+            Mode::Audit
+        );
+        assert_eq!(
+            p.setting(crate::controls::required_tags::ID),
             (Mode::Audit, Severity::Low)
         );
-        assert!(p.required_tags.settings.required.contains_key("owner"));
+        let tags = p.settings::<RequiredTags>().map(|t| t.required.clone());
+        assert!(tags.is_some_and(|t| t.contains_key("owner")));
         assert_eq!(p.endpoint_remediation, EndpointRemediation::Delete);
         assert_eq!(p.source, "built-in baseline");
     }
@@ -850,18 +649,27 @@ mod tests {
             "test.toml",
         )?;
         assert_eq!(
-            p.setting(ControlId::VolumeKms),
+            p.setting(crate::controls::volume_kms::ID),
             (Mode::Audit, Severity::Critical)
         );
         assert_eq!(
-            p.setting(ControlId::OutputKms),
+            p.setting(crate::controls::output_kms::ID),
             (Mode::Enforce, Severity::High)
         );
-        assert_eq!(p.volume_kms.settings.allowed_keys.len(), 2);
-        assert_eq!(p.required_tags.settings.required.len(), 2);
+        assert_eq!(
+            p.settings::<VolumeKms>().map(|k| k.allowed_keys.len()),
+            Some(2)
+        );
+        assert_eq!(
+            p.settings::<RequiredTags>().map(|t| t.required.len()),
+            Some(2)
+        );
         assert_eq!(p.endpoint_remediation, EndpointRemediation::None);
         assert_eq!(p.exemptions.len(), 1);
-        assert_eq!(p.exemptions[0].controls, vec![ControlId::NoRootAccess]);
+        assert_eq!(
+            p.exemptions[0].controls,
+            vec![crate::controls::no_root_access::ID]
+        );
         Ok(())
     }
 
@@ -1010,8 +818,8 @@ mod tests {
     fn force_audit_leaves_off_controls_off() -> Result<(), PolicyError> {
         let mut p = Policy::from_toml("[controls.no-root-access]\nmode = \"off\"\n", "t")?;
         p.force_audit();
-        assert_eq!(p.setting(ControlId::VpcAttached).0, Mode::Audit);
-        assert_eq!(p.setting(ControlId::NoRootAccess).0, Mode::Off);
+        assert_eq!(p.setting(crate::controls::vpc_attached::ID).0, Mode::Audit);
+        assert_eq!(p.setting(crate::controls::no_root_access::ID).0, Mode::Off);
         Ok(())
     }
 

@@ -47,41 +47,24 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 use time::Date;
 
-use crate::controls::ControlId;
-use crate::policy::{KmsSettings, Mode, Policy};
+use crate::controls::{ControlId, Mode, REGISTRY};
+use crate::policy::Policy;
 
 /// AWS Organizations' limit on the size of one SCP, in characters.
 pub const SCP_MAX_CHARS: usize = 5120;
 
-const NOTEBOOK: &str = "sagemaker:CreateNotebookInstance";
-const NOTEBOOK_UPDATE: &str = "sagemaker:UpdateNotebookInstance";
-const TRAINING: &str = "sagemaker:CreateTrainingJob";
-const PROCESSING: &str = "sagemaker:CreateProcessingJob";
-const TRANSFORM: &str = "sagemaker:CreateTransformJob";
-const TUNING: &str = "sagemaker:CreateHyperParameterTuningJob";
-const MODEL: &str = "sagemaker:CreateModel";
-const ENDPOINT_CONFIG: &str = "sagemaker:CreateEndpointConfig";
-const ENDPOINT: &str = "sagemaker:CreateEndpoint";
-
-/// Create calls that carry `sagemaker:VpcSubnets` and `sagemaker:VpcSecurityGroupIds`.
-const VPC_ACTIONS: [&str; 5] = [NOTEBOOK, TRAINING, PROCESSING, TUNING, MODEL];
-/// Create calls that carry `sagemaker:VolumeKmsKey`.
-const VOLUME_KEY_ACTIONS: [&str; 6] = [
-    NOTEBOOK,
-    TRAINING,
-    PROCESSING,
-    TRANSFORM,
-    TUNING,
-    ENDPOINT_CONFIG,
-];
-/// Create calls that carry `sagemaker:OutputKmsKey`.
-const OUTPUT_KEY_ACTIONS: [&str; 4] = [TRAINING, PROCESSING, TRANSFORM, TUNING];
-/// Create calls that carry `sagemaker:InterContainerTrafficEncryption`.
-const ENCRYPTION_ACTIONS: [&str; 3] = [TRAINING, PROCESSING, TUNING];
-/// Create calls that carry `sagemaker:NetworkIsolation`.
-const ISOLATION_ACTIONS: [&str; 4] = [TRAINING, PROCESSING, TUNING, MODEL];
-/// Create calls of the six guarded kinds, which carry `aws:RequestTag/...`.
-const TAGGED_ACTIONS: [&str; 6] = [NOTEBOOK, TRAINING, PROCESSING, TRANSFORM, TUNING, ENDPOINT];
+/// The SageMaker create calls the statements deny.
+pub mod actions {
+    pub const CREATE_NOTEBOOK: &str = "sagemaker:CreateNotebookInstance";
+    pub const UPDATE_NOTEBOOK: &str = "sagemaker:UpdateNotebookInstance";
+    pub const CREATE_TRAINING: &str = "sagemaker:CreateTrainingJob";
+    pub const CREATE_PROCESSING: &str = "sagemaker:CreateProcessingJob";
+    pub const CREATE_TRANSFORM: &str = "sagemaker:CreateTransformJob";
+    pub const CREATE_TUNING: &str = "sagemaker:CreateHyperParameterTuningJob";
+    pub const CREATE_MODEL: &str = "sagemaker:CreateModel";
+    pub const CREATE_ENDPOINT_CONFIG: &str = "sagemaker:CreateEndpointConfig";
+    pub const CREATE_ENDPOINT: &str = "sagemaker:CreateEndpoint";
+}
 
 /// Something the policy asks for that the document does not prevent: it stays with the detective
 /// control (inspector and sweeper).
@@ -102,38 +85,28 @@ pub struct Preventive {
 }
 
 /// One deny statement: `operator` applied to `key` with `values`.
-struct Deny<'a> {
-    sid: String,
-    actions: &'a [&'static str],
-    operator: &'static str,
-    key: &'a str,
-    values: Value,
+pub struct Deny<'a> {
+    /// Control and purpose, alphanumeric (IAM allows only `[A-Za-z0-9]` in a `Sid`).
+    pub sid: String,
+    pub actions: &'a [&'static str],
+    pub operator: &'static str,
+    pub key: &'a str,
+    pub values: Value,
     /// A second condition that must also hold for the deny (operator, key, values).
-    unless: Option<(&'static str, &'static str, Value)>,
+    pub unless: Option<(&'static str, &'static str, Value)>,
 }
 
-struct Builder<'a> {
+/// The document being built: the controls add their statements and gaps to it.
+pub struct Scp<'a> {
     policy: &'a Policy,
     today: Date,
     statements: Vec<(String, Value)>,
     gaps: Vec<Gap>,
 }
 
-impl Builder<'_> {
-    /// Whether `control` is enforced; an audited one is reported as a gap.
-    fn enforced(&mut self, control: ControlId) -> bool {
-        let (mode, _) = self.policy.setting(control);
-        if mode == Mode::Audit {
-            self.gap(
-                control,
-                "*",
-                "mode audit: reported by the detective control, not prevented",
-            );
-        }
-        mode == Mode::Enforce
-    }
-
-    fn gap(&mut self, control: ControlId, action: &str, reason: impl Into<String>) {
+impl Scp<'_> {
+    /// Records what `control` leaves to the detective control on `action` (or `*`).
+    pub fn gap(&mut self, control: ControlId, action: &str, reason: impl Into<String>) {
         let gap = Gap {
             control: Some(control),
             action: action.to_string(),
@@ -170,7 +143,8 @@ impl Builder<'_> {
         patterns
     }
 
-    fn deny(&mut self, control: ControlId, deny: Deny<'_>) {
+    /// Adds a deny statement of `control`, minus the resources its exemptions cover.
+    pub fn deny(&mut self, control: ControlId, deny: Deny<'_>) {
         let exempted = self.exempted(control);
         let mut statement = Map::new();
         statement.insert("Sid".into(), json!(deny.sid));
@@ -191,7 +165,7 @@ impl Builder<'_> {
     }
 
     /// Denies requests where `key` is absent.
-    fn deny_missing(
+    pub fn deny_missing(
         &mut self,
         control: ControlId,
         sid: String,
@@ -211,174 +185,8 @@ impl Builder<'_> {
         );
     }
 
-    fn vpc(&mut self) {
-        let control = ControlId::VpcAttached;
-        if !self.enforced(control) {
-            return;
-        }
-        let policy = self.policy;
-        let settings = &policy.vpc_attached.settings;
-        for (purpose, key, allowed) in [
-            ("Subnet", "sagemaker:VpcSubnets", &settings.allowed_subnets),
-            (
-                "SecurityGroup",
-                "sagemaker:VpcSecurityGroupIds",
-                &settings.allowed_security_groups,
-            ),
-        ] {
-            self.deny_missing(
-                control,
-                format!("VpcAttached{purpose}Missing"),
-                &VPC_ACTIONS,
-                key,
-            );
-            // Any one value outside the list denies (a request may name several).
-            if !allowed.is_empty() {
-                self.deny(
-                    control,
-                    Deny {
-                        sid: format!("VpcAttached{purpose}NotAllowed"),
-                        actions: &VPC_ACTIONS,
-                        operator: "ForAnyValue:StringNotEquals",
-                        key,
-                        values: json!(allowed),
-                        unless: None,
-                    },
-                );
-            }
-        }
-        if !settings.allowed_vpcs.is_empty() {
-            self.gap(
-                control,
-                "*",
-                format!(
-                    "allowed_vpcs ({}): no condition key carries the VPC id; list the VPC's \
-                     subnets in allowed_subnets to keep other VPCs out",
-                    settings.allowed_vpcs.join(", ")
-                ),
-            );
-        }
-        for action in [TRANSFORM, ENDPOINT] {
-            self.gap(
-                control,
-                action,
-                "no VPC condition key: the VPC is the model's, denied at CreateModel; models \
-                 created before the document applied are caught by the detective control",
-            );
-        }
-    }
-
-    fn kms(&mut self, control: ControlId, name: &str, actions: &[&'static str], key: &str) {
-        if !self.enforced(control) {
-            return;
-        }
-        let policy = self.policy;
-        let settings: &KmsSettings = match control {
-            ControlId::VolumeKms => &policy.volume_kms.settings,
-            _ => &policy.output_kms.settings,
-        };
-        if control == ControlId::VolumeKms {
-            self.volume_key_missing(actions, key);
-        } else {
-            self.deny_missing(control, format!("{name}Missing"), actions, key);
-        }
-        let (arns, other): (Vec<&String>, Vec<&String>) = settings
-            .allowed_keys
-            .iter()
-            .partition(|k| k.trim().starts_with("arn:"));
-        if arns.is_empty() {
-            // No allow-list the key can be compared with: at least keep AWS managed keys out.
-            self.deny(
-                control,
-                Deny {
-                    sid: format!("{name}AwsManaged"),
-                    actions,
-                    operator: "StringLike",
-                    key,
-                    values: json!(["alias/aws/*", "arn:*:kms:*:*:alias/aws/*"]),
-                    unless: None,
-                },
-            );
-        } else {
-            self.deny(
-                control,
-                Deny {
-                    sid: format!("{name}NotAllowed"),
-                    actions,
-                    operator: "ArnNotLike",
-                    key,
-                    values: json!(arns),
-                    unless: None,
-                },
-            );
-        }
-        if !other.is_empty() {
-            let names = other
-                .iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let reason = if arns.is_empty() {
-                format!(
-                    "allowed_keys {names}: {key} is ARN-typed, key ids and alias names cannot be \
-                     matched, so the document checks no allow-list (any customer managed key \
-                     passes it); the detective control checks these entries"
-                )
-            } else {
-                format!(
-                    "allowed_keys {names}: {key} is ARN-typed, key ids and alias names cannot be \
-                     matched, so requests naming a key that way are denied (name it by its ARN); \
-                     only the detective control accepts these entries"
-                )
-            };
-            self.gap(control, "*", reason);
-        }
-    }
-
-    /// A missing volume key is denied, except where an instance type has local NVMe storage:
-    /// AWS rejects a key there (jobs) or it encrypts nothing (endpoint configurations), so those
-    /// requests are carved out with `sagemaker:InstanceTypes` (table in [`crate::instances`]).
-    /// Notebook instances always have an EBS volume: no carve-out.
-    fn volume_key_missing(&mut self, actions: &[&'static str], key: &str) {
-        let control = ControlId::VolumeKms;
-        let (notebook, workloads): (Vec<&'static str>, Vec<&'static str>) =
-            actions.iter().partition(|a| **a == NOTEBOOK);
-        if !notebook.is_empty() {
-            self.deny_missing(control, "VolumeKmsMissing".into(), &notebook, key);
-        }
-        let local: Vec<String> = crate::instances::LOCAL_STORAGE_FAMILIES
-            .iter()
-            .map(|f| format!("ml.{f}.*"))
-            .collect();
-        self.deny(
-            control,
-            Deny {
-                sid: "VolumeKmsMissingEbs".into(),
-                actions: &workloads,
-                operator: "Null",
-                key,
-                values: json!("true"),
-                unless: Some((
-                    "ForAllValues:StringNotLike",
-                    "sagemaker:InstanceTypes",
-                    json!(local),
-                )),
-            },
-        );
-        self.gap(
-            control,
-            ENDPOINT_CONFIG,
-            "an endpoint configuration mixing local-storage and EBS instance types without a \
-             key is allowed by the document (the carve-out sees any local type); the detective \
-             control judges its EBS variants",
-        );
-    }
-
     /// A flag that must be `true`: denied when `false` and when absent.
-    fn flag(&mut self, control: ControlId, name: &str, actions: &[&'static str], key: &str) {
-        if !self.enforced(control) {
-            return;
-        }
+    pub fn flag(&mut self, control: ControlId, name: &str, actions: &[&'static str], key: &str) {
         self.deny(
             control,
             Deny {
@@ -393,16 +201,15 @@ impl Builder<'_> {
         self.deny_missing(control, format!("{name}Missing"), actions, key);
     }
 
-    /// A notebook setting that must be `Disabled` (AWS's default is `Enabled`).
-    fn disabled(&mut self, control: ControlId, name: &str, key: &str, update_too: bool) {
-        if !self.enforced(control) {
-            return;
-        }
-        let with_update = [NOTEBOOK, NOTEBOOK_UPDATE];
+    /// A notebook setting that must be `Disabled` (AWS's default is `Enabled`), on create and,
+    /// with `update_too`, on update.
+    pub fn disabled(&mut self, control: ControlId, name: &str, key: &str, update_too: bool) {
+        use actions::{CREATE_NOTEBOOK, UPDATE_NOTEBOOK};
+        let with_update = [CREATE_NOTEBOOK, UPDATE_NOTEBOOK];
         let actions: &[&'static str] = if update_too {
             &with_update
         } else {
-            &[NOTEBOOK]
+            &[CREATE_NOTEBOOK]
         };
         self.deny(
             control,
@@ -417,57 +224,13 @@ impl Builder<'_> {
         );
         // An update that leaves the setting out keeps the current value: only create is denied
         // when the key is absent.
-        self.deny_missing(control, format!("{name}Missing"), &[NOTEBOOK], key);
-    }
-
-    fn tags(&mut self) {
-        let control = ControlId::RequiredTags;
-        if !self.enforced(control) {
-            return;
-        }
-        let policy = self.policy;
-        let required = &policy.required_tags.settings.required;
-        let mut names: Vec<String> = Vec::new();
-        for (i, (key, values)) in required.iter().enumerate() {
-            let mut name = sid_words(key);
-            if names.contains(&name) {
-                name = format!("{name}{i}");
-            }
-            names.push(name.clone());
-            let condition_key = format!("aws:RequestTag/{key}");
-            self.deny_missing(
-                control,
-                format!("RequiredTag{name}Missing"),
-                &TAGGED_ACTIONS,
-                &condition_key,
-            );
-            if !values.is_empty() {
-                self.deny(
-                    control,
-                    Deny {
-                        sid: format!("RequiredTag{name}NotAllowed"),
-                        actions: &TAGGED_ACTIONS,
-                        operator: "StringNotEquals",
-                        key: &condition_key,
-                        values: json!(values),
-                        unless: None,
-                    },
-                );
-            }
-        }
-        if !required.is_empty() {
-            self.gap(
-                control,
-                "sagemaker:DeleteTags",
-                "tags removed or changed after creation are caught by the detective control",
-            );
-        }
+        self.deny_missing(control, format!("{name}Missing"), &[CREATE_NOTEBOOK], key);
     }
 }
 
 /// `cost-center` -> `CostCenter`: the alphanumeric words of `text`, capitalised (IAM allows only
 /// `[A-Za-z0-9]` in a `Sid`).
-fn sid_words(text: &str) -> String {
+pub(crate) fn sid_words(text: &str) -> String {
     let name: String = text
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -506,94 +269,36 @@ fn iam_patterns(e: &crate::policy::Exemption) -> Vec<String> {
         .collect()
 }
 
-/// The preventive document for `policy`, with the exemptions in force on `today`.
+/// The preventive document for `policy`, with the exemptions in force on `today`: the
+/// statements of every enforced control, a gap for every audited one.
 pub fn generate(policy: &Policy, today: Date) -> Preventive {
-    let mut b = Builder {
+    let mut scp = Scp {
         policy,
         today,
         statements: Vec::new(),
         gaps: Vec::new(),
     };
-    b.vpc();
-    b.kms(
-        ControlId::VolumeKms,
-        "VolumeKms",
-        &VOLUME_KEY_ACTIONS,
-        "sagemaker:VolumeKmsKey",
-    );
-    b.kms(
-        ControlId::OutputKms,
-        "OutputKms",
-        &OUTPUT_KEY_ACTIONS,
-        "sagemaker:OutputKmsKey",
-    );
-    if policy.output_kms.mode == Mode::Enforce {
-        b.gap(
-            ControlId::OutputKms,
-            ENDPOINT_CONFIG,
-            "no condition key for DataCaptureConfig.KmsKeyId (sagemaker:OutputKmsKey is not \
-             defined for CreateEndpointConfig)",
-        );
-    }
-    b.flag(
-        ControlId::InterContainerEncryption,
-        "InterContainerEncryption",
-        &ENCRYPTION_ACTIONS,
-        "sagemaker:InterContainerTrafficEncryption",
-    );
-    if policy.inter_container_encryption.mode == Mode::Enforce
-        && !policy
-            .inter_container_encryption
-            .settings
-            .strict_single_instance
-    {
-        b.gap(
-            ControlId::InterContainerEncryption,
-            "*",
-            "no condition key carries the instance count: the document also denies \
-             single-instance jobs without the flag, which the detective control treats as not \
-             applicable (set the flag on them, or leave this control to the detective control)",
-        );
-    }
-    b.flag(
-        ControlId::NetworkIsolation,
-        "NetworkIsolation",
-        &ISOLATION_ACTIONS,
-        "sagemaker:NetworkIsolation",
-    );
-    if policy.network_isolation.mode == Mode::Enforce {
-        for action in [TRANSFORM, ENDPOINT] {
-            b.gap(
-                ControlId::NetworkIsolation,
-                action,
-                "no isolation condition key: the setting is the model's, denied at \
-                 CreateModel; models created before the document applied are caught by the \
-                 detective control",
-            );
+    for control in REGISTRY {
+        let id = control.id();
+        match (policy.setting(id).0, policy.control_settings(id)) {
+            (Mode::Enforce, Some(settings)) => control.prevent_in(settings, &mut scp),
+            (Mode::Audit, _) => scp.gap(
+                id,
+                "*",
+                "mode audit: reported by the detective control, not prevented",
+            ),
+            _ => {}
         }
     }
-    b.disabled(
-        ControlId::NoDirectInternet,
-        "DirectInternet",
-        "sagemaker:DirectInternetAccess",
-        false,
-    );
-    b.disabled(
-        ControlId::NoRootAccess,
-        "RootAccess",
-        "sagemaker:RootAccess",
-        true,
-    );
-    b.tags();
-    b.statements.sort_by(|a, c| a.0.cmp(&c.0));
-    let statements: Vec<Value> = b.statements.into_iter().map(|(_, s)| s).collect();
+    scp.statements.sort_by(|a, c| a.0.cmp(&c.0));
+    let statements: Vec<Value> = scp.statements.into_iter().map(|(_, s)| s).collect();
     let document = json!({
         "Version": "2012-10-17",
         "Statement": statements,
     });
     let size = document.to_string().len();
     if size > SCP_MAX_CHARS {
-        b.gaps.push(Gap {
+        scp.gaps.push(Gap {
             control: None,
             action: "*".into(),
             reason: format!(
@@ -604,7 +309,7 @@ pub fn generate(policy: &Policy, today: Date) -> Preventive {
     }
     Preventive {
         document,
-        not_preventable: b.gaps,
+        not_preventable: scp.gaps,
     }
 }
 
@@ -617,13 +322,45 @@ mod tests {
 
     const TODAY: Date = date!(2026 - 11 - 24);
 
+    // The create calls, as the Service Authorization Reference names them, and those that carry
+    // each condition key: what the document must say, written out apart from the controls.
+    const NOTEBOOK: &str = "sagemaker:CreateNotebookInstance";
+    const NOTEBOOK_UPDATE: &str = "sagemaker:UpdateNotebookInstance";
+    const TRAINING: &str = "sagemaker:CreateTrainingJob";
+    const PROCESSING: &str = "sagemaker:CreateProcessingJob";
+    const TRANSFORM: &str = "sagemaker:CreateTransformJob";
+    const TUNING: &str = "sagemaker:CreateHyperParameterTuningJob";
+    const MODEL: &str = "sagemaker:CreateModel";
+    const ENDPOINT_CONFIG: &str = "sagemaker:CreateEndpointConfig";
+    const ENDPOINT: &str = "sagemaker:CreateEndpoint";
+
+    /// Create calls that carry `sagemaker:VpcSubnets` and `sagemaker:VpcSecurityGroupIds`.
+    const VPC_ACTIONS: [&str; 5] = [NOTEBOOK, TRAINING, PROCESSING, TUNING, MODEL];
+    /// Create calls that carry `sagemaker:VolumeKmsKey`.
+    const VOLUME_KEY_ACTIONS: [&str; 6] = [
+        NOTEBOOK,
+        TRAINING,
+        PROCESSING,
+        TRANSFORM,
+        TUNING,
+        ENDPOINT_CONFIG,
+    ];
+    /// Create calls that carry `sagemaker:OutputKmsKey`.
+    const OUTPUT_KEY_ACTIONS: [&str; 4] = [TRAINING, PROCESSING, TRANSFORM, TUNING];
+    /// Create calls that carry `sagemaker:InterContainerTrafficEncryption`.
+    const ENCRYPTION_ACTIONS: [&str; 3] = [TRAINING, PROCESSING, TUNING];
+    /// Create calls that carry `sagemaker:NetworkIsolation`.
+    const ISOLATION_ACTIONS: [&str; 4] = [TRAINING, PROCESSING, TUNING, MODEL];
+    /// Create calls of the six guarded kinds, which carry `aws:RequestTag/...`.
+    const TAGGED_ACTIONS: [&str; 6] = [NOTEBOOK, TRAINING, PROCESSING, TRANSFORM, TUNING, ENDPOINT];
+
     /// A policy with every control in `mode`, plus `settings` lines in a control's section.
     fn policy_text(
         mode: impl Fn(ControlId) -> &'static str,
         settings: &[(ControlId, &str)],
     ) -> String {
         let mut text = String::from("version = 1\n");
-        for control in ControlId::ALL {
+        for control in ControlId::all() {
             text.push_str(&format!(
                 "[controls.{control}]\nmode = \"{}\"\n",
                 mode(control)
@@ -677,7 +414,7 @@ mod tests {
     }
 
     const ALL_ENFORCED_SETTINGS: [(ControlId, &str); 1] = [(
-        ControlId::RequiredTags,
+        crate::controls::required_tags::ID,
         "[controls.required-tags.tags]\nowner = []",
     )];
 
@@ -821,15 +558,15 @@ mod tests {
     fn no_statement_uses_if_exists_so_an_omitted_key_is_denied() -> TestResult {
         let allow_lists = [
             (
-                ControlId::VpcAttached,
+                crate::controls::vpc_attached::ID,
                 "allowed_subnets = [\"subnet-1\"]\nallowed_security_groups = [\"sg-1\"]",
             ),
             (
-                ControlId::VolumeKms,
+                crate::controls::volume_kms::ID,
                 "allowed_keys = [\"arn:aws:kms:us-east-1:111122223333:key/k\", \"alias/a\"]",
             ),
             (
-                ControlId::RequiredTags,
+                crate::controls::required_tags::ID,
                 "[controls.required-tags.tags]\nowner = [\"a\", \"b\"]",
             ),
         ];
@@ -881,7 +618,7 @@ mod tests {
         let cases: [(&str, ControlId, String, Value); 6] = [
             (
                 "VpcAttachedSubnetNotAllowed",
-                ControlId::VpcAttached,
+                crate::controls::vpc_attached::ID,
                 "allowed_subnets = [\"subnet-01\", \"subnet-02\"]".into(),
                 deny(
                     "VpcAttachedSubnetNotAllowed",
@@ -893,7 +630,7 @@ mod tests {
             ),
             (
                 "VpcAttachedSecurityGroupNotAllowed",
-                ControlId::VpcAttached,
+                crate::controls::vpc_attached::ID,
                 "allowed_security_groups = [\"sg-01\"]".into(),
                 deny(
                     "VpcAttachedSecurityGroupNotAllowed",
@@ -905,7 +642,7 @@ mod tests {
             ),
             (
                 "VolumeKmsNotAllowed",
-                ControlId::VolumeKms,
+                crate::controls::volume_kms::ID,
                 format!("allowed_keys = [\"{key_arn}\", \"{alias_arn}\"]"),
                 deny(
                     "VolumeKmsNotAllowed",
@@ -917,7 +654,7 @@ mod tests {
             ),
             (
                 "OutputKmsNotAllowed",
-                ControlId::OutputKms,
+                crate::controls::output_kms::ID,
                 format!("allowed_keys = [\"{key_arn}\"]"),
                 deny(
                     "OutputKmsNotAllowed",
@@ -929,7 +666,7 @@ mod tests {
             ),
             (
                 "RequiredTagCostCenterNotAllowed",
-                ControlId::RequiredTags,
+                crate::controls::required_tags::ID,
                 "[controls.required-tags.tags]\ncost-center = [\"ml-research\", \"fraud\"]".into(),
                 deny(
                     "RequiredTagCostCenterNotAllowed",
@@ -941,7 +678,7 @@ mod tests {
             ),
             (
                 "RequiredTagCostCenterMissing",
-                ControlId::RequiredTags,
+                crate::controls::required_tags::ID,
                 "[controls.required-tags.tags]\ncost-center = [\"ml-research\", \"fraud\"]".into(),
                 deny(
                     "RequiredTagCostCenterMissing",
@@ -972,8 +709,8 @@ mod tests {
         let key_arn = "arn:aws:kms:us-east-1:111122223333:key/1111aaaa-22bb-33cc-44dd-555555eeeeee";
         // Given ARNs and other forms: only the ARNs are in the condition; the rest is a gap
         let p = generated(&policy_text(
-            |c| if c == ControlId::VolumeKms { "enforce" } else { "off" },
-            &[(ControlId::VolumeKms, &format!("allowed_keys = [\"{key_arn}\", \"alias/ml-data\", \"1111aaaa-22bb-33cc-44dd-555555eeeeee\"]"))],
+            |c| if c == crate::controls::volume_kms::ID { "enforce" } else { "off" },
+            &[(crate::controls::volume_kms::ID, &format!("allowed_keys = [\"{key_arn}\", \"alias/ml-data\", \"1111aaaa-22bb-33cc-44dd-555555eeeeee\"]"))],
         ))?;
         assert_eq!(
             statement(&p, "VolumeKmsNotAllowed").map(|s| &s["Condition"]),
@@ -982,30 +719,38 @@ mod tests {
         assert!(
             has_gap(
                 &p,
-                ControlId::VolumeKms,
+                crate::controls::volume_kms::ID,
                 "*",
                 "`alias/ml-data`, `1111aaaa-22bb-33cc-44dd-555555eeeeee`"
             ),
             "{:?}",
             p.not_preventable
         );
-        assert!(has_gap(&p, ControlId::VolumeKms, "*", "are denied"));
+        assert!(has_gap(
+            &p,
+            crate::controls::volume_kms::ID,
+            "*",
+            "are denied"
+        ));
         // Given only an alias name: no allow-list statement (it would deny every key), AWS
         // managed keys still denied, and the gap says the list is not checked
         let p = generated(&policy_text(
             |c| {
-                if c == ControlId::OutputKms {
+                if c == crate::controls::output_kms::ID {
                     "enforce"
                 } else {
                     "off"
                 }
             },
-            &[(ControlId::OutputKms, "allowed_keys = [\"alias/ml-data\"]")],
+            &[(
+                crate::controls::output_kms::ID,
+                "allowed_keys = [\"alias/ml-data\"]",
+            )],
         ))?;
         assert_eq!(sids(&p), ["OutputKmsAwsManaged", "OutputKmsMissing"]);
         assert!(has_gap(
             &p,
-            ControlId::OutputKms,
+            crate::controls::output_kms::ID,
             "*",
             "checks no allow-list"
         ));
@@ -1014,7 +759,7 @@ mod tests {
 
     #[test]
     fn audit_and_off_controls_produce_no_statement() -> TestResult {
-        for control in ControlId::ALL {
+        for control in ControlId::all() {
             for mode in ["audit", "off"] {
                 // Given one control in audit or off mode, the others off
                 let p = generated(&policy_text(
@@ -1041,24 +786,39 @@ mod tests {
     fn what_no_condition_key_carries_is_left_to_the_detective_control() -> TestResult {
         let p = generated(&policy_text(
             |_| "enforce",
-            &[(ControlId::VpcAttached, "allowed_vpcs = [\"vpc-0a1b\"]")],
+            &[(
+                crate::controls::vpc_attached::ID,
+                "allowed_vpcs = [\"vpc-0a1b\"]",
+            )],
         ))?;
         for (control, action, reason) in [
-            (ControlId::VpcAttached, TRANSFORM, "no VPC condition key"),
-            (ControlId::VpcAttached, ENDPOINT, "no VPC condition key"),
-            (ControlId::VpcAttached, "*", "allowed_vpcs (vpc-0a1b)"),
             (
-                ControlId::NetworkIsolation,
+                crate::controls::vpc_attached::ID,
+                TRANSFORM,
+                "no VPC condition key",
+            ),
+            (
+                crate::controls::vpc_attached::ID,
+                ENDPOINT,
+                "no VPC condition key",
+            ),
+            (
+                crate::controls::vpc_attached::ID,
+                "*",
+                "allowed_vpcs (vpc-0a1b)",
+            ),
+            (
+                crate::controls::network_isolation::ID,
                 TRANSFORM,
                 "no isolation condition key",
             ),
             (
-                ControlId::NetworkIsolation,
+                crate::controls::network_isolation::ID,
                 ENDPOINT,
                 "no isolation condition key",
             ),
             (
-                ControlId::OutputKms,
+                crate::controls::output_kms::ID,
                 ENDPOINT_CONFIG,
                 "DataCaptureConfig.KmsKeyId",
             ),
@@ -1077,7 +837,7 @@ mod tests {
             .is_some_and(|a| a.contains(&json!(TRANSFORM)) && a.contains(&json!(ENDPOINT_CONFIG))));
         assert!(has_gap(
             &p,
-            ControlId::VolumeKms,
+            crate::controls::volume_kms::ID,
             ENDPOINT_CONFIG,
             "mixing local-storage and EBS"
         ));
@@ -1122,7 +882,7 @@ expires = 2027-01-31
         );
         assert!(has_gap(
             &p,
-            ControlId::NoRootAccess,
+            crate::controls::no_root_access::ID,
             "*",
             "`arn:aws:sagemaker:*:111122223333:notebook-instance/sandbox-*` is a NotResource until 2027-03-31"
         ));
@@ -1146,8 +906,8 @@ expires = 2027-01-31
         let p = generated(&policy_text(
             |_| "enforce",
             &[
-                (ControlId::VpcAttached, "allowed_subnets = [\"subnet-1\"]"),
-                (ControlId::RequiredTags, "[controls.required-tags.tags]\n\"cost-center\" = [\"x\"]\ncostcenter = []\n\"team:name\" = []"),
+                (crate::controls::vpc_attached::ID, "allowed_subnets = [\"subnet-1\"]"),
+                (crate::controls::required_tags::ID, "[controls.required-tags.tags]\n\"cost-center\" = [\"x\"]\ncostcenter = []\n\"team:name\" = []"),
             ],
         ))?;
         let ids = sids(&p);
@@ -1181,13 +941,13 @@ expires = 2027-01-31
         }
         let p = generated(&policy_text(
             |c| {
-                if c == ControlId::RequiredTags {
+                if c == crate::controls::required_tags::ID {
                     "enforce"
                 } else {
                     "off"
                 }
             },
-            &[(ControlId::RequiredTags, &tags)],
+            &[(crate::controls::required_tags::ID, &tags)],
         ))?;
         // Then the document has every statement, and a document-wide gap gives its size
         assert!(p.document.to_string().len() > SCP_MAX_CHARS);
@@ -1222,8 +982,18 @@ expires = 2027-01-31
         assert!(!ids
             .iter()
             .any(|s| s.starts_with("NetworkIsolation") || s.starts_with("RequiredTag")));
-        assert!(has_gap(&p, ControlId::VolumeKms, "*", "`alias/ml-data`"));
-        assert!(has_gap(&p, ControlId::NoRootAccess, "*", "sandbox-*"));
+        assert!(has_gap(
+            &p,
+            crate::controls::volume_kms::ID,
+            "*",
+            "`alias/ml-data`"
+        ));
+        assert!(has_gap(
+            &p,
+            crate::controls::no_root_access::ID,
+            "*",
+            "sandbox-*"
+        ));
         Ok(())
     }
 }

@@ -15,44 +15,108 @@
 //! **Fix** — set `EnableInterContainerTrafficEncryption = true` (training) or
 //! `NetworkConfig.EnableInterContainerTrafficEncryption = true` (processing).
 
-use super::Check;
-use crate::policy::InterContainerSettings;
-use crate::resource::{Details, JobConfig, Snapshot};
+use serde::Deserialize;
 
-pub const REMEDY: &str = "Set EnableInterContainerTrafficEncryption to true on the job.";
+use super::{Check, Control, ControlId, Invalid, Mode, Severity};
+use crate::facets::Cluster;
+use crate::preventive::{actions, Scp};
+use crate::resource::Snapshot;
 
-fn flag(j: &JobConfig, settings: &InterContainerSettings) -> Check {
-    if !settings.strict_single_instance && j.instance_count() == Some(1) {
+pub struct InterContainerEncryption;
+
+/// Stable id: it appears in policies, findings, alerts and filter policies; never change it.
+pub const ID: ControlId = ControlId::new("inter-container-encryption");
+
+/// Settings of `inter-container-encryption`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InterContainerSettings {
+    /// Judge single-instance jobs too (AWS: the setting has no effect on them; by default they
+    /// are not applicable).
+    pub strict_single_instance: bool,
+}
+
+/// `[controls.inter-container-encryption]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InterContainerEntry {
+    mode: Option<Mode>,
+    severity: Option<Severity>,
+    #[serde(default)]
+    strict_single_instance: bool,
+}
+
+impl super::Entry for InterContainerEntry {
+    fn levels(&self) -> (Option<Mode>, Option<Severity>) {
+        (self.mode, self.severity)
+    }
+}
+
+/// The create calls that take `sagemaker:InterContainerTrafficEncryption`.
+const ENCRYPTION_ACTIONS: [&str; 3] = [
+    actions::CREATE_TRAINING,
+    actions::CREATE_PROCESSING,
+    actions::CREATE_TUNING,
+];
+
+impl Control for InterContainerEncryption {
+    const ID: ControlId = ID;
+    const BASELINE: (Mode, Severity) = (Mode::Enforce, Severity::Medium);
+    const REMEDY: &'static str = "Set EnableInterContainerTrafficEncryption to true on the job.";
+    type Entry = InterContainerEntry;
+    type Settings = InterContainerSettings;
+
+    fn settings(entry: InterContainerEntry) -> Result<InterContainerSettings, Invalid> {
+        Ok(InterContainerSettings {
+            strict_single_instance: entry.strict_single_instance,
+        })
+    }
+
+    fn check(snapshot: &Snapshot, settings: &InterContainerSettings) -> Check {
+        snapshot
+            .cluster()
+            .judge(snapshot.kind(), &|c| flag(c, settings))
+    }
+
+    fn prevent(settings: &InterContainerSettings, scp: &mut Scp<'_>) {
+        scp.flag(
+            Self::ID,
+            "InterContainerEncryption",
+            &ENCRYPTION_ACTIONS,
+            "sagemaker:InterContainerTrafficEncryption",
+        );
+        if !settings.strict_single_instance {
+            scp.gap(
+                Self::ID,
+                "*",
+                "no condition key carries the instance count: the document also denies \
+                 single-instance jobs without the flag, which the detective control treats as not \
+                 applicable (set the flag on them, or leave this control to the detective control)",
+            );
+        }
+    }
+}
+
+fn flag(cluster: &Cluster, settings: &InterContainerSettings) -> Check {
+    if !settings.strict_single_instance && cluster.instance_count == Some(1) {
         return Check::not_applicable(
             "one instance: no traffic between instances to encrypt (AWS: the setting has no effect)",
         );
     }
     Check::flag(
-        j.inter_container_encryption,
-        format!(
-            "EnableInterContainerTrafficEncryption = {}",
-            j.inter_container_encryption
-        ),
+        cluster.encrypted,
+        format!("EnableInterContainerTrafficEncryption = {}", cluster.encrypted),
         "EnableInterContainerTrafficEncryption = true",
     )
-}
-
-pub fn check(snapshot: &Snapshot, settings: &InterContainerSettings) -> Check {
-    match &snapshot.details {
-        Details::TrainingJob(j) | Details::ProcessingJob(j) => flag(j, settings),
-        Details::HyperParameterTuningJob(defs) => {
-            super::per_definition(defs, |j| flag(j, settings))
-        }
-        Details::NotebookInstance(_) | Details::TransformJob(_) | Details::Endpoint(_) => {
-            Check::no_such_setting(snapshot)
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::controls::fixtures::*;
+
+    fn check(snapshot: &Snapshot, settings: &InterContainerSettings) -> Check {
+        InterContainerEncryption::check(snapshot, settings)
+    }
 
     #[test]
     fn table() {

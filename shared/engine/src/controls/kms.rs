@@ -17,9 +17,111 @@
 
 use std::collections::BTreeMap;
 
-use super::Check;
-use crate::policy::KmsSettings;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{Check, ControlId, Invalid, Mode, Severity};
+use crate::preventive::{Deny, Scp};
 use crate::resource::{KeyManager, Snapshot};
+
+/// Allow-list for the KMS controls: key ARNs, key ids, alias names (`alias/x`) or alias ARNs.
+/// An empty list allows any customer managed key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KmsSettings {
+    pub allowed_keys: Vec<String>,
+}
+
+/// `[controls.volume-kms]` and `[controls.output-kms]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KmsEntry {
+    mode: Option<Mode>,
+    severity: Option<Severity>,
+    #[serde(default)]
+    allowed_keys: Vec<String>,
+}
+
+impl super::Entry for KmsEntry {
+    fn levels(&self) -> (Option<Mode>, Option<Severity>) {
+        (self.mode, self.severity)
+    }
+}
+
+/// Validates the allow-list of KMS control `id`.
+pub(crate) fn settings(id: ControlId, entry: KmsEntry) -> Result<KmsSettings, Invalid> {
+    for (i, key) in entry.allowed_keys.iter().enumerate() {
+        if !is_key_reference(key) {
+            return Err((
+                format!("controls.{id}.allowed_keys[{i}]"),
+                format!(
+                    "`{key}` is not a KMS key ARN, key id, alias name (alias/...) or alias ARN"
+                ),
+            ));
+        }
+    }
+    Ok(KmsSettings {
+        allowed_keys: entry.allowed_keys,
+    })
+}
+
+/// Denies, on `actions`, a key `key` outside the allow-list: by ARN, as the condition key is
+/// ARN-typed; with no ARN in the list, at least AWS managed keys (`alias/aws/...`). Entries
+/// that are not ARNs are gaps.
+pub(crate) fn deny_unlisted_keys(
+    scp: &mut Scp<'_>,
+    control: ControlId,
+    name: &str,
+    actions: &[&'static str],
+    key: &str,
+    settings: &KmsSettings,
+) {
+    let (arns, other): (Vec<&String>, Vec<&String>) = settings
+        .allowed_keys
+        .iter()
+        .partition(|k| k.trim().starts_with("arn:"));
+    let deny = if arns.is_empty() {
+        Deny {
+            sid: format!("{name}AwsManaged"),
+            actions,
+            operator: "StringLike",
+            key,
+            values: json!(["alias/aws/*", "arn:*:kms:*:*:alias/aws/*"]),
+            unless: None,
+        }
+    } else {
+        Deny {
+            sid: format!("{name}NotAllowed"),
+            actions,
+            operator: "ArnNotLike",
+            key,
+            values: json!(arns),
+            unless: None,
+        }
+    };
+    scp.deny(control, deny);
+    if other.is_empty() {
+        return;
+    }
+    let names = other
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let reason = if arns.is_empty() {
+        format!(
+            "allowed_keys {names}: {key} is ARN-typed, key ids and alias names cannot be \
+             matched, so the document checks no allow-list (any customer managed key \
+             passes it); the detective control checks these entries"
+        )
+    } else {
+        format!(
+            "allowed_keys {names}: {key} is ARN-typed, key ids and alias names cannot be \
+             matched, so requests naming a key that way are denied (name it by its ARN); \
+             only the detective control accepts these entries"
+        )
+    };
+    scp.gap(control, "*", reason);
+}
 
 #[derive(Debug, PartialEq, Eq)]
 enum KeyRef<'a> {

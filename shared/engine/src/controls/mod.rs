@@ -1,142 +1,316 @@
-//! The controls: one file per control, one table ([`ControlId`]) mapping stable ids to them.
+//! The controls: one file per control, each listed once in the [`registry!`] below.
 //!
-//! A control is a pure function of a [`Snapshot`] and its own policy settings. It returns data, a
-//! [`Check`], with the observed and expected values; messages are derived from that data.
+//! A control is a type implementing [`Control`]: its id, its baseline mode and severity, its
+//! settings in the policy file, a pure check of a [`Snapshot`] under those settings (reading the
+//! snapshot's neutral facets, see [`crate::facets`], never its kind), the SCP statements that
+//! prevent what it detects, and its documentation (the module's doc comment and its remedy). It
+//! returns data, a [`Check`], with the observed and expected values; messages are derived from that
+//! data. Everything else (the policy file, findings, the preventive document, the CLI) iterates
+//! the registry.
 
+use std::any::Any;
+use std::cmp::Ordering;
 use std::fmt;
+use std::sync::Arc;
 
-use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
-use crate::policy::{Mode, Policy, Severity};
-use crate::resource::{
-    Dependency, EndpointConfig, EndpointDetails, ModelConfig, Snapshot, VpcAttachment,
-};
+use crate::preventive::Scp;
+use crate::resource::{Snapshot, Toggle};
 
-pub mod inter_container_encryption;
 pub mod kms;
-pub mod network_isolation;
-pub mod no_direct_internet;
-pub mod no_root_access;
-pub mod output_kms;
-pub mod required_tags;
-pub mod volume_kms;
-pub mod vpc_attached;
 
-/// Judges the settings of a dependency (a model, an endpoint configuration). One that was
-/// deleted while the workload runs fails (fail closed: its settings cannot be verified, and a
-/// deletion must not be a way around the guardrail); one an offline event does not carry cannot
-/// be evaluated.
-pub(crate) fn on_dependency<T>(
-    dependency: &Dependency<T>,
-    what: &str,
-    check: impl FnOnce(&T) -> Check,
-) -> Check {
-    match dependency {
-        Dependency::Found { value, .. } => check(value),
-        Dependency::Deleted { name } => Check::fail(
-            format!("cannot verify: {what} {name} deleted"),
-            format!("{what} {name} exists, so its settings can be verified"),
-        ),
-        Dependency::NotDescribed { name } => Check::cannot(format!(
-            "{what} {name} is not in the event (offline replay): replay with --live"
-        )),
+/// Declares the controls: each line names a control's module and its type. The module is
+/// declared here, and the registry (and so every list of controls) follows this order.
+macro_rules! registry {
+    ($($module:ident :: $control:ident),* $(,)?) => {
+        $(pub mod $module;)*
+
+        /// Every control, in the order findings and alerts list them.
+        pub static REGISTRY: &[&dyn Registered] = &[$(&$module::$control),*];
+
+        /// Reads the `[controls.ID]` table of a policy file as control `id`'s entry type.
+        pub(crate) fn read_entry<'de, A: serde::de::MapAccess<'de>>(
+            id: ControlId,
+            map: &mut A,
+        ) -> Result<Box<dyn Any>, A::Error> {
+            $(
+                if id == <$module::$control as Control>::ID {
+                    let entry: <$module::$control as Control>::Entry = map.next_value()?;
+                    return Ok(Box::new(entry));
+                }
+            )*
+            Err(serde::de::Error::custom(format!("unknown control `{id}`")))
+        }
+    };
+}
+
+registry! {
+    vpc_attached::VpcAttached,
+    volume_kms::VolumeKms,
+    output_kms::OutputKms,
+    inter_container_encryption::InterContainerEncryption,
+    network_isolation::NetworkIsolation,
+    no_direct_internet::NoDirectInternet,
+    no_root_access::NoRootAccess,
+    required_tags::RequiredTags,
+}
+
+/// What happens when a control fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Report and remediate (stop or delete the resource).
+    Enforce,
+    /// Report only; the finding says what enforce mode would have done.
+    Audit,
+    /// Not evaluated.
+    Off,
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Mode::Enforce => "enforce",
+            Mode::Audit => "audit",
+            Mode::Off => "off",
+        })
     }
 }
 
-/// Stable control ids. They appear in policies, findings, alerts and filter policies: never rename one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ControlId {
-    VpcAttached,
-    VolumeKms,
-    OutputKms,
-    InterContainerEncryption,
-    NetworkIsolation,
-    NoDirectInternet,
-    NoRootAccess,
-    RequiredTags,
+/// Finding severity, ordered from least to most severe (labels as in Security Hub).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Informational,
+    Low,
+    Medium,
+    High,
+    Critical,
 }
 
-impl ControlId {
-    pub const ALL: [ControlId; 8] = [
-        ControlId::VpcAttached,
-        ControlId::VolumeKms,
-        ControlId::OutputKms,
-        ControlId::InterContainerEncryption,
-        ControlId::NetworkIsolation,
-        ControlId::NoDirectInternet,
-        ControlId::NoRootAccess,
-        ControlId::RequiredTags,
-    ];
-
+impl Severity {
     pub fn as_str(self) -> &'static str {
         match self {
-            ControlId::VpcAttached => "vpc-attached",
-            ControlId::VolumeKms => "volume-kms",
-            ControlId::OutputKms => "output-kms",
-            ControlId::InterContainerEncryption => "inter-container-encryption",
-            ControlId::NetworkIsolation => "network-isolation",
-            ControlId::NoDirectInternet => "no-direct-internet",
-            ControlId::NoRootAccess => "no-root-access",
-            ControlId::RequiredTags => "required-tags",
+            Severity::Informational => "informational",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
         }
     }
 
+    pub fn parse(value: &str) -> Option<Severity> {
+        [
+            Severity::Informational,
+            Severity::Low,
+            Severity::Medium,
+            Severity::High,
+            Severity::Critical,
+        ]
+        .into_iter()
+        .find(|s| s.as_str().eq_ignore_ascii_case(value))
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A field of the policy file (`controls.vpc-attached.allowed_subnets[1]`) and what is wrong with
+/// its value.
+pub type Invalid = (String, String);
+
+/// The mode and severity a control's table in the policy file may set.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Levels {
+    pub mode: Option<Mode>,
+    pub severity: Option<Severity>,
+}
+
+/// A control's table in the policy file: its levels, and its own settings.
+pub trait Entry: DeserializeOwned + Default + 'static {
+    fn levels(&self) -> (Option<Mode>, Option<Severity>);
+}
+
+impl Entry for Levels {
+    fn levels(&self) -> (Option<Mode>, Option<Severity>) {
+        (self.mode, self.severity)
+    }
+}
+
+/// A control. Implement it in a new file under `controls/` and add one line to [`registry!`].
+pub trait Control: Send + Sync + 'static {
+    /// Stable id: it appears in policies, findings, alerts and filter policies; never change it.
+    const ID: ControlId;
+    /// Mode and severity when the policy file does not set them.
+    const BASELINE: (Mode, Severity);
+    /// One line on how to fix a failure, carried in findings and alerts.
+    const REMEDY: &'static str;
+    /// The control's `[controls.ID]` table in the policy file ([`Levels`] when it has no
+    /// settings of its own); unknown fields are rejected with their line.
+    type Entry: Entry;
+    /// The validated settings the check reads.
+    type Settings: fmt::Debug + Send + Sync + 'static;
+
+    /// Validates the entry: an error names the field and what is wrong.
+    fn settings(entry: Self::Entry) -> Result<Self::Settings, Invalid>;
+
+    /// Judges one snapshot.
+    fn check(snapshot: &Snapshot, settings: &Self::Settings) -> Check;
+
+    /// Adds the SCP statements that deny, at creation, what this control detects, and the gaps
+    /// it cannot deny (called only for a control in enforce mode).
+    fn prevent(_settings: &Self::Settings, scp: &mut Scp<'_>) {
+        scp.gap(
+            Self::ID,
+            "*",
+            "no SageMaker condition key: reported by the detective control, not prevented",
+        );
+    }
+}
+
+/// A control's settings as the policy holds them (one type per control, behind [`Any`]).
+pub type Settings = Arc<dyn Any + Send + Sync>;
+
+/// A registered control with its types erased, as the registry lists it. Implemented for every
+/// [`Control`].
+pub trait Registered: Send + Sync {
+    fn id(&self) -> ControlId;
+    fn baseline(&self) -> (Mode, Severity);
+    fn remedy(&self) -> &'static str;
+    /// Validates a policy file's entry ([`read_entry`]'s value; `None`: the file has none) into
+    /// its levels and settings.
+    fn resolve(
+        &self,
+        entry: Option<Box<dyn Any>>,
+    ) -> Result<(Option<Mode>, Option<Severity>, Settings), Invalid>;
+    fn judge(&self, snapshot: &Snapshot, settings: &Settings) -> Check;
+    fn prevent_in(&self, settings: &Settings, scp: &mut Scp<'_>);
+}
+
+impl<C: Control> Registered for C {
+    fn id(&self) -> ControlId {
+        C::ID
+    }
+
+    fn baseline(&self) -> (Mode, Severity) {
+        C::BASELINE
+    }
+
+    fn remedy(&self) -> &'static str {
+        C::REMEDY
+    }
+
+    fn resolve(
+        &self,
+        entry: Option<Box<dyn Any>>,
+    ) -> Result<(Option<Mode>, Option<Severity>, Settings), Invalid> {
+        let entry = match entry.map(|e| e.downcast::<C::Entry>()) {
+            Some(Ok(entry)) => *entry,
+            None => C::Entry::default(),
+            Some(Err(_)) => {
+                return Err((
+                    format!("controls.{}", C::ID),
+                    "internal error: entry of another control".into(),
+                ))
+            }
+        };
+        let (mode, severity) = entry.levels();
+        Ok((mode, severity, Arc::new(C::settings(entry)?)))
+    }
+
+    fn judge(&self, snapshot: &Snapshot, settings: &Settings) -> Check {
+        match settings.downcast_ref::<C::Settings>() {
+            Some(settings) => C::check(snapshot, settings),
+            None => Check::cannot(format!("internal error: no settings for {}", C::ID)),
+        }
+    }
+
+    fn prevent_in(&self, settings: &Settings, scp: &mut Scp<'_>) {
+        if let Some(settings) = settings.downcast_ref::<C::Settings>() {
+            C::prevent(settings, scp);
+        }
+    }
+}
+
+/// A control's stable id. Only the controls make one ([`ControlId::new`] in their file); text from
+/// outside becomes one through [`ControlId::parse`], which knows only registered controls.
+/// Ordered as the registry lists the controls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ControlId(&'static str);
+
+impl ControlId {
+    /// For a control's own `ID`.
+    pub const fn new(id: &'static str) -> ControlId {
+        ControlId(id)
+    }
+
+    /// Every registered control's id, in registry order.
+    pub fn all() -> impl Iterator<Item = ControlId> {
+        REGISTRY.iter().map(|c| c.id())
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.0
+    }
+
+    /// The registered control named `value`.
     pub fn parse(value: &str) -> Option<ControlId> {
-        Self::ALL.into_iter().find(|c| c.as_str() == value)
+        Self::all().find(|c| c.0 == value)
     }
 
     /// All ids, comma separated, for error messages.
     pub fn names() -> String {
-        Self::ALL.map(ControlId::as_str).join(", ")
+        Self::all()
+            .map(ControlId::as_str)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The control with this id.
+    pub fn control(self) -> Option<&'static dyn Registered> {
+        REGISTRY.iter().copied().find(|c| c.id() == self)
+    }
+
+    fn position(self) -> usize {
+        REGISTRY
+            .iter()
+            .position(|c| c.id() == self)
+            .unwrap_or(usize::MAX)
     }
 
     /// Mode and severity in the built-in baseline policy.
     pub fn baseline(self) -> (Mode, Severity) {
-        match self {
-            ControlId::VpcAttached
-            | ControlId::VolumeKms
-            | ControlId::OutputKms
-            | ControlId::NoDirectInternet => (Mode::Enforce, Severity::High),
-            ControlId::InterContainerEncryption | ControlId::NoRootAccess => {
-                (Mode::Enforce, Severity::Medium)
-            }
-            ControlId::NetworkIsolation => (Mode::Audit, Severity::Medium),
-            ControlId::RequiredTags => (Mode::Audit, Severity::Low),
-        }
+        self.control()
+            .map_or((Mode::Off, Severity::Informational), |c| c.baseline())
     }
 
     /// One line on how to fix a failure, carried in findings and alerts.
     pub fn remedy(self) -> &'static str {
-        match self {
-            ControlId::VpcAttached => vpc_attached::REMEDY,
-            ControlId::VolumeKms => volume_kms::REMEDY,
-            ControlId::OutputKms => output_kms::REMEDY,
-            ControlId::InterContainerEncryption => inter_container_encryption::REMEDY,
-            ControlId::NetworkIsolation => network_isolation::REMEDY,
-            ControlId::NoDirectInternet => no_direct_internet::REMEDY,
-            ControlId::NoRootAccess => no_root_access::REMEDY,
-            ControlId::RequiredTags => required_tags::REMEDY,
-        }
+        self.control().map_or("", |c| c.remedy())
     }
+}
 
-    /// Runs this control on a snapshot under the policy's settings for it.
-    pub fn check(self, snapshot: &Snapshot, policy: &Policy) -> Check {
-        match self {
-            ControlId::VpcAttached => vpc_attached::check(snapshot, &policy.vpc_attached.settings),
-            ControlId::VolumeKms => volume_kms::check(snapshot, &policy.volume_kms.settings),
-            ControlId::OutputKms => output_kms::check(snapshot, &policy.output_kms.settings),
-            ControlId::InterContainerEncryption => inter_container_encryption::check(
-                snapshot,
-                &policy.inter_container_encryption.settings,
-            ),
-            ControlId::NetworkIsolation => network_isolation::check(snapshot),
-            ControlId::NoDirectInternet => no_direct_internet::check(snapshot),
-            ControlId::NoRootAccess => no_root_access::check(snapshot),
-            ControlId::RequiredTags => {
-                required_tags::check(snapshot, &policy.required_tags.settings)
-            }
-        }
+impl Ord for ControlId {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (self.position(), self.0).cmp(&(other.position(), other.0))
+    }
+}
+
+impl PartialOrd for ControlId {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Serialize for ControlId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0)
     }
 }
 
@@ -186,11 +360,6 @@ impl Check {
         Check::NotApplicable {
             reason: reason.into(),
         }
-    }
-
-    /// The kind of resource has no such setting.
-    pub(crate) fn no_such_setting(snapshot: &Snapshot) -> Check {
-        Check::not_applicable(format!("a {} has no such setting", snapshot.kind().label()))
     }
 
     pub(crate) fn cannot(reason: impl Into<String>) -> Check {
@@ -244,55 +413,8 @@ impl Check {
     }
 }
 
-/// Runs a check on every path that serves an endpoint's traffic and combines the results: the
-/// model of every production and shadow variant, and, for a variant that hosts inference
-/// components instead of a model, the endpoint configuration's own settings (`VpcConfig`,
-/// `EnableNetworkIsolation`), which govern every component's containers.
-pub(crate) fn per_model(
-    endpoint: &EndpointDetails,
-    check: impl Fn(&ModelConfig) -> Check,
-    config_check: impl Fn(&EndpointConfig) -> Check,
-) -> Check {
-    on_dependency(&endpoint.config, "endpoint configuration", |config| {
-        let mut parts = Vec::new();
-        for v in &config.variants {
-            let role = if v.shadow {
-                "shadow variant"
-            } else {
-                "variant"
-            };
-            parts.push(match &v.model {
-                Some(model) => (
-                    format!("{role} {} (model {})", v.variant_name, model.name()),
-                    on_dependency(model, "model", &check),
-                ),
-                None => (
-                    format!("{role} {} (inference components)", v.variant_name),
-                    config_check(config),
-                ),
-            });
-        }
-        Check::all(parts, "no production variants reported")
-    })
-}
-
-/// Runs a check on every training job definition of a tuning job and combines the results.
-pub(crate) fn per_definition(
-    definitions: &[crate::resource::TuningDefinition],
-    check: impl Fn(&crate::resource::JobConfig) -> Check,
-) -> Check {
-    Check::all(
-        definitions
-            .iter()
-            .map(|d| (format!("definition {}", d.name), check(&d.job)))
-            .collect(),
-        "no training job definition reported",
-    )
-}
-
 /// An `Enabled`/`Disabled` setting that must be `Disabled`.
-pub(crate) fn check_disabled(setting: &str, value: &crate::resource::Toggle) -> Check {
-    use crate::resource::Toggle;
+pub(crate) fn check_disabled(setting: &str, value: &Toggle) -> Check {
     match value {
         Toggle::Disabled => Check::pass(format!("{setting} = Disabled")),
         Toggle::Enabled => Check::fail(
@@ -303,83 +425,54 @@ pub(crate) fn check_disabled(setting: &str, value: &crate::resource::Toggle) -> 
     }
 }
 
-/// Shared by `vpc-attached` on every kind: attached, and inside the allow-lists if any.
-pub(crate) fn check_vpc(
-    vpc: Option<&VpcAttachment>,
-    settings: &crate::policy::VpcSettings,
-) -> Check {
-    const EXPECTED: &str = "attached to a VPC subnet with security groups";
-    let Some(vpc) = vpc else {
-        return Check::fail("no VPC configuration", EXPECTED);
-    };
-    if vpc.subnets.is_empty() || vpc.security_groups.is_empty() {
-        return Check::fail(
-            format!(
-                "subnets [{}], security groups [{}]",
-                vpc.subnets.join(", "),
-                vpc.security_groups.join(", ")
-            ),
-            EXPECTED,
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registry_lists_each_control_once_and_orders_ids_by_it() {
+        let ids: Vec<ControlId> = ControlId::all().collect();
+        assert_eq!(ids.len(), REGISTRY.len());
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(ControlId::parse(id.as_str()), Some(*id));
+            assert_eq!(id.control().map(|c| c.id()), Some(*id));
+            assert!(!id.remedy().is_empty(), "{id} has a remedy");
+            assert!(
+                ids[..i].iter().all(|earlier| earlier < id && earlier != id),
+                "{id} is listed once, after the controls before it"
+            );
+        }
+        // Registry order, not alphabetical: findings and notification keys keep their order.
+        let mut sorted = ids.clone();
+        sorted.sort();
+        assert_eq!(sorted, ids);
+        assert_eq!(ids.first().map(|c| c.as_str()), Some("vpc-attached"));
+        assert_eq!(ControlId::parse("vpc-atached"), None);
+    }
+
+    #[test]
+    fn an_entry_read_for_one_control_is_refused_by_another() {
+        let vpc = vpc_attached::VpcAttached;
+        let tags = required_tags::RequiredTags;
+        let entry = Registered::resolve(&tags, Some(Box::new(Levels::default())));
+        assert!(
+            entry.is_err(),
+            "a Levels entry is not a required-tags entry"
         );
-    }
-    let outside = |values: &[String], allowed: &[String]| -> Vec<String> {
-        if allowed.is_empty() {
-            return Vec::new();
-        }
-        values
-            .iter()
-            .filter(|v| !allowed.contains(v))
-            .cloned()
-            .collect()
-    };
-    let bad_subnets = outside(&vpc.subnets, &settings.allowed_subnets);
-    let bad_groups = outside(&vpc.security_groups, &settings.allowed_security_groups);
-    let mut observed = format!(
-        "subnets [{}], security groups [{}]",
-        vpc.subnets.join(", "),
-        vpc.security_groups.join(", ")
-    );
-    // A VPC allow-list needs the VPC of the subnets; without it only a subnet or security group
-    // outside its allow-list can still decide (a failure), never a pass.
-    let mut bad_vpc = None;
-    let mut vpc_unknown = false;
-    if !settings.allowed_vpcs.is_empty() {
-        match &vpc.vpc_id {
-            None => vpc_unknown = true,
-            Some(id) => {
-                observed = format!("VPC {id}, {observed}");
-                if !settings.allowed_vpcs.contains(id) {
-                    bad_vpc = Some(id.clone());
-                }
-            }
-        }
-    }
-    if bad_subnets.is_empty() && bad_groups.is_empty() && bad_vpc.is_none() {
-        if vpc_unknown {
-            return Check::cannot(format!(
-                "the VPC of subnets [{}] is unknown (subnet not found, or offline replay)",
-                vpc.subnets.join(", ")
-            ));
-        }
-        return Check::pass(observed);
-    }
-    let mut expected = Vec::new();
-    if let Some(id) = bad_vpc {
-        expected.push(format!("a VPC in the allow-list ({id} not allowed)"));
-    }
-    if !bad_subnets.is_empty() {
-        expected.push(format!(
-            "subnets in the allow-list ({} not allowed)",
-            bad_subnets.join(", ")
+        let settings = match Registered::resolve(&vpc, None) {
+            Ok((_, _, settings)) => settings,
+            Err(e) => panic!("the baseline resolves: {e:?}"),
+        };
+        let snapshot = fixtures::training(|_| {});
+        assert!(matches!(
+            tags.judge(&snapshot, &settings),
+            Check::CannotEvaluate { .. }
+        ));
+        assert!(matches!(
+            vpc.judge(&snapshot, &settings),
+            Check::Pass { .. }
         ));
     }
-    if !bad_groups.is_empty() {
-        expected.push(format!(
-            "security groups in the allow-list ({} not allowed)",
-            bad_groups.join(", ")
-        ));
-    }
-    Check::fail(observed, expected.join("; "))
 }
 
 #[cfg(test)]

@@ -13,33 +13,61 @@
 //!
 //! **Fix** — set `EnableNetworkIsolation = true` on the job, or on the model behind the endpoint.
 
-use super::Check;
-use crate::resource::{Details, Snapshot};
+use super::{Check, Control, ControlId, Invalid, Levels, Mode, Severity};
+use crate::preventive::{actions, Scp};
+use crate::resource::Snapshot;
 
-pub const REMEDY: &str =
-    "Set EnableNetworkIsolation to true on the job, or on every model behind the endpoint.";
+pub struct NetworkIsolation;
 
-const EXPECTED: &str = "EnableNetworkIsolation = true";
+/// Stable id: it appears in policies, findings, alerts and filter policies; never change it.
+pub const ID: ControlId = ControlId::new("network-isolation");
 
-fn flag(on: bool) -> Check {
-    Check::flag(on, format!("EnableNetworkIsolation = {on}"), EXPECTED)
-}
+/// The create calls that take `sagemaker:NetworkIsolation`.
+const ISOLATION_ACTIONS: [&str; 4] = [
+    actions::CREATE_TRAINING,
+    actions::CREATE_PROCESSING,
+    actions::CREATE_TUNING,
+    actions::CREATE_MODEL,
+];
 
-pub fn check(snapshot: &Snapshot) -> Check {
-    match &snapshot.details {
-        Details::TrainingJob(j) | Details::ProcessingJob(j) => flag(j.network_isolation),
-        Details::TransformJob(t) => {
-            super::on_dependency(&t.model, "model", |m| flag(m.network_isolation))
+impl Control for NetworkIsolation {
+    const ID: ControlId = ID;
+    const BASELINE: (Mode, Severity) = (Mode::Audit, Severity::Medium);
+    const REMEDY: &'static str =
+        "Set EnableNetworkIsolation to true on the job, or on every model behind the endpoint.";
+    type Entry = Levels;
+    type Settings = ();
+
+    fn settings(_: Levels) -> Result<(), Invalid> {
+        Ok(())
+    }
+
+    fn check(snapshot: &Snapshot, _: &()) -> Check {
+        snapshot.network_isolation().judge(snapshot.kind(), &|on| {
+            Check::flag(
+                *on,
+                format!("EnableNetworkIsolation = {on}"),
+                "EnableNetworkIsolation = true",
+            )
+        })
+    }
+
+    fn prevent(_: &(), scp: &mut Scp<'_>) {
+        scp.flag(
+            Self::ID,
+            "NetworkIsolation",
+            &ISOLATION_ACTIONS,
+            "sagemaker:NetworkIsolation",
+        );
+        for action in [actions::CREATE_TRANSFORM, actions::CREATE_ENDPOINT] {
+            scp.gap(
+                Self::ID,
+                action,
+                "no isolation condition key: the setting is the model's, denied at \
+                 CreateModel; models created before the document applied are caught by the \
+                 detective control",
+            );
         }
-        Details::HyperParameterTuningJob(defs) => {
-            super::per_definition(defs, |j| flag(j.network_isolation))
-        }
-        Details::Endpoint(e) => super::per_model(
-            e,
-            |m| flag(m.network_isolation),
-            |c| flag(c.network_isolation),
-        ),
-        Details::NotebookInstance(_) => Check::no_such_setting(snapshot),
     }
 }
 
@@ -48,6 +76,10 @@ mod tests {
     use super::*;
     use crate::controls::fixtures::*;
     use crate::resource::Dependency;
+
+    fn check(snapshot: &Snapshot) -> Check {
+        NetworkIsolation::check(snapshot, &())
+    }
 
     #[test]
     fn table() {

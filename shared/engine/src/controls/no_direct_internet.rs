@@ -11,21 +11,34 @@
 //! **Fix** — create the notebook with `DirectInternetAccess = Disabled` in a subnet with a NAT
 //! gateway or VPC endpoints (the setting cannot be changed on an existing notebook).
 
-use super::Check;
-use crate::resource::{Details, Snapshot};
+use super::{check_disabled, Check, Control, ControlId, Invalid, Levels, Mode, Severity};
+use crate::preventive::Scp;
+use crate::resource::Snapshot;
 
-pub const REMEDY: &str = "Recreate the notebook with DirectInternetAccess = Disabled in a private subnet (it cannot be changed in place).";
+pub struct NoDirectInternet;
 
-pub fn check(snapshot: &Snapshot) -> Check {
-    match &snapshot.details {
-        Details::NotebookInstance(n) => {
-            super::check_disabled("DirectInternetAccess", &n.direct_internet_access)
-        }
-        Details::TrainingJob(_)
-        | Details::ProcessingJob(_)
-        | Details::TransformJob(_)
-        | Details::HyperParameterTuningJob(_)
-        | Details::Endpoint(_) => Check::no_such_setting(snapshot),
+/// Stable id: it appears in policies, findings, alerts and filter policies; never change it.
+pub const ID: ControlId = ControlId::new("no-direct-internet");
+
+impl Control for NoDirectInternet {
+    const ID: ControlId = ID;
+    const BASELINE: (Mode, Severity) = (Mode::Enforce, Severity::High);
+    const REMEDY: &'static str = "Recreate the notebook with DirectInternetAccess = Disabled in a private subnet (it cannot be changed in place).";
+    type Entry = Levels;
+    type Settings = ();
+
+    fn settings(_: Levels) -> Result<(), Invalid> {
+        Ok(())
+    }
+
+    fn check(snapshot: &Snapshot, _: &()) -> Check {
+        snapshot
+            .direct_internet_access()
+            .judge(snapshot.kind(), &|value| check_disabled("DirectInternetAccess", value))
+    }
+
+    fn prevent(_: &(), scp: &mut Scp<'_>) {
+        scp.disabled(Self::ID, "DirectInternet", "sagemaker:DirectInternetAccess", false);
     }
 }
 
@@ -34,6 +47,10 @@ mod tests {
     use super::*;
     use crate::controls::fixtures::*;
     use crate::resource::Toggle;
+
+    fn check(snapshot: &Snapshot) -> Check {
+        NoDirectInternet::check(snapshot, &())
+    }
 
     #[test]
     fn table() {

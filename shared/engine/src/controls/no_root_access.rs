@@ -11,19 +11,34 @@
 //! **Fix** — `UpdateNotebookInstance` with `RootAccess = Disabled` (while stopped); lifecycle
 //! configurations still run as root.
 
-use super::Check;
-use crate::resource::{Details, Snapshot};
+use super::{check_disabled, Check, Control, ControlId, Invalid, Levels, Mode, Severity};
+use crate::preventive::Scp;
+use crate::resource::Snapshot;
 
-pub const REMEDY: &str = "Stop the notebook and update it with RootAccess = Disabled.";
+pub struct NoRootAccess;
 
-pub fn check(snapshot: &Snapshot) -> Check {
-    match &snapshot.details {
-        Details::NotebookInstance(n) => super::check_disabled("RootAccess", &n.root_access),
-        Details::TrainingJob(_)
-        | Details::ProcessingJob(_)
-        | Details::TransformJob(_)
-        | Details::HyperParameterTuningJob(_)
-        | Details::Endpoint(_) => Check::no_such_setting(snapshot),
+/// Stable id: it appears in policies, findings, alerts and filter policies; never change it.
+pub const ID: ControlId = ControlId::new("no-root-access");
+
+impl Control for NoRootAccess {
+    const ID: ControlId = ID;
+    const BASELINE: (Mode, Severity) = (Mode::Enforce, Severity::Medium);
+    const REMEDY: &'static str = "Stop the notebook and update it with RootAccess = Disabled.";
+    type Entry = Levels;
+    type Settings = ();
+
+    fn settings(_: Levels) -> Result<(), Invalid> {
+        Ok(())
+    }
+
+    fn check(snapshot: &Snapshot, _: &()) -> Check {
+        snapshot
+            .root_access()
+            .judge(snapshot.kind(), &|value| check_disabled("RootAccess", value))
+    }
+
+    fn prevent(_: &(), scp: &mut Scp<'_>) {
+        scp.disabled(Self::ID, "RootAccess", "sagemaker:RootAccess", true);
     }
 }
 
@@ -32,6 +47,10 @@ mod tests {
     use super::*;
     use crate::controls::fixtures::*;
     use crate::resource::Toggle;
+
+    fn check(snapshot: &Snapshot) -> Check {
+        NoRootAccess::check(snapshot, &())
+    }
 
     #[test]
     fn table() {

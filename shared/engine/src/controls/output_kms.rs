@@ -15,32 +15,53 @@
 //! **Fix** — set `KmsKeyId` in the job's output configuration or in the endpoint configuration's
 //! `DataCaptureConfig`.
 
-use super::kms::{check_key, KeyRules};
-use super::Check;
-use crate::policy::KmsSettings;
-use crate::resource::{Details, Snapshot};
+use super::kms::{check_key, KeyRules, KmsEntry, KmsSettings};
+use super::{Check, Control, ControlId, Invalid, Mode, Severity};
+use crate::preventive::{actions, Scp};
+use crate::resource::Snapshot;
 
-pub const REMEDY: &str = "Set a customer managed KMS key on the job output (OutputDataConfig/ProcessingOutputConfig KmsKeyId) or the endpoint's DataCaptureConfig.";
+pub struct OutputKms;
 
-pub fn check(snapshot: &Snapshot, settings: &KmsSettings) -> Check {
-    let rules = &KeyRules::new(snapshot, settings);
-    match &snapshot.details {
-        Details::NotebookInstance(_) => Check::no_such_setting(snapshot),
-        Details::TrainingJob(j) | Details::ProcessingJob(j) => {
-            check_key(j.output_kms_key_id.as_deref(), rules, "job output")
-        }
-        Details::TransformJob(t) => check_key(t.output_kms_key_id.as_deref(), rules, "job output"),
-        Details::HyperParameterTuningJob(defs) => super::per_definition(defs, |j| {
-            check_key(j.output_kms_key_id.as_deref(), rules, "job output")
-        }),
-        Details::Endpoint(e) => super::on_dependency(&e.config, "endpoint configuration", |c| {
-            match &c.data_capture {
-                Some(capture) if capture.enabled => {
-                    check_key(capture.kms_key_id.as_deref(), rules, "captured data")
-                }
-                _ => Check::not_applicable("data capture is off"),
-            }
-        }),
+/// Stable id: it appears in policies, findings, alerts and filter policies; never change it.
+pub const ID: ControlId = ControlId::new("output-kms");
+
+/// The create calls that take `sagemaker:OutputKmsKey`.
+const OUTPUT_KEY_ACTIONS: [&str; 4] = [
+    actions::CREATE_TRAINING,
+    actions::CREATE_PROCESSING,
+    actions::CREATE_TRANSFORM,
+    actions::CREATE_TUNING,
+];
+const CONDITION_KEY: &str = "sagemaker:OutputKmsKey";
+
+impl Control for OutputKms {
+    const ID: ControlId = ID;
+    const BASELINE: (Mode, Severity) = (Mode::Enforce, Severity::High);
+    const REMEDY: &'static str = "Set a customer managed KMS key on the job output (OutputDataConfig/ProcessingOutputConfig KmsKeyId) or the endpoint's DataCaptureConfig.";
+    type Entry = KmsEntry;
+    type Settings = KmsSettings;
+
+    fn settings(entry: KmsEntry) -> Result<KmsSettings, Invalid> {
+        super::kms::settings(Self::ID, entry)
+    }
+
+    fn check(snapshot: &Snapshot, settings: &KmsSettings) -> Check {
+        let rules = &KeyRules::new(snapshot, settings);
+        snapshot
+            .output()
+            .judge(snapshot.kind(), &|o| check_key(o.key, rules, o.what))
+    }
+
+    fn prevent(settings: &KmsSettings, scp: &mut Scp<'_>) {
+        let (name, actions) = ("OutputKms", &OUTPUT_KEY_ACTIONS);
+        scp.deny_missing(Self::ID, format!("{name}Missing"), actions, CONDITION_KEY);
+        super::kms::deny_unlisted_keys(scp, Self::ID, name, actions, CONDITION_KEY, settings);
+        scp.gap(
+            Self::ID,
+            actions::CREATE_ENDPOINT_CONFIG,
+            "no condition key for DataCaptureConfig.KmsKeyId (sagemaker:OutputKmsKey is not \
+             defined for CreateEndpointConfig)",
+        );
     }
 }
 
@@ -49,6 +70,10 @@ mod tests {
     use super::*;
     use crate::controls::fixtures::*;
     use crate::resource::DataCapture;
+
+    fn check(snapshot: &Snapshot, settings: &KmsSettings) -> Check {
+        OutputKms::check(snapshot, settings)
+    }
 
     #[test]
     fn table() {

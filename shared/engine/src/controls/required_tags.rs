@@ -11,13 +11,117 @@
 //!
 //! **Fix** — `AddTags` on the resource (or recreate it) with the required keys and allowed values.
 
-use super::Check;
-use crate::policy::TagSettings;
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{Check, Control, ControlId, Invalid, Mode, Severity};
+use crate::preventive::{actions, Deny, Scp};
 use crate::resource::Snapshot;
 
-pub const REMEDY: &str = "Add the required tags (AddTags) with allowed values.";
+pub struct RequiredTags;
 
-pub fn check(snapshot: &Snapshot, settings: &TagSettings) -> Check {
+/// Stable id: it appears in policies, findings, alerts and filter policies; never change it.
+pub const ID: ControlId = ControlId::new("required-tags");
+
+/// Required tag keys, each with its allowed values (empty: any value).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TagSettings {
+    pub required: BTreeMap<String, Vec<String>>,
+}
+
+/// `[controls.required-tags]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TagsEntry {
+    mode: Option<Mode>,
+    severity: Option<Severity>,
+    /// Tag key -> allowed values (empty list: any value).
+    tags: Option<BTreeMap<String, Vec<String>>>,
+}
+
+impl super::Entry for TagsEntry {
+    fn levels(&self) -> (Option<Mode>, Option<Severity>) {
+        (self.mode, self.severity)
+    }
+}
+
+/// The create calls that take `aws:RequestTag/...`.
+const TAGGED_ACTIONS: [&str; 6] = [
+    actions::CREATE_NOTEBOOK,
+    actions::CREATE_TRAINING,
+    actions::CREATE_PROCESSING,
+    actions::CREATE_TRANSFORM,
+    actions::CREATE_TUNING,
+    actions::CREATE_ENDPOINT,
+];
+
+impl Control for RequiredTags {
+    const ID: ControlId = ID;
+    const BASELINE: (Mode, Severity) = (Mode::Audit, Severity::Low);
+    const REMEDY: &'static str = "Add the required tags (AddTags) with allowed values.";
+    type Entry = TagsEntry;
+    type Settings = TagSettings;
+
+    /// Without a `tags` table, the baseline requires `owner` (any value).
+    fn settings(entry: TagsEntry) -> Result<TagSettings, Invalid> {
+        let required = entry
+            .tags
+            .unwrap_or_else(|| BTreeMap::from([("owner".to_string(), Vec::new())]));
+        if let Some(key) = required.keys().find(|k| k.trim().is_empty()) {
+            return Err((
+                format!("controls.{}.tags", Self::ID),
+                format!("tag key `{key}` is empty"),
+            ));
+        }
+        Ok(TagSettings { required })
+    }
+
+    fn check(snapshot: &Snapshot, settings: &TagSettings) -> Check {
+        check(snapshot, settings)
+    }
+
+    fn prevent(settings: &TagSettings, scp: &mut Scp<'_>) {
+        let mut names: Vec<String> = Vec::new();
+        for (i, (key, values)) in settings.required.iter().enumerate() {
+            let mut name = crate::preventive::sid_words(key);
+            if names.contains(&name) {
+                name = format!("{name}{i}");
+            }
+            names.push(name.clone());
+            let condition_key = format!("aws:RequestTag/{key}");
+            scp.deny_missing(
+                Self::ID,
+                format!("RequiredTag{name}Missing"),
+                &TAGGED_ACTIONS,
+                &condition_key,
+            );
+            if !values.is_empty() {
+                scp.deny(
+                    Self::ID,
+                    Deny {
+                        sid: format!("RequiredTag{name}NotAllowed"),
+                        actions: &TAGGED_ACTIONS,
+                        operator: "StringNotEquals",
+                        key: &condition_key,
+                        values: json!(values),
+                        unless: None,
+                    },
+                );
+            }
+        }
+        if !settings.required.is_empty() {
+            scp.gap(
+                Self::ID,
+                "sagemaker:DeleteTags",
+                "tags removed or changed after creation are caught by the detective control",
+            );
+        }
+    }
+}
+
+fn check(snapshot: &Snapshot, settings: &TagSettings) -> Check {
     if settings.required.is_empty() {
         return Check::not_applicable("the policy requires no tags");
     }

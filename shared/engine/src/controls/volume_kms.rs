@@ -22,27 +22,107 @@
 //! **Fix** — pass a customer managed key: `KmsKeyId` on the notebook, `VolumeKmsKeyId` in the job's
 //! resource configuration, `KmsKeyId` in the endpoint configuration.
 
-use super::kms::{check_key, KeyRules};
-use super::{on_dependency, Check};
-use crate::instances::{self, Storage};
-use crate::policy::KmsSettings;
-use crate::resource::{Details, InstanceGroup, Snapshot};
+use serde_json::json;
 
-pub const REMEDY: &str = "Set a customer managed KMS key for the storage volume (KmsKeyId / VolumeKmsKeyId) and recreate the resource.";
+use super::kms::{check_key, KeyRules, KmsEntry, KmsSettings};
+use super::{Check, Control, ControlId, Invalid, Mode, Severity};
+use crate::facets::Volume;
+use crate::instances::{self, Storage};
+use crate::preventive::{actions, Deny, Scp};
+use crate::resource::Snapshot;
+
+pub struct VolumeKms;
+
+/// Stable id: it appears in policies, findings, alerts and filter policies; never change it.
+pub const ID: ControlId = ControlId::new("volume-kms");
+
+/// The create calls that take `sagemaker:VolumeKmsKey`.
+const VOLUME_KEY_ACTIONS: [&str; 6] = [
+    actions::CREATE_NOTEBOOK,
+    actions::CREATE_TRAINING,
+    actions::CREATE_PROCESSING,
+    actions::CREATE_TRANSFORM,
+    actions::CREATE_TUNING,
+    actions::CREATE_ENDPOINT_CONFIG,
+];
+const CONDITION_KEY: &str = "sagemaker:VolumeKmsKey";
+
+impl Control for VolumeKms {
+    const ID: ControlId = ID;
+    const BASELINE: (Mode, Severity) = (Mode::Enforce, Severity::High);
+    const REMEDY: &'static str = "Set a customer managed KMS key for the storage volume (KmsKeyId / VolumeKmsKeyId) and recreate the resource.";
+    type Entry = KmsEntry;
+    type Settings = KmsSettings;
+
+    fn settings(entry: KmsEntry) -> Result<KmsSettings, Invalid> {
+        super::kms::settings(Self::ID, entry)
+    }
+
+    fn check(snapshot: &Snapshot, settings: &KmsSettings) -> Check {
+        let rules = &KeyRules::new(snapshot, settings);
+        snapshot
+            .volume()
+            .judge(snapshot.kind(), &|v| volume_key(v, rules))
+    }
+
+    fn prevent(settings: &KmsSettings, scp: &mut Scp<'_>) {
+        volume_key_missing(scp);
+        let (name, actions) = ("VolumeKms", &VOLUME_KEY_ACTIONS);
+        super::kms::deny_unlisted_keys(scp, Self::ID, name, actions, CONDITION_KEY, settings);
+    }
+}
+
+/// A missing volume key is denied, except where an instance type has local NVMe storage:
+/// AWS rejects a key there (jobs) or it encrypts nothing (endpoint configurations), so those
+/// requests are carved out with `sagemaker:InstanceTypes` (table in [`crate::instances`]).
+/// Notebook instances always have an EBS volume: no carve-out.
+fn volume_key_missing(scp: &mut Scp<'_>) {
+    let control = VolumeKms::ID;
+    let (notebook, workloads): (Vec<&'static str>, Vec<&'static str>) = VOLUME_KEY_ACTIONS
+        .iter()
+        .partition(|a| **a == actions::CREATE_NOTEBOOK);
+    scp.deny_missing(control, "VolumeKmsMissing".into(), &notebook, CONDITION_KEY);
+    let local: Vec<String> = instances::LOCAL_STORAGE_FAMILIES
+        .iter()
+        .map(|f| format!("ml.{f}.*"))
+        .collect();
+    scp.deny(
+        control,
+        Deny {
+            sid: "VolumeKmsMissingEbs".into(),
+            actions: &workloads,
+            operator: "Null",
+            key: CONDITION_KEY,
+            values: json!("true"),
+            unless: Some((
+                "ForAllValues:StringNotLike",
+                "sagemaker:InstanceTypes",
+                json!(local),
+            )),
+        },
+    );
+    scp.gap(
+        control,
+        actions::CREATE_ENDPOINT_CONFIG,
+        "an endpoint configuration mixing local-storage and EBS instance types without a \
+         key is allowed by the document (the carve-out sees any local type); the detective \
+         control judges its EBS variants",
+    );
+}
 
 /// A volume key on a workload running on `instances`. Where any instance has local NVMe instance
 /// storage, AWS rejects a key (that storage is encrypted in hardware): not applicable. Where an
 /// instance type is not in [`instances`]'s table and no key is set, whether a key was even
 /// possible is unknown: cannot evaluate, never a stop on a guess.
-fn volume_key<'a>(
-    instances: impl IntoIterator<Item = &'a InstanceGroup>,
-    key: Option<&str>,
-    rules: &KeyRules<'_>,
-    what: &str,
-) -> Check {
+fn volume_key(volume: &Volume<'_>, rules: &KeyRules<'_>) -> Check {
+    let Volume {
+        instances,
+        key,
+        what,
+    } = volume;
     let mut local = Vec::new();
     let mut unknown = Vec::new();
-    for group in instances {
+    for group in instances.iter().copied() {
         let Some(instance_type) = group.instance_type.as_deref() else {
             continue;
         };
@@ -58,7 +138,7 @@ fn volume_key<'a>(
             local.join(", ")
         ));
     }
-    let verdict = check_key(key, rules, what);
+    let verdict = check_key(*key, rules, what);
     if key.is_none() && !unknown.is_empty() && matches!(verdict, Check::Fail { .. }) {
         return Check::cannot(format!(
             "no KMS key, and whether AWS accepts one is unknown for {} (instance family not in the instance storage table)",
@@ -68,57 +148,16 @@ fn volume_key<'a>(
     verdict
 }
 
-pub fn check(snapshot: &Snapshot, settings: &KmsSettings) -> Check {
-    const VOLUME: &str = "storage volume";
-    let rules = &KeyRules::new(snapshot, settings);
-    match &snapshot.details {
-        Details::NotebookInstance(n) => check_key(n.kms_key_id.as_deref(), rules, VOLUME),
-        Details::TrainingJob(j) | Details::ProcessingJob(j) => {
-            volume_key(&j.instances, j.volume_kms_key_id.as_deref(), rules, VOLUME)
-        }
-        Details::TransformJob(t) => {
-            volume_key(&t.instances, t.volume_kms_key_id.as_deref(), rules, VOLUME)
-        }
-        Details::HyperParameterTuningJob(defs) => super::per_definition(defs, |j| {
-            volume_key(&j.instances, j.volume_kms_key_id.as_deref(), rules, VOLUME)
-        }),
-        Details::Endpoint(e) => on_dependency(&e.config, "endpoint configuration", |config| {
-            let instances: Vec<&InstanceGroup> = config
-                .variants
-                .iter()
-                .filter_map(|v| v.instances.as_ref())
-                .collect();
-            if instances.is_empty() && !config.variants.is_empty() {
-                return Check::not_applicable(
-                    "serverless variants only: no instance storage volume",
-                );
-            }
-            // The endpoint key is accepted with local-storage variants but does not encrypt their
-            // storage: it matters only while some variant has an EBS volume.
-            let (local, other): (Vec<&InstanceGroup>, Vec<&InstanceGroup>) =
-                instances.into_iter().partition(|g| {
-                    g.instance_type
-                        .as_deref()
-                        .is_some_and(|t| instances::storage(t) == Storage::Local)
-                });
-            if other.is_empty() && !local.is_empty() {
-                return volume_key(local, None, rules, "instance storage");
-            }
-            volume_key(
-                other,
-                config.kms_key_id.as_deref(),
-                rules,
-                "instance storage",
-            )
-        }),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resource::InstanceGroup;
     use crate::controls::fixtures::*;
     use crate::resource::VariantModel;
+
+    fn check(snapshot: &Snapshot, settings: &KmsSettings) -> Check {
+        VolumeKms::check(snapshot, settings)
+    }
 
     #[test]
     fn table() {

@@ -17,35 +17,233 @@
 //! **Fix** — pass `VpcConfig` (jobs, models) or `SubnetId` and `SecurityGroupIds` (notebooks) from
 //! the approved subnets and security groups.
 
-use super::{check_vpc, Check};
-use crate::policy::VpcSettings;
-use crate::resource::{Details, Snapshot};
+use serde::Deserialize;
+use serde_json::json;
 
-pub const REMEDY: &str = "Attach the resource to approved private subnets and security groups (VpcConfig; SubnetId + SecurityGroupIds on notebooks; the model's VpcConfig for endpoints and transform jobs).";
+use super::{Check, Control, ControlId, Invalid, Mode, Severity};
+use crate::preventive::{actions, Deny, Scp};
+use crate::resource::{Snapshot, VpcAttachment};
 
-pub fn check(snapshot: &Snapshot, settings: &VpcSettings) -> Check {
-    match &snapshot.details {
-        Details::NotebookInstance(n) => check_vpc(n.vpc.as_ref(), settings),
-        Details::TrainingJob(j) | Details::ProcessingJob(j) => check_vpc(j.vpc.as_ref(), settings),
-        Details::TransformJob(t) => {
-            super::on_dependency(&t.model, "model", |m| check_vpc(m.vpc.as_ref(), settings))
-        }
-        Details::HyperParameterTuningJob(defs) => {
-            super::per_definition(defs, |j| check_vpc(j.vpc.as_ref(), settings))
-        }
-        Details::Endpoint(e) => super::per_model(
-            e,
-            |m| check_vpc(m.vpc.as_ref(), settings),
-            |c| check_vpc(c.vpc.as_ref(), settings),
-        ),
+pub struct VpcAttached;
+
+/// Stable id: it appears in policies, findings, alerts and filter policies; never change it.
+pub const ID: ControlId = ControlId::new("vpc-attached");
+
+/// Allow-lists for `vpc-attached`; an empty list allows any value.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VpcSettings {
+    pub allowed_vpcs: Vec<String>,
+    pub allowed_subnets: Vec<String>,
+    pub allowed_security_groups: Vec<String>,
+}
+
+/// `[controls.vpc-attached]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VpcEntry {
+    mode: Option<Mode>,
+    severity: Option<Severity>,
+    #[serde(default)]
+    allowed_vpcs: Vec<String>,
+    #[serde(default)]
+    allowed_subnets: Vec<String>,
+    #[serde(default)]
+    allowed_security_groups: Vec<String>,
+}
+
+impl super::Entry for VpcEntry {
+    fn levels(&self) -> (Option<Mode>, Option<Severity>) {
+        (self.mode, self.severity)
     }
 }
+
+/// The create calls that take `sagemaker:VpcSubnets` and `sagemaker:VpcSecurityGroupIds`.
+const VPC_ACTIONS: [&str; 5] = [
+    actions::CREATE_NOTEBOOK,
+    actions::CREATE_TRAINING,
+    actions::CREATE_PROCESSING,
+    actions::CREATE_TUNING,
+    actions::CREATE_MODEL,
+];
+
+impl Control for VpcAttached {
+    const ID: ControlId = ID;
+    const BASELINE: (Mode, Severity) = (Mode::Enforce, Severity::High);
+    const REMEDY: &'static str = "Attach the resource to approved private subnets and security groups (VpcConfig; SubnetId + SecurityGroupIds on notebooks; the model's VpcConfig for endpoints and transform jobs).";
+    type Entry = VpcEntry;
+    type Settings = VpcSettings;
+
+    fn settings(entry: VpcEntry) -> Result<VpcSettings, Invalid> {
+        for (ids, prefix, field) in [
+            (&entry.allowed_vpcs, "vpc-", "allowed_vpcs"),
+            (&entry.allowed_subnets, "subnet-", "allowed_subnets"),
+            (
+                &entry.allowed_security_groups,
+                "sg-",
+                "allowed_security_groups",
+            ),
+        ] {
+            for (i, id) in ids.iter().enumerate() {
+                if !id.starts_with(prefix) {
+                    return Err((
+                        format!("controls.{}.{field}[{i}]", Self::ID),
+                        format!("`{id}` does not look like an id starting with `{prefix}`"),
+                    ));
+                }
+            }
+        }
+        Ok(VpcSettings {
+            allowed_vpcs: entry.allowed_vpcs,
+            allowed_subnets: entry.allowed_subnets,
+            allowed_security_groups: entry.allowed_security_groups,
+        })
+    }
+
+    fn check(snapshot: &Snapshot, settings: &VpcSettings) -> Check {
+        snapshot
+            .vpc()
+            .judge(snapshot.kind(), &|vpc| check_vpc(*vpc, settings))
+    }
+
+    fn prevent(settings: &VpcSettings, scp: &mut Scp<'_>) {
+        let control = Self::ID;
+        for (purpose, key, allowed) in [
+            ("Subnet", "sagemaker:VpcSubnets", &settings.allowed_subnets),
+            (
+                "SecurityGroup",
+                "sagemaker:VpcSecurityGroupIds",
+                &settings.allowed_security_groups,
+            ),
+        ] {
+            scp.deny_missing(
+                control,
+                format!("VpcAttached{purpose}Missing"),
+                &VPC_ACTIONS,
+                key,
+            );
+            // Any one value outside the list denies (a request may name several).
+            if !allowed.is_empty() {
+                scp.deny(
+                    control,
+                    Deny {
+                        sid: format!("VpcAttached{purpose}NotAllowed"),
+                        actions: &VPC_ACTIONS,
+                        operator: "ForAnyValue:StringNotEquals",
+                        key,
+                        values: json!(allowed),
+                        unless: None,
+                    },
+                );
+            }
+        }
+        if !settings.allowed_vpcs.is_empty() {
+            scp.gap(
+                control,
+                "*",
+                format!(
+                    "allowed_vpcs ({}): no condition key carries the VPC id; list the VPC's \
+                     subnets in allowed_subnets to keep other VPCs out",
+                    settings.allowed_vpcs.join(", ")
+                ),
+            );
+        }
+        for action in [actions::CREATE_TRANSFORM, actions::CREATE_ENDPOINT] {
+            scp.gap(
+                control,
+                action,
+                "no VPC condition key: the VPC is the model's, denied at CreateModel; models \
+                 created before the document applied are caught by the detective control",
+            );
+        }
+    }
+}
+
+/// One VPC attachment: attached, and inside the allow-lists if any.
+fn check_vpc(vpc: Option<&VpcAttachment>, settings: &VpcSettings) -> Check {
+    const EXPECTED: &str = "attached to a VPC subnet with security groups";
+    let Some(vpc) = vpc else {
+        return Check::fail("no VPC configuration", EXPECTED);
+    };
+    if vpc.subnets.is_empty() || vpc.security_groups.is_empty() {
+        return Check::fail(
+            format!(
+                "subnets [{}], security groups [{}]",
+                vpc.subnets.join(", "),
+                vpc.security_groups.join(", ")
+            ),
+            EXPECTED,
+        );
+    }
+    let outside = |values: &[String], allowed: &[String]| -> Vec<String> {
+        if allowed.is_empty() {
+            return Vec::new();
+        }
+        values
+            .iter()
+            .filter(|v| !allowed.contains(v))
+            .cloned()
+            .collect()
+    };
+    let bad_subnets = outside(&vpc.subnets, &settings.allowed_subnets);
+    let bad_groups = outside(&vpc.security_groups, &settings.allowed_security_groups);
+    let mut observed = format!(
+        "subnets [{}], security groups [{}]",
+        vpc.subnets.join(", "),
+        vpc.security_groups.join(", ")
+    );
+    // A VPC allow-list needs the VPC of the subnets; without it only a subnet or security group
+    // outside its allow-list can still decide (a failure), never a pass.
+    let mut bad_vpc = None;
+    let mut vpc_unknown = false;
+    if !settings.allowed_vpcs.is_empty() {
+        match &vpc.vpc_id {
+            None => vpc_unknown = true,
+            Some(id) => {
+                observed = format!("VPC {id}, {observed}");
+                if !settings.allowed_vpcs.contains(id) {
+                    bad_vpc = Some(id.clone());
+                }
+            }
+        }
+    }
+    if bad_subnets.is_empty() && bad_groups.is_empty() && bad_vpc.is_none() {
+        if vpc_unknown {
+            return Check::cannot(format!(
+                "the VPC of subnets [{}] is unknown (subnet not found, or offline replay)",
+                vpc.subnets.join(", ")
+            ));
+        }
+        return Check::pass(observed);
+    }
+    let mut expected = Vec::new();
+    if let Some(id) = bad_vpc {
+        expected.push(format!("a VPC in the allow-list ({id} not allowed)"));
+    }
+    if !bad_subnets.is_empty() {
+        expected.push(format!(
+            "subnets in the allow-list ({} not allowed)",
+            bad_subnets.join(", ")
+        ));
+    }
+    if !bad_groups.is_empty() {
+        expected.push(format!(
+            "security groups in the allow-list ({} not allowed)",
+            bad_groups.join(", ")
+        ));
+    }
+    Check::fail(observed, expected.join("; "))
+}
+
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::controls::fixtures::*;
     use crate::resource::{Dependency, VariantModel, VpcAttachment};
+
+    fn check(snapshot: &Snapshot, settings: &VpcSettings) -> Check {
+        VpcAttached::check(snapshot, settings)
+    }
 
     #[test]
     fn table() {

@@ -391,7 +391,7 @@ async fn list_filters_sorts_and_paginates(store: &impl FindingStore) -> Result<(
     assert_eq!(store.list(&failing).await?.findings.len(), 5);
     let account = Query {
         account: Some("111111111111".into()),
-        control: Some(crate::controls::ControlId::VpcAttached),
+        control: Some(crate::controls::vpc_attached::ID),
         limit: 100,
         ..Query::default()
     };
