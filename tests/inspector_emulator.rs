@@ -9,7 +9,7 @@ use guardrail_aws::{dynamodb_table, DynamoStore};
 use guardrail_aws::{CloudTrail, Ec2Subnets, SageMaker, SecurityHub, SnsPublisher};
 use guardrail_core::ports::{AwsError, Remediator, ResourceReader};
 use guardrail_core::remediation::Action;
-use guardrail_core::resource::{ResourceId, Snapshot};
+use guardrail_core::resource::{ResourceId, ResourceKind, Snapshot};
 use guardrail_core::{InspectError, Inspector, Outcome, Policy};
 use guardrail_sqlite::SqliteStore;
 use guardrail_tests::*;
@@ -253,7 +253,7 @@ impl ResourceReader for StoppedInBetween {
         let snapshot = self.inner.describe(id).await;
         if !self.raced.swap(true, Ordering::SeqCst) {
             self.inner
-                .remediate(id, &Action::StopNotebookInstance)
+                .remediate(id, &Action::Stop(ResourceKind::NotebookInstance))
                 .await?;
         }
         snapshot
@@ -903,7 +903,7 @@ async fn emulator_extension_is_in_place() -> TestResult {
                 account: ACCOUNT.into(),
                 region: REGION.into(),
             },
-            &Action::StopNotebookInstance,
+            &Action::Stop(ResourceKind::NotebookInstance),
         )
         .await;
     assert!(

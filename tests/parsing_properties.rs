@@ -17,8 +17,8 @@ use std::sync::OnceLock;
 
 use guardrail_core::controls::ControlId;
 use guardrail_core::event::{
-    self, Carried, EventError, Parsed, Trigger, API_CALLS, CLOUDTRAIL_DETAIL_TYPE,
-    SAGEMAKER_EVENT_SOURCE, SAGEMAKER_SOURCE, STATE_CHANGES,
+    self, api_calls, state_changes, Carried, EventError, Parsed, Trigger, CLOUDTRAIL_DETAIL_TYPE,
+    SAGEMAKER_EVENT_SOURCE, SAGEMAKER_SOURCE,
 };
 use guardrail_core::event_config::{snapshot_from_event, OfflineError};
 use guardrail_core::export::{self, ASFF_REQUIRED, OCSF_REQUIRED};
@@ -229,13 +229,13 @@ fn vocabulary() -> &'static Vocabulary {
         for json in samples().iter().filter_map(|s| s.json.as_ref()) {
             gather(json, &mut keys, &mut strings);
         }
-        for (name, _, name_key, arn_key) in API_CALLS {
-            strings.insert(name.to_string());
-            keys.extend([name_key, arn_key].map(str::to_string));
+        for (_, call) in api_calls() {
+            strings.insert(call.event_name.to_string());
+            keys.extend([call.name_key, call.arn_key].map(str::to_string));
         }
-        for (detail_type, _, name_key, arn_key, status_key) in STATE_CHANGES {
-            strings.insert(detail_type.to_string());
-            keys.extend([name_key, arn_key, status_key].map(str::to_string));
+        for (_, change) in state_changes() {
+            strings.insert(change.detail_type.to_string());
+            keys.extend([change.name_key, change.arn_key, change.status_key].map(str::to_string));
         }
         keys.extend(
             ENVELOPE_AND_CLOUDTRAIL_KEYS
@@ -428,10 +428,16 @@ type Shape = (
 /// unsupported one): each member valid, absent or arbitrary; the resource's name arbitrary;
 /// request parameters, response elements and the rest of the detail made of arbitrary members.
 fn event_shaped() -> BoxedStrategy<Value> {
-    let mut shapes: Vec<Shape> = API_CALLS
-        .iter()
-        .map(|c| (CLOUDTRAIL_DETAIL_TYPE, Some(c.0), c.2, c.3))
-        .chain(STATE_CHANGES.iter().map(|c| (c.0, None, c.2, c.3)))
+    let mut shapes: Vec<Shape> = api_calls()
+        .map(|(_, c)| {
+            (
+                CLOUDTRAIL_DETAIL_TYPE,
+                Some(c.event_name),
+                c.name_key,
+                c.arn_key,
+            )
+        })
+        .chain(state_changes().map(|(_, c)| (c.detail_type, None, c.name_key, c.arn_key)))
         .collect();
     shapes.push((
         CLOUDTRAIL_DETAIL_TYPE,
@@ -930,17 +936,15 @@ fn configured(index: usize, keep: bool, members: Vec<(String, Value)>) -> Config
         .unwrap_or_default()
         .to_string();
     let (at, needed): (&[&str], Vec<&str>) = if detail_type == CLOUDTRAIL_DETAIL_TYPE {
-        let needed = API_CALLS
-            .iter()
-            .filter(|c| c.0 == event_name)
-            .map(|c| c.2)
+        let needed = api_calls()
+            .filter(|(_, c)| c.event_name == event_name)
+            .map(|(_, c)| c.name_key)
             .collect();
         (&["detail", "requestParameters"], needed)
     } else {
-        let needed = STATE_CHANGES
-            .iter()
-            .filter(|c| c.0 == detail_type)
-            .flat_map(|c| [c.2, c.3, c.4])
+        let needed = state_changes()
+            .filter(|(_, c)| c.detail_type == detail_type)
+            .flat_map(|(_, c)| [c.name_key, c.arn_key, c.status_key])
             .collect();
         (&["detail"], needed)
     };

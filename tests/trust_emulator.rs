@@ -854,7 +854,8 @@ async fn a_rollback_that_cannot_hold_ends_in_deletion() -> TestResult {
     );
     assert_eq!(emu.endpoint_status(&flapping).await?, None);
 
-    // Two deliveries at once: whichever rolls back, the other does not delete the endpoint.
+    // Two deliveries at once: whichever rolls back, the other does not delete the endpoint (it
+    // sees the update, or finds the endpoint updating just before deleting and defers).
     let raced = unique("fraud-api");
     create_endpoint(&emu, &raced, Posture::Compliant, None).await?;
     evaluated(inspector.handle(&event(&raced)?).await?)?;
@@ -865,7 +866,7 @@ async fn a_rollback_that_cannot_hold_ends_in_deletion() -> TestResult {
     for report in [evaluated(a?)?, evaluated(b?)?] {
         let outcome = report.remediation.outcome().as_str();
         assert!(
-            ["rolled back", "none"].contains(&outcome),
+            ["rolled back", "none", "deferred"].contains(&outcome),
             "{outcome}: {:?}",
             report.remediation
         );

@@ -96,7 +96,8 @@ class Adapter:
         self.names |= set(re.findall(r"^pub (?:async )?fn (\w+)", source, re.M))
         services = set(re.findall(r"\baws_sdk_(\w+)::", source))
         calls = {
-            m for m in re.findall(r"\bclient\s*\.\s*([a-z][a-z0-9_]*)\s*\(", text) if m != "config"
+            # `client.call(` in code, `client.call,` as a macro argument.
+            m for m in re.findall(r"\bclient\s*\.\s*([a-z][a-z0-9_]*)\s*[(,]", text) if m != "config"
         }
         if calls and len(services) != 1:
             raise AssertionError(f"{path}: SDK calls with services {services}: cannot attribute them")

@@ -16,7 +16,7 @@ use tokio::time::Instant;
 use super::classify;
 use guardrail_core::event::Actor;
 use guardrail_core::ports::{ActivityLog, AwsError, TrailRecord};
-use guardrail_core::resource::{ResourceId, ResourceKind};
+use guardrail_core::resource::ResourceId;
 
 /// Spacing between two `LookupEvents` calls (its limit is 2 per second).
 const SPACING: Duration = Duration::from_millis(500);
@@ -80,17 +80,6 @@ impl CloudTrail {
     }
 }
 
-fn create_call(kind: ResourceKind) -> &'static str {
-    match kind {
-        ResourceKind::NotebookInstance => "CreateNotebookInstance",
-        ResourceKind::TrainingJob => "CreateTrainingJob",
-        ResourceKind::ProcessingJob => "CreateProcessingJob",
-        ResourceKind::TransformJob => "CreateTransformJob",
-        ResourceKind::HyperParameterTuningJob => "CreateHyperParameterTuningJob",
-        ResourceKind::Endpoint => "CreateEndpoint",
-    }
-}
-
 /// The record of one event, from its `CloudTrailEvent` document where present.
 fn record(event: &Event) -> TrailRecord {
     let detail: Value = event
@@ -129,7 +118,7 @@ impl ActivityLog for CloudTrail {
         if cached.is_some() {
             return Ok(cached);
         }
-        let wanted = create_call(id.kind);
+        let wanted = id.kind.create_call();
         let found = self
             .events_for(&id.name)
             .await?

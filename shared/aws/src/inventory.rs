@@ -1,4 +1,5 @@
-//! [`Inventory`] on SageMaker: the List* calls of the sweep, with server-side status filters.
+//! [`Inventory`] on SageMaker: the List* calls of the sweep, with the server-side status filters
+//! each kind declares ([`guardrail_core::kinds::Kind::LISTING`]).
 
 use aws_sdk_sagemaker::types::{
     HyperParameterTuningJobStatus, NotebookInstanceStatus, ProcessingJobStatus, TrainingJobStatus,
@@ -10,10 +11,8 @@ use super::classify;
 use guardrail_core::ports::{AwsError, Inventory};
 use guardrail_core::resource::ResourceKind;
 
-/// Page size of every list call (the API maximum is 100).
 const PAGE: i32 = 100;
 
-/// SageMaker's List* calls in one account and region.
 #[derive(Debug, Clone)]
 pub struct SageMakerInventory {
     client: Client,
@@ -23,151 +22,116 @@ impl SageMakerInventory {
     pub fn new(client: Client) -> SageMakerInventory {
         SageMakerInventory { client }
     }
+}
 
-    async fn notebooks(&self, status: NotebookInstanceStatus) -> Result<Vec<String>, AwsError> {
-        let mut pages = self
-            .client
-            .list_notebook_instances()
-            .status_equals(status)
-            .max_results(PAGE)
-            .into_paginator()
-            .send();
+/// Every page of a List* call, filtered by `status` when given: the names of the items, less
+/// those in a status the kind's `listing` excludes.
+macro_rules! list {
+    ($client:ident . $call:ident, $status:expr, $items:ident, $name:ident, $item_status:ident,
+     $listing:expr) => {{
+        let mut request = $client.$call().max_results(PAGE);
+        if let Some(status) = $status {
+            request = request.status_equals(status);
+        }
+        let mut pages = request.into_paginator().send();
         let mut names = Vec::new();
         while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| classify("ListNotebookInstances", e))?;
+            let page = page.map_err(|e| classify($listing.call, e))?;
             names.extend(
-                page.notebook_instances()
+                page.$items()
                     .iter()
-                    .filter_map(|n| n.notebook_instance_name().map(str::to_string)),
+                    .filter(|i| {
+                        i.$item_status()
+                            .is_none_or(|s| !$listing.excluded.contains(&s.as_str()))
+                    })
+                    .filter_map(|i| i.$name().map(str::to_string)),
             );
         }
-        Ok(names)
-    }
+        Ok::<Vec<String>, AwsError>(names)
+    }};
+}
 
-    async fn training(&self) -> Result<Vec<String>, AwsError> {
-        let mut pages = self
-            .client
-            .list_training_jobs()
-            .status_equals(TrainingJobStatus::InProgress)
-            .max_results(PAGE)
-            .into_paginator()
-            .send();
-        let mut names = Vec::new();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| classify("ListTrainingJobs", e))?;
-            names.extend(
-                page.training_job_summaries()
-                    .iter()
-                    .filter_map(|j| j.training_job_name().map(str::to_string)),
-            );
+impl SageMakerInventory {
+    /// The names of the resources of `kind` listed with `status` (`None`: any status, less the
+    /// kind's excluded ones).
+    async fn list(
+        &self,
+        kind: ResourceKind,
+        status: Option<&str>,
+    ) -> Result<Vec<String>, AwsError> {
+        let client = &self.client;
+        let listing = kind.listing();
+        match kind {
+            ResourceKind::NotebookInstance => list!(
+                client.list_notebook_instances,
+                status.map(NotebookInstanceStatus::from),
+                notebook_instances,
+                notebook_instance_name,
+                notebook_instance_status,
+                listing
+            ),
+            ResourceKind::TrainingJob => list!(
+                client.list_training_jobs,
+                status.map(TrainingJobStatus::from),
+                training_job_summaries,
+                training_job_name,
+                training_job_status,
+                listing
+            ),
+            ResourceKind::ProcessingJob => list!(
+                client.list_processing_jobs,
+                status.map(ProcessingJobStatus::from),
+                processing_job_summaries,
+                processing_job_name,
+                processing_job_status,
+                listing
+            ),
+            ResourceKind::TransformJob => list!(
+                client.list_transform_jobs,
+                status.map(TransformJobStatus::from),
+                transform_job_summaries,
+                transform_job_name,
+                transform_job_status,
+                listing
+            ),
+            ResourceKind::HyperParameterTuningJob => list!(
+                client.list_hyper_parameter_tuning_jobs,
+                status.map(HyperParameterTuningJobStatus::from),
+                hyper_parameter_tuning_job_summaries,
+                hyper_parameter_tuning_job_name,
+                hyper_parameter_tuning_job_status,
+                listing
+            ),
+            ResourceKind::Endpoint => list!(
+                client.list_endpoints,
+                status.map(aws_sdk_sagemaker::types::EndpointStatus::from),
+                endpoints,
+                endpoint_name,
+                endpoint_status,
+                listing
+            ),
         }
-        Ok(names)
-    }
-
-    async fn processing(&self) -> Result<Vec<String>, AwsError> {
-        let mut pages = self
-            .client
-            .list_processing_jobs()
-            .status_equals(ProcessingJobStatus::InProgress)
-            .max_results(PAGE)
-            .into_paginator()
-            .send();
-        let mut names = Vec::new();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| classify("ListProcessingJobs", e))?;
-            names.extend(
-                page.processing_job_summaries()
-                    .iter()
-                    .filter_map(|j| j.processing_job_name().map(str::to_string)),
-            );
-        }
-        Ok(names)
-    }
-
-    async fn transform(&self) -> Result<Vec<String>, AwsError> {
-        let mut pages = self
-            .client
-            .list_transform_jobs()
-            .status_equals(TransformJobStatus::InProgress)
-            .max_results(PAGE)
-            .into_paginator()
-            .send();
-        let mut names = Vec::new();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| classify("ListTransformJobs", e))?;
-            names.extend(
-                page.transform_job_summaries()
-                    .iter()
-                    .filter_map(|j| j.transform_job_name().map(str::to_string)),
-            );
-        }
-        Ok(names)
-    }
-
-    async fn tuning(&self) -> Result<Vec<String>, AwsError> {
-        let mut pages = self
-            .client
-            .list_hyper_parameter_tuning_jobs()
-            .status_equals(HyperParameterTuningJobStatus::InProgress)
-            .max_results(PAGE)
-            .into_paginator()
-            .send();
-        let mut names = Vec::new();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| classify("ListHyperParameterTuningJobs", e))?;
-            names.extend(
-                page.hyper_parameter_tuning_job_summaries()
-                    .iter()
-                    .filter_map(|j| j.hyper_parameter_tuning_job_name().map(str::to_string)),
-            );
-        }
-        Ok(names)
-    }
-
-    /// Every endpoint but those being deleted. Deleted endpoints disappear from the list, so
-    /// the list is already only what exists; `StatusEquals` takes one status of nine, and one
-    /// call per status would multiply the calls for no fewer results.
-    async fn endpoints(&self) -> Result<Vec<String>, AwsError> {
-        let mut pages = self
-            .client
-            .list_endpoints()
-            .max_results(PAGE)
-            .into_paginator()
-            .send();
-        let mut names = Vec::new();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| classify("ListEndpoints", e))?;
-            names.extend(
-                page.endpoints()
-                    .iter()
-                    .filter(|e| e.endpoint_status().map(|s| s.as_str()) != Some("Deleting"))
-                    .filter_map(|e| e.endpoint_name().map(str::to_string)),
-            );
-        }
-        Ok(names)
     }
 }
 
 impl Inventory for SageMakerInventory {
-    /// Active means: notebooks `InService` or `Pending`, jobs `InProgress`, endpoints not
-    /// `Deleting`. The account and region are those of the client (see [`super::fleet`]).
+    /// Active means what the kind's listing says: notebooks `InService` or `Pending`, jobs
+    /// `InProgress`, endpoints not `Deleting`. The account and region are those of the client
+    /// (see [`super::fleet`]).
     async fn active(
         &self,
         _account: &str,
         _region: &str,
         kind: ResourceKind,
     ) -> Result<Vec<String>, AwsError> {
-        match kind {
-            ResourceKind::NotebookInstance => {
-                let mut names = self.notebooks(NotebookInstanceStatus::InService).await?;
-                names.extend(self.notebooks(NotebookInstanceStatus::Pending).await?);
-                Ok(names)
-            }
-            ResourceKind::TrainingJob => self.training().await,
-            ResourceKind::ProcessingJob => self.processing().await,
-            ResourceKind::TransformJob => self.transform().await,
-            ResourceKind::HyperParameterTuningJob => self.tuning().await,
-            ResourceKind::Endpoint => self.endpoints().await,
+        let listing = kind.listing();
+        if listing.statuses.is_empty() {
+            return self.list(kind, None).await;
         }
+        let mut names = Vec::new();
+        for status in listing.statuses {
+            names.extend(self.list(kind, Some(status)).await?);
+        }
+        Ok(names)
     }
 }

@@ -578,67 +578,63 @@ impl SageMaker {
     }
 }
 
+/// Calls `$call` with the resource name as `$name_member`; errors are named after the action.
+macro_rules! call_named {
+    ($client:ident . $call:ident, $name_member:ident, $name:expr, $action:expr) => {
+        $client
+            .$call()
+            .$name_member($name)
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| classify($action.as_str(), e))
+    };
+}
+
 impl Remediator for SageMaker {
+    /// The kind's stop call ([`guardrail_core::kinds::Kind::STOP`]), or an endpoint's rollback.
     async fn remediate(&self, id: &ResourceId, action: &Action) -> Result<(), AwsError> {
-        let name = id.name.as_str();
+        let (client, name) = (&self.client, id.name.as_str());
         match action {
-            Action::StopNotebookInstance => self
-                .client
-                .stop_notebook_instance()
-                .notebook_instance_name(name)
-                .send()
-                .await
-                .map(drop)
-                .map_err(|e| classify("StopNotebookInstance", e)),
-            Action::StopTrainingJob => self
-                .client
-                .stop_training_job()
-                .training_job_name(name)
-                .send()
-                .await
-                .map(drop)
-                .map_err(|e| classify("StopTrainingJob", e)),
-            Action::StopProcessingJob => self
-                .client
-                .stop_processing_job()
-                .processing_job_name(name)
-                .send()
-                .await
-                .map(drop)
-                .map_err(|e| classify("StopProcessingJob", e)),
-            Action::StopTransformJob => self
-                .client
-                .stop_transform_job()
-                .transform_job_name(name)
-                .send()
-                .await
-                .map(drop)
-                .map_err(|e| classify("StopTransformJob", e)),
-            Action::StopHyperParameterTuningJob => self
-                .client
-                .stop_hyper_parameter_tuning_job()
-                .hyper_parameter_tuning_job_name(name)
-                .send()
-                .await
-                .map(drop)
-                .map_err(|e| classify("StopHyperParameterTuningJob", e)),
-            Action::DeleteEndpoint => self
-                .client
-                .delete_endpoint()
-                .endpoint_name(name)
-                .send()
-                .await
-                .map(drop)
-                .map_err(|e| classify("DeleteEndpoint", e)),
-            Action::RollBackEndpoint { config } => self
-                .client
+            Action::Stop(ResourceKind::NotebookInstance) => {
+                call_named!(
+                    client.stop_notebook_instance,
+                    notebook_instance_name,
+                    name,
+                    action
+                )
+            }
+            Action::Stop(ResourceKind::TrainingJob) => {
+                call_named!(client.stop_training_job, training_job_name, name, action)
+            }
+            Action::Stop(ResourceKind::ProcessingJob) => {
+                call_named!(
+                    client.stop_processing_job,
+                    processing_job_name,
+                    name,
+                    action
+                )
+            }
+            Action::Stop(ResourceKind::TransformJob) => {
+                call_named!(client.stop_transform_job, transform_job_name, name, action)
+            }
+            Action::Stop(ResourceKind::HyperParameterTuningJob) => call_named!(
+                client.stop_hyper_parameter_tuning_job,
+                hyper_parameter_tuning_job_name,
+                name,
+                action
+            ),
+            Action::Stop(ResourceKind::Endpoint) => {
+                call_named!(client.delete_endpoint, endpoint_name, name, action)
+            }
+            Action::RollBackEndpoint { config } => client
                 .update_endpoint()
                 .endpoint_name(name)
                 .endpoint_config_name(config)
                 .send()
                 .await
                 .map(drop)
-                .map_err(|e| classify("UpdateEndpoint", e)),
+                .map_err(|e| classify(action.as_str(), e)),
         }
     }
 }

@@ -9,69 +9,24 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::json::{FieldError, Node};
+use crate::kinds::{ApiCall, StateChange};
 use crate::resource::{ResourceId, ResourceKind};
 
 pub const CLOUDTRAIL_DETAIL_TYPE: &str = "AWS API Call via CloudTrail";
 pub const SAGEMAKER_SOURCE: &str = "aws.sagemaker";
 pub const SAGEMAKER_EVENT_SOURCE: &str = "sagemaker.amazonaws.com";
 
-/// CloudTrail calls that create or change a resource: (event name, kind, name parameter, ARN element).
-pub const API_CALLS: [(&str, ResourceKind, &str, &str); 9] = [
-    (
-        "CreateNotebookInstance",
-        ResourceKind::NotebookInstance,
-        "notebookInstanceName",
-        "notebookInstanceArn",
-    ),
-    (
-        "UpdateNotebookInstance",
-        ResourceKind::NotebookInstance,
-        "notebookInstanceName",
-        "notebookInstanceArn",
-    ),
-    (
-        "StartNotebookInstance",
-        ResourceKind::NotebookInstance,
-        "notebookInstanceName",
-        "notebookInstanceArn",
-    ),
-    (
-        "CreateTrainingJob",
-        ResourceKind::TrainingJob,
-        "trainingJobName",
-        "trainingJobArn",
-    ),
-    (
-        "CreateProcessingJob",
-        ResourceKind::ProcessingJob,
-        "processingJobName",
-        "processingJobArn",
-    ),
-    (
-        "CreateTransformJob",
-        ResourceKind::TransformJob,
-        "transformJobName",
-        "transformJobArn",
-    ),
-    (
-        "CreateHyperParameterTuningJob",
-        ResourceKind::HyperParameterTuningJob,
-        "hyperParameterTuningJobName",
-        "hyperParameterTuningJobArn",
-    ),
-    (
-        "CreateEndpoint",
-        ResourceKind::Endpoint,
-        "endpointName",
-        "endpointArn",
-    ),
-    (
-        "UpdateEndpoint",
-        ResourceKind::Endpoint,
-        "endpointName",
-        "endpointArn",
-    ),
-];
+/// The CloudTrail calls that create or change a resource, of every kind (see [`crate::kinds`]).
+pub fn api_calls() -> impl Iterator<Item = (ResourceKind, ApiCall)> {
+    ResourceKind::ALL
+        .iter()
+        .flat_map(|k| k.calls().iter().map(move |c| (*k, *c)))
+}
+
+/// The SageMaker state-change events, of every kind.
+pub fn state_changes() -> impl Iterator<Item = (ResourceKind, StateChange)> {
+    ResourceKind::ALL.iter().map(|k| (*k, k.state_change()))
+}
 
 /// CloudTrail calls that add or change an inference component, and so what an endpoint serves:
 /// the endpoint hosting the component is inspected. (event name, the request parameter naming
@@ -95,52 +50,6 @@ pub enum ComponentRef {
     /// Only the component (this request parameter).
     Component(&'static str),
 }
-
-/// SageMaker state-change events: (detail-type, kind, name field, ARN field, status field).
-pub const STATE_CHANGES: [(&str, ResourceKind, &str, &str, &str); 6] = [
-    (
-        "SageMaker Notebook Instance State Change",
-        ResourceKind::NotebookInstance,
-        "NotebookInstanceName",
-        "NotebookInstanceArn",
-        "NotebookInstanceStatus",
-    ),
-    (
-        "SageMaker Training Job State Change",
-        ResourceKind::TrainingJob,
-        "TrainingJobName",
-        "TrainingJobArn",
-        "TrainingJobStatus",
-    ),
-    (
-        "SageMaker Processing Job State Change",
-        ResourceKind::ProcessingJob,
-        "ProcessingJobName",
-        "ProcessingJobArn",
-        "ProcessingJobStatus",
-    ),
-    (
-        "SageMaker Transform Job State Change",
-        ResourceKind::TransformJob,
-        "TransformJobName",
-        "TransformJobArn",
-        "TransformJobStatus",
-    ),
-    (
-        "SageMaker HyperParameter Tuning Job State Change",
-        ResourceKind::HyperParameterTuningJob,
-        "HyperParameterTuningJobName",
-        "HyperParameterTuningJobArn",
-        "HyperParameterTuningJobStatus",
-    ),
-    (
-        "SageMaker Endpoint State Change",
-        ResourceKind::Endpoint,
-        "EndpointName",
-        "EndpointArn",
-        "EndpointStatus",
-    ),
-];
 
 /// Who made the call, from CloudTrail's `userIdentity`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -415,10 +324,8 @@ impl Call {
             arn_key,
             names_component,
         };
-        if let Some((_, kind, name_key, arn_key)) =
-            API_CALLS.iter().find(|(name, ..)| *name == event_name)
-        {
-            return Some(call(*kind, *name_key, Some(*arn_key), false));
+        if let Some((kind, api)) = ResourceKind::of_call(event_name) {
+            return Some(call(kind, api.name_key, Some(api.arn_key), false));
         }
         let (_, named) = COMPONENT_CALLS
             .iter()
@@ -560,27 +467,28 @@ fn state_change(context: &Context<'_>, detail: &Node<'_>) -> Result<Parsed, Even
     let time = context.time();
     let envelope = context.envelope;
 
-    let Some((detail_type, kind, name_key, arn_key, status_key)) = STATE_CHANGES
-        .iter()
-        .find(|(t, ..)| *t == envelope.detail_type)
-    else {
+    let Some(kind) = ResourceKind::of_state_change(&envelope.detail_type) else {
         return Ok(Parsed::Ignore {
             event_id,
             reason: format!("detail-type `{}` is not handled", envelope.detail_type),
         });
     };
-    let name = detail.req_str(name_key).map_err(field)?;
-    let arn = detail.opt_str(arn_key).map_err(field)?.map(str::to_string);
-    let status = detail
-        .opt_str(status_key)
+    let keys = kind.state_change();
+    let name = detail.req_str(keys.name_key).map_err(field)?;
+    let arn = detail
+        .opt_str(keys.arn_key)
         .map_err(field)?
         .map(str::to_string);
-    let resource = context.located(*kind, name, None, None).map_err(field)?;
+    let status = detail
+        .opt_str(keys.status_key)
+        .map_err(field)?
+        .map(str::to_string);
+    let resource = context.located(kind, name, None, None).map_err(field)?;
     Ok(Parsed::Inspect(Box::new(Trigger {
         event_id,
         time,
         cause: Cause::StateChange {
-            detail_type: detail_type.to_string(),
+            detail_type: keys.detail_type.to_string(),
             status,
         },
         resource,
@@ -705,9 +613,8 @@ mod tests {
         assert_eq!(
             names(&calls["detail"]["eventName"]),
             sorted(
-                API_CALLS
-                    .iter()
-                    .map(|c| c.0)
+                api_calls()
+                    .map(|(_, c)| c.event_name)
                     .chain(COMPONENT_CALLS.iter().map(|c| c.0))
                     .map(str::to_string)
                     .collect()
@@ -716,7 +623,11 @@ mod tests {
         let changes = pattern("state-change")?;
         assert_eq!(
             names(&changes["detail-type"]),
-            sorted(STATE_CHANGES.iter().map(|c| c.0.to_string()).collect())
+            sorted(
+                state_changes()
+                    .map(|(_, c)| c.detail_type.to_string())
+                    .collect()
+            )
         );
         Ok(())
     }

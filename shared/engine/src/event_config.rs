@@ -1,15 +1,14 @@
 //! Offline replay only: a snapshot built from the configuration an event carries.
 //!
 //! The Lambda never trusts this (it re-describes the live resource); `guardrail replay` without
-//! `--live` uses it so developers can check events with no AWS account. CloudTrail request
-//! parameters use lowerCamelCase keys, state-change details use the PascalCase Describe shape;
-//! otherwise the member names are the same, so one reader serves both.
-
-use std::collections::BTreeMap;
+//! `--live` uses it so developers can check events with no AWS account. Each kind reads its
+//! configuration ([`crate::kinds::Kind::read`]) from the event through one [`Shape`], in
+//! CloudTrail's camelCase or the state change's PascalCase.
 
 use crate::event::{Carried, Cause, Trigger};
 use crate::json::{FieldError, Node};
 use crate::resource::*;
+use crate::shape::Shape;
 
 /// Why an event cannot be judged offline.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -22,146 +21,6 @@ pub enum OfflineError {
         #[source]
         source: FieldError,
     },
-}
-
-/// A node that reads PascalCase member names in either casing.
-struct Shape<'a> {
-    node: Node<'a>,
-    camel: bool,
-}
-
-impl<'a> Shape<'a> {
-    fn key(&self, pascal: &str) -> String {
-        if self.camel {
-            let mut chars = pascal.chars();
-            match chars.next() {
-                Some(first) => first.to_ascii_lowercase().to_string() + chars.as_str(),
-                None => String::new(),
-            }
-        } else {
-            pascal.to_string()
-        }
-    }
-
-    fn get(&self, pascal: &str) -> Result<Option<Shape<'a>>, FieldError> {
-        Ok(self.node.get(&self.key(pascal))?.map(|node| Shape {
-            node,
-            camel: self.camel,
-        }))
-    }
-
-    fn str(&self, pascal: &str) -> Result<Option<String>, FieldError> {
-        Ok(self.node.opt_str(&self.key(pascal))?.map(str::to_string))
-    }
-
-    fn bool_or_false(&self, pascal: &str) -> Result<bool, FieldError> {
-        Ok(self
-            .node
-            .get(&self.key(pascal))?
-            .map(|n| n.bool())
-            .transpose()?
-            .unwrap_or(false))
-    }
-
-    fn i32(&self, pascal: &str) -> Result<Option<i32>, FieldError> {
-        self.node
-            .get(&self.key(pascal))?
-            .map(|n| n.i32())
-            .transpose()
-    }
-
-    /// One instance group from a member with `InstanceType` and `InstanceCount` (or the given
-    /// count member), labelled `label`.
-    fn group(&self, label: String, count: &str) -> Result<InstanceGroup, FieldError> {
-        Ok(InstanceGroup {
-            label,
-            instance_type: self.str("InstanceType")?,
-            instance_count: self.i32(count)?,
-        })
-    }
-
-    fn strings(&self, pascal: &str) -> Result<Vec<String>, FieldError> {
-        Ok(self
-            .node
-            .get(&self.key(pascal))?
-            .map(|n| n.strings())
-            .transpose()?
-            .unwrap_or_default())
-    }
-
-    fn vpc(&self, pascal: &str) -> Result<Option<VpcAttachment>, FieldError> {
-        self.get(pascal)?
-            .map(|v| {
-                Ok(VpcAttachment {
-                    subnets: v.strings("Subnets")?,
-                    security_groups: v.strings("SecurityGroupIds")?,
-                    vpc_id: None,
-                })
-            })
-            .transpose()
-    }
-
-    /// The elements of a list member; absent means empty.
-    fn items(&self, pascal: &str) -> Result<Vec<Shape<'a>>, FieldError> {
-        let Some(list) = self.node.get(&self.key(pascal))? else {
-            return Ok(Vec::new());
-        };
-        Ok(list
-            .items()?
-            .into_iter()
-            .map(|node| Shape {
-                node,
-                camel: self.camel,
-            })
-            .collect())
-    }
-
-    fn path_str(&self, path: &[&str]) -> Result<Option<String>, FieldError> {
-        let Some((last, parents)) = path.split_last() else {
-            return Ok(None);
-        };
-        let mut node = Shape {
-            node: self.node.clone(),
-            camel: self.camel,
-        };
-        for p in parents {
-            match node.get(p)? {
-                Some(n) => node = n,
-                None => return Ok(None),
-            }
-        }
-        node.str(last)
-    }
-
-    /// Tags as a list of `{Key, Value}` (API shape) or a `{key: value}` map (state-change shape).
-    fn tags(&self) -> Result<BTreeMap<String, String>, FieldError> {
-        let Some(tags) = self.get("Tags")? else {
-            return Ok(BTreeMap::new());
-        };
-        if tags.node.value.is_object() {
-            let mut map = BTreeMap::new();
-            if let Some(obj) = tags.node.value.as_object() {
-                for key in obj.keys() {
-                    let value = tags.node.require(key)?.str()?.to_string();
-                    map.insert(key.clone(), value);
-                }
-            }
-            return Ok(map);
-        }
-        tags.node
-            .items()?
-            .into_iter()
-            .map(|item| {
-                let item = Shape {
-                    node: item,
-                    camel: self.camel,
-                };
-                let key = item.node.req_str(&item.key("Key"))?.to_string();
-                let value = item.str("Value")?.unwrap_or_default();
-                Ok((key, value))
-            })
-            .collect()
-    }
 }
 
 /// Builds the snapshot an event describes, without calling AWS.
@@ -190,9 +49,11 @@ pub fn snapshot_from_event(trigger: &Trigger) -> Result<Snapshot, OfflineError> 
     } else {
         "detail"
     };
-    let shape = Shape {
-        node: Node::new(value, root),
-        camel,
+    let node = Node::new(value, root);
+    let shape = if camel {
+        Shape::camel(node)
+    } else {
+        Shape::pascal(node)
     };
     let err = |source: FieldError| OfflineError::Field {
         event_id: trigger.event_id.clone(),
@@ -200,7 +61,7 @@ pub fn snapshot_from_event(trigger: &Trigger) -> Result<Snapshot, OfflineError> 
     };
     let id = trigger.resource.clone();
     let kind = id.kind;
-    let details = read_details(kind, &shape).map_err(err)?;
+    let details = kind.read(&shape).map_err(err)?;
     let lifecycle = match &trigger.cause {
         Cause::StateChange {
             status: Some(s), ..
@@ -214,151 +75,6 @@ pub fn snapshot_from_event(trigger: &Trigger) -> Result<Snapshot, OfflineError> 
         details,
         tags: Some(shape.tags().map_err(err)?),
         key_managers: None,
-    })
-}
-
-fn read_details(kind: ResourceKind, s: &Shape<'_>) -> Result<Details, FieldError> {
-    Ok(match kind {
-        ResourceKind::NotebookInstance => {
-            let subnet = s.str("SubnetId")?;
-            // CreateNotebookInstance says SecurityGroupIds; DescribeNotebookInstance says SecurityGroups.
-            let mut groups = s.strings("SecurityGroupIds")?;
-            groups.extend(s.strings("SecurityGroups")?);
-            let toggle = |key: &str| -> Result<Toggle, FieldError> {
-                Ok(s.str(key)?.map_or(Toggle::Enabled, |v| Toggle::parse(&v)))
-            };
-            Details::NotebookInstance(NotebookConfig {
-                vpc: subnet.map(|subnet| VpcAttachment {
-                    subnets: vec![subnet],
-                    security_groups: groups,
-                    vpc_id: None,
-                }),
-                kms_key_id: s.str("KmsKeyId")?,
-                direct_internet_access: toggle("DirectInternetAccess")?,
-                root_access: toggle("RootAccess")?,
-            })
-        }
-        ResourceKind::TrainingJob => Details::TrainingJob(read_training(s)?),
-        ResourceKind::TransformJob => Details::TransformJob(TransformConfig {
-            instances: s
-                .get("TransformResources")?
-                .map(|r| r.group("TransformResources".into(), "InstanceCount"))
-                .transpose()?
-                .into_iter()
-                .collect(),
-            // The model is another resource: only a live replay describes it.
-            model: Dependency::NotDescribed {
-                name: s.str("ModelName")?.unwrap_or_default(),
-            },
-            volume_kms_key_id: s.path_str(&["TransformResources", "VolumeKmsKeyId"])?,
-            output_kms_key_id: s.path_str(&["TransformOutput", "KmsKeyId"])?,
-        }),
-        ResourceKind::HyperParameterTuningJob => {
-            let mut definitions = Vec::new();
-            if let Some(single) = s.get("TrainingJobDefinition")? {
-                definitions.push(TuningDefinition {
-                    name: "TrainingJobDefinition".into(),
-                    job: read_training(&single)?,
-                });
-            }
-            for (i, item) in s.items("TrainingJobDefinitions")?.iter().enumerate() {
-                definitions.push(TuningDefinition {
-                    name: item
-                        .str("DefinitionName")?
-                        .unwrap_or_else(|| format!("#{i}")),
-                    job: read_training(item)?,
-                });
-            }
-            Details::HyperParameterTuningJob(definitions)
-        }
-        ResourceKind::ProcessingJob => {
-            let network = s.get("NetworkConfig")?;
-            let cluster = match s.get("ProcessingResources")? {
-                Some(r) => r.get("ClusterConfig")?,
-                None => None,
-            };
-            Details::ProcessingJob(JobConfig {
-                instances: cluster
-                    .map(|c| c.group("ClusterConfig".into(), "InstanceCount"))
-                    .transpose()?
-                    .into_iter()
-                    .collect(),
-                instance_choice: false,
-                vpc: network
-                    .as_ref()
-                    .map(|n| n.vpc("VpcConfig"))
-                    .transpose()?
-                    .flatten(),
-                volume_kms_key_id: s.path_str(&[
-                    "ProcessingResources",
-                    "ClusterConfig",
-                    "VolumeKmsKeyId",
-                ])?,
-                output_kms_key_id: s.path_str(&["ProcessingOutputConfig", "KmsKeyId"])?,
-                inter_container_encryption: network
-                    .as_ref()
-                    .map(|n| n.bool_or_false("EnableInterContainerTrafficEncryption"))
-                    .transpose()?
-                    .unwrap_or(false),
-                network_isolation: network
-                    .as_ref()
-                    .map(|n| n.bool_or_false("EnableNetworkIsolation"))
-                    .transpose()?
-                    .unwrap_or(false),
-                tuning_job: None,
-            })
-        }
-        // Neither CreateEndpoint nor the endpoint state change carries the endpoint configuration.
-        ResourceKind::Endpoint => {
-            Details::Endpoint(EndpointDetails::new(Dependency::NotDescribed {
-                name: s.str("EndpointConfigName")?.unwrap_or_default(),
-            }))
-        }
-    })
-}
-
-/// A training job, or one training job definition of a tuning job (the same member names; a
-/// definition may name its instances in `HyperParameterTuningResourceConfig` instead).
-fn read_training(s: &Shape<'_>) -> Result<JobConfig, FieldError> {
-    let mut instance_choice = false;
-    let (instances, volume_kms_key_id) = if let Some(r) = s.get("ResourceConfig")? {
-        let groups = r.items("InstanceGroups")?;
-        let instances = if groups.is_empty() {
-            vec![r.group("ResourceConfig".into(), "InstanceCount")?]
-        } else {
-            groups
-                .iter()
-                .map(|g| {
-                    let name = g.str("InstanceGroupName")?.unwrap_or_default();
-                    g.group(format!("instance group {name}"), "InstanceCount")
-                })
-                .collect::<Result<_, _>>()?
-        };
-        (instances, r.str("VolumeKmsKeyId")?)
-    } else if let Some(h) = s.get("HyperParameterTuningResourceConfig")? {
-        let mut instances: Vec<InstanceGroup> = h
-            .items("InstanceConfigs")?
-            .iter()
-            .enumerate()
-            .map(|(i, c)| c.group(format!("instance config #{i}"), "InstanceCount"))
-            .collect::<Result<_, _>>()?;
-        instance_choice = !instances.is_empty();
-        if instances.is_empty() {
-            instances.push(h.group("HyperParameterTuningResourceConfig".into(), "InstanceCount")?);
-        }
-        (instances, h.str("VolumeKmsKeyId")?)
-    } else {
-        (Vec::new(), None)
-    };
-    Ok(JobConfig {
-        instances,
-        instance_choice,
-        vpc: s.vpc("VpcConfig")?,
-        volume_kms_key_id,
-        output_kms_key_id: s.path_str(&["OutputDataConfig", "KmsKeyId"])?,
-        inter_container_encryption: s.bool_or_false("EnableInterContainerTrafficEncryption")?,
-        network_isolation: s.bool_or_false("EnableNetworkIsolation")?,
-        tuning_job: s.str("TuningJobArn")?,
     })
 }
 

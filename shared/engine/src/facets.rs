@@ -4,14 +4,12 @@
 //! of the resource that runs containers has it: the resource itself, every training job
 //! definition of a tuning job, the model of every endpoint variant. Parts held in another resource
 //! (a model, an endpoint configuration) that cannot be read stay in the facet as such, so every
-//! control fails closed on them in the same way. A control judges one value with
-//! [`Facet::judge`]; it never matches on the kind.
+//! control fails closed on them in the same way. Each kind's configuration implements
+//! [`Facets`] (a facet it does not implement is "no such setting"); a control judges one value
+//! with [`Facet::judge`] and never matches on the kind.
 
 use crate::controls::Check;
-use crate::resource::{
-    Dependency, Details, EndpointConfig, InstanceGroup, JobConfig, ModelConfig, ResourceKind,
-    Snapshot, Toggle, VpcAttachment,
-};
+use crate::resource::{Dependency, InstanceGroup, JobConfig, ResourceKind, Toggle, VpcAttachment};
 
 /// One setting of a resource, part by part.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,7 +41,7 @@ pub enum Facet<T> {
 
 impl<T> Facet<T> {
     /// The facet held in a dependency: `read` on it when it was found.
-    fn held_in<'a, D>(
+    pub(crate) fn held_in<'a, D>(
         dependency: &'a Dependency<D>,
         what: &'static str,
         read: impl FnOnce(&'a D) -> Facet<T>,
@@ -116,220 +114,107 @@ pub struct Cluster {
     pub instance_count: Option<i32>,
 }
 
-fn each_definition<'a, T>(
-    definitions: &'a [crate::resource::TuningDefinition],
-    read: impl Fn(&'a JobConfig) -> Facet<T>,
-) -> Facet<T> {
-    Facet::Each {
-        parts: definitions
-            .iter()
-            .map(|d| (format!("definition {}", d.name), read(&d.job)))
-            .collect(),
-        none: "no training job definition reported",
-    }
-}
-
-/// Every path that serves an endpoint's traffic: the model of every production and shadow
-/// variant, and, for a variant that hosts inference components instead of a model, the endpoint
-/// configuration's own settings (`VpcConfig`, `EnableNetworkIsolation`), which govern every
-/// component's containers.
-fn each_model<'a, T>(
-    config: &'a Dependency<EndpointConfig>,
-    read: impl Fn(&'a ModelConfig) -> Facet<T>,
-    read_config: impl Fn(&'a EndpointConfig) -> Facet<T>,
-) -> Facet<T> {
-    Facet::held_in(config, "endpoint configuration", |config| Facet::Each {
-        parts: config
-            .variants
-            .iter()
-            .map(|v| {
-                let role = if v.shadow {
-                    "shadow variant"
-                } else {
-                    "variant"
-                };
-                match &v.model {
-                    Some(model) => (
-                        format!("{role} {} (model {})", v.variant_name, model.name()),
-                        Facet::held_in(model, "model", &read),
-                    ),
-                    None => (
-                        format!("{role} {} (inference components)", v.variant_name),
-                        read_config(config),
-                    ),
-                }
-            })
-            .collect(),
-        none: "no production variants reported",
-    })
-}
-
-/// The volume of an endpoint configuration: the configuration's key covers the instance storage
-/// of every variant, but encrypts nothing on local NVMe storage (where AWS still accepts it), so
-/// it is judged on the EBS-backed variants; serverless variants have no volume.
-fn endpoint_volume(config: &EndpointConfig) -> Facet<Volume<'_>> {
-    const WHAT: &str = "instance storage";
-    let instances: Vec<&InstanceGroup> = config
-        .variants
-        .iter()
-        .filter_map(|v| v.instances.as_ref())
-        .collect();
-    if instances.is_empty() && !config.variants.is_empty() {
-        return Facet::NotApplicable("serverless variants only: no instance storage volume".into());
-    }
-    let (local, other): (Vec<&InstanceGroup>, Vec<&InstanceGroup>) =
-        instances.into_iter().partition(|g| {
-            g.instance_type
-                .as_deref()
-                .is_some_and(|t| crate::instances::storage(t) == crate::instances::Storage::Local)
-        });
-    if other.is_empty() && !local.is_empty() {
-        return Facet::One(Volume {
-            instances: local,
-            key: None,
-            what: WHAT,
-        });
-    }
-    Facet::One(Volume {
-        instances: other,
-        key: config.kms_key_id.as_deref(),
-        what: WHAT,
-    })
-}
-
-const STORAGE_VOLUME: &str = "storage volume";
-const JOB_OUTPUT: &str = "job output";
-
-fn job_volume(job: &JobConfig) -> Facet<Volume<'_>> {
-    Facet::One(Volume {
-        instances: job.instances.iter().collect(),
-        key: job.volume_kms_key_id.as_deref(),
-        what: STORAGE_VOLUME,
-    })
-}
-
-fn job_output(job: &JobConfig) -> Facet<Output<'_>> {
-    Facet::One(Output {
-        key: job.output_kms_key_id.as_deref(),
-        what: JOB_OUTPUT,
-    })
-}
-
-fn job_cluster(job: &JobConfig) -> Facet<Cluster> {
-    Facet::One(Cluster {
-        encrypted: job.inter_container_encryption,
-        instance_count: job.instance_count(),
-    })
-}
-
-impl Snapshot {
+/// The settings of one kind's configuration, as the controls read them. Every facet a kind does
+/// not implement is [`Facet::NoSuchSetting`].
+pub trait Facets {
     /// Where the containers run: the VPC attachment of each part (`None`: not in a VPC).
-    pub fn vpc(&self) -> Facet<Option<&VpcAttachment>> {
-        match &self.details {
-            Details::NotebookInstance(n) => Facet::One(n.vpc.as_ref()),
-            Details::TrainingJob(j) | Details::ProcessingJob(j) => Facet::One(j.vpc.as_ref()),
-            Details::TransformJob(t) => {
-                Facet::held_in(&t.model, "model", |m| Facet::One(m.vpc.as_ref()))
-            }
-            Details::HyperParameterTuningJob(defs) => {
-                each_definition(defs, |j| Facet::One(j.vpc.as_ref()))
-            }
-            Details::Endpoint(e) => each_model(
-                &e.config,
-                |m| Facet::One(m.vpc.as_ref()),
-                |c| Facet::One(c.vpc.as_ref()),
-            ),
-        }
+    fn vpc(&self) -> Facet<Option<&VpcAttachment>> {
+        Facet::NoSuchSetting
     }
 
     /// `EnableNetworkIsolation` of each part (absent is `false`).
-    pub fn network_isolation(&self) -> Facet<bool> {
-        match &self.details {
-            Details::TrainingJob(j) | Details::ProcessingJob(j) => Facet::One(j.network_isolation),
-            Details::TransformJob(t) => {
-                Facet::held_in(&t.model, "model", |m| Facet::One(m.network_isolation))
-            }
-            Details::HyperParameterTuningJob(defs) => {
-                each_definition(defs, |j| Facet::One(j.network_isolation))
-            }
-            Details::Endpoint(e) => each_model(
-                &e.config,
-                |m| Facet::One(m.network_isolation),
-                |c| Facet::One(c.network_isolation),
-            ),
-            Details::NotebookInstance(_) => Facet::NoSuchSetting,
-        }
+    fn network_isolation(&self) -> Facet<bool> {
+        Facet::NoSuchSetting
     }
 
     /// Encryption of the traffic between a job's instances.
-    pub fn cluster(&self) -> Facet<Cluster> {
-        match &self.details {
-            Details::TrainingJob(j) | Details::ProcessingJob(j) => job_cluster(j),
-            Details::HyperParameterTuningJob(defs) => each_definition(defs, job_cluster),
-            Details::NotebookInstance(_) | Details::TransformJob(_) | Details::Endpoint(_) => {
-                Facet::NoSuchSetting
-            }
-        }
+    fn cluster(&self) -> Facet<Cluster> {
+        Facet::NoSuchSetting
     }
 
     /// The ML storage volume and its key.
-    pub fn volume(&self) -> Facet<Volume<'_>> {
-        match &self.details {
-            Details::NotebookInstance(n) => Facet::One(Volume {
-                instances: Vec::new(),
-                key: n.kms_key_id.as_deref(),
-                what: STORAGE_VOLUME,
-            }),
-            Details::TrainingJob(j) | Details::ProcessingJob(j) => job_volume(j),
-            Details::TransformJob(t) => Facet::One(Volume {
-                instances: t.instances.iter().collect(),
-                key: t.volume_kms_key_id.as_deref(),
-                what: STORAGE_VOLUME,
-            }),
-            Details::HyperParameterTuningJob(defs) => each_definition(defs, job_volume),
-            Details::Endpoint(e) => {
-                Facet::held_in(&e.config, "endpoint configuration", endpoint_volume)
-            }
-        }
+    fn volume(&self) -> Facet<Volume<'_>> {
+        Facet::NoSuchSetting
     }
 
     /// The encrypted outputs: a job's output, an endpoint's captured data.
-    pub fn output(&self) -> Facet<Output<'_>> {
-        match &self.details {
-            Details::NotebookInstance(_) => Facet::NoSuchSetting,
-            Details::TrainingJob(j) | Details::ProcessingJob(j) => job_output(j),
-            Details::TransformJob(t) => Facet::One(Output {
-                key: t.output_kms_key_id.as_deref(),
-                what: JOB_OUTPUT,
-            }),
-            Details::HyperParameterTuningJob(defs) => each_definition(defs, job_output),
-            Details::Endpoint(e) => {
-                Facet::held_in(&e.config, "endpoint configuration", |c| {
-                    match &c.data_capture {
-                        Some(capture) if capture.enabled => Facet::One(Output {
-                            key: capture.kms_key_id.as_deref(),
-                            what: "captured data",
-                        }),
-                        _ => Facet::NotApplicable("data capture is off".into()),
-                    }
-                })
-            }
-        }
+    fn output(&self) -> Facet<Output<'_>> {
+        Facet::NoSuchSetting
     }
 
     /// A notebook's `DirectInternetAccess` (AWS default `Enabled`).
-    pub fn direct_internet_access(&self) -> Facet<&Toggle> {
-        match &self.details {
-            Details::NotebookInstance(n) => Facet::One(&n.direct_internet_access),
-            _ => Facet::NoSuchSetting,
-        }
+    fn direct_internet_access(&self) -> Facet<&Toggle> {
+        Facet::NoSuchSetting
     }
 
     /// A notebook's `RootAccess` (AWS default `Enabled`).
-    pub fn root_access(&self) -> Facet<&Toggle> {
-        match &self.details {
-            Details::NotebookInstance(n) => Facet::One(&n.root_access),
-            _ => Facet::NoSuchSetting,
-        }
+    fn root_access(&self) -> Facet<&Toggle> {
+        Facet::NoSuchSetting
+    }
+
+    /// Every KMS key reference the settings name (volumes, outputs, data capture).
+    fn key_references(&self) -> Vec<&str>;
+
+    /// Every VPC attachment (an endpoint has one per model), to fill in their VPC.
+    fn vpc_attachments_mut(&mut self) -> Vec<&mut VpcAttachment>;
+
+    /// The resource whose problem this one's is part of: a training job's tuning job.
+    fn part_of(&self) -> Option<&str> {
+        None
     }
 }
+
+/// Training and processing jobs, and each training job definition of a tuning job.
+impl Facets for JobConfig {
+    fn vpc(&self) -> Facet<Option<&VpcAttachment>> {
+        Facet::One(self.vpc.as_ref())
+    }
+
+    fn network_isolation(&self) -> Facet<bool> {
+        Facet::One(self.network_isolation)
+    }
+
+    fn cluster(&self) -> Facet<Cluster> {
+        Facet::One(Cluster {
+            encrypted: self.inter_container_encryption,
+            instance_count: self.instance_count(),
+        })
+    }
+
+    fn volume(&self) -> Facet<Volume<'_>> {
+        Facet::One(Volume {
+            instances: self.instances.iter().collect(),
+            key: self.volume_kms_key_id.as_deref(),
+            what: STORAGE_VOLUME,
+        })
+    }
+
+    fn output(&self) -> Facet<Output<'_>> {
+        Facet::One(Output {
+            key: self.output_kms_key_id.as_deref(),
+            what: JOB_OUTPUT,
+        })
+    }
+
+    fn key_references(&self) -> Vec<&str> {
+        [
+            self.volume_kms_key_id.as_deref(),
+            self.output_kms_key_id.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
+    fn vpc_attachments_mut(&mut self) -> Vec<&mut VpcAttachment> {
+        self.vpc.iter_mut().collect()
+    }
+
+    fn part_of(&self) -> Option<&str> {
+        self.tuning_job.as_deref()
+    }
+}
+
+/// What the controls call a storage volume and a job's output.
+pub(crate) const STORAGE_VOLUME: &str = "storage volume";
+pub(crate) const JOB_OUTPUT: &str = "job output";

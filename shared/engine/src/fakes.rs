@@ -78,6 +78,8 @@ pub struct FakeSageMaker {
     resources: Mutex<BTreeMap<String, Snapshot>>,
     /// Inference component -> the endpoint hosting it.
     components: Mutex<BTreeMap<String, String>>,
+    /// Changes made right after a describe ([`FakeSageMaker::change_after_describe`]).
+    after_describe: Mutex<Vec<Snapshot>>,
     /// The remediation calls made, as (action, resource name).
     calls: Mutex<Vec<(String, String)>>,
     pub faults: Faults,
@@ -107,12 +109,27 @@ impl FakeSageMaker {
     pub fn calls(&self) -> Vec<(String, String)> {
         lock(&self.calls).clone()
     }
+
+    /// Someone else changes the resource to `next` right after the next describe of it (a
+    /// concurrent delivery acting between this one's describe and its action).
+    pub fn change_after_describe(&self, next: Snapshot) {
+        lock(&self.after_describe).push(next);
+    }
 }
 
 impl ResourceReader for FakeSageMaker {
     async fn describe(&self, id: &ResourceId) -> Result<Option<Snapshot>, AwsError> {
         self.faults.check("Describe")?;
-        Ok(self.get(id))
+        let described = self.get(id);
+        let change = {
+            let mut pending = lock(&self.after_describe);
+            let i = pending.iter().position(|s| s.id == *id);
+            i.map(|i| pending.remove(i))
+        };
+        if let Some(next) = change {
+            self.put(next);
+        }
+        Ok(described)
     }
 
     async fn component_endpoint(&self, component: &ResourceId) -> Result<Option<String>, AwsError> {
@@ -133,7 +150,7 @@ impl Remediator for FakeSageMaker {
         };
         let status = snapshot.lifecycle.status().unwrap_or_default().to_string();
         match action {
-            Action::DeleteEndpoint => {
+            Action::Stop(ResourceKind::Endpoint) => {
                 resources.remove(&arn);
             }
             Action::RollBackEndpoint { config } => {

@@ -492,6 +492,7 @@ where
         }
         let (evaluated_at, today) = now();
         let (results, decision) = judge(&snapshot, &self.policy, today);
+        let decision = self.recheck_deletion(&snapshot.id, decision).await;
         // Recorded when it changes, not on every evaluation of a compliant endpoint.
         let recorded = match &snapshot.details {
             Details::Endpoint(endpoint) => endpoint.last_compliant_config.as_deref(),
@@ -630,6 +631,35 @@ where
         let first_only = report.resource.part_of.is_some();
         self.deliver(event_id, arn, &key.to_string(), observed, first_only, make)
             .await
+    }
+
+    /// An endpoint about to be deleted while the policy rolls updates back: another delivery
+    /// may have rolled it back (and used up its rollback target) since this one described it.
+    /// If the endpoint is changing now, the deletion waits for the change to settle (its state
+    /// change triggers the guardrail again) instead of deleting an endpoint on its way back to
+    /// a compliant configuration. Any other answer keeps the deletion (fail closed).
+    async fn recheck_deletion(&self, id: &ResourceId, decision: Plan) -> Plan {
+        let deletion = Action::Stop(ResourceKind::Endpoint);
+        let rolls_back = self.policy.endpoint_update == crate::policy::EndpointUpdate::Rollback;
+        if !rolls_back
+            || decision
+                != (Plan::Act {
+                    action: deletion.clone(),
+                })
+        {
+            return decision;
+        }
+        match self.sagemaker.describe(id).await {
+            Ok(Some(now)) if matches!(now.lifecycle, Lifecycle::Transitional(_)) => {
+                let status = now.lifecycle.status().unwrap_or_default().to_string();
+                info!(arn = %id.arn(), status, "endpoint changed since it was described: deletion deferred");
+                Plan::Defer {
+                    action: deletion,
+                    status,
+                }
+            }
+            _ => decision,
+        }
     }
 
     /// Forgets an endpoint's last compliant configuration, best effort: a failure leaves at
@@ -912,7 +942,7 @@ where
             }
             Ok(Some(_)) => {
                 warn!(arn = %id.arn(), config, error = %refused, "rollback refused: deleting the endpoint instead");
-                let delete = Action::DeleteEndpoint;
+                let delete = Action::Stop(ResourceKind::Endpoint);
                 match self.sagemaker.remediate(id, &delete).await {
                     Ok(()) => (delete, ActionResult::Done, None),
                     Err(e) if e.is_validation() || e.is_not_found() => {
@@ -1127,6 +1157,27 @@ mod tests {
         let sent = inspector.alerts.sent();
         assert_eq!(sent.len(), 1);
         assert!(sent[0].subject.contains("deleted"), "{}", sent[0].subject);
+        Ok(())
+    }
+
+    /// An endpoint another delivery rolled back (using up the rollback target) after this one
+    /// described it is not deleted on its way back to compliance: the deletion waits for the
+    /// update to settle.
+    #[tokio::test]
+    async fn an_endpoint_rolled_back_by_another_delivery_meanwhile_is_not_deleted() -> Result {
+        let open = in_status(endpoint(|e| e.kms_key_id = None), "InService");
+        let id = open.id.clone();
+        let inspector = inspector(vec![open])?;
+        inspector
+            .sagemaker
+            .change_after_describe(in_status(endpoint(|_| {}), "Updating"));
+        let outcome = inspector.inspect_swept("sweep", id.clone()).await?;
+        let Outcome::Evaluated { report, .. } = outcome else {
+            panic!("evaluated: {outcome:?}")
+        };
+        assert_eq!(report.remediation.outcome().as_str(), "deferred");
+        assert!(actions(&inspector).is_empty(), "{:?}", actions(&inspector));
+        assert!(inspector.sagemaker.get(&id).is_some());
         Ok(())
     }
 

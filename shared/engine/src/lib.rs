@@ -22,6 +22,7 @@ pub mod findings;
 pub mod inspector;
 pub mod instances;
 mod json;
+pub mod kinds;
 pub mod metrics;
 pub mod policy;
 pub mod ports;
@@ -29,6 +30,7 @@ pub mod preventive;
 pub mod remediation;
 pub mod report;
 pub mod resource;
+pub mod shape;
 pub mod store;
 pub mod sweep;
 

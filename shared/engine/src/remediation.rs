@@ -8,58 +8,54 @@ use crate::policy::{EndpointRemediation, EndpointUpdate, Mode, OnError, Policy};
 use crate::resource::{Details, Lifecycle, ResourceKind, Snapshot};
 
 /// The API call that takes a resource out of service, or back to a compliant configuration.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Written as the call's name (`"StopTrainingJob"`), or `{"RollBackEndpoint": {"config": ...}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    StopNotebookInstance,
-    StopTrainingJob,
-    StopProcessingJob,
-    StopTransformJob,
-    StopHyperParameterTuningJob,
-    /// The endpoint configuration and models are kept so the team can fix and redeploy.
-    DeleteEndpoint,
+    /// The kind's own call ([`crate::kinds::Kind::STOP`]): `StopTrainingJob`, `DeleteEndpoint`
+    /// (an endpoint's configuration and models are kept so the team can fix and redeploy)...
+    Stop(ResourceKind),
     /// `UpdateEndpoint` back to the last configuration the endpoint was compliant with.
-    RollBackEndpoint {
-        config: String,
-    },
+    RollBackEndpoint { config: String },
 }
 
 impl Action {
     pub fn for_kind(kind: ResourceKind) -> Action {
-        match kind {
-            ResourceKind::NotebookInstance => Action::StopNotebookInstance,
-            ResourceKind::TrainingJob => Action::StopTrainingJob,
-            ResourceKind::ProcessingJob => Action::StopProcessingJob,
-            ResourceKind::TransformJob => Action::StopTransformJob,
-            ResourceKind::HyperParameterTuningJob => Action::StopHyperParameterTuningJob,
-            ResourceKind::Endpoint => Action::DeleteEndpoint,
-        }
+        Action::Stop(kind)
     }
 
     pub fn as_str(&self) -> &'static str {
         match self {
-            Action::StopNotebookInstance => "StopNotebookInstance",
-            Action::StopTrainingJob => "StopTrainingJob",
-            Action::StopProcessingJob => "StopProcessingJob",
-            Action::StopTransformJob => "StopTransformJob",
-            Action::StopHyperParameterTuningJob => "StopHyperParameterTuningJob",
-            Action::DeleteEndpoint => "DeleteEndpoint",
+            Action::Stop(kind) => kind.stop().call,
             Action::RollBackEndpoint { .. } => "UpdateEndpoint",
         }
     }
 
     /// The outcome once done: stopped, deleted, rolled back.
     pub fn done(&self) -> crate::report::ActionOutcome {
-        use crate::report::ActionOutcome;
         match self {
-            Action::DeleteEndpoint => ActionOutcome::Deleted,
-            Action::RollBackEndpoint { .. } => ActionOutcome::RolledBack,
-            _ => ActionOutcome::Stopped,
+            Action::Stop(kind) => kind.stop().outcome,
+            Action::RollBackEndpoint { .. } => crate::report::ActionOutcome::RolledBack,
         }
     }
 
     /// Past participle for alert subjects: "stopped", "deleted", "rolled back".
     pub fn done_word(&self) -> &'static str {
         self.done().as_str()
+    }
+}
+
+impl Serialize for Action {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStructVariant;
+        match self {
+            Action::Stop(kind) => serializer.serialize_str(kind.stop().call),
+            Action::RollBackEndpoint { config } => {
+                let mut variant =
+                    serializer.serialize_struct_variant("Action", 1, "RollBackEndpoint", 1)?;
+                variant.serialize_field("config", config)?;
+                variant.end()
+            }
+        }
     }
 }
 
@@ -110,7 +106,7 @@ pub fn plan(snapshot: &Snapshot, results: &[ControlResult], policy: &Policy) -> 
             policy.endpoint_update == EndpointUpdate::None
         }
         None => {
-            action == Action::DeleteEndpoint
+            action == Action::Stop(ResourceKind::Endpoint)
                 && policy.endpoint_remediation == EndpointRemediation::None
         }
     };
@@ -161,13 +157,13 @@ mod tests {
         assert_eq!(
             plan_for(open(), Lifecycle::Active("InService".into()), &p),
             Plan::Act {
-                action: Action::StopNotebookInstance
+                action: Action::Stop(ResourceKind::NotebookInstance)
             }
         );
         assert_eq!(
             plan_for(open(), Lifecycle::Transitional("Pending".into()), &p),
             Plan::Defer {
-                action: Action::StopNotebookInstance,
+                action: Action::Stop(ResourceKind::NotebookInstance),
                 status: "Pending".into()
             }
         );
@@ -187,14 +183,14 @@ mod tests {
         assert_eq!(
             plan_for(job, Lifecycle::Active("InProgress".into()), &p),
             Plan::Act {
-                action: Action::StopTrainingJob
+                action: Action::Stop(ResourceKind::TrainingJob)
             }
         );
         let job = processing(|j| j.vpc = None);
         assert_eq!(
             plan_for(job, Lifecycle::Active("InProgress".into()), &p),
             Plan::Act {
-                action: Action::StopProcessingJob
+                action: Action::Stop(ResourceKind::ProcessingJob)
             }
         );
     }
@@ -211,7 +207,7 @@ mod tests {
         assert_eq!(
             plan_for(job, Lifecycle::Active("InProgress".into()), &p),
             Plan::AuditOnly {
-                would: Action::StopTrainingJob
+                would: Action::Stop(ResourceKind::TrainingJob)
             }
         );
         let mut audit = Policy::baseline();
@@ -220,7 +216,7 @@ mod tests {
         assert_eq!(
             plan_for(open, Lifecycle::Active("InService".into()), &audit),
             Plan::AuditOnly {
-                would: Action::StopNotebookInstance
+                would: Action::Stop(ResourceKind::NotebookInstance)
             }
         );
         Ok(())
@@ -233,13 +229,13 @@ mod tests {
         assert_eq!(
             plan_for(bad(), Lifecycle::Active("InService".into()), &p),
             Plan::Act {
-                action: Action::DeleteEndpoint
+                action: Action::Stop(ResourceKind::Endpoint)
             }
         );
         assert_eq!(
             plan_for(bad(), Lifecycle::Transitional("Creating".into()), &p),
             Plan::Defer {
-                action: Action::DeleteEndpoint,
+                action: Action::Stop(ResourceKind::Endpoint),
                 status: "Creating".into()
             }
         );
@@ -247,7 +243,7 @@ mod tests {
         assert_eq!(
             plan_for(bad(), Lifecycle::Active("InService".into()), &none),
             Plan::Disabled {
-                would: Action::DeleteEndpoint
+                would: Action::Stop(ResourceKind::Endpoint)
             }
         );
         Ok(())
@@ -298,7 +294,7 @@ mod tests {
         assert_eq!(
             plan_for(updated(), Lifecycle::Active("InService".into()), &delete),
             Plan::Act {
-                action: Action::DeleteEndpoint
+                action: Action::Stop(ResourceKind::Endpoint)
             }
         );
         let none = Policy::from_toml("[remediation]\nendpoint_update = \"none\"\n", "t")?;
@@ -315,7 +311,7 @@ mod tests {
         assert_eq!(
             plan_for(same, Lifecycle::Active("InService".into()), &p),
             Plan::Act {
-                action: Action::DeleteEndpoint
+                action: Action::Stop(ResourceKind::Endpoint)
             }
         );
         Ok(())

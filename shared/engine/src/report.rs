@@ -191,9 +191,9 @@ impl Remediation {
 
     /// A phrase for people: "stopped", "stop deferred until InService", ...
     pub fn phrase(&self) -> String {
-        let verb = |a: &Action| match a {
-            Action::DeleteEndpoint => "deletion",
-            Action::RollBackEndpoint { .. } => "rollback",
+        let verb = |a: &Action| match a.done() {
+            ActionOutcome::Deleted => "deletion",
+            ActionOutcome::RolledBack => "rollback",
             _ => "stop",
         };
         match (&self.plan, &self.result) {

@@ -11,76 +11,8 @@ use std::fmt;
 
 use serde::Serialize;
 
-/// The kinds of SageMaker resource the guardrail covers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ResourceKind {
-    NotebookInstance,
-    TrainingJob,
-    ProcessingJob,
-    TransformJob,
-    HyperParameterTuningJob,
-    Endpoint,
-}
-
-impl ResourceKind {
-    pub const ALL: [ResourceKind; 6] = [
-        ResourceKind::NotebookInstance,
-        ResourceKind::TrainingJob,
-        ResourceKind::ProcessingJob,
-        ResourceKind::TransformJob,
-        ResourceKind::HyperParameterTuningJob,
-        ResourceKind::Endpoint,
-    ];
-
-    /// Stable machine name, used in findings, message attributes and the CLI.
-    /// The kind named `value` (its [`Self::as_str`] form).
-    pub fn parse(value: &str) -> Option<ResourceKind> {
-        Self::ALL.into_iter().find(|k| k.as_str() == value)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ResourceKind::NotebookInstance => "notebook-instance",
-            ResourceKind::TrainingJob => "training-job",
-            ResourceKind::ProcessingJob => "processing-job",
-            ResourceKind::TransformJob => "transform-job",
-            ResourceKind::HyperParameterTuningJob => "hyper-parameter-tuning-job",
-            ResourceKind::Endpoint => "endpoint",
-        }
-    }
-
-    /// Words for people, used in alert subjects.
-    pub fn label(self) -> &'static str {
-        match self {
-            ResourceKind::NotebookInstance => "notebook instance",
-            ResourceKind::TrainingJob => "training job",
-            ResourceKind::ProcessingJob => "processing job",
-            ResourceKind::TransformJob => "transform job",
-            ResourceKind::HyperParameterTuningJob => "tuning job",
-            ResourceKind::Endpoint => "endpoint",
-        }
-    }
-}
-
-impl ResourceKind {
-    /// Jobs share one lifecycle: `InProgress`, then `Stopping`/`Stopped`/`Completed`/`Failed`.
-    pub fn is_job(self) -> bool {
-        matches!(
-            self,
-            ResourceKind::TrainingJob
-                | ResourceKind::ProcessingJob
-                | ResourceKind::TransformJob
-                | ResourceKind::HyperParameterTuningJob
-        )
-    }
-}
-
-impl fmt::Display for ResourceKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+use crate::facets::Facets;
+pub use crate::kinds::{Details, ResourceKind};
 
 /// Which resource, where.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -123,31 +55,7 @@ pub enum Lifecycle {
 impl Lifecycle {
     /// Map a SageMaker status string of the given kind.
     pub fn classify(kind: ResourceKind, status: &str) -> Lifecycle {
-        let s = status.to_string();
-        match (kind, status) {
-            (ResourceKind::NotebookInstance, "InService") => Lifecycle::Active(s),
-            (ResourceKind::NotebookInstance, "Pending" | "Updating") => Lifecycle::Transitional(s),
-            (ResourceKind::NotebookInstance, "Stopping" | "Stopped" | "Failed" | "Deleting") => {
-                Lifecycle::Ended(s)
-            }
-            (kind, "InProgress") if kind.is_job() => Lifecycle::Active(s),
-            (kind, "Stopping" | "Stopped" | "Completed" | "Failed") if kind.is_job() => {
-                Lifecycle::Ended(s)
-            }
-            // UpdateRollbackFailed: the update and its rollback failed and the endpoint serves
-            // traffic with a mix of both configurations; it takes UpdateEndpoint and
-            // DeleteEndpoint, and no event follows by itself: act on it, never wait.
-            (
-                ResourceKind::Endpoint,
-                "InService" | "OutOfService" | "Failed" | "UpdateRollbackFailed",
-            ) => Lifecycle::Active(s),
-            (
-                ResourceKind::Endpoint,
-                "Creating" | "Updating" | "SystemUpdating" | "RollingBack",
-            ) => Lifecycle::Transitional(s),
-            (ResourceKind::Endpoint, "Deleting") => Lifecycle::Ended(s),
-            _ => Lifecycle::Unknown(s),
-        }
+        kind.lifecycle(status)
     }
 
     pub fn status(&self) -> Option<&str> {
@@ -373,19 +281,6 @@ impl EndpointDetails {
     }
 }
 
-/// What each kind carries. A dependency an offline event does not carry is `NotDescribed`: its
-/// controls then report "cannot evaluate".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Details {
-    NotebookInstance(NotebookConfig),
-    TrainingJob(JobConfig),
-    ProcessingJob(JobConfig),
-    TransformJob(TransformConfig),
-    HyperParameterTuningJob(Vec<TuningDefinition>),
-    Endpoint(EndpointDetails),
-}
-
 /// A resource as observed at one moment: the controls' whole input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Snapshot {
@@ -427,77 +322,24 @@ impl Snapshot {
         self.id.kind
     }
 
+    /// The facets the controls read.
+    pub fn facets(&self) -> &dyn Facets {
+        self.details.facets()
+    }
+
     /// Every KMS key reference the resource's settings name (volumes, outputs, data capture).
     pub fn key_references(&self) -> Vec<&str> {
-        fn job(j: &JobConfig) -> [Option<&str>; 2] {
-            [
-                j.volume_kms_key_id.as_deref(),
-                j.output_kms_key_id.as_deref(),
-            ]
-        }
-        let refs: Vec<Option<&str>> = match &self.details {
-            Details::NotebookInstance(n) => vec![n.kms_key_id.as_deref()],
-            Details::TrainingJob(j) | Details::ProcessingJob(j) => job(j).to_vec(),
-            Details::TransformJob(t) => {
-                vec![
-                    t.volume_kms_key_id.as_deref(),
-                    t.output_kms_key_id.as_deref(),
-                ]
-            }
-            Details::HyperParameterTuningJob(defs) => {
-                defs.iter().flat_map(|d| job(&d.job)).collect()
-            }
-            Details::Endpoint(e) => match &e.config {
-                Dependency::Found { value, .. } => vec![
-                    value.kms_key_id.as_deref(),
-                    value
-                        .data_capture
-                        .as_ref()
-                        .and_then(|c| c.kms_key_id.as_deref()),
-                ],
-                _ => Vec::new(),
-            },
-        };
-        refs.into_iter().flatten().collect()
+        self.facets().key_references()
     }
 
     /// The resource whose problem this one's is part of: a training job's tuning job.
     pub fn part_of(&self) -> Option<&str> {
-        match &self.details {
-            Details::TrainingJob(j) => j.tuning_job.as_deref(),
-            _ => None,
-        }
+        self.facets().part_of()
     }
 
     /// Every VPC attachment of the resource (an endpoint has one per model).
     pub fn vpc_attachments_mut(&mut self) -> Vec<&mut VpcAttachment> {
-        match &mut self.details {
-            Details::NotebookInstance(n) => n.vpc.iter_mut().collect(),
-            Details::TrainingJob(j) | Details::ProcessingJob(j) => j.vpc.iter_mut().collect(),
-            Details::TransformJob(t) => t
-                .model
-                .found_mut()
-                .and_then(|m| m.vpc.as_mut())
-                .into_iter()
-                .collect(),
-            Details::HyperParameterTuningJob(defs) => {
-                defs.iter_mut().filter_map(|d| d.job.vpc.as_mut()).collect()
-            }
-            Details::Endpoint(e) => {
-                let mut attachments: Vec<&mut VpcAttachment> = Vec::new();
-                if let Some(config) = e.config.found_mut() {
-                    attachments.extend(config.vpc.as_mut());
-                    attachments.extend(
-                        config
-                            .variants
-                            .iter_mut()
-                            .filter_map(|v| v.model.as_mut().and_then(|m| m.found_mut()))
-                            .filter_map(|m| m.vpc.as_mut()),
-                    );
-                }
-                attachments
-            }
-        }
+        self.details.facets_mut().vpc_attachments_mut()
     }
 }
 

@@ -306,7 +306,7 @@ async fn list<I: Inventory>(
     let sweep_id = options.sweep_id.as_str();
     let listings = targets
         .iter()
-        .flat_map(|t| ResourceKind::ALL.into_iter().map(move |kind| (t, kind)));
+        .flat_map(|t| ResourceKind::ALL.iter().map(move |kind| (t, *kind)));
     let mut listed = futures::stream::iter(listings.map(|(target, kind)| async move {
         let result = inventory
             .active(&target.account, &target.region, kind)

@@ -73,6 +73,7 @@ impl Control for InterContainerEncryption {
 
     fn check(snapshot: &Snapshot, settings: &InterContainerSettings) -> Check {
         snapshot
+            .facets()
             .cluster()
             .judge(snapshot.kind(), &|c| flag(c, settings))
     }

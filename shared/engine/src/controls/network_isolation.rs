@@ -43,7 +43,7 @@ impl Control for NetworkIsolation {
     }
 
     fn check(snapshot: &Snapshot, _: &()) -> Check {
-        snapshot.network_isolation().judge(snapshot.kind(), &|on| {
+        snapshot.facets().network_isolation().judge(snapshot.kind(), &|on| {
             Check::flag(
                 *on,
                 format!("EnableNetworkIsolation = {on}"),

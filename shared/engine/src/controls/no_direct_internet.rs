@@ -33,6 +33,7 @@ impl Control for NoDirectInternet {
 
     fn check(snapshot: &Snapshot, _: &()) -> Check {
         snapshot
+            .facets()
             .direct_internet_access()
             .judge(snapshot.kind(), &|value| check_disabled("DirectInternetAccess", value))
     }

@@ -33,6 +33,7 @@ impl Control for NoRootAccess {
 
     fn check(snapshot: &Snapshot, _: &()) -> Check {
         snapshot
+            .facets()
             .root_access()
             .judge(snapshot.kind(), &|value| check_disabled("RootAccess", value))
     }

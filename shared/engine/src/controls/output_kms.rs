@@ -48,6 +48,7 @@ impl Control for OutputKms {
     fn check(snapshot: &Snapshot, settings: &KmsSettings) -> Check {
         let rules = &KeyRules::new(snapshot, settings);
         snapshot
+            .facets()
             .output()
             .judge(snapshot.kind(), &|o| check_key(o.key, rules, o.what))
     }

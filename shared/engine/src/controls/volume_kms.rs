@@ -61,6 +61,7 @@ impl Control for VolumeKms {
     fn check(snapshot: &Snapshot, settings: &KmsSettings) -> Check {
         let rules = &KeyRules::new(snapshot, settings);
         snapshot
+            .facets()
             .volume()
             .judge(snapshot.kind(), &|v| volume_key(v, rules))
     }

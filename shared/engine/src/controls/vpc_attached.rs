@@ -101,6 +101,7 @@ impl Control for VpcAttached {
 
     fn check(snapshot: &Snapshot, settings: &VpcSettings) -> Check {
         snapshot
+            .facets()
             .vpc()
             .judge(snapshot.kind(), &|vpc| check_vpc(*vpc, settings))
     }

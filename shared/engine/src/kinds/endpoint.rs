@@ -1,0 +1,210 @@
+//! Real-time endpoints: `CreateEndpoint` and `UpdateEndpoint` (and the inference component calls,
+//! which change what an endpoint serves: see [`crate::event::COMPONENT_CALLS`]), deleted with
+//! `DeleteEndpoint` (the configuration and models are kept for a fixed redeploy) or rolled back
+//! with `UpdateEndpoint`. An endpoint runs the endpoint configuration and the models it names,
+//! other resources described apart (`DescribeEndpointConfig`, `DescribeModel`).
+
+use super::{ApiCall, Kind, Listing, StateChange, Stop};
+use crate::facets::{Facet, Facets, Output, Volume};
+use crate::instances::{self, Storage};
+use crate::json::FieldError;
+use crate::report::ActionOutcome;
+use crate::resource::{
+    Dependency, EndpointConfig, EndpointDetails, InstanceGroup, Lifecycle, ModelConfig,
+    VpcAttachment,
+};
+use crate::shape::Shape;
+
+pub struct Endpoint;
+
+impl Kind for Endpoint {
+    const NAME: &'static str = "endpoint";
+    const LABEL: &'static str = "endpoint";
+    type Config = EndpointDetails;
+    const CALLS: &'static [ApiCall] = &[
+        ApiCall {
+            event_name: "CreateEndpoint",
+            name_key: "endpointName",
+            arn_key: "endpointArn",
+        },
+        ApiCall {
+            event_name: "UpdateEndpoint",
+            name_key: "endpointName",
+            arn_key: "endpointArn",
+        },
+    ];
+    const STATE_CHANGE: StateChange = StateChange {
+        detail_type: "SageMaker Endpoint State Change",
+        name_key: "EndpointName",
+        arn_key: "EndpointArn",
+        status_key: "EndpointStatus",
+    };
+    const CREATE_CALL: &'static str = "CreateEndpoint";
+    const DESCRIBE_CALL: &'static str = "DescribeEndpoint";
+    const STOP: Stop = Stop {
+        call: "DeleteEndpoint",
+        outcome: ActionOutcome::Deleted,
+    };
+    const LISTING: Listing = Listing {
+        call: "ListEndpoints",
+        statuses: &[],
+        excluded: &["Deleting"],
+    };
+
+    fn lifecycle(status: &str) -> Lifecycle {
+        let s = status.to_string();
+        match status {
+            // UpdateRollbackFailed: the update and its rollback failed and the endpoint serves
+            // traffic with a mix of both configurations; it takes UpdateEndpoint and
+            // DeleteEndpoint, and no event follows by itself: act on it, never wait.
+            "InService" | "OutOfService" | "Failed" | "UpdateRollbackFailed" => {
+                Lifecycle::Active(s)
+            }
+            "Creating" | "Updating" | "SystemUpdating" | "RollingBack" => {
+                Lifecycle::Transitional(s)
+            }
+            "Deleting" => Lifecycle::Ended(s),
+            _ => Lifecycle::Unknown(s),
+        }
+    }
+
+    /// Neither `CreateEndpoint` nor the endpoint state change carries the endpoint configuration.
+    fn read(s: &Shape<'_>) -> Result<EndpointDetails, FieldError> {
+        Ok(EndpointDetails::new(Dependency::NotDescribed {
+            name: s.str("EndpointConfigName")?.unwrap_or_default(),
+        }))
+    }
+}
+
+/// Every path that serves an endpoint's traffic: the model of every production and shadow
+/// variant, and, for a variant that hosts inference components instead of a model, the endpoint
+/// configuration's own settings (`VpcConfig`, `EnableNetworkIsolation`), which govern every
+/// component's containers.
+fn each_model<'a, T>(
+    config: &'a Dependency<EndpointConfig>,
+    read: impl Fn(&'a ModelConfig) -> Facet<T>,
+    read_config: impl Fn(&'a EndpointConfig) -> Facet<T>,
+) -> Facet<T> {
+    Facet::held_in(config, "endpoint configuration", |config| Facet::Each {
+        parts: config
+            .variants
+            .iter()
+            .map(|v| {
+                let role = if v.shadow {
+                    "shadow variant"
+                } else {
+                    "variant"
+                };
+                match &v.model {
+                    Some(model) => (
+                        format!("{role} {} (model {})", v.variant_name, model.name()),
+                        Facet::held_in(model, "model", &read),
+                    ),
+                    None => (
+                        format!("{role} {} (inference components)", v.variant_name),
+                        read_config(config),
+                    ),
+                }
+            })
+            .collect(),
+        none: "no production variants reported",
+    })
+}
+
+/// The volume of an endpoint configuration: the configuration's key covers the instance storage
+/// of every variant, but encrypts nothing on local NVMe storage (where AWS still accepts it), so
+/// it is judged on the EBS-backed variants; serverless variants have no volume.
+fn volume(config: &EndpointConfig) -> Facet<Volume<'_>> {
+    const WHAT: &str = "instance storage";
+    let instances: Vec<&InstanceGroup> = config
+        .variants
+        .iter()
+        .filter_map(|v| v.instances.as_ref())
+        .collect();
+    if instances.is_empty() && !config.variants.is_empty() {
+        return Facet::NotApplicable("serverless variants only: no instance storage volume".into());
+    }
+    let (local, other): (Vec<&InstanceGroup>, Vec<&InstanceGroup>) =
+        instances.into_iter().partition(|g| {
+            g.instance_type
+                .as_deref()
+                .is_some_and(|t| instances::storage(t) == Storage::Local)
+        });
+    if other.is_empty() && !local.is_empty() {
+        return Facet::One(Volume {
+            instances: local,
+            key: None,
+            what: WHAT,
+        });
+    }
+    Facet::One(Volume {
+        instances: other,
+        key: config.kms_key_id.as_deref(),
+        what: WHAT,
+    })
+}
+
+impl Facets for EndpointDetails {
+    fn vpc(&self) -> Facet<Option<&VpcAttachment>> {
+        each_model(
+            &self.config,
+            |m| Facet::One(m.vpc.as_ref()),
+            |c| Facet::One(c.vpc.as_ref()),
+        )
+    }
+
+    fn network_isolation(&self) -> Facet<bool> {
+        each_model(
+            &self.config,
+            |m| Facet::One(m.network_isolation),
+            |c| Facet::One(c.network_isolation),
+        )
+    }
+
+    fn volume(&self) -> Facet<Volume<'_>> {
+        Facet::held_in(&self.config, "endpoint configuration", volume)
+    }
+
+    fn output(&self) -> Facet<Output<'_>> {
+        Facet::held_in(&self.config, "endpoint configuration", |c| {
+            match &c.data_capture {
+                Some(capture) if capture.enabled => Facet::One(Output {
+                    key: capture.kms_key_id.as_deref(),
+                    what: "captured data",
+                }),
+                _ => Facet::NotApplicable("data capture is off".into()),
+            }
+        })
+    }
+
+    fn key_references(&self) -> Vec<&str> {
+        match &self.config {
+            Dependency::Found { value, .. } => [
+                value.kms_key_id.as_deref(),
+                value
+                    .data_capture
+                    .as_ref()
+                    .and_then(|c| c.kms_key_id.as_deref()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn vpc_attachments_mut(&mut self) -> Vec<&mut VpcAttachment> {
+        let mut attachments: Vec<&mut VpcAttachment> = Vec::new();
+        if let Some(config) = self.config.found_mut() {
+            attachments.extend(config.vpc.as_mut());
+            attachments.extend(
+                config
+                    .variants
+                    .iter_mut()
+                    .filter_map(|v| v.model.as_mut().and_then(|m| m.found_mut()))
+                    .filter_map(|m| m.vpc.as_mut()),
+            );
+        }
+        attachments
+    }
+}

@@ -1,0 +1,287 @@
+//! The kinds of SageMaker resource the guardrail covers: one file per kind, each listed once in
+//! the [`kinds!`] registry below.
+//!
+//! A kind is a type implementing [`Kind`]: its name and ARN type, the CloudTrail calls and the
+//! state-change event it reacts to, how its status maps to a [`Lifecycle`], how the configuration
+//! an event or a Describe response carries becomes its snapshot, the facets its controls read
+//! ([`Facets`]), the call that takes it out of service, and how the sweep lists the active ones.
+//! The registry generates [`ResourceKind`] and [`Details`] from those lines; the rest of the code
+//! asks the kind.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::facets::Facets;
+use crate::json::FieldError;
+use crate::report::ActionOutcome;
+use crate::resource::Lifecycle;
+use crate::shape::Shape;
+
+/// A CloudTrail call that creates or changes a resource of the kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApiCall {
+    /// `CreateTrainingJob`.
+    pub event_name: &'static str,
+    /// The request parameter naming the resource: `trainingJobName`.
+    pub name_key: &'static str,
+    /// The response element holding its ARN: `trainingJobArn`.
+    pub arn_key: &'static str,
+}
+
+/// The kind's SageMaker state-change event (EventBridge detail-type and its detail fields).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StateChange {
+    pub detail_type: &'static str,
+    pub name_key: &'static str,
+    pub arn_key: &'static str,
+    pub status_key: &'static str,
+}
+
+/// The call that takes a resource of the kind out of service, and what it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stop {
+    /// `StopTrainingJob`, `DeleteEndpoint`.
+    pub call: &'static str,
+    /// Stopped or deleted.
+    pub outcome: ActionOutcome,
+}
+
+/// How the sweep lists the active resources of the kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Listing {
+    /// `ListTrainingJobs`.
+    pub call: &'static str,
+    /// The statuses listed (`StatusEquals`, one call each); empty: every resource, less the
+    /// `excluded` statuses.
+    pub statuses: &'static [&'static str],
+    pub excluded: &'static [&'static str],
+}
+
+/// A kind of resource. Implement it in a new file under `kinds/` and add one line to
+/// [`kinds!`]; the SDK calls it names are made by the AWS adapters.
+pub trait Kind: 'static {
+    /// The ARN resource type, also the stable machine name in findings and message attributes:
+    /// `training-job`.
+    const NAME: &'static str;
+    /// Words for people, in alert subjects: `training job`.
+    const LABEL: &'static str;
+    /// What a snapshot of the kind carries.
+    type Config: Facets + Clone + fmt::Debug + PartialEq + Eq + Serialize;
+    /// The CloudTrail calls that create or change one.
+    const CALLS: &'static [ApiCall];
+    const STATE_CHANGE: StateChange;
+    /// The call creating one: CloudTrail attribution looks it up.
+    const CREATE_CALL: &'static str;
+    /// The call describing one.
+    const DESCRIBE_CALL: &'static str;
+    const STOP: Stop;
+    const LISTING: Listing;
+
+    /// Where a resource in `status` is in its life.
+    fn lifecycle(status: &str) -> Lifecycle;
+
+    /// The configuration an event carries, in the Describe shape (PascalCase members) or as
+    /// CloudTrail request parameters (the same members in camelCase). Another resource it
+    /// depends on (a model, an endpoint configuration) is `NotDescribed`.
+    fn read(shape: &Shape<'_>) -> Result<Self::Config, FieldError>;
+}
+
+/// Declares the kinds: each line names the [`ResourceKind`] variant, the kind's module and its
+/// type. The module is declared here; [`ResourceKind`] and [`Details`] are generated, in this
+/// order.
+macro_rules! kinds {
+    ($($variant:ident => $module:ident :: $kind:ident),* $(,)?) => {
+        $(pub mod $module;)*
+
+        /// The kinds of SageMaker resource the guardrail covers.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[serde(into = "&'static str")]
+        pub enum ResourceKind {
+            $($variant),*
+        }
+
+        impl ResourceKind {
+            pub const ALL: &'static [ResourceKind] = &[$(ResourceKind::$variant),*];
+
+            /// Stable machine name, used in findings, message attributes and the CLI.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ResourceKind::$variant => <$module::$kind as Kind>::NAME),*
+                }
+            }
+
+            /// Words for people, used in alert subjects.
+            pub fn label(self) -> &'static str {
+                match self {
+                    $(ResourceKind::$variant => <$module::$kind as Kind>::LABEL),*
+                }
+            }
+
+            pub fn calls(self) -> &'static [ApiCall] {
+                match self {
+                    $(ResourceKind::$variant => <$module::$kind as Kind>::CALLS),*
+                }
+            }
+
+            pub fn state_change(self) -> StateChange {
+                match self {
+                    $(ResourceKind::$variant => <$module::$kind as Kind>::STATE_CHANGE),*
+                }
+            }
+
+            pub fn create_call(self) -> &'static str {
+                match self {
+                    $(ResourceKind::$variant => <$module::$kind as Kind>::CREATE_CALL),*
+                }
+            }
+
+            pub fn describe_call(self) -> &'static str {
+                match self {
+                    $(ResourceKind::$variant => <$module::$kind as Kind>::DESCRIBE_CALL),*
+                }
+            }
+
+            pub fn stop(self) -> Stop {
+                match self {
+                    $(ResourceKind::$variant => <$module::$kind as Kind>::STOP),*
+                }
+            }
+
+            pub fn listing(self) -> Listing {
+                match self {
+                    $(ResourceKind::$variant => <$module::$kind as Kind>::LISTING),*
+                }
+            }
+
+            /// Where a resource of this kind in `status` is in its life.
+            pub fn lifecycle(self, status: &str) -> Lifecycle {
+                match self {
+                    $(ResourceKind::$variant => <$module::$kind as Kind>::lifecycle(status)),*
+                }
+            }
+
+            /// The configuration an event carries ([`Kind::read`]).
+            pub fn read(self, shape: &Shape<'_>) -> Result<Details, FieldError> {
+                Ok(match self {
+                    $(ResourceKind::$variant => {
+                        Details::$variant(<$module::$kind as Kind>::read(shape)?)
+                    }),*
+                })
+            }
+        }
+
+        /// What each kind carries. A dependency an offline event does not carry is
+        /// `NotDescribed`: its controls then report "cannot evaluate".
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+        #[serde(tag = "kind", rename_all = "kebab-case")]
+        pub enum Details {
+            $($variant(<$module::$kind as Kind>::Config)),*
+        }
+
+        impl Details {
+            /// The facets the controls read.
+            pub fn facets(&self) -> &dyn Facets {
+                match self {
+                    $(Details::$variant(config) => config),*
+                }
+            }
+
+            pub fn facets_mut(&mut self) -> &mut dyn Facets {
+                match self {
+                    $(Details::$variant(config) => config),*
+                }
+            }
+        }
+    };
+}
+
+kinds! {
+    NotebookInstance => notebook_instance::NotebookInstance,
+    TrainingJob => training_job::TrainingJob,
+    ProcessingJob => processing_job::ProcessingJob,
+    TransformJob => transform_job::TransformJob,
+    HyperParameterTuningJob => tuning_job::TuningJob,
+    Endpoint => endpoint::Endpoint,
+}
+
+impl ResourceKind {
+    /// The kind named `value` (its [`Self::as_str`] form).
+    pub fn parse(value: &str) -> Option<ResourceKind> {
+        Self::ALL.iter().copied().find(|k| k.as_str() == value)
+    }
+
+    /// The kind whose CloudTrail call is `event_name`, with the call.
+    pub fn of_call(event_name: &str) -> Option<(ResourceKind, ApiCall)> {
+        Self::ALL.iter().find_map(|k| {
+            k.calls()
+                .iter()
+                .find(|c| c.event_name == event_name)
+                .map(|c| (*k, *c))
+        })
+    }
+
+    /// The kind whose state-change event has `detail_type`.
+    pub fn of_state_change(detail_type: &str) -> Option<ResourceKind> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|k| k.state_change().detail_type == detail_type)
+    }
+}
+
+impl From<ResourceKind> for &'static str {
+    fn from(kind: ResourceKind) -> &'static str {
+        kind.as_str()
+    }
+}
+
+impl fmt::Display for ResourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The lifecycle every job kind shares: `InProgress`, then `Stopping`/`Stopped`/`Completed`/
+/// `Failed`.
+pub(crate) fn job_lifecycle(status: &str) -> Lifecycle {
+    let s = status.to_string();
+    match status {
+        "InProgress" => Lifecycle::Active(s),
+        "Stopping" | "Stopped" | "Completed" | "Failed" => Lifecycle::Ended(s),
+        _ => Lifecycle::Unknown(s),
+    }
+}
+
+/// How the sweep lists running jobs.
+pub(crate) const JOBS_IN_PROGRESS: &[&str] = &["InProgress"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_one_name_its_calls_and_its_state_change() {
+        for kind in ResourceKind::ALL {
+            assert_eq!(ResourceKind::parse(kind.as_str()), Some(*kind));
+            assert_eq!(
+                serde_json::to_value(kind).ok(),
+                Some(serde_json::json!(kind.as_str()))
+            );
+            assert!(kind
+                .calls()
+                .iter()
+                .any(|c| c.event_name == kind.create_call()));
+            for call in kind.calls() {
+                assert_eq!(ResourceKind::of_call(call.event_name), Some((*kind, *call)));
+            }
+            let change = kind.state_change();
+            assert_eq!(
+                ResourceKind::of_state_change(change.detail_type),
+                Some(*kind)
+            );
+            assert!(kind.describe_call().starts_with("Describe"));
+            assert!(kind.listing().call.starts_with("List"));
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! Notebook instances: `CreateNotebookInstance`, `UpdateNotebookInstance` and
+//! `StartNotebookInstance`, stopped with `StopNotebookInstance`.
+
+use super::{ApiCall, Kind, Listing, StateChange, Stop};
+use crate::facets::{Facet, Facets, Volume, STORAGE_VOLUME};
+use crate::json::FieldError;
+use crate::report::ActionOutcome;
+use crate::resource::{Lifecycle, NotebookConfig, Toggle, VpcAttachment};
+use crate::shape::Shape;
+
+pub struct NotebookInstance;
+
+const fn call(event_name: &'static str) -> ApiCall {
+    ApiCall {
+        event_name,
+        name_key: "notebookInstanceName",
+        arn_key: "notebookInstanceArn",
+    }
+}
+
+impl Kind for NotebookInstance {
+    const NAME: &'static str = "notebook-instance";
+    const LABEL: &'static str = "notebook instance";
+    type Config = NotebookConfig;
+    const CALLS: &'static [ApiCall] = &[
+        call("CreateNotebookInstance"),
+        call("UpdateNotebookInstance"),
+        call("StartNotebookInstance"),
+    ];
+    const STATE_CHANGE: StateChange = StateChange {
+        detail_type: "SageMaker Notebook Instance State Change",
+        name_key: "NotebookInstanceName",
+        arn_key: "NotebookInstanceArn",
+        status_key: "NotebookInstanceStatus",
+    };
+    const CREATE_CALL: &'static str = "CreateNotebookInstance";
+    const DESCRIBE_CALL: &'static str = "DescribeNotebookInstance";
+    const STOP: Stop = Stop {
+        call: "StopNotebookInstance",
+        outcome: ActionOutcome::Stopped,
+    };
+    /// A `Pending` notebook becomes `InService` by itself: it is listed too.
+    const LISTING: Listing = Listing {
+        call: "ListNotebookInstances",
+        statuses: &["InService", "Pending"],
+        excluded: &[],
+    };
+
+    fn lifecycle(status: &str) -> Lifecycle {
+        let s = status.to_string();
+        match status {
+            "InService" => Lifecycle::Active(s),
+            "Pending" | "Updating" => Lifecycle::Transitional(s),
+            "Stopping" | "Stopped" | "Failed" | "Deleting" => Lifecycle::Ended(s),
+            _ => Lifecycle::Unknown(s),
+        }
+    }
+
+    /// `DirectInternetAccess` and `RootAccess` default to `Enabled` when absent.
+    fn read(s: &Shape<'_>) -> Result<NotebookConfig, FieldError> {
+        let subnet = s.str("SubnetId")?;
+        // CreateNotebookInstance says SecurityGroupIds; DescribeNotebookInstance says SecurityGroups.
+        let mut groups = s.strings("SecurityGroupIds")?;
+        groups.extend(s.strings("SecurityGroups")?);
+        let toggle = |key: &str| -> Result<Toggle, FieldError> {
+            Ok(s.str(key)?.map_or(Toggle::Enabled, |v| Toggle::parse(&v)))
+        };
+        Ok(NotebookConfig {
+            vpc: subnet.map(|subnet| VpcAttachment {
+                subnets: vec![subnet],
+                security_groups: groups,
+                vpc_id: None,
+            }),
+            kms_key_id: s.str("KmsKeyId")?,
+            direct_internet_access: toggle("DirectInternetAccess")?,
+            root_access: toggle("RootAccess")?,
+        })
+    }
+}
+
+impl Facets for NotebookConfig {
+    fn vpc(&self) -> Facet<Option<&VpcAttachment>> {
+        Facet::One(self.vpc.as_ref())
+    }
+
+    /// A notebook's volume is always an EBS volume: no instance type to consider.
+    fn volume(&self) -> Facet<Volume<'_>> {
+        Facet::One(Volume {
+            instances: Vec::new(),
+            key: self.kms_key_id.as_deref(),
+            what: STORAGE_VOLUME,
+        })
+    }
+
+    fn direct_internet_access(&self) -> Facet<&Toggle> {
+        Facet::One(&self.direct_internet_access)
+    }
+
+    fn root_access(&self) -> Facet<&Toggle> {
+        Facet::One(&self.root_access)
+    }
+
+    fn key_references(&self) -> Vec<&str> {
+        self.kms_key_id.as_deref().into_iter().collect()
+    }
+
+    fn vpc_attachments_mut(&mut self) -> Vec<&mut VpcAttachment> {
+        self.vpc.iter_mut().collect()
+    }
+}

@@ -1,0 +1,80 @@
+//! Processing jobs: `CreateProcessingJob`, stopped with `StopProcessingJob`. The configuration is
+//! the job shape training and processing jobs share ([`JobConfig`]), read from the members
+//! where processing jobs keep it (`NetworkConfig`, `ProcessingResources.ClusterConfig`).
+
+use super::{job_lifecycle, ApiCall, Kind, Listing, StateChange, Stop, JOBS_IN_PROGRESS};
+use crate::json::FieldError;
+use crate::report::ActionOutcome;
+use crate::resource::{JobConfig, Lifecycle};
+use crate::shape::Shape;
+
+pub struct ProcessingJob;
+
+impl Kind for ProcessingJob {
+    const NAME: &'static str = "processing-job";
+    const LABEL: &'static str = "processing job";
+    type Config = JobConfig;
+    const CALLS: &'static [ApiCall] = &[ApiCall {
+        event_name: "CreateProcessingJob",
+        name_key: "processingJobName",
+        arn_key: "processingJobArn",
+    }];
+    const STATE_CHANGE: StateChange = StateChange {
+        detail_type: "SageMaker Processing Job State Change",
+        name_key: "ProcessingJobName",
+        arn_key: "ProcessingJobArn",
+        status_key: "ProcessingJobStatus",
+    };
+    const CREATE_CALL: &'static str = "CreateProcessingJob";
+    const DESCRIBE_CALL: &'static str = "DescribeProcessingJob";
+    const STOP: Stop = Stop {
+        call: "StopProcessingJob",
+        outcome: ActionOutcome::Stopped,
+    };
+    const LISTING: Listing = Listing {
+        call: "ListProcessingJobs",
+        statuses: JOBS_IN_PROGRESS,
+        excluded: &[],
+    };
+
+    fn lifecycle(status: &str) -> Lifecycle {
+        job_lifecycle(status)
+    }
+
+    fn read(s: &Shape<'_>) -> Result<JobConfig, FieldError> {
+        let network = s.get("NetworkConfig")?;
+        let cluster = match s.get("ProcessingResources")? {
+            Some(r) => r.get("ClusterConfig")?,
+            None => None,
+        };
+        let flag = |key: &str| -> Result<bool, FieldError> {
+            Ok(network
+                .as_ref()
+                .map(|n| n.bool_or_false(key))
+                .transpose()?
+                .unwrap_or(false))
+        };
+        Ok(JobConfig {
+            instances: cluster
+                .map(|c| c.group("ClusterConfig".into(), "InstanceCount"))
+                .transpose()?
+                .into_iter()
+                .collect(),
+            instance_choice: false,
+            vpc: network
+                .as_ref()
+                .map(|n| n.vpc("VpcConfig"))
+                .transpose()?
+                .flatten(),
+            volume_kms_key_id: s.path_str(&[
+                "ProcessingResources",
+                "ClusterConfig",
+                "VolumeKmsKeyId",
+            ])?,
+            output_kms_key_id: s.path_str(&["ProcessingOutputConfig", "KmsKeyId"])?,
+            inter_container_encryption: flag("EnableInterContainerTrafficEncryption")?,
+            network_isolation: flag("EnableNetworkIsolation")?,
+            tuning_job: None,
+        })
+    }
+}

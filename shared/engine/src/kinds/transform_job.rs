@@ -1,0 +1,104 @@
+//! Batch transform jobs: `CreateTransformJob`, stopped with `StopTransformJob`. Their containers
+//! run with the VPC and network isolation of the model they run (another resource, described
+//! apart: `DescribeModel`).
+
+use super::{job_lifecycle, ApiCall, Kind, Listing, StateChange, Stop, JOBS_IN_PROGRESS};
+use crate::facets::{Facet, Facets, Output, Volume, JOB_OUTPUT, STORAGE_VOLUME};
+use crate::json::FieldError;
+use crate::report::ActionOutcome;
+use crate::resource::{Dependency, Lifecycle, TransformConfig, VpcAttachment};
+use crate::shape::Shape;
+
+pub struct TransformJob;
+
+impl Kind for TransformJob {
+    const NAME: &'static str = "transform-job";
+    const LABEL: &'static str = "transform job";
+    type Config = TransformConfig;
+    const CALLS: &'static [ApiCall] = &[ApiCall {
+        event_name: "CreateTransformJob",
+        name_key: "transformJobName",
+        arn_key: "transformJobArn",
+    }];
+    const STATE_CHANGE: StateChange = StateChange {
+        detail_type: "SageMaker Transform Job State Change",
+        name_key: "TransformJobName",
+        arn_key: "TransformJobArn",
+        status_key: "TransformJobStatus",
+    };
+    const CREATE_CALL: &'static str = "CreateTransformJob";
+    const DESCRIBE_CALL: &'static str = "DescribeTransformJob";
+    const STOP: Stop = Stop {
+        call: "StopTransformJob",
+        outcome: ActionOutcome::Stopped,
+    };
+    const LISTING: Listing = Listing {
+        call: "ListTransformJobs",
+        statuses: JOBS_IN_PROGRESS,
+        excluded: &[],
+    };
+
+    fn lifecycle(status: &str) -> Lifecycle {
+        job_lifecycle(status)
+    }
+
+    fn read(s: &Shape<'_>) -> Result<TransformConfig, FieldError> {
+        Ok(TransformConfig {
+            instances: s
+                .get("TransformResources")?
+                .map(|r| r.group("TransformResources".into(), "InstanceCount"))
+                .transpose()?
+                .into_iter()
+                .collect(),
+            // The model is another resource: only a live replay describes it.
+            model: Dependency::NotDescribed {
+                name: s.str("ModelName")?.unwrap_or_default(),
+            },
+            volume_kms_key_id: s.path_str(&["TransformResources", "VolumeKmsKeyId"])?,
+            output_kms_key_id: s.path_str(&["TransformOutput", "KmsKeyId"])?,
+        })
+    }
+}
+
+impl Facets for TransformConfig {
+    fn vpc(&self) -> Facet<Option<&VpcAttachment>> {
+        Facet::held_in(&self.model, "model", |m| Facet::One(m.vpc.as_ref()))
+    }
+
+    fn network_isolation(&self) -> Facet<bool> {
+        Facet::held_in(&self.model, "model", |m| Facet::One(m.network_isolation))
+    }
+
+    fn volume(&self) -> Facet<Volume<'_>> {
+        Facet::One(Volume {
+            instances: self.instances.iter().collect(),
+            key: self.volume_kms_key_id.as_deref(),
+            what: STORAGE_VOLUME,
+        })
+    }
+
+    fn output(&self) -> Facet<Output<'_>> {
+        Facet::One(Output {
+            key: self.output_kms_key_id.as_deref(),
+            what: JOB_OUTPUT,
+        })
+    }
+
+    fn key_references(&self) -> Vec<&str> {
+        [
+            self.volume_kms_key_id.as_deref(),
+            self.output_kms_key_id.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
+    fn vpc_attachments_mut(&mut self) -> Vec<&mut VpcAttachment> {
+        self.model
+            .found_mut()
+            .and_then(|m| m.vpc.as_mut())
+            .into_iter()
+            .collect()
+    }
+}

@@ -1,0 +1,162 @@
+//! The configuration an event or a Describe response carries, read member by member.
+//!
+//! CloudTrail request parameters use lowerCamelCase keys, state-change details and Describe
+//! responses the PascalCase API shape; otherwise the member names are the same, so one reader (and
+//! so one field mapping per kind, in [`crate::kinds`]) serves them all.
+
+use std::collections::BTreeMap;
+
+use crate::json::{FieldError, Node};
+use crate::resource::{InstanceGroup, VpcAttachment};
+
+/// A node that reads PascalCase member names in either casing.
+pub struct Shape<'a> {
+    node: Node<'a>,
+    camel: bool,
+}
+
+impl<'a> Shape<'a> {
+    fn key(&self, pascal: &str) -> String {
+        if self.camel {
+            let mut chars = pascal.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_lowercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        } else {
+            pascal.to_string()
+        }
+    }
+
+    pub fn get(&self, pascal: &str) -> Result<Option<Shape<'a>>, FieldError> {
+        Ok(self.node.get(&self.key(pascal))?.map(|node| Shape {
+            node,
+            camel: self.camel,
+        }))
+    }
+
+    pub fn str(&self, pascal: &str) -> Result<Option<String>, FieldError> {
+        Ok(self.node.opt_str(&self.key(pascal))?.map(str::to_string))
+    }
+
+    pub fn bool_or_false(&self, pascal: &str) -> Result<bool, FieldError> {
+        Ok(self
+            .node
+            .get(&self.key(pascal))?
+            .map(|n| n.bool())
+            .transpose()?
+            .unwrap_or(false))
+    }
+
+    pub fn i32(&self, pascal: &str) -> Result<Option<i32>, FieldError> {
+        self.node
+            .get(&self.key(pascal))?
+            .map(|n| n.i32())
+            .transpose()
+    }
+
+    /// One instance group from a member with `InstanceType` and `InstanceCount` (or the given
+    /// count member), labelled `label`.
+    pub fn group(&self, label: String, count: &str) -> Result<InstanceGroup, FieldError> {
+        Ok(InstanceGroup {
+            label,
+            instance_type: self.str("InstanceType")?,
+            instance_count: self.i32(count)?,
+        })
+    }
+
+    pub fn strings(&self, pascal: &str) -> Result<Vec<String>, FieldError> {
+        Ok(self
+            .node
+            .get(&self.key(pascal))?
+            .map(|n| n.strings())
+            .transpose()?
+            .unwrap_or_default())
+    }
+
+    pub fn vpc(&self, pascal: &str) -> Result<Option<VpcAttachment>, FieldError> {
+        self.get(pascal)?
+            .map(|v| {
+                Ok(VpcAttachment {
+                    subnets: v.strings("Subnets")?,
+                    security_groups: v.strings("SecurityGroupIds")?,
+                    vpc_id: None,
+                })
+            })
+            .transpose()
+    }
+
+    /// The elements of a list member; absent means empty.
+    pub fn items(&self, pascal: &str) -> Result<Vec<Shape<'a>>, FieldError> {
+        let Some(list) = self.node.get(&self.key(pascal))? else {
+            return Ok(Vec::new());
+        };
+        Ok(list
+            .items()?
+            .into_iter()
+            .map(|node| Shape {
+                node,
+                camel: self.camel,
+            })
+            .collect())
+    }
+
+    pub fn path_str(&self, path: &[&str]) -> Result<Option<String>, FieldError> {
+        let Some((last, parents)) = path.split_last() else {
+            return Ok(None);
+        };
+        let mut node = Shape {
+            node: self.node.clone(),
+            camel: self.camel,
+        };
+        for p in parents {
+            match node.get(p)? {
+                Some(n) => node = n,
+                None => return Ok(None),
+            }
+        }
+        node.str(last)
+    }
+
+    /// Tags as a list of `{Key, Value}` (API shape) or a `{key: value}` map (state-change shape).
+    pub fn tags(&self) -> Result<BTreeMap<String, String>, FieldError> {
+        let Some(tags) = self.get("Tags")? else {
+            return Ok(BTreeMap::new());
+        };
+        if tags.node.value.is_object() {
+            let mut map = BTreeMap::new();
+            if let Some(obj) = tags.node.value.as_object() {
+                for key in obj.keys() {
+                    let value = tags.node.require(key)?.str()?.to_string();
+                    map.insert(key.clone(), value);
+                }
+            }
+            return Ok(map);
+        }
+        tags.node
+            .items()?
+            .into_iter()
+            .map(|item| {
+                let item = Shape {
+                    node: item,
+                    camel: self.camel,
+                };
+                let key = item.node.req_str(&item.key("Key"))?.to_string();
+                let value = item.str("Value")?.unwrap_or_default();
+                Ok((key, value))
+            })
+            .collect()
+    }
+}
+
+impl<'a> Shape<'a> {
+    /// The API's PascalCase shape (a Describe response, a state-change detail) at `path`.
+    pub(crate) fn pascal(node: Node<'a>) -> Shape<'a> {
+        Shape { node, camel: false }
+    }
+
+    /// CloudTrail's camelCase request parameters.
+    pub(crate) fn camel(node: Node<'a>) -> Shape<'a> {
+        Shape { node, camel: true }
+    }
+}
