@@ -25,6 +25,7 @@ use aws_config::timeout::TimeoutConfig;
 use futures::StreamExt;
 use guardrail_aws::{self as aws, Fleet, MemberRole, SqsFailureQueue};
 use guardrail_aws::{dynamodb_table, DynamoStore};
+use guardrail_core::env::Environment;
 use guardrail_core::{ErrorType, Outcome, Policy};
 use guardrail_tests::*;
 use serde_json::Value;
@@ -299,14 +300,9 @@ async fn under_faults_and_duplicates_nothing_is_lost_and_nothing_compliant_is_to
         }),
     ));
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), table);
-    let mut inspector = aws::inspector(
-        &config,
-        fleet,
-        alerts.topic_arn.clone(),
-        store,
-        true,
-        Policy::baseline(),
-    );
+    let env = Environment::from_pairs([("SECURITY_HUB", "on")]);
+    let deployment = aws::Deployment::with(env, Policy::baseline(), config.clone(), fleet);
+    let mut inspector = deployment.inspector(store, alerts.topic_arn.clone())?;
     inspector.claim_lease = CLAIM_LEASE;
     let inspector = Arc::new(inspector);
     let queue_url = home

@@ -32,14 +32,10 @@ async fn with_security_hub(
 ) -> TestResult<aws::LiveInspector<SqliteStore>> {
     let config = aws::load_config().await;
     let fleet = Arc::new(member_fleet(with_member_role).await);
-    Ok(aws::inspector(
-        &config,
-        fleet,
-        topic,
-        SqliteStore::in_memory()?,
-        security_hub,
-        Policy::baseline(),
-    ))
+    let switch = if security_hub { "on" } else { "off" };
+    let env = guardrail_core::env::Environment::from_pairs([("SECURITY_HUB", switch)]);
+    let deployment = aws::Deployment::with(env, Policy::baseline(), config, fleet);
+    Ok(deployment.inspector(SqliteStore::in_memory()?, topic)?)
 }
 
 fn inventory(fleet: aws::Fleet) -> PerAccount<SageMakerInventory> {

@@ -355,7 +355,11 @@ async fn a_deferred_stop_that_then_happens_is_one_alert() -> TestResult {
             .await?
             .ok_or("finding not stored")?;
         let result = finding.remediation.map(|r| r.result);
-        assert_eq!(result.as_deref(), Some("stopped"), "the finding follows");
+        assert_eq!(
+            result.map(|r| r.as_str()),
+            Some("stopped"),
+            "the finding follows"
+        );
         // Restarted on AWS: Pending again.
         settle_notebook(&name, "Pending")?;
     }

@@ -258,8 +258,8 @@ async fn list(args: ListArgs) -> Result<String, String> {
                     f.status.as_str(),
                     f.severity.as_str(),
                     &f.mode.to_string(),
-                    &f.control,
-                    &f.resource_kind,
+                    f.control.as_str(),
+                    f.resource_kind.as_str(),
                     &f.resource_arn,
                     &f.account,
                     &f.region,
@@ -385,7 +385,7 @@ async fn show(id: &str, format: Output, store: StoreArg) -> Result<String, Strin
             o.time,
             o.status.as_str(),
             o.action.as_deref().unwrap_or("-"),
-            o.result.as_deref().unwrap_or("-"),
+            o.result.map_or("-", |r| r.as_str()),
             o.event_id
         );
     }
@@ -497,12 +497,12 @@ async fn summary(period: &Period, format: Output, store: StoreArg) -> Result<Str
     for f in all(&store, query).await? {
         s.total += 1;
         *s.by_control
-            .entry(f.control.clone())
+            .entry(f.control.to_string())
             .or_default()
             .entry(f.status.as_str())
             .or_default() += 1;
         *s.by_kind
-            .entry(f.resource_kind.clone())
+            .entry(f.resource_kind.to_string())
             .or_default()
             .entry(f.status.as_str())
             .or_default() += 1;

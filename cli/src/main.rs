@@ -146,7 +146,6 @@ pub(crate) async fn live_inspector(
     ),
     String,
 > {
-    use guardrail_aws as aws;
     let env = guardrail_core::env::Environment::from_process();
     let topic = topic_arg
         .map(str::trim)
@@ -156,14 +155,11 @@ pub(crate) async fn live_inspector(
             "{command} publishes alerts: give --topic-arn or set ALERT_TOPIC_ARN"
         ))?
         .to_string();
-    let security_hub = env.security_hub()?;
-    let config = aws::load_config().await;
-    let fleet = aws::Fleet::discover(config.clone(), aws::MemberRole::from_env(&env)?)
+    let deployment = guardrail_aws::Deployment::connect(env, policy)
         .await
-        .map_err(|e| format!("cannot identify the AWS account: {e}"))?;
-    let fleet = std::sync::Arc::new(fleet);
-    let inspector = aws::inspector(&config, fleet.clone(), topic, store, security_hub, policy);
-    Ok((inspector, fleet))
+        .map_err(|e| e.to_string())?;
+    let inspector = deployment.inspector(store, topic)?;
+    Ok((inspector, deployment.fleet))
 }
 
 fn load_policy(path: Option<&PathBuf>) -> Result<Policy, guardrail_core::policy::PolicyError> {

@@ -109,9 +109,29 @@ class Adapter:
         self.text = text
 
 
+DEPLOYMENT = ROOT / "shared/aws/src/deployment.rs"
+
+
 def adapters() -> list[Adapter]:
-    files = sorted((ROOT / "shared/aws/src").glob("*.rs"))
+    """The adapter files; the wiring point (``deployment.rs``) is followed method by method
+    instead (see ``deployment_reached``)."""
+    files = sorted(f for f in (ROOT / "shared/aws/src").glob("*.rs") if f != DEPLOYMENT)
     return [Adapter(f) for f in files]
+
+
+def deployment_reached(text: str) -> list[str]:
+    """The bodies of the ``Deployment`` methods ``text`` calls, and of those they call."""
+    parts = re.split(r"\n    (?:pub )?(?:async )?fn (\w+)", code_text(DEPLOYMENT))
+    methods = {parts[i]: parts[i + 1] for i in range(1, len(parts), 2)}
+    called: dict[str, str] = {}
+    frontier = [text]
+    while frontier:
+        t = frontier.pop()
+        for name, body in methods.items():
+            if name not in called and re.search(rf"(\.|::){name}\(", t):
+                called[name] = body
+                frontier.append(body)
+    return list(called.values())
 
 
 def mentions(text: str, names: set[str]) -> bool:
@@ -123,6 +143,7 @@ def code_actions(main: Path) -> set[str]:
     actions) of every adapter reachable from its ``main.rs`` by name."""
     pool = adapters()
     texts = [code_text(main)]
+    texts += deployment_reached(texts[0])
     reached: set[Path] = set()
     while True:
         new = [a for a in pool if a.path not in reached and any(mentions(t, a.names) for t in texts)]
@@ -135,12 +156,13 @@ def code_actions(main: Path) -> set[str]:
 
 
 def member_actions() -> set[str]:
-    """What the central functions call through the member role: the adapters built per account
-    (``PerAccount::new(.., |c| X::new(..))``), plus what listing needs."""
+    """What the central functions call through the member role: the adapters their code (and
+    the wiring it reaches) builds per account (``PerAccount::new(.., |c| X::new(..))``)."""
     pool = adapters()
     built = set()
-    for path in [ROOT / "shared/aws/src/lib.rs", *ROOT.glob("functions/*/src/main.rs")]:
-        built |= set(re.findall(r"PerAccount::new\([^;]*?\|c\|\s*\{?\s*(\w+)::new", path.read_text(), re.S))
+    mains = [code_text(path) for path in ROOT.glob("functions/*/src/main.rs")]
+    for text in mains + [body for main in mains for body in deployment_reached(main)]:
+        built |= set(re.findall(r"PerAccount::new\([^;]*?\|c\|\s*\{?\s*(\w+)::new", text, re.S))
     reached = [a for a in pool if a.names & built]
     # An adapter built per account may hold another (SageMaker asks KmsKeys who manages a key).
     structs = {a.path: set(re.findall(r"^pub struct (\w+)", a.path.read_text(), re.M)) for a in pool}

@@ -1,20 +1,18 @@
 //! The `inspector` Lambda: wiring only. The handler is
 //! `guardrail_core::Inspector::handle_invocation`.
 
-use guardrail_aws::lambda;
+use guardrail_aws::{lambda, Deployment};
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
 use serde_json::Value;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     lambda::init_tracing();
-
     // Fail fast on configuration: a bad policy or a missing variable stops the cold start.
-    let env = guardrail_core::env::Environment::from_process();
-    let (inspector, _fleet, config) = guardrail_aws::function_inspector(&env).await?;
-    let failures = guardrail_aws::failure_queue_from_env(&env, &config)?;
+    let deployment = Deployment::from_env().await?;
+    let inspector = deployment.function_inspector()?;
+    let failures = deployment.failure_queue()?;
     tracing::info!(policy = %inspector.policy.source, version = %inspector.policy.version, "inspector ready");
-
     let (inspector, failures) = (&inspector, &failures);
     run(service_fn(move |event: LambdaEvent<Value>| async move {
         let outcome = inspector.handle_invocation(&event.payload, failures).await;

@@ -1,8 +1,7 @@
 //! The `sweeper` Lambda: wiring only. The invocation is `guardrail_core::sweep::invocation`.
 
-use guardrail_aws::{lambda, PerAccount, SageMakerInventory};
-use guardrail_core::env::Environment;
-use guardrail_core::sweep::{self, SweepEnv};
+use guardrail_aws::{lambda, Deployment};
+use guardrail_core::sweep;
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
 use serde_json::Value;
 
@@ -10,12 +9,10 @@ use serde_json::Value;
 async fn main() -> Result<(), Error> {
     lambda::init_tracing();
     // Fail fast on configuration: a bad policy or a missing variable stops the cold start.
-    let env = Environment::from_process();
-    let (inspector, fleet, _config) = guardrail_aws::function_inspector(&env).await?;
-    let scope = SweepEnv::from_env(&env, fleet.home_account(), fleet.home_region())?;
-    let inventory = PerAccount::new(fleet, |c| {
-        SageMakerInventory::new(aws_sdk_sagemaker::Client::new(c))
-    });
+    let deployment = Deployment::from_env().await?;
+    let inspector = deployment.function_inspector()?;
+    let scope = deployment.sweep_scope()?;
+    let inventory = deployment.inventory();
     tracing::info!(policy = %inspector.policy.source, targets = scope.targets.len(), "sweeper ready");
     let (inspector, inventory, scope) = (&inspector, &inventory, &scope);
     run(service_fn(move |event: LambdaEvent<Value>| async move {

@@ -189,7 +189,7 @@ impl FindingStore for DynamoStore {
                 .expression_attribute_values(":ls", s(&f.last_seen))
                 .expression_attribute_values(":fs", s(&f.first_seen))
                 .expression_attribute_values(":account", s(&f.account))
-                .expression_attribute_values(":control", s(&f.control))
+                .expression_attribute_values(":control", s(f.control.as_str()))
                 .expression_attribute_values(":order", s(order))
                 .expression_attribute_values(":arn", s(&f.resource_arn))
                 .expression_attribute_values(":status", s(f.status.as_str()))

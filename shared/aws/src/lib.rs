@@ -1,6 +1,5 @@
 //! Adapters on the AWS SDK for the ports in [`guardrail_core::ports`], and the shared SDK configuration.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
@@ -8,10 +7,10 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_sdk_sagemaker::error::{ProvideErrorMetadata, SdkError};
 
-use guardrail_core::env::Environment;
 use guardrail_core::ports::AwsError;
 
 pub mod cloudtrail;
+pub mod deployment;
 pub mod dynamodb;
 pub mod dynamodb_table;
 pub mod ec2;
@@ -25,6 +24,7 @@ pub mod sns;
 pub mod sqs;
 
 pub use cloudtrail::CloudTrail;
+pub use deployment::Deployment;
 pub use dynamodb::DynamoStore;
 pub use ec2::Ec2Subnets;
 pub use fleet::{Fleet, MemberRole, PerAccount};
@@ -35,7 +35,8 @@ pub use securityhub::SecurityHub;
 pub use sns::SnsPublisher;
 pub use sqs::SqsFailureQueue;
 
-/// The inspector on AWS, as both functions and `guardrail replay --live` run it.
+/// The inspector on AWS, as both functions and `guardrail replay --live` run it
+/// ([`Deployment::inspector`]).
 pub type LiveInspector<F> = guardrail_core::Inspector<
     PerAccount<SageMaker>,
     PerAccount<Ec2Subnets>,
@@ -44,112 +45,6 @@ pub type LiveInspector<F> = guardrail_core::Inspector<
     Option<PerAccount<SecurityHub>>,
     PerAccount<CloudTrail>,
 >;
-
-/// The inspector on AWS: SageMaker, EC2 (subnet VPCs), CloudTrail and (when `security_hub`)
-/// Security Hub adapters per account and region of the fleet; the SNS client built once from
-/// `config` (the deployment's own account and region); the given finding store.
-pub fn inspector<F: guardrail_core::store::FindingStore>(
-    config: &SdkConfig,
-    fleet: Arc<Fleet>,
-    topic_arn: impl Into<String>,
-    store: F,
-    security_hub: bool,
-    policy: guardrail_core::Policy,
-) -> LiveInspector<F> {
-    let hub = security_hub.then(|| {
-        PerAccount::new(fleet.clone(), |c| {
-            SecurityHub::new(aws_sdk_securityhub::Client::new(c))
-        })
-    });
-    guardrail_core::Inspector::new(
-        PerAccount::new(fleet.clone(), |c| {
-            SageMaker::new(aws_sdk_sagemaker::Client::new(c))
-                .with_keys(KmsKeys::new(aws_sdk_kms::Client::new(c)))
-        }),
-        PerAccount::new(fleet.clone(), |c| {
-            Ec2Subnets::new(aws_sdk_ec2::Client::new(c))
-        }),
-        SnsPublisher::new(aws_sdk_sns::Client::new(config), topic_arn),
-        store,
-        hub,
-        PerAccount::new(fleet, |c| {
-            CloudTrail::new(aws_sdk_cloudtrail::Client::new(c))
-        }),
-        policy,
-    )
-}
-
-/// What both functions build at cold start, failing fast on a bad policy or environment: the
-/// inspector on the DynamoDB findings table, the fleet it reaches accounts through, and the
-/// configuration their other clients are built from.
-pub async fn function_inspector(
-    env: &Environment,
-) -> Result<
-    (
-        LiveInspector<crate::dynamodb::DynamoStore>,
-        Arc<Fleet>,
-        SdkConfig,
-    ),
-    Box<dyn std::error::Error + Send + Sync>,
-> {
-    let policy = guardrail_core::Policy::from_env(env)?;
-    let env = FunctionEnv::from_env(env)?;
-    let config = load_config().await;
-    let fleet = Arc::new(Fleet::discover(config.clone(), env.member_role).await?);
-    let store =
-        crate::dynamodb::DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), env.table);
-    let inspector = inspector(
-        &config,
-        fleet.clone(),
-        env.topic_arn,
-        store,
-        env.security_hub,
-        policy,
-    );
-    Ok((inspector, fleet, config))
-}
-
-/// The inspector's failure queue, `FAILURE_QUEUE_URL` (the functions' on-failure destination),
-/// where rejected events are kept.
-pub fn failure_queue_from_env(
-    env: &Environment,
-    config: &SdkConfig,
-) -> Result<SqsFailureQueue, String> {
-    let url = env.require(
-        "FAILURE_QUEUE_URL",
-        "rejected events are kept in the failure queue",
-    )?;
-    Ok(SqsFailureQueue::new(aws_sdk_sqs::Client::new(config), url))
-}
-
-/// What both functions read from their environment at start-up; a missing or invalid value
-/// stops the cold start with a message naming the variable.
-#[derive(Debug, Clone)]
-pub struct FunctionEnv {
-    /// `ALERT_TOPIC_ARN`.
-    pub topic_arn: String,
-    /// `FINDINGS_TABLE`: the DynamoDB findings table.
-    pub table: String,
-    /// `SECURITY_HUB=on|off` (default off).
-    pub security_hub: bool,
-    /// `MEMBER_ROLE_NAME` + `MEMBER_EXTERNAL_ID`: the role assumed in member accounts.
-    pub member_role: Option<MemberRole>,
-}
-
-impl FunctionEnv {
-    pub fn from_env(env: &Environment) -> Result<FunctionEnv, String> {
-        Ok(FunctionEnv {
-            topic_arn: env
-                .require("ALERT_TOPIC_ARN", "findings are alerted on an SNS topic")?
-                .to_string(),
-            table: env
-                .require("FINDINGS_TABLE", "findings are stored in DynamoDB")?
-                .to_string(),
-            security_hub: env.security_hub()?,
-            member_role: MemberRole::from_env(env)?,
-        })
-    }
-}
 
 /// Loads the one AWS configuration every client is built from: the standard provider chain
 /// (`AWS_REGION`, `AWS_ENDPOINT_URL`, credentials...), standard retries with exponential backoff

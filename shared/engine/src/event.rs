@@ -403,12 +403,9 @@ fn api_call(context: &Context<'_>, detail: &Node<'_>) -> Result<Parsed, EventErr
     };
     if let Some(code) = detail.opt_str("errorCode").map_err(field)? {
         let message = detail.opt_str("errorMessage").map_err(field)?.unwrap_or("");
-        return Ok(Parsed::Ignore {
-            event_id,
-            reason: format!(
-                "{event_name} failed with {code} ({message}): nothing was created or changed"
-            ),
-        });
+        let reason =
+            format!("{event_name} failed with {code} ({message}): nothing was created or changed");
+        return Ok(Parsed::Ignore { event_id, reason });
     }
     let arn = match (detail.get("responseElements").map_err(field)?, arn_key) {
         (Some(response), Some(arn_key)) if !response.value.is_null() => response
@@ -424,14 +421,8 @@ fn api_call(context: &Context<'_>, detail: &Node<'_>) -> Result<Parsed, EventErr
     let name =
         resource_name(params.as_ref(), arn.as_deref(), kind, name_key, arn_key).map_err(field)?;
     let name = name.as_str();
-    let region = detail
-        .opt_str("awsRegion")
-        .map_err(field)?
-        .map(str::to_string);
-    let account = detail
-        .opt_str("recipientAccountId")
-        .map_err(field)?
-        .map(str::to_string);
+    let text = |key| Ok::<_, EventError>(detail.opt_str(key).map_err(field)?.map(str::to_string));
+    let (region, account) = (text("awsRegion")?, text("recipientAccountId")?);
     let resource = context
         .located(kind, name, region, account)
         .map_err(field)?;
@@ -439,10 +430,7 @@ fn api_call(context: &Context<'_>, detail: &Node<'_>) -> Result<Parsed, EventErr
         .get("userIdentity")
         .map_err(field)?
         .map(|u| actor(&u));
-    let cloudtrail_event_id = detail
-        .opt_str("eventID")
-        .map_err(field)?
-        .map(str::to_string);
+    let cloudtrail_event_id = text("eventID")?;
     Ok(Parsed::Inspect(Box::new(Trigger {
         event_id,
         time,

@@ -5,7 +5,6 @@ use serde::Serialize;
 
 use crate::findings::Finding;
 use crate::ports::{ActivityLog, AwsError, TrailRecord};
-use crate::report::ActionOutcome;
 use crate::store::{FindingStore, StoreError};
 
 #[derive(Debug, Serialize)]
@@ -44,7 +43,7 @@ pub async fn evidence(
     let remediation = finding
         .remediation
         .as_ref()
-        .filter(|r| ActionOutcome::parse(&r.result).is_some_and(ActionOutcome::called))
+        .filter(|r| r.result.called())
         .and_then(|r| r.action.clone().map(|a| (a, r.at.clone())));
     let Some((action, remediated_at)) = remediation else {
         return Err(EvidenceError::NoRemediation(id.to_string()));

@@ -5,7 +5,6 @@ use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::controls::ControlId;
 use crate::finding::Status;
 use crate::findings::Finding;
 use crate::policy::Severity;
@@ -48,19 +47,10 @@ const PRODUCT: &str = "SageMaker Guardrails";
 const OCSF_VERSION: &str = "1.1.0";
 const DESCRIPTION_MAX: usize = 1024;
 
-fn kind_label(kind: &str) -> &str {
-    match kind {
-        "notebook-instance" => "notebook instance",
-        "training-job" => "training job",
-        "processing-job" => "processing job",
-        other => other,
-    }
-}
-
 fn title(f: &Finding) -> String {
     format!(
         "SageMaker {} {}: {}",
-        kind_label(&f.resource_kind),
+        f.resource_kind.label(),
         f.resource_name,
         f.control
     )
@@ -90,7 +80,7 @@ fn description(f: &Finding) -> String {
 }
 
 fn remedy(f: &Finding) -> &'static str {
-    ControlId::parse(&f.control).map_or("", ControlId::remedy)
+    f.control.remedy()
 }
 
 fn partition(arn: &str) -> &str {
@@ -116,10 +106,7 @@ pub fn asff(f: &Finding) -> Value {
         (Status::Fail, None) => "NEW",
         _ => "RESOLVED",
     };
-    let resource_type = match f.resource_kind.as_str() {
-        "notebook-instance" => "AwsSageMakerNotebookInstance",
-        _ => "Other",
-    };
+    let resource_type = f.resource_kind.asff_resource_type();
     let partition = partition(&f.resource_arn);
     json!({
         "SchemaVersion": "2018-10-08",
@@ -267,7 +254,7 @@ mod tests {
             let (mut fs, _) = sample(arn, time);
             if arn.contains("notebook") {
                 for f in &mut fs {
-                    f.resource_kind = "notebook-instance".into();
+                    f.resource_kind = crate::resource::ResourceKind::NotebookInstance;
                 }
             }
             all.extend(fs);

@@ -12,7 +12,8 @@ use crate::controls::ControlId;
 use crate::finding::Status;
 use crate::policy::{Mode, Severity};
 use crate::remediation::Plan;
-use crate::report::{ActionResult, Phase, Report};
+use crate::report::{ActionOutcome, ActionResult, Phase, Report};
+use crate::resource::ResourceKind;
 
 /// The current state of one control on one resource.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,11 +21,11 @@ pub struct Finding {
     /// Stable: [`finding_id`] of the resource ARN and the control.
     pub id: String,
     pub resource_arn: String,
-    pub resource_kind: String,
+    pub resource_kind: ResourceKind,
     pub resource_name: String,
     pub account: String,
     pub region: String,
-    pub control: String,
+    pub control: ControlId,
     pub status: Status,
     pub severity: Severity,
     pub mode: Mode,
@@ -59,7 +60,7 @@ pub struct RemediationRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// `stopped`, `deleted`, `deferred`, `audit`, `failed`, ... (see `Remediation::outcome`).
-    pub result: String,
+    pub result: ActionOutcome,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,7 +77,7 @@ pub struct Observation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result: Option<String>,
+    pub result: Option<ActionOutcome>,
 }
 
 /// The stable id of the finding for `control` on `resource_arn` (32 hex digits).
@@ -105,7 +106,7 @@ pub fn from_report(report: &Report) -> (Vec<Finding>, Vec<Observation>) {
         let id = finding_id(&r.arn, c.control.as_str());
         let record = c.is_violation().then(|| RemediationRecord {
             action: action.clone(),
-            result: remediation.outcome().as_str().to_string(),
+            result: remediation.outcome(),
             at: remediation.at.clone(),
             error: error.clone(),
         });
@@ -115,16 +116,16 @@ pub fn from_report(report: &Report) -> (Vec<Finding>, Vec<Observation>) {
             status: c.status,
             event_id: report.event.id.clone(),
             action: record.as_ref().and_then(|m| m.action.clone()),
-            result: record.as_ref().map(|m| m.result.clone()),
+            result: record.as_ref().map(|m| m.result),
         });
         findings.push(Finding {
             id,
             resource_arn: r.arn.clone(),
-            resource_kind: r.kind.as_str().to_string(),
+            resource_kind: r.kind,
             resource_name: r.name.clone(),
             account: r.account.clone(),
             region: r.region.clone(),
-            control: c.control.as_str().to_string(),
+            control: c.control,
             status: c.status,
             severity: c.severity,
             mode: c.mode,

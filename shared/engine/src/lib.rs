@@ -21,7 +21,7 @@ pub mod finding;
 pub mod findings;
 pub mod inspector;
 pub mod instances;
-mod json;
+pub mod json;
 pub mod kinds;
 pub mod metrics;
 pub mod policy;

@@ -2,7 +2,7 @@
 //! what was done about it. It is the inspector's result, the `default` body of the SNS alert,
 //! and what `guardrail replay --format json` prints.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::event::{Actor, Cause, Trigger};
 use crate::finding::{worst_problem, ControlResult};
@@ -51,7 +51,8 @@ pub struct Remediation {
 
 /// What the guardrail did about a resource. Its word ([`ActionOutcome::as_str`]) is what message
 /// attributes, tables and stored records carry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "&'static str", try_from = "String")]
 pub enum ActionOutcome {
     None,
     Audit,
@@ -137,6 +138,11 @@ impl ActionOutcome {
         Self::ALL.into_iter().find(|o| o.as_str() == value)
     }
 
+    /// All words, for error messages.
+    fn words() -> String {
+        Self::ALL.map(ActionOutcome::as_str).join(", ")
+    }
+
     /// The guardrail made the remediation call itself (so CloudTrail holds its record).
     pub fn called(self) -> bool {
         matches!(
@@ -160,6 +166,26 @@ impl ActionOutcome {
                 Phase::Pending
             }
         }
+    }
+}
+
+impl From<ActionOutcome> for &'static str {
+    fn from(outcome: ActionOutcome) -> &'static str {
+        outcome.as_str()
+    }
+}
+
+impl TryFrom<String> for ActionOutcome {
+    type Error = String;
+
+    /// A stored record's word: only a known outcome.
+    fn try_from(value: String) -> Result<ActionOutcome, String> {
+        ActionOutcome::parse(&value).ok_or_else(|| {
+            format!(
+                "unknown outcome `{value}`; known: {}",
+                ActionOutcome::words()
+            )
+        })
     }
 }
 

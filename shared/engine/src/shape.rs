@@ -40,12 +40,17 @@ impl<'a> Shape<'a> {
     }
 
     pub fn bool_or_false(&self, pascal: &str) -> Result<bool, FieldError> {
+        self.bool_or(pascal, false)
+    }
+
+    /// A boolean member; absent means `default`.
+    pub fn bool_or(&self, pascal: &str, default: bool) -> Result<bool, FieldError> {
         Ok(self
             .node
             .get(&self.key(pascal))?
             .map(|n| n.bool())
             .transpose()?
-            .unwrap_or(false))
+            .unwrap_or(default))
     }
 
     pub fn i32(&self, pascal: &str) -> Result<Option<i32>, FieldError> {
@@ -150,7 +155,12 @@ impl<'a> Shape<'a> {
 }
 
 impl<'a> Shape<'a> {
-    /// The API's PascalCase shape (a Describe response, a state-change detail) at `path`.
+    /// A Describe response (JSON, PascalCase members); `root` names it in errors.
+    pub fn response(value: &'a serde_json::Value, root: &str) -> Shape<'a> {
+        Shape::pascal(Node::new(value, root))
+    }
+
+    /// The API's PascalCase shape (a Describe response, a state-change detail).
     pub(crate) fn pascal(node: Node<'a>) -> Shape<'a> {
         Shape { node, camel: false }
     }

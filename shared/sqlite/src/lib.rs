@@ -256,10 +256,10 @@ impl FindingStore for SqliteStore {
                     params![
                         f.id,
                         f.resource_arn,
-                        f.resource_kind,
+                        f.resource_kind.as_str(),
                         f.account,
                         f.region,
-                        f.control,
+                        f.control.as_str(),
                         f.status.as_str(),
                         f.severity.as_str(),
                         f.first_seen,

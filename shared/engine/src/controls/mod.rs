@@ -314,9 +314,23 @@ impl Serialize for ControlId {
     }
 }
 
+/// Text from outside (a stored finding): only a registered control.
+impl<'de> Deserialize<'de> for ControlId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<ControlId, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        ControlId::parse(&name).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown control `{name}`; known: {}",
+                ControlId::names()
+            ))
+        })
+    }
+}
+
 impl fmt::Display for ControlId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        // `pad`: widths and alignment apply, as they do to the text.
+        f.pad(self.as_str())
     }
 }
 

@@ -4,14 +4,14 @@
 //! with `UpdateEndpoint`. An endpoint runs the endpoint configuration and the models it names,
 //! other resources described apart (`DescribeEndpointConfig`, `DescribeModel`).
 
-use super::{ApiCall, Kind, Listing, StateChange, Stop};
+use super::{ApiCall, Kind, Listing, Needed, StateChange, Stop};
 use crate::facets::{Facet, Facets, Output, Volume};
 use crate::instances::{self, Storage};
 use crate::json::FieldError;
 use crate::report::ActionOutcome;
 use crate::resource::{
-    Dependency, EndpointConfig, EndpointDetails, InstanceGroup, Lifecycle, ModelConfig,
-    VpcAttachment,
+    DataCapture, Dependency, EndpointConfig, EndpointDetails, InstanceGroup, Lifecycle,
+    ModelConfig, VariantModel, VpcAttachment,
 };
 use crate::shape::Shape;
 
@@ -68,11 +68,59 @@ impl Kind for Endpoint {
         }
     }
 
-    /// Neither `CreateEndpoint` nor the endpoint state change carries the endpoint configuration.
+    /// The configuration being deployed while an update is pending
+    /// (`PendingDeploymentSummary.EndpointConfigName`: `EndpointConfigName` is still the deployed
+    /// one), else the one deployed; described next (neither `CreateEndpoint` nor the endpoint
+    /// state change carries its settings).
     fn read(s: &Shape<'_>) -> Result<EndpointDetails, FieldError> {
-        Ok(EndpointDetails::new(Dependency::NotDescribed {
-            name: s.str("EndpointConfigName")?.unwrap_or_default(),
-        }))
+        let pending = s.path_str(&["PendingDeploymentSummary", "EndpointConfigName"])?;
+        let name = match pending {
+            Some(name) => name,
+            None => s.str("EndpointConfigName")?.unwrap_or_default(),
+        };
+        Ok(EndpointDetails::new(Dependency::NotDescribed { name }))
+    }
+
+    fn needs(endpoint: &EndpointDetails) -> Vec<Needed> {
+        match &endpoint.config {
+            Dependency::NotDescribed { name } => vec![Needed::EndpointConfig(name.clone())],
+            Dependency::Found { value, .. } => value
+                .variants
+                .iter()
+                .filter_map(|v| match &v.model {
+                    Some(Dependency::NotDescribed { name }) => Some(Needed::Model(name.clone())),
+                    _ => None,
+                })
+                .collect(),
+            Dependency::Deleted { .. } => Vec::new(),
+        }
+    }
+
+    /// A configuration that is not found (deleted while its endpoint runs: AWS allows it) is
+    /// `Deleted`, never a reason to think the endpoint gone.
+    fn supply(
+        endpoint: &mut EndpointDetails,
+        needed: &Needed,
+        described: Option<&Shape<'_>>,
+    ) -> Result<(), FieldError> {
+        match (needed, &mut endpoint.config) {
+            (Needed::EndpointConfig(name), Dependency::NotDescribed { name: wanted })
+                if name == wanted =>
+            {
+                let name = if name.is_empty() { "(none reported)" } else { name };
+                endpoint.config = super::described(name, described, read_config)?;
+            }
+            (Needed::Model(name), Dependency::Found { value, .. }) => {
+                for variant in &mut value.variants {
+                    if matches!(&variant.model, Some(Dependency::NotDescribed { name: m }) if m == name)
+                    {
+                        variant.model = Some(super::described(name, described, super::read_model)?);
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
     }
 }
 
@@ -141,6 +189,50 @@ fn volume(config: &EndpointConfig) -> Facet<Volume<'_>> {
         instances: other,
         key: config.kms_key_id.as_deref(),
         what: WHAT,
+    })
+}
+
+/// `DescribeEndpointConfig`: the variants (production, then shadow) with the models they name
+/// (described next), the key, data capture, and the configuration's own VPC and isolation (for
+/// inference components).
+fn read_config(s: &Shape<'_>) -> Result<EndpointConfig, FieldError> {
+    let mut variants = Vec::new();
+    for (member, shadow) in [
+        ("ProductionVariants", false),
+        ("ShadowProductionVariants", true),
+    ] {
+        for v in s.items(member)? {
+            let variant_name = v.str("VariantName")?.unwrap_or_default();
+            // A serverless variant has no instance and no storage volume.
+            let instances = match v.get("ServerlessConfig")? {
+                Some(_) => None,
+                None => Some(v.group(format!("variant {variant_name}"), "InitialInstanceCount")?),
+            };
+            variants.push(VariantModel {
+                variant_name,
+                shadow,
+                instances,
+                model: v
+                    .str("ModelName")?
+                    .map(|name| Dependency::NotDescribed { name }),
+            });
+        }
+    }
+    Ok(EndpointConfig {
+        kms_key_id: s.str("KmsKeyId")?,
+        data_capture: s
+            .get("DataCaptureConfig")?
+            .map(|d| {
+                Ok::<_, FieldError>(DataCapture {
+                    // Absent means enabled, AWS's default for a configuration that has one.
+                    enabled: d.bool_or("EnableCapture", true)?,
+                    kms_key_id: d.str("KmsKeyId")?,
+                })
+            })
+            .transpose()?,
+        variants,
+        vpc: s.vpc("VpcConfig")?,
+        network_isolation: s.bool_or_false("EnableNetworkIsolation")?,
     })
 }
 

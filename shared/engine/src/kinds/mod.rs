@@ -10,7 +10,7 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::facets::Facets;
 use crate::json::FieldError;
@@ -77,14 +77,81 @@ pub trait Kind: 'static {
     const DESCRIBE_CALL: &'static str;
     const STOP: Stop;
     const LISTING: Listing;
+    /// The resource type of its findings in Security Hub's ASFF.
+    const ASFF_RESOURCE_TYPE: &'static str = "Other";
 
     /// Where a resource in `status` is in its life.
     fn lifecycle(status: &str) -> Lifecycle;
 
-    /// The configuration an event carries, in the Describe shape (PascalCase members) or as
+    /// The configuration a Describe response or an event carries: the Describe shape
+    /// (PascalCase members, as the live resource and its state-change events give it) or
     /// CloudTrail request parameters (the same members in camelCase). Another resource it
-    /// depends on (a model, an endpoint configuration) is `NotDescribed`.
+    /// depends on (a model, an endpoint configuration) is `NotDescribed` until supplied.
     fn read(shape: &Shape<'_>) -> Result<Self::Config, FieldError>;
+
+    /// The other resources whose settings the configuration still lacks (live only).
+    fn needs(_config: &Self::Config) -> Vec<Needed> {
+        Vec::new()
+    }
+
+    /// Supplies one of them: its Describe response, or `None` when it does not exist (deleted
+    /// while the workload runs: its settings cannot be verified).
+    fn supply(
+        _config: &mut Self::Config,
+        _needed: &Needed,
+        _described: Option<&Shape<'_>>,
+    ) -> Result<(), FieldError> {
+        Ok(())
+    }
+}
+
+/// Another resource a workload runs with, described apart.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Needed {
+    /// `DescribeModel`: its `VpcConfig` and `EnableNetworkIsolation`.
+    Model(String),
+    /// `DescribeEndpointConfig`: variants, keys, data capture.
+    EndpointConfig(String),
+}
+
+impl Needed {
+    pub fn name(&self) -> &str {
+        match self {
+            Needed::Model(name) | Needed::EndpointConfig(name) => name,
+        }
+    }
+
+    /// The Describe call that answers it.
+    pub fn describe_call(&self) -> &'static str {
+        match self {
+            Needed::Model(_) => "DescribeModel",
+            Needed::EndpointConfig(_) => "DescribeEndpointConfig",
+        }
+    }
+}
+
+/// `DescribeModel`: the settings a model's containers run with.
+pub(crate) fn read_model(s: &Shape<'_>) -> Result<crate::resource::ModelConfig, FieldError> {
+    Ok(crate::resource::ModelConfig {
+        vpc: s.vpc("VpcConfig")?,
+        network_isolation: s.bool_or_false("EnableNetworkIsolation")?,
+    })
+}
+
+/// A dependency as described: found (read with `read`), or deleted.
+pub(crate) fn described<T>(
+    name: &str,
+    described: Option<&Shape<'_>>,
+    read: impl FnOnce(&Shape<'_>) -> Result<T, FieldError>,
+) -> Result<crate::resource::Dependency<T>, FieldError> {
+    let name = name.to_string();
+    Ok(match described {
+        Some(shape) => crate::resource::Dependency::Found {
+            name,
+            value: read(shape)?,
+        },
+        None => crate::resource::Dependency::Deleted { name },
+    })
 }
 
 /// Declares the kinds: each line names the [`ResourceKind`] variant, the kind's module and its
@@ -95,8 +162,10 @@ macro_rules! kinds {
         $(pub mod $module;)*
 
         /// The kinds of SageMaker resource the guardrail covers.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-        #[serde(into = "&'static str")]
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+        )]
+        #[serde(into = "&'static str", try_from = "String")]
         pub enum ResourceKind {
             $($variant),*
         }
@@ -148,6 +217,12 @@ macro_rules! kinds {
                 }
             }
 
+            pub fn asff_resource_type(self) -> &'static str {
+                match self {
+                    $(ResourceKind::$variant => <$module::$kind as Kind>::ASFF_RESOURCE_TYPE),*
+                }
+            }
+
             pub fn listing(self) -> Listing {
                 match self {
                     $(ResourceKind::$variant => <$module::$kind as Kind>::LISTING),*
@@ -161,13 +236,35 @@ macro_rules! kinds {
                 }
             }
 
-            /// The configuration an event carries ([`Kind::read`]).
+            /// The configuration a Describe response or an event carries ([`Kind::read`]).
             pub fn read(self, shape: &Shape<'_>) -> Result<Details, FieldError> {
                 Ok(match self {
                     $(ResourceKind::$variant => {
                         Details::$variant(<$module::$kind as Kind>::read(shape)?)
                     }),*
                 })
+            }
+        }
+
+        impl Details {
+            /// The other resources the configuration still lacks ([`Kind::needs`]).
+            pub fn needs(&self) -> Vec<Needed> {
+                match self {
+                    $(Details::$variant(c) => <$module::$kind as Kind>::needs(c)),*
+                }
+            }
+
+            /// Supplies one of them ([`Kind::supply`]).
+            pub fn supply(
+                &mut self,
+                needed: &Needed,
+                described: Option<&Shape<'_>>,
+            ) -> Result<(), FieldError> {
+                match self {
+                    $(Details::$variant(c) => {
+                        <$module::$kind as Kind>::supply(c, needed, described)
+                    }),*
+                }
             }
         }
 
@@ -205,7 +302,28 @@ kinds! {
     Endpoint => endpoint::Endpoint,
 }
 
+/// A live resource as its Describe response gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Described {
+    pub arn: Option<String>,
+    pub status: String,
+    /// Dependencies still `NotDescribed` ([`Details::needs`]).
+    pub details: Details,
+}
+
 impl ResourceKind {
+    /// Reads a Describe response with the kind's field mapping: the ARN and status from the
+    /// members its state-change event names too.
+    pub fn read_described(self, response: &serde_json::Value) -> Result<Described, FieldError> {
+        let shape = Shape::response(response, self.describe_call());
+        let keys = self.state_change();
+        Ok(Described {
+            arn: shape.str(keys.arn_key)?,
+            status: shape.str(keys.status_key)?.unwrap_or_default(),
+            details: self.read(&shape)?,
+        })
+    }
+
     /// The kind named `value` (its [`Self::as_str`] form).
     pub fn parse(value: &str) -> Option<ResourceKind> {
         Self::ALL.iter().copied().find(|k| k.as_str() == value)
@@ -230,6 +348,21 @@ impl ResourceKind {
     }
 }
 
+impl TryFrom<String> for ResourceKind {
+    type Error = String;
+
+    /// Text from outside (a stored finding): only a known kind.
+    fn try_from(value: String) -> Result<ResourceKind, String> {
+        ResourceKind::parse(&value).ok_or_else(|| {
+            let known: Vec<&str> = ResourceKind::ALL.iter().map(|k| k.as_str()).collect();
+            format!(
+                "unknown resource kind `{value}`; known: {}",
+                known.join(", ")
+            )
+        })
+    }
+}
+
 impl From<ResourceKind> for &'static str {
     fn from(kind: ResourceKind) -> &'static str {
         kind.as_str()
@@ -238,7 +371,8 @@ impl From<ResourceKind> for &'static str {
 
 impl fmt::Display for ResourceKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        // `pad`: widths and alignment apply, as they do to the text.
+        f.pad(self.as_str())
     }
 }
 

@@ -45,6 +45,7 @@ impl Kind for NotebookInstance {
         statuses: &["InService", "Pending"],
         excluded: &[],
     };
+    const ASFF_RESOURCE_TYPE: &'static str = "AwsSageMakerNotebookInstance";
 
     fn lifecycle(status: &str) -> Lifecycle {
         let s = status.to_string();

@@ -2,7 +2,9 @@
 //! run with the VPC and network isolation of the model they run (another resource, described
 //! apart: `DescribeModel`).
 
-use super::{job_lifecycle, ApiCall, Kind, Listing, StateChange, Stop, JOBS_IN_PROGRESS};
+use super::{
+    job_lifecycle, ApiCall, Kind, Listing, Needed, StateChange, Stop, JOBS_IN_PROGRESS,
+};
 use crate::facets::{Facet, Facets, Output, Volume, JOB_OUTPUT, STORAGE_VOLUME};
 use crate::json::FieldError;
 use crate::report::ActionOutcome;
@@ -57,6 +59,28 @@ impl Kind for TransformJob {
             volume_kms_key_id: s.path_str(&["TransformResources", "VolumeKmsKeyId"])?,
             output_kms_key_id: s.path_str(&["TransformOutput", "KmsKeyId"])?,
         })
+    }
+
+    fn needs(config: &TransformConfig) -> Vec<Needed> {
+        match &config.model {
+            Dependency::NotDescribed { name } => vec![Needed::Model(name.clone())],
+            _ => Vec::new(),
+        }
+    }
+
+    fn supply(
+        config: &mut TransformConfig,
+        needed: &Needed,
+        described: Option<&Shape<'_>>,
+    ) -> Result<(), FieldError> {
+        if let (Needed::Model(name), Dependency::NotDescribed { name: wanted }) =
+            (needed, &config.model)
+        {
+            if name == wanted {
+                config.model = super::described(name, described, super::read_model)?;
+            }
+        }
+        Ok(())
     }
 }
 

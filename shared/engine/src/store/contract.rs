@@ -3,21 +3,24 @@
 
 use std::future::Future;
 
-use super::{Claim, ClaimRequest, FindingStore, Query, StagedAlert, StoreError};
+use super::{Claim, ClaimRequest, FindingStore, Page, Query, StagedAlert, StoreError};
+use crate::controls::{volume_kms, vpc_attached, ControlId};
 use crate::finding::Status;
 use crate::findings::{finding_id, Finding, Observation, RemediationRecord};
 use crate::policy::{Mode, Severity};
+use crate::report::ActionOutcome;
+use crate::resource::ResourceKind;
 
 /// Two findings of one resource at `time`: `vpc-attached` failing (stopped), `volume-kms` passing.
 pub fn sample(arn: &str, time: &str) -> (Vec<Finding>, Vec<Observation>) {
-    let make = |control: &str, status: Status, severity: Severity| Finding {
-        id: finding_id(arn, control),
+    let make = |control: ControlId, status: Status, severity: Severity| Finding {
+        id: finding_id(arn, control.as_str()),
         resource_arn: arn.to_string(),
-        resource_kind: "training-job".into(),
+        resource_kind: ResourceKind::TrainingJob,
         resource_name: arn.rsplit('/').next().unwrap_or(arn).to_string(),
         account: arn.split(':').nth(4).unwrap_or("123456789012").to_string(),
         region: "us-east-1".into(),
-        control: control.into(),
+        control,
         status,
         severity,
         mode: Mode::Enforce,
@@ -30,7 +33,7 @@ pub fn sample(arn: &str, time: &str) -> (Vec<Finding>, Vec<Observation>) {
         actor: Some("arn:aws:sts::123456789012:assumed-role/DataScientist/alice".into()),
         remediation: (status == Status::Fail).then(|| RemediationRecord {
             action: Some("StopTrainingJob".into()),
-            result: "stopped".into(),
+            result: ActionOutcome::Stopped,
             at: Some(time.into()),
             error: None,
         }),
@@ -38,8 +41,8 @@ pub fn sample(arn: &str, time: &str) -> (Vec<Finding>, Vec<Observation>) {
         event_id: format!("event-{time}"),
     };
     let findings = vec![
-        make("vpc-attached", Status::Fail, Severity::High),
-        make("volume-kms", Status::Pass, Severity::High),
+        make(vpc_attached::ID, Status::Fail, Severity::High),
+        make(volume_kms::ID, Status::Pass, Severity::High),
     ];
     let observations = findings
         .iter()
@@ -49,13 +52,13 @@ pub fn sample(arn: &str, time: &str) -> (Vec<Finding>, Vec<Observation>) {
             status: f.status,
             event_id: f.event_id.clone(),
             action: f.remediation.as_ref().and_then(|r| r.action.clone()),
-            result: f.remediation.as_ref().map(|r| r.result.clone()),
+            result: f.remediation.as_ref().map(|r| r.result),
         })
         .collect();
     (findings, observations)
 }
 
-fn id_of(findings: &[Finding], control: &str) -> String {
+fn id_of(findings: &[Finding], control: ControlId) -> String {
     findings
         .iter()
         .find(|f| f.control == control)
@@ -92,7 +95,7 @@ async fn updates_keep_first_seen_and_history_grows(
         f.status = Status::Pass;
     }
     store.record(&second, &obs2).await?;
-    let id = id_of(&first, "vpc-attached");
+    let id = id_of(&first, vpc_attached::ID);
     let Some((finding, history)) = store.get(&id).await? else {
         panic!("finding {id} missing")
     };
@@ -117,7 +120,7 @@ async fn late_older_evaluations_do_not_overwrite(
         f.status = Status::Pass;
     }
     store.record(&older, &obs_older).await?;
-    let id = id_of(&newer, "vpc-attached");
+    let id = id_of(&newer, vpc_attached::ID);
     let Some((finding, history)) = store.get(&id).await? else {
         panic!("finding {id} missing")
     };
@@ -391,7 +394,7 @@ async fn list_filters_sorts_and_paginates(store: &impl FindingStore) -> Result<(
     assert_eq!(store.list(&failing).await?.findings.len(), 5);
     let account = Query {
         account: Some("111111111111".into()),
-        control: Some(crate::controls::vpc_attached::ID),
+        control: Some(vpc_attached::ID),
         limit: 100,
         ..Query::default()
     };
@@ -416,6 +419,14 @@ async fn list_filters_sorts_and_paginates(store: &impl FindingStore) -> Result<(
     };
     assert_eq!(store.list(&critical).await?.findings.len(), 0);
 
+    pages_cover_every_finding_once(store, &all).await
+}
+
+/// Pages of 3 list exactly `all`, in order.
+async fn pages_cover_every_finding_once(
+    store: &impl FindingStore,
+    all: &Page,
+) -> Result<(), StoreError> {
     let mut query = Query {
         limit: 3,
         ..Query::default()

@@ -103,8 +103,8 @@ impl Query {
     pub fn matches(&self, f: &Finding) -> bool {
         let eq = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w == have);
         self.status.is_none_or(|s| s == f.status)
-            && self.control.is_none_or(|c| c.as_str() == f.control)
-            && self.kind.is_none_or(|k| k.as_str() == f.resource_kind)
+            && self.control.is_none_or(|c| c == f.control)
+            && self.kind.is_none_or(|k| k == f.resource_kind)
             && self.severity.is_none_or(|s| f.severity >= s)
             && eq(&self.account, &f.account)
             && eq(&self.region, &f.region)

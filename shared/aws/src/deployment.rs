@@ -1,0 +1,139 @@
+//! The one wiring point: the environment parsed once, the AWS configuration loaded once per
+//! process, and every adapter built from them. Both functions, the CLI's commands that act on
+//! AWS and the emulator tests build what they run from a [`Deployment`].
+
+use std::sync::Arc;
+
+use aws_config::SdkConfig;
+use guardrail_core::env::Environment;
+use guardrail_core::store::FindingStore;
+use guardrail_core::sweep::SweepEnv;
+use guardrail_core::Policy;
+
+use crate::{
+    load_config, CloudTrail, DynamoStore, Ec2Subnets, Fleet, KmsKeys, LiveInspector, MemberRole,
+    PerAccount, SageMaker, SageMakerInventory, SecurityHub, SnsPublisher, SqsFailureQueue,
+};
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A deployment of the guardrail: its environment, policy, AWS configuration and fleet.
+#[derive(Debug, Clone)]
+pub struct Deployment {
+    pub env: Environment,
+    pub policy: Policy,
+    /// The deployment's own account and region: SNS, DynamoDB and SQS clients.
+    pub config: SdkConfig,
+    /// The accounts and regions it reaches, through the member role when set.
+    pub fleet: Arc<Fleet>,
+}
+
+impl Deployment {
+    /// The process environment and the policy it names (`GUARDRAIL_POLICY_TOML`,
+    /// `GUARDRAIL_POLICY`, `GUARDRAIL_MODE`); fails fast on a bad value.
+    pub async fn from_env() -> Result<Deployment, BoxError> {
+        let env = Environment::from_process();
+        let policy = Policy::from_env(&env)?;
+        Deployment::connect(env, policy).await
+    }
+
+    /// `env` with `policy`: loads the AWS configuration and identifies the account.
+    pub async fn connect(env: Environment, policy: Policy) -> Result<Deployment, BoxError> {
+        let config = load_config().await;
+        let member_role = MemberRole::from_env(&env)?;
+        let fleet = Fleet::discover(config.clone(), member_role)
+            .await
+            .map_err(|e| format!("cannot identify the AWS account: {e}"))?;
+        Ok(Deployment::with(env, policy, config, Arc::new(fleet)))
+    }
+
+    /// A deployment of parts already made (tests, benchmarks).
+    pub fn with(env: Environment, policy: Policy, config: SdkConfig, fleet: Arc<Fleet>) -> Self {
+        Deployment {
+            env,
+            policy,
+            config,
+            fleet,
+        }
+    }
+
+    /// The inspector on `store`, alerting to `topic_arn`: SageMaker (with KMS), EC2 (subnet
+    /// VPCs), CloudTrail and, with `SECURITY_HUB=on`, Security Hub adapters per account and
+    /// region of the fleet; SNS in the deployment's own account and region.
+    pub fn inspector<F: FindingStore>(
+        &self,
+        store: F,
+        topic_arn: impl Into<String>,
+    ) -> Result<LiveInspector<F>, String> {
+        let fleet = &self.fleet;
+        let hub = self.env.security_hub()?.then(|| {
+            PerAccount::new(fleet.clone(), |c| {
+                SecurityHub::new(aws_sdk_securityhub::Client::new(c))
+            })
+        });
+        Ok(guardrail_core::Inspector::new(
+            PerAccount::new(fleet.clone(), |c| {
+                SageMaker::new(aws_sdk_sagemaker::Client::new(c))
+                    .with_keys(KmsKeys::new(aws_sdk_kms::Client::new(c)))
+            }),
+            PerAccount::new(fleet.clone(), |c| {
+                Ec2Subnets::new(aws_sdk_ec2::Client::new(c))
+            }),
+            SnsPublisher::new(aws_sdk_sns::Client::new(&self.config), topic_arn),
+            store,
+            hub,
+            PerAccount::new(fleet.clone(), |c| {
+                CloudTrail::new(aws_sdk_cloudtrail::Client::new(c))
+            }),
+            self.policy.clone(),
+        ))
+    }
+
+    /// The functions' inspector: findings in the DynamoDB table `FINDINGS_TABLE`, alerts to
+    /// `ALERT_TOPIC_ARN`.
+    pub fn function_inspector(&self) -> Result<LiveInspector<DynamoStore>, String> {
+        let table = self
+            .env
+            .require("FINDINGS_TABLE", "findings are stored in DynamoDB")?;
+        let topic = self
+            .env
+            .require("ALERT_TOPIC_ARN", "findings are alerted on an SNS topic")?;
+        self.inspector(self.dynamo_store(table), topic)
+    }
+
+    /// The findings table `table` in the deployment's account and region.
+    pub fn dynamo_store(&self, table: &str) -> DynamoStore {
+        DynamoStore::new(aws_sdk_dynamodb::Client::new(&self.config), table)
+    }
+
+    /// The failure queue `FAILURE_QUEUE_URL` (the functions' on-failure destination), where
+    /// rejected events are kept.
+    pub fn failure_queue(&self) -> Result<SqsFailureQueue, String> {
+        let url = self.env.require(
+            "FAILURE_QUEUE_URL",
+            "rejected events are kept in the failure queue",
+        )?;
+        Ok(SqsFailureQueue::new(
+            aws_sdk_sqs::Client::new(&self.config),
+            url,
+        ))
+    }
+
+    /// The sweep's listing, per account and region of the fleet.
+    pub fn inventory(&self) -> PerAccount<SageMakerInventory> {
+        PerAccount::new(self.fleet.clone(), |c| {
+            SageMakerInventory::new(aws_sdk_sagemaker::Client::new(c))
+        })
+    }
+
+    /// What the sweeper sweeps (`SWEEP_ACCOUNTS`, `SWEEP_REGIONS`, `SWEEP_CONCURRENCY`).
+    pub fn sweep_scope(&self) -> Result<SweepEnv, String> {
+        let fleet = &self.fleet;
+        SweepEnv::from_env(&self.env, fleet.home_account(), fleet.home_region())
+    }
+
+    /// CloudTrail in the deployment's own account and region.
+    pub fn cloudtrail(&self) -> CloudTrail {
+        CloudTrail::new(aws_sdk_cloudtrail::Client::new(&self.config))
+    }
+}
