@@ -1,4 +1,4 @@
-//! The `sweeper` Lambda: wiring only. The invocation is `guardrail_core::sweep::invocation`.
+//! The `sweeper` Lambda: wiring only. Each invocation is a `guardrail_core::sweep::sweep`.
 
 use guardrail_aws::{lambda, Deployment};
 use guardrail_core::sweep;
@@ -16,9 +16,9 @@ async fn main() -> Result<(), Error> {
     tracing::info!(policy = %inspector.policy.source, targets = scope.targets.len(), "sweeper ready");
     let (inspector, inventory, scope) = (&inspector, &inventory, &scope);
     run(service_fn(move |event: LambdaEvent<Value>| async move {
-        let (id, deadline) = (&event.context.request_id, event.context.deadline);
-        let summary = sweep::invocation(inspector, inventory, scope, id, deadline).await;
-        summary.map_err(lambda::diagnostic)
+        let options = scope.options(&event.context.request_id, event.context.deadline);
+        let summary = sweep::sweep(inspector, inventory, &scope.targets, &options).await;
+        summary.into_result().map_err(lambda::diagnostic)
     }))
     .await
 }

@@ -105,6 +105,14 @@ pub struct Output<'a> {
     pub what: &'static str,
 }
 
+/// A job's instances with its volume key and output key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JobStorage<'a> {
+    pub instances: &'a [InstanceGroup],
+    pub volume_key: &'a Option<String>,
+    pub output_key: &'a Option<String>,
+}
+
 /// Traffic between the instances of one cluster.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cluster {
@@ -132,14 +140,30 @@ pub trait Facets {
         Facet::NoSuchSetting
     }
 
+    /// A job's instances and keys, from which its volume, output and key references follow.
+    fn job_storage(&self) -> Option<JobStorage<'_>> {
+        None
+    }
+
     /// The ML storage volume and its key.
     fn volume(&self) -> Facet<Volume<'_>> {
-        Facet::NoSuchSetting
+        self.job_storage().map_or(Facet::NoSuchSetting, |s| {
+            Facet::One(Volume {
+                instances: s.instances.iter().collect(),
+                key: s.volume_key.as_deref(),
+                what: STORAGE_VOLUME,
+            })
+        })
     }
 
     /// The encrypted outputs: a job's output, an endpoint's captured data.
     fn output(&self) -> Facet<Output<'_>> {
-        Facet::NoSuchSetting
+        self.job_storage().map_or(Facet::NoSuchSetting, |s| {
+            Facet::One(Output {
+                key: s.output_key.as_deref(),
+                what: "job output",
+            })
+        })
     }
 
     /// A notebook's `DirectInternetAccess` (AWS default `Enabled`).
@@ -153,7 +177,14 @@ pub trait Facets {
     }
 
     /// Every KMS key reference the settings name (volumes, outputs, data capture).
-    fn key_references(&self) -> Vec<&str>;
+    fn key_references(&self) -> Vec<&str> {
+        self.job_storage().map_or_else(Vec::new, |s| {
+            [s.volume_key, s.output_key]
+                .into_iter()
+                .filter_map(|k| k.as_deref())
+                .collect()
+        })
+    }
 
     /// Every VPC attachment (an endpoint has one per model), to fill in their VPC.
     fn vpc_attachments_mut(&mut self) -> Vec<&mut VpcAttachment>;
@@ -181,29 +212,12 @@ impl Facets for JobConfig {
         })
     }
 
-    fn volume(&self) -> Facet<Volume<'_>> {
-        Facet::One(Volume {
-            instances: self.instances.iter().collect(),
-            key: self.volume_kms_key_id.as_deref(),
-            what: STORAGE_VOLUME,
+    fn job_storage(&self) -> Option<JobStorage<'_>> {
+        Some(JobStorage {
+            instances: &self.instances,
+            volume_key: &self.volume_kms_key_id,
+            output_key: &self.output_kms_key_id,
         })
-    }
-
-    fn output(&self) -> Facet<Output<'_>> {
-        Facet::One(Output {
-            key: self.output_kms_key_id.as_deref(),
-            what: JOB_OUTPUT,
-        })
-    }
-
-    fn key_references(&self) -> Vec<&str> {
-        [
-            self.volume_kms_key_id.as_deref(),
-            self.output_kms_key_id.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect()
     }
 
     fn vpc_attachments_mut(&mut self) -> Vec<&mut VpcAttachment> {
@@ -215,6 +229,5 @@ impl Facets for JobConfig {
     }
 }
 
-/// What the controls call a storage volume and a job's output.
+/// What the controls call a storage volume.
 pub(crate) const STORAGE_VOLUME: &str = "storage volume";
-pub(crate) const JOB_OUTPUT: &str = "job output";

@@ -100,51 +100,41 @@ impl SweepEnv {
             concurrency,
         })
     }
+
+    /// The options of one invocation of the sweeper Lambda: `request_id` names the sweep,
+    /// `deadline_ms` (milliseconds since the epoch) bounds it.
+    pub fn options(&self, request_id: &str, deadline_ms: u64) -> SweepOptions {
+        let deadline = start_by(deadline_ms);
+        let options = SweepOptions {
+            sweep_id: format!("sweep/{request_id}"),
+            concurrency: self.concurrency,
+            deadline,
+        };
+        info!(
+            sweep_id = options.sweep_id,
+            seconds_to_start_inspections =
+                deadline.map(|d| d.saturating_duration_since(Instant::now()).as_secs()),
+            "sweep started"
+        );
+        options
+    }
 }
 
-/// One invocation of the sweeper Lambda: a sweep of `scope`, started by the invocation
-/// `request_id` (which names the sweep) with the deadline `deadline_ms` (milliseconds since the
-/// epoch, which bounds it). A sweep with failures fails the invocation: the error alarm fires and
-/// the on-failure destination keeps the summary; everything else in the sweep was still done.
-pub async fn invocation<S, N, A, F, H, C, I>(
-    inspector: &Inspector<S, N, A, F, H, C>,
-    inventory: &I,
-    scope: &SweepEnv,
-    request_id: &str,
-    deadline_ms: u64,
-) -> Result<SweepSummary, SweepIncomplete>
-where
-    S: ResourceReader + Remediator,
-    N: NetworkDirectory,
-    A: AlertPublisher,
-    F: FindingStore,
-    H: FindingSink,
-    C: ActivityLog,
-    I: Inventory,
-{
-    let deadline = start_by(deadline_ms);
-    let options = SweepOptions {
-        sweep_id: format!("sweep/{request_id}"),
-        concurrency: scope.concurrency,
-        deadline,
-    };
-    info!(
-        sweep_id = options.sweep_id,
-        seconds_to_start_inspections =
-            deadline.map(|d| d.saturating_duration_since(Instant::now()).as_secs()),
-        "sweep started"
-    );
-    let summary = sweep(inspector, inventory, &scope.targets, &options).await;
-    if summary.failures.is_empty() {
-        Ok(summary)
-    } else {
-        Err(SweepIncomplete(summary))
+impl SweepSummary {
+    /// A sweep with failures fails the invocation: the error alarm fires and the on-failure
+    /// destination keeps the summary; everything else in the sweep was still done.
+    pub fn into_result(self) -> Result<SweepSummary, SweepIncomplete> {
+        if self.failures.is_empty() {
+            Ok(self)
+        } else {
+            Err(SweepIncomplete(Box::new(self)))
+        }
     }
 }
 
 /// A sweep that left failures; its text is the summary as JSON, for the on-failure destination.
 #[derive(Debug)]
-pub struct SweepIncomplete(pub SweepSummary);
+pub struct SweepIncomplete(pub Box<SweepSummary>);
 
 impl std::fmt::Display for SweepIncomplete {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -385,6 +375,27 @@ mod tests {
 
     /// Inspections start until a quarter of the time left (at most a minute) before the
     /// deadline; a deadline that is not a time (local emulators) means none.
+    #[test]
+    fn a_sweep_with_failures_fails_its_invocation_with_the_summary() {
+        let clean = SweepSummary::default();
+        assert!(clean.into_result().is_ok());
+        let failed = SweepSummary {
+            failures: vec![SweepFailure {
+                subject: "training-job in 123456789012/us-east-1".into(),
+                error: "throttled".into(),
+            }],
+            ..SweepSummary::default()
+        };
+        let Err(e) = failed.into_result() else {
+            panic!("a sweep with failures is an error")
+        };
+        assert_eq!(
+            crate::ErrorType::error_type(&e),
+            "Guardrail.SweepIncomplete"
+        );
+        assert!(e.to_string().contains("throttled"), "{e}");
+    }
+
     #[test]
     fn inspections_start_until_a_margin_before_the_deadline() {
         assert_eq!(start_by(900), None);

@@ -174,6 +174,49 @@ pub trait Control: Send + Sync + 'static {
     }
 }
 
+/// A notebook setting that must be `Disabled` (AWS's default is `Enabled`): a control, once its
+/// names are given.
+pub trait NotebookSwitch: Send + Sync + 'static {
+    const ID: ControlId;
+    const BASELINE: (Mode, Severity);
+    const REMEDY: &'static str;
+    /// The API member: `RootAccess`.
+    const SETTING: &'static str;
+    /// The purpose in the SCP statements' ids: `RootAccess`.
+    const SID: &'static str;
+    /// Its SageMaker condition key, and whether `UpdateNotebookInstance` carries it too.
+    const CONDITION_KEY: &'static str;
+    const ON_UPDATE: bool;
+
+    /// The setting's facet.
+    fn value(snapshot: &Snapshot) -> crate::facets::Facet<&Toggle>;
+}
+
+impl<T: NotebookSwitch> Control for T {
+    const ID: ControlId = <T as NotebookSwitch>::ID;
+    const BASELINE: (Mode, Severity) = <T as NotebookSwitch>::BASELINE;
+    const REMEDY: &'static str = <T as NotebookSwitch>::REMEDY;
+    type Entry = Levels;
+    type Settings = ();
+
+    fn settings(_: Levels) -> Result<(), Invalid> {
+        Ok(())
+    }
+
+    fn check(snapshot: &Snapshot, _: &()) -> Check {
+        T::value(snapshot).judge(snapshot.kind(), &|value| check_disabled(T::SETTING, value))
+    }
+
+    fn prevent(_: &(), scp: &mut Scp<'_>) {
+        scp.disabled(
+            <T as NotebookSwitch>::ID,
+            T::SID,
+            T::CONDITION_KEY,
+            T::ON_UPDATE,
+        );
+    }
+}
+
 /// A control's settings as the policy holds them (one type per control, behind [`Any`]).
 pub type Settings = Arc<dyn Any + Send + Sync>;
 
@@ -663,6 +706,36 @@ pub(crate) mod fixtures {
     /// An endpoint replayed from an event that does not carry its configuration.
     pub fn endpoint_without_config() -> Snapshot {
         endpoint_with(Dependency::NotDescribed { name: "cfg".into() })
+    }
+
+    /// The table of a notebook switch that must be `Disabled` (`set` changes it on a compliant
+    /// notebook): other kinds not applicable, `Enabled` (or absent: AWS's default) fails, an
+    /// unknown value cannot be evaluated.
+    pub fn disabled_switch_table(
+        check: impl Fn(&Snapshot) -> crate::controls::Check,
+        set: impl Fn(&mut NotebookConfig, Toggle),
+    ) {
+        let cases = [
+            ("transform", transform(|_| {}), "N/A"),
+            ("tuning", tuning(|_| {}), "N/A"),
+            ("notebook disabled", notebook(|_| {}), "PASS"),
+            (
+                "notebook enabled or absent (AWS default)",
+                notebook(|n| set(n, Toggle::Enabled)),
+                "FAIL",
+            ),
+            (
+                "notebook unknown value",
+                notebook(|n| set(n, Toggle::parse("Partial"))),
+                "CANNOT",
+            ),
+            ("training", training(|_| {}), "N/A"),
+            ("processing", processing(|_| {}), "N/A"),
+            ("endpoint", endpoint(|_| {}), "N/A"),
+        ];
+        for (name, snap, want) in cases {
+            assert_eq!(status(&check(&snap)), want, "{name}");
+        }
     }
 
     /// The status word of a check, for compact table assertions.

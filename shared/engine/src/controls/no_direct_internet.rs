@@ -11,70 +11,40 @@
 //! **Fix** — create the notebook with `DirectInternetAccess = Disabled` in a subnet with a NAT
 //! gateway or VPC endpoints (the setting cannot be changed on an existing notebook).
 
-use super::{check_disabled, Check, Control, ControlId, Invalid, Levels, Mode, Severity};
-use crate::preventive::Scp;
-use crate::resource::Snapshot;
+use super::{ControlId, Mode, NotebookSwitch, Severity};
+use crate::facets::Facet;
+use crate::resource::{Snapshot, Toggle};
 
 pub struct NoDirectInternet;
 
 /// Stable id: it appears in policies, findings, alerts and filter policies; never change it.
 pub const ID: ControlId = ControlId::new("no-direct-internet");
 
-impl Control for NoDirectInternet {
+impl NotebookSwitch for NoDirectInternet {
     const ID: ControlId = ID;
     const BASELINE: (Mode, Severity) = (Mode::Enforce, Severity::High);
     const REMEDY: &'static str = "Recreate the notebook with DirectInternetAccess = Disabled in a private subnet (it cannot be changed in place).";
-    type Entry = Levels;
-    type Settings = ();
+    const SETTING: &'static str = "DirectInternetAccess";
+    const SID: &'static str = "DirectInternet";
+    const CONDITION_KEY: &'static str = "sagemaker:DirectInternetAccess";
+    const ON_UPDATE: bool = false;
 
-    fn settings(_: Levels) -> Result<(), Invalid> {
-        Ok(())
-    }
-
-    fn check(snapshot: &Snapshot, _: &()) -> Check {
-        snapshot
-            .facets()
-            .direct_internet_access()
-            .judge(snapshot.kind(), &|value| check_disabled("DirectInternetAccess", value))
-    }
-
-    fn prevent(_: &(), scp: &mut Scp<'_>) {
-        scp.disabled(Self::ID, "DirectInternet", "sagemaker:DirectInternetAccess", false);
+    fn value(snapshot: &Snapshot) -> Facet<&Toggle> {
+        snapshot.facets().direct_internet_access()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::controls::fixtures::*;
-    use crate::resource::Toggle;
-
-    fn check(snapshot: &Snapshot) -> Check {
-        NoDirectInternet::check(snapshot, &())
-    }
+    use crate::controls::fixtures::disabled_switch_table;
+    use crate::controls::Control;
 
     #[test]
     fn table() {
-        let cases = [
-            ("transform", transform(|_| {}), "N/A"),
-            ("tuning", tuning(|_| {}), "N/A"),
-            ("notebook disabled", notebook(|_| {}), "PASS"),
-            (
-                "notebook enabled or absent (AWS default)",
-                notebook(|n| n.direct_internet_access = Toggle::Enabled),
-                "FAIL",
-            ),
-            (
-                "notebook unknown value",
-                notebook(|n| n.direct_internet_access = Toggle::parse("Sometimes")),
-                "CANNOT",
-            ),
-            ("training", training(|_| {}), "N/A"),
-            ("processing", processing(|_| {}), "N/A"),
-            ("endpoint", endpoint(|_| {}), "N/A"),
-        ];
-        for (name, snap, want) in cases {
-            assert_eq!(status(&check(&snap)), want, "{name}");
-        }
+        disabled_switch_table(
+            |snapshot| NoDirectInternet::check(snapshot, &()),
+            |n, value| n.direct_internet_access = value,
+        );
     }
 }

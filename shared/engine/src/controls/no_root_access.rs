@@ -11,70 +11,40 @@
 //! **Fix** — `UpdateNotebookInstance` with `RootAccess = Disabled` (while stopped); lifecycle
 //! configurations still run as root.
 
-use super::{check_disabled, Check, Control, ControlId, Invalid, Levels, Mode, Severity};
-use crate::preventive::Scp;
-use crate::resource::Snapshot;
+use super::{ControlId, Mode, NotebookSwitch, Severity};
+use crate::facets::Facet;
+use crate::resource::{Snapshot, Toggle};
 
 pub struct NoRootAccess;
 
 /// Stable id: it appears in policies, findings, alerts and filter policies; never change it.
 pub const ID: ControlId = ControlId::new("no-root-access");
 
-impl Control for NoRootAccess {
+impl NotebookSwitch for NoRootAccess {
     const ID: ControlId = ID;
     const BASELINE: (Mode, Severity) = (Mode::Enforce, Severity::Medium);
     const REMEDY: &'static str = "Stop the notebook and update it with RootAccess = Disabled.";
-    type Entry = Levels;
-    type Settings = ();
+    const SETTING: &'static str = "RootAccess";
+    const SID: &'static str = "RootAccess";
+    const CONDITION_KEY: &'static str = "sagemaker:RootAccess";
+    const ON_UPDATE: bool = true;
 
-    fn settings(_: Levels) -> Result<(), Invalid> {
-        Ok(())
-    }
-
-    fn check(snapshot: &Snapshot, _: &()) -> Check {
-        snapshot
-            .facets()
-            .root_access()
-            .judge(snapshot.kind(), &|value| check_disabled("RootAccess", value))
-    }
-
-    fn prevent(_: &(), scp: &mut Scp<'_>) {
-        scp.disabled(Self::ID, "RootAccess", "sagemaker:RootAccess", true);
+    fn value(snapshot: &Snapshot) -> Facet<&Toggle> {
+        snapshot.facets().root_access()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::controls::fixtures::*;
-    use crate::resource::Toggle;
-
-    fn check(snapshot: &Snapshot) -> Check {
-        NoRootAccess::check(snapshot, &())
-    }
+    use crate::controls::fixtures::disabled_switch_table;
+    use crate::controls::Control;
 
     #[test]
     fn table() {
-        let cases = [
-            ("transform", transform(|_| {}), "N/A"),
-            ("tuning", tuning(|_| {}), "N/A"),
-            ("notebook disabled", notebook(|_| {}), "PASS"),
-            (
-                "notebook enabled or absent (AWS default)",
-                notebook(|n| n.root_access = Toggle::Enabled),
-                "FAIL",
-            ),
-            (
-                "notebook unknown value",
-                notebook(|n| n.root_access = Toggle::parse("Partial")),
-                "CANNOT",
-            ),
-            ("training", training(|_| {}), "N/A"),
-            ("processing", processing(|_| {}), "N/A"),
-            ("endpoint", endpoint(|_| {}), "N/A"),
-        ];
-        for (name, snap, want) in cases {
-            assert_eq!(status(&check(&snap)), want, "{name}");
-        }
+        disabled_switch_table(
+            |snapshot| NoRootAccess::check(snapshot, &()),
+            |n, value| n.root_access = value,
+        );
     }
 }

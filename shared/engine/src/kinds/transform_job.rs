@@ -5,7 +5,7 @@
 use super::{
     job_lifecycle, ApiCall, Kind, Listing, Needed, StateChange, Stop, JOBS_IN_PROGRESS,
 };
-use crate::facets::{Facet, Facets, Output, Volume, JOB_OUTPUT, STORAGE_VOLUME};
+use crate::facets::{Facet, Facets, JobStorage};
 use crate::json::FieldError;
 use crate::report::ActionOutcome;
 use crate::resource::{Dependency, Lifecycle, TransformConfig, VpcAttachment};
@@ -93,29 +93,12 @@ impl Facets for TransformConfig {
         Facet::held_in(&self.model, "model", |m| Facet::One(m.network_isolation))
     }
 
-    fn volume(&self) -> Facet<Volume<'_>> {
-        Facet::One(Volume {
-            instances: self.instances.iter().collect(),
-            key: self.volume_kms_key_id.as_deref(),
-            what: STORAGE_VOLUME,
+    fn job_storage(&self) -> Option<JobStorage<'_>> {
+        Some(JobStorage {
+            instances: &self.instances,
+            volume_key: &self.volume_kms_key_id,
+            output_key: &self.output_kms_key_id,
         })
-    }
-
-    fn output(&self) -> Facet<Output<'_>> {
-        Facet::One(Output {
-            key: self.output_kms_key_id.as_deref(),
-            what: JOB_OUTPUT,
-        })
-    }
-
-    fn key_references(&self) -> Vec<&str> {
-        [
-            self.volume_kms_key_id.as_deref(),
-            self.output_kms_key_id.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect()
     }
 
     fn vpc_attachments_mut(&mut self) -> Vec<&mut VpcAttachment> {
