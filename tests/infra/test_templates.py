@@ -91,6 +91,8 @@ class Adapter:
     def __init__(self, path: Path) -> None:
         self.path = path
         source = path.read_text()
+        # What another adapter that holds or calls this one names: its structs.
+        self.held = set(re.findall(r"^pub struct (\w+)", source, re.M))
         text = code_text(path)
         self.names = set(re.findall(r"^pub struct (\w+)", source, re.M))
         self.names |= set(re.findall(r"^pub (?:async )?fn (\w+)", source, re.M))
@@ -112,11 +114,35 @@ class Adapter:
 DEPLOYMENT = ROOT / "shared/aws/src/deployment.rs"
 
 
+CALLS_TABLE = ROOT / "shared/aws/src/calls.rs"
+
+
 def adapters() -> list[Adapter]:
     """The adapter files; the wiring point (``deployment.rs``) is followed method by method
-    instead (see ``deployment_reached``)."""
-    files = sorted(f for f in (ROOT / "shared/aws/src").glob("*.rs") if f != DEPLOYMENT)
-    return [Adapter(f) for f in files]
+    instead (see ``deployment_reached``), and the table of each kind's SDK calls (``calls.rs``)
+    function by function (see ``table_adapters``)."""
+    files = sorted(f for f in (ROOT / "shared/aws/src").glob("*.rs") if f not in (DEPLOYMENT, CALLS_TABLE))
+    return [Adapter(f) for f in files] + table_adapters()
+
+
+def table_adapters() -> list[Adapter]:
+    """The functions ``sdk_kinds!`` generates, each an adapter of the calls its entries name:
+    ``describe_kind`` the ``describe`` calls, ``stop_kind`` the ``stop`` calls, ``list_kind``
+    the ``list`` calls."""
+    text = code_text(CALLS_TABLE)
+    table = text[text.index("sdk_kinds! {"):]
+    found = []
+    for function, word in [("describe_kind", "describe"), ("stop_kind", "stop"), ("list_kind", "list")]:
+        calls = set(re.findall(rf"\b{word}\s+([a-z][a-z0-9_]*)", table))
+        assert calls, f"no {word} calls in the sdk_kinds! table"
+        adapter = Adapter(CALLS_TABLE)
+        adapter.path = CALLS_TABLE.with_name(f"calls.rs#{function}")
+        adapter.names = {function}
+        adapter.actions = {f"sagemaker:{snake_to_pascal(c)}" for c in calls}
+        adapter.text = ""
+        adapter.held = {function}
+        found.append(adapter)
+    return found
 
 
 def deployment_reached(text: str) -> list[str]:
@@ -164,9 +190,9 @@ def member_actions() -> set[str]:
     for text in mains + [body for main in mains for body in deployment_reached(main)]:
         built |= set(re.findall(r"PerAccount::new\([^;]*?\|c\|\s*\{?\s*(\w+)::new", text, re.S))
     reached = [a for a in pool if a.names & built]
-    # An adapter built per account may hold another (SageMaker asks KmsKeys who manages a key).
-    structs = {a.path: set(re.findall(r"^pub struct (\w+)", a.path.read_text(), re.M)) for a in pool}
-    reached += [b for b in pool if b not in reached and any(mentions(a.text, structs[b.path]) for a in reached)]
+    # An adapter built per account may hold another (SageMaker asks KmsKeys who manages a key)
+    # or call the table of SDK calls (SageMaker describes and stops, the inventory lists).
+    reached += [b for b in pool if b not in reached and any(mentions(a.text, b.held) for a in reached)]
     return set().union(*(a.actions for a in reached))
 
 

@@ -9,6 +9,7 @@ use aws_sdk_sagemaker::error::{ProvideErrorMetadata, SdkError};
 
 use guardrail_core::ports::AwsError;
 
+mod calls;
 pub mod cloudtrail;
 pub mod deployment;
 pub mod dynamodb;

@@ -1,18 +1,14 @@
 //! [`ResourceReader`] and [`Remediator`] on SageMaker: Describe* + ListTags, Stop*/DeleteEndpoint.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
 
-use aws_sdk_sagemaker::config::interceptors::AfterDeserializationInterceptorContextRef;
-use aws_sdk_sagemaker::config::{ConfigBag, Intercept, RuntimeComponents};
-use aws_sdk_sagemaker::error::{BoxError, ProvideErrorMetadata, SdkError};
 use aws_sdk_sagemaker::Client;
 
 use futures::{StreamExt, TryStreamExt};
 use serde_json::Value;
 
 use super::{classify, KmsKeys};
-use guardrail_core::json::FieldError;
+use crate::calls::{self, describe, Capture};
 use guardrail_core::kinds::{Described, Needed};
 use guardrail_core::ports::{AwsError, Remediator, ResourceReader};
 use guardrail_core::remediation::Action;
@@ -21,77 +17,6 @@ use guardrail_core::shape::Shape;
 
 /// Models of one endpoint described at once.
 const DEPENDENCY_CONCURRENCY: usize = 4;
-
-/// Keeps the body of a response as it came, to read it with the kind's field mapping (the SDK's
-/// typed output has no serialisation). Non-streaming responses are read into memory before
-/// they are deserialised, so the body is there after deserialisation.
-#[derive(Debug, Clone, Default)]
-struct Capture(Arc<Mutex<Option<Vec<u8>>>>);
-
-impl Intercept for Capture {
-    fn name(&self) -> &'static str {
-        "CaptureResponseBody"
-    }
-
-    fn read_after_deserialization(
-        &self,
-        context: &AfterDeserializationInterceptorContextRef<'_>,
-        _components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        if let Some(bytes) = context.response().body().bytes() {
-            let mut kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
-            *kept = Some(bytes.to_vec());
-        }
-        Ok(())
-    }
-}
-
-impl Capture {
-    /// The captured response as JSON.
-    fn json(&self, operation: &'static str) -> Result<Value, AwsError> {
-        let kept = self.0.lock().unwrap_or_else(|p| p.into_inner()).take();
-        let bytes = kept.ok_or_else(|| AwsError {
-            operation,
-            code: "NoResponseBody".into(),
-            message: "the response body was not kept".into(),
-            retryable: true,
-        })?;
-        serde_json::from_slice(&bytes).map_err(|e| AwsError {
-            operation,
-            code: "UnexpectedResponse".into(),
-            message: format!("the response is not JSON: {e}"),
-            retryable: false,
-        })
-    }
-}
-
-/// A response whose members do not have the documented types.
-fn unexpected(operation: &'static str, e: FieldError) -> AwsError {
-    AwsError {
-        operation,
-        code: "UnexpectedResponse".into(),
-        message: e.to_string(),
-        retryable: false,
-    }
-}
-
-/// `$call` with the name as `$name_member`, its response body kept by `$capture`.
-macro_rules! describe {
-    ($client:ident . $call:ident, $name_member:ident, $name:expr, $capture:expr, $operation:expr) => {
-        Self::described(
-            $operation,
-            $capture.clone(),
-            $client
-                .$call()
-                .$name_member($name)
-                .customize()
-                .interceptor($capture)
-                .send(),
-        )
-        .await
-    };
-}
 
 /// SageMaker in one account and region.
 #[derive(Debug, Clone)]
@@ -131,91 +56,6 @@ impl SageMaker {
             }
         }
         Ok(tags)
-    }
-
-    /// The Describe response of `call` (made by `send`) as JSON, `None` when the resource does
-    /// not exist. The response is captured as it came (see [`Capture`]) and read by the kind's
-    /// one field mapping, the same that reads events ([`guardrail_core::kinds::Kind::read`]).
-    async fn described<T, E, F>(
-        operation: &'static str,
-        capture: Capture,
-        send: F,
-    ) -> Result<Option<Value>, AwsError>
-    where
-        F: std::future::Future<Output = Result<T, SdkError<E>>>,
-        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    {
-        match send.await {
-            Ok(_) => capture.json(operation).map(Some),
-            Err(e) => {
-                let e = classify(operation, e);
-                if e.is_not_found() {
-                    Ok(None)
-                } else {
-                    Err(e)
-                }
-            }
-        }
-    }
-
-    /// `Describe*` of the resource `id` names.
-    async fn describe_resource(&self, id: &ResourceId) -> Result<Option<Value>, AwsError> {
-        let (client, name, capture) = (&self.client, id.name.as_str(), Capture::default());
-        let operation = id.kind.describe_call();
-        match id.kind {
-            ResourceKind::NotebookInstance => {
-                describe!(
-                    client.describe_notebook_instance,
-                    notebook_instance_name,
-                    name,
-                    capture,
-                    operation
-                )
-            }
-            ResourceKind::TrainingJob => {
-                describe!(
-                    client.describe_training_job,
-                    training_job_name,
-                    name,
-                    capture,
-                    operation
-                )
-            }
-            ResourceKind::ProcessingJob => {
-                describe!(
-                    client.describe_processing_job,
-                    processing_job_name,
-                    name,
-                    capture,
-                    operation
-                )
-            }
-            ResourceKind::TransformJob => {
-                describe!(
-                    client.describe_transform_job,
-                    transform_job_name,
-                    name,
-                    capture,
-                    operation
-                )
-            }
-            ResourceKind::HyperParameterTuningJob => describe!(
-                client.describe_hyper_parameter_tuning_job,
-                hyper_parameter_tuning_job_name,
-                name,
-                capture,
-                operation
-            ),
-            ResourceKind::Endpoint => {
-                describe!(
-                    client.describe_endpoint,
-                    endpoint_name,
-                    name,
-                    capture,
-                    operation
-                )
-            }
-        }
     }
 
     /// `DescribeModel` or `DescribeEndpointConfig`; a dependency without a name does not exist.
@@ -263,7 +103,7 @@ impl SageMaker {
                     .map(|v| Shape::response(v, needed.describe_call()));
                 details
                     .supply(&needed, shape.as_ref())
-                    .map_err(|e| unexpected(needed.describe_call(), e))?;
+                    .map_err(|e| calls::unexpected(needed.describe_call(), e))?;
             }
         }
     }
@@ -285,7 +125,7 @@ impl ResourceReader for SageMaker {
                 });
             }
         }
-        let Some(response) = self.describe_resource(id).await? else {
+        let Some(response) = calls::describe_kind(&self.client, id.kind, &id.name).await? else {
             return Ok(None);
         };
         let operation = id.kind.describe_call();
@@ -296,7 +136,7 @@ impl ResourceReader for SageMaker {
         } = id
             .kind
             .read_described(&response)
-            .map_err(|e| unexpected(operation, e))?;
+            .map_err(|e| calls::unexpected(operation, e))?;
         self.supply_dependencies(&mut details).await?;
         let arn = arn.unwrap_or_else(|| id.arn());
         let tags = self.tags(&arn).await?;
@@ -344,58 +184,15 @@ impl SageMaker {
     }
 }
 
-/// Calls `$call` with the resource name as `$name_member`; errors are named after the action.
-macro_rules! call_named {
-    ($client:ident . $call:ident, $name_member:ident, $name:expr, $action:expr) => {
-        $client
-            .$call()
-            .$name_member($name)
-            .send()
-            .await
-            .map(drop)
-            .map_err(|e| classify($action.as_str(), e))
-    };
-}
-
 impl Remediator for SageMaker {
     /// The kind's stop call ([`guardrail_core::kinds::Kind::STOP`]), or an endpoint's rollback.
     async fn remediate(&self, id: &ResourceId, action: &Action) -> Result<(), AwsError> {
-        let (client, name) = (&self.client, id.name.as_str());
         match action {
-            Action::Stop(ResourceKind::NotebookInstance) => {
-                call_named!(
-                    client.stop_notebook_instance,
-                    notebook_instance_name,
-                    name,
-                    action
-                )
-            }
-            Action::Stop(ResourceKind::TrainingJob) => {
-                call_named!(client.stop_training_job, training_job_name, name, action)
-            }
-            Action::Stop(ResourceKind::ProcessingJob) => {
-                call_named!(
-                    client.stop_processing_job,
-                    processing_job_name,
-                    name,
-                    action
-                )
-            }
-            Action::Stop(ResourceKind::TransformJob) => {
-                call_named!(client.stop_transform_job, transform_job_name, name, action)
-            }
-            Action::Stop(ResourceKind::HyperParameterTuningJob) => call_named!(
-                client.stop_hyper_parameter_tuning_job,
-                hyper_parameter_tuning_job_name,
-                name,
-                action
-            ),
-            Action::Stop(ResourceKind::Endpoint) => {
-                call_named!(client.delete_endpoint, endpoint_name, name, action)
-            }
-            Action::RollBackEndpoint { config } => client
+            Action::Stop(kind) => calls::stop_kind(&self.client, *kind, &id.name).await,
+            Action::RollBackEndpoint { config } => self
+                .client
                 .update_endpoint()
-                .endpoint_name(name)
+                .endpoint_name(&id.name)
                 .endpoint_config_name(config)
                 .send()
                 .await
