@@ -113,6 +113,20 @@ pub struct JobStorage<'a> {
     pub output_key: &'a Option<String>,
 }
 
+impl<'a> JobStorage<'a> {
+    /// `instances` with the (volume, output) `keys`.
+    pub fn new(
+        instances: &'a [InstanceGroup],
+        keys: (&'a Option<String>, &'a Option<String>),
+    ) -> JobStorage<'a> {
+        JobStorage {
+            instances,
+            volume_key: keys.0,
+            output_key: keys.1,
+        }
+    }
+}
+
 /// Traffic between the instances of one cluster.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cluster {
@@ -213,11 +227,8 @@ impl Facets for JobConfig {
     }
 
     fn job_storage(&self) -> Option<JobStorage<'_>> {
-        Some(JobStorage {
-            instances: &self.instances,
-            volume_key: &self.volume_kms_key_id,
-            output_key: &self.output_kms_key_id,
-        })
+        let keys = (&self.volume_kms_key_id, &self.output_kms_key_id);
+        Some(JobStorage::new(&self.instances, keys))
     }
 
     fn vpc_attachments_mut(&mut self) -> Vec<&mut VpcAttachment> {

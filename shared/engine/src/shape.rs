@@ -60,6 +60,20 @@ impl<'a> Shape<'a> {
             .transpose()
     }
 
+    /// The instances of a cluster that may name instance preferences: what SageMaker selected
+    /// (`SelectedInstanceType`, `SelectedInstanceCount`, in Describe responses only), else
+    /// `InstanceType` and `InstanceCount`.
+    pub fn selected_group(&self, label: String) -> Result<InstanceGroup, FieldError> {
+        let mut group = self.group(label, "InstanceCount")?;
+        if let Some(selected) = self.str("SelectedInstanceType")? {
+            group.instance_type = Some(selected);
+        }
+        if let Some(count) = self.i32("SelectedInstanceCount")? {
+            group.instance_count = Some(count);
+        }
+        Ok(group)
+    }
+
     /// One instance group from a member with `InstanceType` and `InstanceCount` (or the given
     /// count member), labelled `label`.
     pub fn group(&self, label: String, count: &str) -> Result<InstanceGroup, FieldError> {

@@ -393,6 +393,40 @@ pub(crate) const JOBS_IN_PROGRESS: &[&str] = &["InProgress"];
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resource::InstanceGroup;
+
+    /// A job that named instance preferences runs on what SageMaker selected: its Describe
+    /// response has `SelectedInstanceType` and no `InstanceType` (AWS: the two exclude each
+    /// other), and the instance-storage and instance-count rules judge the selected one.
+    #[test]
+    fn jobs_with_instance_preferences_are_judged_on_the_selected_instances() {
+        let selected = serde_json::json!({
+            "InstancePreferences": [{"InstanceType": "ml.m5.xlarge"}],
+            "SelectedInstanceType": "ml.p4d.24xlarge",
+            "SelectedInstanceCount": 1,
+        });
+        let training = serde_json::json!({"ResourceConfig": selected.clone()});
+        let processing = serde_json::json!({"ProcessingResources": {"ClusterConfig": selected}});
+        for (kind, response, label) in [
+            (ResourceKind::TrainingJob, training, "ResourceConfig"),
+            (ResourceKind::ProcessingJob, processing, "ClusterConfig"),
+        ] {
+            let read = kind.read_described(&response).map(|d| d.details);
+            let instances = match &read {
+                Ok(Details::TrainingJob(j) | Details::ProcessingJob(j)) => j.instances.clone(),
+                other => panic!("{kind}: {other:?}"),
+            };
+            assert_eq!(
+                instances,
+                [InstanceGroup {
+                    label: label.into(),
+                    instance_type: Some("ml.p4d.24xlarge".into()),
+                    instance_count: Some(1),
+                }],
+                "{kind}"
+            );
+        }
+    }
 
     #[test]
     fn every_kind_has_one_name_its_calls_and_its_state_change() {

@@ -56,7 +56,7 @@ impl Kind for ProcessingJob {
         };
         Ok(JobConfig {
             instances: cluster
-                .map(|c| c.group("ClusterConfig".into(), "InstanceCount"))
+                .map(|c| c.selected_group("ClusterConfig".into()))
                 .transpose()?
                 .into_iter()
                 .collect(),

@@ -53,15 +53,7 @@ pub(crate) fn read_training(s: &Shape<'_>) -> Result<JobConfig, FieldError> {
     let (instances, volume_kms_key_id) = if let Some(r) = s.get("ResourceConfig")? {
         let groups = r.items("InstanceGroups")?;
         let instances = if groups.is_empty() {
-            // What SageMaker selected, when the job listed instance preferences (Describe only).
-            let mut group = r.group("ResourceConfig".into(), "InstanceCount")?;
-            if let Some(selected) = r.str("SelectedInstanceType")? {
-                group.instance_type = Some(selected);
-            }
-            if let Some(count) = r.i32("SelectedInstanceCount")? {
-                group.instance_count = Some(count);
-            }
-            vec![group]
+            vec![r.selected_group("ResourceConfig".into())?]
         } else {
             groups
                 .iter()

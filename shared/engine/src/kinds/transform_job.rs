@@ -94,11 +94,8 @@ impl Facets for TransformConfig {
     }
 
     fn job_storage(&self) -> Option<JobStorage<'_>> {
-        Some(JobStorage {
-            instances: &self.instances,
-            volume_key: &self.volume_kms_key_id,
-            output_key: &self.output_kms_key_id,
-        })
+        let keys = (&self.volume_kms_key_id, &self.output_kms_key_id);
+        Some(JobStorage::new(&self.instances, keys))
     }
 
     fn vpc_attachments_mut(&mut self) -> Vec<&mut VpcAttachment> {
