@@ -828,14 +828,14 @@ impl<T: Remediator> Remediator for CountingReader<T> {
 
 /// The inspector as the functions build it (baseline policy, in-memory store, Security Hub off),
 /// with its SageMaker describes counted.
-pub type CountingInspector = guardrail_core::Inspector<
+pub type CountingInspector = guardrail_core::Inspector<(
     CountingReader<PerAccount<SageMaker>>,
     PerAccount<Ec2Subnets>,
     SnsPublisher,
     SqliteStore,
     Option<SecurityHub>,
     PerAccount<CloudTrail>,
->;
+)>;
 
 pub fn counting_inspector(
     fleet: Arc<Fleet>,
@@ -856,6 +856,35 @@ pub fn counting_inspector(
             CloudTrail::new(aws_sdk_cloudtrail::Client::new(c))
         }),
         guardrail_core::Policy::baseline(),
+    ))
+}
+
+/// The inspector the emulator tests build: SageMaker, EC2, SNS and CloudTrail on the emulator,
+/// a SQLite store, Security Hub off.
+pub type EmulatorInspector = guardrail_core::Inspector<(
+    SageMaker,
+    Ec2Subnets,
+    SnsPublisher,
+    SqliteStore,
+    Option<SecurityHub>,
+    CloudTrail,
+)>;
+
+/// The inspector on the emulator with `store`, alerting to `topic` under `policy`.
+pub fn with_store(
+    emu: &Emulator,
+    topic: &str,
+    policy: guardrail_core::Policy,
+    store: SqliteStore,
+) -> TestResult<EmulatorInspector> {
+    Ok(guardrail_core::Inspector::new(
+        SageMaker::new(emu.sagemaker.clone()),
+        Ec2Subnets::new(emu.ec2.clone()),
+        SnsPublisher::new(emu.sns.clone(), topic),
+        store,
+        None,
+        CloudTrail::new(emu.cloudtrail.clone()),
+        policy,
     ))
 }
 

@@ -16,29 +16,9 @@ use guardrail_tests::*;
 
 const WAIT: Duration = Duration::from_secs(10);
 
-type AwsInspector =
-    Inspector<SageMaker, Ec2Subnets, SnsPublisher, SqliteStore, Option<SecurityHub>, CloudTrail>;
-
 /// The inspector on the emulator, with a store of its own (each test is one deployment).
-fn inspector(emu: &Emulator, topic: &str, policy: Policy) -> TestResult<AwsInspector> {
+fn inspector(emu: &Emulator, topic: &str, policy: Policy) -> TestResult<EmulatorInspector> {
     with_store(emu, topic, policy, SqliteStore::in_memory()?)
-}
-
-fn with_store(
-    emu: &Emulator,
-    topic: &str,
-    policy: Policy,
-    store: SqliteStore,
-) -> TestResult<AwsInspector> {
-    Ok(Inspector::new(
-        SageMaker::new(emu.sagemaker.clone()),
-        Ec2Subnets::new(emu.ec2.clone()),
-        SnsPublisher::new(emu.sns.clone(), topic),
-        store,
-        None,
-        CloudTrail::new(emu.cloudtrail.clone()),
-        policy,
-    ))
 }
 
 fn evaluated(outcome: Outcome) -> TestResult<(guardrail_core::report::Report, Option<String>)> {

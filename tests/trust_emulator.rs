@@ -21,19 +21,8 @@ use guardrail_tests::*;
 
 const WAIT: Duration = Duration::from_secs(10);
 
-type AwsInspector =
-    Inspector<SageMaker, Ec2Subnets, SnsPublisher, SqliteStore, Option<SecurityHub>, CloudTrail>;
-
-fn inspector(emu: &Emulator, topic: &str) -> TestResult<AwsInspector> {
-    Ok(Inspector::new(
-        SageMaker::new(emu.sagemaker.clone()),
-        Ec2Subnets::new(emu.ec2.clone()),
-        SnsPublisher::new(emu.sns.clone(), topic),
-        SqliteStore::in_memory()?,
-        None,
-        CloudTrail::new(emu.cloudtrail.clone()),
-        Policy::baseline(),
-    ))
+fn inspector(emu: &Emulator, topic: &str) -> TestResult<EmulatorInspector> {
+    with_store(emu, topic, Policy::baseline(), SqliteStore::in_memory()?)
 }
 
 fn evaluated(outcome: Outcome) -> TestResult<Report> {

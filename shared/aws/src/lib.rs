@@ -38,14 +38,14 @@ pub use sqs::SqsFailureQueue;
 
 /// The inspector on AWS, as both functions and `guardrail replay --live` run it
 /// ([`Deployment::inspector`]).
-pub type LiveInspector<F> = guardrail_core::Inspector<
+pub type LiveInspector<F> = guardrail_core::Inspector<(
     PerAccount<SageMaker>,
     PerAccount<Ec2Subnets>,
     SnsPublisher,
     F,
     Option<PerAccount<SecurityHub>>,
     PerAccount<CloudTrail>,
->;
+)>;
 
 /// Loads the one AWS configuration every client is built from: the standard provider chain
 /// (`AWS_REGION`, `AWS_ENDPOINT_URL`, credentials...), standard retries with exponential backoff

@@ -19,8 +19,8 @@ use crate::finding::{evaluate, ControlResult};
 use crate::findings::{self, NotificationKey};
 use crate::policy::{Mode, Policy};
 use crate::ports::{
-    ActivityLog, AlertPublisher, AwsError, FailureQueue, FindingSink, NetworkDirectory, Remediator,
-    ResourceReader,
+    ActivityLog, AlertPublisher, AwsError, FailureQueue, FindingSink, NetworkDirectory, Ports,
+    Remediator, ResourceReader,
 };
 use crate::remediation::{plan, Action, Plan};
 use crate::report::{ActionResult, Remediation, Report, Source};
@@ -161,16 +161,17 @@ fn claim_owner(event_id: &str) -> String {
     format!("{event_id}/{}/{nanos}/{n}", std::process::id())
 }
 
-/// The inspector with its dependencies, built once per Lambda container.
-pub struct Inspector<S, N, A, F, H, C> {
-    pub sagemaker: S,
-    pub network: N,
-    pub alerts: A,
-    pub store: F,
+/// The inspector with its dependencies (`P`: the tuple of its adapters, see [`Ports`]), built
+/// once per Lambda container.
+pub struct Inspector<P: Ports> {
+    pub sagemaker: P::SageMaker,
+    pub network: P::Network,
+    pub alerts: P::Alerts,
+    pub store: P::Store,
     /// Where finding changes also go (Security Hub), when enabled.
-    pub sink: H,
+    pub sink: P::Sink,
     /// CloudTrail, to attribute resources whose trigger names no caller.
-    pub trail: C,
+    pub trail: P::Trail,
     pub policy: Policy,
     /// How long a claim to send an alert lasts ([`CLAIM_LEASE`]).
     pub claim_lease: Duration,
@@ -237,15 +238,12 @@ fn now() -> (String, time::Date) {
     (seconds.format(&Rfc3339).unwrap_or_default(), now.date())
 }
 
-impl<S, N, A, F, H, C> Inspector<S, N, A, F, H, C>
+impl<S, N, A, F, H, C> Inspector<(S, N, A, F, H, C)>
 where
-    S: ResourceReader + Remediator,
-    N: NetworkDirectory,
-    A: AlertPublisher,
-    F: FindingStore,
-    H: FindingSink,
-    C: ActivityLog,
+    (S, N, A, F, H, C):
+        Ports<SageMaker = S, Network = N, Alerts = A, Store = F, Sink = H, Trail = C>,
 {
+    /// The inspector on these adapters (their types make its [`Ports`]).
     pub fn new(
         sagemaker: S,
         network: N,
@@ -266,7 +264,9 @@ where
             claim_lease: CLAIM_LEASE,
         }
     }
+}
 
+impl<P: Ports> Inspector<P> {
     /// The caller from the trigger, else the resource's creator from CloudTrail (for violations
     /// only). Attribution is best effort: a failed lookup is logged and the finding goes on
     /// without an actor.
@@ -1013,7 +1013,14 @@ mod tests {
     use crate::fakes::*;
     use crate::sweep::{self, SweepOptions, Target};
 
-    type Fake = Inspector<FakeSageMaker, FakeNetwork, FakeAlerts, FakeStore, FakeSink, FakeTrail>;
+    type Fake = Inspector<(
+        FakeSageMaker,
+        FakeNetwork,
+        FakeAlerts,
+        FakeStore,
+        FakeSink,
+        FakeTrail,
+    )>;
     type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
     fn inspector(snapshots: Vec<Snapshot>) -> Result<Fake> {

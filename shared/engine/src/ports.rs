@@ -151,3 +151,31 @@ pub trait FailureQueue: Send + Sync {
         reason: &str,
     ) -> impl Future<Output = Result<(), AwsError>> + Send;
 }
+
+/// The ports an [`crate::Inspector`] runs on, as one bound: the tuple of its adapters
+/// `(SageMaker, network, alerts, store, sink, trail)`.
+pub trait Ports {
+    type SageMaker: ResourceReader + Remediator;
+    type Network: NetworkDirectory;
+    type Alerts: AlertPublisher;
+    type Store: crate::store::FindingStore;
+    type Sink: FindingSink;
+    type Trail: ActivityLog;
+}
+
+impl<S, N, A, F, H, C> Ports for (S, N, A, F, H, C)
+where
+    S: ResourceReader + Remediator,
+    N: NetworkDirectory,
+    A: AlertPublisher,
+    F: crate::store::FindingStore,
+    H: FindingSink,
+    C: ActivityLog,
+{
+    type SageMaker = S;
+    type Network = N;
+    type Alerts = A;
+    type Store = F;
+    type Sink = H;
+    type Trail = C;
+}

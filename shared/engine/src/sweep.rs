@@ -16,13 +16,9 @@ use tracing::{error, info};
 
 use crate::env::Environment;
 use crate::inspector::{Inspector, Outcome};
-use crate::ports::{
-    ActivityLog, AlertPublisher, FindingSink, Inventory, NetworkDirectory, Remediator,
-    ResourceReader,
-};
+use crate::ports::{Inventory, Ports};
 use crate::report::ActionResult;
 use crate::resource::{ResourceId, ResourceKind};
-use crate::store::FindingStore;
 
 /// Resources inspected at once by default: SageMaker's Describe* limits are per account, and
 /// the inspector makes a few calls per resource.
@@ -238,21 +234,12 @@ fn order_key(sweep_id: &str, arn: &str) -> u64 {
 /// Sweeps `targets`: lists the active resources of every kind, then inspects them with at most
 /// `options.concurrency` in flight. Failures (a listing, an inspection, a resource left for lack
 /// of time) are collected, never dropped.
-pub async fn sweep<S, N, A, F, H, C, I>(
-    inspector: &Inspector<S, N, A, F, H, C>,
-    inventory: &I,
+pub async fn sweep<P: Ports>(
+    inspector: &Inspector<P>,
+    inventory: &impl Inventory,
     targets: &[Target],
     options: &SweepOptions,
-) -> SweepSummary
-where
-    S: ResourceReader + Remediator,
-    N: NetworkDirectory,
-    A: AlertPublisher,
-    F: FindingStore,
-    H: FindingSink,
-    C: ActivityLog,
-    I: Inventory,
-{
+) -> SweepSummary {
     let sweep_id = options.sweep_id.as_str();
     let mut summary = SweepSummary {
         sweep_id: sweep_id.to_string(),
