@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use guardrail_aws::DynamoStore;
 use guardrail_core::findings::{Finding, Observation};
 use guardrail_core::store::{
-    Claim, ClaimRequest, FindingStore, Page, Query, StagedAlert, StoreError,
+    Claim, ClaimRequest, CompliantConfig, FindingStore, Page, Query, StagedAlert, StoreError,
 };
 use guardrail_sqlite::SqliteStore;
 
@@ -88,19 +88,11 @@ impl FindingStore for AnyStore {
 
     async fn record_compliant_config(
         &self,
-        resource_arn: &str,
-        config: Option<&str>,
-        evaluated: i64,
+        record: &CompliantConfig<'_>,
     ) -> Result<(), StoreError> {
         match self {
-            AnyStore::Sqlite(s) => {
-                s.record_compliant_config(resource_arn, config, evaluated)
-                    .await
-            }
-            AnyStore::Dynamo(s) => {
-                s.record_compliant_config(resource_arn, config, evaluated)
-                    .await
-            }
+            AnyStore::Sqlite(s) => s.record_compliant_config(record).await,
+            AnyStore::Dynamo(s) => s.record_compliant_config(record).await,
         }
     }
 

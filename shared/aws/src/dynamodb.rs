@@ -21,7 +21,7 @@ use aws_sdk_dynamodb::Client;
 
 use guardrail_core::findings::{Finding, Observation};
 use guardrail_core::store::{
-    Claim, ClaimRequest, FindingStore, Page, Query, StagedAlert, StoreError,
+    Claim, ClaimRequest, CompliantConfig, FindingStore, Page, Query, StagedAlert, StoreError,
 };
 
 pub const BY_ACCOUNT: &str = "gsi1";
@@ -375,10 +375,13 @@ impl FindingStore for DynamoStore {
 
     async fn record_compliant_config(
         &self,
-        resource_arn: &str,
-        config: Option<&str>,
-        evaluated: i64,
+        record: &CompliantConfig<'_>,
     ) -> Result<(), StoreError> {
+        let CompliantConfig {
+            resource_arn,
+            config,
+            evaluated,
+        } = *record;
         let request = self
             .client
             .update_item()

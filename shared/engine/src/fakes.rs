@@ -17,7 +17,9 @@ use crate::ports::{
 };
 use crate::remediation::Action;
 use crate::resource::{Dependency, Details, Lifecycle, ResourceId, ResourceKind, Snapshot};
-use crate::store::{Claim, ClaimRequest, FindingStore, Page, Query, StagedAlert, StoreError};
+use crate::store::{
+    Claim, ClaimRequest, CompliantConfig, FindingStore, Page, Query, StagedAlert, StoreError,
+};
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|p| p.into_inner())
@@ -462,10 +464,10 @@ impl FindingStore for FakeStore {
 
     async fn record_compliant_config(
         &self,
-        resource_arn: &str,
-        config: Option<&str>,
-        evaluated: i64,
+        record: &CompliantConfig<'_>,
     ) -> Result<(), StoreError> {
+        let (resource_arn, config, evaluated) =
+            (record.resource_arn, record.config, record.evaluated);
         self.fault("record compliant config")?;
         let mut state = lock(&self.state);
         let newer = state

@@ -25,7 +25,7 @@ use crate::ports::{
 use crate::remediation::{plan, Action, Plan};
 use crate::report::{ActionResult, Remediation, Report, Source};
 use crate::resource::{Dependency, Details, Lifecycle, ResourceId, ResourceKind, Snapshot};
-use crate::store::{Claim, ClaimRequest, FindingStore, StagedAlert, StoreError};
+use crate::store::{Claim, ClaimRequest, CompliantConfig, FindingStore, StagedAlert, StoreError};
 
 /// What the inspector did with one event (the Lambda's response).
 #[derive(Debug, Clone, Serialize)]
@@ -502,7 +502,11 @@ impl<P: Ports> Inspector<P> {
             .filter(|config| recorded != Some(*config))
         {
             self.store
-                .record_compliant_config(&snapshot.arn, Some(config), observed)
+                .record_compliant_config(&CompliantConfig {
+                    resource_arn: &snapshot.arn,
+                    config: Some(config),
+                    evaluated: observed,
+                })
                 .await
                 .map_err(store_error)?;
         }
@@ -665,7 +669,12 @@ impl<P: Ports> Inspector<P> {
     /// Forgets an endpoint's last compliant configuration, best effort: a failure leaves at
     /// worst one more rollback before the endpoint is deleted.
     async fn forget_rollback_target(&self, arn: &str, observed: i64) {
-        let forget = || self.store.record_compliant_config(arn, None, observed);
+        let record = CompliantConfig {
+            resource_arn: arn,
+            config: None,
+            evaluated: observed,
+        };
+        let forget = || self.store.record_compliant_config(&record);
         if let Err(e) = persist(forget).await {
             warn!(arn, error = %e, "rollback target not forgotten");
         }

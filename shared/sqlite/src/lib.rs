@@ -11,7 +11,7 @@ use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBeha
 
 use guardrail_core::findings::{Finding, Observation};
 use guardrail_core::store::{
-    Claim, ClaimRequest, FindingStore, Page, Query, StagedAlert, StoreError,
+    Claim, ClaimRequest, CompliantConfig, FindingStore, Page, Query, StagedAlert, StoreError,
 };
 
 /// The schema this version writes; older files are migrated forward on open.
@@ -440,11 +440,10 @@ impl FindingStore for SqliteStore {
 
     async fn record_compliant_config(
         &self,
-        resource_arn: &str,
-        config: Option<&str>,
-        evaluated: i64,
+        record: &CompliantConfig<'_>,
     ) -> Result<(), StoreError> {
-        let (arn, config) = (resource_arn.to_string(), config.map(str::to_string));
+        let arn = record.resource_arn.to_string();
+        let (config, evaluated) = (record.config.map(str::to_string), record.evaluated);
         self.with(move |conn| {
             conn.execute(
                 "INSERT INTO compliant_configs (resource_arn, config_name, evaluated_at)

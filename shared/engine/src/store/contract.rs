@@ -3,7 +3,9 @@
 
 use std::future::Future;
 
-use super::{Claim, ClaimRequest, FindingStore, Page, Query, StagedAlert, StoreError};
+use super::{
+    Claim, ClaimRequest, CompliantConfig, FindingStore, Page, Query, StagedAlert, StoreError,
+};
 use crate::controls::{volume_kms, vpc_attached, ControlId};
 use crate::finding::Status;
 use crate::findings::{finding_id, Finding, Observation, RemediationRecord};
@@ -286,27 +288,49 @@ async fn the_newest_compliant_config_is_kept(store: &impl FindingStore) -> Resul
     let arn = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/contract-f";
     assert_eq!(store.last_compliant_config(arn).await?, None);
     store
-        .record_compliant_config(arn, Some("config-v2"), 20)
+        .record_compliant_config(&CompliantConfig {
+            resource_arn: arn,
+            config: Some("config-v2"),
+            evaluated: 20,
+        })
         .await?;
     store
-        .record_compliant_config(arn, Some("config-v1"), 10)
+        .record_compliant_config(&CompliantConfig {
+            resource_arn: arn,
+            config: Some("config-v1"),
+            evaluated: 10,
+        })
         .await?;
     assert_eq!(
         store.last_compliant_config(arn).await?.as_deref(),
         Some("config-v2")
     );
     store
-        .record_compliant_config(arn, Some("config-v3"), 30)
+        .record_compliant_config(&CompliantConfig {
+            resource_arn: arn,
+            config: Some("config-v3"),
+            evaluated: 30,
+        })
         .await?;
     assert_eq!(
         store.last_compliant_config(arn).await?.as_deref(),
         Some("config-v3")
     );
     // Forgotten (a rollback to it was made): no target until it is seen compliant again.
-    store.record_compliant_config(arn, None, 40).await?;
+    store
+        .record_compliant_config(&CompliantConfig {
+            resource_arn: arn,
+            config: None,
+            evaluated: 40,
+        })
+        .await?;
     assert_eq!(store.last_compliant_config(arn).await?, None);
     store
-        .record_compliant_config(arn, Some("config-v3"), 35)
+        .record_compliant_config(&CompliantConfig {
+            resource_arn: arn,
+            config: Some("config-v3"),
+            evaluated: 35,
+        })
         .await?;
     assert_eq!(
         store.last_compliant_config(arn).await?,
@@ -314,7 +338,11 @@ async fn the_newest_compliant_config_is_kept(store: &impl FindingStore) -> Resul
         "older than the forgetting"
     );
     store
-        .record_compliant_config(arn, Some("config-v3"), 50)
+        .record_compliant_config(&CompliantConfig {
+            resource_arn: arn,
+            config: Some("config-v3"),
+            evaluated: 50,
+        })
         .await?;
     assert_eq!(
         store.last_compliant_config(arn).await?.as_deref(),

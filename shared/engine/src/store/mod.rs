@@ -131,6 +131,17 @@ impl Query {
     }
 }
 
+/// The configuration an endpoint was last seen compliant with: where a non-compliant update is
+/// rolled back to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CompliantConfig<'a> {
+    pub resource_arn: &'a str,
+    /// `None` forgets it (a rollback to it was made, or the endpoint is gone).
+    pub config: Option<&'a str>,
+    /// When the evaluation observed the endpoint (Unix nanoseconds).
+    pub evaluated: i64,
+}
+
 /// One page of findings, newest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Page {
@@ -203,14 +214,11 @@ pub trait FindingStore: Send + Sync {
         resource_arn: &str,
     ) -> impl Future<Output = Result<Option<StagedAlert>, StoreError>> + Send;
 
-    /// Records that the endpoint `resource_arn` was compliant running `config`, as observed at
-    /// `evaluated` (Unix nanoseconds); `None` forgets it (a rollback to it was made, or the
-    /// endpoint is gone). An older observation than the one recorded is ignored.
+    /// Records that an endpoint was compliant running a configuration ([`CompliantConfig`]). An
+    /// older observation than the one recorded is ignored.
     fn record_compliant_config(
         &self,
-        resource_arn: &str,
-        config: Option<&str>,
-        evaluated: i64,
+        record: &CompliantConfig<'_>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// The last configuration recorded compliant for the endpoint: where a non-compliant update
