@@ -131,9 +131,4 @@ impl Deployment {
         let fleet = &self.fleet;
         SweepEnv::from_env(&self.env, fleet.home_account(), fleet.home_region())
     }
-
-    /// CloudTrail in the deployment's own account and region.
-    pub fn cloudtrail(&self) -> CloudTrail {
-        CloudTrail::new(aws_sdk_cloudtrail::Client::new(&self.config))
-    }
 }

@@ -327,12 +327,6 @@ impl ControlId {
             .unwrap_or(usize::MAX)
     }
 
-    /// Mode and severity in the built-in baseline policy.
-    pub fn baseline(self) -> (Mode, Severity) {
-        self.control()
-            .map_or((Mode::Off, Severity::Informational), |c| c.baseline())
-    }
-
     /// One line on how to fix a failure, carried in findings and alerts.
     pub fn remedy(self) -> &'static str {
         self.control().map_or("", |c| c.remedy())

@@ -47,6 +47,16 @@ pub struct Stop {
     pub outcome: ActionOutcome,
 }
 
+impl Stop {
+    /// A call that stops the resource (`StopTrainingJob`).
+    pub const fn stopping(call: &'static str) -> Stop {
+        Stop {
+            call,
+            outcome: ActionOutcome::Stopped,
+        }
+    }
+}
+
 /// How the sweep lists the active resources of the kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Listing {
@@ -387,8 +397,16 @@ pub(crate) fn job_lifecycle(status: &str) -> Lifecycle {
     }
 }
 
-/// How the sweep lists running jobs.
-pub(crate) const JOBS_IN_PROGRESS: &[&str] = &["InProgress"];
+impl Listing {
+    /// Running jobs: `StatusEquals=InProgress`.
+    pub const fn jobs(call: &'static str) -> Listing {
+        Listing {
+            call,
+            statuses: &["InProgress"],
+            excluded: &[],
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

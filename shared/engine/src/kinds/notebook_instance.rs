@@ -4,7 +4,6 @@
 use super::{ApiCall, Kind, Listing, StateChange, Stop};
 use crate::facets::{Facet, Facets, Volume, STORAGE_VOLUME};
 use crate::json::FieldError;
-use crate::report::ActionOutcome;
 use crate::resource::{Lifecycle, NotebookConfig, Toggle, VpcAttachment};
 use crate::shape::Shape;
 
@@ -35,10 +34,7 @@ impl Kind for NotebookInstance {
     };
     const CREATE_CALL: &'static str = "CreateNotebookInstance";
     const DESCRIBE_CALL: &'static str = "DescribeNotebookInstance";
-    const STOP: Stop = Stop {
-        call: "StopNotebookInstance",
-        outcome: ActionOutcome::Stopped,
-    };
+    const STOP: Stop = Stop::stopping("StopNotebookInstance");
     /// A `Pending` notebook becomes `InService` by itself: it is listed too.
     const LISTING: Listing = Listing {
         call: "ListNotebookInstances",

@@ -2,9 +2,8 @@
 //! the job shape training and processing jobs share ([`JobConfig`]), read from the members
 //! where processing jobs keep it (`NetworkConfig`, `ProcessingResources.ClusterConfig`).
 
-use super::{job_lifecycle, ApiCall, Kind, Listing, StateChange, Stop, JOBS_IN_PROGRESS};
+use super::{job_lifecycle, ApiCall, Kind, Listing, StateChange, Stop};
 use crate::json::FieldError;
-use crate::report::ActionOutcome;
 use crate::resource::{JobConfig, Lifecycle};
 use crate::shape::Shape;
 
@@ -27,15 +26,8 @@ impl Kind for ProcessingJob {
     };
     const CREATE_CALL: &'static str = "CreateProcessingJob";
     const DESCRIBE_CALL: &'static str = "DescribeProcessingJob";
-    const STOP: Stop = Stop {
-        call: "StopProcessingJob",
-        outcome: ActionOutcome::Stopped,
-    };
-    const LISTING: Listing = Listing {
-        call: "ListProcessingJobs",
-        statuses: JOBS_IN_PROGRESS,
-        excluded: &[],
-    };
+    const STOP: Stop = Stop::stopping("StopProcessingJob");
+    const LISTING: Listing = Listing::jobs("ListProcessingJobs");
 
     fn lifecycle(status: &str) -> Lifecycle {
         job_lifecycle(status)

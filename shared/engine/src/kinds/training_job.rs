@@ -2,9 +2,8 @@
 //! job shape training and processing jobs share ([`JobConfig`], whose facets are in
 //! [`crate::facets`]); a training job a tuning job started names it (`TuningJobArn`).
 
-use super::{job_lifecycle, ApiCall, Kind, Listing, StateChange, Stop, JOBS_IN_PROGRESS};
+use super::{job_lifecycle, ApiCall, Kind, Listing, StateChange, Stop};
 use crate::json::FieldError;
-use crate::report::ActionOutcome;
 use crate::resource::{InstanceGroup, JobConfig, Lifecycle};
 use crate::shape::Shape;
 
@@ -27,15 +26,8 @@ impl Kind for TrainingJob {
     };
     const CREATE_CALL: &'static str = "CreateTrainingJob";
     const DESCRIBE_CALL: &'static str = "DescribeTrainingJob";
-    const STOP: Stop = Stop {
-        call: "StopTrainingJob",
-        outcome: ActionOutcome::Stopped,
-    };
-    const LISTING: Listing = Listing {
-        call: "ListTrainingJobs",
-        statuses: JOBS_IN_PROGRESS,
-        excluded: &[],
-    };
+    const STOP: Stop = Stop::stopping("StopTrainingJob");
+    const LISTING: Listing = Listing::jobs("ListTrainingJobs");
 
     fn lifecycle(status: &str) -> Lifecycle {
         job_lifecycle(status)

@@ -3,11 +3,10 @@
 //! apart: `DescribeModel`).
 
 use super::{
-    job_lifecycle, ApiCall, Kind, Listing, Needed, StateChange, Stop, JOBS_IN_PROGRESS,
+    job_lifecycle, ApiCall, Kind, Listing, Needed, StateChange, Stop,
 };
 use crate::facets::{Facet, Facets, JobStorage};
 use crate::json::FieldError;
-use crate::report::ActionOutcome;
 use crate::resource::{Dependency, Lifecycle, TransformConfig, VpcAttachment};
 use crate::shape::Shape;
 
@@ -30,15 +29,8 @@ impl Kind for TransformJob {
     };
     const CREATE_CALL: &'static str = "CreateTransformJob";
     const DESCRIBE_CALL: &'static str = "DescribeTransformJob";
-    const STOP: Stop = Stop {
-        call: "StopTransformJob",
-        outcome: ActionOutcome::Stopped,
-    };
-    const LISTING: Listing = Listing {
-        call: "ListTransformJobs",
-        statuses: JOBS_IN_PROGRESS,
-        excluded: &[],
-    };
+    const STOP: Stop = Stop::stopping("StopTransformJob");
+    const LISTING: Listing = Listing::jobs("ListTransformJobs");
 
     fn lifecycle(status: &str) -> Lifecycle {
         job_lifecycle(status)

@@ -3,10 +3,9 @@
 //! training job definitions, so each definition is judged as a training job.
 
 use super::training_job::read_training;
-use super::{job_lifecycle, ApiCall, Kind, Listing, StateChange, Stop, JOBS_IN_PROGRESS};
+use super::{job_lifecycle, ApiCall, Kind, Listing, StateChange, Stop};
 use crate::facets::{Cluster, Facet, Facets, Output, Volume};
 use crate::json::FieldError;
-use crate::report::ActionOutcome;
 use crate::resource::{Lifecycle, TuningDefinition, VpcAttachment};
 use crate::shape::Shape;
 
@@ -29,15 +28,8 @@ impl Kind for TuningJob {
     };
     const CREATE_CALL: &'static str = "CreateHyperParameterTuningJob";
     const DESCRIBE_CALL: &'static str = "DescribeHyperParameterTuningJob";
-    const STOP: Stop = Stop {
-        call: "StopHyperParameterTuningJob",
-        outcome: ActionOutcome::Stopped,
-    };
-    const LISTING: Listing = Listing {
-        call: "ListHyperParameterTuningJobs",
-        statuses: JOBS_IN_PROGRESS,
-        excluded: &[],
-    };
+    const STOP: Stop = Stop::stopping("StopHyperParameterTuningJob");
+    const LISTING: Listing = Listing::jobs("ListHyperParameterTuningJobs");
 
     fn lifecycle(status: &str) -> Lifecycle {
         job_lifecycle(status)
