@@ -1,9 +1,9 @@
-//! [`ResourceReader`] and [`Remediator`] on SageMaker: Describe* + ListTags, Stop*/DeleteEndpoint.
+//! [`ResourceReader`] and [`Remediator`] on SageMaker: Describe* (read by the kind's field
+//! mapping) + ListTags, the kind's stop call, an endpoint's rollback.
 
 use std::collections::BTreeMap;
 
 use aws_sdk_sagemaker::Client;
-
 use futures::{StreamExt, TryStreamExt};
 use serde_json::Value;
 
@@ -15,7 +15,7 @@ use guardrail_core::remediation::Action;
 use guardrail_core::resource::*;
 use guardrail_core::shape::Shape;
 
-/// Models of one endpoint described at once.
+/// Dependencies (an endpoint's models) described at once.
 const DEPENDENCY_CONCURRENCY: usize = 4;
 
 /// SageMaker in one account and region.
@@ -80,14 +80,16 @@ impl SageMaker {
     }
 
     /// Describes what the configuration still lacks (an endpoint's configuration, then its
-    /// models), a few at a time.
+    /// models), a few at a time. Dependencies are at most two deep; what a kind still lacks after
+    /// that stays `NotDescribed`, which its controls report as "cannot evaluate", never a pass.
     async fn supply_dependencies(&self, details: &mut Details) -> Result<(), AwsError> {
-        loop {
+        const DEPTH: usize = 2;
+        for _ in 0..DEPTH {
             let mut needed = details.needs();
             needed.sort();
             needed.dedup();
             if needed.is_empty() {
-                return Ok(());
+                break;
             }
             let described: Vec<(Needed, Option<Value>)> = futures::stream::iter(needed)
                 .map(|n| async move {
@@ -106,6 +108,7 @@ impl SageMaker {
                     .map_err(|e| calls::unexpected(needed.describe_call(), e))?;
             }
         }
+        Ok(())
     }
 }
 
