@@ -17,6 +17,10 @@ use crate::{
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
+fn is_account_id(value: &str) -> bool {
+    value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// A deployment of the guardrail: its environment, policy, AWS configuration and fleet.
 #[derive(Debug, Clone)]
 pub struct Deployment {
@@ -40,10 +44,32 @@ impl Deployment {
     /// `env` with `policy`: loads the AWS configuration and identifies the account.
     pub async fn connect(env: Environment, policy: Policy) -> Result<Deployment, BoxError> {
         let config = load_config().await;
+        Deployment::connect_with(env, policy, config).await
+    }
+
+    /// As [`Deployment::connect`], with `config`. The deployment's own account comes from
+    /// `GUARDRAIL_ACCOUNT_ID` when set (the templates pass `AWS::AccountId`), so a function's
+    /// cold start makes no network call; otherwise (the CLI) STS `GetCallerIdentity` names it.
+    pub async fn connect_with(
+        env: Environment,
+        policy: Policy,
+        config: SdkConfig,
+    ) -> Result<Deployment, BoxError> {
         let member_role = MemberRole::from_env(&env)?;
-        let fleet = Fleet::discover(config.clone(), member_role)
-            .await
-            .map_err(|e| format!("cannot identify the AWS account: {e}"))?;
+        let fleet = match env.get("GUARDRAIL_ACCOUNT_ID") {
+            Some(account) if is_account_id(account) => {
+                Fleet::new(config.clone(), account.to_string(), member_role)
+            }
+            Some(other) => {
+                return Err(format!(
+                    "GUARDRAIL_ACCOUNT_ID must be a 12-digit AWS account id, not `{other}`"
+                )
+                .into())
+            }
+            None => Fleet::discover(config.clone(), member_role)
+                .await
+                .map_err(|e| format!("cannot identify the AWS account: {e}"))?,
+        };
         Ok(Deployment::with(env, policy, config, Arc::new(fleet)))
     }
 
@@ -130,5 +156,41 @@ impl Deployment {
     pub fn sweep_scope(&self) -> Result<SweepEnv, String> {
         let fleet = &self.fleet;
         SweepEnv::from_env(&self.env, fleet.home_account(), fleet.home_region())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An SDK configuration whose every call fails at once: nothing listens on port 9.
+    fn unreachable() -> SdkConfig {
+        let credentials = aws_credential_types::Credentials::new("a", "b", None, None, "test");
+        SdkConfig::builder()
+            .endpoint_url("http://127.0.0.1:9")
+            .region(aws_config::Region::new("us-east-1"))
+            .credentials_provider(
+                aws_credential_types::provider::SharedCredentialsProvider::new(credentials),
+            )
+            .retry_config(aws_config::retry::RetryConfig::disabled())
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .build()
+    }
+
+    /// A function's cold start makes no network call: the account comes from the template.
+    #[tokio::test]
+    async fn the_account_comes_from_the_deployment_without_a_network_call() -> Result<(), BoxError>
+    {
+        let env = Environment::from_pairs([("GUARDRAIL_ACCOUNT_ID", "123456789012")]);
+        let deployment = Deployment::connect_with(env, Policy::baseline(), unreachable()).await?;
+        assert_eq!(deployment.fleet.home_account(), "123456789012");
+        // Without it, the account is asked of STS, which cannot be reached here.
+        let asked =
+            Deployment::connect_with(Environment::default(), Policy::baseline(), unreachable());
+        assert!(asked.await.is_err());
+        let bad = Environment::from_pairs([("GUARDRAIL_ACCOUNT_ID", "12345")]);
+        let refused = Deployment::connect_with(bad, Policy::baseline(), unreachable()).await;
+        assert!(refused.is_err_and(|e| e.to_string().contains("GUARDRAIL_ACCOUNT_ID")));
+        Ok(())
     }
 }
