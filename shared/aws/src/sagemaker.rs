@@ -140,9 +140,11 @@ impl ResourceReader for SageMaker {
             .kind
             .read_described(&response)
             .map_err(|e| calls::unexpected(operation, e))?;
-        self.supply_dependencies(&mut details).await?;
         let arn = arn.unwrap_or_else(|| id.arn());
-        let tags = self.tags(&arn).await?;
+        // The tags and the dependencies (an endpoint's configuration and models) are independent.
+        let (tags, supplied) =
+            tokio::join!(self.tags(&arn), self.supply_dependencies(&mut details));
+        let (tags, ()) = (tags?, supplied?);
         let mut snapshot = Snapshot {
             id: id.clone(),
             lifecycle: Lifecycle::classify(id.kind, &status),
