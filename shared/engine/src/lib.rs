@@ -1,4 +1,4 @@
-//! SageMaker guardrail core: the engine, with no AWS SDK and no I/O of its own.
+//! SageMaker guardrail core: the engine, with no AWS SDK and no network I/O.
 //!
 //! Events in ([`event`]), typed snapshots ([`resource`]), controls ([`controls`]) judged under a
 //! policy ([`policy`]) into results ([`finding`]), a remediation plan ([`remediation`]), the
