@@ -16,8 +16,9 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::error::ProvideErrorMetadata;
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
+use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, ReturnValue, WriteRequest};
 use aws_sdk_dynamodb::Client;
+use futures::{StreamExt, TryStreamExt};
 
 use guardrail_core::findings::{Finding, Observation};
 use guardrail_core::store::{
@@ -35,6 +36,13 @@ pub struct DynamoStore {
 }
 
 type Item = HashMap<String, AttributeValue>;
+
+/// Findings of one evaluation updated at once.
+const WRITE_CONCURRENCY: usize = 8;
+/// `BatchWriteItem`'s limit.
+const BATCH: usize = 25;
+/// Attempts at a batch whose items DynamoDB leaves unprocessed.
+const BATCH_ATTEMPTS: usize = 5;
 
 fn s(value: impl Into<String>) -> AttributeValue {
     AttributeValue::S(value.into())
@@ -147,6 +155,66 @@ impl DynamoStore {
             .map_err(failed("GetItem", &self.table))?;
         Ok(out.item().cloned().unwrap_or_default())
     }
+
+    /// One finding's state, unless a newer evaluation's is stored already.
+    async fn update_finding(&self, f: &Finding) -> Result<(), StoreError> {
+        let order = format!("{}#{}", f.last_seen, f.id);
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(format!("FINDING#{}", f.id)))
+            .key("sk", s("STATE"))
+            .update_expression(
+                "SET document = :doc, last_seen = :ls, first_seen = if_not_exists(first_seen, :fs), \
+                 gsi1pk = :account, gsi2pk = :control, gsi_sk = :order, resource_arn = :arn, \
+                 #status = :status, severity = :severity",
+            )
+            .condition_expression("attribute_not_exists(pk) OR last_seen <= :ls")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":doc", s(encode(&f.id, f)?))
+            .expression_attribute_values(":ls", s(&f.last_seen))
+            .expression_attribute_values(":fs", s(&f.first_seen))
+            .expression_attribute_values(":account", s(&f.account))
+            .expression_attribute_values(":control", s(f.control.as_str()))
+            .expression_attribute_values(":order", s(order))
+            .expression_attribute_values(":arn", s(&f.resource_arn))
+            .expression_attribute_values(":status", s(f.status.as_str()))
+            .expression_attribute_values(":severity", s(f.severity.as_str()))
+            .send()
+            .await;
+        // A newer evaluation is already stored: keep it.
+        unless_condition_failed(result, &self.table)
+    }
+
+    /// Puts up to 25 items, retrying what DynamoDB leaves unprocessed (with backoff); what is
+    /// still left after that is a retryable failure, so Lambda retries the event.
+    async fn write_batch(&self, mut requests: Vec<WriteRequest>) -> Result<(), StoreError> {
+        let mut delay = std::time::Duration::from_millis(50);
+        for _ in 0..BATCH_ATTEMPTS {
+            let out = self
+                .client
+                .batch_write_item()
+                .request_items(&self.table, requests)
+                .send()
+                .await
+                .map_err(failed("BatchWriteItem", &self.table))?;
+            requests = out
+                .unprocessed_items
+                .and_then(|mut left| left.remove(&self.table))
+                .unwrap_or_default();
+            if requests.is_empty() {
+                return Ok(());
+            }
+            tokio::time::sleep(delay).await;
+            delay *= 2;
+        }
+        Err(StoreError::Backend {
+            operation: "BatchWriteItem",
+            message: format!("{} items left unprocessed", requests.len()),
+            retryable: true,
+        })
+    }
 }
 
 pub(super) fn build_error(e: aws_sdk_dynamodb::error::BuildError) -> StoreError {
@@ -165,54 +233,41 @@ fn encode<T: serde::Serialize>(key: &str, value: &T) -> Result<String, StoreErro
 }
 
 impl FindingStore for DynamoStore {
+    /// The findings are updated at once, a few at a time (each conditionally: a late, older
+    /// evaluation never overwrites a newer one); the observations go in `BatchWriteItem`s of 25.
     async fn record(
         &self,
         findings: &[Finding],
         observations: &[Observation],
     ) -> Result<(), StoreError> {
+        let mut updates = Vec::with_capacity(findings.len());
         for f in findings {
-            let order = format!("{}#{}", f.last_seen, f.id);
-            let result = self
-                .client
-                .update_item()
-                .table_name(&self.table)
-                .key("pk", s(format!("FINDING#{}", f.id)))
-                .key("sk", s("STATE"))
-                .update_expression(
-                    "SET document = :doc, last_seen = :ls, first_seen = if_not_exists(first_seen, :fs), \
-                     gsi1pk = :account, gsi2pk = :control, gsi_sk = :order, resource_arn = :arn, \
-                     #status = :status, severity = :severity",
-                )
-                .condition_expression("attribute_not_exists(pk) OR last_seen <= :ls")
-                .expression_attribute_names("#status", "status")
-                .expression_attribute_values(":doc", s(encode(&f.id, f)?))
-                .expression_attribute_values(":ls", s(&f.last_seen))
-                .expression_attribute_values(":fs", s(&f.first_seen))
-                .expression_attribute_values(":account", s(&f.account))
-                .expression_attribute_values(":control", s(f.control.as_str()))
-                .expression_attribute_values(":order", s(order))
-                .expression_attribute_values(":arn", s(&f.resource_arn))
-                .expression_attribute_values(":status", s(f.status.as_str()))
-                .expression_attribute_values(":severity", s(f.severity.as_str()))
-                .send()
-                .await;
-            match result {
-                Ok(_) => {}
-                // A newer evaluation is already stored: keep it.
-                Err(e) if is_condition_failure(&e) => {}
-                Err(e) => return Err(failed("UpdateItem", &self.table)(e)),
-            }
+            updates.push(self.update_finding(f));
         }
-        for o in observations {
-            self.client
-                .put_item()
-                .table_name(&self.table)
-                .item("pk", s(format!("FINDING#{}", o.finding_id)))
-                .item("sk", s(format!("OBS#{}#{}", o.time, o.event_id)))
-                .item("document", s(encode(&o.finding_id, o)?))
-                .send()
-                .await
-                .map_err(failed("PutItem", &self.table))?;
+        futures::stream::iter(updates)
+            .buffer_unordered(WRITE_CONCURRENCY)
+            .try_collect::<Vec<()>>()
+            .await?;
+        let requests = observations
+            .iter()
+            .map(|o| {
+                let item = HashMap::from([
+                    ("pk".to_string(), s(format!("FINDING#{}", o.finding_id))),
+                    (
+                        "sk".to_string(),
+                        s(format!("OBS#{}#{}", o.time, o.event_id)),
+                    ),
+                    ("document".to_string(), s(encode(&o.finding_id, o)?)),
+                ]);
+                let put = PutRequest::builder()
+                    .set_item(Some(item))
+                    .build()
+                    .map_err(build_error)?;
+                Ok(WriteRequest::builder().put_request(put).build())
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        for batch in requests.chunks(BATCH) {
+            self.write_batch(batch.to_vec()).await?;
         }
         Ok(())
     }
