@@ -700,6 +700,56 @@ async fn dynamodb_store_passes_the_store_contract() -> TestResult {
     Ok(())
 }
 
+/// Observations expire with the table's TTL: `expires_at` (epoch seconds) is the retention
+/// ahead, 400 days unless configured; findings carry none.
+#[tokio::test]
+async fn observations_expire_after_the_retention_and_findings_do_not() -> TestResult {
+    use guardrail_core::store::FindingStore;
+    let emu = Emulator::connect().await?;
+    for (retention, store_days) in [(None, 400), (Some(30), 30)] {
+        let table = unique("findings");
+        dynamodb_table::create_table(&emu.dynamodb, &table).await?;
+        let store = DynamoStore::new(emu.dynamodb.clone(), &table);
+        let store = match retention {
+            Some(days) => store.with_retention(days),
+            None => store,
+        };
+        let arn = "arn:aws:sagemaker:us-east-1:123456789012:training-job/ttl";
+        let (findings, observations) =
+            guardrail_core::store::contract::sample(arn, "2026-11-01T10:00:00Z");
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        store.record(&findings, &observations).await?;
+        let items = emu.dynamodb.scan().table_name(&table).send().await?;
+        let (mut observed, mut states) = (0, 0);
+        for item in items.items() {
+            let sk = item
+                .get("sk")
+                .and_then(|v| v.as_s().ok())
+                .cloned()
+                .unwrap_or_default();
+            let expires = item.get(guardrail_aws::dynamodb::TTL_ATTRIBUTE);
+            if sk.starts_with("OBS#") {
+                observed += 1;
+                let at: i64 = expires
+                    .and_then(|v| v.as_n().ok())
+                    .ok_or("no expires_at")?
+                    .parse()?;
+                let ahead = at - now;
+                let want = i64::from(store_days) * 86_400;
+                assert!(
+                    (want - 5..=want + 60).contains(&ahead),
+                    "{ahead} s ahead, want {want}"
+                );
+            } else if sk == "STATE" {
+                states += 1;
+                assert!(expires.is_none(), "a finding never expires");
+            }
+        }
+        assert_eq!((observed, states), (observations.len(), findings.len()));
+    }
+    Ok(())
+}
+
 #[tokio::test]
 async fn a_missing_table_is_a_clear_error() -> TestResult {
     let emu = Emulator::connect().await?;

@@ -124,12 +124,22 @@ impl Deployment {
         let topic = self
             .env
             .require("ALERT_TOPIC_ARN", "findings are alerted on an SNS topic")?;
-        self.inspector(self.dynamo_store(table), topic)
+        self.inspector(self.dynamo_store(table)?, topic)
     }
 
-    /// The findings table `table` in the deployment's account and region.
-    pub fn dynamo_store(&self, table: &str) -> DynamoStore {
-        DynamoStore::new(aws_sdk_dynamodb::Client::new(&self.config), table)
+    /// The findings table `table` in the deployment's account and region, keeping observations
+    /// `OBSERVATION_RETENTION_DAYS` days (default 400).
+    pub fn dynamo_store(&self, table: &str) -> Result<DynamoStore, String> {
+        let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&self.config), table);
+        match self.env.get("OBSERVATION_RETENTION_DAYS") {
+            None => Ok(store),
+            Some(days) => match days.parse::<u32>() {
+                Ok(days @ 1..=36_500) => Ok(store.with_retention(days)),
+                _ => Err(format!(
+                    "OBSERVATION_RETENTION_DAYS must be a number of days from 1 to 36500, not `{days}`"
+                )),
+            },
+        }
     }
 
     /// The failure queue `FAILURE_QUEUE_URL` (the functions' on-failure destination), where
@@ -191,6 +201,26 @@ mod tests {
         let bad = Environment::from_pairs([("GUARDRAIL_ACCOUNT_ID", "12345")]);
         let refused = Deployment::connect_with(bad, Policy::baseline(), unreachable()).await;
         assert!(refused.is_err_and(|e| e.to_string().contains("GUARDRAIL_ACCOUNT_ID")));
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn the_observation_retention_is_a_number_of_days() -> Result<(), BoxError> {
+        let with = |days: &'static str| async move {
+            let env = Environment::from_pairs([
+                ("GUARDRAIL_ACCOUNT_ID", "123456789012"),
+                ("OBSERVATION_RETENTION_DAYS", days),
+            ]);
+            Deployment::connect_with(env, Policy::baseline(), unreachable()).await
+        };
+        assert!(with("30").await?.dynamo_store("t").is_ok());
+        for bad in ["0", "forever", "100000"] {
+            let refused = with(bad).await?.dynamo_store("t");
+            assert!(
+                refused.is_err_and(|e| e.contains("OBSERVATION_RETENTION_DAYS")),
+                "{bad}"
+            );
+        }
         Ok(())
     }
 }

@@ -33,10 +33,17 @@ pub const BY_CONTROL: &str = "gsi2";
 pub struct DynamoStore {
     client: Client,
     table: String,
+    /// How long observations are kept: DynamoDB's TTL deletes them after.
+    retention_days: u32,
 }
+
+/// How long observations (the history auditors read) are kept unless configured otherwise.
+pub const DEFAULT_RETENTION_DAYS: u32 = 400;
 
 type Item = HashMap<String, AttributeValue>;
 
+/// The observations' TTL attribute (the table's `TimeToLiveSpecification`).
+pub const TTL_ATTRIBUTE: &str = "expires_at";
 /// Findings of one evaluation updated at once.
 const WRITE_CONCURRENCY: usize = 8;
 /// `BatchWriteItem`'s limit.
@@ -140,6 +147,15 @@ impl DynamoStore {
         DynamoStore {
             client,
             table: table.into(),
+            retention_days: DEFAULT_RETENTION_DAYS,
+        }
+    }
+
+    /// Keeps observations `days` days (the table's TTL attribute `expires_at`).
+    pub fn with_retention(self, days: u32) -> DynamoStore {
+        DynamoStore {
+            retention_days: days,
+            ..self
         }
     }
 
@@ -248,6 +264,10 @@ impl FindingStore for DynamoStore {
             .buffer_unordered(WRITE_CONCURRENCY)
             .try_collect::<Vec<()>>()
             .await?;
+        // Epoch seconds, as DynamoDB's TTL reads them.
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let expires_at =
+            AttributeValue::N((now + i64::from(self.retention_days) * 86_400).to_string());
         let requests = observations
             .iter()
             .map(|o| {
@@ -258,6 +278,7 @@ impl FindingStore for DynamoStore {
                         s(format!("OBS#{}#{}", o.time, o.event_id)),
                     ),
                     ("document".to_string(), s(encode(&o.finding_id, o)?)),
+                    (TTL_ATTRIBUTE.to_string(), expires_at.clone()),
                 ]);
                 let put = PutRequest::builder()
                     .set_item(Some(item))
