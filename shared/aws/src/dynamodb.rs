@@ -172,6 +172,25 @@ impl DynamoStore {
         Ok(out.item().cloned().unwrap_or_default())
     }
 
+    /// Every finding, for a listing no index serves; `Page::collect` sorts out the page.
+    async fn scan(&self, query: &Query) -> Result<Page, StoreError> {
+        let mut pages = self
+            .client
+            .scan()
+            .table_name(&self.table)
+            .filter_expression("sk = :state")
+            .expression_attribute_values(":state", s("STATE"))
+            .into_paginator()
+            .items()
+            .send();
+        let mut candidates = Vec::new();
+        while let Some(item) = pages.next().await {
+            candidates.push(decode_finding(&item.map_err(failed("Scan", &self.table))?)?);
+        }
+        candidates.sort_by(|a, b| (&b.last_seen, &b.id).cmp(&(&a.last_seen, &a.id)));
+        Ok(Page::collect(query, candidates))
+    }
+
     /// One finding's state, unless a newer evaluation's is stored already.
     async fn update_finding(&self, f: &Finding) -> Result<(), StoreError> {
         let order = format!("{}#{}", f.last_seen, f.id);
@@ -526,46 +545,46 @@ impl FindingStore for DynamoStore {
         Ok(state.map(|s| (s, history)))
     }
 
+    /// Filtered by account or control, the index of that attribute is read newest first from the
+    /// cursor on, and only until the page is full (plus one, to know there is a next page).
+    /// Unfiltered, the table is scanned.
     async fn list(&self, query: &Query) -> Result<Page, StoreError> {
         let (index, partition) = match (&query.account, &query.control) {
             (Some(account), _) => (Some((BY_ACCOUNT, "gsi1pk")), Some(account.clone())),
             (None, Some(control)) => (Some((BY_CONTROL, "gsi2pk")), Some(control.to_string())),
             (None, None) => (None, None),
         };
-        let mut candidates = Vec::new();
-        if let (Some((index, attribute)), Some(value)) = (index, partition) {
-            let mut pages = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(index)
-                .key_condition_expression("#p = :p")
-                .expression_attribute_names("#p", attribute)
-                .expression_attribute_values(":p", s(value))
-                .scan_index_forward(false)
-                .into_paginator()
-                .items()
-                .send();
-            while let Some(item) = pages.next().await {
-                candidates.push(decode_finding(
-                    &item.map_err(failed("Query", &self.table))?,
-                )?);
-            }
-        } else {
-            let mut pages = self
-                .client
-                .scan()
-                .table_name(&self.table)
-                .filter_expression("sk = :state")
-                .expression_attribute_values(":state", s("STATE"))
-                .into_paginator()
-                .items()
-                .send();
-            while let Some(item) = pages.next().await {
-                candidates.push(decode_finding(&item.map_err(failed("Scan", &self.table))?)?);
+        let (Some((index, attribute)), Some(value)) = (index, partition) else {
+            return self.scan(query).await;
+        };
+        // `gsi_sk` is `<last_seen>#<id>` and the cursor `<last_seen>|<id>`: with fixed-width
+        // times, both order as (last_seen, id).
+        let cursor = query.after.as_deref().and_then(|c| c.split_once('|'));
+        let mut request = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(index)
+            .expression_attribute_names("#p", attribute)
+            .expression_attribute_values(":p", s(value))
+            .scan_index_forward(false);
+        request = match cursor {
+            Some((seen, id)) => request
+                .key_condition_expression("#p = :p AND gsi_sk < :c")
+                .expression_attribute_values(":c", s(format!("{seen}#{id}"))),
+            None => request.key_condition_expression("#p = :p"),
+        };
+        let mut pages = request.into_paginator().items().send();
+        let mut found = Vec::new();
+        while let Some(item) = pages.next().await {
+            let finding = decode_finding(&item.map_err(failed("Query", &self.table))?)?;
+            if query.matches(&finding) && query.after_cursor(&finding) {
+                found.push(finding);
+                if found.len() > query.limit.max(1) {
+                    break;
+                }
             }
         }
-        candidates.sort_by(|a, b| (&b.last_seen, &b.id).cmp(&(&a.last_seen, &a.id)));
-        Ok(Page::collect(query, candidates))
+        Ok(Page::collect(query, found))
     }
 }

@@ -455,21 +455,43 @@ async fn pages_cover_every_finding_once(
     store: &impl FindingStore,
     all: &Page,
 ) -> Result<(), StoreError> {
-    let mut query = Query {
-        limit: 3,
-        ..Query::default()
-    };
-    let mut paged = Vec::new();
-    loop {
-        let page = store.list(&query).await?;
-        assert!(page.findings.len() <= 3);
-        paged.extend(page.findings.into_iter().map(|f| f.id));
-        match page.next {
-            Some(next) => query.after = Some(next),
-            None => break,
+    // Unfiltered, and by account and by control (the back-ends' indexes), in pages of 3.
+    let filters = [
+        Query::default(),
+        Query {
+            account: Some("111111111111".into()),
+            ..Query::default()
+        },
+        Query {
+            control: Some(vpc_attached::ID),
+            ..Query::default()
+        },
+    ];
+    for filter in filters {
+        let mut query = Query {
+            limit: 3,
+            ..filter.clone()
+        };
+        let mut paged = Vec::new();
+        loop {
+            let page = store.list(&query).await?;
+            assert!(page.findings.len() <= 3);
+            paged.extend(page.findings.into_iter().map(|f| f.id));
+            match page.next {
+                Some(next) => query.after = Some(next),
+                None => break,
+            }
         }
+        let ids: Vec<String> = all
+            .findings
+            .iter()
+            .filter(|f| filter.matches(f))
+            .map(|f| f.id.clone())
+            .collect();
+        assert_eq!(
+            paged, ids,
+            "pages cover every finding once, in order: {filter:?}"
+        );
     }
-    let ids: Vec<String> = all.findings.iter().map(|f| f.id.clone()).collect();
-    assert_eq!(paged, ids, "pages cover every finding once, in order");
     Ok(())
 }
