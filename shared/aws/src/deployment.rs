@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use aws_config::SdkConfig;
 use guardrail_core::env::Environment;
+use guardrail_core::resource::is_account_id;
 use guardrail_core::store::FindingStore;
 use guardrail_core::sweep::SweepEnv;
 use guardrail_core::Policy;
@@ -16,10 +17,6 @@ use crate::{
 };
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
-
-fn is_account_id(value: &str) -> bool {
-    value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit())
-}
 
 /// A deployment of the guardrail: its environment, policy, AWS configuration and fleet.
 #[derive(Debug, Clone)]

@@ -93,7 +93,7 @@ impl Fleet {
         if let Some(config) = self.configs.lock().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(config);
         }
-        if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+        if !guardrail_core::resource::is_account_id(account) {
             return Err(AwsError {
                 operation: "AssumeRole",
                 code: "InvalidAccount".into(),

@@ -301,6 +301,7 @@ fn policy_version(text: &str) -> String {
 /// The file format, kept apart from the validated [`Policy`].
 mod file {
     use super::*;
+    use crate::resource::is_account_id;
 
     #[derive(Debug, Default, Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -538,10 +539,6 @@ mod file {
 
     /// How far ahead an exemption may expire when the policy does not say.
     const DEFAULT_MAX_EXEMPTION_DAYS: u32 = 365;
-
-    fn is_account_id(value: &str) -> bool {
-        value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit())
-    }
 
     /// An exemption names SageMaker resources by ARN, in a literal account or in an explicit
     /// account list. Errors are (field, message).

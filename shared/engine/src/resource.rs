@@ -14,6 +14,11 @@ use serde::Serialize;
 use crate::facets::Facets;
 pub use crate::kinds::{Details, ResourceKind};
 
+/// Whether `value` is an AWS account id (12 digits).
+pub fn is_account_id(value: &str) -> bool {
+    value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Which resource, where.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ResourceId {

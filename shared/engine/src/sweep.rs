@@ -66,10 +66,7 @@ impl SweepEnv {
         home_region: Option<String>,
     ) -> Result<SweepEnv, String> {
         let mut accounts = env.list("SWEEP_ACCOUNTS");
-        if let Some(bad) = accounts
-            .iter()
-            .find(|a| a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()))
-        {
+        if let Some(bad) = accounts.iter().find(|a| !crate::resource::is_account_id(a)) {
             return Err(format!(
                 "SWEEP_ACCOUNTS: `{bad}` is not a 12-digit account id"
             ));
