@@ -23,6 +23,8 @@ fi
 
 work="$(mktemp -d)"
 log="$work/emulator.log"
+# moto's request recorder (the benchmarks count requests with it) writes here, not in the clone.
+export MOTO_RECORDER_FILEPATH="$work/recording"
 "$venv/bin/python" "$here/server.py" --port-file "$work/url" >"$log" 2>&1 &
 emulator=$!
 stop_emulator() {
