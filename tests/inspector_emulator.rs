@@ -700,11 +700,11 @@ async fn dynamodb_store_passes_the_store_contract() -> TestResult {
     Ok(())
 }
 
-/// Observations expire with the table's TTL: `expires_at` (epoch seconds) is the retention
-/// ahead, 400 days unless configured; findings carry none.
+/// Observations (one item per evaluation) expire with the table's TTL: `expires_at` (epoch
+/// seconds) is the retention ahead, 400 days unless configured; findings carry none.
 #[tokio::test]
 async fn observations_expire_after_the_retention_and_findings_do_not() -> TestResult {
-    use guardrail_core::store::FindingStore;
+    use guardrail_core::store::{Evaluation, FindingStore};
     let emu = Emulator::connect().await?;
     for (retention, store_days) in [(None, 400), (Some(30), 30)] {
         let table = unique("findings");
@@ -718,7 +718,9 @@ async fn observations_expire_after_the_retention_and_findings_do_not() -> TestRe
         let (findings, observations) =
             guardrail_core::store::contract::sample(arn, "2026-11-01T10:00:00Z");
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        store.record(&findings, &observations).await?;
+        store
+            .record(&Evaluation::of(&findings, &observations))
+            .await?;
         let items = emu.dynamodb.scan().table_name(&table).send().await?;
         let (mut observed, mut states) = (0, 0);
         for item in items.items() {
@@ -745,7 +747,8 @@ async fn observations_expire_after_the_retention_and_findings_do_not() -> TestRe
                 assert!(expires.is_none(), "a finding never expires");
             }
         }
-        assert_eq!((observed, states), (observations.len(), findings.len()));
+        // All the controls' observations of one evaluation are one item.
+        assert_eq!((observed, states), (1, findings.len()));
     }
     Ok(())
 }

@@ -11,7 +11,7 @@ use guardrail_core::findings;
 use guardrail_core::inspector::replay_offline;
 use guardrail_core::remediation::Plan;
 use guardrail_core::report::Report;
-use guardrail_core::store::FindingStore;
+use guardrail_core::store::{Evaluation, FindingStore};
 use guardrail_core::{Outcome, Policy};
 use serde::Serialize;
 
@@ -211,7 +211,7 @@ async fn record_offline(store: &AnyStore, rows: &[Row]) -> Result<(), String> {
         if let Item::Evaluated { report, .. } = &row.item {
             let (findings, observations) = findings::from_report(report);
             store
-                .record(&findings, &observations)
+                .record(&Evaluation::of(&findings, &observations))
                 .await
                 .map_err(|e| format!("{}: {e}", row.file))?;
         }

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use guardrail_aws::DynamoStore;
 use guardrail_core::findings::{Finding, Observation};
 use guardrail_core::store::{
-    Claim, ClaimRequest, CompliantConfig, FindingStore, Page, Query, StagedAlert, StoreError,
+    Claim, ClaimRequest, CompliantConfig, Evaluation, FindingStore, Page, Query, StagedAlert,
+    StoreError,
 };
 use guardrail_sqlite::SqliteStore;
 
@@ -43,14 +44,10 @@ pub async fn open(spec: Option<&str>) -> Result<AnyStore, String> {
 }
 
 impl FindingStore for AnyStore {
-    async fn record(
-        &self,
-        findings: &[Finding],
-        observations: &[Observation],
-    ) -> Result<(), StoreError> {
+    async fn record(&self, evaluation: &Evaluation<'_>) -> Result<(), StoreError> {
         match self {
-            AnyStore::Sqlite(s) => s.record(findings, observations).await,
-            AnyStore::Dynamo(s) => s.record(findings, observations).await,
+            AnyStore::Sqlite(s) => s.record(evaluation).await,
+            AnyStore::Dynamo(s) => s.record(evaluation).await,
         }
     }
 

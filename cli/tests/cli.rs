@@ -343,7 +343,7 @@ fn replay_stores_findings_that_findings_commands_answer_from() -> TestResult {
 
 /// A store seeded with fixed findings: three training jobs in two accounts on three days.
 fn seeded(name: &str) -> Result<String, Box<dyn std::error::Error>> {
-    use guardrail_core::store::{contract::sample, FindingStore};
+    use guardrail_core::store::{contract::sample, Evaluation, FindingStore};
     use guardrail_sqlite::SqliteStore;
     let spec = temp_store(name);
     let path = spec.trim_start_matches("sqlite:").to_string();
@@ -359,7 +359,9 @@ fn seeded(name: &str) -> Result<String, Box<dyn std::error::Error>> {
         ] {
             let arn = format!("arn:aws:sagemaker:us-east-1:{account}:training-job/{job}");
             let (findings, observations) = sample(&arn, &format!("2026-11-{day}T08:00:00Z"));
-            store.record(&findings, &observations).await?;
+            store
+                .record(&Evaluation::of(&findings, &observations))
+                .await?;
         }
         Ok::<_, guardrail_core::store::StoreError>(())
     })?;

@@ -105,6 +105,13 @@ class Adapter:
             raise AssertionError(f"{path}: SDK calls with services {services}: cannot attribute them")
         prefix = next(iter(services), "")
         self.actions = {f"{prefix}:{snake_to_pascal(c)}" for c in calls}
+        # A transaction is authorised as the writes it holds ("Using IAM with DynamoDB
+        # transactions"): the item types the code builds.
+        if "dynamodb:TransactWriteItems" in self.actions:
+            self.actions.discard("dynamodb:TransactWriteItems")
+            writes = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
+                      "ConditionCheck": "ConditionCheckItem"}
+            self.actions |= {f"dynamodb:{a}" for t, a in writes.items() if re.search(rf"\b{t}::builder\(", text)}
         implicit = re.search(r"IMPLICIT_ACTIONS: &\[&str\] = &\[(.*?)\];", source, re.S)
         if implicit:
             self.actions |= set(re.findall(r'"([a-z0-9]+:\w+)"', implicit.group(1)))

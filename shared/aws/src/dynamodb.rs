@@ -3,26 +3,34 @@
 //! | item | `pk` | `sk` | other keys |
 //! |---|---|---|---|
 //! | a finding's current state | `FINDING#<id>` | `STATE` | `gsi1pk` = account, `gsi2pk` = control, both with `gsi_sk` = `<last_seen>#<id>` |
-//! | an observation (append-only) | `FINDING#<id>` | `OBS#<time>#<event id>` | – |
+//! | one evaluation's observations, all its controls (append-only, expire by TTL) | `RESOURCE#<arn>` | `OBS#<time>#<event id>` | – |
+//! | an observation written before 0.4 (one per control; still read) | `FINDING#<id>` | `OBS#<time>#<event id>` | – |
 //! | a resource's alert state | `RESOURCE#<arn>` | `NOTIFY` | – |
 //! | an endpoint's last compliant configuration | `RESOURCE#<arn>` | `COMPLIANT_CONFIG` | – |
 //! | the alert staged before acting on a resource | `RESOURCE#<arn>` | `STAGED_ALERT` | – |
 //!
-//! `get` is one query on the finding's partition (state + history). `list` queries the by-account
-//! (`gsi1`) or by-control (`gsi2`) index when the filter names one, else scans; both paginate.
-//! Every write is conditional: a late, older evaluation never overwrites a newer state, and a
-//! notification claim is a compare-and-set on the resource's alert state.
+//! An evaluation is recorded in one `TransactWriteItems`: its findings, its observations (one
+//! item) and, for a compliant endpoint, its configuration. `get` queries the finding's partition,
+//! then its resource's observations. `list` queries the by-account (`gsi1`) or by-control (`gsi2`)
+//! index when the filter names one, else scans; both paginate. Every state write is conditional:
+//! a late, older evaluation never overwrites a newer state, and a notification claim is a
+//! compare-and-set on the resource's alert state.
 
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::error::ProvideErrorMetadata;
-use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, ReturnValue, WriteRequest};
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::{
+    AttributeValue, Put, ReturnValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem,
+    Update,
+};
 use aws_sdk_dynamodb::Client;
-use futures::{StreamExt, TryStreamExt};
 
 use guardrail_core::findings::{Finding, Observation};
 use guardrail_core::store::{
-    Claim, ClaimRequest, CompliantConfig, FindingStore, Page, Query, StagedAlert, StoreError,
+    Claim, ClaimRequest, CompliantConfig, Evaluation, FindingStore, Page, Query, StagedAlert,
+    StoreError,
 };
 
 pub const BY_ACCOUNT: &str = "gsi1";
@@ -44,12 +52,16 @@ type Item = HashMap<String, AttributeValue>;
 
 /// The observations' TTL attribute (the table's `TimeToLiveSpecification`).
 pub const TTL_ATTRIBUTE: &str = "expires_at";
-/// Findings of one evaluation updated at once.
-const WRITE_CONCURRENCY: usize = 8;
-/// `BatchWriteItem`'s limit.
-const BATCH: usize = 25;
-/// Attempts at a batch whose items DynamoDB leaves unprocessed.
-const BATCH_ATTEMPTS: usize = 5;
+/// `TransactWriteItems`' limit.
+const TRANSACTION: usize = 100;
+/// Attempts at a transaction that conflicts with another or is throttled.
+const TRANSACTION_ATTEMPTS: usize = 5;
+/// Why DynamoDB cancels a transaction that is worth sending again.
+const TRANSIENT: [&str; 3] = [
+    "TransactionConflict",
+    "ThrottlingError",
+    "ProvisionedThroughputExceeded",
+];
 
 fn s(value: impl Into<String>) -> AttributeValue {
     AttributeValue::S(value.into())
@@ -125,6 +137,19 @@ where
     }
 }
 
+/// An item's JSON `document`.
+fn decode_document<T: serde::de::DeserializeOwned>(item: &Item) -> Result<T, StoreError> {
+    let document = text(item, "document").unwrap_or_default();
+    serde_json::from_str(document).map_err(|e| StoreError::Corrupt {
+        key: format!(
+            "{} {}",
+            text(item, "pk").unwrap_or("(no key)"),
+            text(item, "sk").unwrap_or_default()
+        ),
+        message: e.to_string(),
+    })
+}
+
 fn decode_finding(item: &Item) -> Result<Finding, StoreError> {
     let key = text(item, "pk").unwrap_or("(no key)").to_string();
     let document = text(item, "document").ok_or_else(|| StoreError::Corrupt {
@@ -172,6 +197,31 @@ impl DynamoStore {
         Ok(out.item().cloned().unwrap_or_default())
     }
 
+    /// The items of a partition (whose sort key starts with `prefix`), read consistently.
+    async fn partition(&self, pk: &str, prefix: Option<&str>) -> Result<Vec<Item>, StoreError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .expression_attribute_values(":pk", s(pk));
+        let query = match prefix {
+            Some(prefix) => query
+                .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+                .expression_attribute_values(":prefix", s(prefix)),
+            None => query.key_condition_expression("pk = :pk"),
+        };
+        query
+            .consistent_read(true)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(failed("Query", &self.table))
+    }
+
     /// Every finding, for a listing no index serves; `Page::collect` sorts out the page.
     async fn scan(&self, query: &Query) -> Result<Page, StoreError> {
         let mut pages = self
@@ -192,11 +242,9 @@ impl DynamoStore {
     }
 
     /// One finding's state, unless a newer evaluation's is stored already.
-    async fn update_finding(&self, f: &Finding) -> Result<(), StoreError> {
+    fn finding_update(&self, f: &Finding) -> Result<TransactWriteItem, StoreError> {
         let order = format!("{}#{}", f.last_seen, f.id);
-        let result = self
-            .client
-            .update_item()
+        let update = Update::builder()
             .table_name(&self.table)
             .key("pk", s(format!("FINDING#{}", f.id)))
             .key("sk", s("STATE"))
@@ -216,39 +264,168 @@ impl DynamoStore {
             .expression_attribute_values(":arn", s(&f.resource_arn))
             .expression_attribute_values(":status", s(f.status.as_str()))
             .expression_attribute_values(":severity", s(f.severity.as_str()))
-            .send()
-            .await;
-        // A newer evaluation is already stored: keep it.
-        unless_condition_failed(result, &self.table)
+            .build()
+            .map_err(build_error)?;
+        Ok(TransactWriteItem::builder().update(update).build())
     }
 
-    /// Puts up to 25 items, retrying what DynamoDB leaves unprocessed (with backoff); what is
-    /// still left after that is a retryable failure, so Lambda retries the event.
-    async fn write_batch(&self, mut requests: Vec<WriteRequest>) -> Result<(), StoreError> {
+    /// An evaluation's observations, one item per resource evaluated (all its controls),
+    /// expiring after the retention period.
+    fn observation_puts(
+        &self,
+        evaluation: &Evaluation<'_>,
+    ) -> Result<Vec<TransactWriteItem>, StoreError> {
+        let arns: HashMap<&str, &str> = evaluation
+            .findings
+            .iter()
+            .map(|f| (f.id.as_str(), f.resource_arn.as_str()))
+            .collect();
+        let mut groups: std::collections::BTreeMap<(&str, &str, &str), Vec<&Observation>> =
+            Default::default();
+        for o in evaluation.observations {
+            let arn = arns
+                .get(o.finding_id.as_str())
+                .ok_or_else(|| StoreError::Corrupt {
+                    key: o.finding_id.clone(),
+                    message: "an observation of a finding the evaluation does not carry".into(),
+                })?;
+            groups
+                .entry((arn, o.time.as_str(), o.event_id.as_str()))
+                .or_default()
+                .push(o);
+        }
+        // Epoch seconds, as DynamoDB's TTL reads them.
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let expires_at =
+            AttributeValue::N((now + i64::from(self.retention_days) * 86_400).to_string());
+        groups
+            .into_iter()
+            .map(|((arn, time, event_id), observations)| {
+                let put = Put::builder()
+                    .table_name(&self.table)
+                    .item("pk", s(format!("RESOURCE#{arn}")))
+                    .item("sk", s(format!("OBS#{time}#{event_id}")))
+                    .item("document", s(encode(arn, &observations)?))
+                    .item(TTL_ATTRIBUTE, expires_at.clone())
+                    .build()
+                    .map_err(build_error)?;
+                Ok(TransactWriteItem::builder().put(put).build())
+            })
+            .collect()
+    }
+
+    /// An endpoint's compliant configuration, unless a newer observation is recorded.
+    fn config_update(&self, record: &CompliantConfig<'_>) -> Result<Update, StoreError> {
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(compliant_config_key(record.resource_arn)))
+            .condition_expression("attribute_not_exists(evaluated_at) OR evaluated_at < :at")
+            .expression_attribute_values(":at", AttributeValue::N(record.evaluated.to_string()));
+        let update = match record.config {
+            Some(config) => update
+                .update_expression("SET config_name = :c, evaluated_at = :at")
+                .expression_attribute_values(":c", s(config)),
+            None => update.update_expression("SET evaluated_at = :at REMOVE config_name"),
+        };
+        update.build().map_err(build_error)
+    }
+
+    /// Writes the items in one transaction. An item whose condition fails (a newer state is
+    /// stored) is left out and the rest written again; a conflict with another transaction or
+    /// throttling is retried with backoff, then is a retryable failure.
+    async fn transact(&self, mut items: Vec<TransactWriteItem>) -> Result<(), StoreError> {
         let mut delay = std::time::Duration::from_millis(50);
-        for _ in 0..BATCH_ATTEMPTS {
-            let out = self
+        let mut attempts = 0;
+        while !items.is_empty() {
+            let result = self
                 .client
-                .batch_write_item()
-                .request_items(&self.table, requests)
+                .transact_write_items()
+                .set_transact_items(Some(items.clone()))
                 .send()
-                .await
-                .map_err(failed("BatchWriteItem", &self.table))?;
-            requests = out
-                .unprocessed_items
-                .and_then(|mut left| left.remove(&self.table))
-                .unwrap_or_default();
-            if requests.is_empty() {
+                .await;
+            let Err(e) = result else {
                 return Ok(());
+            };
+            let codes: Vec<&str> = match e.as_service_error() {
+                Some(TransactWriteItemsError::TransactionCanceledException(t)) => t
+                    .cancellation_reasons()
+                    .iter()
+                    .map(|r| r.code().unwrap_or("None"))
+                    .collect(),
+                _ => return Err(failed("TransactWriteItems", &self.table)(e)),
+            };
+            // A newer state is stored for these: they are left out.
+            let before = items.len();
+            let mut stale = codes.iter().map(|c| *c == "ConditionalCheckFailed");
+            items.retain(|_| !stale.next().unwrap_or(false));
+            let other: Vec<&str> = codes
+                .into_iter()
+                .filter(|c| !["None", "ConditionalCheckFailed"].contains(c))
+                .collect();
+            if other.is_empty() && items.len() < before {
+                continue;
+            }
+            let retryable = other.iter().all(|c| TRANSIENT.contains(c));
+            attempts += 1;
+            if !retryable || attempts >= TRANSACTION_ATTEMPTS {
+                return Err(StoreError::Backend {
+                    operation: "TransactWriteItems",
+                    message: format!("transaction cancelled ({})", other.join(", ")),
+                    retryable,
+                });
             }
             tokio::time::sleep(delay).await;
             delay *= 2;
         }
-        Err(StoreError::Backend {
-            operation: "BatchWriteItem",
-            message: format!("{} items left unprocessed", requests.len()),
-            retryable: true,
-        })
+        Ok(())
+    }
+
+    /// Records `key` as notified when nothing was ever alerted for the resource and nobody holds
+    /// a live claim ([`ClaimRequest::quiet_if_first`]): `None`. Otherwise the alert state as
+    /// it is.
+    async fn record_first_quietly(
+        &self,
+        request: &ClaimRequest<'_>,
+    ) -> Result<Option<Item>, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(notify_key(request.resource_arn)))
+            .update_expression("SET notified_key = :k, notified_at = :at")
+            .condition_expression(
+                "attribute_not_exists(notified_key) AND attribute_not_exists(notified_at) AND \
+                 (attribute_not_exists(claim_owner) OR claim_expires <= :now)",
+            )
+            .expression_attribute_values(":k", s(request.key))
+            .expression_attribute_values(":at", AttributeValue::N(request.evaluated.to_string()))
+            .expression_attribute_values(":now", AttributeValue::N(request.now.to_string()))
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(None),
+            Err(e) => self.refused(request.resource_arn, e).await.map(Some),
+        }
+    }
+
+    /// A conditional update of a resource's alert state was refused: the state that refused it
+    /// (as DynamoDB returned it, else read again). Any other error is the store's failure.
+    async fn refused(
+        &self,
+        resource_arn: &str,
+        e: aws_sdk_dynamodb::error::SdkError<UpdateItemError>,
+    ) -> Result<Item, StoreError> {
+        let returned = match e.as_service_error() {
+            Some(UpdateItemError::ConditionalCheckFailedException(refusal)) => {
+                refusal.item().cloned()
+            }
+            _ => return Err(failed("UpdateItem", &self.table)(e)),
+        };
+        match returned {
+            Some(state) => Ok(state),
+            None => self.notify_state(resource_arn).await,
+        }
     }
 }
 
@@ -268,51 +445,35 @@ fn encode<T: serde::Serialize>(key: &str, value: &T) -> Result<String, StoreErro
 }
 
 impl FindingStore for DynamoStore {
-    /// The findings are updated at once, a few at a time (each conditionally: a late, older
-    /// evaluation never overwrites a newer one); the observations go in `BatchWriteItem`s of 25.
-    async fn record(
-        &self,
-        findings: &[Finding],
-        observations: &[Observation],
-    ) -> Result<(), StoreError> {
-        let mut updates = Vec::with_capacity(findings.len());
-        for f in findings {
-            updates.push(self.update_finding(f));
+    /// One `TransactWriteItems` (up to 100 items; a bigger evaluation takes more): each finding
+    /// updated unless a newer state is stored, the observations put, and a compliant endpoint's
+    /// configuration updated unless a newer one is recorded.
+    async fn record(&self, evaluation: &Evaluation<'_>) -> Result<(), StoreError> {
+        let mut items = Vec::with_capacity(evaluation.findings.len() + 2);
+        for f in evaluation.findings {
+            items.push(self.finding_update(f)?);
         }
-        futures::stream::iter(updates)
-            .buffer_unordered(WRITE_CONCURRENCY)
-            .try_collect::<Vec<()>>()
-            .await?;
-        // Epoch seconds, as DynamoDB's TTL reads them.
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let expires_at =
-            AttributeValue::N((now + i64::from(self.retention_days) * 86_400).to_string());
-        let requests = observations
-            .iter()
-            .map(|o| {
-                let item = HashMap::from([
-                    ("pk".to_string(), s(format!("FINDING#{}", o.finding_id))),
-                    (
-                        "sk".to_string(),
-                        s(format!("OBS#{}#{}", o.time, o.event_id)),
-                    ),
-                    ("document".to_string(), s(encode(&o.finding_id, o)?)),
-                    (TTL_ATTRIBUTE.to_string(), expires_at.clone()),
-                ]);
-                let put = PutRequest::builder()
-                    .set_item(Some(item))
-                    .build()
-                    .map_err(build_error)?;
-                Ok(WriteRequest::builder().put_request(put).build())
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        for batch in requests.chunks(BATCH) {
-            self.write_batch(batch.to_vec()).await?;
+        items.extend(self.observation_puts(evaluation)?);
+        if let Some(config) = &evaluation.compliant_config {
+            let update = self.config_update(config)?;
+            items.push(TransactWriteItem::builder().update(update).build());
+        }
+        for chunk in items.chunks(TRANSACTION) {
+            self.transact(chunk.to_vec()).await?;
         }
         Ok(())
     }
 
     async fn claim_notification(&self, request: &ClaimRequest<'_>) -> Result<Claim, StoreError> {
+        if request.quiet_if_first {
+            match self.record_first_quietly(request).await? {
+                None => return Ok(Claim::Recorded),
+                Some(state) if text(&state, "notified_key") == Some(request.key) => {
+                    return Ok(Claim::AlreadyNotified)
+                }
+                Some(_) => {}
+            }
+        }
         let n = |v: i64| AttributeValue::N(v.to_string());
         let result = self
             .client
@@ -334,27 +495,27 @@ impl FindingStore for DynamoStore {
             .expression_attribute_values(":now", n(request.now))
             .expression_attribute_values(":at", n(request.evaluated))
             .return_values(ReturnValue::AllOld)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .send()
             .await;
-        match result {
-            Ok(out) => Ok(Claim::Granted {
-                last_notified: out
-                    .attributes()
-                    .and_then(|a| text(a, "notified_key"))
-                    .map(str::to_string),
-            }),
-            Err(e) if is_condition_failure(&e) => {
-                let state = self.notify_state(request.resource_arn).await?;
-                Ok(if text(&state, "notified_key") == Some(request.key) {
-                    Claim::AlreadyNotified
-                } else if text(&state, "claim_key") == Some(request.key) {
-                    Claim::HeldByOther
-                } else {
-                    Claim::Superseded
+        let state = match result {
+            Ok(out) => {
+                return Ok(Claim::Granted {
+                    last_notified: out
+                        .attributes()
+                        .and_then(|a| text(a, "notified_key"))
+                        .map(str::to_string),
                 })
             }
-            Err(e) => Err(failed("UpdateItem", &self.table)(e)),
-        }
+            Err(e) => self.refused(request.resource_arn, e).await?,
+        };
+        Ok(if text(&state, "notified_key") == Some(request.key) {
+            Claim::AlreadyNotified
+        } else if text(&state, "claim_key") == Some(request.key) {
+            Claim::HeldByOther
+        } else {
+            Claim::Superseded
+        })
     }
 
     async fn confirm_notification(&self, request: &ClaimRequest<'_>) -> Result<(), StoreError> {
@@ -472,26 +633,19 @@ impl FindingStore for DynamoStore {
         &self,
         record: &CompliantConfig<'_>,
     ) -> Result<(), StoreError> {
-        let CompliantConfig {
-            resource_arn,
-            config,
-            evaluated,
-        } = *record;
-        let request = self
+        let update = self.config_update(record)?;
+        let result = self
             .client
             .update_item()
             .table_name(&self.table)
-            .set_key(Some(compliant_config_key(resource_arn)))
-            .condition_expression("attribute_not_exists(evaluated_at) OR evaluated_at < :at")
-            .expression_attribute_values(":at", AttributeValue::N(evaluated.to_string()));
-        let request = match config {
-            Some(config) => request
-                .update_expression("SET config_name = :c, evaluated_at = :at")
-                .expression_attribute_values(":c", s(config)),
-            None => request.update_expression("SET evaluated_at = :at REMOVE config_name"),
-        };
+            .set_key(Some(update.key))
+            .update_expression(update.update_expression)
+            .set_condition_expression(update.condition_expression)
+            .set_expression_attribute_values(update.expression_attribute_values)
+            .send()
+            .await;
         // A newer observation is recorded already.
-        unless_condition_failed(request.send().await, &self.table)
+        unless_condition_failed(result, &self.table)
     }
 
     async fn last_compliant_config(
@@ -513,36 +667,28 @@ impl FindingStore for DynamoStore {
             .map(str::to_string))
     }
 
+    /// The finding's partition (its state, and observations written before 0.4), then its
+    /// resource's observations.
     async fn get(&self, id: &str) -> Result<Option<(Finding, Vec<Observation>)>, StoreError> {
-        let mut pages = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk")
-            .expression_attribute_values(":pk", s(format!("FINDING#{id}")))
-            .consistent_read(true)
-            .into_paginator()
-            .items()
-            .send();
         let mut state = None;
         let mut history = Vec::new();
-        while let Some(item) = pages.next().await {
-            let item = item.map_err(failed("Query", &self.table))?;
+        for item in self.partition(&format!("FINDING#{id}"), None).await? {
             match text(&item, "sk") {
                 Some("STATE") => state = Some(decode_finding(&item)?),
-                Some(sk) => {
-                    let document = text(&item, "document").unwrap_or_default();
-                    history.push(serde_json::from_str(document).map_err(|e| {
-                        StoreError::Corrupt {
-                            key: format!("FINDING#{id} {sk}"),
-                            message: e.to_string(),
-                        }
-                    })?);
-                }
+                Some(_) => history.push(decode_document::<Observation>(&item)?),
                 None => {}
             }
         }
-        Ok(state.map(|s| (s, history)))
+        let Some(state) = state else {
+            return Ok(None);
+        };
+        let resource = format!("RESOURCE#{}", state.resource_arn);
+        for item in self.partition(&resource, Some("OBS#")).await? {
+            let evaluation = decode_document::<Vec<Observation>>(&item)?;
+            history.extend(evaluation.into_iter().filter(|o| o.finding_id == id));
+        }
+        history.sort_by(|a, b| (&a.time, &a.event_id).cmp(&(&b.time, &b.event_id)));
+        Ok(Some((state, history)))
     }
 
     /// Filtered by account or control, the index of that attribute is read newest first from the

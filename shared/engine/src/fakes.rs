@@ -18,7 +18,8 @@ use crate::ports::{
 use crate::remediation::Action;
 use crate::resource::{Dependency, Details, Lifecycle, ResourceId, ResourceKind, Snapshot};
 use crate::store::{
-    Claim, ClaimRequest, CompliantConfig, FindingStore, Page, Query, StagedAlert, StoreError,
+    Claim, ClaimRequest, CompliantConfig, Evaluation, FindingStore, Page, Query, StagedAlert,
+    StoreError,
 };
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -325,6 +326,22 @@ struct StoreState {
     compliant: HashMap<String, (Option<String>, i64)>,
 }
 
+impl StoreState {
+    /// Keeps an endpoint's compliant configuration unless a newer one is kept.
+    fn keep_compliant(&mut self, record: &CompliantConfig<'_>) {
+        let newer = self
+            .compliant
+            .get(record.resource_arn)
+            .is_none_or(|(_, at)| record.evaluated > *at);
+        if newer {
+            self.compliant.insert(
+                record.resource_arn.to_string(),
+                (record.config.map(str::to_string), record.evaluated),
+            );
+        }
+    }
+}
+
 /// One resource's notification state: the last key alerted, and the live claim if any.
 #[derive(Debug, Default, Clone)]
 struct Notification {
@@ -346,14 +363,13 @@ impl FakeStore {
 }
 
 impl FindingStore for FakeStore {
-    async fn record(
-        &self,
-        findings: &[Finding],
-        observations: &[Observation],
-    ) -> Result<(), StoreError> {
+    async fn record(&self, evaluation: &Evaluation<'_>) -> Result<(), StoreError> {
         self.fault("record")?;
         let mut state = lock(&self.state);
-        for f in findings {
+        if let Some(config) = &evaluation.compliant_config {
+            state.keep_compliant(config);
+        }
+        for f in evaluation.findings {
             let mut f = f.clone();
             if let Some(old) = state.findings.get(&f.id) {
                 // An older evaluation delivered late never overwrites a newer state.
@@ -364,7 +380,9 @@ impl FindingStore for FakeStore {
             }
             state.findings.insert(f.id.clone(), f);
         }
-        state.observations.extend_from_slice(observations);
+        state
+            .observations
+            .extend_from_slice(evaluation.observations);
         Ok(())
     }
 
@@ -375,6 +393,11 @@ impl FindingStore for FakeStore {
             .notifications
             .entry(request.resource_arn.to_string())
             .or_default();
+        let live_claim = row.claim.as_ref().is_some_and(|c| c.2 > request.now);
+        if request.quiet_if_first && row.notified.is_none() && !live_claim {
+            row.notified = Some((request.key.to_string(), request.evaluated));
+            return Ok(Claim::Recorded);
+        }
         if let Some((key, at)) = &row.notified {
             if key == request.key {
                 return Ok(Claim::AlreadyNotified);
@@ -466,20 +489,8 @@ impl FindingStore for FakeStore {
         &self,
         record: &CompliantConfig<'_>,
     ) -> Result<(), StoreError> {
-        let (resource_arn, config, evaluated) =
-            (record.resource_arn, record.config, record.evaluated);
         self.fault("record compliant config")?;
-        let mut state = lock(&self.state);
-        let newer = state
-            .compliant
-            .get(resource_arn)
-            .is_none_or(|(_, at)| evaluated > *at);
-        if newer {
-            state.compliant.insert(
-                resource_arn.to_string(),
-                (config.map(str::to_string), evaluated),
-            );
-        }
+        lock(&self.state).keep_compliant(record);
         Ok(())
     }
 

@@ -23,9 +23,11 @@ use crate::ports::{
     Remediator, ResourceReader,
 };
 use crate::remediation::{plan, Action, Plan};
-use crate::report::{ActionResult, Remediation, Report, Source};
+use crate::report::{ActionOutcome, ActionResult, Remediation, Report, Source};
 use crate::resource::{Dependency, Details, Lifecycle, ResourceId, ResourceKind, Snapshot};
-use crate::store::{Claim, ClaimRequest, CompliantConfig, FindingStore, StagedAlert, StoreError};
+use crate::store::{
+    Claim, ClaimRequest, CompliantConfig, Evaluation, FindingStore, StagedAlert, StoreError,
+};
 
 /// What the inspector did with one event (the Lambda's response).
 #[derive(Debug, Clone, Serialize)]
@@ -175,6 +177,27 @@ pub struct Inspector<P: Ports> {
     pub policy: Policy,
     /// How long a claim to send an alert lasts ([`CLAIM_LEASE`]).
     pub claim_lease: Duration,
+}
+
+/// Which alerts a delivery may send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Announce {
+    /// Whatever is due.
+    Due,
+    /// Only the first alert for the resource (a tuning job's training job).
+    FirstOnly,
+    /// A compliant state: nothing unless an alert went out before
+    /// ([`ClaimRequest::quiet_if_first`]).
+    QuietIfFirst,
+}
+
+/// One evaluation, judged and acted on, on its way to the store and the alert.
+struct Judged {
+    report: Report,
+    /// The remediation call's error, when it failed.
+    failure: Option<AwsError>,
+    /// The configuration a compliant endpoint serves ([`compliant_endpoint_config`]).
+    compliant_config: Option<String>,
 }
 
 /// Evaluation and remediation decision for a snapshot: the pure heart of every path.
@@ -401,8 +424,8 @@ impl<P: Ports> Inspector<P> {
                 })
             }
         };
-        let (report, failure) = Box::pin(self.judge_and_act(trigger, snapshot, observed)).await?;
-        Box::pin(self.conclude(report, failure, observed)).await
+        let judged = Box::pin(self.judge_and_act(trigger, snapshot, observed)).await?;
+        Box::pin(self.conclude(judged, observed)).await
     }
 
     /// The resource the trigger is about: the one it names, or, for a call that named only an
@@ -469,50 +492,41 @@ impl<P: Ports> Inspector<P> {
         })
     }
 
-    /// Judges the snapshot and carries out the plan (staging its alert first); returns the
-    /// report and, when the remediation call failed, its error.
+    /// Judges the snapshot and carries out the plan (staging its alert first when the action
+    /// makes the resource vanish).
     async fn judge_and_act(
         &self,
         trigger: &Trigger,
         mut snapshot: Snapshot,
         observed: i64,
-    ) -> Result<(Report, Option<AwsError>), InspectError> {
+    ) -> Result<Judged, InspectError> {
         let event_id = trigger.event_id.as_str();
-        let store_error = |source| InspectError::Store {
-            event_id: event_id.to_string(),
-            source,
-        };
-        // An endpoint's last compliant configuration: where a non-compliant update goes back to.
-        if let Details::Endpoint(endpoint) = &mut snapshot.details {
-            endpoint.last_compliant_config = self
-                .store
-                .last_compliant_config(&snapshot.arn)
-                .await
-                .map_err(store_error)?;
-        }
         let (evaluated_at, today) = now();
-        let (results, decision) = judge(&snapshot, &self.policy, today);
-        let decision = self.recheck_deletion(&snapshot.id, decision).await;
-        // Recorded when it changes, not on every evaluation of a compliant endpoint.
-        let recorded = match &snapshot.details {
-            Details::Endpoint(endpoint) => endpoint.last_compliant_config.as_deref(),
-            _ => None,
-        };
-        if let Some(config) = compliant_endpoint_config(&snapshot, &results)
-            .filter(|config| recorded != Some(*config))
-        {
-            self.store
-                .record_compliant_config(&CompliantConfig {
-                    resource_arn: &snapshot.arn,
-                    config: Some(config),
-                    evaluated: observed,
-                })
-                .await
-                .map_err(store_error)?;
+        let results = evaluate(&snapshot, &self.policy, today);
+        // A problem on an endpoint may be rolled back to its last compliant configuration: only
+        // then is it read.
+        if results.iter().any(ControlResult::is_problem) {
+            if let Details::Endpoint(endpoint) = &mut snapshot.details {
+                endpoint.last_compliant_config = self
+                    .store
+                    .last_compliant_config(&snapshot.arn)
+                    .await
+                    .map_err(|source| InspectError::Store {
+                        event_id: event_id.to_string(),
+                        source,
+                    })?;
+            }
         }
-        if let Plan::Act { .. } = &decision {
-            self.stage(trigger, &snapshot, &results, &decision, observed)
-                .await?;
+        let decision = plan(&snapshot, &results, &self.policy);
+        let decision = self.recheck_deletion(&snapshot.id, decision).await;
+        let compliant_config = compliant_endpoint_config(&snapshot, &results).map(str::to_string);
+        // Only a resource that vanishes with the action needs its alert kept before (see
+        // `gone`); a stopped one is still there to be judged again on a retry.
+        if let Plan::Act { action } = &decision {
+            if action.done() == ActionOutcome::Deleted {
+                self.stage(trigger, &snapshot, &results, &decision, observed)
+                    .await?;
+            }
         }
         let (remediation, failure) = Box::pin(self.execute(&snapshot.id, decision)).await;
         // One rollback per recorded configuration: if it does not hold (the rollback deployment
@@ -546,21 +560,34 @@ impl<P: Ports> Inspector<P> {
             warn!(event_id, arn = %report.resource.arn, control = %v.control, severity = %v.severity, mode = %v.mode, "control failed");
         }
         info!(event_id, arn = %report.resource.arn, outcome = %report.remediation.outcome(), "evaluated");
-        Ok((report, failure))
+        Ok(Judged {
+            report,
+            failure,
+            compliant_config,
+        })
     }
 
-    /// Stores the findings, then retries what can be retried before anyone is told, alerts,
+    /// Stores the evaluation, then retries what can be retried before anyone is told, alerts,
     /// and imports into the sink.
-    async fn conclude(
-        &self,
-        report: Report,
-        failure: Option<AwsError>,
-        observed: i64,
-    ) -> Result<Outcome, InspectError> {
+    async fn conclude(&self, judged: Judged, observed: i64) -> Result<Outcome, InspectError> {
+        let Judged {
+            report,
+            failure,
+            compliant_config,
+        } = judged;
         let event_id = report.event.id.as_str();
         let (findings, observations) = findings::from_report(&report);
+        let compliant_config = compliant_config.as_deref().map(|config| CompliantConfig {
+            resource_arn: &report.resource.arn,
+            config: Some(config),
+            evaluated: observed,
+        });
+        let evaluation = Evaluation {
+            compliant_config,
+            ..Evaluation::of(&findings, &observations)
+        };
         self.store
-            .record(&findings, &observations)
+            .record(&evaluation)
             .await
             .map_err(|source| InspectError::Store {
                 event_id: event_id.to_string(),
@@ -632,8 +659,14 @@ impl<P: Ports> Inspector<P> {
         };
         // A training job of a tuning job alerts only when its parent's problem was not alerted
         // yet; after that, the tuning job's own evaluations speak for the problem.
-        let first_only = report.resource.part_of.is_some();
-        self.deliver(event_id, arn, &key.to_string(), observed, first_only, make)
+        let announce = if report.resource.part_of.is_some() {
+            Announce::FirstOnly
+        } else if key == NotificationKey::Pass {
+            Announce::QuietIfFirst
+        } else {
+            Announce::Due
+        };
+        self.deliver(event_id, arn, &key.to_string(), observed, announce, make)
             .await
     }
 
@@ -747,14 +780,14 @@ impl<P: Ports> Inspector<P> {
             &staged.claim_arn,
             key,
             staged.evaluated,
-            false,
+            Announce::Due,
             make,
         )
         .await
     }
 
     /// Claims the alert for `key` on `arn`, builds it from the last notified key (`make`; no
-    /// alert when it says none is due), publishes it and records it as sent. With `first_only`,
+    /// alert when it says none is due), publishes it and records it as sent. With `FirstOnly`,
     /// a resource already alerted on is left as it is (the claim is released, nothing recorded).
     async fn deliver(
         &self,
@@ -762,12 +795,14 @@ impl<P: Ports> Inspector<P> {
         arn: &str,
         key: &str,
         observed: i64,
-        first_only: bool,
+        announce: Announce,
         make: impl FnOnce(Option<&str>) -> Result<Option<Alert>, serde_json::Error>,
     ) -> Result<Option<String>, InspectError> {
         let owner = claim_owner(event_id);
-        let Some((request, last_notified)) =
-            self.claim(event_id, arn, key, &owner, observed).await?
+        let quiet_if_first = announce == Announce::QuietIfFirst;
+        let Some((request, last_notified)) = self
+            .claim(event_id, (arn, key), &owner, observed, quiet_if_first)
+            .await?
         else {
             return Ok(None);
         };
@@ -777,7 +812,7 @@ impl<P: Ports> Inspector<P> {
                 warn!(event_id, arn, error = %e, "claim not released; it expires by itself");
             }
         };
-        if first_only && last_notified.is_some() {
+        if announce == Announce::FirstOnly && last_notified.is_some() {
             release().await;
             return Ok(None);
         }
@@ -819,10 +854,10 @@ impl<P: Ports> Inspector<P> {
     async fn claim<'a>(
         &self,
         event_id: &str,
-        arn: &'a str,
-        key: &'a str,
+        (arn, key): (&'a str, &'a str),
         owner: &'a str,
         observed: i64,
+        quiet_if_first: bool,
     ) -> Result<Option<(ClaimRequest<'a>, Option<String>)>, InspectError> {
         let lease = i64::try_from(self.claim_lease.as_secs()).unwrap_or(i64::MAX);
         let patience = (self.claim_lease / 2).min(Duration::from_secs(10));
@@ -836,6 +871,7 @@ impl<P: Ports> Inspector<P> {
                 evaluated: observed,
                 now,
                 expires: now.saturating_add(lease),
+                quiet_if_first,
             };
             let claim = self
                 .store
@@ -858,6 +894,7 @@ impl<P: Ports> Inspector<P> {
                     info!(event_id, arn, key, "alert already sent for this state");
                     return Ok(None);
                 }
+                Claim::Recorded => return Ok(None),
                 Claim::HeldByOther if started.elapsed() < patience => {
                     tokio::time::sleep(Duration::from_millis(200)).await;
                 }

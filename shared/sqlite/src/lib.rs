@@ -11,7 +11,8 @@ use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBeha
 
 use guardrail_core::findings::{Finding, Observation};
 use guardrail_core::store::{
-    Claim, ClaimRequest, CompliantConfig, FindingStore, Page, Query, StagedAlert, StoreError,
+    Claim, ClaimRequest, CompliantConfig, Evaluation, FindingStore, Page, Query, StagedAlert,
+    StoreError,
 };
 
 /// The schema this version writes; older files are migrated forward on open.
@@ -81,6 +82,37 @@ struct NotifyRow {
     claim_owner: Option<String>,
     claim_expires: Option<i64>,
     claim_at: Option<i64>,
+}
+
+/// A [`CompliantConfig`] carried into the database thread.
+struct OwnedConfig {
+    arn: String,
+    config: Option<String>,
+    evaluated: i64,
+}
+
+impl OwnedConfig {
+    fn of(record: CompliantConfig<'_>) -> OwnedConfig {
+        OwnedConfig {
+            arn: record.resource_arn.to_string(),
+            config: record.config.map(str::to_string),
+            evaluated: record.evaluated,
+        }
+    }
+
+    /// Records it unless a newer observation is recorded already.
+    fn upsert(&self, conn: &Connection) -> Result<(), StoreError> {
+        conn.execute(
+            "INSERT INTO compliant_configs (resource_arn, config_name, evaluated_at)
+             VALUES (?1, ?2, ?3)
+             ON CONFLICT (resource_arn) DO UPDATE SET config_name = excluded.config_name,
+                 evaluated_at = excluded.evaluated_at
+             WHERE excluded.evaluated_at > compliant_configs.evaluated_at",
+            params![self.arn, self.config, self.evaluated],
+        )
+        .map_err(backend("record compliant config"))?;
+        Ok(())
+    }
 }
 
 /// Findings in a local SQLite file.
@@ -218,13 +250,10 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 }
 
 impl FindingStore for SqliteStore {
-    async fn record(
-        &self,
-        findings: &[Finding],
-        observations: &[Observation],
-    ) -> Result<(), StoreError> {
-        let findings = findings.to_vec();
-        let observations = observations.to_vec();
+    async fn record(&self, evaluation: &Evaluation<'_>) -> Result<(), StoreError> {
+        let findings = evaluation.findings.to_vec();
+        let observations = evaluation.observations.to_vec();
+        let config = evaluation.compliant_config.map(OwnedConfig::of);
         self.with(move |conn| {
             let tx = conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -277,6 +306,9 @@ impl FindingStore for SqliteStore {
                 )
                 .map_err(backend("record"))?;
             }
+            if let Some(config) = config {
+                config.upsert(&tx)?;
+            }
             tx.commit().map_err(backend("record"))
         })
         .await
@@ -289,6 +321,7 @@ impl FindingStore for SqliteStore {
             request.owner.to_string(),
         );
         let (evaluated, now, expires) = (request.evaluated, request.now, request.expires);
+        let quiet_if_first = request.quiet_if_first;
         self.with(move |conn| {
             let tx = conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -312,6 +345,19 @@ impl FindingStore for SqliteStore {
                 .optional()
                 .map_err(backend("claim"))?;
             let row = row.unwrap_or_default();
+            let live_claim = row.claim_owner.is_some() && row.claim_expires.is_some_and(|e| e > now);
+            if quiet_if_first && row.notified_key.is_none() && row.notified_at.is_none() && !live_claim {
+                tx.execute(
+                    "INSERT INTO notifications (resource_arn, notified_key, notified_at)
+                     VALUES (?1, ?2, ?3)
+                     ON CONFLICT (resource_arn) DO UPDATE SET notified_key = excluded.notified_key,
+                         notified_at = excluded.notified_at",
+                    params![arn, key, evaluated],
+                )
+                .map_err(backend("claim"))?;
+                tx.commit().map_err(backend("claim"))?;
+                return Ok(Claim::Recorded);
+            }
             if row.notified_key.as_deref() == Some(key.as_str()) {
                 return Ok(Claim::AlreadyNotified);
             }
@@ -442,21 +488,8 @@ impl FindingStore for SqliteStore {
         &self,
         record: &CompliantConfig<'_>,
     ) -> Result<(), StoreError> {
-        let arn = record.resource_arn.to_string();
-        let (config, evaluated) = (record.config.map(str::to_string), record.evaluated);
-        self.with(move |conn| {
-            conn.execute(
-                "INSERT INTO compliant_configs (resource_arn, config_name, evaluated_at)
-                 VALUES (?1, ?2, ?3)
-                 ON CONFLICT (resource_arn) DO UPDATE SET config_name = excluded.config_name,
-                     evaluated_at = excluded.evaluated_at
-                 WHERE excluded.evaluated_at > compliant_configs.evaluated_at",
-                params![arn, config, evaluated],
-            )
-            .map_err(backend("record compliant config"))?;
-            Ok(())
-        })
-        .await
+        let config = OwnedConfig::of(*record);
+        self.with(move |conn| config.upsert(conn)).await
     }
 
     async fn last_compliant_config(
@@ -591,7 +624,9 @@ mod tests {
             "arn:aws:sagemaker:us-east-1:1:training-job/a",
             "2026-11-01T00:00:00Z",
         );
-        store.record(&findings, &observations).await?;
+        store
+            .record(&Evaluation::of(&findings, &observations))
+            .await?;
         drop(store);
         let store = SqliteStore::open(&path)?;
         let id = findings.first().map(|f| f.id.clone()).unwrap_or_default();
@@ -638,6 +673,7 @@ mod tests {
             evaluated: 1,
             now: 1,
             expires: 2,
+            quiet_if_first: false,
         };
         assert_eq!(
             store.claim_notification(&ask("FAIL x open")).await?,

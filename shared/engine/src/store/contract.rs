@@ -4,7 +4,8 @@
 use std::future::Future;
 
 use super::{
-    Claim, ClaimRequest, CompliantConfig, FindingStore, Page, Query, StagedAlert, StoreError,
+    Claim, ClaimRequest, CompliantConfig, Evaluation, FindingStore, Page, Query, StagedAlert,
+    StoreError,
 };
 use crate::controls::{volume_kms, vpc_attached, ControlId};
 use crate::finding::Status;
@@ -80,6 +81,7 @@ where
     claims_are_exclusive_until_confirmed(&make().await?).await?;
     released_and_expired_claims_can_be_retaken(&make().await?).await?;
     only_a_newer_evaluation_alerts(&make().await?).await?;
+    a_quiet_claim_records_a_first_compliant_state(&make().await?).await?;
     the_newest_compliant_config_is_kept(&make().await?).await?;
     the_newest_staged_alert_is_kept(&make().await?).await?;
     list_filters_sorts_and_paginates(&make().await?).await?;
@@ -91,12 +93,12 @@ async fn updates_keep_first_seen_and_history_grows(
 ) -> Result<(), StoreError> {
     let arn = "arn:aws:sagemaker:us-east-1:123456789012:training-job/contract-a";
     let (first, obs1) = sample(arn, "2026-11-01T10:00:00Z");
-    store.record(&first, &obs1).await?;
+    store.record(&Evaluation::of(&first, &obs1)).await?;
     let (mut second, obs2) = sample(arn, "2026-11-02T10:00:00Z");
     for f in &mut second {
         f.status = Status::Pass;
     }
-    store.record(&second, &obs2).await?;
+    store.record(&Evaluation::of(&second, &obs2)).await?;
     let id = id_of(&first, vpc_attached::ID);
     let Some((finding, history)) = store.get(&id).await? else {
         panic!("finding {id} missing")
@@ -116,12 +118,12 @@ async fn late_older_evaluations_do_not_overwrite(
 ) -> Result<(), StoreError> {
     let arn = "arn:aws:sagemaker:us-east-1:123456789012:training-job/contract-b";
     let (newer, obs_newer) = sample(arn, "2026-11-03T10:00:00Z");
-    store.record(&newer, &obs_newer).await?;
+    store.record(&Evaluation::of(&newer, &obs_newer)).await?;
     let (mut older, obs_older) = sample(arn, "2026-11-02T10:00:00Z");
     for f in &mut older {
         f.status = Status::Pass;
     }
-    store.record(&older, &obs_older).await?;
+    store.record(&Evaluation::of(&older, &obs_older)).await?;
     let id = id_of(&newer, vpc_attached::ID);
     let Some((finding, history)) = store.get(&id).await? else {
         panic!("finding {id} missing")
@@ -147,6 +149,7 @@ fn ask<'a>(
         evaluated,
         now,
         expires: now + 60,
+        quiet_if_first: false,
     }
 }
 
@@ -283,7 +286,71 @@ async fn only_a_newer_evaluation_alerts(store: &impl FindingStore) -> Result<(),
     Ok(())
 }
 
-/// B7: an endpoint's last compliant configuration, the newest observation winning.
+/// A compliant resource's claim: recorded at once when nothing was ever alerted, an ordinary
+/// claim otherwise.
+async fn a_quiet_claim_records_a_first_compliant_state(
+    store: &impl FindingStore,
+) -> Result<(), StoreError> {
+    let quiet = |arn, key, owner, evaluated, now| ClaimRequest {
+        quiet_if_first: true,
+        ..ask(arn, key, owner, evaluated, now)
+    };
+    let arn = "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/contract-q";
+    let open = "FAIL vpc-attached contained";
+    assert_eq!(
+        store
+            .claim_notification(&quiet(arn, "PASS", "a", 20, 100))
+            .await?,
+        Claim::Recorded
+    );
+    assert_eq!(
+        store
+            .claim_notification(&quiet(arn, "PASS", "b", 30, 101))
+            .await?,
+        Claim::AlreadyNotified
+    );
+    // An older evaluation that saw a problem stays quiet: a newer one found it compliant.
+    assert_eq!(
+        store
+            .claim_notification(&ask(arn, open, "old", 10, 102))
+            .await?,
+        Claim::Superseded
+    );
+    // After an alert, a compliant evaluation is an ordinary claim: the resolution is due.
+    let other = "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/contract-r";
+    store
+        .claim_notification(&ask(other, open, "a", 10, 100))
+        .await?;
+    store
+        .confirm_notification(&ask(other, open, "a", 10, 100))
+        .await?;
+    assert_eq!(
+        store
+            .claim_notification(&quiet(other, "PASS", "b", 20, 101))
+            .await?,
+        Claim::Granted {
+            last_notified: Some(open.to_string())
+        }
+    );
+    // While another invocation holds a live claim, nothing is recorded behind its back.
+    let held = "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/contract-s";
+    store
+        .claim_notification(&ask(held, open, "a", 10, 100))
+        .await?;
+    assert_eq!(
+        store
+            .claim_notification(&quiet(held, "PASS", "b", 20, 101))
+            .await?,
+        Claim::Granted {
+            last_notified: None
+        },
+        "a newer evaluation takes the claim over and confirms as usual"
+    );
+    Ok(())
+}
+
+/// B7: an endpoint's last compliant configuration, the newest observation winning; recorded
+/// alone or with an evaluation's findings.
 async fn the_newest_compliant_config_is_kept(store: &impl FindingStore) -> Result<(), StoreError> {
     let arn = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/contract-f";
     assert_eq!(store.last_compliant_config(arn).await?, None);
@@ -294,22 +361,36 @@ async fn the_newest_compliant_config_is_kept(store: &impl FindingStore) -> Resul
             evaluated: 20,
         })
         .await?;
+    // A late older evaluation: its configuration is ignored, its findings are still recorded.
+    let (findings, observations) = sample(arn, "2026-11-04T10:00:00Z");
     store
-        .record_compliant_config(&CompliantConfig {
-            resource_arn: arn,
-            config: Some("config-v1"),
-            evaluated: 10,
+        .record(&Evaluation {
+            compliant_config: Some(CompliantConfig {
+                resource_arn: arn,
+                config: Some("config-v1"),
+                evaluated: 10,
+            }),
+            ..Evaluation::of(&findings, &observations)
         })
         .await?;
     assert_eq!(
         store.last_compliant_config(arn).await?.as_deref(),
         Some("config-v2")
     );
+    let id = id_of(&findings, vpc_attached::ID);
+    let recorded = store
+        .get(&id)
+        .await?
+        .map(|(f, history)| (f.last_seen, history.len()));
+    assert_eq!(recorded, Some(("2026-11-04T10:00:00Z".to_string(), 1)));
     store
-        .record_compliant_config(&CompliantConfig {
-            resource_arn: arn,
-            config: Some("config-v3"),
-            evaluated: 30,
+        .record(&Evaluation {
+            compliant_config: Some(CompliantConfig {
+                resource_arn: arn,
+                config: Some("config-v3"),
+                evaluated: 30,
+            }),
+            ..Evaluation::default()
         })
         .await?;
     assert_eq!(
@@ -399,7 +480,9 @@ async fn list_filters_sorts_and_paginates(store: &impl FindingStore) -> Result<(
             }
         );
         let (findings, observations) = sample(&arn, &format!("{day}T00:00:00Z"));
-        store.record(&findings, &observations).await?;
+        store
+            .record(&Evaluation::of(&findings, &observations))
+            .await?;
     }
     let all = store
         .list(&Query {

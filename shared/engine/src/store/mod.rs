@@ -45,6 +45,10 @@ pub struct ClaimRequest<'a> {
     pub now: i64,
     /// Unix seconds: the claim lapses then, so a crashed sender does not block the alert forever.
     pub expires: i64,
+    /// The key needs no alert unless another was sent before (a compliant resource): when none
+    /// was ever recorded for the resource and nobody holds a live claim, the store records this
+    /// key as notified at once and answers [`Claim::Recorded`], with no claim to confirm.
+    pub quiet_if_first: bool,
 }
 
 /// The outcome of asking to send the alert for a notification key.
@@ -59,6 +63,9 @@ pub enum Claim {
     HeldByOther,
     /// A newer evaluation already alerted, or holds the claim: this older one says nothing.
     Superseded,
+    /// Asked [`ClaimRequest::quiet_if_first`] and nothing was ever alerted: the key is recorded
+    /// as notified, there is nothing to send or confirm.
+    Recorded,
 }
 
 /// The alert an evaluation will send once its action is done, kept before the action is taken.
@@ -131,6 +138,25 @@ impl Query {
     }
 }
 
+/// What one evaluation stores: its findings (upserted, keeping each one's `first_seen`), their
+/// observations (appended), and, for an endpoint seen compliant, the configuration it ran.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Evaluation<'a> {
+    pub findings: &'a [Finding],
+    pub observations: &'a [Observation],
+    pub compliant_config: Option<CompliantConfig<'a>>,
+}
+
+impl<'a> Evaluation<'a> {
+    pub fn of(findings: &'a [Finding], observations: &'a [Observation]) -> Evaluation<'a> {
+        Evaluation {
+            findings,
+            observations,
+            compliant_config: None,
+        }
+    }
+}
+
 /// The configuration an endpoint was last seen compliant with: where a non-compliant update is
 /// rolled back to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,11 +197,11 @@ impl Page {
 
 /// Stores findings and decides, atomically, which alerts are due.
 pub trait FindingStore: Send + Sync {
-    /// Upserts findings (keeping each one's `first_seen`) and appends the observations.
+    /// Stores one evaluation ([`Evaluation`]). A finding or configuration older than the one
+    /// stored is ignored.
     fn record(
         &self,
-        findings: &[Finding],
-        observations: &[Observation],
+        evaluation: &Evaluation<'_>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Asks to send the alert for the request's key. Granted when the key differs from the last
