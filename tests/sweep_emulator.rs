@@ -154,6 +154,25 @@ async fn sweep_stops_only_active_noncompliant_resources_of_all_six_kinds() -> Te
     }
     assert_eq!(arns.len(), 13);
     assert!(arns.iter().all(|a| a.contains(&format!(":{account}:"))));
+    // And each violation names who created it, learned from CloudTrail in bulk
+    let violations = inspector
+        .store
+        .list(&Query {
+            status: Some(guardrail_core::finding::Status::Fail),
+            limit: 1000,
+            ..Query::default()
+        })
+        .await?
+        .findings;
+    assert!(!violations.is_empty());
+    for finding in &violations {
+        let creator = finding.actor.as_deref().unwrap_or_default();
+        assert!(
+            creator.starts_with(&format!("arn:aws:iam::{account}:user/")),
+            "{} created by {creator:?}",
+            finding.resource_arn
+        );
+    }
     // And one alert per problem arrived
     let delivered = alerts.receive(7, WAIT).await?;
     assert_eq!(delivered.len(), 7, "{delivered:?}");

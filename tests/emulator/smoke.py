@@ -1210,6 +1210,43 @@ def kms_key_manager(endpoint: str) -> None:
         )
 
 
+# Patch 8: CloudTrail records of SageMaker calls, and LookupEvents.
+
+
+@check
+def cloudtrail_records_and_lookup(endpoint: str) -> None:
+    """A create call is recorded (requestParameters in lowerCamelCase); LookupEvents finds it by
+    event name since a time, newest first, 1 to 50 a page, by resource name, and refuses two
+    attributes."""
+    region = "eu-west-2"  # a region of its own: only this check's calls are in it
+    sm, trail = sagemaker(endpoint, region), client("cloudtrail", endpoint, region)
+    since = time.time() - 1
+    names = [unique("smoke-trail") for _ in range(3)]
+    for name in names:
+        create_notebook(sm, name)
+    by_event = {"AttributeKey": "EventName", "AttributeValue": "CreateNotebookInstance"}
+    first = trail.lookup_events(LookupAttributes=[by_event], StartTime=since, MaxResults=2)
+    rest = trail.lookup_events(
+        LookupAttributes=[by_event], StartTime=since, MaxResults=2, NextToken=first["NextToken"]
+    )
+    events = first["Events"] + rest["Events"]
+    parameters = [json.loads(e["CloudTrailEvent"])["requestParameters"] for e in events]
+    expect_equal(
+        [p.get("notebookInstanceName") for p in parameters], names[::-1], "newest first, camelCase"
+    )
+    expect_equal("NextToken" in rest, False, "the last page")
+    later = trail.lookup_events(LookupAttributes=[by_event], StartTime=time.time() + 60)
+    expect_equal(later["Events"], [], "nothing after StartTime")
+    by_name = {"AttributeKey": "ResourceName", "AttributeValue": names[0]}
+    found = trail.lookup_events(LookupAttributes=[by_name])["Events"]
+    expect_equal([e["EventName"] for e in found], ["CreateNotebookInstance"], "by resource name")
+    expect_error(
+        lambda: trail.lookup_events(LookupAttributes=[by_event, by_name]),
+        "InvalidLookupAttributesException",
+        "Only one lookup attribute is allowed.",
+    )
+
+
 # Extension 14: the tests' customer managed key.
 
 

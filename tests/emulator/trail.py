@@ -43,6 +43,16 @@ def _access_key(headers: Any) -> str:
     return match.group(1) if match else "unknown"
 
 
+def camel_keys(value: Any) -> Any:
+    """The request as CloudTrail records it: member names in lowerCamelCase (``trainingJobName``)
+    where the wire protocol has ``TrainingJobName``."""
+    if isinstance(value, dict):
+        return {k[:1].lower() + k[1:]: camel_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [camel_keys(v) for v in value]
+    return value
+
+
 def _record(response: SageMakerResponse, action: str, request_id: str) -> None:
     """Appends the CloudTrail event of one successful SageMaker call."""
     name = next((response._get_param(p) for p in NAME_PARAMS if response._get_param(p)), None)
@@ -64,7 +74,7 @@ def _record(response: SageMakerResponse, action: str, request_id: str) -> None:
         "eventSource": "sagemaker.amazonaws.com",
         "eventName": action,
         "awsRegion": region,
-        "requestParameters": json.loads(response.body or "{}"),
+        "requestParameters": camel_keys(json.loads(response.body or "{}")),
         "responseElements": None,
         "requestID": request_id,
         "eventID": event_id,

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::classify;
 use guardrail_core::json::FieldError;
-use guardrail_core::ports::AwsError;
+use guardrail_core::ports::{AwsError, Listed};
 use guardrail_core::resource::ResourceKind;
 
 /// Page size of the List* calls.
@@ -117,8 +117,8 @@ where
     }
 }
 
-/// Every page of a List* call, filtered by `status` when given: the names of the items, less
-/// those in a status the kind's listing excludes.
+/// Every page of a List* call, filtered by `status` when given: the items (name and creation
+/// time), less those in a status the kind's listing excludes.
 macro_rules! list {
     ($client:ident . $call:ident, $status:expr, $items:ident, $name:ident, $item_status:ident,
      $listing:expr) => {{
@@ -127,20 +127,25 @@ macro_rules! list {
             request = request.status_equals(status);
         }
         let mut pages = request.into_paginator().send();
-        let mut names = Vec::new();
+        let mut listed = Vec::new();
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| classify($listing.call, e))?;
-            names.extend(
+            listed.extend(
                 page.$items()
                     .iter()
                     .filter(|i| {
                         i.$item_status()
                             .is_none_or(|s| !$listing.excluded.contains(&s.as_str()))
                     })
-                    .filter_map(|i| i.$name().map(str::to_string)),
+                    .filter_map(|i| {
+                        Some(Listed {
+                            name: i.$name()?.to_string(),
+                            created: i.creation_time().map(|t| t.secs()),
+                        })
+                    }),
             );
         }
-        Ok::<Vec<String>, AwsError>(names)
+        Ok::<Vec<Listed>, AwsError>(listed)
     }};
 }
 
@@ -181,13 +186,13 @@ macro_rules! sdk_kinds {
             }
         }
 
-        /// The names of the resources of `kind` listed with `status` (`None`: any status, less
-        /// the kind's excluded ones).
+        /// The resources of `kind` listed with `status` (`None`: any status, less the kind's
+        /// excluded ones).
         pub(crate) async fn list_kind(
             client: &Client,
             kind: ResourceKind,
             status: Option<&str>,
-        ) -> Result<Vec<String>, AwsError> {
+        ) -> Result<Vec<Listed>, AwsError> {
             let listing = kind.listing();
             match kind {
                 $(ResourceKind::$variant => list!(

@@ -5,7 +5,7 @@
 //! spaced accordingly, throttling answers are retried by the SDK's standard retry with backoff,
 //! and creators found are cached for the life of the container.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -16,7 +16,7 @@ use tokio::time::Instant;
 use super::classify;
 use guardrail_core::event::Actor;
 use guardrail_core::ports::{ActivityLog, AwsError, TrailRecord};
-use guardrail_core::resource::ResourceId;
+use guardrail_core::resource::{ResourceId, ResourceKind};
 
 /// Spacing between two `LookupEvents` calls (its limit is 2 per second).
 const SPACING: Duration = Duration::from_millis(500);
@@ -46,18 +46,19 @@ impl CloudTrail {
         *next = Instant::now() + SPACING;
     }
 
-    /// Events about a resource name, newest first.
+    /// Events about a resource name, newest first (at most [`MAX_EVENTS`]).
     async fn events_for(&self, resource_name: &str) -> Result<Vec<Event>, AwsError> {
-        let attribute = LookupAttribute::builder()
-            .attribute_key(LookupAttributeKey::ResourceName)
-            .attribute_value(resource_name)
-            .build()
-            .map_err(|e| AwsError {
-                operation: "LookupEvents",
-                code: "Construction".into(),
-                message: e.to_string(),
-                retryable: false,
-            })?;
+        let attribute = lookup(LookupAttributeKey::ResourceName, resource_name)?;
+        self.events(attribute, None, Some(MAX_EVENTS)).await
+    }
+
+    /// Events matching `attribute` since `since` (Unix seconds), newest first, 50 a call.
+    async fn events(
+        &self,
+        attribute: LookupAttribute,
+        since: Option<i64>,
+        max: Option<usize>,
+    ) -> Result<Vec<Event>, AwsError> {
         let mut events = Vec::new();
         let mut token: Option<String> = None;
         loop {
@@ -66,6 +67,7 @@ impl CloudTrail {
                 .client
                 .lookup_events()
                 .lookup_attributes(attribute.clone())
+                .set_start_time(since.map(aws_smithy_types::DateTime::from_secs))
                 .max_results(50)
                 .set_next_token(token.take())
                 .send()
@@ -73,11 +75,44 @@ impl CloudTrail {
                 .map_err(|e| classify("LookupEvents", e))?;
             events.extend(out.events().iter().cloned());
             match out.next_token() {
-                Some(next) if events.len() < MAX_EVENTS => token = Some(next.to_string()),
+                Some(next) if max.is_none_or(|max| events.len() < max) => {
+                    token = Some(next.to_string())
+                }
                 _ => return Ok(events),
             }
         }
     }
+}
+
+fn lookup(key: LookupAttributeKey, value: &str) -> Result<LookupAttribute, AwsError> {
+    LookupAttribute::builder()
+        .attribute_key(key)
+        .attribute_value(value)
+        .build()
+        .map_err(|e| AwsError {
+            operation: "LookupEvents",
+            code: "Construction".into(),
+            message: e.to_string(),
+            retryable: false,
+        })
+}
+
+/// The name of the resource a create call made: its request parameter (`trainingJobName`),
+/// else the event's first resource.
+fn created_name(event: &Event, name_key: &str) -> Option<String> {
+    let detail: Value = serde_json::from_str(event.cloud_trail_event()?).ok()?;
+    let from_request = detail
+        .get("requestParameters")
+        .and_then(|p| p.get(name_key))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    from_request.or_else(|| {
+        event
+            .resources()
+            .first()
+            .and_then(|r| r.resource_name())
+            .map(str::to_string)
+    })
 }
 
 /// The record of one event, from its `CloudTrailEvent` document where present.
@@ -132,6 +167,31 @@ impl ActivityLog for CloudTrail {
             cache.insert(arn, actor.clone());
         }
         Ok(found)
+    }
+
+    /// One pass over the kind's create calls since `since`; the newest creation of a name wins
+    /// (a name reused after a deletion belongs to its latest creator).
+    async fn creators(
+        &self,
+        _account: &str,
+        _region: &str,
+        kind: ResourceKind,
+        since: i64,
+    ) -> Result<BTreeMap<String, Actor>, AwsError> {
+        let create = kind.create_call();
+        let name_key = kind
+            .calls()
+            .iter()
+            .find(|c| c.event_name == create)
+            .map_or("", |c| c.name_key);
+        let attribute = lookup(LookupAttributeKey::EventName, create)?;
+        let mut creators = BTreeMap::new();
+        for event in self.events(attribute, Some(since), None).await? {
+            if let Some(name) = created_name(&event, name_key) {
+                creators.entry(name).or_insert_with(|| record(&event).actor);
+            }
+        }
+        Ok(creators)
     }
 
     async fn calls(

@@ -18,7 +18,8 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use super::classify;
 use guardrail_core::findings::Finding;
 use guardrail_core::ports::{
-    ActivityLog, AwsError, FindingSink, Inventory, NetworkDirectory, Remediator, ResourceReader,
+    ActivityLog, AwsError, FindingSink, Inventory, Listed, NetworkDirectory, Remediator,
+    ResourceReader,
 };
 use guardrail_core::remediation::Action;
 use guardrail_core::resource::{ResourceId, ResourceKind, Snapshot};
@@ -223,6 +224,19 @@ impl<T: ActivityLog> ActivityLog for PerAccount<T> {
         self.get(&id.account, &id.region).await?.creator(id).await
     }
 
+    async fn creators(
+        &self,
+        account: &str,
+        region: &str,
+        kind: ResourceKind,
+        since: i64,
+    ) -> Result<std::collections::BTreeMap<String, guardrail_core::event::Actor>, AwsError> {
+        self.get(account, region)
+            .await?
+            .creators(account, region, kind, since)
+            .await
+    }
+
     /// Records in the home account and region (evidence is gathered where the CLI runs).
     async fn calls(
         &self,
@@ -243,7 +257,7 @@ impl<T: Inventory> Inventory for PerAccount<T> {
         account: &str,
         region: &str,
         kind: ResourceKind,
-    ) -> Result<Vec<String>, AwsError> {
+    ) -> Result<Vec<Listed>, AwsError> {
         self.get(account, region)
             .await?
             .active(account, region, kind)

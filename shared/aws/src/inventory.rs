@@ -4,7 +4,7 @@
 use aws_sdk_sagemaker::Client;
 
 use crate::calls::list_kind;
-use guardrail_core::ports::{AwsError, Inventory};
+use guardrail_core::ports::{AwsError, Inventory, Listed};
 use guardrail_core::resource::ResourceKind;
 
 #[derive(Debug, Clone)]
@@ -27,15 +27,15 @@ impl Inventory for SageMakerInventory {
         _account: &str,
         _region: &str,
         kind: ResourceKind,
-    ) -> Result<Vec<String>, AwsError> {
+    ) -> Result<Vec<Listed>, AwsError> {
         let listing = kind.listing();
         if listing.statuses.is_empty() {
             return list_kind(&self.client, kind, None).await;
         }
-        let mut names = Vec::new();
+        let mut listed = Vec::new();
         for status in listing.statuses {
-            names.extend(list_kind(&self.client, kind, Some(status)).await?);
+            listed.extend(list_kind(&self.client, kind, Some(status)).await?);
         }
-        Ok(names)
+        Ok(listed)
     }
 }

@@ -11,9 +11,10 @@ use serde_json::Value;
 use crate::alert::Alert;
 use crate::event::Actor;
 use crate::findings::{Finding, Observation};
+use crate::lock;
 use crate::ports::{
-    ActivityLog, AlertPublisher, AwsError, FailureQueue, FindingSink, Inventory, NetworkDirectory,
-    Remediator, ResourceReader, TrailRecord,
+    ActivityLog, AlertPublisher, AwsError, FailureQueue, FindingSink, Inventory, Listed,
+    NetworkDirectory, Remediator, ResourceReader, TrailRecord,
 };
 use crate::remediation::Action;
 use crate::resource::{Dependency, Details, Lifecycle, ResourceId, ResourceKind, Snapshot};
@@ -21,10 +22,6 @@ use crate::store::{
     Claim, ClaimRequest, CompliantConfig, Evaluation, FindingStore, Page, Query, StagedAlert,
     StoreError,
 };
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|p| p.into_inner())
-}
 
 /// Failures to inject: the next `n` calls of an operation fail, retryable (throttling) or not.
 #[derive(Debug, Default)]
@@ -248,13 +245,50 @@ impl FindingSink for FakeSink {
     }
 }
 
-/// CloudTrail with no records.
+/// CloudTrail: the creators it knows, and the lookups asked of it.
 #[derive(Debug, Default)]
-pub struct FakeTrail;
+pub struct FakeTrail {
+    creators: Mutex<BTreeMap<String, Actor>>,
+    /// Per-resource lookups (`creator`) asked.
+    pub lookups: Mutex<usize>,
+    /// Bulk passes (`creators`) asked: (kind, since).
+    pub passes: Mutex<Vec<(ResourceKind, i64)>>,
+}
+
+impl FakeTrail {
+    /// `actor` created the resource.
+    pub fn created(&self, id: &ResourceId, actor: Actor) {
+        lock(&self.creators).insert(id.arn(), actor);
+    }
+}
 
 impl ActivityLog for FakeTrail {
-    async fn creator(&self, _id: &ResourceId) -> Result<Option<Actor>, AwsError> {
-        Ok(None)
+    async fn creator(&self, id: &ResourceId) -> Result<Option<Actor>, AwsError> {
+        *lock(&self.lookups) += 1;
+        Ok(lock(&self.creators).get(&id.arn()).cloned())
+    }
+
+    async fn creators(
+        &self,
+        account: &str,
+        region: &str,
+        kind: ResourceKind,
+        since: i64,
+    ) -> Result<BTreeMap<String, Actor>, AwsError> {
+        lock(&self.passes).push((kind, since));
+        let prefix = ResourceId {
+            kind,
+            name: String::new(),
+            account: account.to_string(),
+            region: region.to_string(),
+        }
+        .arn();
+        Ok(lock(&self.creators)
+            .iter()
+            .filter_map(|(arn, actor)| {
+                Some((arn.strip_prefix(&prefix)?.to_string(), actor.clone()))
+            })
+            .collect())
     }
 
     async fn calls(&self, _name: &str, _event: &str) -> Result<Vec<TrailRecord>, AwsError> {
@@ -296,13 +330,16 @@ impl Inventory for FakeInventory<'_> {
         account: &str,
         region: &str,
         kind: ResourceKind,
-    ) -> Result<Vec<String>, AwsError> {
+    ) -> Result<Vec<Listed>, AwsError> {
         self.faults.check("List")?;
         Ok(lock(&self.sagemaker.resources)
             .values()
             .filter(|s| s.id.kind == kind && s.id.account == account && s.id.region == region)
             .filter(|s| !matches!(s.lifecycle, Lifecycle::Ended(_)))
-            .map(|s| s.id.name.clone())
+            .map(|s| Listed {
+                name: s.id.name.clone(),
+                created: None,
+            })
             .collect())
     }
 }

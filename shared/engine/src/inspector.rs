@@ -291,10 +291,10 @@ where
 
 impl<P: Ports> Inspector<P> {
     /// The caller from the trigger, else the resource's creator from CloudTrail (for violations
-    /// only). Attribution is best effort: a failed lookup is logged and the finding goes on
-    /// without an actor.
+    /// found by an event only: a sweep attributes in bulk). Attribution is best effort: a failed
+    /// lookup is logged and the finding goes on without an actor.
     async fn actor(&self, trigger: &Trigger) -> Option<Actor> {
-        if trigger.actor.is_some() {
+        if trigger.actor.is_some() || matches!(trigger.cause, event::Cause::Sweep { .. }) {
             return trigger.actor.clone();
         }
         match Box::pin(self.trail.creator(&trigger.resource)).await {
@@ -390,14 +390,39 @@ impl<P: Ports> Inspector<P> {
         Ok(outcome)
     }
 
-    /// Inspects a resource found by a sweep (no event): the same path as an event's.
+    /// Inspects a resource found by a sweep (no event): the same path as an event's. `creator`
+    /// is who created it, when the sweep's attribution knows by then; the sweep never waits for
+    /// CloudTrail (see [`Inspector::attribute_late`]).
     pub async fn inspect_swept(
         &self,
         sweep_id: &str,
         resource: ResourceId,
+        creator: Option<Actor>,
     ) -> Result<Outcome, InspectError> {
-        let trigger = Trigger::sweep(sweep_id, resource, Some(now().0));
+        let mut trigger = Trigger::sweep(sweep_id, resource, Some(now().0));
+        trigger.actor = creator;
         Box::pin(self.inspect(&trigger)).await
+    }
+
+    /// Fills in the creator of a resource a sweep judged before its attribution knew it: the
+    /// findings are recorded again with the actor (the alert, already sent, went without).
+    pub async fn attribute_late(
+        &self,
+        report: &Report,
+        creator: Actor,
+    ) -> Result<(), InspectError> {
+        let report = Report {
+            actor: Some(creator),
+            ..report.clone()
+        };
+        let (findings, _) = findings::from_report(&report);
+        self.store
+            .record(&Evaluation::of(&findings, &[]))
+            .await
+            .map_err(|source| InspectError::Store {
+                event_id: report.event.id.clone(),
+                source,
+            })
     }
 
     async fn inspect(&self, trigger: &Trigger) -> Result<Outcome, InspectError> {
@@ -1057,6 +1082,7 @@ mod tests {
     use super::*;
     use crate::controls::fixtures::{endpoint, notebook};
     use crate::fakes::*;
+    use crate::lock;
     use crate::sweep::{self, SweepOptions, Target};
 
     type Fake = Inspector<(
@@ -1076,7 +1102,7 @@ mod tests {
             FakeAlerts::default(),
             FakeStore::default(),
             FakeSink::default(),
-            FakeTrail,
+            FakeTrail::default(),
             Policy::baseline(),
         ))
     }
@@ -1102,7 +1128,7 @@ mod tests {
         let id = open.id.clone();
         let inspector = inspector(vec![open])?;
         for _ in 0..3 {
-            inspector.inspect_swept("sweep", id.clone()).await?;
+            inspector.inspect_swept("sweep", id.clone(), None).await?;
         }
         assert_eq!(actions(&inspector), ["StopNotebookInstance"]);
         assert_eq!(inspector.alerts.sent().len(), 1);
@@ -1115,7 +1141,7 @@ mod tests {
         let fine = in_status(notebook(|_| {}), "InService");
         let id = fine.id.clone();
         let inspector = inspector(vec![fine])?;
-        inspector.inspect_swept("sweep", id).await?;
+        inspector.inspect_swept("sweep", id, None).await?;
         assert!(actions(&inspector).is_empty());
         assert!(inspector.alerts.sent().is_empty());
         Ok(())
@@ -1129,7 +1155,7 @@ mod tests {
         let id = open.id.clone();
         let inspector = inspector(vec![open])?;
         inspector.sagemaker.faults.throttle("Describe", 1);
-        let first = inspector.inspect_swept("sweep", id.clone()).await;
+        let first = inspector.inspect_swept("sweep", id.clone(), None).await;
         assert!(
             matches!(first, Err(InspectError::Describe { .. })),
             "{first:?}"
@@ -1138,7 +1164,7 @@ mod tests {
             .sagemaker
             .faults
             .throttle("StopNotebookInstance", 1);
-        let second = inspector.inspect_swept("sweep", id.clone()).await;
+        let second = inspector.inspect_swept("sweep", id.clone(), None).await;
         assert!(
             matches!(second, Err(InspectError::Remediate { .. })),
             "{second:?}"
@@ -1148,13 +1174,13 @@ mod tests {
             "nobody told of a stop to be retried"
         );
         inspector.alerts.faults.throttle("Publish", 1);
-        let third = inspector.inspect_swept("sweep", id.clone()).await;
+        let third = inspector.inspect_swept("sweep", id.clone(), None).await;
         assert!(
             matches!(third, Err(InspectError::Alert { .. })),
             "{third:?}"
         );
-        inspector.inspect_swept("sweep", id.clone()).await?;
-        inspector.inspect_swept("sweep", id).await?;
+        inspector.inspect_swept("sweep", id.clone(), None).await?;
+        inspector.inspect_swept("sweep", id, None).await?;
         assert_eq!(actions(&inspector), ["StopNotebookInstance"]);
         assert_eq!(
             inspector.alerts.sent().len(),
@@ -1171,7 +1197,7 @@ mod tests {
         let id = open.id.clone();
         let inspector = inspector(vec![open])?;
         inspector.sagemaker.faults.deny("StopNotebookInstance", 1);
-        let outcome = inspector.inspect_swept("sweep", id).await?;
+        let outcome = inspector.inspect_swept("sweep", id, None).await?;
         let Outcome::Evaluated { report, .. } = outcome else {
             return Err(format!("expected an evaluation, got {outcome:?}").into());
         };
@@ -1197,14 +1223,14 @@ mod tests {
         let id = open.id.clone();
         let inspector = inspector(vec![open])?;
         inspector.alerts.faults.throttle("Publish", 1);
-        let first = inspector.inspect_swept("sweep", id.clone()).await;
+        let first = inspector.inspect_swept("sweep", id.clone(), None).await;
         assert!(
             matches!(first, Err(InspectError::Alert { .. })),
             "{first:?}"
         );
         assert!(inspector.sagemaker.get(&id).is_none(), "deleted");
         for _ in 0..2 {
-            let outcome = inspector.inspect_swept("sweep", id.clone()).await?;
+            let outcome = inspector.inspect_swept("sweep", id.clone(), None).await?;
             assert!(matches!(outcome, Outcome::Gone { .. }), "{outcome:?}");
         }
         let sent = inspector.alerts.sent();
@@ -1224,7 +1250,7 @@ mod tests {
         inspector
             .sagemaker
             .change_after_describe(in_status(endpoint(|_| {}), "Updating"));
-        let outcome = inspector.inspect_swept("sweep", id.clone()).await?;
+        let outcome = inspector.inspect_swept("sweep", id.clone(), None).await?;
         let Outcome::Evaluated { report, .. } = outcome else {
             panic!("evaluated: {outcome:?}")
         };
@@ -1255,6 +1281,50 @@ mod tests {
     }
 
     /// The sweep inspects what is active, and reports a listing that failed without stopping.
+    /// Issue 10: a sweep learns creators in one CloudTrail pass per kind and target, never one
+    /// paced lookup per resource; the violation's finding names its creator.
+    #[tokio::test]
+    async fn a_sweep_attributes_in_bulk_and_never_looks_up_each_resource() -> Result {
+        let open = in_status(notebook(|n| n.vpc = None), "InService");
+        let arn = open.arn.clone();
+        let inspector = inspector(vec![open.clone()])?;
+        let alice = Actor {
+            arn: Some("arn:aws:sts::123456789012:assumed-role/DataScientist/alice".into()),
+            ..Actor::default()
+        };
+        inspector.trail.created(&open.id, alice.clone());
+        let inventory = FakeInventory {
+            sagemaker: &inspector.sagemaker,
+            faults: Faults::default(),
+        };
+        let targets = [Target {
+            account: "123456789012".into(),
+            region: "us-east-1".into(),
+        }];
+        let options = SweepOptions {
+            sweep_id: "sweep-1".into(),
+            concurrency: 2,
+            deadline: None,
+        };
+        let summary = sweep::sweep(&inspector, &inventory, &targets, &options).await;
+        assert_eq!(
+            (summary.non_compliant, summary.alerts),
+            (1, 1),
+            "{summary:?}"
+        );
+        assert_eq!(*lock(&inspector.trail.lookups), 0, "no lookup per resource");
+        let passes = lock(&inspector.trail.passes).clone();
+        assert_eq!(
+            passes.len(),
+            1,
+            "one pass for the one kind listed: {passes:?}"
+        );
+        let id = crate::findings::finding_id(&arn, crate::controls::vpc_attached::ID.as_str());
+        let stored = inspector.store.get(&id).await?.map(|(f, _)| f.actor);
+        assert_eq!(stored, Some(alice.arn), "the finding names its creator");
+        Ok(())
+    }
+
     #[tokio::test]
     async fn a_sweep_contains_what_is_active_and_reports_what_it_could_not_list() -> Result {
         let open = in_status(notebook(|n| n.vpc = None), "InService");

@@ -41,3 +41,9 @@ pub use policy::Policy;
 pub trait ErrorType: std::error::Error {
     fn error_type(&self) -> &'static str;
 }
+
+/// A mutex's guard, also when a panicking holder poisoned it (the data stays consistent: no
+/// holder leaves it half-written).
+pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}

@@ -1,6 +1,7 @@
 //! The capabilities the inspector needs from the outside world, one small trait each. The AWS SDK
 //! adapters in the `guardrail-aws` crate are the one real implementation of each.
 
+use std::collections::BTreeMap;
 use std::future::Future;
 
 use crate::alert::Alert;
@@ -116,6 +117,17 @@ pub trait ActivityLog: Send + Sync {
         id: &ResourceId,
     ) -> impl Future<Output = Result<Option<crate::event::Actor>, AwsError>> + Send;
 
+    /// Who created the resources of `kind` in `account`/`region` created since `since` (Unix
+    /// seconds), by name: one paginated pass over the kind's create calls, so a sweep attributes
+    /// in bulk instead of one paced lookup per resource.
+    fn creators(
+        &self,
+        account: &str,
+        region: &str,
+        kind: ResourceKind,
+        since: i64,
+    ) -> impl Future<Output = Result<BTreeMap<String, crate::event::Actor>, AwsError>> + Send;
+
     /// Records of `event_name` calls on the resource, newest first.
     fn calls(
         &self,
@@ -124,9 +136,17 @@ pub trait ActivityLog: Send + Sync {
     ) -> impl Future<Output = Result<Vec<TrailRecord>, AwsError>> + Send;
 }
 
+/// A resource as its kind's List* call shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub name: String,
+    /// When it was created (Unix seconds), when the listing says.
+    pub created: Option<i64>,
+}
+
 /// Lists the resources that exist now, for the sweep.
 pub trait Inventory: Send + Sync {
-    /// Names of the resources of `kind` in `account`/`region` that are active now: listed with
+    /// The resources of `kind` in `account`/`region` that are active now: listed with
     /// server-side status filters and pagination, so ended jobs (which can number hundreds of
     /// thousands) are never read.
     fn active(
@@ -134,7 +154,7 @@ pub trait Inventory: Send + Sync {
         account: &str,
         region: &str,
         kind: ResourceKind,
-    ) -> impl Future<Output = Result<Vec<String>, AwsError>> + Send;
+    ) -> impl Future<Output = Result<Vec<Listed>, AwsError>> + Send;
 }
 
 /// Delivers an alert; returns the message id.

@@ -8,15 +8,17 @@
 //! at most `concurrency` at a time.
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 use std::time::Instant;
 
 use futures::StreamExt;
 use serde::Serialize;
-use tracing::{error, info};
+use tracing::{error, info, warn};
 
 use crate::env::Environment;
 use crate::inspector::{Inspector, Outcome};
-use crate::ports::{Inventory, Ports};
+use crate::lock;
+use crate::ports::{ActivityLog, Inventory, Ports};
 use crate::report::ActionResult;
 use crate::resource::{ResourceId, ResourceKind};
 
@@ -188,7 +190,13 @@ pub struct SweepSummary {
     pub gone: usize,
     /// Alerts published (one per resource whose alert state changed).
     pub alerts: usize,
+    /// Violations whose creator CloudTrail named only after they were judged (recorded then).
+    pub attributed_late: usize,
     pub failures: Vec<SweepFailure>,
+    /// Milliseconds from the start until every resource was inspected (contained and alerted).
+    pub inspected_ms: u64,
+    /// Milliseconds from the start until the sweep was done (attribution included).
+    pub finished_ms: u64,
 }
 
 impl SweepSummary {
@@ -231,6 +239,10 @@ fn order_key(sweep_id: &str, arn: &str) -> u64 {
 /// Sweeps `targets`: lists the active resources of every kind, then inspects them with at most
 /// `options.concurrency` in flight. Failures (a listing, an inspection, a resource left for lack
 /// of time) are collected, never dropped.
+///
+/// Who created each resource is learned in bulk meanwhile ([`attribute`]): containment and the
+/// alert never wait for CloudTrail. A violation judged before its creator was known gets the
+/// actor filled in afterwards ([`Inspector::attribute_late`]).
 pub async fn sweep<P: Ports>(
     inspector: &Inspector<P>,
     inventory: &impl Inventory,
@@ -238,12 +250,15 @@ pub async fn sweep<P: Ports>(
     options: &SweepOptions,
 ) -> SweepSummary {
     let sweep_id = options.sweep_id.as_str();
+    let started = Instant::now();
     let mut summary = SweepSummary {
         sweep_id: sweep_id.to_string(),
         targets: targets.to_vec(),
         ..SweepSummary::default()
     };
-    let mut resources = list(inventory, targets, options, &mut summary).await;
+    let listed = list(inventory, targets, options, &mut summary).await;
+    let windows = attribution_windows(&listed);
+    let mut resources: Vec<ResourceId> = listed.into_iter().map(|(id, _)| id).collect();
     // A different order each sweep: when a sweep runs out of time, the next one does not leave
     // the same resources out again.
     resources.sort_by_cached_key(|id| order_key(sweep_id, &id.arn()));
@@ -252,31 +267,142 @@ pub async fn sweep<P: Ports>(
         resources = resources.len(),
         "inspecting active resources"
     );
+    let creators = Mutex::new(BTreeMap::new());
     let deadline = options.deadline;
-    let mut inspections = futures::stream::iter(resources.into_iter().map(|id| async move {
-        let arn = id.arn();
-        if deadline.is_some_and(|d| Instant::now() >= d) {
-            return (arn, None);
+    let inspections = async {
+        let mut inspections = futures::stream::iter(resources.into_iter().map(|id| async {
+            let arn = id.arn();
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return (arn, None);
+            }
+            let creator = lock(&creators).get(&arn).cloned();
+            (
+                arn,
+                Some(inspector.inspect_swept(sweep_id, id, creator).await),
+            )
+        }))
+        .buffer_unordered(options.concurrency.max(1));
+        let mut unattributed = Vec::new();
+        while let Some((arn, result)) = inspections.next().await {
+            if let Some(Ok(Outcome::Evaluated { report, .. })) = &result {
+                if report.actor.is_none() && report.results.iter().any(|r| r.is_problem()) {
+                    unattributed.push(report.clone());
+                }
+            }
+            summary.count(arn, result);
         }
-        (arn, Some(inspector.inspect_swept(sweep_id, id).await))
-    }))
-    .buffer_unordered(options.concurrency.max(1));
-    while let Some((arn, result)) = inspections.next().await {
-        summary.count(arn, result);
+        summary.inspected_ms = elapsed_ms(started);
+        unattributed
+    };
+    let attribution = attribute(inspector, &windows, &creators, options);
+    let (unattributed, ()) = futures::join!(inspections, attribution);
+    for report in unattributed {
+        let Some(creator) = lock(&creators).get(&report.resource.arn).cloned() else {
+            continue;
+        };
+        match inspector.attribute_late(&report, creator).await {
+            Ok(()) => summary.attributed_late += 1,
+            Err(e) => {
+                warn!(sweep_id, arn = %report.resource.arn, error = %e, "creator not recorded")
+            }
+        }
     }
+    summary.finished_ms = elapsed_ms(started);
     info!(sweep_id, summary = summary.line(), "sweep done");
     summary
 }
 
+fn elapsed_ms(since: Instant) -> u64 {
+    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+/// For each target and kind listed, the creation time of its oldest active resource (Unix
+/// seconds): the attribution window. A resource the listing gave no time for widens it to
+/// CloudTrail's whole 90 days.
+fn attribution_windows(
+    listed: &[(ResourceId, Option<i64>)],
+) -> BTreeMap<(Target, ResourceKind), i64> {
+    const TRAIL_DAYS: i64 = 90;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let mut windows = BTreeMap::new();
+    for (id, created) in listed {
+        let target = Target {
+            account: id.account.clone(),
+            region: id.region.clone(),
+        };
+        let since = created.unwrap_or(now - TRAIL_DAYS * 86_400);
+        windows
+            .entry((target, id.kind))
+            .and_modify(|oldest: &mut i64| *oldest = (*oldest).min(since))
+            .or_insert(since);
+    }
+    windows
+}
+
+/// Learns who created the listed resources: per target, one pass per kind over its create
+/// calls since the oldest active resource's creation (CloudTrail paces `LookupEvents` per
+/// account and region, so targets go concurrently, a target's kinds one after the other).
+/// Best effort, and bounded by the sweep's deadline: what is not learned stays unattributed.
+async fn attribute<P: Ports>(
+    inspector: &Inspector<P>,
+    windows: &BTreeMap<(Target, ResourceKind), i64>,
+    creators: &Mutex<BTreeMap<String, crate::event::Actor>>,
+    options: &SweepOptions,
+) {
+    let mut by_target: BTreeMap<&Target, Vec<(ResourceKind, i64)>> = BTreeMap::new();
+    for ((target, kind), since) in windows {
+        by_target.entry(target).or_default().push((*kind, *since));
+    }
+    let passes = futures::stream::iter(by_target.into_iter().map(|(target, kinds)| async move {
+        for (kind, since) in kinds {
+            let found = inspector
+                .trail
+                .creators(&target.account, &target.region, kind, since)
+                .await;
+            match found {
+                Ok(found) => lock(creators).extend(found.into_iter().map(|(name, actor)| {
+                    let id = ResourceId {
+                        kind,
+                        name,
+                        account: target.account.clone(),
+                        region: target.region.clone(),
+                    };
+                    (id.arn(), actor)
+                })),
+                Err(e) => {
+                    warn!(sweep_id = options.sweep_id, account = target.account, region = target.region, %kind, error = %e, "creators not learned from CloudTrail");
+                }
+            }
+        }
+    }))
+    .buffer_unordered(options.concurrency.max(1))
+    .collect::<Vec<()>>();
+    match options.deadline {
+        Some(deadline) => {
+            let deadline = tokio::time::Instant::from_std(deadline);
+            if tokio::time::timeout_at(deadline, passes).await.is_err() {
+                warn!(
+                    sweep_id = options.sweep_id,
+                    "attribution stopped at the deadline"
+                );
+            }
+        }
+        None => {
+            passes.await;
+        }
+    }
+}
+
 /// Lists every (target, kind), `concurrency` at a time (an organization has hundreds of targets,
 /// and listing them one after the other would use up the sweep's time); a listing that fails
-/// is a failure of the summary, and the rest goes on.
+/// is a failure of the summary, and the rest goes on. Each resource comes with its creation
+/// time when the listing gives one.
 async fn list<I: Inventory>(
     inventory: &I,
     targets: &[Target],
     options: &SweepOptions,
     summary: &mut SweepSummary,
-) -> Vec<ResourceId> {
+) -> Vec<(ResourceId, Option<i64>)> {
     let sweep_id = options.sweep_id.as_str();
     let listings = targets
         .iter()
@@ -291,13 +417,16 @@ async fn list<I: Inventory>(
     let mut resources = Vec::new();
     while let Some((target, kind, result)) = listed.next().await {
         match result {
-            Ok(names) => {
-                *summary.listed.entry(kind).or_default() += names.len();
-                resources.extend(names.into_iter().map(|name| ResourceId {
-                    kind,
-                    name,
-                    account: target.account.clone(),
-                    region: target.region.clone(),
+            Ok(found) => {
+                *summary.listed.entry(kind).or_default() += found.len();
+                resources.extend(found.into_iter().map(|item| {
+                    let id = ResourceId {
+                        kind,
+                        name: item.name,
+                        account: target.account.clone(),
+                        region: target.region.clone(),
+                    };
+                    (id, item.created)
                 }));
             }
             Err(e) => {
