@@ -104,8 +104,13 @@ impl Emulator {
     /// Clients in another (member) account, through the member role as the functions assume it
     /// (the emulator gives assumed-role credentials the role's account).
     pub async fn in_account(account: &str) -> TestResult<Emulator> {
+        Emulator::in_account_region(account, REGION).await
+    }
+
+    /// Clients in a member account and a region of its own.
+    pub async fn in_account_region(account: &str, region: &str) -> TestResult<Emulator> {
         let fleet = member_fleet(true).await;
-        Ok(Emulator::from_config(&fleet.config(account, REGION).await?))
+        Ok(Emulator::from_config(&fleet.config(account, region).await?))
     }
 
     fn from_config(config: &aws_config::SdkConfig) -> Emulator {

@@ -195,6 +195,107 @@ async fn sweep_stops_only_active_noncompliant_resources_of_all_six_kinds() -> Te
     Ok(())
 }
 
+/// Issue 10: a scheduled sweep fanned out on the queue, one message per account and region, over
+/// 20 member accounts in 2 regions. The queue hands the messages over in batches, as the
+/// sweeper's event source does; every target is swept exactly once, and a redelivered schedule
+/// enqueues nothing new.
+#[tokio::test]
+async fn a_sweep_fanned_out_over_twenty_accounts_and_two_regions_sweeps_each_target_once(
+) -> TestResult {
+    use aws_sdk_sqs::types::QueueAttributeName;
+    use guardrail_core::sweep::SweeperEvent;
+    use serde_json::{json, Value};
+    const REGIONS: [&str; 2] = [REGION, "us-west-2"];
+    // Given one non-compliant notebook in each of 20 member accounts x 2 regions
+    let accounts: Vec<String> = (0..20).map(|_| unique_account()).collect();
+    for account in &accounts {
+        for region in REGIONS {
+            let member = Emulator::in_account_region(account, region).await?;
+            create_notebook(&member, "nb-bad", Posture::NonCompliant, None).await?;
+        }
+    }
+    let home = Emulator::connect().await?;
+    let alerts = home.alert_channel().await?;
+    let inspector = live_inspector(&alerts.topic_arn, true).await?;
+    let inventory = inventory(member_fleet(true).await);
+    let targets = Target::all(&accounts, &REGIONS.map(String::from));
+    let queue_url = home
+        .sqs
+        .create_queue()
+        .queue_name(format!("{}.fifo", unique("sweep")))
+        .attributes(QueueAttributeName::FifoQueue, "true")
+        .send()
+        .await?
+        .queue_url
+        .ok_or("no queue url")?;
+    let queue = aws::SqsSweepQueue::new(home.sqs.clone(), &queue_url);
+
+    // When the schedule fires (and its event is delivered twice)
+    let tick = json!({"id": unique("tick"), "detail-type": "Scheduled Event"});
+    let SweeperEvent::Tick { sweep_id } = SweeperEvent::parse(&tick, "request-1") else {
+        panic!("a schedule event is a tick")
+    };
+    assert_eq!(sweep::fan_out(&queue, &sweep_id, &targets).await?, 40);
+    sweep::fan_out(&queue, &sweep_id, &targets).await?;
+
+    // And the queue hands its messages to the sweeper, ten at a time
+    let mut swept = Vec::new();
+    loop {
+        let received = home
+            .sqs
+            .receive_message()
+            .queue_url(&queue_url)
+            .max_number_of_messages(10)
+            .send()
+            .await?;
+        let messages = received.messages();
+        if messages.is_empty() {
+            break;
+        }
+        let records: Vec<Value> = messages
+            .iter()
+            .map(|m| json!({"messageId": m.message_id(), "body": m.body(), "eventSource": "aws:sqs"}))
+            .collect();
+        let SweeperEvent::Targets(batch) =
+            SweeperEvent::parse(&json!({ "Records": records }), "request-2")
+        else {
+            panic!("an SQS batch is targets")
+        };
+        let (response, summaries) =
+            sweep::sweep_batch(&inspector, &inventory, batch, &options("unused")).await;
+        assert!(response.batch_item_failures.is_empty(), "{summaries:?}");
+        for summary in summaries {
+            assert_eq!(summary.sweep_id, sweep_id);
+            swept.extend(summary.targets);
+        }
+        for m in messages {
+            let handle = m.receipt_handle().ok_or("no receipt handle")?;
+            home.sqs
+                .delete_message()
+                .queue_url(&queue_url)
+                .receipt_handle(handle)
+                .send()
+                .await?;
+        }
+    }
+
+    // Then every target was swept exactly once, and its notebook stopped and alerted
+    swept.sort();
+    assert_eq!(swept, targets);
+    for account in &accounts {
+        for region in REGIONS {
+            let member = Emulator::in_account_region(account, region).await?;
+            assert_eq!(
+                member.notebook_status("nb-bad").await?,
+                "Stopped",
+                "{account}/{region}"
+            );
+        }
+    }
+    assert_eq!(alerts.receive(40, WAIT).await?.len(), 40);
+    Ok(())
+}
+
 #[tokio::test]
 async fn an_event_from_a_member_account_is_handled_with_the_member_role() -> TestResult {
     // Given a non-compliant notebook in a member account, and its event forwarded to the

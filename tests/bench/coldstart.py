@@ -14,7 +14,6 @@ A benchmark, not a test: it prints numbers and asserts nothing about them.
 
 from __future__ import annotations
 
-import base64
 import copy
 import http.server
 import json
@@ -25,10 +24,12 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import boto3
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from recording import recorder, requests_by_api  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT = "123456789012"
@@ -89,13 +90,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_response(202)
         self.send_header("Content-Length", "0")
         self.end_headers()
-
-
-def recorder(action: str) -> bytes:
-    url = f"{os.environ['AWS_ENDPOINT_URL'].rstrip('/')}/moto-api/recorder/{action}"
-    method = "GET" if action.startswith("download") else "POST"
-    with urllib.request.urlopen(urllib.request.Request(url, method=method), timeout=30) as r:
-        return r.read()
 
 
 def seed(n: int) -> tuple[dict[str, str], list[bytes]]:
@@ -192,20 +186,7 @@ def main() -> None:
         (api.done[rid][0] - api.sent[rid]) * 1000 for rid in sorted(api.done, key=lambda r: int(r.split("-")[1]))
     ]
     outcomes = [api.done[rid][1] for rid in api.done]
-    requests: dict[str, int] = {}
-    for line in recorder("download-recording").decode().splitlines():
-        if not line.strip():
-            continue
-        record = json.loads(line)
-        headers = record.get("headers") or {}
-        target = headers.get("X-Amz-Target") or headers.get("x-amz-target")
-        body = record.get("body") or ""
-        if record.get("body_encoded"):
-            body = base64.b64decode(body).decode(errors="replace")
-        if not target and "Action=" in body:
-            target = body.split("Action=")[1].split("&")[0]
-        name = target or f"{record.get('method', '')} {record.get('url', '?')}"
-        requests[name] = requests.get(name, 0) + 1
+    requests = requests_by_api()
     print(f"binary: {binary} ({binary.stat().st_size / 1e6:.1f} MB)")
     print(f"cold start (spawn to first /next): {(api.first_next - spawned) * 1000:.1f} ms")
     print(

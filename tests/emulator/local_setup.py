@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Sets up a running emulator for a local run of the functions (see the README).
 
-Usage: ``eval "$(python tests/emulator/local_setup.py)"`` with ``AWS_ENDPOINT_URL`` set.
+Usage: ``eval "$(python tests/emulator/local_setup.py [--without-notebook])"`` with
+``AWS_ENDPOINT_URL`` set.
 
 Creates the alert topic, the findings table (keys and indexes read from ``infra/template.yaml``,
-so they are the deployed ones) and a non-compliant notebook ``open-nb``, then prints the
-``export`` lines the functions need.
+so they are the deployed ones) and, unless ``--without-notebook``, a non-compliant notebook
+``open-nb``, then prints the ``export`` lines the functions need.
 """
 
 from __future__ import annotations
@@ -41,15 +42,16 @@ def main() -> int:
             KeySchema=table["KeySchema"],
             GlobalSecondaryIndexes=table["GlobalSecondaryIndexes"],
         )
-    sagemaker = client("sagemaker")
-    try:
-        sagemaker.create_notebook_instance(
-            NotebookInstanceName="open-nb",
-            InstanceType="ml.t3.medium",
-            RoleArn="arn:aws:iam::123456789012:role/R",
-        )
-    except sagemaker.exceptions.ClientError as e:
-        print(f"open-nb not created: {e}", file=sys.stderr)
+    if "--without-notebook" not in sys.argv[1:]:
+        sagemaker = client("sagemaker")
+        try:
+            sagemaker.create_notebook_instance(
+                NotebookInstanceName="open-nb",
+                InstanceType="ml.t3.medium",
+                RoleArn="arn:aws:iam::123456789012:role/R",
+            )
+        except sagemaker.exceptions.ClientError as e:
+            print(f"open-nb not created: {e}", file=sys.stderr)
     print(f"export ALERT_TOPIC_ARN={topic} FINDINGS_TABLE=guardrail-findings")
     return 0
 

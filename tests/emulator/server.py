@@ -46,6 +46,7 @@ from moto.sagemaker.responses import SageMakerResponse
 
 import inference
 import trail
+import transactions
 from faults import ControlError, GuardrailServer, Route
 
 HOST = "127.0.0.1"
@@ -738,6 +739,7 @@ def apply_patches() -> None:
     patch_kms()
     seed_test_key()
     trail.apply()
+    transactions.apply()
 
 
 def check_bindable(port: int) -> None:

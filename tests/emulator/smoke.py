@@ -9,6 +9,7 @@ so it can run repeatedly against the same emulator.
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 import json
 import sys
@@ -1245,6 +1246,56 @@ def cloudtrail_records_and_lookup(endpoint: str) -> None:
         "InvalidLookupAttributesException",
         "Only one lookup attribute is allowed.",
     )
+
+
+# Patch 15: DynamoDB transactions under concurrency.
+
+
+@check
+def dynamodb_transactions(endpoint: str) -> None:
+    """A transaction whose condition fails cancels with per-item reasons (the item with
+    ALL_OLD) and writes nothing; concurrent transactions all succeed; two operations on one item
+    are refused."""
+    ddb = client("dynamodb", endpoint)
+    table = unique("smoke-tx")
+    ddb.create_table(
+        TableName=table,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+    )
+
+    def put(pk: str, **extra: Any) -> dict[str, Any]:
+        return {"Put": {"TableName": table, "Item": {"pk": {"S": pk}, "v": {"N": "1"}}, **extra}}
+
+    ddb.put_item(TableName=table, Item={"pk": {"S": "taken"}, "v": {"N": "7"}})
+    guarded = put(
+        "taken",
+        ConditionExpression="attribute_not_exists(pk)",
+        ReturnValuesOnConditionCheckFailure="ALL_OLD",
+    )
+    try:
+        ddb.transact_write_items(TransactItems=[put("fresh"), guarded])
+        raise AssertionError("the transaction went through a failed condition")
+    except ClientError as error:
+        reasons = error.response.get("CancellationReasons") or []
+        expect_equal(error.response["Error"]["Code"], "TransactionCanceledException", "code")
+        expect_equal([r["Code"] for r in reasons], ["None", "ConditionalCheckFailed"], "reasons")
+        expect_equal(reasons[1].get("Item", {}).get("v"), {"N": "7"}, "ALL_OLD item")
+    expect_equal("Item" in ddb.get_item(TableName=table, Key={"pk": {"S": "fresh"}}), False, "nothing written")
+    expect_error(
+        lambda: ddb.transact_write_items(TransactItems=[put("twice"), put("twice")]),
+        "ValidationException",
+        "Transaction request cannot include multiple operations on one item",
+    )
+
+    def transaction(i: int) -> None:
+        ddb.transact_write_items(TransactItems=[put(f"c{i}-{j}") for j in range(9)])
+
+    with concurrent.futures.ThreadPoolExecutor(16) as pool:
+        list(pool.map(transaction, range(160)))
+    count = ddb.scan(TableName=table, Select="COUNT")["Count"]
+    expect_equal(count, 1 + 160 * 9, "every concurrent transaction written")
 
 
 # Extension 14: the tests' customer managed key.

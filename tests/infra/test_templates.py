@@ -112,11 +112,16 @@ class Adapter:
             writes = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
                       "ConditionCheck": "ConditionCheckItem"}
             self.actions |= {f"dynamodb:{a}" for t, a in writes.items() if re.search(rf"\b{t}::builder\(", text)}
+        # Calls authorised under another action's name.
+        self.actions = {IAM_NAME.get(a, a) for a in self.actions}
         implicit = re.search(r"IMPLICIT_ACTIONS: &\[&str\] = &\[(.*?)\];", source, re.S)
         if implicit:
             self.actions |= set(re.findall(r'"([a-z0-9]+:\w+)"', implicit.group(1)))
         self.text = text
 
+
+#: API calls whose IAM action has another name (SQS authorises a batch as its messages).
+IAM_NAME = {"sqs:SendMessageBatch": "sqs:SendMessage"}
 
 DEPLOYMENT = ROOT / "shared/aws/src/deployment.rs"
 
@@ -345,10 +350,12 @@ class LeastPrivilege(unittest.TestCase):
         sweeper = code_actions(ROOT / "functions/sweeper/src/main.rs")
         self.assertIn("sagemaker:StopTransformJob", inspector)
         self.assertIn("sts:AssumeRole", inspector)
+        fan_out = {"sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}
         self.assertEqual(
             sorted(a for a in sweeper - inspector),
-            sorted(a for a in sweeper if ":List" in a and a != "sagemaker:ListTags"),
+            sorted(a for a in sweeper if ":List" in a and a != "sagemaker:ListTags" or a in fan_out - inspector),
         )
+        self.assertTrue(fan_out <= sweeper, sorted(fan_out - sweeper))
         self.assertFalse(any("CreateTable" in a for a in inspector | sweeper))
 
     def test_member_role_grants_what_the_central_functions_call_through_it(self) -> None:
@@ -392,7 +399,9 @@ class Retries(unittest.TestCase):
     @classmethod
     def setUpClass(cls) -> None:
         cls.central = load(CENTRAL)
-        cls.queue = {"Fn::GetAtt": [only_resource(cls.central, "AWS::SQS::Queue"), "Arn"]}
+        inspector = cls.central["Resources"]["InspectorFunction"]["Properties"]
+        failure_queue = referenced(inspector["Environment"]["Variables"]["FAILURE_QUEUE_URL"])
+        cls.queue = {"Fn::GetAtt": [failure_queue, "Arn"]}
 
     def assert_invoke_config(self, function_id: str, retries: int) -> None:
         configs = event_invoke_configs(self.central, function_id)
@@ -427,6 +436,39 @@ class Retries(unittest.TestCase):
         statements, _ = function_grants(self.central, "InspectorFunction")
         writes = [s for s in statements if "sqs:SendMessage" in as_list(s["Action"])]
         self.assertEqual([as_list(s["Resource"]) for s in writes], [[self.queue]])
+
+
+class SweepFanOut(unittest.TestCase):
+    """Issue 10: the schedule fans the sweep out on a queue, one message per target; the sweeper
+    consumes it one target per invocation, at bounded concurrency, reporting partial batch
+    failures; what still fails after the retries is kept in a dead-letter queue under an alarm."""
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.central = load(CENTRAL)
+        cls.resources = cls.central["Resources"]
+        cls.sweeper = cls.resources["SweeperFunction"]["Properties"]
+
+    def test_the_sweeper_consumes_the_queue_it_fans_out_on(self) -> None:
+        (source,) = [e["Properties"] for e in self.sweeper["Events"].values() if e["Type"] == "SQS"]
+        queue_id = referenced(source["Queue"])
+        self.assertEqual(referenced(self.sweeper["Environment"]["Variables"]["SWEEP_QUEUE_URL"]), queue_id)
+        self.assertEqual(source["BatchSize"], 1, "one target per invocation")
+        self.assertEqual(source["FunctionResponseTypes"], ["ReportBatchItemFailures"])
+        limit = referenced(source["ScalingConfig"]["MaximumConcurrency"])
+        self.assertGreaterEqual(self.central["Parameters"][limit]["MinValue"], 2, "Lambda's minimum")
+        queue = self.resources[queue_id]["Properties"]
+        self.assertTrue(queue["FifoQueue"], "deduplicated by sweep and target")
+        self.assertGreaterEqual(queue["VisibilityTimeout"], 6 * self.sweeper["Timeout"])
+        dead_letters = referenced(queue["RedrivePolicy"]["deadLetterTargetArn"])
+        self.assertGreater(queue["RedrivePolicy"]["maxReceiveCount"], 1, "retried before kept")
+        self.assertTrue(self.resources[dead_letters]["Properties"]["FifoQueue"])
+        watched = [
+            r["Properties"] for r in self.resources.values()
+            if r["Type"] == "AWS::CloudWatch::Alarm"
+            and any(referenced(d["Value"]) == dead_letters for d in r["Properties"].get("Dimensions", []))
+        ]
+        self.assertEqual(len(watched), 1, "an alarm on the sweep dead-letter queue")
 
 
 class MemberTrust(unittest.TestCase):

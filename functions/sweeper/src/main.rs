@@ -1,9 +1,11 @@
-//! The `sweeper` Lambda: wiring only. Each invocation is a `guardrail_core::sweep::sweep`.
+//! The `sweeper` Lambda: wiring only. The schedule fans the sweep out on the queue, one message
+//! per target (`guardrail_core::sweep::fan_out`), or sweeps every target itself when no queue is
+//! configured; a batch from the queue sweeps its targets (`guardrail_core::sweep::sweep_batch`).
 
 use guardrail_aws::{lambda, Deployment};
-use guardrail_core::sweep;
-use lambda_runtime::{run, service_fn, Error, LambdaEvent};
-use serde_json::Value;
+use guardrail_core::sweep::{self, SweeperEvent};
+use lambda_runtime::{run, service_fn, Diagnostic, Error, LambdaEvent};
+use serde_json::{json, Value};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -13,12 +15,39 @@ async fn main() -> Result<(), Error> {
     let inspector = deployment.function_inspector()?;
     let scope = deployment.sweep_scope()?;
     let inventory = deployment.inventory();
-    tracing::info!(policy = %inspector.policy.source, targets = scope.targets.len(), "sweeper ready");
-    let (inspector, inventory, scope) = (&inspector, &inventory, &scope);
+    let queue = deployment.sweep_queue();
+    tracing::info!(policy = %inspector.policy.source, targets = scope.targets.len(), fan_out = queue.is_some(), "sweeper ready");
+    let (inspector, inventory, scope, queue) = (&inspector, &inventory, &scope, &queue);
     run(service_fn(move |event: LambdaEvent<Value>| async move {
-        let options = scope.options(&event.context.request_id, event.context.deadline);
-        let summary = sweep::sweep(inspector, inventory, &scope.targets, &options).await;
-        summary.into_result().map_err(lambda::diagnostic)
+        let context = &event.context;
+        let options = scope.options(&context.request_id, context.deadline);
+        let answer = match SweeperEvent::parse(&event.payload, &context.request_id) {
+            SweeperEvent::Targets(batch) => {
+                let (response, _) = sweep::sweep_batch(inspector, inventory, batch, &options).await;
+                serde_json::to_value(response)
+            }
+            SweeperEvent::Tick { sweep_id } => match queue {
+                Some(queue) => {
+                    let enqueued = sweep::fan_out(queue, &sweep_id, &scope.targets)
+                        .await
+                        .map_err(lambda::diagnostic)?;
+                    Ok(json!({ "sweep_id": sweep_id, "enqueued": enqueued }))
+                }
+                None => {
+                    let options = sweep::SweepOptions {
+                        sweep_id,
+                        ..options
+                    };
+                    let summary =
+                        sweep::sweep(inspector, inventory, &scope.targets, &options).await;
+                    serde_json::to_value(summary.into_result().map_err(lambda::diagnostic)?)
+                }
+            },
+        };
+        answer.map_err(|e| Diagnostic {
+            error_type: "Guardrail.Encoding".into(),
+            error_message: e.to_string(),
+        })
     }))
     .await
 }

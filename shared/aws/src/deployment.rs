@@ -14,6 +14,7 @@ use guardrail_core::Policy;
 use crate::{
     load_config, CloudTrail, DynamoStore, Ec2Subnets, Fleet, KmsKeys, LiveInspector, MemberRole,
     PerAccount, SageMaker, SageMakerInventory, SecurityHub, SnsPublisher, SqsFailureQueue,
+    SqsSweepQueue,
 };
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -157,6 +158,16 @@ impl Deployment {
         PerAccount::new(self.fleet.clone(), |c| {
             SageMakerInventory::new(aws_sdk_sagemaker::Client::new(c))
         })
+    }
+
+    /// The queue a scheduled sweep fans out on, one message per target (`SWEEP_QUEUE_URL`);
+    /// without it, the scheduled invocation sweeps every target itself.
+    pub fn sweep_queue(&self) -> Option<SqsSweepQueue> {
+        let url = self.env.get("SWEEP_QUEUE_URL")?;
+        Some(SqsSweepQueue::new(
+            aws_sdk_sqs::Client::new(&self.config),
+            url,
+        ))
     }
 
     /// What the sweeper sweeps (`SWEEP_ACCOUNTS`, `SWEEP_REGIONS`, `SWEEP_CONCURRENCY`).

@@ -23,6 +23,7 @@ pub mod sagemaker;
 pub mod securityhub;
 pub mod sns;
 pub mod sqs;
+pub mod sweep_queue;
 
 pub use cloudtrail::CloudTrail;
 pub use deployment::Deployment;
@@ -35,6 +36,7 @@ pub use sagemaker::SageMaker;
 pub use securityhub::SecurityHub;
 pub use sns::SnsPublisher;
 pub use sqs::SqsFailureQueue;
+pub use sweep_queue::SqsSweepQueue;
 
 /// The inspector on AWS, as both functions and `guardrail replay --live` run it
 /// ([`Deployment::inspector`]).

@@ -14,7 +14,7 @@ use crate::findings::{Finding, Observation};
 use crate::lock;
 use crate::ports::{
     ActivityLog, AlertPublisher, AwsError, FailureQueue, FindingSink, Inventory, Listed,
-    NetworkDirectory, Remediator, ResourceReader, TrailRecord,
+    NetworkDirectory, Remediator, ResourceReader, SweepQueue, TrailRecord,
 };
 use crate::remediation::Action;
 use crate::resource::{Dependency, Details, Lifecycle, ResourceId, ResourceKind, Snapshot};
@@ -22,6 +22,7 @@ use crate::store::{
     Claim, ClaimRequest, CompliantConfig, Evaluation, FindingStore, Page, Query, StagedAlert,
     StoreError,
 };
+use crate::sweep::SweepRequest;
 
 /// Failures to inject: the next `n` calls of an operation fail, retryable (throttling) or not.
 #[derive(Debug, Default)]
@@ -293,6 +294,27 @@ impl ActivityLog for FakeTrail {
 
     async fn calls(&self, _name: &str, _event: &str) -> Result<Vec<TrailRecord>, AwsError> {
         Ok(Vec::new())
+    }
+}
+
+/// The sweep queue: each request kept once per deduplication id, as a FIFO queue does.
+#[derive(Debug, Default)]
+pub struct FakeSweepQueue {
+    pub sent: Mutex<Vec<SweepRequest>>,
+    pub faults: Faults,
+}
+
+impl SweepQueue for FakeSweepQueue {
+    async fn enqueue(&self, requests: &[SweepRequest]) -> Result<(), AwsError> {
+        self.faults.check("SendMessageBatch")?;
+        let mut sent = lock(&self.sent);
+        for request in requests {
+            let id = request.deduplication_id();
+            if !sent.iter().any(|s| s.deduplication_id() == id) {
+                sent.push(request.clone());
+            }
+        }
+        Ok(())
     }
 }
 

@@ -1281,6 +1281,68 @@ mod tests {
     }
 
     /// The sweep inspects what is active, and reports a listing that failed without stopping.
+    /// Issue 10: the schedule fans out one message per target, once per sweep however often it
+    /// is delivered; each message sweeps its target, and a message that could not be swept (or
+    /// read) is handed back for the queue to retry.
+    #[tokio::test]
+    async fn a_scheduled_sweep_fans_out_once_per_target_and_messages_sweep_their_target() -> Result
+    {
+        use crate::sweep::SweeperEvent;
+        let open = in_status(notebook(|n| n.vpc = None), "InService");
+        let inspector = inspector(vec![open.clone()])?;
+        let inventory = FakeInventory {
+            sagemaker: &inspector.sagemaker,
+            faults: Faults::default(),
+        };
+        let accounts = ["123456789012".to_string(), "210987654321".to_string()];
+        let targets = Target::all(&accounts, &["us-east-1".to_string()]);
+        let tick = serde_json::json!({"id": "tick-1", "detail-type": "Scheduled Event"});
+        let SweeperEvent::Tick { sweep_id } = SweeperEvent::parse(&tick, "request-1") else {
+            panic!("a schedule event is a tick")
+        };
+        let queue = FakeSweepQueue::default();
+        assert_eq!(sweep::fan_out(&queue, &sweep_id, &targets).await?, 2);
+        // The same tick delivered again enqueues nothing new.
+        sweep::fan_out(&queue, &sweep_id, &targets).await?;
+        let sent = lock(&queue.sent).clone();
+        assert_eq!(sent.len(), 2, "{sent:?}");
+        let mut records = Vec::new();
+        for (i, request) in sent.iter().enumerate() {
+            let body = serde_json::to_string(request)?;
+            records.push(serde_json::json!({"messageId": format!("m{i}"), "body": body}));
+        }
+        records.push(serde_json::json!({"messageId": "junk", "body": "{\"hello\": 1}"}));
+        let SweeperEvent::Targets(batch) =
+            SweeperEvent::parse(&serde_json::json!({ "Records": records }), "request-2")
+        else {
+            panic!("an SQS batch is targets")
+        };
+        let options = SweepOptions {
+            sweep_id: "unused".into(),
+            concurrency: 2,
+            deadline: None,
+        };
+        // The first target's first listing fails: its message goes back to the queue.
+        inventory.faults.throttle("List", 1);
+        let (response, summaries) =
+            sweep::sweep_batch(&inspector, &inventory, batch.clone(), &options).await;
+        let retried: Vec<&str> = response
+            .batch_item_failures
+            .iter()
+            .map(|f| f.item_identifier.as_str())
+            .collect();
+        assert_eq!(retried, ["m0", "junk"]);
+        assert_eq!(summaries.len(), 2);
+        assert!(summaries.iter().all(|s| s.sweep_id == sweep_id));
+        // The retry sweeps it; the notebook is stopped and alerted once in all.
+        let (response, _) =
+            sweep::sweep_batch(&inspector, &inventory, batch[..1].to_vec(), &options).await;
+        assert!(response.batch_item_failures.is_empty());
+        assert_eq!(actions(&inspector), ["StopNotebookInstance"]);
+        assert_eq!(inspector.alerts.sent().len(), 1);
+        Ok(())
+    }
+
     /// Issue 10: a sweep learns creators in one CloudTrail pass per kind and target, never one
     /// paced lookup per resource; the violation's finding names its creator.
     #[tokio::test]

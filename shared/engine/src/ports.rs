@@ -21,6 +21,12 @@ pub struct AwsError {
     pub retryable: bool,
 }
 
+impl crate::ErrorType for AwsError {
+    fn error_type(&self) -> &'static str {
+        "Guardrail.AwsCallFailed"
+    }
+}
+
 impl AwsError {
     /// SageMaker reports "no such resource" as `ResourceNotFound` for jobs and as a
     /// `ValidationException` with a message for notebooks, endpoints, configs and models.
@@ -198,4 +204,14 @@ where
     type Store = F;
     type Sink = H;
     type Trail = C;
+}
+
+/// The queue a scheduled sweep fans out on: one message per target.
+pub trait SweepQueue: Send + Sync {
+    /// Enqueues the requests. The same request enqueued again (a redelivered schedule) is
+    /// dropped by the queue's deduplication: each target is swept once per scheduled sweep.
+    fn enqueue(
+        &self,
+        requests: &[crate::sweep::SweepRequest],
+    ) -> impl Future<Output = Result<(), AwsError>> + Send;
 }

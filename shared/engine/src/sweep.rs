@@ -11,14 +11,16 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::Instant;
 
+use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use futures::StreamExt;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use tracing::{error, info, warn};
 
 use crate::env::Environment;
 use crate::inspector::{Inspector, Outcome};
 use crate::lock;
-use crate::ports::{ActivityLog, Inventory, Ports};
+use crate::ports::{ActivityLog, AwsError, Inventory, Ports, SweepQueue};
 use crate::report::ActionResult;
 use crate::resource::{ResourceId, ResourceKind};
 
@@ -27,7 +29,7 @@ use crate::resource::{ResourceId, ResourceKind};
 pub const DEFAULT_CONCURRENCY: usize = 8;
 
 /// One account and region to sweep.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Target {
     pub account: String,
     pub region: String,
@@ -49,6 +51,129 @@ impl Target {
         targets.dedup();
         targets
     }
+}
+
+/// One target of a sweep fanned out on the queue: the body of its message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SweepRequest {
+    /// The scheduled sweep it belongs to: names the sweep in findings and deduplicates the
+    /// message (a target is swept once per scheduled sweep).
+    pub sweep_id: String,
+    pub target: Target,
+}
+
+impl SweepRequest {
+    /// The message's deduplication id: the same for the same target of the same sweep.
+    pub fn deduplication_id(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let Target { account, region } = &self.target;
+        hex::encode(Sha256::digest(format!(
+            "{}\n{account}\n{region}",
+            self.sweep_id
+        )))
+    }
+
+    /// The message group: one per target, so a target is never swept twice at once.
+    pub fn group(&self) -> String {
+        format!("{}/{}", self.target.account, self.target.region)
+    }
+}
+
+/// What woke the sweeper.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SweeperEvent {
+    /// The schedule (or a manual invocation): sweep every target, or fan them out. `sweep_id`
+    /// is the schedule event's id (the same on a redelivery), else the invocation's.
+    Tick { sweep_id: String },
+    /// Targets the queue handed over: each message's id, and its request or why it is not one.
+    Targets(Vec<(String, Result<SweepRequest, String>)>),
+}
+
+impl SweeperEvent {
+    pub fn parse(event: &Value, request_id: &str) -> SweeperEvent {
+        if event.get("Records").is_some() {
+            return match serde_json::from_value::<SqsEvent>(event.clone()) {
+                Ok(batch) => SweeperEvent::Targets(
+                    batch
+                        .records
+                        .into_iter()
+                        .map(|m| {
+                            let request = serde_json::from_str(m.body.as_deref().unwrap_or(""))
+                                .map_err(|e| format!("not a sweep request: {e}"));
+                            (m.message_id.unwrap_or_default(), request)
+                        })
+                        .collect(),
+                ),
+                Err(e) => SweeperEvent::Targets(vec![(
+                    String::new(),
+                    Err(format!("not an SQS batch: {e}")),
+                )]),
+            };
+        }
+        let id = event
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or(request_id);
+        SweeperEvent::Tick {
+            sweep_id: format!("sweep/{id}"),
+        }
+    }
+}
+
+/// Fans a scheduled sweep out: one message per target on the queue, which hands each to a
+/// sweeper invocation of its own (see [`sweep_batch`]). Returns how many were enqueued.
+pub async fn fan_out(
+    queue: &impl SweepQueue,
+    sweep_id: &str,
+    targets: &[Target],
+) -> Result<usize, AwsError> {
+    let requests: Vec<SweepRequest> = targets
+        .iter()
+        .map(|target| SweepRequest {
+            sweep_id: sweep_id.to_string(),
+            target: target.clone(),
+        })
+        .collect();
+    queue.enqueue(&requests).await?;
+    info!(sweep_id, targets = requests.len(), "sweep fanned out");
+    Ok(requests.len())
+}
+
+/// Sweeps the targets the queue handed over, one after the other. The messages to retry are
+/// reported (partial batch failure): a target whose sweep left failures, and a message that is
+/// not a sweep request (after the queue's retries, both end in its dead-letter queue).
+pub async fn sweep_batch<P: Ports>(
+    inspector: &Inspector<P>,
+    inventory: &impl Inventory,
+    batch: Vec<(String, Result<SweepRequest, String>)>,
+    options: &SweepOptions,
+) -> (SqsBatchResponse, Vec<SweepSummary>) {
+    let mut response = SqsBatchResponse::default();
+    let mut summaries = Vec::new();
+    for (message_id, request) in batch {
+        let retry = match request {
+            Ok(request) => {
+                let options = SweepOptions {
+                    sweep_id: request.sweep_id.clone(),
+                    ..options.clone()
+                };
+                let summary = sweep(inspector, inventory, &[request.target], &options).await;
+                let failed = !summary.failures.is_empty();
+                summaries.push(summary);
+                failed
+            }
+            Err(reason) => {
+                error!(message_id, reason, "sweep message rejected");
+                true
+            }
+        };
+        if retry {
+            let mut failure = BatchItemFailure::default();
+            failure.item_identifier = message_id;
+            response.batch_item_failures.push(failure);
+        }
+    }
+    (response, summaries)
 }
 
 /// Where the `sweeper` Lambda sweeps, and how fast, from its environment.
