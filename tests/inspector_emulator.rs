@@ -753,6 +753,52 @@ async fn observations_expire_after_the_retention_and_findings_do_not() -> TestRe
     Ok(())
 }
 
+/// Issue 10: a listing without an account or control filter reads the by-time index (no scan);
+/// findings written before it existed join it with `reindex`, once.
+#[tokio::test]
+async fn unfiltered_listings_read_the_time_index_and_reindex_adds_older_findings() -> TestResult {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    use guardrail_core::store::{Evaluation, FindingStore, Query};
+    let emu = Emulator::connect().await?;
+    let table = unique("findings");
+    dynamodb_table::create_table(&emu.dynamodb, &table).await?;
+    let store = DynamoStore::new(emu.dynamodb.clone(), &table);
+    let mut ids = Vec::new();
+    for (name, time) in [("a", "2026-11-01T10:00:00Z"), ("b", "2026-11-02T10:00:00Z")] {
+        let arn = format!("arn:aws:sagemaker:us-east-1:123456789012:training-job/{name}");
+        let (findings, observations) = guardrail_core::store::contract::sample(&arn, time);
+        store
+            .record(&Evaluation::of(&findings, &observations))
+            .await?;
+        ids.extend(findings.into_iter().map(|f| f.id));
+    }
+    let all = Query {
+        limit: 100,
+        ..Query::default()
+    };
+    let listed = |page: guardrail_core::store::Page| page.findings.len();
+    assert_eq!(listed(store.list(&all).await?), ids.len());
+    // A finding as written before the index: without its shard.
+    let old = ids.first().ok_or("no finding")?;
+    emu.dynamodb
+        .update_item()
+        .table_name(&table)
+        .key("pk", AttributeValue::S(format!("FINDING#{old}")))
+        .key("sk", AttributeValue::S("STATE".into()))
+        .update_expression("REMOVE gsi3pk")
+        .send()
+        .await?;
+    assert_eq!(listed(store.list(&all).await?), ids.len() - 1);
+    assert_eq!(dynamodb_table::reindex(&emu.dynamodb, &table).await?, 1);
+    assert_eq!(listed(store.list(&all).await?), ids.len());
+    assert_eq!(
+        dynamodb_table::reindex(&emu.dynamodb, &table).await?,
+        0,
+        "once"
+    );
+    Ok(())
+}
+
 #[tokio::test]
 async fn a_missing_table_is_a_clear_error() -> TestResult {
     let emu = Emulator::connect().await?;

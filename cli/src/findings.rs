@@ -47,6 +47,12 @@ pub enum FindingsCommand {
         #[command(flatten)]
         store: StoreArg,
     },
+    /// Once after upgrading a DynamoDB store to 0.4: puts the findings written before into the
+    /// by-time index, so that listings without an account or control filter see them.
+    Reindex {
+        #[command(flatten)]
+        store: StoreArg,
+    },
     /// Counts by control x status and by kind x status, for a period.
     Summary {
         #[command(flatten)]
@@ -214,6 +220,7 @@ pub async fn run(command: FindingsCommand) -> ExitCode {
             store,
         } => summary(&period, format, store).await,
         FindingsCommand::Evidence { id, format, store } => evidence(&id, format, store).await,
+        FindingsCommand::Reindex { store } => reindex(store).await,
         FindingsCommand::Export {
             format,
             filters,
@@ -230,6 +237,18 @@ pub async fn run(command: FindingsCommand) -> ExitCode {
             ExitCode::from(EXIT_CANNOT_RUN)
         }
     }
+}
+
+async fn reindex(store: StoreArg) -> Result<String, String> {
+    let spec = store::spec(store.store.as_deref());
+    let Some(table) = spec.strip_prefix("dynamodb:").filter(|t| !t.is_empty()) else {
+        return Ok(format!("{spec}: only a DynamoDB store has the index\n"));
+    };
+    let client = aws_sdk_dynamodb::Client::new(&guardrail_aws::load_config().await);
+    let updated = guardrail_aws::dynamodb_table::reindex(&client, table)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(format!("{updated} findings added to the by-time index\n"))
 }
 
 async fn list(args: ListArgs) -> Result<String, String> {

@@ -20,12 +20,16 @@ pub enum AnyStore {
 }
 
 /// The store named by `--store`, else `GUARDRAIL_STORE`, else [`DEFAULT_STORE`].
-pub async fn open(spec: Option<&str>) -> Result<AnyStore, String> {
+/// The store a command names: `--store`, else `$GUARDRAIL_STORE`, else the default.
+pub fn spec(arg: Option<&str>) -> String {
     let env = guardrail_core::env::Environment::from_process();
-    let spec = spec
-        .map(str::to_string)
+    arg.map(str::to_string)
         .or(env.get("GUARDRAIL_STORE").map(str::to_string))
-        .unwrap_or_else(|| DEFAULT_STORE.to_string());
+        .unwrap_or_else(|| DEFAULT_STORE.to_string())
+}
+
+pub async fn open(arg: Option<&str>) -> Result<AnyStore, String> {
+    let spec = spec(arg);
     match spec.split_once(':') {
         Some(("sqlite", path)) if !path.is_empty() => SqliteStore::open(&PathBuf::from(path))
             .map(AnyStore::Sqlite)

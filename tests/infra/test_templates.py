@@ -621,6 +621,7 @@ class FindingsTable(unittest.TestCase):
             {
                 consts["BY_ACCOUNT"]: [("gsi1pk", "HASH"), ("gsi_sk", "RANGE")],
                 consts["BY_CONTROL"]: [("gsi2pk", "HASH"), ("gsi_sk", "RANGE")],
+                consts["BY_TIME"]: [("gsi3pk", "HASH"), ("gsi_sk", "RANGE")],
             },
         )
         self.assertTrue(table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"])

@@ -2,7 +2,7 @@
 //!
 //! | item | `pk` | `sk` | other keys |
 //! |---|---|---|---|
-//! | a finding's current state | `FINDING#<id>` | `STATE` | `gsi1pk` = account, `gsi2pk` = control, both with `gsi_sk` = `<last_seen>#<id>` |
+//! | a finding's current state | `FINDING#<id>` | `STATE` | `gsi1pk` = account, `gsi2pk` = control, `gsi3pk` = `FINDINGS#<first digit of id>`, all with `gsi_sk` = `<last_seen>#<id>` |
 //! | one evaluation's observations, all its controls (append-only, expire by TTL) | `RESOURCE#<arn>` | `OBS#<time>#<event id>` | – |
 //! | an observation written before 0.4 (one per control; still read) | `FINDING#<id>` | `OBS#<time>#<event id>` | – |
 //! | a resource's alert state | `RESOURCE#<arn>` | `NOTIFY` | – |
@@ -12,7 +12,8 @@
 //! An evaluation is recorded in one `TransactWriteItems`: its findings, its observations (one
 //! item) and, for a compliant endpoint, its configuration. `get` queries the finding's partition,
 //! then its resource's observations. `list` queries the by-account (`gsi1`) or by-control (`gsi2`)
-//! index when the filter names one, else scans; both paginate. Every state write is conditional:
+//! index when the filter names one, else the 16 shards of the by-time index (`gsi3`); each reads
+//! from the cursor on, only until the page is full. Every state write is conditional:
 //! a late, older evaluation never overwrites a newer state, and a notification claim is a
 //! compare-and-set on the resource's alert state.
 
@@ -35,6 +36,16 @@ use guardrail_core::store::{
 
 pub const BY_ACCOUNT: &str = "gsi1";
 pub const BY_CONTROL: &str = "gsi2";
+pub const BY_TIME: &str = "gsi3";
+/// The by-time index's partitions: the first hex digit of the finding id.
+const TIME_SHARDS: [char; 16] = [
+    '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f',
+];
+
+/// The by-time index partition of a finding.
+pub fn time_shard(id: &str) -> String {
+    format!("FINDINGS#{}", id.chars().next().unwrap_or('0'))
+}
 
 /// Findings in one DynamoDB table.
 #[derive(Debug, Clone)]
@@ -222,23 +233,46 @@ impl DynamoStore {
             .map_err(failed("Query", &self.table))
     }
 
-    /// Every finding, for a listing no index serves; `Page::collect` sorts out the page.
-    async fn scan(&self, query: &Query) -> Result<Page, StoreError> {
-        let mut pages = self
+    /// The findings of one index partition that match the query, newest first from the cursor
+    /// on, until one more than a page is found.
+    async fn read_index(
+        &self,
+        query: &Query,
+        index: &str,
+        attribute: &str,
+        value: &str,
+    ) -> Result<Vec<Finding>, StoreError> {
+        // `gsi_sk` is `<last_seen>#<id>` and the cursor `<last_seen>|<id>`: with fixed-width
+        // times, both order as (last_seen, id).
+        let cursor = query.after.as_deref().and_then(|c| c.split_once('|'));
+        let mut request = self
             .client
-            .scan()
+            .query()
             .table_name(&self.table)
-            .filter_expression("sk = :state")
-            .expression_attribute_values(":state", s("STATE"))
-            .into_paginator()
-            .items()
-            .send();
-        let mut candidates = Vec::new();
+            .index_name(index)
+            .expression_attribute_names("#p", attribute)
+            .expression_attribute_values(":p", s(value))
+            .scan_index_forward(false)
+            // A page's worth a request: more are read only when the filters drop some.
+            .limit(i32::try_from(query.limit.max(1) + 1).unwrap_or(i32::MAX));
+        request = match cursor {
+            Some((seen, id)) => request
+                .key_condition_expression("#p = :p AND gsi_sk < :c")
+                .expression_attribute_values(":c", s(format!("{seen}#{id}"))),
+            None => request.key_condition_expression("#p = :p"),
+        };
+        let mut pages = request.into_paginator().items().send();
+        let mut found = Vec::new();
         while let Some(item) = pages.next().await {
-            candidates.push(decode_finding(&item.map_err(failed("Scan", &self.table))?)?);
+            let finding = decode_finding(&item.map_err(failed("Query", &self.table))?)?;
+            if query.matches(&finding) && query.after_cursor(&finding) {
+                found.push(finding);
+                if found.len() > query.limit.max(1) {
+                    break;
+                }
+            }
         }
-        candidates.sort_by(|a, b| (&b.last_seen, &b.id).cmp(&(&a.last_seen, &a.id)));
-        Ok(Page::collect(query, candidates))
+        Ok(found)
     }
 
     /// One finding's state, unless a newer evaluation's is stored already.
@@ -250,8 +284,8 @@ impl DynamoStore {
             .key("sk", s("STATE"))
             .update_expression(
                 "SET document = :doc, last_seen = :ls, first_seen = if_not_exists(first_seen, :fs), \
-                 gsi1pk = :account, gsi2pk = :control, gsi_sk = :order, resource_arn = :arn, \
-                 #status = :status, severity = :severity",
+                 gsi1pk = :account, gsi2pk = :control, gsi3pk = :shard, gsi_sk = :order, \
+                 resource_arn = :arn, #status = :status, severity = :severity",
             )
             .condition_expression("attribute_not_exists(pk) OR last_seen <= :ls")
             .expression_attribute_names("#status", "status")
@@ -260,6 +294,7 @@ impl DynamoStore {
             .expression_attribute_values(":fs", s(&f.first_seen))
             .expression_attribute_values(":account", s(&f.account))
             .expression_attribute_values(":control", s(f.control.as_str()))
+            .expression_attribute_values(":shard", s(time_shard(&f.id)))
             .expression_attribute_values(":order", s(order))
             .expression_attribute_values(":arn", s(&f.resource_arn))
             .expression_attribute_values(":status", s(f.status.as_str()))
@@ -693,44 +728,25 @@ impl FindingStore for DynamoStore {
 
     /// Filtered by account or control, the index of that attribute is read newest first from the
     /// cursor on, and only until the page is full (plus one, to know there is a next page).
-    /// Unfiltered, the table is scanned.
+    /// Otherwise the by-time index is, each of its shards so, and the shards merged.
     async fn list(&self, query: &Query) -> Result<Page, StoreError> {
-        let (index, partition) = match (&query.account, &query.control) {
-            (Some(account), _) => (Some((BY_ACCOUNT, "gsi1pk")), Some(account.clone())),
-            (None, Some(control)) => (Some((BY_CONTROL, "gsi2pk")), Some(control.to_string())),
-            (None, None) => (None, None),
+        let partitions: Vec<(&str, &str, String)> = match (&query.account, &query.control) {
+            (Some(account), _) => vec![(BY_ACCOUNT, "gsi1pk", account.clone())],
+            (None, Some(control)) => vec![(BY_CONTROL, "gsi2pk", control.to_string())],
+            (None, None) => TIME_SHARDS
+                .iter()
+                .map(|shard| (BY_TIME, "gsi3pk", format!("FINDINGS#{shard}")))
+                .collect(),
         };
-        let (Some((index, attribute)), Some(value)) = (index, partition) else {
-            return self.scan(query).await;
-        };
-        // `gsi_sk` is `<last_seen>#<id>` and the cursor `<last_seen>|<id>`: with fixed-width
-        // times, both order as (last_seen, id).
-        let cursor = query.after.as_deref().and_then(|c| c.split_once('|'));
-        let mut request = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name(index)
-            .expression_attribute_names("#p", attribute)
-            .expression_attribute_values(":p", s(value))
-            .scan_index_forward(false);
-        request = match cursor {
-            Some((seen, id)) => request
-                .key_condition_expression("#p = :p AND gsi_sk < :c")
-                .expression_attribute_values(":c", s(format!("{seen}#{id}"))),
-            None => request.key_condition_expression("#p = :p"),
-        };
-        let mut pages = request.into_paginator().items().send();
-        let mut found = Vec::new();
-        while let Some(item) = pages.next().await {
-            let finding = decode_finding(&item.map_err(failed("Query", &self.table))?)?;
-            if query.matches(&finding) && query.after_cursor(&finding) {
-                found.push(finding);
-                if found.len() > query.limit.max(1) {
-                    break;
-                }
-            }
-        }
+        let reads = partitions
+            .iter()
+            .map(|(index, attribute, value)| self.read_index(query, index, attribute, value));
+        let mut found: Vec<Finding> = futures::future::try_join_all(reads)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect();
+        found.sort_by(|a, b| (&b.last_seen, &b.id).cmp(&(&a.last_seen, &a.id)));
         Ok(Page::collect(query, found))
     }
 }
