@@ -393,8 +393,9 @@ def only_resource(template: dict[str, Any], resource_type: str) -> str:
 
 class Retries(unittest.TestCase):
     """Who retries what: the inspector's failures are worth retrying (a describe, stop or publish
-    that failed), a sweep's are not (it already reports what it left, and the schedule covers it);
-    whatever still fails lands in the failure queue."""
+    that failed), and so is the scheduled sweep's fan-out, within the sweep queue's five-minute
+    deduplication window (a repeated fan-out enqueues nothing new); whatever still fails lands in
+    the failure queue."""
 
     @classmethod
     def setUpClass(cls) -> None:
@@ -411,11 +412,11 @@ class Retries(unittest.TestCase):
         self.assertEqual(on_failure.get("Type", "SQS"), "SQS", function_id)
         self.assertEqual(on_failure["Destination"], self.queue, f"{function_id}: on-failure destination")
 
-    def test_lambda_retries_the_inspector_and_not_the_sweeper(self) -> None:
+    def test_lambda_retries_the_inspector_and_the_fan_out(self) -> None:
         self.assert_invoke_config("InspectorFunction", 2)  # the maximum for asynchronous invocation
-        self.assert_invoke_config("SweeperFunction", 0)
+        self.assert_invoke_config("SweeperFunction", 2)  # 1 then 2 minutes later: within 5
 
-    def test_inspector_rules_retry_and_dead_letter_and_the_schedule_does_not_retry(self) -> None:
+    def test_rules_retry_and_dead_letter_and_the_schedule_retries_within_the_dedup_window(self) -> None:
         inspector = self.central["Resources"]["InspectorFunction"]["Properties"]["Events"]
         rules = {k: e["Properties"] for k, e in inspector.items() if e["Type"] in ("EventBridgeRule", "CloudWatchEvent")}
         self.assertEqual(sorted(rules), ["ApiCalls", "StateChanges"])
@@ -424,7 +425,8 @@ class Retries(unittest.TestCase):
             self.assertEqual(rule["DeadLetterConfig"]["Arn"], self.queue, name)
         sweeper = self.central["Resources"]["SweeperFunction"]["Properties"]["Events"]
         (schedule,) = [e["Properties"] for e in sweeper.values() if e["Type"] in ("Schedule", "ScheduleV2")]
-        self.assertEqual(schedule["RetryPolicy"]["MaximumRetryAttempts"], 0)
+        self.assertGreater(schedule["RetryPolicy"]["MaximumRetryAttempts"], 0)
+        self.assertLessEqual(schedule["RetryPolicy"]["MaximumEventAgeInSeconds"], 300)
         self.assertEqual(schedule["DeadLetterConfig"]["Arn"], self.queue)
 
     def test_the_inspector_keeps_rejected_events_in_the_failure_queue(self) -> None:

@@ -49,17 +49,24 @@ impl CloudTrail {
     /// Events about a resource name, newest first (at most [`MAX_EVENTS`]).
     async fn events_for(&self, resource_name: &str) -> Result<Vec<Event>, AwsError> {
         let attribute = lookup(LookupAttributeKey::ResourceName, resource_name)?;
-        self.events(attribute, None, Some(MAX_EVENTS)).await
+        let mut events = Vec::new();
+        self.pages(attribute, None, None, |page| {
+            events.extend(page.iter().cloned());
+            events.len() < MAX_EVENTS
+        })
+        .await?;
+        Ok(events)
     }
 
-    /// Events matching `attribute` since `since` (Unix seconds), newest first, 50 a call.
-    async fn events(
+    /// Hands each page of events matching `attribute` since `since` (Unix seconds), newest
+    /// first, 50 a call, to `take`, until it answers `false`, the pages end, or `deadline`.
+    async fn pages(
         &self,
         attribute: LookupAttribute,
         since: Option<i64>,
-        max: Option<usize>,
-    ) -> Result<Vec<Event>, AwsError> {
-        let mut events = Vec::new();
+        deadline: Option<std::time::Instant>,
+        mut take: impl FnMut(&[Event]) -> bool,
+    ) -> Result<(), AwsError> {
         let mut token: Option<String> = None;
         loop {
             self.pace().await;
@@ -73,12 +80,11 @@ impl CloudTrail {
                 .send()
                 .await
                 .map_err(|e| classify("LookupEvents", e))?;
-            events.extend(out.events().iter().cloned());
+            let more = take(out.events());
+            let on_time = deadline.is_none_or(|d| std::time::Instant::now() < d);
             match out.next_token() {
-                Some(next) if max.is_none_or(|max| events.len() < max) => {
-                    token = Some(next.to_string())
-                }
-                _ => return Ok(events),
+                Some(next) if more && on_time => token = Some(next.to_string()),
+                _ => return Ok(()),
             }
         }
     }
@@ -98,9 +104,12 @@ fn lookup(key: LookupAttributeKey, value: &str) -> Result<LookupAttribute, AwsEr
 }
 
 /// The name of the resource a create call made: its request parameter (`trainingJobName`),
-/// else the event's first resource.
+/// else the event's first resource. `None` for a call that failed (it created nothing).
 fn created_name(event: &Event, name_key: &str) -> Option<String> {
     let detail: Value = serde_json::from_str(event.cloud_trail_event()?).ok()?;
+    if detail.get("errorCode").is_some() {
+        return None;
+    }
     let from_request = detail
         .get("requestParameters")
         .and_then(|p| p.get(name_key))
@@ -177,6 +186,7 @@ impl ActivityLog for CloudTrail {
         _region: &str,
         kind: ResourceKind,
         since: i64,
+        deadline: Option<std::time::Instant>,
     ) -> Result<BTreeMap<String, Actor>, AwsError> {
         let create = kind.create_call();
         let name_key = kind
@@ -185,12 +195,18 @@ impl ActivityLog for CloudTrail {
             .find(|c| c.event_name == create)
             .map_or("", |c| c.name_key);
         let attribute = lookup(LookupAttributeKey::EventName, create)?;
+        // Kept page by page (a name and its actor, not the records), so a busy account's pass
+        // holds only what it learned.
         let mut creators = BTreeMap::new();
-        for event in self.events(attribute, Some(since), None).await? {
-            if let Some(name) = created_name(&event, name_key) {
-                creators.entry(name).or_insert_with(|| record(&event).actor);
+        self.pages(attribute, Some(since), deadline, |page| {
+            for event in page {
+                if let Some(name) = created_name(event, name_key) {
+                    creators.entry(name).or_insert_with(|| record(event).actor);
+                }
             }
-        }
+            true
+        })
+        .await?;
         Ok(creators)
     }
 

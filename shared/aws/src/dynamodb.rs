@@ -254,7 +254,7 @@ impl DynamoStore {
             .expression_attribute_values(":p", s(value))
             .scan_index_forward(false)
             // A page's worth a request: more are read only when the filters drop some.
-            .limit(i32::try_from(query.limit.max(1) + 1).unwrap_or(i32::MAX));
+            .limit(i32::try_from(query.limit.max(1).saturating_add(1)).unwrap_or(i32::MAX));
         request = match cursor {
             Some((seen, id)) => request
                 .key_condition_expression("#p = :p AND gsi_sk < :c")
@@ -275,8 +275,9 @@ impl DynamoStore {
         Ok(found)
     }
 
-    /// One finding's state, unless a newer evaluation's is stored already.
-    fn finding_update(&self, f: &Finding) -> Result<TransactWriteItem, StoreError> {
+    /// One finding's state, unless a newer evaluation's is stored already (amending: only over
+    /// the same evaluation's, see [`Evaluation::amends`]).
+    fn finding_update(&self, f: &Finding, amends: bool) -> Result<TransactWriteItem, StoreError> {
         let order = format!("{}#{}", f.last_seen, f.id);
         let update = Update::builder()
             .table_name(&self.table)
@@ -285,9 +286,13 @@ impl DynamoStore {
             .update_expression(
                 "SET document = :doc, last_seen = :ls, first_seen = if_not_exists(first_seen, :fs), \
                  gsi1pk = :account, gsi2pk = :control, gsi3pk = :shard, gsi_sk = :order, \
-                 resource_arn = :arn, #status = :status, severity = :severity",
+                 resource_arn = :arn, #status = :status, severity = :severity, event_id = :event",
             )
-            .condition_expression("attribute_not_exists(pk) OR last_seen <= :ls")
+            .condition_expression(if amends {
+                "event_id = :event"
+            } else {
+                "attribute_not_exists(pk) OR last_seen <= :ls"
+            })
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":doc", s(encode(&f.id, f)?))
             .expression_attribute_values(":ls", s(&f.last_seen))
@@ -299,6 +304,7 @@ impl DynamoStore {
             .expression_attribute_values(":arn", s(&f.resource_arn))
             .expression_attribute_values(":status", s(f.status.as_str()))
             .expression_attribute_values(":severity", s(f.severity.as_str()))
+            .expression_attribute_values(":event", s(&f.event_id))
             .build()
             .map_err(build_error)?;
         Ok(TransactWriteItem::builder().update(update).build())
@@ -427,7 +433,11 @@ impl DynamoStore {
             .update_item()
             .table_name(&self.table)
             .set_key(Some(notify_key(request.resource_arn)))
-            .update_expression("SET notified_key = :k, notified_at = :at")
+            // A lapsed claim goes: its owner's late confirm must not move the state back.
+            .update_expression(
+                "SET notified_key = :k, notified_at = :at \
+                 REMOVE claim_key, claim_owner, claim_expires, claim_at",
+            )
             .condition_expression(
                 "attribute_not_exists(notified_key) AND attribute_not_exists(notified_at) AND \
                  (attribute_not_exists(claim_owner) OR claim_expires <= :now)",
@@ -486,7 +496,7 @@ impl FindingStore for DynamoStore {
     async fn record(&self, evaluation: &Evaluation<'_>) -> Result<(), StoreError> {
         let mut items = Vec::with_capacity(evaluation.findings.len() + 2);
         for f in evaluation.findings {
-            items.push(self.finding_update(f)?);
+            items.push(self.finding_update(f, evaluation.amends)?);
         }
         items.extend(self.observation_puts(evaluation)?);
         if let Some(config) = &evaluation.compliant_config {
@@ -544,9 +554,18 @@ impl FindingStore for DynamoStore {
             }
             Err(e) => self.refused(request.resource_arn, e).await?,
         };
+        let number = |name: &str| {
+            state
+                .get(name)
+                .and_then(|v| v.as_n().ok())
+                .and_then(|n| n.parse::<i64>().ok())
+        };
+        let held = text(&state, "claim_key") == Some(request.key)
+            && text(&state, "claim_owner") != Some(request.owner)
+            && number("claim_expires").is_some_and(|expires| expires > request.now);
         Ok(if text(&state, "notified_key") == Some(request.key) {
             Claim::AlreadyNotified
-        } else if text(&state, "claim_key") == Some(request.key) {
+        } else if held {
             Claim::HeldByOther
         } else {
             Claim::Superseded

@@ -230,10 +230,11 @@ impl<T: ActivityLog> ActivityLog for PerAccount<T> {
         region: &str,
         kind: ResourceKind,
         since: i64,
+        deadline: Option<std::time::Instant>,
     ) -> Result<std::collections::BTreeMap<String, guardrail_core::event::Actor>, AwsError> {
         self.get(account, region)
             .await?
-            .creators(account, region, kind, since)
+            .creators(account, region, kind, since, deadline)
             .await
     }
 

@@ -27,36 +27,38 @@ use crate::sweep::SweepRequest;
 /// Failures to inject: the next `n` calls of an operation fail, retryable (throttling) or not.
 #[derive(Debug, Default)]
 pub struct Faults {
-    pending: Mutex<HashMap<&'static str, (usize, bool)>>,
+    /// Operation -> (calls left to fail, error code, retryable).
+    pending: Mutex<HashMap<&'static str, (usize, &'static str, bool)>>,
 }
 
 impl Faults {
     /// The next `times` calls of `operation` fail with a throttling error (retryable).
     pub fn throttle(&self, operation: &'static str, times: usize) {
-        lock(&self.pending).insert(operation, (times, true));
+        lock(&self.pending).insert(operation, (times, "ThrottlingException", true));
     }
 
     /// The next `times` calls of `operation` fail with `AccessDeniedException` (not retryable).
     pub fn deny(&self, operation: &'static str, times: usize) {
-        lock(&self.pending).insert(operation, (times, false));
+        lock(&self.pending).insert(operation, (times, "AccessDeniedException", false));
+    }
+
+    /// The next `times` calls of `operation` are refused with a `ValidationException`, as
+    /// SageMaker refuses a transition.
+    pub fn refuse(&self, operation: &'static str, times: usize) {
+        lock(&self.pending).insert(operation, (times, "ValidationException", false));
     }
 
     /// An error when a failure of `operation` is due.
     pub fn check(&self, operation: &'static str) -> Result<(), AwsError> {
         let mut pending = lock(&self.pending);
         match pending.get_mut(operation) {
-            Some((left, retryable)) if *left > 0 => {
+            Some((left, code, retryable)) if *left > 0 => {
                 *left -= 1;
-                let (code, retryable) = if *retryable {
-                    ("ThrottlingException", true)
-                } else {
-                    ("AccessDeniedException", false)
-                };
                 Err(AwsError {
                     operation,
-                    code: code.into(),
+                    code: (*code).into(),
                     message: format!("injected {code}"),
-                    retryable,
+                    retryable: *retryable,
                 })
             }
             _ => Ok(()),
@@ -275,6 +277,7 @@ impl ActivityLog for FakeTrail {
         region: &str,
         kind: ResourceKind,
         since: i64,
+        _deadline: Option<std::time::Instant>,
     ) -> Result<BTreeMap<String, Actor>, AwsError> {
         lock(&self.passes).push((kind, since));
         let prefix = ResourceId {
@@ -430,7 +433,11 @@ impl FindingStore for FakeStore {
         }
         for f in evaluation.findings {
             let mut f = f.clone();
-            if let Some(old) = state.findings.get(&f.id) {
+            let current = state.findings.get(&f.id);
+            if evaluation.amends && current.is_none_or(|old| old.event_id != f.event_id) {
+                continue;
+            }
+            if let Some(old) = current {
                 // An older evaluation delivered late never overwrites a newer state.
                 if old.last_seen > f.last_seen {
                     continue;

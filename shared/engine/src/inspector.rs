@@ -23,7 +23,7 @@ use crate::ports::{
     Remediator, ResourceReader,
 };
 use crate::remediation::{plan, Action, Plan};
-use crate::report::{ActionOutcome, ActionResult, Remediation, Report, Source};
+use crate::report::{ActionResult, Remediation, Report, Source};
 use crate::resource::{Dependency, Details, Lifecycle, ResourceId, ResourceKind, Snapshot};
 use crate::store::{
     Claim, ClaimRequest, CompliantConfig, Evaluation, FindingStore, StagedAlert, StoreError,
@@ -416,8 +416,12 @@ impl<P: Ports> Inspector<P> {
             ..report.clone()
         };
         let (findings, _) = findings::from_report(&report);
+        let amendment = Evaluation {
+            amends: true,
+            ..Evaluation::of(&findings, &[])
+        };
         self.store
-            .record(&Evaluation::of(&findings, &[]))
+            .record(&amendment)
             .await
             .map_err(|source| InspectError::Store {
                 event_id: report.event.id.clone(),
@@ -545,10 +549,10 @@ impl<P: Ports> Inspector<P> {
         let decision = plan(&snapshot, &results, &self.policy);
         let decision = self.recheck_deletion(&snapshot.id, decision).await;
         let compliant_config = compliant_endpoint_config(&snapshot, &results).map(str::to_string);
-        // Only a resource that vanishes with the action needs its alert kept before (see
+        // Only a resource that may vanish with the action needs its alert kept before (see
         // `gone`); a stopped one is still there to be judged again on a retry.
         if let Plan::Act { action } = &decision {
-            if action.done() == ActionOutcome::Deleted {
+            if action.may_remove() {
                 self.stage(trigger, &snapshot, &results, &decision, observed)
                     .await?;
             }
@@ -1242,6 +1246,35 @@ mod tests {
     /// An endpoint another delivery rolled back (using up the rollback target) after this one
     /// described it is not deleted on its way back to compliance: the deletion waits for the
     /// update to settle.
+    /// A refused rollback falls back to deleting the endpoint: its alert was kept before acting,
+    /// so the retry of an invocation that failed after the deletion still sends it, once.
+    #[tokio::test]
+    async fn a_refused_rollback_deletes_and_its_alert_outlives_a_failed_invocation() -> Result {
+        let open = in_status(endpoint(|e| e.kms_key_id = None), "InService");
+        let id = open.id.clone();
+        let inspector = inspector(vec![open.clone()])?;
+        let earlier = CompliantConfig {
+            resource_arn: &open.arn,
+            config: Some("config-compliant-before"),
+            evaluated: 1,
+        };
+        inspector.store.record_compliant_config(&earlier).await?;
+        inspector.sagemaker.faults.refuse("UpdateEndpoint", 1);
+        inspector.alerts.faults.throttle("Publish", 1);
+        let first = inspector.inspect_swept("sweep", id.clone(), None).await;
+        assert!(
+            matches!(first, Err(InspectError::Alert { .. })),
+            "{first:?}"
+        );
+        assert!(inspector.sagemaker.get(&id).is_none(), "deleted");
+        for _ in 0..2 {
+            let outcome = inspector.inspect_swept("sweep", id.clone(), None).await?;
+            assert!(matches!(outcome, Outcome::Gone { .. }), "{outcome:?}");
+        }
+        assert_eq!(inspector.alerts.sent().len(), 1);
+        Ok(())
+    }
+
     #[tokio::test]
     async fn an_endpoint_rolled_back_by_another_delivery_meanwhile_is_not_deleted() -> Result {
         let open = in_status(endpoint(|e| e.kms_key_id = None), "InService");

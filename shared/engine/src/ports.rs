@@ -125,13 +125,15 @@ pub trait ActivityLog: Send + Sync {
 
     /// Who created the resources of `kind` in `account`/`region` created since `since` (Unix
     /// seconds), by name: one paginated pass over the kind's create calls, so a sweep attributes
-    /// in bulk instead of one paced lookup per resource.
+    /// in bulk instead of one paced lookup per resource. The pass ends at `deadline` with what it
+    /// learned so far.
     fn creators(
         &self,
         account: &str,
         region: &str,
         kind: ResourceKind,
         since: i64,
+        deadline: Option<std::time::Instant>,
     ) -> impl Future<Output = Result<BTreeMap<String, crate::event::Actor>, AwsError>> + Send;
 
     /// Records of `event_name` calls on the resource, newest first.

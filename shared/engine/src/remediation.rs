@@ -38,6 +38,15 @@ impl Action {
         }
     }
 
+    /// Whether the resource may be gone once the action is done: a deletion, or a rollback
+    /// (refused, it falls back to deleting the endpoint). Its alert is kept before acting.
+    pub fn may_remove(&self) -> bool {
+        match self {
+            Action::Stop(kind) => kind.stop().outcome == crate::report::ActionOutcome::Deleted,
+            Action::RollBackEndpoint { .. } => true,
+        }
+    }
+
     /// Past participle for alert subjects: "stopped", "deleted", "rolled back".
     pub fn done_word(&self) -> &'static str {
         self.done().as_str()

@@ -442,12 +442,14 @@ fn elapsed_ms(since: Instant) -> u64 {
 }
 
 /// For each target and kind listed, the creation time of its oldest active resource (Unix
-/// seconds): the attribution window. A resource the listing gave no time for widens it to
+/// seconds), less a margin (the create call is recorded a little before the resource's creation
+/// time): the attribution window. A resource the listing gave no time for widens it to
 /// CloudTrail's whole 90 days.
 fn attribution_windows(
     listed: &[(ResourceId, Option<i64>)],
 ) -> BTreeMap<(Target, ResourceKind), i64> {
     const TRAIL_DAYS: i64 = 90;
+    const MARGIN_SECONDS: i64 = 300;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let mut windows = BTreeMap::new();
     for (id, created) in listed {
@@ -455,7 +457,7 @@ fn attribution_windows(
             account: id.account.clone(),
             region: id.region.clone(),
         };
-        let since = created.unwrap_or(now - TRAIL_DAYS * 86_400);
+        let since = created.map_or(now - TRAIL_DAYS * 86_400, |c| c - MARGIN_SECONDS);
         windows
             .entry((target, id.kind))
             .and_modify(|oldest: &mut i64| *oldest = (*oldest).min(since))
@@ -467,7 +469,8 @@ fn attribution_windows(
 /// Learns who created the listed resources: per target, one pass per kind over its create
 /// calls since the oldest active resource's creation (CloudTrail paces `LookupEvents` per
 /// account and region, so targets go concurrently, a target's kinds one after the other).
-/// Best effort, and bounded by the sweep's deadline: what is not learned stays unattributed.
+/// Best effort, and bounded by the sweep's deadline: what is not learned by then stays
+/// unattributed.
 async fn attribute<P: Ports>(
     inspector: &Inspector<P>,
     windows: &BTreeMap<(Target, ResourceKind), i64>,
@@ -482,7 +485,7 @@ async fn attribute<P: Ports>(
         for (kind, since) in kinds {
             let found = inspector
                 .trail
-                .creators(&target.account, &target.region, kind, since)
+                .creators(&target.account, &target.region, kind, since, options.deadline)
                 .await;
             match found {
                 Ok(found) => lock(creators).extend(found.into_iter().map(|(name, actor)| {

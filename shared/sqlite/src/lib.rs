@@ -84,6 +84,14 @@ struct NotifyRow {
     claim_at: Option<i64>,
 }
 
+/// Whether the stored finding `document` is the one `f`'s evaluation wrote.
+fn same_event(document: &str, f: &Finding) -> bool {
+    serde_json::from_str::<serde_json::Value>(document)
+        .ok()
+        .and_then(|d| d.get("event_id")?.as_str().map(|e| e == f.event_id))
+        .unwrap_or(false)
+}
+
 /// A [`CompliantConfig`] carried into the database thread.
 struct OwnedConfig {
     arn: String,
@@ -254,20 +262,24 @@ impl FindingStore for SqliteStore {
         let findings = evaluation.findings.to_vec();
         let observations = evaluation.observations.to_vec();
         let config = evaluation.compliant_config.map(OwnedConfig::of);
+        let amends = evaluation.amends;
         self.with(move |conn| {
             let tx = conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(backend("record"))?;
             for mut f in findings {
-                let existing: Option<(String, String)> = tx
+                let existing: Option<(String, String, String)> = tx
                     .query_row(
-                        "SELECT first_seen, last_seen FROM findings WHERE id = ?1",
+                        "SELECT first_seen, last_seen, document FROM findings WHERE id = ?1",
                         [&f.id],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                     )
                     .optional()
                     .map_err(backend("record"))?;
-                if let Some((first_seen, last_seen)) = existing {
+                if amends && !existing.as_ref().is_some_and(|(_, _, doc)| same_event(doc, &f)) {
+                    continue;
+                }
+                if let Some((first_seen, last_seen, _)) = existing {
                     // An older evaluation delivered late never overwrites a newer state.
                     if last_seen > f.last_seen {
                         continue;

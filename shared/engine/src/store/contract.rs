@@ -78,6 +78,7 @@ where
 {
     updates_keep_first_seen_and_history_grows(&make().await?).await?;
     late_older_evaluations_do_not_overwrite(&make().await?).await?;
+    amendments_touch_only_their_own_evaluation(&make().await?).await?;
     claims_are_exclusive_until_confirmed(&make().await?).await?;
     released_and_expired_claims_can_be_retaken(&make().await?).await?;
     only_a_newer_evaluation_alerts(&make().await?).await?;
@@ -131,6 +132,68 @@ async fn late_older_evaluations_do_not_overwrite(
     assert_eq!(finding.status, Status::Fail, "the newer state stays");
     assert_eq!(finding.last_seen, "2026-11-03T10:00:00Z");
     assert_eq!(history.len(), 2, "the late observation is still kept");
+    Ok(())
+}
+
+/// An amendment (a creator learned after the evaluation) is written only over the evaluation it
+/// amends: not over a later one stored meanwhile, even in the same second, nor where there is none.
+async fn amendments_touch_only_their_own_evaluation(
+    store: &impl FindingStore,
+) -> Result<(), StoreError> {
+    let arn = "arn:aws:sagemaker:us-east-1:123456789012:training-job/contract-m";
+    let time = "2026-11-05T10:00:00Z";
+    let amend = |findings: &[Finding], actor: &str| {
+        let mut amended = findings.to_vec();
+        for f in &mut amended {
+            f.actor = Some(actor.to_string());
+        }
+        amended
+    };
+    let (first, observations) = sample(arn, time);
+    store.record(&Evaluation::of(&first, &observations)).await?;
+    let bob = amend(&first, "arn:aws:iam::123456789012:user/bob");
+    store
+        .record(&Evaluation {
+            amends: true,
+            ..Evaluation::of(&bob, &[])
+        })
+        .await?;
+    let id = id_of(&first, vpc_attached::ID);
+    let stored = store.get(&id).await?.map(|(f, h)| (f.actor, h.len()));
+    assert_eq!(
+        stored,
+        Some((Some("arn:aws:iam::123456789012:user/bob".into()), 1))
+    );
+    // A later evaluation in the same second, then a late amendment of the first one.
+    let (mut second, observations) = sample(arn, time);
+    for f in &mut second {
+        f.event_id = "event-later".into();
+        f.status = Status::Pass;
+    }
+    store
+        .record(&Evaluation::of(&second, &observations))
+        .await?;
+    let carol = amend(&first, "arn:aws:iam::123456789012:user/carol");
+    store
+        .record(&Evaluation {
+            amends: true,
+            ..Evaluation::of(&carol, &[])
+        })
+        .await?;
+    let stored = store.get(&id).await?.map(|(f, _)| (f.status, f.event_id));
+    assert_eq!(stored, Some((Status::Pass, "event-later".to_string())));
+    // Nothing is written where nothing was stored.
+    let (ghost, _) = sample(
+        "arn:aws:sagemaker:us-east-1:123456789012:training-job/contract-n",
+        time,
+    );
+    store
+        .record(&Evaluation {
+            amends: true,
+            ..Evaluation::of(&ghost, &[])
+        })
+        .await?;
+    assert!(store.get(&id_of(&ghost, vpc_attached::ID)).await?.is_none());
     Ok(())
 }
 
@@ -345,6 +408,33 @@ async fn a_quiet_claim_records_a_first_compliant_state(
             last_notified: None
         },
         "a newer evaluation takes the claim over and confirms as usual"
+    );
+    // A claim that lapsed (its sender died) does not stop a quiet record; its owner's late
+    // confirm then leaves the newer state, and an older evaluation is superseded, not held.
+    let lapsed = "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/contract-t";
+    store
+        .claim_notification(&ask(lapsed, open, "a", 10, 100))
+        .await?;
+    assert_eq!(
+        store
+            .claim_notification(&quiet(lapsed, "PASS", "b", 20, 200))
+            .await?,
+        Claim::Recorded
+    );
+    store
+        .confirm_notification(&ask(lapsed, open, "a", 10, 100))
+        .await?;
+    assert_eq!(
+        store
+            .claim_notification(&ask(lapsed, open, "c", 15, 201))
+            .await?,
+        Claim::Superseded
+    );
+    assert_eq!(
+        store
+            .claim_notification(&quiet(lapsed, "PASS", "d", 30, 202))
+            .await?,
+        Claim::AlreadyNotified
     );
     Ok(())
 }

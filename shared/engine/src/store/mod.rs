@@ -145,6 +145,10 @@ pub struct Evaluation<'a> {
     pub findings: &'a [Finding],
     pub observations: &'a [Observation],
     pub compliant_config: Option<CompliantConfig<'a>>,
+    /// Amends the findings an evaluation already stored (an actor learned later): each is
+    /// written only where the stored finding is still that evaluation's (its `event_id`), never
+    /// over a later one's; nothing is written where there is none.
+    pub amends: bool,
 }
 
 impl<'a> Evaluation<'a> {
@@ -153,6 +157,7 @@ impl<'a> Evaluation<'a> {
             findings,
             observations,
             compliant_config: None,
+            amends: false,
         }
     }
 }
@@ -183,7 +188,7 @@ impl Page {
         let mut findings: Vec<Finding> = candidates
             .into_iter()
             .filter(|f| query.after_cursor(f) && query.matches(f))
-            .take(limit + 1)
+            .take(limit.saturating_add(1))
             .collect();
         let next = if findings.len() > limit {
             findings.truncate(limit);
