@@ -169,6 +169,8 @@ def run_guardrail(binary: str, concurrency: int) -> dict[str, Any]:
 
 def run_custodian() -> dict[str, Any]:
     out_dir = Path(os.environ.get("TMPDIR", "/tmp")) / f"c7n-{os.getpid()}"
+    recorder("reset-recording")
+    recorder("start-recording")
     started = time.monotonic()
     done = subprocess.run(
         [str(C7N_VENV / "bin/custodian"), "run", "--cache-period", "0", "-s", str(out_dir),
@@ -177,7 +179,13 @@ def run_custodian() -> dict[str, Any]:
         text=True,
     )
     seconds = time.monotonic() - started
-    return {"seconds": seconds, "exit": done.returncode, "stderr": done.stderr[-1500:] if done.returncode else ""}
+    recorder("stop-recording")
+    return {
+        "seconds": seconds,
+        "exit": done.returncode,
+        "stderr": done.stderr[-1500:] if done.returncode else "",
+        "requests": requests_by_api(),
+    }
 
 
 def phase(tool: str, args: argparse.Namespace) -> int:
@@ -241,10 +249,11 @@ def main() -> int:
     else:
         print(f"guardrail summary: {summary}")
     print(f"speed-up: {results['custodian']['seconds'] / g['seconds']:.1f}x (wall time, sweep to sweep)")
-    requests = g.get("requests", {})
-    print(f"guardrail AWS requests: {sum(requests.values())}")
-    for api, count in requests.items():
-        print(f"  {count:6d}  {api}")
+    for tool, r in results.items():
+        requests = r.get("requests", {})
+        print(f"{tool} AWS requests: {sum(requests.values())}")
+        for api, count in requests.items():
+            print(f"  {count:6d}  {api}")
     return 0
 
 
