@@ -83,6 +83,7 @@ where
     released_and_expired_claims_can_be_retaken(&make().await?).await?;
     only_a_newer_evaluation_alerts(&make().await?).await?;
     a_quiet_claim_records_a_first_compliant_state(&make().await?).await?;
+    a_lapsed_claim_gives_way_to_a_quiet_record(&make().await?).await?;
     the_newest_compliant_config_is_kept(&make().await?).await?;
     the_newest_staged_alert_is_kept(&make().await?).await?;
     list_filters_sorts_and_paginates(&make().await?).await?;
@@ -213,6 +214,20 @@ fn ask<'a>(
         now,
         expires: now + 60,
         quiet_if_first: false,
+    }
+}
+
+/// A compliant evaluation's request ([`ClaimRequest::quiet_if_first`]).
+fn quiet<'a>(
+    arn: &'a str,
+    key: &'a str,
+    owner: &'a str,
+    evaluated: i64,
+    now: i64,
+) -> ClaimRequest<'a> {
+    ClaimRequest {
+        quiet_if_first: true,
+        ..ask(arn, key, owner, evaluated, now)
     }
 }
 
@@ -354,10 +369,6 @@ async fn only_a_newer_evaluation_alerts(store: &impl FindingStore) -> Result<(),
 async fn a_quiet_claim_records_a_first_compliant_state(
     store: &impl FindingStore,
 ) -> Result<(), StoreError> {
-    let quiet = |arn, key, owner, evaluated, now| ClaimRequest {
-        quiet_if_first: true,
-        ..ask(arn, key, owner, evaluated, now)
-    };
     let arn = "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/contract-q";
     let open = "FAIL vpc-attached contained";
     assert_eq!(
@@ -409,8 +420,15 @@ async fn a_quiet_claim_records_a_first_compliant_state(
         },
         "a newer evaluation takes the claim over and confirms as usual"
     );
-    // A claim that lapsed (its sender died) does not stop a quiet record; its owner's late
-    // confirm then leaves the newer state, and an older evaluation is superseded, not held.
+    Ok(())
+}
+
+/// A claim that lapsed (its sender died) does not stop a quiet record; its owner's late confirm
+/// then leaves the newer state, and an older evaluation is superseded, not held.
+async fn a_lapsed_claim_gives_way_to_a_quiet_record(
+    store: &impl FindingStore,
+) -> Result<(), StoreError> {
+    let open = "FAIL vpc-attached contained";
     let lapsed = "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/contract-t";
     store
         .claim_notification(&ask(lapsed, open, "a", 10, 100))
