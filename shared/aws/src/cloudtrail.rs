@@ -103,10 +103,23 @@ fn lookup(key: LookupAttributeKey, value: &str) -> Result<LookupAttribute, AwsEr
         })
 }
 
+/// The event's `CloudTrailEvent` document.
+fn document(event: &Event) -> Value {
+    event
+        .cloud_trail_event()
+        .and_then(|t| serde_json::from_str(t).ok())
+        .unwrap_or(Value::Null)
+}
+
+/// Whether the call failed: then it did nothing, and names nobody's resource.
+fn failed(event: &Event) -> bool {
+    document(event).get("errorCode").is_some()
+}
+
 /// The name of the resource a create call made: its request parameter (`trainingJobName`),
-/// else the event's first resource. `None` for a call that failed (it created nothing).
+/// else the event's first resource. `None` for a call that failed.
 fn created_name(event: &Event, name_key: &str) -> Option<String> {
-    let detail: Value = serde_json::from_str(event.cloud_trail_event()?).ok()?;
+    let detail = document(event);
     if detail.get("errorCode").is_some() {
         return None;
     }
@@ -126,10 +139,7 @@ fn created_name(event: &Event, name_key: &str) -> Option<String> {
 
 /// The record of one event, from its `CloudTrailEvent` document where present.
 fn record(event: &Event) -> TrailRecord {
-    let detail: Value = event
-        .cloud_trail_event()
-        .and_then(|t| serde_json::from_str(t).ok())
-        .unwrap_or(Value::Null);
+    let detail = document(event);
     let field = |path: &[&str]| {
         path.iter()
             .try_fold(&detail, |v, k| v.get(k))
@@ -167,8 +177,9 @@ impl ActivityLog for CloudTrail {
             .events_for(&id.name)
             .await?
             .iter()
-            // Newest first: a name reused after a deletion belongs to its latest creator.
-            .filter(|e| e.event_name() == Some(wanted))
+            // Newest first: a name reused after a deletion belongs to its latest creator; a call
+            // that failed created nothing.
+            .filter(|e| e.event_name() == Some(wanted) && !failed(e))
             .map(record)
             .next()
             .map(|r| r.actor);
@@ -222,5 +233,48 @@ impl ActivityLog for CloudTrail {
             .filter(|e| e.event_name() == Some(event_name))
             .map(record)
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_cloudtrail::types::Resource;
+
+    fn event(document: Value, resource: &str) -> Event {
+        Event::builder()
+            .event_name("CreateTrainingJob")
+            .cloud_trail_event(document.to_string())
+            .resources(Resource::builder().resource_name(resource).build())
+            .build()
+    }
+
+    /// The bulk pass names a resource by its request parameter, else by the event's resource,
+    /// and never by a call that failed (it created nothing).
+    #[test]
+    fn a_create_call_names_what_it_created_unless_it_failed() {
+        let made = event(
+            serde_json::json!({"requestParameters": {"trainingJobName": "churn"}}),
+            "other",
+        );
+        assert_eq!(
+            created_name(&made, "trainingJobName").as_deref(),
+            Some("churn")
+        );
+        assert!(!failed(&made));
+        let bare = event(serde_json::json!({}), "churn-2");
+        assert_eq!(
+            created_name(&bare, "trainingJobName").as_deref(),
+            Some("churn-2")
+        );
+        let refused = event(
+            serde_json::json!({
+                "errorCode": "ResourceInUse",
+                "requestParameters": {"trainingJobName": "churn"}
+            }),
+            "churn",
+        );
+        assert_eq!(created_name(&refused, "trainingJobName"), None);
+        assert!(failed(&refused));
     }
 }

@@ -421,15 +421,23 @@ pub async fn sweep<P: Ports>(
     };
     let attribution = attribute(inspector, &windows, &creators, options);
     let (unattributed, ()) = futures::join!(inspections, attribution);
-    for report in unattributed {
-        let Some(creator) = lock(&creators).get(&report.resource.arn).cloned() else {
-            continue;
-        };
-        match inspector.attribute_late(&report, creator).await {
-            Ok(()) => summary.attributed_late += 1,
-            Err(e) => {
-                warn!(sweep_id, arn = %report.resource.arn, error = %e, "creator not recorded")
+    // Best effort, a few at a time, and not past the deadline.
+    let late = unattributed.into_iter().filter_map(|report| {
+        let creator = lock(&creators).get(&report.resource.arn).cloned()?;
+        Some(async move {
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return None;
             }
+            let result = inspector.attribute_late(&report, creator).await;
+            Some((report.resource.arn, result))
+        })
+    });
+    let mut amendments = futures::stream::iter(late).buffer_unordered(options.concurrency.max(1));
+    while let Some(amended) = amendments.next().await {
+        match amended {
+            Some((_, Ok(()))) => summary.attributed_late += 1,
+            Some((arn, Err(e))) => warn!(sweep_id, arn, error = %e, "creator not recorded"),
+            None => {}
         }
     }
     summary.finished_ms = elapsed_ms(started);
