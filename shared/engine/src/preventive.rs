@@ -16,10 +16,12 @@
 //!
 //! **Keys per action** — `sagemaker:VpcSubnets` / `VpcSecurityGroupIds` on notebook, training,
 //! processing, tuning and `CreateModel` (transform jobs and endpoints run a model and have no VPC
-//! or isolation key: their model's settings are denied at `CreateModel`); `VolumeKmsKey` on
-//! notebook, training, processing, transform, tuning and `CreateEndpointConfig`; `OutputKmsKey` on
-//! training, processing, transform and tuning (not on `CreateEndpointConfig`, so the data capture
-//! key is a gap); `InterContainerTrafficEncryption` on training, processing and tuning;
+//! or isolation key: their model's settings are denied at `CreateModel`); `VolumeKmsKeyArn` on
+//! notebook, training, processing, transform, tuning and `CreateEndpointConfig`; `OutputKmsKeyArn`
+//! on training, processing, transform and tuning (not on `CreateEndpointConfig`, so the data
+//! capture key is a gap). The reference deprecated the earlier `VolumeKmsKey` and `OutputKmsKey`
+//! in 2026-06 and no action defines them any more: a `Null` condition on one of those would be
+//! true on every request, and deny them all; `InterContainerTrafficEncryption` on training, processing and tuning;
 //! `NetworkIsolation` on those and `CreateModel`; `DirectInternetAccess` on
 //! `CreateNotebookInstance`; `RootAccess` on create and `UpdateNotebookInstance`. Denying
 //! `CreateEndpointConfig` without `KmsKeyId` also denies configurations that cannot take one
@@ -336,7 +338,7 @@ mod tests {
 
     /// Create calls that carry `sagemaker:VpcSubnets` and `sagemaker:VpcSecurityGroupIds`.
     const VPC_ACTIONS: [&str; 5] = [NOTEBOOK, TRAINING, PROCESSING, TUNING, MODEL];
-    /// Create calls that carry `sagemaker:VolumeKmsKey`.
+    /// Create calls that carry `sagemaker:VolumeKmsKeyArn`.
     const VOLUME_KEY_ACTIONS: [&str; 6] = [
         NOTEBOOK,
         TRAINING,
@@ -345,7 +347,7 @@ mod tests {
         TUNING,
         ENDPOINT_CONFIG,
     ];
-    /// Create calls that carry `sagemaker:OutputKmsKey`.
+    /// Create calls that carry `sagemaker:OutputKmsKeyArn`.
     const OUTPUT_KEY_ACTIONS: [&str; 4] = [TRAINING, PROCESSING, TRANSFORM, TUNING];
     /// Create calls that carry `sagemaker:InterContainerTrafficEncryption`.
     const ENCRYPTION_ACTIONS: [&str; 3] = [TRAINING, PROCESSING, TUNING];
@@ -471,14 +473,14 @@ mod tests {
                 "OutputKmsAwsManaged",
                 &OUTPUT_KEY_ACTIONS,
                 "StringLike",
-                "sagemaker:OutputKmsKey",
+                "sagemaker:OutputKmsKeyArn",
                 aws_managed.clone(),
             ),
             deny(
                 "OutputKmsMissing",
                 &OUTPUT_KEY_ACTIONS,
                 "Null",
-                "sagemaker:OutputKmsKey",
+                "sagemaker:OutputKmsKeyArn",
                 json!("true"),
             ),
             deny(
@@ -507,14 +509,14 @@ mod tests {
                 "VolumeKmsAwsManaged",
                 &VOLUME_KEY_ACTIONS,
                 "StringLike",
-                "sagemaker:VolumeKmsKey",
+                "sagemaker:VolumeKmsKeyArn",
                 aws_managed,
             ),
             deny(
                 "VolumeKmsMissing",
                 &[NOTEBOOK],
                 "Null",
-                "sagemaker:VolumeKmsKey",
+                "sagemaker:VolumeKmsKeyArn",
                 json!("true"),
             ),
             // A1: instance types with local NVMe storage cannot take a key: carved out.
@@ -524,7 +526,7 @@ mod tests {
                 "Action": [TRAINING, PROCESSING, TRANSFORM, TUNING, ENDPOINT_CONFIG],
                 "Resource": "*",
                 "Condition": {
-                    "Null": { "sagemaker:VolumeKmsKey": "true" },
+                    "Null": { "sagemaker:VolumeKmsKeyArn": "true" },
                     "ForAllValues:StringNotLike": {
                         "sagemaker:InstanceTypes": crate::instances::LOCAL_STORAGE_FAMILIES
                             .iter()
@@ -648,7 +650,7 @@ mod tests {
                     "VolumeKmsNotAllowed",
                     &VOLUME_KEY_ACTIONS,
                     "ArnNotLike",
-                    "sagemaker:VolumeKmsKey",
+                    "sagemaker:VolumeKmsKeyArn",
                     json!([key_arn, alias_arn]),
                 ),
             ),
@@ -660,7 +662,7 @@ mod tests {
                     "OutputKmsNotAllowed",
                     &OUTPUT_KEY_ACTIONS,
                     "ArnNotLike",
-                    "sagemaker:OutputKmsKey",
+                    "sagemaker:OutputKmsKeyArn",
                     json!([key_arn]),
                 ),
             ),
@@ -714,7 +716,7 @@ mod tests {
         ))?;
         assert_eq!(
             statement(&p, "VolumeKmsNotAllowed").map(|s| &s["Condition"]),
-            Some(&json!({ "ArnNotLike": { "sagemaker:VolumeKmsKey": [key_arn] } }))
+            Some(&json!({ "ArnNotLike": { "sagemaker:VolumeKmsKeyArn": [key_arn] } }))
         );
         assert!(
             has_gap(

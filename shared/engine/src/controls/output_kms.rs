@@ -25,14 +25,14 @@ pub struct OutputKms;
 /// Stable id: it appears in policies, findings, alerts and filter policies; never change it.
 pub const ID: ControlId = ControlId::new("output-kms");
 
-/// The create calls that take `sagemaker:OutputKmsKey`.
+/// The create calls that take `sagemaker:OutputKmsKeyArn`.
 const OUTPUT_KEY_ACTIONS: [&str; 4] = [
     actions::CREATE_TRAINING,
     actions::CREATE_PROCESSING,
     actions::CREATE_TRANSFORM,
     actions::CREATE_TUNING,
 ];
-const CONDITION_KEY: &str = "sagemaker:OutputKmsKey";
+const CONDITION_KEY: &str = "sagemaker:OutputKmsKeyArn";
 
 impl Control for OutputKms {
     const ID: ControlId = ID;
@@ -60,7 +60,7 @@ impl Control for OutputKms {
         scp.gap(
             Self::ID,
             actions::CREATE_ENDPOINT_CONFIG,
-            "no condition key for DataCaptureConfig.KmsKeyId (sagemaker:OutputKmsKey is not \
+            "no condition key for DataCaptureConfig.KmsKeyId (sagemaker:OutputKmsKeyArn is not \
              defined for CreateEndpointConfig)",
         );
     }

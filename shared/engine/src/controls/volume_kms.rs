@@ -36,7 +36,7 @@ pub struct VolumeKms;
 /// Stable id: it appears in policies, findings, alerts and filter policies; never change it.
 pub const ID: ControlId = ControlId::new("volume-kms");
 
-/// The create calls that take `sagemaker:VolumeKmsKey`.
+/// The create calls that take `sagemaker:VolumeKmsKeyArn`.
 const VOLUME_KEY_ACTIONS: [&str; 6] = [
     actions::CREATE_NOTEBOOK,
     actions::CREATE_TRAINING,
@@ -45,7 +45,7 @@ const VOLUME_KEY_ACTIONS: [&str; 6] = [
     actions::CREATE_TUNING,
     actions::CREATE_ENDPOINT_CONFIG,
 ];
-const CONDITION_KEY: &str = "sagemaker:VolumeKmsKey";
+const CONDITION_KEY: &str = "sagemaker:VolumeKmsKeyArn";
 
 impl Control for VolumeKms {
     const ID: ControlId = ID;
