@@ -96,6 +96,21 @@ pub struct Deny<'a> {
     pub values: Value,
     /// A second condition that must also hold for the deny (operator, key, values).
     pub unless: Option<(&'static str, &'static str, Value)>,
+    /// The same setting under a second name ([`KeyNames`]): both go in the operator's block,
+    /// whose keys must all hold.
+    pub also: Option<&'a str>,
+}
+
+/// A condition key that AWS renamed, under both names: the Service Authorization Reference
+/// replaced `sagemaker:VolumeKmsKey` and `OutputKmsKey` by `...Arn` keys in 2026-06, and the
+/// datasets that mirror it disagree on which one requests carry. A statement that names a key
+/// a request never carries can deny everything (`Null`) or nothing, so statements on such a
+/// setting name both: `Null` over both (absent under both names), negated operators as
+/// `...IfExists` over both, positive operators once per name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyNames {
+    pub current: &'static str,
+    pub former: &'static str,
 }
 
 /// The document being built: the controls add their statements and gaps to it.
@@ -157,7 +172,12 @@ impl Scp<'_> {
         } else {
             statement.insert("NotResource".into(), json!(exempted));
         }
-        let mut condition = json!({ deny.operator: { deny.key: deny.values } });
+        let mut keys = Map::new();
+        keys.insert(deny.key.into(), deny.values.clone());
+        if let Some(also) = deny.also {
+            keys.insert(also.into(), deny.values);
+        }
+        let mut condition = json!({ deny.operator: keys });
         if let (Some((operator, key, values)), Some(map)) = (deny.unless, condition.as_object_mut())
         {
             map.insert(operator.into(), json!({ key: values }));
@@ -183,6 +203,7 @@ impl Scp<'_> {
                 key,
                 values: json!("true"),
                 unless: None,
+                also: None,
             },
         );
     }
@@ -198,6 +219,7 @@ impl Scp<'_> {
                 key,
                 values: json!("false"),
                 unless: None,
+                also: None,
             },
         );
         self.deny_missing(control, format!("{name}Missing"), actions, key);
@@ -222,6 +244,7 @@ impl Scp<'_> {
                 key,
                 values: json!("Enabled"),
                 unless: None,
+                also: None,
             },
         );
         // An update that leaves the setting out keeps the current value: only create is denied
@@ -399,6 +422,25 @@ mod tests {
     }
 
     /// The statement every deny is: resource `*` unless exempted.
+    /// A statement's condition block naming a second key (a renamed key's former name).
+    trait WithAlso {
+        fn with_also(self, key: &str) -> Value;
+    }
+
+    impl WithAlso for Value {
+        fn with_also(mut self, key: &str) -> Value {
+            if let Some(block) = self["Condition"]
+                .as_object_mut()
+                .and_then(|c| c.values_mut().next())
+                .and_then(Value::as_object_mut)
+            {
+                let values = block.values().next().cloned().unwrap_or(Value::Null);
+                block.insert(key.to_string(), values);
+            }
+            self
+        }
+    }
+
     fn deny(sid: &str, actions: &[&str], operator: &str, key: &str, values: Value) -> Value {
         json!({
             "Sid": sid,
@@ -476,13 +518,22 @@ mod tests {
                 "sagemaker:OutputKmsKeyArn",
                 aws_managed.clone(),
             ),
+            // The key's name before AWS renamed it: see `KeyNames`.
+            deny(
+                "OutputKmsAwsManagedFormer",
+                &OUTPUT_KEY_ACTIONS,
+                "StringLike",
+                "sagemaker:OutputKmsKey",
+                aws_managed.clone(),
+            ),
             deny(
                 "OutputKmsMissing",
                 &OUTPUT_KEY_ACTIONS,
                 "Null",
                 "sagemaker:OutputKmsKeyArn",
                 json!("true"),
-            ),
+            )
+            .with_also("sagemaker:OutputKmsKey"),
             deny(
                 "RequiredTagOwnerMissing",
                 &TAGGED_ACTIONS,
@@ -510,6 +561,13 @@ mod tests {
                 &VOLUME_KEY_ACTIONS,
                 "StringLike",
                 "sagemaker:VolumeKmsKeyArn",
+                aws_managed.clone(),
+            ),
+            deny(
+                "VolumeKmsAwsManagedFormer",
+                &VOLUME_KEY_ACTIONS,
+                "StringLike",
+                "sagemaker:VolumeKmsKey",
                 aws_managed,
             ),
             deny(
@@ -518,7 +576,8 @@ mod tests {
                 "Null",
                 "sagemaker:VolumeKmsKeyArn",
                 json!("true"),
-            ),
+            )
+            .with_also("sagemaker:VolumeKmsKey"),
             // A1: instance types with local NVMe storage cannot take a key: carved out.
             json!({
                 "Sid": "VolumeKmsMissingEbs",
@@ -526,7 +585,7 @@ mod tests {
                 "Action": [TRAINING, PROCESSING, TRANSFORM, TUNING, ENDPOINT_CONFIG],
                 "Resource": "*",
                 "Condition": {
-                    "Null": { "sagemaker:VolumeKmsKeyArn": "true" },
+                    "Null": { "sagemaker:VolumeKmsKeyArn": "true", "sagemaker:VolumeKmsKey": "true" },
                     "ForAllValues:StringNotLike": {
                         "sagemaker:InstanceTypes": crate::instances::LOCAL_STORAGE_FAMILIES
                             .iter()
@@ -580,7 +639,21 @@ mod tests {
         ] {
             let p = generated(&text)?;
             let document = p.document.to_string();
-            assert!(!document.contains("IfExists"), "{document}");
+            // `IfExists` only over both names of a renamed key (`KeyNames`): the name a request
+            // does not carry must not decide; absence under both is denied by a `Null`
+            // statement (checked below).
+            for s in statements(&p) {
+                for (operator, keys) in s["Condition"].as_object().into_iter().flatten() {
+                    let names: Vec<&String> = keys
+                        .as_object()
+                        .into_iter()
+                        .flat_map(|k| k.keys())
+                        .collect();
+                    let renamed = names.len() == 2
+                        && names.iter().any(|n| names.contains(&&format!("{n}Arn")));
+                    assert!(!operator.ends_with("IfExists") || renamed, "{document}");
+                }
+            }
             // Every key a statement tests for a bad value is also tested for absence.
             for s in statements(&p) {
                 let Some((operator, keys)) =
@@ -649,10 +722,11 @@ mod tests {
                 deny(
                     "VolumeKmsNotAllowed",
                     &VOLUME_KEY_ACTIONS,
-                    "ArnNotLike",
+                    "ArnNotLikeIfExists",
                     "sagemaker:VolumeKmsKeyArn",
                     json!([key_arn, alias_arn]),
-                ),
+                )
+                .with_also("sagemaker:VolumeKmsKey"),
             ),
             (
                 "OutputKmsNotAllowed",
@@ -661,10 +735,11 @@ mod tests {
                 deny(
                     "OutputKmsNotAllowed",
                     &OUTPUT_KEY_ACTIONS,
-                    "ArnNotLike",
+                    "ArnNotLikeIfExists",
                     "sagemaker:OutputKmsKeyArn",
                     json!([key_arn]),
-                ),
+                )
+                .with_also("sagemaker:OutputKmsKey"),
             ),
             (
                 "RequiredTagCostCenterNotAllowed",
@@ -716,7 +791,10 @@ mod tests {
         ))?;
         assert_eq!(
             statement(&p, "VolumeKmsNotAllowed").map(|s| &s["Condition"]),
-            Some(&json!({ "ArnNotLike": { "sagemaker:VolumeKmsKeyArn": [key_arn] } }))
+            Some(&json!({ "ArnNotLikeIfExists": {
+                "sagemaker:VolumeKmsKeyArn": [key_arn],
+                "sagemaker:VolumeKmsKey": [key_arn]
+            } }))
         );
         assert!(
             has_gap(
@@ -749,7 +827,14 @@ mod tests {
                 "allowed_keys = [\"alias/ml-data\"]",
             )],
         ))?;
-        assert_eq!(sids(&p), ["OutputKmsAwsManaged", "OutputKmsMissing"]);
+        assert_eq!(
+            sids(&p),
+            [
+                "OutputKmsAwsManaged",
+                "OutputKmsAwsManagedFormer",
+                "OutputKmsMissing"
+            ]
+        );
         assert!(has_gap(
             &p,
             crate::controls::output_kms::ID,

@@ -21,7 +21,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{Check, ControlId, Invalid, Mode, Severity};
-use crate::preventive::{Deny, Scp};
+use crate::preventive::{Deny, KeyNames, Scp};
 use crate::resource::{KeyManager, Snapshot};
 
 /// Allow-list for the KMS controls: key ARNs, key ids, alias names (`alias/x`) or alias ARNs.
@@ -64,41 +64,69 @@ pub(crate) fn settings(id: ControlId, entry: KmsEntry) -> Result<KmsSettings, In
     })
 }
 
-/// Denies, on `actions`, a key `key` outside the allow-list: by ARN, as the condition key is
-/// ARN-typed; with no ARN in the list, at least AWS managed keys (`alias/aws/...`). Entries
-/// that are not ARNs are gaps.
+/// Denies, on `actions`, a request without a key (under either name of `key`).
+pub(crate) fn deny_missing_key(
+    scp: &mut Scp<'_>,
+    control: ControlId,
+    sid: String,
+    actions: &[&'static str],
+    key: KeyNames,
+    unless: Option<(&'static str, &'static str, serde_json::Value)>,
+) {
+    let deny = Deny {
+        sid,
+        actions,
+        operator: "Null",
+        key: key.current,
+        values: json!("true"),
+        unless,
+        also: Some(key.former),
+    };
+    scp.deny(control, deny);
+}
+
+/// Denies, on `actions`, a key outside the allow-list: by ARN, as the condition key is
+/// ARN-typed (`ArnNotLikeIfExists` over both names of `key`: the name a request does not carry
+/// must not decide); with no ARN in the list, at least AWS managed keys (`alias/aws/...`), once
+/// per name. Entries that are not ARNs are gaps.
 pub(crate) fn deny_unlisted_keys(
     scp: &mut Scp<'_>,
     control: ControlId,
     name: &str,
     actions: &[&'static str],
-    key: &str,
+    key: KeyNames,
     settings: &KmsSettings,
 ) {
     let (arns, other): (Vec<&String>, Vec<&String>) = settings
         .allowed_keys
         .iter()
         .partition(|k| k.trim().starts_with("arn:"));
-    let deny = if arns.is_empty() {
-        Deny {
-            sid: format!("{name}AwsManaged"),
-            actions,
-            operator: "StringLike",
-            key,
-            values: json!(["alias/aws/*", "arn:*:kms:*:*:alias/aws/*"]),
-            unless: None,
+    if arns.is_empty() {
+        for (suffix, name_of_key) in [("", key.current), ("Former", key.former)] {
+            let deny = Deny {
+                sid: format!("{name}AwsManaged{suffix}"),
+                actions,
+                operator: "StringLike",
+                key: name_of_key,
+                values: json!(["alias/aws/*", "arn:*:kms:*:*:alias/aws/*"]),
+                unless: None,
+                also: None,
+            };
+            scp.deny(control, deny);
         }
     } else {
-        Deny {
+        let deny = Deny {
             sid: format!("{name}NotAllowed"),
             actions,
-            operator: "ArnNotLike",
-            key,
+            operator: "ArnNotLikeIfExists",
+            key: key.current,
             values: json!(arns),
             unless: None,
-        }
-    };
-    scp.deny(control, deny);
+            also: Some(key.former),
+        };
+        scp.deny(control, deny);
+    }
+    let key = key.current;
     if other.is_empty() {
         return;
     }

@@ -17,7 +17,7 @@
 
 use super::kms::{check_key, KeyRules, KmsEntry, KmsSettings};
 use super::{Check, Control, ControlId, Invalid, Mode, Severity};
-use crate::preventive::{actions, Scp};
+use crate::preventive::{actions, KeyNames, Scp};
 use crate::resource::Snapshot;
 
 pub struct OutputKms;
@@ -32,7 +32,10 @@ const OUTPUT_KEY_ACTIONS: [&str; 4] = [
     actions::CREATE_TRANSFORM,
     actions::CREATE_TUNING,
 ];
-const CONDITION_KEY: &str = "sagemaker:OutputKmsKeyArn";
+const CONDITION_KEY: KeyNames = KeyNames {
+    current: "sagemaker:OutputKmsKeyArn",
+    former: "sagemaker:OutputKmsKey",
+};
 
 impl Control for OutputKms {
     const ID: ControlId = ID;
@@ -55,7 +58,8 @@ impl Control for OutputKms {
 
     fn prevent(settings: &KmsSettings, scp: &mut Scp<'_>) {
         let (name, actions) = ("OutputKms", &OUTPUT_KEY_ACTIONS);
-        scp.deny_missing(Self::ID, format!("{name}Missing"), actions, CONDITION_KEY);
+        let missing = format!("{name}Missing");
+        super::kms::deny_missing_key(scp, Self::ID, missing, actions, CONDITION_KEY, None);
         super::kms::deny_unlisted_keys(scp, Self::ID, name, actions, CONDITION_KEY, settings);
         scp.gap(
             Self::ID,

@@ -107,6 +107,7 @@ impl Control for RequiredTags {
                         key: &condition_key,
                         values: json!(values),
                         unless: None,
+                        also: None,
                     },
                 );
             }

@@ -28,7 +28,7 @@ use super::kms::{check_key, KeyRules, KmsEntry, KmsSettings};
 use super::{Check, Control, ControlId, Invalid, Mode, Severity};
 use crate::facets::Volume;
 use crate::instances::{self, Storage};
-use crate::preventive::{actions, Deny, Scp};
+use crate::preventive::{actions, KeyNames, Scp};
 use crate::resource::Snapshot;
 
 pub struct VolumeKms;
@@ -45,7 +45,10 @@ const VOLUME_KEY_ACTIONS: [&str; 6] = [
     actions::CREATE_TUNING,
     actions::CREATE_ENDPOINT_CONFIG,
 ];
-const CONDITION_KEY: &str = "sagemaker:VolumeKmsKeyArn";
+const CONDITION_KEY: KeyNames = KeyNames {
+    current: "sagemaker:VolumeKmsKeyArn",
+    former: "sagemaker:VolumeKmsKey",
+};
 
 impl Control for VolumeKms {
     const ID: ControlId = ID;
@@ -82,26 +85,15 @@ fn volume_key_missing(scp: &mut Scp<'_>) {
     let (notebook, workloads): (Vec<&'static str>, Vec<&'static str>) = VOLUME_KEY_ACTIONS
         .iter()
         .partition(|a| **a == actions::CREATE_NOTEBOOK);
-    scp.deny_missing(control, "VolumeKmsMissing".into(), &notebook, CONDITION_KEY);
+    let missing = super::kms::deny_missing_key;
+    missing(scp, control, "VolumeKmsMissing".into(), &notebook, CONDITION_KEY, None);
     let local: Vec<String> = instances::LOCAL_STORAGE_FAMILIES
         .iter()
         .map(|f| format!("ml.{f}.*"))
         .collect();
-    scp.deny(
-        control,
-        Deny {
-            sid: "VolumeKmsMissingEbs".into(),
-            actions: &workloads,
-            operator: "Null",
-            key: CONDITION_KEY,
-            values: json!("true"),
-            unless: Some((
-                "ForAllValues:StringNotLike",
-                "sagemaker:InstanceTypes",
-                json!(local),
-            )),
-        },
-    );
+    let carve_out = ("ForAllValues:StringNotLike", "sagemaker:InstanceTypes", json!(local));
+    let sid = "VolumeKmsMissingEbs".into();
+    missing(scp, control, sid, &workloads, CONDITION_KEY, Some(carve_out));
     scp.gap(
         control,
         actions::CREATE_ENDPOINT_CONFIG,

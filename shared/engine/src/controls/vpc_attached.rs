@@ -133,6 +133,7 @@ impl Control for VpcAttached {
                         key,
                         values: json!(allowed),
                         unless: None,
+                        also: None,
                     },
                 );
             }
