@@ -105,8 +105,8 @@ pub struct Deny<'a> {
 /// replaced `sagemaker:VolumeKmsKey` and `OutputKmsKey` by `...Arn` keys in 2026-06, and the
 /// datasets that mirror it disagree on which one requests carry. A statement that names a key
 /// a request never carries can deny everything (`Null`) or nothing, so statements on such a
-/// setting name both: `Null` over both (absent under both names), negated operators as
-/// `...IfExists` over both, positive operators once per name.
+/// setting name both: `Null` over both (absent under both names), positive operators once per
+/// name. The allow-list (a negated operator) names the current one only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyNames {
     pub current: &'static str,
@@ -422,12 +422,15 @@ mod tests {
     }
 
     /// The statement every deny is: resource `*` unless exempted.
-    /// A statement's condition block naming a second key (a renamed key's former name).
-    trait WithAlso {
+    /// Edits of an expected statement's condition.
+    trait Condition {
+        /// Its block also names a second key (a renamed key's former name).
         fn with_also(self, key: &str) -> Value;
+        /// It holds only where the request carries its key (`Null` false).
+        fn when_present(self) -> Value;
     }
 
-    impl WithAlso for Value {
+    impl Condition for Value {
         fn with_also(mut self, key: &str) -> Value {
             if let Some(block) = self["Condition"]
                 .as_object_mut()
@@ -436,6 +439,19 @@ mod tests {
             {
                 let values = block.values().next().cloned().unwrap_or(Value::Null);
                 block.insert(key.to_string(), values);
+            }
+            self
+        }
+
+        fn when_present(mut self) -> Value {
+            let key = self["Condition"]
+                .as_object()
+                .and_then(|c| c.values().next())
+                .and_then(Value::as_object)
+                .and_then(|block| block.keys().next().cloned())
+                .unwrap_or_default();
+            if let Some(condition) = self["Condition"].as_object_mut() {
+                condition.insert("Null".into(), json!({ key: "false" }));
             }
             self
         }
@@ -639,21 +655,7 @@ mod tests {
         ] {
             let p = generated(&text)?;
             let document = p.document.to_string();
-            // `IfExists` only over both names of a renamed key (`KeyNames`): the name a request
-            // does not carry must not decide; absence under both is denied by a `Null`
-            // statement (checked below).
-            for s in statements(&p) {
-                for (operator, keys) in s["Condition"].as_object().into_iter().flatten() {
-                    let names: Vec<&String> = keys
-                        .as_object()
-                        .into_iter()
-                        .flat_map(|k| k.keys())
-                        .collect();
-                    let renamed = names.len() == 2
-                        && names.iter().any(|n| names.contains(&&format!("{n}Arn")));
-                    assert!(!operator.ends_with("IfExists") || renamed, "{document}");
-                }
-            }
+            assert!(!document.contains("IfExists"), "{document}");
             // Every key a statement tests for a bad value is also tested for absence.
             for s in statements(&p) {
                 let Some((operator, keys)) =
@@ -719,14 +721,16 @@ mod tests {
                 "VolumeKmsNotAllowed",
                 crate::controls::volume_kms::ID,
                 format!("allowed_keys = [\"{key_arn}\", \"{alias_arn}\"]"),
+                // Only where the request carries the key: an absent key is the missing-key
+                // statements' to judge (they let local-storage instance types through).
                 deny(
                     "VolumeKmsNotAllowed",
                     &VOLUME_KEY_ACTIONS,
-                    "ArnNotLikeIfExists",
+                    "ArnNotLike",
                     "sagemaker:VolumeKmsKeyArn",
                     json!([key_arn, alias_arn]),
                 )
-                .with_also("sagemaker:VolumeKmsKey"),
+                .when_present(),
             ),
             (
                 "OutputKmsNotAllowed",
@@ -735,11 +739,11 @@ mod tests {
                 deny(
                     "OutputKmsNotAllowed",
                     &OUTPUT_KEY_ACTIONS,
-                    "ArnNotLikeIfExists",
+                    "ArnNotLike",
                     "sagemaker:OutputKmsKeyArn",
                     json!([key_arn]),
                 )
-                .with_also("sagemaker:OutputKmsKey"),
+                .when_present(),
             ),
             (
                 "RequiredTagCostCenterNotAllowed",
@@ -791,10 +795,10 @@ mod tests {
         ))?;
         assert_eq!(
             statement(&p, "VolumeKmsNotAllowed").map(|s| &s["Condition"]),
-            Some(&json!({ "ArnNotLikeIfExists": {
-                "sagemaker:VolumeKmsKeyArn": [key_arn],
-                "sagemaker:VolumeKmsKey": [key_arn]
-            } }))
+            Some(&json!({
+                "ArnNotLike": { "sagemaker:VolumeKmsKeyArn": [key_arn] },
+                "Null": { "sagemaker:VolumeKmsKeyArn": "false" }
+            }))
         );
         assert!(
             has_gap(

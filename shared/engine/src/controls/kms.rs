@@ -86,9 +86,8 @@ pub(crate) fn deny_missing_key(
 }
 
 /// Denies, on `actions`, a key outside the allow-list: by ARN, as the condition key is
-/// ARN-typed (`ArnNotLikeIfExists` over both names of `key`: the name a request does not carry
-/// must not decide); with no ARN in the list, at least AWS managed keys (`alias/aws/...`), once
-/// per name. Entries that are not ARNs are gaps.
+/// ARN-typed, where the request carries it; with no ARN in the list, at least AWS managed keys
+/// (`alias/aws/...`), once per name of `key`. Entries that are not ARNs are gaps.
 pub(crate) fn deny_unlisted_keys(
     scp: &mut Scp<'_>,
     control: ControlId,
@@ -115,16 +114,29 @@ pub(crate) fn deny_unlisted_keys(
             scp.deny(control, deny);
         }
     } else {
+        // Only where the request carries the key (`Null` false): a negated operator is true
+        // on an absent key, and would deny what the missing-key statements let through
+        // (instance types with local storage take no volume key). Under the current name only:
+        // the former name too would not fit the SCP size limit with the example policy.
         let deny = Deny {
             sid: format!("{name}NotAllowed"),
             actions,
-            operator: "ArnNotLikeIfExists",
+            operator: "ArnNotLike",
             key: key.current,
             values: json!(arns),
-            unless: None,
-            also: Some(key.former),
+            unless: Some(("Null", key.current, json!("false"))),
+            also: None,
         };
         scp.deny(control, deny);
+        scp.gap(
+            control,
+            "*",
+            format!(
+                "allowed_keys: checked on {} only; a request that carries the key under its \
+                 former name {} alone passes the document, and the detective control judges it",
+                key.current, key.former
+            ),
+        );
     }
     let key = key.current;
     if other.is_empty() {
