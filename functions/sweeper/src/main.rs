@@ -20,10 +20,12 @@ async fn main() -> Result<(), Error> {
     let (inspector, inventory, scope, queue) = (&inspector, &inventory, &scope, &queue);
     run(service_fn(move |event: LambdaEvent<Value>| async move {
         let context = &event.context;
-        let options = scope.options(&context.request_id, context.deadline);
+        // Only a sweep needs its options (and logs its start); a fan-out does not.
+        let options = || scope.options(&context.request_id, context.deadline);
         let answer = match SweeperEvent::parse(&event.payload, &context.request_id) {
             SweeperEvent::Targets(batch) => {
-                let (response, _) = sweep::sweep_batch(inspector, inventory, batch, &options).await;
+                let (response, _) =
+                    sweep::sweep_batch(inspector, inventory, batch, &options()).await;
                 serde_json::to_value(response)
             }
             SweeperEvent::Tick { sweep_id } => match queue {
@@ -36,7 +38,7 @@ async fn main() -> Result<(), Error> {
                 None => {
                     let options = sweep::SweepOptions {
                         sweep_id,
-                        ..options
+                        ..options()
                     };
                     let summary =
                         sweep::sweep(inspector, inventory, &scope.targets, &options).await;

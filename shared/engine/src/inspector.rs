@@ -1111,6 +1111,30 @@ mod tests {
         ))
     }
 
+    /// The sweep's listing over the fake SageMaker.
+    fn inventory(inspector: &Fake) -> FakeInventory<'_> {
+        FakeInventory {
+            sagemaker: &inspector.sagemaker,
+            faults: Faults::default(),
+        }
+    }
+
+    /// The fixtures' account and region.
+    fn home() -> Target {
+        Target {
+            account: "123456789012".into(),
+            region: "us-east-1".into(),
+        }
+    }
+
+    fn options(sweep_id: &str) -> SweepOptions {
+        SweepOptions {
+            sweep_id: sweep_id.into(),
+            concurrency: 2,
+            deadline: None,
+        }
+    }
+
     fn in_status(mut snapshot: Snapshot, status: &str) -> Snapshot {
         snapshot.lifecycle = Lifecycle::classify(snapshot.kind(), status);
         snapshot
@@ -1323,10 +1347,7 @@ mod tests {
         use crate::sweep::SweeperEvent;
         let open = in_status(notebook(|n| n.vpc = None), "InService");
         let inspector = inspector(vec![open.clone()])?;
-        let inventory = FakeInventory {
-            sagemaker: &inspector.sagemaker,
-            faults: Faults::default(),
-        };
+        let inventory = inventory(&inspector);
         let accounts = ["123456789012".to_string(), "210987654321".to_string()];
         let targets = Target::all(&accounts, &["us-east-1".to_string()]);
         let tick = serde_json::json!({"id": "tick-1", "detail-type": "Scheduled Event"});
@@ -1350,11 +1371,7 @@ mod tests {
         else {
             panic!("an SQS batch is targets")
         };
-        let options = SweepOptions {
-            sweep_id: "unused".into(),
-            concurrency: 2,
-            deadline: None,
-        };
+        let options = options("unused");
         // The first target's first listing fails: its message goes back to the queue.
         inventory.faults.throttle("List", 1);
         let (response, summaries) =
@@ -1388,19 +1405,9 @@ mod tests {
             ..Actor::default()
         };
         inspector.trail.created(&open.id, alice.clone());
-        let inventory = FakeInventory {
-            sagemaker: &inspector.sagemaker,
-            faults: Faults::default(),
-        };
-        let targets = [Target {
-            account: "123456789012".into(),
-            region: "us-east-1".into(),
-        }];
-        let options = SweepOptions {
-            sweep_id: "sweep-1".into(),
-            concurrency: 2,
-            deadline: None,
-        };
+        let inventory = inventory(&inspector);
+        let targets = [home()];
+        let options = options("sweep-1");
         let summary = sweep::sweep(&inspector, &inventory, &targets, &options).await;
         assert_eq!(
             (summary.non_compliant, summary.alerts),
@@ -1427,19 +1434,9 @@ mod tests {
         fine.id.name = "fine".into();
         fine.arn = fine.id.arn();
         let inspector = inspector(vec![open, fine])?;
-        let inventory = FakeInventory {
-            sagemaker: &inspector.sagemaker,
-            faults: Faults::default(),
-        };
-        let targets = [Target {
-            account: "123456789012".into(),
-            region: "us-east-1".into(),
-        }];
-        let options = SweepOptions {
-            sweep_id: "sweep-1".into(),
-            concurrency: 2,
-            deadline: None,
-        };
+        let inventory = inventory(&inspector);
+        let targets = [home()];
+        let options = options("sweep-1");
         let summary = sweep::sweep(&inspector, &inventory, &targets, &options).await;
         assert_eq!(
             (summary.evaluated, summary.non_compliant),
