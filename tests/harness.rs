@@ -12,10 +12,11 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_sagemaker::types::{
     AlgorithmSpecification, AppSpecification, CaptureMode, CaptureOption, ContainerDefinition,
-    DataCaptureConfig, DirectInternetAccess, InstanceType, NetworkConfig, OutputDataConfig,
-    ProcessingClusterConfig, ProcessingInstanceType, ProcessingOutputConfig, ProcessingResources,
-    ProcessingStoppingCondition, ProductionVariant, ProductionVariantInstanceType, ResourceConfig,
-    RootAccess, StoppingCondition, Tag, TrainingInputMode, TrainingInstanceType, VpcConfig,
+    DataCaptureConfig, DirectInternetAccess, InstanceMetadataServiceConfiguration, InstanceType,
+    NetworkConfig, OutputDataConfig, ProcessingClusterConfig, ProcessingInstanceType,
+    ProcessingOutputConfig, ProcessingResources, ProcessingStoppingCondition, ProductionVariant,
+    ProductionVariantInstanceType, ResourceConfig, RootAccess, StoppingCondition, Tag,
+    TrainingInputMode, TrainingInstanceType, VpcConfig,
 };
 use aws_sdk_sagemaker::types::{
     HyperParameterAlgorithmSpecification, HyperParameterTrainingJobDefinition,
@@ -41,7 +42,7 @@ pub const REGION: &str = "us-east-1";
 pub const KEY: &str = "arn:aws:kms:us-east-1:123456789012:key/1111aaaa-22bb-33cc-44dd-555555eeeeee";
 pub const SUBNET: &str = "subnet-0a1b2c3d4e5f60001";
 pub const GROUP: &str = "sg-0a1b2c3d4e5f60001";
-const ROLE: &str = "arn:aws:iam::123456789012:role/SageMakerExecutionRole";
+pub const ROLE: &str = "arn:aws:iam::123456789012:role/SageMakerExecutionRole";
 const IMAGE: &str = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1";
 /// Tag read by the emulator extension: the status a new resource starts in.
 pub const INITIAL_STATUS_TAG: &str = "emulator:initial-status";
@@ -306,7 +307,12 @@ pub async fn create_notebook(
             .security_group_ids(GROUP)
             .kms_key_id(KEY)
             .direct_internet_access(DirectInternetAccess::Disabled)
-            .root_access(RootAccess::Disabled),
+            .root_access(RootAccess::Disabled)
+            .instance_metadata_service_configuration(
+                InstanceMetadataServiceConfiguration::builder()
+                    .minimum_instance_metadata_service_version("2")
+                    .build(),
+            ),
         Posture::NonCompliant => req
             .direct_internet_access(DirectInternetAccess::Enabled)
             .root_access(RootAccess::Enabled),
@@ -652,7 +658,7 @@ pub async fn create_endpoint(
             ProductionVariant::builder()
                 .variant_name("AllTraffic")
                 .model_name(name)
-                .initial_instance_count(1)
+                .initial_instance_count(if compliant { 2 } else { 1 })
                 .instance_type(ProductionVariantInstanceType::MlM5Large)
                 .build(),
         );

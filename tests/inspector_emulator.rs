@@ -81,7 +81,8 @@ async fn noncompliant_notebook_is_stopped_and_one_alert_is_delivered() -> TestRe
             "vpc-attached",
             "volume-kms",
             "no-direct-internet",
-            "no-root-access"
+            "no-root-access",
+            "imds-v2"
         ]
     );
     assert_eq!(d.finding["resource"]["name"], name.as_str());
@@ -394,7 +395,12 @@ async fn noncompliant_endpoint_is_deleted_and_its_config_and_model_kept() -> Tes
     let violated: Vec<String> = report.violations().map(|v| v.control.to_string()).collect();
     assert_eq!(
         violated,
-        ["vpc-attached", "volume-kms", "network-isolation"]
+        [
+            "vpc-attached",
+            "volume-kms",
+            "network-isolation",
+            "multi-instance-variants"
+        ]
     );
     let (report, _) = evaluated(
         inspector
@@ -989,5 +995,139 @@ async fn emulator_extension_is_in_place() -> TestResult {
         again.as_ref().is_err_and(AwsError::is_validation),
         "{again:?}"
     );
+    Ok(())
+}
+
+/// A notebook otherwise compliant, with the given IMDS version and lifecycle configuration.
+async fn create_notebook_with(
+    emu: &Emulator,
+    name: &str,
+    imds_version: &str,
+    lifecycle_config: Option<&str>,
+) -> TestResult {
+    use aws_sdk_sagemaker::types::{
+        DirectInternetAccess, InstanceMetadataServiceConfiguration, InstanceType, RootAccess, Tag,
+    };
+    emu.sagemaker
+        .create_notebook_instance()
+        .notebook_instance_name(name)
+        .instance_type(InstanceType::MlT3Medium)
+        .role_arn(ROLE)
+        .subnet_id(SUBNET)
+        .security_group_ids(GROUP)
+        .kms_key_id(KEY)
+        .direct_internet_access(DirectInternetAccess::Disabled)
+        .root_access(RootAccess::Disabled)
+        .instance_metadata_service_configuration(
+            InstanceMetadataServiceConfiguration::builder()
+                .minimum_instance_metadata_service_version(imds_version)
+                .build(),
+        )
+        .set_lifecycle_config_name(lifecycle_config.map(str::to_string))
+        .tags(Tag::builder().key("owner").value("alice").build())
+        .send()
+        .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_notebook_on_imdsv1_or_an_unlisted_lifecycle_config_is_stopped_and_named() -> TestResult {
+    // Given a policy allowing one lifecycle configuration
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let policy = Policy::from_toml(
+        "[controls.lifecycle-configs]\nallowed = [\"idle-shutdown\"]\n",
+        "test",
+    )?;
+    let inspector = inspector(&emu, &alerts.topic_arn, policy)?;
+    // And three notebooks: IMDSv2 with the allowed configuration, IMDSv1, and IMDSv2 with
+    // another configuration
+    let (good, v1, tools) = (unique("nb-ok"), unique("nb-v1"), unique("nb-tools"));
+    create_notebook_with(&emu, &good, "2", Some("idle-shutdown")).await?;
+    create_notebook_with(&emu, &v1, "1", None).await?;
+    create_notebook_with(&emu, &tools, "2", Some("install-tools")).await?;
+    for (name, violated) in [
+        (&good, Vec::<&str>::new()),
+        (&v1, vec!["imds-v2"]),
+        (&tools, vec!["lifecycle-configs"]),
+    ] {
+        // When each one's create call is handled
+        let event = sample_event("notebook/create-compliant.json", "secure-nb", name)?;
+        let (report, _) = evaluated(inspector.handle(&event).await?)?;
+        // Then only the failing ones are stopped, each for its own control
+        let got: Vec<String> = report.violations().map(|v| v.control.to_string()).collect();
+        assert_eq!(got, violated, "{name}");
+        let status = emu.notebook_status(name).await?;
+        let want = if violated.is_empty() {
+            "InService"
+        } else {
+            "Stopped"
+        };
+        assert_eq!(status, want, "{name}");
+    }
+    let delivered = alerts.receive(2, WAIT).await?;
+    let mut named: Vec<Vec<String>> = delivered
+        .iter()
+        .map(controls_attribute)
+        .collect::<TestResult<_>>()?;
+    named.sort();
+    assert_eq!(named, [["imds-v2"], ["lifecycle-configs"]]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_endpoint_with_ssm_access_or_an_unencrypted_async_output_is_deleted() -> TestResult {
+    use aws_sdk_sagemaker::types::{
+        AsyncInferenceConfig, AsyncInferenceOutputConfig, ProductionVariant,
+        ProductionVariantInstanceType,
+    };
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline())?;
+    let (ssm, asynchronous) = (unique("fraud-api-ssm"), unique("fraud-api-async"));
+    for (name, ssm_access, async_key) in [(&ssm, true, Some(KEY)), (&asynchronous, false, None)] {
+        // Given a compliant endpoint, updated in place to a configuration that differs in one
+        // setting (created as the endpoint's own configuration, which it then runs)
+        create_endpoint(&emu, name, Posture::Compliant, None).await?;
+        emu.sagemaker
+            .delete_endpoint_config()
+            .endpoint_config_name(name)
+            .send()
+            .await?;
+        let mut output = AsyncInferenceOutputConfig::builder().s3_output_path("s3://async/");
+        if let Some(key) = async_key {
+            output = output.kms_key_id(key);
+        }
+        emu.sagemaker
+            .create_endpoint_config()
+            .endpoint_config_name(name)
+            .kms_key_id(KEY)
+            .production_variants(
+                ProductionVariant::builder()
+                    .variant_name("AllTraffic")
+                    .model_name(name)
+                    .initial_instance_count(2)
+                    .instance_type(ProductionVariantInstanceType::MlM5Large)
+                    .enable_ssm_access(ssm_access)
+                    .build(),
+            )
+            .async_inference_config(
+                AsyncInferenceConfig::builder()
+                    .output_config(output.build())
+                    .build(),
+            )
+            .send()
+            .await?;
+    }
+    for (name, control) in [(&ssm, "no-ssm-access"), (&asynchronous, "output-kms")] {
+        // When its state change is handled
+        let event = sample_event("endpoint/state-change.json", "fraud-api", name)?;
+        let (report, _) = evaluated(inspector.handle(&event).await?)?;
+        // Then it fails that control alone, and is deleted
+        let got: Vec<String> = report.violations().map(|v| v.control.to_string()).collect();
+        assert_eq!(got, [control], "{name}: {:?}", report.results);
+        assert_eq!(report.remediation.outcome().as_str(), "deleted", "{name}");
+        assert_eq!(emu.endpoint_status(name).await?, None, "{name}");
+    }
     Ok(())
 }

@@ -40,8 +40,9 @@ enum Command {
     /// Sweep the SageMaker resources that are active now (like the sweeper Lambda): describe,
     /// evaluate, remediate (unless --audit) and alert, across accounts and regions.
     Scan(scan::ScanArgs),
-    /// Write the policy as an SCP (IAM policy document) that denies non-compliant SageMaker
-    /// create calls up front; what it cannot prevent is listed on standard error.
+    /// Write the policy as SCPs (IAM policy documents, as many as its statements need) that deny
+    /// non-compliant SageMaker create calls up front; what they cannot prevent is listed on
+    /// standard error.
     Preventive(preventive::PreventiveArgs),
     /// Policy files.
     Policy {

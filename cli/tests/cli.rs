@@ -557,17 +557,21 @@ fn preventive_writes_the_example_policy_as_an_scp_and_lists_what_it_leaves() -> 
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    // Compact JSON (what an SCP upload counts), compared pretty-printed.
-    assert_eq!(stdout(&o).lines().count(), 1);
-    let document: serde_json::Value = serde_json::from_slice(&o.stdout)?;
+    // Compact JSON (what an SCP upload counts), one SCP per line, compared pretty-printed: the
+    // example's statements need two SCPs.
+    let scps: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(serde_json::from_str)
+        .collect::<Result<_, _>>()?;
+    assert_eq!(scps.len(), 2);
+    assert!(scps.iter().all(|d| d.to_string().len() <= 5120));
     golden(
         "preventive.json",
-        &(serde_json::to_string_pretty(&document)? + "\n"),
+        &(serde_json::to_string_pretty(&scps)? + "\n"),
     )?;
-    let sids: Vec<&str> = document["Statement"]
-        .as_array()
-        .ok_or("no statements")?
+    let sids: Vec<&str> = scps
         .iter()
+        .flat_map(|d| d["Statement"].as_array().into_iter().flatten())
         .filter_map(|s| s["Sid"].as_str())
         .collect();
     for sid in [
@@ -582,10 +586,17 @@ fn preventive_writes_the_example_policy_as_an_scp_and_lists_what_it_leaves() -> 
         "DirectInternetMissing",
         "RootAccessEnabled",
         "RootAccessMissing",
+        "ImdsVersion1",
+        "ImdsVersionMissing",
+        "LifecycleConfigsNotAllowed",
     ] {
         assert!(sids.contains(&sid), "{sid} missing from {sids:?}");
     }
     let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("2 SCPs (at most 5120 characters each): attach all of them"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains("not preventable: vpc-attached on sagemaker:CreateTransformJob"),
         "{stderr}"
@@ -598,7 +609,7 @@ fn preventive_writes_the_example_policy_as_an_scp_and_lists_what_it_leaves() -> 
         stderr.contains("not preventable: volume-kms on *: allowed_keys `alias/ml-data`"),
         "{stderr}"
     );
-    // --output: the same document in the file, nothing on standard output.
+    // --output: the same SCPs in the file and FILE-2, nothing on standard output.
     let file = std::env::temp_dir().join(format!("guardrail-scp-{}.json", std::process::id()));
     let file_arg = file.to_str().ok_or("temp path is not UTF-8")?;
     let written = guardrail(&[
@@ -612,9 +623,14 @@ fn preventive_writes_the_example_policy_as_an_scp_and_lists_what_it_leaves() -> 
     ]);
     assert_eq!(written.status.code(), Some(0));
     assert!(written.stdout.is_empty());
-    let from_file: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file)?)?;
-    std::fs::remove_file(&file)?;
-    assert_eq!(from_file, document);
+    let second = file.with_file_name(format!("guardrail-scp-{}-2.json", std::process::id()));
+    let mut from_files = Vec::new();
+    for path in [&file, &second] {
+        let text = std::fs::read_to_string(path)?;
+        std::fs::remove_file(path)?;
+        from_files.push(serde_json::from_str::<serde_json::Value>(&text)?);
+    }
+    assert_eq!(from_files, scps);
     // After the example's exemption expires, its resources are denied too.
     let later = guardrail(&[
         "preventive",

@@ -80,6 +80,7 @@ def notebook(sm: Any, i: int) -> None:
             "KmsKeyId": KEY,
             "DirectInternetAccess": "Disabled",
             "RootAccess": "Disabled",
+            "InstanceMetadataServiceConfiguration": {"MinimumInstanceMetadataServiceVersion": "2"},
         }
     sm.create_notebook_instance(**request)
 

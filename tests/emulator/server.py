@@ -41,7 +41,12 @@ from moto.core.responses import ActionResult, EmptyResult
 from moto.core.utils import utcnow
 from moto.kms.models import KmsBackend, kms_backends
 from moto.sagemaker.exceptions import ResourceNotFound, ValidationError
-from moto.sagemaker.models import FakeEndpointConfig, SageMakerModelBackend, sagemaker_backends
+from moto.sagemaker.models import (
+    FakeEndpointConfig,
+    FakeSagemakerNotebookInstance,
+    SageMakerModelBackend,
+    sagemaker_backends,
+)
 from moto.sagemaker.responses import SageMakerResponse
 
 import inference
@@ -415,6 +420,58 @@ def patch_notebooks() -> None:
         notebook.status = status
 
     wrap_create("create_notebook_instance", "NotebookInstanceStatus", set_notebook_status)
+    patch_notebook_settings()
+
+
+#: AWS's platform for a notebook created without ``PlatformIdentifier``.
+DEFAULT_NOTEBOOK_PLATFORM = "notebook-al2023-v1"
+
+
+def patch_notebook_settings() -> None:
+    """Patch 16: notebooks keep ``PlatformIdentifier`` and ``InstanceMetadataServiceConfiguration``.
+
+    Both are stored at create, with AWS's defaults when left out (platform
+    ``notebook-al2023-v1``, minimum IMDS version ``1``), and answered by
+    ``DescribeNotebookInstance``; a minimum version other than ``1`` or ``2`` is refused as AWS
+    refuses it (pattern ``1|2``).
+    """
+    original_create = SageMakerResponse.create_notebook_instance
+
+    @functools.wraps(original_create)
+    def create_notebook_instance(self: SageMakerResponse) -> ActionResult:
+        imds = self._get_param("InstanceMetadataServiceConfiguration") or {}
+        version = imds.get("MinimumInstanceMetadataServiceVersion", "1")
+        if version not in ("1", "2"):
+            raise ValidationError(
+                f"Value '{version}' at 'instanceMetadataServiceConfiguration."
+                "minimumInstanceMetadataServiceVersion' failed to satisfy constraint: Member must "
+                "satisfy regular expression pattern: 1|2"
+            )
+        result = original_create(self)
+        name = self._get_param("NotebookInstanceName")
+        notebook = self.sagemaker_backend.get_notebook_instance(name)
+        notebook.platform_identifier = (
+            self._get_param("PlatformIdentifier") or DEFAULT_NOTEBOOK_PLATFORM
+        )
+        notebook.minimum_imds_version = version
+        return result
+
+    setattr(SageMakerResponse, "create_notebook_instance", create_notebook_instance)
+
+    original_to_dict = FakeSagemakerNotebookInstance.to_dict
+
+    @functools.wraps(original_to_dict)
+    def to_dict(self: FakeSagemakerNotebookInstance) -> dict[str, Any]:
+        described = original_to_dict(self)
+        described["PlatformIdentifier"] = getattr(
+            self, "platform_identifier", DEFAULT_NOTEBOOK_PLATFORM
+        )
+        described["InstanceMetadataServiceConfiguration"] = {
+            "MinimumInstanceMetadataServiceVersion": getattr(self, "minimum_imds_version", "1")
+        }
+        return described
+
+    setattr(FakeSagemakerNotebookInstance, "to_dict", to_dict)
 
 
 def data_capture_summary(config: dict[str, Any]) -> dict[str, Any]:

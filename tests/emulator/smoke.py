@@ -213,8 +213,9 @@ def create_transform_job(sm: Any, name: str, status: str | None = None) -> None:
     )
 
 
-def create_notebook(sm: Any, name: str, status: str | None = None) -> None:
-    """Creates a notebook instance in a VPC, encrypted, without internet or root access."""
+def create_notebook(sm: Any, name: str, status: str | None = None, **settings: Any) -> None:
+    """Creates a notebook instance in a VPC, encrypted, without internet or root access, with
+    ``settings`` as further parameters."""
     sm.create_notebook_instance(
         NotebookInstanceName=name,
         InstanceType="ml.t3.medium",
@@ -225,6 +226,7 @@ def create_notebook(sm: Any, name: str, status: str | None = None) -> None:
         DirectInternetAccess="Disabled",
         RootAccess="Disabled",
         Tags=status_tag(status),
+        **settings,
     )
 
 
@@ -542,6 +544,52 @@ def notebook_fields_and_stop(endpoint: str) -> None:
         sm.describe_notebook_instance(NotebookInstanceName=name)["NotebookInstanceStatus"],
         "InService",
         "status after start",
+    )
+
+
+# Patch 16: notebook platform and instance metadata settings.
+
+
+@check
+def notebook_platform_and_imds(endpoint: str) -> None:
+    """AWS's defaults when left out, the values given otherwise, a version outside 1|2 refused."""
+    sm = sagemaker(endpoint)
+    name = unique("smoke-notebook-defaults")
+    create_notebook(sm, name)
+    notebook = sm.describe_notebook_instance(NotebookInstanceName=name)
+    expect_equal(notebook.get("PlatformIdentifier"), "notebook-al2023-v1", "default platform")
+    expect_equal(
+        notebook.get("InstanceMetadataServiceConfiguration"),
+        {"MinimumInstanceMetadataServiceVersion": "1"},
+        "default IMDS configuration",
+    )
+    name = unique("smoke-notebook-settings")
+    create_notebook(
+        sm,
+        name,
+        PlatformIdentifier="notebook-al2-v3",
+        InstanceMetadataServiceConfiguration={"MinimumInstanceMetadataServiceVersion": "2"},
+        LifecycleConfigName="idle-shutdown",
+    )
+    notebook = sm.describe_notebook_instance(NotebookInstanceName=name)
+    expect_equal(notebook.get("PlatformIdentifier"), "notebook-al2-v3", "platform given")
+    expect_equal(
+        notebook.get("InstanceMetadataServiceConfiguration"),
+        {"MinimumInstanceMetadataServiceVersion": "2"},
+        "IMDS configuration given",
+    )
+    expect_equal(
+        notebook.get("NotebookInstanceLifecycleConfigName"), "idle-shutdown", "lifecycle config"
+    )
+    expect_error(
+        lambda: create_notebook(
+            sm,
+            unique("smoke-notebook-imds3"),
+            InstanceMetadataServiceConfiguration={"MinimumInstanceMetadataServiceVersion": "3"},
+        ),
+        "ValidationException",
+        "Value '3' at 'instanceMetadataServiceConfiguration.minimumInstanceMetadataServiceVersion' "
+        "failed to satisfy constraint: Member must satisfy regular expression pattern: 1|2",
     )
 
 

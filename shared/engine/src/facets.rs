@@ -190,6 +190,32 @@ pub trait Facets {
         Facet::NoSuchSetting
     }
 
+    /// A notebook's minimum instance metadata service version (AWS default `1`).
+    fn minimum_imds_version(&self) -> Facet<&str> {
+        Facet::NoSuchSetting
+    }
+
+    /// A notebook's platform (`PlatformIdentifier`; `None`: not reported).
+    fn platform(&self) -> Facet<Option<&str>> {
+        Facet::NoSuchSetting
+    }
+
+    /// The lifecycle configuration that runs, as root, when the resource starts (`None`: none).
+    fn lifecycle_config(&self) -> Facet<Option<&str>> {
+        Facet::NoSuchSetting
+    }
+
+    /// The instances serving each production variant (`NotApplicable` for serverless and
+    /// shadow variants).
+    fn serving_instances(&self) -> Facet<&InstanceGroup> {
+        Facet::NoSuchSetting
+    }
+
+    /// `EnableSSMAccess` of each variant (absent is `false`).
+    fn ssm_access(&self) -> Facet<bool> {
+        Facet::NoSuchSetting
+    }
+
     /// Every KMS key reference the settings name (volumes, outputs, data capture).
     fn key_references(&self) -> Vec<&str> {
         self.job_storage().map_or_else(Vec::new, |s| {

@@ -24,6 +24,7 @@ pub mod instances;
 pub mod json;
 pub mod kinds;
 pub mod metrics;
+pub mod platforms;
 pub mod policy;
 pub mod ports;
 pub mod preventive;

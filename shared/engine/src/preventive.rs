@@ -23,7 +23,9 @@
 //! in 2026-06 and no action defines them any more: a `Null` condition on one of those would be
 //! true on every request, and deny them all; `InterContainerTrafficEncryption` on training, processing and tuning;
 //! `NetworkIsolation` on those and `CreateModel`; `DirectInternetAccess` on
-//! `CreateNotebookInstance`; `RootAccess` on create and `UpdateNotebookInstance`. Denying
+//! `CreateNotebookInstance`; `RootAccess`, `MinimumInstanceMetadataServiceVersion` and
+//! `NotebookInstanceLifecycleConfigArns` on create and `UpdateNotebookInstance` (no key names a
+//! notebook's platform, or an endpoint variant's `EnableSSMAccess`). Denying
 //! `CreateEndpointConfig` without `KmsKeyId` also denies configurations that cannot take one
 //! (serverless variants, instance types with local NVMe storage): the detective control fails
 //! those too.
@@ -43,7 +45,10 @@
 //! **Output** — statements sorted by `Sid` (control and purpose, alphanumeric as IAM requires),
 //! `Version` 2012-10-17. Every character of an SCP counts against its 5,120-character limit,
 //! whitespace included; the size is measured on the compact JSON, which is what the CLI writes.
-//! A larger document is still returned, with a gap saying so.
+//! The statements are split, in `Sid` order, into as many SCPs as they need (a target may have
+//! five attached; all of them apply); more than five, or a statement too large on its own, is
+//! still returned, with a gap saying so. The whole document is returned too, for use as a
+//! permissions boundary.
 
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -79,11 +84,45 @@ pub struct Gap {
     pub reason: String,
 }
 
+/// How many SCPs AWS Organizations lets one account or OU have attached (its quota).
+pub const SCPS_PER_TARGET: usize = 5;
+
 /// The generated document and what it leaves to the detective control.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Preventive {
+    /// Every statement in one document (for a permissions boundary).
     pub document: Value,
+    /// The same statements, in `Sid` order, split into documents of at most [`SCP_MAX_CHARS`]
+    /// each: the SCPs to attach, all of them, to the same target.
+    pub scps: Vec<Value>,
     pub not_preventable: Vec<Gap>,
+}
+
+/// A policy document holding `statements`.
+fn document(statements: &[Value]) -> Value {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": statements,
+    })
+}
+
+/// `statements`, in order, in as few documents of at most [`SCP_MAX_CHARS`] (compact JSON) as
+/// that order allows; a statement too large on its own gets a document of its own.
+fn split(statements: &[Value]) -> Vec<Value> {
+    let mut documents = Vec::new();
+    let mut current: Vec<Value> = Vec::new();
+    for statement in statements {
+        current.push(statement.clone());
+        if current.len() > 1 && document(&current).to_string().len() > SCP_MAX_CHARS {
+            let next = current.pop().into_iter().collect();
+            documents.push(document(&current));
+            current = next;
+        }
+    }
+    if !current.is_empty() || documents.is_empty() {
+        documents.push(document(&current));
+    }
+    documents
 }
 
 /// One deny statement: `operator` applied to `key` with `values`.
@@ -228,6 +267,19 @@ impl Scp<'_> {
     /// A notebook setting that must be `Disabled` (AWS's default is `Enabled`), on create and,
     /// with `update_too`, on update.
     pub fn disabled(&mut self, control: ControlId, name: &str, key: &str, update_too: bool) {
+        self.forbidden(control, name, key, "Enabled", update_too);
+    }
+
+    /// A notebook setting whose value `value` (AWS's default at create) is denied on create
+    /// and, with `update_too`, on update; create is denied when the key is absent too.
+    pub fn forbidden(
+        &mut self,
+        control: ControlId,
+        name: &str,
+        key: &str,
+        value: &str,
+        update_too: bool,
+    ) {
         use actions::{CREATE_NOTEBOOK, UPDATE_NOTEBOOK};
         let with_update = [CREATE_NOTEBOOK, UPDATE_NOTEBOOK];
         let actions: &[&'static str] = if update_too {
@@ -238,11 +290,11 @@ impl Scp<'_> {
         self.deny(
             control,
             Deny {
-                sid: format!("{name}Enabled"),
+                sid: format!("{name}{}", sid_words(value)),
                 actions,
                 operator: "StringEquals",
                 key,
-                values: json!("Enabled"),
+                values: json!(value),
                 unless: None,
                 also: None,
             },
@@ -317,23 +369,37 @@ pub fn generate(policy: &Policy, today: Date) -> Preventive {
     }
     scp.statements.sort_by(|a, c| a.0.cmp(&c.0));
     let statements: Vec<Value> = scp.statements.into_iter().map(|(_, s)| s).collect();
-    let document = json!({
-        "Version": "2012-10-17",
-        "Statement": statements,
-    });
-    let size = document.to_string().len();
-    if size > SCP_MAX_CHARS {
+    let scps = split(&statements);
+    let oversized = scps
+        .iter()
+        .map(|d| d.to_string().len())
+        .filter(|size| *size > SCP_MAX_CHARS)
+        .max();
+    if let Some(size) = oversized {
         scp.gaps.push(Gap {
             control: None,
             action: "*".into(),
             reason: format!(
-                "the document has {size} characters (compact JSON), over the {SCP_MAX_CHARS} \
-                 an SCP may have: split it across SCPs, or use it as a permissions boundary"
+                "one statement makes a document of {size} characters (compact JSON), over the \
+                 {SCP_MAX_CHARS} an SCP may have: use it as a permissions boundary, or shorten \
+                 the policy's lists"
+            ),
+        });
+    } else if scps.len() > SCPS_PER_TARGET {
+        scp.gaps.push(Gap {
+            control: None,
+            action: "*".into(),
+            reason: format!(
+                "the statements need {} SCPs of at most {SCP_MAX_CHARS} characters, over the \
+                 {SCPS_PER_TARGET} a target may have: use the document as a permissions \
+                 boundary, or shorten the policy's lists",
+                scps.len()
             ),
         });
     }
     Preventive {
-        document,
+        document: document(&statements),
+        scps,
         not_preventable: scp.gaps,
     }
 }
@@ -500,6 +566,20 @@ mod tests {
                 json!("true"),
             ),
             deny(
+                "ImdsVersion1",
+                &[NOTEBOOK, NOTEBOOK_UPDATE],
+                "StringEquals",
+                "sagemaker:MinimumInstanceMetadataServiceVersion",
+                json!("1"),
+            ),
+            deny(
+                "ImdsVersionMissing",
+                &[NOTEBOOK],
+                "Null",
+                "sagemaker:MinimumInstanceMetadataServiceVersion",
+                json!("true"),
+            ),
+            deny(
                 "InterContainerEncryptionMissing",
                 &ENCRYPTION_ACTIONS,
                 "Null",
@@ -646,7 +726,13 @@ mod tests {
                 crate::controls::required_tags::ID,
                 "[controls.required-tags.tags]\nowner = [\"a\", \"b\"]",
             ),
+            (
+                crate::controls::lifecycle_configs::ID,
+                "allowed = [\"idle-shutdown\"]",
+            ),
         ];
+        // Keys whose absence is compliant: a notebook without a lifecycle configuration.
+        const ABSENT_IS_COMPLIANT: [&str; 1] = ["sagemaker:NotebookInstanceLifecycleConfigArns"];
         let example = include_str!("../../../infra/policy.example.toml");
         for text in [
             policy_text(|_| "enforce", &ALL_ENFORCED_SETTINGS),
@@ -668,6 +754,9 @@ mod tests {
                     continue;
                 }
                 for key in keys.as_object().into_iter().flat_map(|k| k.keys()) {
+                    if ABSENT_IS_COMPLIANT.contains(&key.as_str()) {
+                        continue;
+                    }
                     // (an update without the key keeps the current value: create calls only)
                     let creates: Vec<&Value> = s["Action"]
                         .as_array()
@@ -1023,39 +1112,74 @@ expires = 2027-01-31
         Ok(())
     }
 
-    #[test]
-    fn an_oversized_document_is_still_written_with_a_gap_saying_so() -> TestResult {
-        // Given forty required tags with allowed values
+    /// A policy enforcing `count` required tags, each with allowed values, and nothing else.
+    fn tags_only(count: usize) -> Result<Preventive, Box<dyn std::error::Error>> {
         let mut tags = String::from("[controls.required-tags.tags]\n");
-        for i in 0..40 {
+        for i in 0..count {
             tags.push_str(&format!("tag-number-{i} = [\"value-a\", \"value-b\"]\n"));
         }
-        let p = generated(&policy_text(
-            |c| {
-                if c == crate::controls::required_tags::ID {
-                    "enforce"
-                } else {
-                    "off"
-                }
-            },
-            &[(crate::controls::required_tags::ID, &tags)],
-        ))?;
-        // Then the document has every statement, and a document-wide gap gives its size
-        assert!(p.document.to_string().len() > SCP_MAX_CHARS);
-        assert_eq!(statements(&p).len(), 80);
-        assert!(p
-            .not_preventable
+        let id = crate::controls::required_tags::ID;
+        generated(&policy_text(
+            |c| if c == id { "enforce" } else { "off" },
+            &[(id, &tags)],
+        ))
+    }
+
+    /// The statements of the SCPs, one after the other.
+    fn split_statements(p: &Preventive) -> Vec<Value> {
+        p.scps
             .iter()
-            .any(|g| g.control.is_none() && g.reason.contains("over the 5120")));
+            .flat_map(|d| d["Statement"].as_array().cloned().unwrap_or_default())
+            .collect()
+    }
+
+    #[test]
+    fn statements_beyond_one_scp_are_split_in_order_across_scps_within_the_limit() -> TestResult {
+        // Given twenty required tags with allowed values: 40 statements
+        let p = tags_only(20)?;
+        assert!(p.document.to_string().len() > SCP_MAX_CHARS);
+        assert_eq!(statements(&p).len(), 40);
+        // Then every SCP is within the limit, none could take the next one's first statement,
+        // and together they hold every statement in Sid order
+        assert!(
+            p.scps.len() > 1 && p.scps.len() <= SCPS_PER_TARGET,
+            "{}",
+            p.scps.len()
+        );
+        for (i, scp) in p.scps.iter().enumerate() {
+            assert!(scp.to_string().len() <= SCP_MAX_CHARS);
+            assert_eq!(scp["Version"], "2012-10-17");
+            if let Some(next) = p.scps.get(i + 1).and_then(|n| n["Statement"].get(0)) {
+                let mut more = scp["Statement"].as_array().cloned().unwrap_or_default();
+                more.push(next.clone());
+                assert!(document(&more).to_string().len() > SCP_MAX_CHARS);
+            }
+        }
+        assert_eq!(split_statements(&p), statements(&p));
+        assert!(!p.not_preventable.iter().any(|g| g.control.is_none()));
+        // One SCP when it fits
         let small = generate(&Policy::baseline(), TODAY);
-        assert!(!small.not_preventable.iter().any(|g| g.control.is_none()));
+        assert_eq!(small.scps, std::slice::from_ref(&small.document));
         Ok(())
     }
 
     #[test]
-    fn the_example_policy_generates_a_document_within_the_scp_limit() -> TestResult {
+    fn more_statements_than_five_scps_hold_are_still_written_with_a_gap_saying_so() -> TestResult {
+        let p = tags_only(150)?;
+        assert!(p.scps.len() > SCPS_PER_TARGET);
+        assert_eq!(split_statements(&p), statements(&p));
+        assert!(p
+            .not_preventable
+            .iter()
+            .any(|g| g.control.is_none()
+                && g.reason.contains(&format!("need {} SCPs", p.scps.len()))));
+        Ok(())
+    }
+
+    #[test]
+    fn the_example_policy_generates_scps_within_the_limit() -> TestResult {
         let p = generated(include_str!("../../../infra/policy.example.toml"))?;
-        assert!(p.document.to_string().len() <= SCP_MAX_CHARS);
+        assert!(p.scps.iter().all(|d| d.to_string().len() <= SCP_MAX_CHARS));
         assert!(!p.not_preventable.iter().any(|g| g.control.is_none()));
         let ids = sids(&p);
         for sid in [

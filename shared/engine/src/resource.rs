@@ -123,6 +123,14 @@ pub struct NotebookConfig {
     pub direct_internet_access: Toggle,
     /// `RootAccess` (AWS default `Enabled`).
     pub root_access: Toggle,
+    /// `InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion` (AWS default
+    /// `1` at create: IMDSv1 and IMDSv2 both answer).
+    pub minimum_imds_version: String,
+    /// `PlatformIdentifier`; `None` when a Describe response or a state change does not report
+    /// it (a create call that leaves it out gets AWS's default, see [`crate::platforms`]).
+    pub platform: Option<String>,
+    /// `NotebookInstanceLifecycleConfigName` (`LifecycleConfigName` in the create call).
+    pub lifecycle_config: Option<String>,
 }
 
 /// The instances one part of a workload runs on: a job's cluster, one group of a heterogeneous
@@ -229,6 +237,9 @@ pub struct VariantModel {
     pub instances: Option<InstanceGroup>,
     /// `None` for a variant that hosts inference components instead of a model.
     pub model: Option<Dependency<ModelConfig>>,
+    /// `EnableSSMAccess`: shell access to the variant's containers through Systems Manager
+    /// (absent is `false`).
+    pub ssm_access: bool,
 }
 
 /// Model settings that govern the containers an endpoint runs (`DescribeModel`).
@@ -245,11 +256,20 @@ pub struct DataCapture {
     pub kms_key_id: Option<String>,
 }
 
+/// Where an asynchronous endpoint writes its results (`AsyncInferenceConfig.OutputConfig`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AsyncOutput {
+    pub kms_key_id: Option<String>,
+}
+
 /// Endpoint configuration and the models behind it (`DescribeEndpointConfig` + `DescribeModel`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EndpointConfig {
     pub kms_key_id: Option<String>,
     pub data_capture: Option<DataCapture>,
+    /// `AsyncInferenceConfig.OutputConfig`'s `KmsKeyId`, when the configuration serves
+    /// asynchronous inference (`None`: it does not).
+    pub async_output: Option<AsyncOutput>,
     /// Production variants, then shadow variants.
     pub variants: Vec<VariantModel>,
     /// The configuration's own `VpcConfig` (endpoints that host inference components).

@@ -179,6 +179,12 @@ impl<'a> Shape<'a> {
         Shape { node, camel: false }
     }
 
+    /// Whether this is a request (CloudTrail's request parameters): a member it leaves out gets
+    /// the API's default for the call, where a response reports what the resource has.
+    pub fn is_request(&self) -> bool {
+        self.camel
+    }
+
     /// CloudTrail's camelCase request parameters.
     pub(crate) fn camel(node: Node<'a>) -> Shape<'a> {
         Shape { node, camel: true }

@@ -54,6 +54,11 @@ registry! {
     network_isolation::NetworkIsolation,
     no_direct_internet::NoDirectInternet,
     no_root_access::NoRootAccess,
+    imds_v2::ImdsV2,
+    supported_platform::SupportedPlatform,
+    lifecycle_configs::LifecycleConfigs,
+    no_ssm_access::NoSsmAccess,
+    multi_instance_variants::MultiInstanceVariants,
     required_tags::RequiredTags,
 }
 
@@ -575,6 +580,9 @@ pub(crate) mod fixtures {
             kms_key_id: Some(KEY.into()),
             direct_internet_access: Toggle::Disabled,
             root_access: Toggle::Disabled,
+            minimum_imds_version: "2".into(),
+            platform: Some("notebook-al2023-v1".into()),
+            lifecycle_config: None,
         }
     }
 
@@ -619,15 +627,17 @@ pub(crate) mod fixtures {
                 enabled: true,
                 kms_key_id: Some(KEY.into()),
             }),
+            async_output: None,
             variants: vec![VariantModel {
                 variant_name: "AllTraffic".into(),
                 shadow: false,
                 instances: Some(InstanceGroup {
                     label: "variant AllTraffic".into(),
                     instance_type: Some("ml.m5.xlarge".into()),
-                    instance_count: Some(1),
+                    instance_count: Some(2),
                 }),
                 model: Some(model(vpc(), true)),
+                ssm_access: false,
             }],
         }
     }

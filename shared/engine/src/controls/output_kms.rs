@@ -1,10 +1,12 @@
-//! `output-kms`: what a job writes to S3, and what an endpoint captures, is encrypted with a
-//! customer managed KMS key.
+//! `output-kms`: what a job writes to S3, and what an endpoint captures or answers
+//! asynchronously, is encrypted with a customer managed KMS key.
 //!
 //! **What** — training job `OutputDataConfig.KmsKeyId`, processing job
 //! `ProcessingOutputConfig.KmsKeyId`, transform job `TransformOutput.KmsKeyId`, every training job
-//! definition of a tuning job (`OutputDataConfig.KmsKeyId`), and an endpoint's `DataCaptureConfig.KmsKeyId` when data
-//! capture is on. Notebooks have no output location: not applicable.
+//! definition of a tuning job (`OutputDataConfig.KmsKeyId`), and an endpoint's
+//! `DataCaptureConfig.KmsKeyId` when data capture is on and
+//! `AsyncInferenceConfig.OutputConfig.KmsKeyId` when it serves asynchronous inference (its
+//! results, and its failures, land in S3). Notebooks have no output location: not applicable.
 //!
 //! **Why** — model artefacts and captured requests/responses often hold personal data. Without a
 //! customer key, S3 encrypts them with the bucket default (often SSE-S3), outside the team's key
@@ -12,8 +14,8 @@
 //!
 //! **Example** — `OutputDataConfig = {S3OutputPath = "s3://models/"}` with no `KmsKeyId` fails.
 //!
-//! **Fix** — set `KmsKeyId` in the job's output configuration or in the endpoint configuration's
-//! `DataCaptureConfig`.
+//! **Fix** — set `KmsKeyId` in the job's output configuration, or in the endpoint configuration's
+//! `DataCaptureConfig` and `AsyncInferenceConfig.OutputConfig`.
 
 use super::kms::{check_key, KeyRules, KmsEntry, KmsSettings};
 use super::{Check, Control, ControlId, Invalid, Mode, Severity};
@@ -40,7 +42,7 @@ const CONDITION_KEY: KeyNames = KeyNames {
 impl Control for OutputKms {
     const ID: ControlId = ID;
     const BASELINE: (Mode, Severity) = (Mode::Enforce, Severity::High);
-    const REMEDY: &'static str = "Set a customer managed KMS key on the job output (OutputDataConfig/ProcessingOutputConfig KmsKeyId) or the endpoint's DataCaptureConfig.";
+    const REMEDY: &'static str = "Set a customer managed KMS key on the job output (OutputDataConfig/ProcessingOutputConfig KmsKeyId) or the endpoint configuration's DataCaptureConfig and AsyncInferenceConfig.OutputConfig.";
     type Entry = KmsEntry;
     type Settings = KmsSettings;
 
@@ -64,8 +66,9 @@ impl Control for OutputKms {
         scp.gap(
             Self::ID,
             actions::CREATE_ENDPOINT_CONFIG,
-            "no condition key for DataCaptureConfig.KmsKeyId (sagemaker:OutputKmsKeyArn is not \
-             defined for CreateEndpointConfig)",
+            "no condition key for DataCaptureConfig.KmsKeyId or \
+             AsyncInferenceConfig.OutputConfig.KmsKeyId (sagemaker:OutputKmsKeyArn is not defined \
+             for CreateEndpointConfig)",
         );
     }
 }
@@ -74,7 +77,7 @@ impl Control for OutputKms {
 mod tests {
     use super::*;
     use crate::controls::fixtures::*;
-    use crate::resource::DataCapture;
+    use crate::resource::{AsyncOutput, DataCapture};
 
     fn check(snapshot: &Snapshot, settings: &KmsSettings) -> Check {
         OutputKms::check(snapshot, settings)
@@ -174,6 +177,41 @@ mod tests {
                 endpoint(|e| e.data_capture = None),
                 &any,
                 "N/A",
+            ),
+            (
+                "endpoint async output with a key",
+                endpoint(|e| {
+                    e.async_output = Some(AsyncOutput {
+                        kms_key_id: Some(KEY.into()),
+                    })
+                }),
+                &any,
+                "PASS",
+            ),
+            (
+                "endpoint async output without a key",
+                endpoint(|e| e.async_output = Some(AsyncOutput { kms_key_id: None })),
+                &any,
+                "FAIL",
+            ),
+            (
+                "endpoint async output without a key, no capture",
+                endpoint(|e| {
+                    e.data_capture = None;
+                    e.async_output = Some(AsyncOutput { kms_key_id: None });
+                }),
+                &any,
+                "FAIL",
+            ),
+            (
+                "endpoint async output with an aws managed key",
+                endpoint(|e| {
+                    e.async_output = Some(AsyncOutput {
+                        kms_key_id: Some("alias/aws/s3".into()),
+                    })
+                }),
+                &any,
+                "FAIL",
             ),
             (
                 "endpoint config unknown",

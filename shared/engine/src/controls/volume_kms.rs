@@ -274,6 +274,7 @@ mod tests {
                 instance_count: Some(1),
             }),
             model: Some(model(vpc(), true)),
+            ssm_access: false,
         };
         let cases = [
             ("training ml.p4d", no_key_on("ml.p4d.24xlarge"), "N/A"),

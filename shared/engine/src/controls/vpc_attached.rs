@@ -276,6 +276,7 @@ mod tests {
             shadow: false,
             instances: None,
             model: Some(model(None, true)),
+            ssm_access: false,
         };
         let cases = [
             ("transform compliant", transform(|_| {}), &allow, "PASS"),

@@ -10,7 +10,7 @@ use crate::instances::{self, Storage};
 use crate::json::FieldError;
 use crate::report::ActionOutcome;
 use crate::resource::{
-    DataCapture, Dependency, EndpointConfig, EndpointDetails, InstanceGroup, Lifecycle,
+    AsyncOutput, DataCapture, Dependency, EndpointConfig, EndpointDetails, InstanceGroup, Lifecycle,
     ModelConfig, VariantModel, VpcAttachment,
 };
 use crate::shape::Shape;
@@ -159,6 +159,24 @@ fn each_model<'a, T>(
     })
 }
 
+/// One facet per variant of the configuration (production, then shadow), read with `read`.
+fn each_variant<'a, T>(
+    config: &'a Dependency<EndpointConfig>,
+    read: impl Fn(&'a VariantModel) -> Facet<T>,
+) -> Facet<T> {
+    Facet::held_in(config, "endpoint configuration", |config| Facet::Each {
+        parts: config
+            .variants
+            .iter()
+            .map(|v| {
+                let role = if v.shadow { "shadow variant" } else { "variant" };
+                (format!("{role} {}", v.variant_name), read(v))
+            })
+            .collect(),
+        none: "no production variants reported",
+    })
+}
+
 /// The volume of an endpoint configuration: the configuration's key covers the instance storage
 /// of every variant, but encrypts nothing on local NVMe storage (where AWS still accepts it), so
 /// it is judged on the EBS-backed variants; serverless variants have no volume.
@@ -215,6 +233,7 @@ fn read_config(s: &Shape<'_>) -> Result<EndpointConfig, FieldError> {
                 model: v
                     .str("ModelName")?
                     .map(|name| Dependency::NotDescribed { name }),
+                ssm_access: v.bool_or_false("EnableSSMAccess")?,
             });
         }
     }
@@ -230,6 +249,12 @@ fn read_config(s: &Shape<'_>) -> Result<EndpointConfig, FieldError> {
                 })
             })
             .transpose()?,
+        async_output: match s.get("AsyncInferenceConfig")? {
+            Some(config) => Some(AsyncOutput {
+                kms_key_id: config.path_str(&["OutputConfig", "KmsKeyId"])?,
+            }),
+            None => None,
+        },
         variants,
         vpc: s.vpc("VpcConfig")?,
         network_isolation: s.bool_or_false("EnableNetworkIsolation")?,
@@ -257,16 +282,43 @@ impl Facets for EndpointDetails {
         Facet::held_in(&self.config, "endpoint configuration", volume)
     }
 
+    /// What the endpoint writes: captured data, and the results of asynchronous inference.
     fn output(&self) -> Facet<Output<'_>> {
         Facet::held_in(&self.config, "endpoint configuration", |c| {
-            match &c.data_capture {
+            let capture = match &c.data_capture {
                 Some(capture) if capture.enabled => Facet::One(Output {
                     key: capture.kms_key_id.as_deref(),
                     what: "captured data",
                 }),
                 _ => Facet::NotApplicable("data capture is off".into()),
+            };
+            let results = match &c.async_output {
+                Some(output) => Facet::One(Output {
+                    key: output.kms_key_id.as_deref(),
+                    what: "asynchronous inference output",
+                }),
+                None => Facet::NotApplicable("no asynchronous inference".into()),
+            };
+            Facet::Each {
+                parts: vec![
+                    ("data capture".into(), capture),
+                    ("asynchronous inference".into(), results),
+                ],
+                none: "no outputs",
             }
         })
+    }
+
+    fn serving_instances(&self) -> Facet<&InstanceGroup> {
+        each_variant(&self.config, |v| match (&v.instances, v.shadow) {
+            (_, true) => Facet::NotApplicable("a shadow variant answers no request".into()),
+            (None, false) => Facet::NotApplicable("serverless: no instances".into()),
+            (Some(group), false) => Facet::One(group),
+        })
+    }
+
+    fn ssm_access(&self) -> Facet<bool> {
+        each_variant(&self.config, |v| Facet::One(v.ssm_access))
     }
 
     fn key_references(&self) -> Vec<&str> {
@@ -277,6 +329,10 @@ impl Facets for EndpointDetails {
                     .data_capture
                     .as_ref()
                     .and_then(|c| c.kms_key_id.as_deref()),
+                value
+                    .async_output
+                    .as_ref()
+                    .and_then(|o| o.kms_key_id.as_deref()),
             ]
             .into_iter()
             .flatten()

@@ -4,6 +4,7 @@
 use super::{ApiCall, Kind, Listing, StateChange, Stop};
 use crate::facets::{Facet, Facets, Volume, STORAGE_VOLUME};
 use crate::json::FieldError;
+use crate::platforms;
 use crate::resource::{Lifecycle, NotebookConfig, Toggle, VpcAttachment};
 use crate::shape::Shape;
 
@@ -53,7 +54,9 @@ impl Kind for NotebookInstance {
         }
     }
 
-    /// `DirectInternetAccess` and `RootAccess` default to `Enabled` when absent.
+    /// `DirectInternetAccess` and `RootAccess` default to `Enabled` when absent, the minimum
+    /// IMDS version to `1`; a create call without `PlatformIdentifier` gets AWS's default
+    /// platform, a Describe response without it reports none.
     fn read(s: &Shape<'_>) -> Result<NotebookConfig, FieldError> {
         let subnet = s.str("SubnetId")?;
         // CreateNotebookInstance says SecurityGroupIds; DescribeNotebookInstance says SecurityGroups.
@@ -71,6 +74,22 @@ impl Kind for NotebookInstance {
             kms_key_id: s.str("KmsKeyId")?,
             direct_internet_access: toggle("DirectInternetAccess")?,
             root_access: toggle("RootAccess")?,
+            minimum_imds_version: s
+                .path_str(&[
+                    "InstanceMetadataServiceConfiguration",
+                    "MinimumInstanceMetadataServiceVersion",
+                ])?
+                .unwrap_or_else(|| "1".into()),
+            platform: match s.str("PlatformIdentifier")? {
+                None if s.is_request() => Some(platforms::CREATE_DEFAULT.into()),
+                platform => platform,
+            },
+            // The create call says LifecycleConfigName; Describe says
+            // NotebookInstanceLifecycleConfigName.
+            lifecycle_config: match s.str("LifecycleConfigName")? {
+                Some(name) => Some(name),
+                None => s.str("NotebookInstanceLifecycleConfigName")?,
+            },
         })
     }
 }
@@ -95,6 +114,18 @@ impl Facets for NotebookConfig {
 
     fn root_access(&self) -> Facet<&Toggle> {
         Facet::One(&self.root_access)
+    }
+
+    fn minimum_imds_version(&self) -> Facet<&str> {
+        Facet::One(&self.minimum_imds_version)
+    }
+
+    fn platform(&self) -> Facet<Option<&str>> {
+        Facet::One(self.platform.as_deref())
+    }
+
+    fn lifecycle_config(&self) -> Facet<Option<&str>> {
+        Facet::One(self.lifecycle_config.as_deref())
     }
 
     fn key_references(&self) -> Vec<&str> {
