@@ -234,7 +234,7 @@ fn vocabulary() -> &'static Vocabulary {
             keys.extend([call.name_key, call.arn_key].map(str::to_string));
         }
         for (_, change) in state_changes() {
-            strings.insert(change.detail_type.to_string());
+            strings.extend(change.detail_type.map(str::to_string));
             keys.extend([change.name_key, change.arn_key, change.status_key].map(str::to_string));
         }
         keys.extend(
@@ -437,7 +437,14 @@ fn event_shaped() -> BoxedStrategy<Value> {
                 c.arn_key,
             )
         })
-        .chain(state_changes().map(|(_, c)| (c.detail_type, None, c.name_key, c.arn_key)))
+        .chain(state_changes().map(|(_, c)| {
+            (
+                c.detail_type.unwrap_or_default(),
+                None,
+                c.name_key,
+                c.arn_key,
+            )
+        }))
         .collect();
     shapes.push((
         CLOUDTRAIL_DETAIL_TYPE,
@@ -943,7 +950,7 @@ fn configured(index: usize, keep: bool, members: Vec<(String, Value)>) -> Config
         (&["detail", "requestParameters"], needed)
     } else {
         let needed = state_changes()
-            .filter(|(_, c)| c.detail_type == detail_type)
+            .filter(|(_, c)| c.detail_type == Some(detail_type.as_str()))
             .flat_map(|(_, c)| [c.name_key, c.arn_key, c.status_key])
             .collect();
         (&["detail"], needed)

@@ -14,7 +14,8 @@ use serde_json::Value;
 use tokio::time::Instant;
 
 use super::classify;
-use guardrail_core::event::Actor;
+use guardrail_core::event::{name_from_arn, Actor};
+use guardrail_core::kinds::ApiCall;
 use guardrail_core::ports::{ActivityLog, AwsError, TrailRecord};
 use guardrail_core::resource::{ResourceId, ResourceKind};
 
@@ -116,24 +117,24 @@ fn failed(event: &Event) -> bool {
     document(event).get("errorCode").is_some()
 }
 
-/// The name of the resource a create call made: its request parameter (`trainingJobName`),
-/// else the event's first resource. `None` for a call that failed.
-fn created_name(event: &Event, name_key: &str) -> Option<String> {
+/// The name of the resource a create call made: its request parameters (`trainingJobName`) or
+/// response elements (a domain's `domainId`), else the event's first resource. `None` for a call
+/// that failed.
+fn created_name(event: &Event, kind: ResourceKind, call: &ApiCall) -> Option<String> {
     let detail = document(event);
     if detail.get("errorCode").is_some() {
         return None;
     }
-    let from_request = detail
-        .get("requestParameters")
-        .and_then(|p| p.get(name_key))
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    from_request.or_else(|| {
-        event
-            .resources()
-            .first()
-            .and_then(|r| r.resource_name())
-            .map(str::to_string)
+    let named = ["requestParameters", "responseElements"]
+        .iter()
+        .find_map(|member| call.name_in(detail.get(*member)?).ok().flatten());
+    named.or_else(|| {
+        let resource = event.resources().first()?.resource_name()?;
+        if resource.starts_with("arn:") {
+            name_from_arn(resource, kind)
+        } else {
+            Some(resource.to_string())
+        }
     })
 }
 
@@ -199,19 +200,16 @@ impl ActivityLog for CloudTrail {
         since: i64,
         deadline: Option<std::time::Instant>,
     ) -> Result<BTreeMap<String, Actor>, AwsError> {
-        let create = kind.create_call();
-        let name_key = kind
-            .calls()
-            .iter()
-            .find(|c| c.event_name == create)
-            .map_or("", |c| c.name_key);
-        let attribute = lookup(LookupAttributeKey::EventName, create)?;
+        let Some(call) = kind.create() else {
+            return Ok(BTreeMap::new());
+        };
+        let attribute = lookup(LookupAttributeKey::EventName, call.event_name)?;
         // Kept page by page (a name and its actor, not the records), so a busy account's pass
         // holds only what it learned.
         let mut creators = BTreeMap::new();
         self.pages(attribute, Some(since), deadline, |page| {
             for event in page {
-                if let Some(name) = created_name(event, name_key) {
+                if let Some(name) = created_name(event, kind, &call) {
                     creators.entry(name).or_insert_with(|| record(event).actor);
                 }
             }
@@ -241,6 +239,13 @@ mod tests {
     use super::*;
     use aws_sdk_cloudtrail::types::Resource;
 
+    const TRAINING: ResourceKind = ResourceKind::TrainingJob;
+    const TRAINING_CALL: ApiCall = ApiCall {
+        event_name: "CreateTrainingJob",
+        name_key: "trainingJobName",
+        arn_key: "trainingJobArn",
+    };
+
     fn event(document: Value, resource: &str) -> Event {
         Event::builder()
             .event_name("CreateTrainingJob")
@@ -258,13 +263,13 @@ mod tests {
             "other",
         );
         assert_eq!(
-            created_name(&made, "trainingJobName").as_deref(),
+            created_name(&made, TRAINING, &TRAINING_CALL).as_deref(),
             Some("churn")
         );
         assert!(!failed(&made));
         let bare = event(serde_json::json!({}), "churn-2");
         assert_eq!(
-            created_name(&bare, "trainingJobName").as_deref(),
+            created_name(&bare, TRAINING, &TRAINING_CALL).as_deref(),
             Some("churn-2")
         );
         let refused = event(
@@ -274,7 +279,7 @@ mod tests {
             }),
             "churn",
         );
-        assert_eq!(created_name(&refused, "trainingJobName"), None);
+        assert_eq!(created_name(&refused, TRAINING, &TRAINING_CALL), None);
         assert!(failed(&refused));
     }
 }

@@ -23,9 +23,12 @@ pub fn api_calls() -> impl Iterator<Item = (ResourceKind, ApiCall)> {
         .flat_map(|k| k.calls().iter().map(move |c| (*k, *c)))
 }
 
-/// The SageMaker state-change events, of every kind.
+/// The SageMaker state-change events, of every kind that has one.
 pub fn state_changes() -> impl Iterator<Item = (ResourceKind, StateChange)> {
-    ResourceKind::ALL.iter().map(|k| (*k, k.state_change()))
+    ResourceKind::ALL
+        .iter()
+        .map(|k| (*k, k.state_change()))
+        .filter(|(_, c)| c.detail_type.is_some())
 }
 
 /// CloudTrail calls that add or change an inference component, and so what an endpoint serves:
@@ -181,11 +184,15 @@ impl EventError {
     }
 }
 
-/// The resource name in a SageMaker ARN of `kind` (`...:training-job/NAME`).
-fn name_from_arn(arn: &str, kind: ResourceKind) -> Option<String> {
+/// The resource name in a SageMaker ARN of `kind` (`...:training-job/NAME`, or
+/// `...:user-profile/DOMAIN/NAME` for a kind named within another: as many segments as its
+/// calls name).
+pub fn name_from_arn(arn: &str, kind: ResourceKind) -> Option<String> {
     let resource = arn.splitn(6, ':').nth(5)?;
     let name = resource.strip_prefix(kind.as_str())?.strip_prefix('/')?;
-    (!name.is_empty() && !name.contains('/')).then(|| name.to_string())
+    let segments = kind.create().map_or(1, |c| c.segments());
+    let parts: Vec<&str> = name.split('/').collect();
+    (parts.len() == segments && parts.iter().all(|p| !p.is_empty())).then(|| name.to_string())
 }
 
 /// Parses raw bytes (a file, a request body).
@@ -337,30 +344,49 @@ impl Call {
     }
 }
 
-/// The name a call gives: its request parameter, or, when CloudTrail left out request
-/// parameters it found too large, the name in the response's ARN (the live resource is judged
-/// as always).
+/// The name a call gives: its request parameters ([`ApiCall::name_in`]), else its response
+/// elements (a create call whose response holds the id, as `CreateDomain`'s `domainId`), or, when
+/// CloudTrail left out request parameters it found too large, the name in the response's ARN
+/// (the live resource is judged as always).
 fn resource_name(
     params: Option<&Node<'_>>,
+    response: Option<&Node<'_>>,
     arn: Option<&str>,
     kind: ResourceKind,
-    name_key: &str,
-    arn_key: Option<&str>,
+    call: &ApiCall,
 ) -> Result<String, FieldError> {
-    match (params, arn) {
-        (Some(params), _) => Ok(params.req_str(name_key)?.to_string()),
-        (None, Some(arn)) => name_from_arn(arn, kind).ok_or_else(|| FieldError::WrongType {
-            path: format!("detail.responseElements.{}", arn_key.unwrap_or_default()),
+    if let Some(params) = params {
+        let named = call
+            .name_in(params.value)
+            .map_err(|member| FieldError::WrongType {
+                path: format!("detail.requestParameters.{member}"),
+                expected: "a string",
+                found: params
+                    .value
+                    .get(member)
+                    .map_or_else(String::new, crate::json::describe),
+            })?;
+        let from_response = || response.and_then(|r| call.name_in(r.value).ok().flatten());
+        return named
+            .or_else(from_response)
+            .ok_or_else(|| FieldError::Missing {
+                path: format!("detail.requestParameters.{}", call.name_key),
+            });
+    }
+    match arn {
+        Some(arn) => name_from_arn(arn, kind).ok_or_else(|| FieldError::WrongType {
+            path: format!("detail.responseElements.{}", call.arn_key),
             expected: "the ARN of a resource of the called kind",
             found: arn.to_string(),
         }),
-        (None, None) => Err(FieldError::Missing {
-            path: match arn_key {
-                Some(key) => {
-                    format!("detail.requestParameters (or detail.responseElements.{key})")
-                }
-                None => "detail.requestParameters".to_string(),
-            },
+        None if call.arn_key.is_empty() => Err(FieldError::Missing {
+            path: "detail.requestParameters".to_string(),
+        }),
+        None => Err(FieldError::Missing {
+            path: format!(
+                "detail.requestParameters (or detail.responseElements.{})",
+                call.arn_key
+            ),
         }),
     }
 }
@@ -407,8 +433,12 @@ fn api_call(context: &Context<'_>, detail: &Node<'_>) -> Result<Parsed, EventErr
             format!("{event_name} failed with {code} ({message}): nothing was created or changed");
         return Ok(Parsed::Ignore { event_id, reason });
     }
-    let arn = match (detail.get("responseElements").map_err(field)?, arn_key) {
-        (Some(response), Some(arn_key)) if !response.value.is_null() => response
+    let response = detail
+        .get("responseElements")
+        .map_err(field)?
+        .filter(|r| !r.value.is_null());
+    let arn = match (&response, arn_key) {
+        (Some(response), Some(arn_key)) => response
             .opt_str(arn_key)
             .map_err(field)?
             .map(str::to_string),
@@ -418,8 +448,19 @@ fn api_call(context: &Context<'_>, detail: &Node<'_>) -> Result<Parsed, EventErr
         .get("requestParameters")
         .map_err(field)?
         .filter(|p| !p.value.is_null());
-    let name =
-        resource_name(params.as_ref(), arn.as_deref(), kind, name_key, arn_key).map_err(field)?;
+    let call = ApiCall {
+        event_name: "",
+        name_key,
+        arn_key: arn_key.unwrap_or_default(),
+    };
+    let name = resource_name(
+        params.as_ref(),
+        response.as_ref(),
+        arn.as_deref(),
+        kind,
+        &call,
+    )
+    .map_err(field)?;
     let name = name.as_str();
     let text = |key| Ok::<_, EventError>(detail.opt_str(key).map_err(field)?.map(str::to_string));
     let (region, account) = (text("awsRegion")?, text("recipientAccountId")?);
@@ -476,7 +517,7 @@ fn state_change(context: &Context<'_>, detail: &Node<'_>) -> Result<Parsed, Even
         event_id,
         time,
         cause: Cause::StateChange {
-            detail_type: keys.detail_type.to_string(),
+            detail_type: envelope.detail_type.clone(),
             status,
         },
         resource,
@@ -613,7 +654,7 @@ mod tests {
             names(&changes["detail-type"]),
             sorted(
                 state_changes()
-                    .map(|(_, c)| c.detail_type.to_string())
+                    .filter_map(|(_, c)| c.detail_type.map(str::to_string))
                     .collect()
             )
         );

@@ -36,7 +36,7 @@ impl ResourceId {
             self.region,
             self.account,
             self.kind.as_str(),
-            self.name.to_ascii_lowercase()
+            self.kind.arn_resource(&self.name)
         )
     }
 }

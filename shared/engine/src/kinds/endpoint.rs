@@ -34,7 +34,7 @@ impl Kind for Endpoint {
         },
     ];
     const STATE_CHANGE: StateChange = StateChange {
-        detail_type: "SageMaker Endpoint State Change",
+        detail_type: Some("SageMaker Endpoint State Change"),
         name_key: "EndpointName",
         arn_key: "EndpointArn",
         status_key: "EndpointStatus",

@@ -23,16 +23,59 @@ use crate::shape::Shape;
 pub struct ApiCall {
     /// `CreateTrainingJob`.
     pub event_name: &'static str,
-    /// The request parameter naming the resource: `trainingJobName`.
+    /// The request parameters naming the resource: one (`trainingJobName`), or, for a resource
+    /// named within another, several joined by `/` as its name joins them
+    /// (`domainId/userProfileName`). A segment `a|b` takes the first member present, and a member
+    /// written `prefix:member` is named with that prefix (`space:spaceName`).
     pub name_key: &'static str,
     /// The response element holding its ARN: `trainingJobArn`.
     pub arn_key: &'static str,
 }
 
-/// The kind's SageMaker state-change event (EventBridge detail-type and its detail fields).
+impl ApiCall {
+    /// The resource name the request parameters (or response elements) give; `None` when a
+    /// member it needs is missing; `Err(member)` when a member is there but not a name (not a
+    /// non-empty string).
+    pub fn name_in(&self, members: &serde_json::Value) -> Result<Option<String>, &'static str> {
+        let mut parts = Vec::new();
+        for segment in self.name_key.split('/') {
+            let mut part = None;
+            for member in segment.split('|') {
+                let (prefix, key) = match member.rsplit_once(':') {
+                    Some((prefix, key)) => (Some(prefix), key),
+                    None => (None, member),
+                };
+                let Some(value) = members.get(key) else {
+                    continue;
+                };
+                let value = value.as_str().filter(|v| !v.is_empty()).ok_or(key)?;
+                part = Some(match prefix {
+                    Some(prefix) => format!("{prefix}:{value}"),
+                    None => value.to_string(),
+                });
+                break;
+            }
+            let Some(part) = part else {
+                return Ok(None);
+            };
+            parts.push(part);
+        }
+        Ok(Some(parts.join("/")))
+    }
+
+    /// How many `/`-separated segments the name has.
+    pub fn segments(&self) -> usize {
+        self.name_key.split('/').count()
+    }
+}
+
+/// Where a Describe response (and the kind's state-change event, when it has one) names the
+/// resource, its ARN and its status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StateChange {
-    pub detail_type: &'static str,
+    /// The EventBridge detail-type of its state-change event; `None` when SageMaker sends none
+    /// (Studio: only CloudTrail calls and the sweep see its resources).
+    pub detail_type: Option<&'static str>,
     pub name_key: &'static str,
     pub arn_key: &'static str,
     pub status_key: &'static str,
@@ -92,6 +135,12 @@ pub trait Kind: 'static {
 
     /// Where a resource in `status` is in its life.
     fn lifecycle(status: &str) -> Lifecycle;
+
+    /// The resource part of its ARN (after `NAME/`): the name, lower-cased as SageMaker writes
+    /// ARNs.
+    fn arn_resource(name: &str) -> String {
+        name.to_ascii_lowercase()
+    }
 
     /// The configuration a Describe response or an event carries: the Describe shape
     /// (PascalCase members, as the live resource and its state-change events give it) or
@@ -239,6 +288,13 @@ macro_rules! kinds {
                 }
             }
 
+            /// The resource part of the ARN of the resource named `name` ([`Kind::arn_resource`]).
+            pub fn arn_resource(self, name: &str) -> String {
+                match self {
+                    $(ResourceKind::$variant => <$module::$kind as Kind>::arn_resource(name)),*
+                }
+            }
+
             /// Where a resource of this kind in `status` is in its life.
             pub fn lifecycle(self, status: &str) -> Lifecycle {
                 match self {
@@ -354,7 +410,15 @@ impl ResourceKind {
         Self::ALL
             .iter()
             .copied()
-            .find(|k| k.state_change().detail_type == detail_type)
+            .find(|k| k.state_change().detail_type == Some(detail_type))
+    }
+
+    /// The call creating one, as [`Self::calls`] lists it.
+    pub fn create(self) -> Option<ApiCall> {
+        self.calls()
+            .iter()
+            .find(|c| c.event_name == self.create_call())
+            .copied()
     }
 }
 
@@ -461,11 +525,14 @@ mod tests {
             for call in kind.calls() {
                 assert_eq!(ResourceKind::of_call(call.event_name), Some((*kind, *call)));
             }
-            let change = kind.state_change();
-            assert_eq!(
-                ResourceKind::of_state_change(change.detail_type),
-                Some(*kind)
-            );
+            if let Some(detail_type) = kind.state_change().detail_type {
+                assert_eq!(ResourceKind::of_state_change(detail_type), Some(*kind));
+            }
+            // Every call names the resource with as many segments as its create call.
+            let segments = kind.create().map(|c| c.segments());
+            for call in kind.calls() {
+                assert_eq!(Some(call.segments()), segments, "{}", call.event_name);
+            }
             assert!(kind.describe_call().starts_with("Describe"));
             assert!(kind.listing().call.starts_with("List"));
         }

@@ -28,7 +28,7 @@ impl Kind for NotebookInstance {
         call("StartNotebookInstance"),
     ];
     const STATE_CHANGE: StateChange = StateChange {
-        detail_type: "SageMaker Notebook Instance State Change",
+        detail_type: Some("SageMaker Notebook Instance State Change"),
         name_key: "NotebookInstanceName",
         arn_key: "NotebookInstanceArn",
         status_key: "NotebookInstanceStatus",

@@ -19,7 +19,7 @@ impl Kind for ProcessingJob {
         arn_key: "processingJobArn",
     }];
     const STATE_CHANGE: StateChange = StateChange {
-        detail_type: "SageMaker Processing Job State Change",
+        detail_type: Some("SageMaker Processing Job State Change"),
         name_key: "ProcessingJobName",
         arn_key: "ProcessingJobArn",
         status_key: "ProcessingJobStatus",

@@ -19,7 +19,7 @@ impl Kind for TrainingJob {
         arn_key: "trainingJobArn",
     }];
     const STATE_CHANGE: StateChange = StateChange {
-        detail_type: "SageMaker Training Job State Change",
+        detail_type: Some("SageMaker Training Job State Change"),
         name_key: "TrainingJobName",
         arn_key: "TrainingJobArn",
         status_key: "TrainingJobStatus",

@@ -22,7 +22,7 @@ impl Kind for TransformJob {
         arn_key: "transformJobArn",
     }];
     const STATE_CHANGE: StateChange = StateChange {
-        detail_type: "SageMaker Transform Job State Change",
+        detail_type: Some("SageMaker Transform Job State Change"),
         name_key: "TransformJobName",
         arn_key: "TransformJobArn",
         status_key: "TransformJobStatus",

@@ -21,7 +21,7 @@ impl Kind for TuningJob {
         arn_key: "hyperParameterTuningJobArn",
     }];
     const STATE_CHANGE: StateChange = StateChange {
-        detail_type: "SageMaker HyperParameter Tuning Job State Change",
+        detail_type: Some("SageMaker HyperParameter Tuning Job State Change"),
         name_key: "HyperParameterTuningJobName",
         arn_key: "HyperParameterTuningJobArn",
         status_key: "HyperParameterTuningJobStatus",
