@@ -54,7 +54,7 @@ fn offline_replay_of_the_samples_succeeds_and_summarises() {
     let text = stdout(&o);
     assert!(
         text.contains(
-            "34 events: 18 evaluated (12 non-compliant), 6 ignored, 5 need --live, 5 rejected"
+            "41 events: 24 evaluated (15 non-compliant), 6 ignored, 6 need --live, 5 rejected"
         ),
         "{text}"
     );

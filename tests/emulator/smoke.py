@@ -547,6 +547,87 @@ def notebook_fields_and_stop(endpoint: str) -> None:
     )
 
 
+# Patch 17: Studio domains, user profiles, spaces and apps.
+
+
+@check
+def studio_domains_profiles_spaces_and_apps(endpoint: str) -> None:
+    """CreateDomain answers its id; UpdateDomain changes Docker access and network; profiles,
+    spaces and apps are created, described, listed by filter, tagged; DeleteApp leaves the app
+    listed as Deleted and a second one is ResourceNotFound."""
+    sm = sagemaker(endpoint)
+    name = unique("smoke-domain")
+    created = sm.create_domain(
+        DomainName=name,
+        AuthMode="IAM",
+        DefaultUserSettings={"ExecutionRole": ROLE, "SecurityGroups": VPC["SecurityGroupIds"]},
+        SubnetIds=VPC["Subnets"],
+        VpcId="vpc-0123456789abcdef0",
+        AppNetworkAccessType="VpcOnly",
+        KmsKeyId=KEY,
+    )
+    domain_id = created["DomainId"]
+    expect_equal(created["DomainArn"], arn("us-east-1", "domain", domain_id), "DomainArn")
+    sm.update_domain(
+        DomainId=domain_id,
+        DomainSettingsForUpdate={"DockerSettings": {"EnableDockerAccess": "ENABLED"}},
+        AppNetworkAccessType="PublicInternetOnly",
+    )
+    described = sm.describe_domain(DomainId=domain_id)
+    expect_equal(described["DomainSettings"]["DockerSettings"]["EnableDockerAccess"], "ENABLED", "Docker")
+    expect_equal(described["AppNetworkAccessType"], "PublicInternetOnly", "network access updated")
+    expect_equal(described["KmsKeyId"], KEY, "KmsKeyId kept")
+
+    profile = sm.create_user_profile(
+        DomainId=domain_id,
+        UserProfileName="alice",
+        UserSettings={"SecurityGroups": ["sg-0ffffffffffff0099"]},
+        Tags=[{"Key": "owner", "Value": "alice"}],
+    )
+    expect_equal(profile["UserProfileArn"], arn("us-east-1", "user-profile", f"{domain_id}/alice"), "arn")
+    got = sm.describe_user_profile(DomainId=domain_id, UserProfileName="alice")
+    expect_equal(got["UserSettings"]["SecurityGroups"], ["sg-0ffffffffffff0099"], "profile groups")
+    expect_equal(got["Status"], "InService", "profile status")
+    tags = sm.list_tags(ResourceArn=profile["UserProfileArn"])["Tags"]
+    expect_equal(tags, [{"Key": "owner", "Value": "alice"}], "profile tags")
+    sm.create_space(DomainId=domain_id, SpaceName="team", OwnershipSettings={"OwnerUserProfileName": "alice"})
+    expect_equal(
+        [p["UserProfileName"] for p in sm.list_user_profiles(DomainIdEquals=domain_id)["UserProfiles"]],
+        ["alice"],
+        "profiles listed",
+    )
+    expect_equal(
+        [s["SpaceName"] for s in sm.list_spaces(DomainIdEquals=domain_id)["Spaces"]], ["team"], "spaces listed"
+    )
+
+    sm.create_app(DomainId=domain_id, UserProfileName="alice", AppType="JupyterServer", AppName="default")
+    sm.create_app(
+        DomainId=domain_id,
+        SpaceName="team",
+        AppType="JupyterLab",
+        AppName="default",
+        ResourceSpec={"InstanceType": "ml.t3.medium"},
+    )
+    app = sm.describe_app(DomainId=domain_id, SpaceName="team", AppType="JupyterLab", AppName="default")
+    expect_equal(app["AppArn"], arn("us-east-1", "app", f"{domain_id}/team/jupyterlab/default"), "app arn")
+    expect_equal(app["Status"], "InService", "app status")
+    by_space = sm.list_apps(DomainIdEquals=domain_id, SpaceNameEquals="team")["Apps"]
+    expect_equal([a["AppType"] for a in by_space], ["JupyterLab"], "apps of the space")
+    sm.delete_app(DomainId=domain_id, UserProfileName="alice", AppType="JupyterServer", AppName="default")
+    statuses = {a["AppType"]: a["Status"] for a in sm.list_apps(DomainIdEquals=domain_id)["Apps"]}
+    expect_equal(statuses, {"JupyterServer": "Deleted", "JupyterLab": "InService"}, "after DeleteApp")
+    expect_error(
+        lambda: sm.delete_app(DomainId=domain_id, UserProfileName="alice", AppType="JupyterServer", AppName="default"),
+        "ResourceNotFound",
+        "App default does not exist.",
+    )
+    expect_error(
+        lambda: sm.describe_user_profile(DomainId=domain_id, UserProfileName="bob"),
+        "ResourceNotFound",
+        f"UserProfile {domain_id}/bob does not exist.",
+    )
+
+
 # Patch 16: notebook platform and instance metadata settings.
 
 

@@ -3,7 +3,7 @@
 Real CloudTrail records every SageMaker management call; moto records nothing and answers
 ``LookupEvents`` with HTTP 500. This module records each successful SageMaker
 Create*/Update*/Start*/Stop*/Delete* call made against the emulator (per account and region,
-in memory) and answers ``LookupEvents`` from those records: one ``LookupAttributes`` entry
+in memory, with its response elements as CloudTrail records them) and answers ``LookupEvents`` from those records: one ``LookupAttributes`` entry
 (``EventName``, ``ResourceName``, ``EventId``, ``Username``, ``EventSource``), ``StartTime`` /
 ``EndTime``, ``MaxResults`` (1..50) and ``NextToken``, newest first.
 """
@@ -31,6 +31,11 @@ NAME_PARAMS = (
     "EndpointName",
     "EndpointConfigName",
     "ModelName",
+    "AppName",
+    "SpaceName",
+    "UserProfileName",
+    "DomainId",
+    "DomainName",
 )
 
 _lock = threading.Lock()
@@ -53,7 +58,16 @@ def camel_keys(value: Any) -> Any:
     return value
 
 
-def _record(response: SageMakerResponse, action: str, request_id: str) -> None:
+def _response_elements(body: Any) -> Any:
+    """The response as CloudTrail records it (lowerCamelCase), or ``None`` without one."""
+    try:
+        answer = json.loads(body) if body else None
+    except (TypeError, ValueError):
+        return None
+    return camel_keys(answer) if isinstance(answer, dict) and answer else None
+
+
+def _record(response: SageMakerResponse, action: str, request_id: str, body: Any) -> None:
     """Appends the CloudTrail event of one successful SageMaker call."""
     name = next((response._get_param(p) for p in NAME_PARAMS if response._get_param(p)), None)
     if name is None:
@@ -75,7 +89,7 @@ def _record(response: SageMakerResponse, action: str, request_id: str) -> None:
         "eventName": action,
         "awsRegion": region,
         "requestParameters": camel_keys(json.loads(response.body or "{}")),
-        "responseElements": None,
+        "responseElements": _response_elements(body),
         "requestID": request_id,
         "eventID": event_id,
         "readOnly": False,
@@ -108,7 +122,7 @@ def patch_recording() -> None:
         action = self._get_action()
         if 200 <= int(status) < 300 and action.startswith(RECORDED_PREFIXES):
             request_id = str(headers.get("x-amzn-RequestId") or uuid.uuid4())
-            _record(self, action, request_id)
+            _record(self, action, request_id, result[2] if len(result) > 2 else None)
         return result
 
     setattr(SageMakerResponse, "call_action", call_action)

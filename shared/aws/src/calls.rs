@@ -149,7 +149,17 @@ macro_rules! list {
     }};
 }
 
-/// One entry per kind: the variant, the request member naming one, its describe and stop calls,
+/// A kind the table has no entry for (Studio's calls are in [`crate::studio`]).
+fn not_in_table(kind: ResourceKind, operation: &'static str) -> AwsError {
+    AwsError {
+        operation,
+        code: "NotInTable".into(),
+        message: format!("no SDK calls for {kind} in the table of crate::calls"),
+        retryable: false,
+    }
+}
+
+/// One entry per kind (Studio's are in [`crate::studio`]): the variant, the request member naming one, its describe and stop calls,
 /// and its list call (status type, items, item name and item status).
 macro_rules! sdk_kinds {
     ($($variant:ident: name $name:ident, describe $describe:ident, stop $stop:ident,
@@ -165,6 +175,7 @@ macro_rules! sdk_kinds {
                 $(ResourceKind::$variant => {
                     describe!(client.$describe, $name, name, capture, operation)
                 })*
+                other => Err(not_in_table(other, operation)),
             }
         }
 
@@ -183,6 +194,7 @@ macro_rules! sdk_kinds {
                     .await
                     .map(drop)
                     .map_err(|e| classify(operation, e)),)*
+                other => Err(not_in_table(other, operation)),
             }
         }
 
@@ -203,6 +215,7 @@ macro_rules! sdk_kinds {
                     $item_status,
                     listing
                 ),)*
+                other => Err(not_in_table(other, listing.call)),
             }
         }
     };

@@ -4,6 +4,7 @@
 use aws_sdk_sagemaker::Client;
 
 use crate::calls::list_kind;
+use crate::studio_inventory::list_studio;
 use guardrail_core::ports::{AwsError, Inventory, Listed};
 use guardrail_core::resource::ResourceKind;
 
@@ -20,7 +21,7 @@ impl SageMakerInventory {
 
 impl Inventory for SageMakerInventory {
     /// Active means what the kind's listing says: notebooks `InService` or `Pending`, jobs
-    /// `InProgress`, endpoints not `Deleting`. The account and region are those of the client
+    /// `InProgress`, endpoints not `Deleting`, Studio resources not deleted or failed. The account and region are those of the client
     /// (see [`super::fleet`]).
     async fn active(
         &self,
@@ -28,6 +29,9 @@ impl Inventory for SageMakerInventory {
         _region: &str,
         kind: ResourceKind,
     ) -> Result<Vec<Listed>, AwsError> {
+        if crate::studio::is_studio(kind) {
+            return list_studio(&self.client, kind).await;
+        }
         let listing = kind.listing();
         if listing.statuses.is_empty() {
             return list_kind(&self.client, kind, None).await;

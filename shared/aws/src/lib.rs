@@ -23,6 +23,8 @@ pub mod sagemaker;
 pub mod securityhub;
 pub mod sns;
 pub mod sqs;
+mod studio;
+mod studio_inventory;
 pub mod sweep_queue;
 
 pub use cloudtrail::CloudTrail;

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::{classify, KmsKeys};
 use crate::calls::{self, describe, Capture};
+use crate::studio;
 use guardrail_core::kinds::{Described, Needed};
 use guardrail_core::ports::{AwsError, Remediator, ResourceReader};
 use guardrail_core::remediation::Action;
@@ -76,6 +77,10 @@ impl SageMaker {
                 capture,
                 operation
             ),
+            Needed::Domain(_) => studio::describe_studio(client, ResourceKind::Domain, name).await,
+            Needed::UserProfile(_) => {
+                studio::describe_studio(client, ResourceKind::UserProfile, name).await
+            }
         }
     }
 
@@ -128,7 +133,12 @@ impl ResourceReader for SageMaker {
                 });
             }
         }
-        let Some(response) = calls::describe_kind(&self.client, id.kind, &id.name).await? else {
+        let response = if studio::is_studio(id.kind) {
+            studio::describe_studio(&self.client, id.kind, &id.name).await?
+        } else {
+            calls::describe_kind(&self.client, id.kind, &id.name).await?
+        };
+        let Some(response) = response else {
             return Ok(None);
         };
         let operation = id.kind.describe_call();
@@ -193,6 +203,9 @@ impl Remediator for SageMaker {
     /// The kind's stop call ([`guardrail_core::kinds::Kind::STOP`]), or an endpoint's rollback.
     async fn remediate(&self, id: &ResourceId, action: &Action) -> Result<(), AwsError> {
         match action {
+            Action::Stop(kind) if studio::is_studio(*kind) => {
+                studio::delete_studio_apps(&self.client, *kind, &id.name).await
+            }
             Action::Stop(kind) => calls::stop_kind(&self.client, *kind, &id.name).await,
             Action::RollBackEndpoint { config } => self
                 .client

@@ -773,6 +773,87 @@ mod tests {
         }
     }
 
+    /// Studio's calls name a resource within its domain; a domain's id is in the response.
+    #[test]
+    fn studio_calls_name_the_resource_within_its_domain() {
+        for (path, kind, name, arn) in [
+            (
+                "studio/create-domain-compliant.json",
+                ResourceKind::Domain,
+                "d-mlplatform01",
+                "domain/d-mlplatform01",
+            ),
+            (
+                "studio/create-domain-noncompliant.json",
+                ResourceKind::Domain,
+                "d-openstudio01",
+                "domain/d-openstudio01",
+            ),
+            (
+                "studio/update-domain.json",
+                ResourceKind::Domain,
+                "d-mlplatform01",
+                "domain/d-mlplatform01",
+            ),
+            (
+                "studio/create-user-profile.json",
+                ResourceKind::UserProfile,
+                "d-mlplatform01/alice",
+                "user-profile/d-mlplatform01/alice",
+            ),
+            (
+                "studio/create-space.json",
+                ResourceKind::Space,
+                "d-mlplatform01/team-fraud",
+                "space/d-mlplatform01/team-fraud",
+            ),
+            (
+                "studio/create-app.json",
+                ResourceKind::App,
+                "d-mlplatform01/alice/JupyterServer/default",
+                "app/d-mlplatform01/alice/jupyterserver/default",
+            ),
+            (
+                "studio/create-space-app.json",
+                ResourceKind::App,
+                "d-mlplatform01/space:team-fraud/JupyterLab/default",
+                "app/d-mlplatform01/team-fraud/jupyterlab/default",
+            ),
+        ] {
+            let t = trigger(path);
+            assert_eq!(
+                (t.resource.kind, t.resource.name.as_str()),
+                (kind, name),
+                "{path}"
+            );
+            let expected = format!("arn:aws:sagemaker:us-east-1:123456789012:{arn}");
+            assert_eq!(t.resource.arn(), expected, "{path}");
+            assert_eq!(t.arn.as_deref(), Some(expected.as_str()), "{path}");
+        }
+        // Without request parameters, the name comes from the response's ARN
+        let bare = serde_json::json!({
+            "detail-type": "AWS API Call via CloudTrail",
+            "source": "aws.sagemaker",
+            "account": "123456789012",
+            "region": "us-east-1",
+            "id": "e1",
+            "detail": {
+                "eventSource": "sagemaker.amazonaws.com",
+                "eventName": "CreateUserProfile",
+                "awsRegion": "us-east-1",
+                "recipientAccountId": "123456789012",
+                "responseElements": {
+                    "userProfileArn":
+                        "arn:aws:sagemaker:us-east-1:123456789012:user-profile/d-abc/bob"
+                },
+            },
+        });
+        match parse(&bare) {
+            Ok(Parsed::Inspect(t)) => assert_eq!(t.resource.name, "d-abc/bob"),
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn every_sample_file_is_covered_by_these_tests() -> Result<(), std::io::Error> {
         let source = include_str!("event.rs");

@@ -216,6 +216,31 @@ pub trait Facets {
         Facet::NoSuchSetting
     }
 
+    /// A Studio domain's `AppNetworkAccessType` (AWS default `PublicInternetOnly`).
+    fn app_network_access(&self) -> Facet<&str> {
+        Facet::NoSuchSetting
+    }
+
+    /// Security groups set without subnets (a Studio user profile's own).
+    fn security_groups(&self) -> Facet<&[String]> {
+        Facet::NoSuchSetting
+    }
+
+    /// A Studio domain's Docker access (`ENABLED`, `DISABLED`).
+    fn docker_access(&self) -> Facet<&str> {
+        Facet::NoSuchSetting
+    }
+
+    /// The execution role the resource's code runs as (`None`: none set).
+    fn execution_role(&self) -> Facet<Option<&str>> {
+        Facet::NoSuchSetting
+    }
+
+    /// The image a Studio app runs (`None`: not reported).
+    fn image(&self) -> Facet<Option<&str>> {
+        Facet::NoSuchSetting
+    }
+
     /// Every KMS key reference the settings name (volumes, outputs, data capture).
     fn key_references(&self) -> Vec<&str> {
         self.job_storage().map_or_else(Vec::new, |s| {

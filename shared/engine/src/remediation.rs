@@ -51,6 +51,14 @@ impl Action {
     pub fn done_word(&self) -> &'static str {
         self.done().as_str()
     }
+
+    /// What the action would do, for people: "would be stopped", "would have its apps deleted".
+    pub fn would(&self) -> String {
+        match self.done() {
+            crate::report::ActionOutcome::AppsDeleted => "would have its apps deleted".into(),
+            done => format!("would be {done}"),
+        }
+    }
 }
 
 impl Serialize for Action {

@@ -58,6 +58,8 @@ pub enum ActionOutcome {
     Audit,
     Stopped,
     Deleted,
+    /// A Studio domain, user profile or space cannot be stopped: its running apps were deleted.
+    AppsDeleted,
     RolledBack,
     Failed,
     Planned,
@@ -103,11 +105,12 @@ impl Phase {
 }
 
 impl ActionOutcome {
-    pub const ALL: [ActionOutcome; 11] = [
+    pub const ALL: [ActionOutcome; 12] = [
         ActionOutcome::None,
         ActionOutcome::Audit,
         ActionOutcome::Stopped,
         ActionOutcome::Deleted,
+        ActionOutcome::AppsDeleted,
         ActionOutcome::RolledBack,
         ActionOutcome::Failed,
         ActionOutcome::Planned,
@@ -123,6 +126,7 @@ impl ActionOutcome {
             ActionOutcome::Audit => "audit",
             ActionOutcome::Stopped => "stopped",
             ActionOutcome::Deleted => "deleted",
+            ActionOutcome::AppsDeleted => "apps deleted",
             ActionOutcome::RolledBack => "rolled back",
             ActionOutcome::Failed => "failed",
             ActionOutcome::Planned => "planned",
@@ -149,6 +153,7 @@ impl ActionOutcome {
             self,
             ActionOutcome::Stopped
                 | ActionOutcome::Deleted
+                | ActionOutcome::AppsDeleted
                 | ActionOutcome::RolledBack
                 | ActionOutcome::Failed
         )
@@ -158,6 +163,7 @@ impl ActionOutcome {
         match self {
             ActionOutcome::Stopped
             | ActionOutcome::Deleted
+            | ActionOutcome::AppsDeleted
             | ActionOutcome::RolledBack
             | ActionOutcome::AlreadyInactive => Phase::Contained,
             ActionOutcome::Audit | ActionOutcome::Disabled | ActionOutcome::None => Phase::Open,
@@ -219,21 +225,20 @@ impl Remediation {
     pub fn phrase(&self) -> String {
         let verb = |a: &Action| match a.done() {
             ActionOutcome::Deleted => "deletion",
+            ActionOutcome::AppsDeleted => "deletion of its apps",
             ActionOutcome::RolledBack => "rollback",
             _ => "stop",
         };
         match (&self.plan, &self.result) {
             (Plan::Nothing, _) => "not acted on".into(),
-            (Plan::AuditOnly { would }, _) => {
-                format!("would be {} (audit)", would.done_word())
-            }
+            (Plan::AuditOnly { would }, _) => format!("{} (audit)", would.would()),
             (Plan::Act { action }, ActionResult::Done | ActionResult::AlreadyDone { .. }) => {
                 action.done_word().into()
             }
             (Plan::Act { action }, ActionResult::Failed { .. }) => {
                 format!("{} FAILED", verb(action))
             }
-            (Plan::Act { action }, _) => format!("would be {}", action.done_word()),
+            (Plan::Act { action }, _) => action.would(),
             (Plan::Defer { action, status }, _) => format!("{} deferred ({status})", verb(action)),
             (Plan::AlreadyInactive { status }, _) => format!("non-compliant, already {status}"),
             (Plan::Disabled { .. }, _) => "non-compliant (endpoint remediation off)".into(),
@@ -355,7 +360,16 @@ mod tests {
             .filter(|o| o.called())
             .map(ActionOutcome::as_str)
             .collect();
-        assert_eq!(called, ["stopped", "deleted", "rolled back", "failed"]);
+        assert_eq!(
+            called,
+            [
+                "stopped",
+                "deleted",
+                "apps deleted",
+                "rolled back",
+                "failed"
+            ]
+        );
         assert_eq!(ActionOutcome::RolledBack.phase(), Phase::Contained);
         assert_eq!(Phase::parse("deferred"), Some(Phase::Deferred));
     }

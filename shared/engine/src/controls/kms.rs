@@ -101,7 +101,8 @@ pub(crate) fn deny_unlisted_keys(
         .iter()
         .partition(|k| k.trim().starts_with("arn:"));
     if arns.is_empty() {
-        for (suffix, name_of_key) in [("", key.current), ("Former", key.former)] {
+        let names = [("", key.current), ("Former", key.former)];
+        for (suffix, name_of_key) in names.into_iter().take(if key.renamed() { 2 } else { 1 }) {
             let deny = Deny {
                 sid: format!("{name}AwsManaged{suffix}"),
                 actions,
@@ -128,15 +129,18 @@ pub(crate) fn deny_unlisted_keys(
             also: None,
         };
         scp.deny(control, deny);
-        scp.gap(
-            control,
-            "*",
-            format!(
-                "allowed_keys: checked on {} only; a request that carries the key under its \
-                 former name {} alone passes the document, and the detective control judges it",
-                key.current, key.former
-            ),
-        );
+        if key.renamed() {
+            scp.gap(
+                control,
+                "*",
+                format!(
+                    "allowed_keys: checked on {} only; a request that carries the key under its \
+                     former name {} alone passes the document, and the detective control \
+                     judges it",
+                    key.current, key.former
+                ),
+            );
+        }
     }
     let key = key.current;
     if other.is_empty() {

@@ -21,9 +21,9 @@
 //! (`ForAnyValue:ArnNotLike` on the listed names' ARNs, any account and region), or naming any
 //! configuration when the list is empty.
 
-use serde::Deserialize;
 use serde_json::json;
 
+use super::allowed::{AllowEntry, Allowed};
 use super::{Check, Control, ControlId, Invalid, Mode, Severity};
 use crate::preventive::{actions, Deny, Scp};
 use crate::resource::Snapshot;
@@ -33,64 +33,40 @@ pub struct LifecycleConfigs;
 /// Stable id: it appears in policies, findings, alerts and filter policies; never change it.
 pub const ID: ControlId = ControlId::new("lifecycle-configs");
 
-/// `[controls.lifecycle-configs]`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LifecycleEntry {
-    mode: Option<Mode>,
-    severity: Option<Severity>,
-    /// The lifecycle configuration names allowed (empty: none).
-    allowed: Option<Vec<String>>,
-}
-
-impl super::Entry for LifecycleEntry {
-    fn levels(&self) -> (Option<Mode>, Option<Severity>) {
-        (self.mode, self.severity)
-    }
-}
-
-/// The allowed names; `None`: the policy lists none and the control does not apply.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LifecycleSettings {
-    pub allowed: Option<Vec<String>>,
-}
-
 /// SageMaker's pattern for a lifecycle configuration name: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`, at
 /// most 63 characters.
-fn valid_name(name: &str) -> bool {
+fn valid_name(name: &str) -> Result<(), String> {
     let bytes = name.as_bytes();
-    !bytes.is_empty()
+    let valid = !bytes.is_empty()
         && bytes.len() <= 63
         && bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
         && bytes.first().is_some_and(u8::is_ascii_alphanumeric)
-        && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
+        && bytes.last().is_some_and(u8::is_ascii_alphanumeric);
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{name}` is not a lifecycle configuration name (letters, digits and inner hyphens, \
+             at most 63)"
+        ))
+    }
 }
 
 impl Control for LifecycleConfigs {
     const ID: ControlId = ID;
     const BASELINE: (Mode, Severity) = (Mode::Enforce, Severity::High);
     const REMEDY: &'static str = "Stop the notebook and update it with an allowed lifecycle configuration, or none (DisassociateLifecycleConfig = true).";
-    type Entry = LifecycleEntry;
-    type Settings = LifecycleSettings;
+    type Entry = AllowEntry;
+    type Settings = Allowed;
 
-    fn settings(entry: LifecycleEntry) -> Result<LifecycleSettings, Invalid> {
-        for (i, name) in entry.allowed.iter().flatten().enumerate() {
-            if !valid_name(name) {
-                return Err((
-                    format!("controls.{}.allowed[{i}]", Self::ID),
-                    format!("`{name}` is not a lifecycle configuration name (letters, digits and inner hyphens, at most 63)"),
-                ));
-            }
-        }
-        Ok(LifecycleSettings {
-            allowed: entry.allowed,
-        })
+    fn settings(entry: AllowEntry) -> Result<Allowed, Invalid> {
+        Allowed::read(Self::ID, entry, valid_name)
     }
 
-    fn prevent(settings: &LifecycleSettings, scp: &mut Scp<'_>) {
+    fn prevent(settings: &Allowed, scp: &mut Scp<'_>) {
         const ACTIONS: [&str; 2] = [actions::CREATE_NOTEBOOK, actions::UPDATE_NOTEBOOK];
         const KEY: &str = "sagemaker:NotebookInstanceLifecycleConfigArns";
-        let Some(allowed) = &settings.allowed else {
+        let Some(allowed) = &settings.list else {
             return;
         };
         let (operator, values) = if allowed.is_empty() {
@@ -121,29 +97,16 @@ impl Control for LifecycleConfigs {
         );
     }
 
-    fn check(snapshot: &Snapshot, settings: &LifecycleSettings) -> Check {
-        let Some(allowed) = &settings.allowed else {
-            return Check::not_applicable(format!(
-                "the policy lists no allowed lifecycle configurations (controls.{}.allowed)",
-                Self::ID
-            ));
-        };
-        let expected = if allowed.is_empty() {
-            "no lifecycle configuration".to_string()
-        } else {
-            format!("no lifecycle configuration, or one of: {}", allowed.join(", "))
+    fn check(snapshot: &Snapshot, settings: &Allowed) -> Check {
+        let what = "lifecycle configuration";
+        let list = match settings.or_not_applicable(Self::ID, "lifecycle configurations") {
+            Ok(list) => list,
+            Err(not_applicable) => return not_applicable,
         };
         snapshot
             .facets()
             .lifecycle_config()
-            .judge(snapshot.kind(), &|config| match config {
-                None => Check::pass("no lifecycle configuration"),
-                Some(name) => Check::flag(
-                    allowed.iter().any(|a| a.eq_ignore_ascii_case(name)),
-                    format!("lifecycle configuration {name}"),
-                    &expected,
-                ),
-            })
+            .judge(snapshot.kind(), &|config| Allowed::judge(list, *config, what))
     }
 }
 
@@ -158,13 +121,13 @@ mod tests {
 
     #[test]
     fn table() {
-        let listed = LifecycleSettings {
-            allowed: Some(vec!["idle-shutdown".into()]),
+        let listed = Allowed {
+            list: Some(vec!["idle-shutdown".into()]),
         };
-        let none_allowed = LifecycleSettings {
-            allowed: Some(Vec::new()),
+        let none_allowed = Allowed {
+            list: Some(Vec::new()),
         };
-        let unset = LifecycleSettings::default();
+        let unset = Allowed::default();
         let cases = [
             ("notebook without one", with(None), &listed, "PASS"),
             ("notebook listed", with(Some("idle-shutdown")), &listed, "PASS"),
@@ -185,9 +148,10 @@ mod tests {
 
     #[test]
     fn names_that_sagemaker_refuses_are_refused_with_their_field() {
-        let entry = |names: &[&str]| LifecycleEntry {
-            allowed: Some(names.iter().map(|n| n.to_string()).collect()),
-            ..LifecycleEntry::default()
+        let entry = |names: &[&str]| -> AllowEntry {
+            let names: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+            let text = format!("allowed = [{}]", names.join(", "));
+            toml::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"))
         };
         assert!(LifecycleConfigs::settings(entry(&["idle-shutdown", "a1"])).is_ok());
         for bad in ["-lead", "trail-", "has space", "", &"x".repeat(64)] {

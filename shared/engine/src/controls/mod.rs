@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::preventive::Scp;
 use crate::resource::{Snapshot, Toggle};
 
+pub mod allowed;
 pub mod kms;
 
 /// Declares the controls: each line names a control's module and its type. The module is
@@ -59,6 +60,9 @@ registry! {
     lifecycle_configs::LifecycleConfigs,
     no_ssm_access::NoSsmAccess,
     multi_instance_variants::MultiInstanceVariants,
+    no_docker_access::NoDockerAccess,
+    execution_roles::ExecutionRoles,
+    studio_images::StudioImages,
     required_tags::RequiredTags,
 }
 
@@ -536,6 +540,7 @@ pub(crate) mod fixtures {
     //! Snapshots for the per-control table tests.
     use std::collections::BTreeMap;
 
+    use crate::kinds::domain::{DomainConfig, StudioSettings};
     use crate::resource::*;
 
     pub const KEY: &str =
@@ -704,6 +709,89 @@ pub(crate) mod fixtures {
         snapshot(
             ResourceKind::HyperParameterTuningJob,
             Details::HyperParameterTuningJob(definitions),
+        )
+    }
+
+    pub const ROLE: &str = "arn:aws:iam::123456789012:role/SageMakerStudio";
+
+    /// A `VpcOnly` domain in the allowed subnet, with a home volume key and no sharing.
+    pub fn secure_domain() -> DomainConfig {
+        let settings = StudioSettings {
+            execution_role: Some(ROLE.into()),
+            security_groups: vec!["sg-0a1b2c3d4e5f60001".into()],
+            sharing: None,
+        };
+        DomainConfig {
+            app_network_access: "VpcOnly".into(),
+            kms_key_id: Some(KEY.into()),
+            vpc: vpc().unwrap_or_default(),
+            user_defaults: settings.clone(),
+            space_defaults: settings,
+            docker_access: "DISABLED".into(),
+        }
+    }
+
+    pub fn domain(f: impl FnOnce(&mut DomainConfig)) -> Snapshot {
+        let mut c = secure_domain();
+        f(&mut c);
+        snapshot(ResourceKind::Domain, Details::Domain(c))
+    }
+
+    pub fn user_profile(f: impl FnOnce(&mut StudioSettings)) -> Snapshot {
+        let mut c = StudioSettings::default();
+        f(&mut c);
+        snapshot(ResourceKind::UserProfile, Details::UserProfile(c))
+    }
+
+    pub fn space() -> Snapshot {
+        let c = crate::kinds::space::SpaceConfig { sharing_type: None };
+        snapshot(ResourceKind::Space, Details::Space(c))
+    }
+
+    /// A user profile's app whose domain is `secure_domain` changed by `f` (the profile sets
+    /// nothing of its own).
+    pub fn app(f: impl FnOnce(&mut DomainConfig)) -> Snapshot {
+        let mut domain = secure_domain();
+        f(&mut domain);
+        app_with(
+            Dependency::Found {
+                name: "d-abc".into(),
+                value: Box::new(domain),
+            },
+            StudioSettings::default(),
+        )
+    }
+
+    /// A user profile's app with `domain`, its profile setting `profile`.
+    pub fn app_with(domain: Dependency<Box<DomainConfig>>, profile: StudioSettings) -> Snapshot {
+        use crate::kinds::Kind;
+        let request = serde_json::json!({
+            "DomainId": "d-abc",
+            "UserProfileName": "alice",
+            "AppType": "JupyterLab",
+            "ResourceSpec": {"SageMakerImageArn": "arn:aws:sagemaker:us-east-1:081325390199:image/sagemaker-distribution-cpu"},
+        });
+        let shape = crate::shape::Shape::response(&request, "DescribeApp");
+        let mut c = match crate::kinds::app::App::read(&shape) {
+            Ok(c) => c,
+            Err(e) => panic!("fixture app: {e}"),
+        };
+        c.domain = domain;
+        c.profile = Some(Dependency::Found {
+            name: "d-abc/alice".into(),
+            value: profile,
+        });
+        c.settle();
+        snapshot(ResourceKind::App, Details::App(c))
+    }
+
+    /// An app whose domain was deleted while it runs.
+    pub fn app_without_domain() -> Snapshot {
+        app_with(
+            Dependency::Deleted {
+                name: "d-abc".into(),
+            },
+            StudioSettings::default(),
         )
     }
 

@@ -38,6 +38,14 @@ const CONDITION_KEY: KeyNames = KeyNames {
     current: "sagemaker:OutputKmsKeyArn",
     former: "sagemaker:OutputKmsKey",
 };
+/// The calls that set Studio notebook sharing, with the key of its output.
+const SHARING_ACTIONS: [&str; 4] = [
+    actions::CREATE_DOMAIN,
+    actions::UPDATE_DOMAIN,
+    actions::CREATE_USER_PROFILE,
+    actions::UPDATE_USER_PROFILE,
+];
+const SHARING_KEY: KeyNames = KeyNames::single("sagemaker:DomainSharingOutputKmsKey");
 
 impl Control for OutputKms {
     const ID: ControlId = ID;
@@ -63,6 +71,15 @@ impl Control for OutputKms {
         let missing = format!("{name}Missing");
         super::kms::deny_missing_key(scp, Self::ID, missing, actions, CONDITION_KEY, None);
         super::kms::deny_unlisted_keys(scp, Self::ID, name, actions, CONDITION_KEY, settings);
+        let sharing = "OutputKmsSharing";
+        super::kms::deny_unlisted_keys(scp, Self::ID, sharing, &SHARING_ACTIONS, SHARING_KEY, settings);
+        scp.gap(
+            Self::ID,
+            actions::CREATE_DOMAIN,
+            "notebook sharing allowed without SharingSettings.S3KmsKeyId: no condition key \
+             carries NotebookOutputOption, so a missing key cannot be denied (a key given is \
+             checked)",
+        );
         scp.gap(
             Self::ID,
             actions::CREATE_ENDPOINT_CONFIG,

@@ -47,14 +47,18 @@ impl super::Entry for TagsEntry {
     }
 }
 
-/// The create calls that take `aws:RequestTag/...`.
-const TAGGED_ACTIONS: [&str; 6] = [
+/// The create calls that take `aws:RequestTag/...` (not `CreateApp`: Studio creates apps from
+/// its own interface, with no tags of the user's; an app is judged by the detective control).
+const TAGGED_ACTIONS: [&str; 9] = [
     actions::CREATE_NOTEBOOK,
     actions::CREATE_TRAINING,
     actions::CREATE_PROCESSING,
     actions::CREATE_TRANSFORM,
     actions::CREATE_TUNING,
     actions::CREATE_ENDPOINT,
+    actions::CREATE_DOMAIN,
+    actions::CREATE_USER_PROFILE,
+    actions::CREATE_SPACE,
 ];
 
 impl Control for RequiredTags {

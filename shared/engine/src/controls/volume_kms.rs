@@ -36,9 +36,11 @@ pub struct VolumeKms;
 /// Stable id: it appears in policies, findings, alerts and filter policies; never change it.
 pub const ID: ControlId = ControlId::new("volume-kms");
 
-/// The create calls that take `sagemaker:VolumeKmsKeyArn`.
-const VOLUME_KEY_ACTIONS: [&str; 6] = [
+/// The create calls that take `sagemaker:VolumeKmsKeyArn` (`CreateDomain`: its home EFS
+/// volume's key).
+const VOLUME_KEY_ACTIONS: [&str; 7] = [
     actions::CREATE_NOTEBOOK,
+    actions::CREATE_DOMAIN,
     actions::CREATE_TRAINING,
     actions::CREATE_PROCESSING,
     actions::CREATE_TRANSFORM,
@@ -79,12 +81,13 @@ impl Control for VolumeKms {
 /// A missing volume key is denied, except where an instance type has local NVMe storage:
 /// AWS rejects a key there (jobs) or it encrypts nothing (endpoint configurations), so those
 /// requests are carved out with `sagemaker:InstanceTypes` (table in [`crate::instances`]).
-/// Notebook instances always have an EBS volume: no carve-out.
+/// Notebook instances always have an EBS volume, and a Studio domain's home volume is EFS: no
+/// carve-out.
 fn volume_key_missing(scp: &mut Scp<'_>) {
     let control = VolumeKms::ID;
     let (notebook, workloads): (Vec<&'static str>, Vec<&'static str>) = VOLUME_KEY_ACTIONS
         .iter()
-        .partition(|a| **a == actions::CREATE_NOTEBOOK);
+        .partition(|a| [actions::CREATE_NOTEBOOK, actions::CREATE_DOMAIN].contains(*a));
     let missing = super::kms::deny_missing_key;
     missing(scp, control, "VolumeKmsMissing".into(), &notebook, CONDITION_KEY, None);
     let local: Vec<String> = instances::LOCAL_STORAGE_FAMILIES

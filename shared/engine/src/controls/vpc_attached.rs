@@ -21,6 +21,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{Check, Control, ControlId, Invalid, Mode, Severity};
+use crate::facets::Facet;
 use crate::preventive::{actions, Deny, Scp};
 use crate::resource::{Snapshot, VpcAttachment};
 
@@ -58,12 +59,36 @@ impl super::Entry for VpcEntry {
 }
 
 /// The create calls that take `sagemaker:VpcSubnets` and `sagemaker:VpcSecurityGroupIds`.
-const VPC_ACTIONS: [&str; 5] = [
+const VPC_ACTIONS: [&str; 6] = [
     actions::CREATE_NOTEBOOK,
     actions::CREATE_TRAINING,
     actions::CREATE_PROCESSING,
     actions::CREATE_TUNING,
     actions::CREATE_MODEL,
+    actions::CREATE_DOMAIN,
+];
+/// Those, and the updates that may carry the keys (`UpdateDomain` both, the user profile calls
+/// the security groups): a value outside an allow-list is denied there too (an update without
+/// the key keeps the current value).
+const SUBNET_LIST_ACTIONS: [&str; 7] = [
+    actions::CREATE_NOTEBOOK,
+    actions::CREATE_TRAINING,
+    actions::CREATE_PROCESSING,
+    actions::CREATE_TUNING,
+    actions::CREATE_MODEL,
+    actions::CREATE_DOMAIN,
+    actions::UPDATE_DOMAIN,
+];
+const GROUP_LIST_ACTIONS: [&str; 9] = [
+    actions::CREATE_NOTEBOOK,
+    actions::CREATE_TRAINING,
+    actions::CREATE_PROCESSING,
+    actions::CREATE_TUNING,
+    actions::CREATE_MODEL,
+    actions::CREATE_DOMAIN,
+    actions::UPDATE_DOMAIN,
+    actions::CREATE_USER_PROFILE,
+    actions::UPDATE_USER_PROFILE,
 ];
 
 impl Control for VpcAttached {
@@ -100,20 +125,30 @@ impl Control for VpcAttached {
     }
 
     fn check(snapshot: &Snapshot, settings: &VpcSettings) -> Check {
-        snapshot
-            .facets()
-            .vpc()
-            .judge(snapshot.kind(), &|vpc| check_vpc(*vpc, settings))
+        let facets = snapshot.facets();
+        match facets.vpc() {
+            // A Studio user profile sets security groups alone (its domain has the subnets).
+            Facet::NoSuchSetting => facets
+                .security_groups()
+                .judge(snapshot.kind(), &|groups| check_groups(groups, settings)),
+            vpc => vpc.judge(snapshot.kind(), &|vpc| check_vpc(*vpc, settings)),
+        }
     }
 
     fn prevent(settings: &VpcSettings, scp: &mut Scp<'_>) {
         let control = Self::ID;
-        for (purpose, key, allowed) in [
-            ("Subnet", "sagemaker:VpcSubnets", &settings.allowed_subnets),
+        for (purpose, key, allowed, listed_on) in [
+            (
+                "Subnet",
+                "sagemaker:VpcSubnets",
+                &settings.allowed_subnets,
+                &SUBNET_LIST_ACTIONS[..],
+            ),
             (
                 "SecurityGroup",
                 "sagemaker:VpcSecurityGroupIds",
                 &settings.allowed_security_groups,
+                &GROUP_LIST_ACTIONS[..],
             ),
         ] {
             scp.deny_missing(
@@ -128,7 +163,7 @@ impl Control for VpcAttached {
                     control,
                     Deny {
                         sid: format!("VpcAttached{purpose}NotAllowed"),
-                        actions: &VPC_ACTIONS,
+                        actions: listed_on,
                         operator: "ForAnyValue:StringNotEquals",
                         key,
                         values: json!(allowed),
@@ -157,6 +192,28 @@ impl Control for VpcAttached {
                  created before the document applied are caught by the detective control",
             );
         }
+    }
+}
+
+/// Security groups set without subnets: inside the allow-list, if any.
+fn check_groups(groups: &[String], settings: &VpcSettings) -> Check {
+    let allowed = &settings.allowed_security_groups;
+    let outside: Vec<&str> = groups
+        .iter()
+        .filter(|g| !allowed.is_empty() && !allowed.contains(g))
+        .map(String::as_str)
+        .collect();
+    let observed = format!("security groups [{}]", groups.join(", "));
+    if outside.is_empty() {
+        Check::pass(observed)
+    } else {
+        Check::fail(
+            observed,
+            format!(
+                "security groups in the allow-list ({} not allowed)",
+                outside.join(", ")
+            ),
+        )
     }
 }
 

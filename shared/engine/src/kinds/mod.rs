@@ -171,12 +171,19 @@ pub enum Needed {
     Model(String),
     /// `DescribeEndpointConfig`: variants, keys, data capture.
     EndpointConfig(String),
+    /// `DescribeDomain`: a Studio app's domain (its id).
+    Domain(String),
+    /// `DescribeUserProfile`: a Studio app's user profile (`DOMAIN-ID/PROFILE`).
+    UserProfile(String),
 }
 
 impl Needed {
     pub fn name(&self) -> &str {
         match self {
-            Needed::Model(name) | Needed::EndpointConfig(name) => name,
+            Needed::Model(name)
+            | Needed::EndpointConfig(name)
+            | Needed::Domain(name)
+            | Needed::UserProfile(name) => name,
         }
     }
 
@@ -185,6 +192,8 @@ impl Needed {
         match self {
             Needed::Model(_) => "DescribeModel",
             Needed::EndpointConfig(_) => "DescribeEndpointConfig",
+            Needed::Domain(_) => "DescribeDomain",
+            Needed::UserProfile(_) => "DescribeUserProfile",
         }
     }
 }
@@ -366,6 +375,10 @@ kinds! {
     TransformJob => transform_job::TransformJob,
     HyperParameterTuningJob => tuning_job::TuningJob,
     Endpoint => endpoint::Endpoint,
+    Domain => domain::Domain,
+    UserProfile => user_profile::UserProfile,
+    Space => space::Space,
+    App => app::App,
 }
 
 /// A live resource as its Describe response gives it.

@@ -1,0 +1,201 @@
+//! SageMaker Studio's calls for the inspector: `DescribeDomain`, `DescribeUserProfile`,
+//! `DescribeSpace` and `DescribeApp` (the response kept as JSON, read by the kind's field
+//! mapping), and the remediation: `DeleteApp` on an app, or on every running app of a domain,
+//! user profile or space (`ListApps` with its filter; Studio resources cannot be stopped).
+//! Studio names are paths (`DOMAIN/PROFILE`, `DOMAIN/OWNER/TYPE/APP`), split here into the
+//! members the calls take.
+
+use aws_sdk_sagemaker::types::{AppStatus, AppType};
+use aws_sdk_sagemaker::Client;
+use futures::StreamExt;
+use serde_json::Value;
+
+use super::classify;
+use crate::calls::{described, Capture};
+use guardrail_core::kinds::app::{AppName, Owner};
+use guardrail_core::ports::AwsError;
+use guardrail_core::resource::ResourceKind;
+
+/// Apps deleted at once when a domain, profile or space is contained.
+const DELETE_CONCURRENCY: usize = 4;
+
+/// Whether `kind` is a Studio kind, served here rather than by the table of [`crate::calls`].
+pub fn is_studio(kind: ResourceKind) -> bool {
+    matches!(
+        kind,
+        ResourceKind::Domain | ResourceKind::UserProfile | ResourceKind::Space | ResourceKind::App
+    )
+}
+
+/// A name that is not of the kind's form: refused, never guessed.
+fn malformed(operation: &'static str, name: &str) -> AwsError {
+    AwsError {
+        operation,
+        code: "MalformedName".into(),
+        message: format!("`{name}` is not a name of the form this kind's calls take"),
+        retryable: false,
+    }
+}
+
+/// `DOMAIN/NAME` as its two parts.
+fn within_domain<'a>(
+    operation: &'static str,
+    name: &'a str,
+) -> Result<(&'a str, &'a str), AwsError> {
+    name.split_once('/')
+        .filter(|(d, n)| !d.is_empty() && !n.is_empty() && !n.contains('/'))
+        .ok_or_else(|| malformed(operation, name))
+}
+
+/// The Describe response of the Studio resource `name` of `kind`, as JSON; `None` when gone.
+pub async fn describe_studio(
+    client: &Client,
+    kind: ResourceKind,
+    name: &str,
+) -> Result<Option<Value>, AwsError> {
+    let (capture, operation) = (Capture::default(), kind.describe_call());
+    let c = capture.clone();
+    match kind {
+        ResourceKind::Domain => {
+            let send = client
+                .describe_domain()
+                .domain_id(name)
+                .customize()
+                .interceptor(c);
+            described(operation, capture, send.send()).await
+        }
+        ResourceKind::UserProfile => {
+            let (domain, profile) = within_domain(operation, name)?;
+            let send = client
+                .describe_user_profile()
+                .domain_id(domain)
+                .user_profile_name(profile)
+                .customize()
+                .interceptor(c);
+            described(operation, capture, send.send()).await
+        }
+        ResourceKind::Space => {
+            let (domain, space) = within_domain(operation, name)?;
+            let send = client
+                .describe_space()
+                .domain_id(domain)
+                .space_name(space)
+                .customize()
+                .interceptor(c);
+            described(operation, capture, send.send()).await
+        }
+        _ => {
+            let app = AppName::parse(name).ok_or_else(|| malformed(operation, name))?;
+            let request = client
+                .describe_app()
+                .domain_id(&app.domain_id)
+                .app_type(AppType::from(app.app_type.as_str()))
+                .app_name(&app.app_name);
+            let request = match &app.owner {
+                Owner::UserProfile(profile) => request.user_profile_name(profile),
+                Owner::Space(space) => request.space_name(space),
+            };
+            let send = request.customize().interceptor(c);
+            described(operation, capture, send.send()).await
+        }
+    }
+}
+
+/// `DeleteApp` on one app; one already gone counts as deleted.
+async fn delete_app(client: &Client, app: &AppName) -> Result<(), AwsError> {
+    let request = client
+        .delete_app()
+        .domain_id(&app.domain_id)
+        .app_type(AppType::from(app.app_type.as_str()))
+        .app_name(&app.app_name);
+    let request = match &app.owner {
+        Owner::UserProfile(profile) => request.user_profile_name(profile),
+        Owner::Space(space) => request.space_name(space),
+    };
+    match request.send().await {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let e = classify("DeleteApp", e);
+            if e.is_not_found() {
+                Ok(())
+            } else {
+                Err(e)
+            }
+        }
+    }
+}
+
+/// The running apps (`InService` or `Pending`) of a domain, or of one of its profiles or spaces.
+async fn running_apps(
+    client: &Client,
+    domain: &str,
+    owner: Option<Owner>,
+) -> Result<Vec<AppName>, AwsError> {
+    let mut request = client.list_apps().domain_id_equals(domain);
+    request = match &owner {
+        Some(Owner::UserProfile(profile)) => request.user_profile_name_equals(profile),
+        Some(Owner::Space(space)) => request.space_name_equals(space),
+        None => request,
+    };
+    let mut pages = request.into_paginator().send();
+    let mut apps = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| classify("ListApps", e))?;
+        apps.extend(
+            page.apps()
+                .iter()
+                .filter(|a| matches!(a.status(), Some(AppStatus::InService | AppStatus::Pending)))
+                .filter_map(app_name),
+        );
+    }
+    Ok(apps)
+}
+
+/// The name of a listed app.
+pub fn app_name(app: &aws_sdk_sagemaker::types::AppDetails) -> Option<AppName> {
+    let owner = match (app.user_profile_name(), app.space_name()) {
+        (_, Some(space)) if !space.is_empty() => Owner::Space(space.to_string()),
+        (Some(profile), _) => Owner::UserProfile(profile.to_string()),
+        _ => return None,
+    };
+    Some(AppName {
+        domain_id: app.domain_id()?.to_string(),
+        owner,
+        app_type: app.app_type()?.as_str().to_string(),
+        app_name: app.app_name()?.to_string(),
+    })
+}
+
+/// The kind's stop ([`guardrail_core::kinds::Kind::STOP`]): `DeleteApp` on the app, or on every
+/// running app of the domain, profile or space, a few at a time. Every deletion is tried; the
+/// first error is returned (the rest stay for the retry).
+pub async fn delete_studio_apps(
+    client: &Client,
+    kind: ResourceKind,
+    name: &str,
+) -> Result<(), AwsError> {
+    let operation = "DeleteApp";
+    let apps = match kind {
+        ResourceKind::App => {
+            vec![AppName::parse(name).ok_or_else(|| malformed(operation, name))?]
+        }
+        ResourceKind::Domain => running_apps(client, name, None).await?,
+        ResourceKind::UserProfile => {
+            let (domain, profile) = within_domain(operation, name)?;
+            running_apps(client, domain, Some(Owner::UserProfile(profile.into()))).await?
+        }
+        _ => {
+            let (domain, space) = within_domain(operation, name)?;
+            running_apps(client, domain, Some(Owner::Space(space.into()))).await?
+        }
+    };
+    let results: Vec<Result<(), AwsError>> = futures::stream::iter(apps)
+        .map(|app| async move { delete_app(client, &app).await })
+        .buffer_unordered(DELETE_CONCURRENCY)
+        .collect()
+        .await;
+    results
+        .into_iter()
+        .collect::<Result<Vec<()>, AwsError>>()
+        .map(drop)
+}
