@@ -938,3 +938,107 @@ pub async fn config_signed_as(access_key_id: &str) -> aws_config::SdkConfig {
         )
         .build()
 }
+
+/// A Studio domain named `name` in the allowed subnet, its apps in the allowed security group,
+/// with the home volume key, `VpcOnly` or public, tagged with an owner; returns its id.
+pub async fn create_domain(emu: &Emulator, name: &str, vpc_only: bool) -> TestResult<String> {
+    use aws_sdk_sagemaker::types::{AppNetworkAccessType, AuthMode, UserSettings};
+    let access = if vpc_only {
+        AppNetworkAccessType::VpcOnly
+    } else {
+        AppNetworkAccessType::PublicInternetOnly
+    };
+    let created = emu
+        .sagemaker
+        .create_domain()
+        .domain_name(name)
+        .auth_mode(AuthMode::Iam)
+        .default_user_settings(
+            UserSettings::builder()
+                .execution_role(STUDIO_ROLE)
+                .security_groups(GROUP)
+                .build(),
+        )
+        .subnet_ids(SUBNET)
+        .vpc_id("vpc-0a1b2c3d4e5f60001")
+        .app_network_access_type(access)
+        .kms_key_id(KEY)
+        .tags(Tag::builder().key("owner").value("alice").build())
+        .send()
+        .await?;
+    Ok(created
+        .domain_id()
+        .ok_or("CreateDomain gave no id")?
+        .to_string())
+}
+
+/// The execution role of the Studio test domains' users.
+pub const STUDIO_ROLE: &str = "arn:aws:iam::123456789012:role/SageMakerStudioTeamFraud";
+
+/// A user profile of `domain` with its own security groups (none: the domain's).
+pub async fn create_user_profile(
+    emu: &Emulator,
+    domain: &str,
+    name: &str,
+    groups: &[&str],
+) -> TestResult {
+    use aws_sdk_sagemaker::types::UserSettings;
+    let mut settings = UserSettings::builder();
+    for group in groups {
+        settings = settings.security_groups(*group);
+    }
+    emu.sagemaker
+        .create_user_profile()
+        .domain_id(domain)
+        .user_profile_name(name)
+        .user_settings(settings.build())
+        .tags(Tag::builder().key("owner").value("alice").build())
+        .send()
+        .await?;
+    Ok(())
+}
+
+/// A running app `default` of type `app_type` of a user profile (or, `space:NAME`, a space).
+pub async fn create_app(emu: &Emulator, domain: &str, owner: &str, app_type: &str) -> TestResult {
+    use aws_sdk_sagemaker::types::AppType;
+    let request = emu
+        .sagemaker
+        .create_app()
+        .domain_id(domain)
+        .app_type(AppType::from(app_type))
+        .app_name("default")
+        .tags(Tag::builder().key("owner").value("alice").build());
+    let request = match owner.strip_prefix("space:") {
+        Some(space) => request.space_name(space),
+        None => request.user_profile_name(owner),
+    };
+    request.send().await?;
+    Ok(())
+}
+
+impl Emulator {
+    /// The status of app `default` of type `app_type` of a user profile (or `space:NAME`).
+    pub async fn app_status(
+        &self,
+        domain: &str,
+        owner: &str,
+        app_type: &str,
+    ) -> TestResult<String> {
+        use aws_sdk_sagemaker::types::AppType;
+        let request = self
+            .sagemaker
+            .describe_app()
+            .domain_id(domain)
+            .app_type(AppType::from(app_type))
+            .app_name("default");
+        let request = match owner.strip_prefix("space:") {
+            Some(space) => request.space_name(space),
+            None => request.user_profile_name(owner),
+        };
+        let described = request.send().await?;
+        Ok(described
+            .status()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default())
+    }
+}

@@ -111,6 +111,10 @@ async fn sweep_stops_only_active_noncompliant_resources_of_all_six_kinds() -> Te
             (ResourceKind::TransformJob, 2),
             (ResourceKind::HyperParameterTuningJob, 2),
             (ResourceKind::Endpoint, 2),
+            (ResourceKind::Domain, 0),
+            (ResourceKind::UserProfile, 0),
+            (ResourceKind::Space, 0),
+            (ResourceKind::App, 0),
         ]
     );
     assert_eq!(summary.evaluated, 13);
@@ -192,6 +196,97 @@ async fn sweep_stops_only_active_noncompliant_resources_of_all_six_kinds() -> Te
     assert_eq!(again.remediated, 0);
     assert_eq!(again.alerts, 0);
     assert_eq!(alerts.receive(0, Duration::from_secs(1)).await?.len(), 0);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_sweep_covers_studio_domains_profiles_spaces_and_apps() -> TestResult {
+    // Given a member account with a public-internet Studio domain and a VpcOnly one, each with a
+    // profile and a running app, and a deleted app
+    let account = unique_account();
+    let member = Emulator::in_account(&account).await?;
+    let public = create_domain(&member, &unique("st-bad"), false).await?;
+    let private = create_domain(&member, &unique("st-good"), true).await?;
+    for domain in [&public, &private] {
+        create_user_profile(&member, domain, "alice", &[]).await?;
+        create_app(&member, domain, "alice", "JupyterServer").await?;
+    }
+    member
+        .sagemaker
+        .create_space()
+        .domain_id(&private)
+        .space_name("team")
+        .tags(
+            aws_sdk_sagemaker::types::Tag::builder()
+                .key("owner")
+                .value("alice")
+                .build(),
+        )
+        .send()
+        .await?;
+    create_app(&member, &private, "space:team", "JupyterLab").await?;
+    create_app(&member, &private, "alice", "CodeEditor").await?;
+    member
+        .sagemaker
+        .delete_app()
+        .domain_id(&private)
+        .user_profile_name("alice")
+        .app_type(aws_sdk_sagemaker::types::AppType::CodeEditor)
+        .app_name("default")
+        .send()
+        .await?;
+    let home = Emulator::connect().await?;
+    let alerts = home.alert_channel().await?;
+    let inspector = live_inspector(&alerts.topic_arn, true).await?;
+    let inventory = inventory(member_fleet(true).await);
+    let targets = Target::all(std::slice::from_ref(&account), &[REGION.to_string()]);
+
+    // When the sweeper runs
+    let summary = sweep::sweep(&inspector, &inventory, &targets, &options("sweep/studio")).await;
+
+    // Then every Studio resource in service was listed (not the deleted app) and judged
+    assert!(summary.failures.is_empty(), "{:?}", summary.failures);
+    let studio: Vec<(ResourceKind, usize)> = summary
+        .listed
+        .clone()
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    assert_eq!(
+        studio,
+        [
+            (ResourceKind::Domain, 2),
+            (ResourceKind::UserProfile, 2),
+            (ResourceKind::Space, 1),
+            (ResourceKind::App, 3),
+        ]
+    );
+    assert_eq!(summary.evaluated, 8);
+    // And the public domain and its app are non-compliant, and contained: its app deleted
+    assert_eq!(summary.non_compliant, 2);
+    assert_eq!(
+        member.app_status(&public, "alice", "JupyterServer").await?,
+        "Deleted"
+    );
+    assert_eq!(
+        member
+            .app_status(&private, "alice", "JupyterServer")
+            .await?,
+        "InService"
+    );
+    assert_eq!(
+        member
+            .app_status(&private, "space:team", "JupyterLab")
+            .await?,
+        "InService"
+    );
+    let arns = stored_arns(&inspector.store).await?;
+    assert!(
+        arns.contains(&format!(
+            "arn:aws:sagemaker:us-east-1:{account}:domain/{public}"
+        )),
+        "{arns:?}"
+    );
     Ok(())
 }
 

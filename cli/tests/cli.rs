@@ -307,8 +307,15 @@ fn replay_stores_findings_that_findings_commands_answer_from() -> TestResult {
         .iter()
         .filter_map(|f| f["resource_name"].as_str())
         .collect();
-    assert_eq!(names.len(), 4, "{names:?}");
-    for expected in ["open-nb", "churn-xgb", "feature-prep", "churn-hpo-mixed"] {
+    assert_eq!(names.len(), 6, "{names:?}");
+    for expected in [
+        "open-nb",
+        "churn-xgb",
+        "feature-prep",
+        "churn-hpo-mixed",
+        "d-openstudio01",
+        "d-mlplatform01/alice",
+    ] {
         assert!(
             names.contains(&expected),
             "{expected} missing from {names:?}"
@@ -316,7 +323,7 @@ fn replay_stores_findings_that_findings_commands_answer_from() -> TestResult {
     }
     let o = guardrail_with(&["findings", "summary", "--format", "json"], &store);
     let summary: serde_json::Value = serde_json::from_slice(&o.stdout)?;
-    assert_eq!(summary["by_control"]["vpc-attached"]["FAIL"], 4);
+    assert_eq!(summary["by_control"]["vpc-attached"]["FAIL"], 6);
     let id = page["findings"][0]["id"]
         .as_str()
         .ok_or("no id")?

@@ -121,24 +121,33 @@ pub struct DomainConfig {
 
 impl DomainConfig {
     /// The settings of a user profile's (or a space's) apps: its own, else the domain's
-    /// defaults.
+    /// defaults. A space's apps take `DefaultSpaceSettings`, and, for what those leave out, the
+    /// user defaults (AWS: `DefaultSpaceSettings.SecurityGroups` is required in a `VpcOnly`
+    /// domain "unless specified as part of the `DefaultUserSettings`").
     pub fn effective(&self, own: &StudioSettings, space: bool) -> StudioSettings {
         let defaults = if space {
-            &self.space_defaults
+            self.space_defaults.or(&self.user_defaults)
         } else {
-            &self.user_defaults
+            self.user_defaults.clone()
         };
+        own.or(&defaults)
+    }
+}
+
+impl StudioSettings {
+    /// These settings, with `fallback`'s for what they leave out.
+    fn or(&self, fallback: &StudioSettings) -> StudioSettings {
         StudioSettings {
-            execution_role: own
+            execution_role: self
                 .execution_role
                 .clone()
-                .or_else(|| defaults.execution_role.clone()),
-            security_groups: if own.security_groups.is_empty() {
-                defaults.security_groups.clone()
+                .or_else(|| fallback.execution_role.clone()),
+            security_groups: if self.security_groups.is_empty() {
+                fallback.security_groups.clone()
             } else {
-                own.security_groups.clone()
+                self.security_groups.clone()
             },
-            sharing: own.sharing.clone().or_else(|| defaults.sharing.clone()),
+            sharing: self.sharing.clone().or_else(|| fallback.sharing.clone()),
         }
     }
 }
