@@ -1042,3 +1042,117 @@ impl Emulator {
             .unwrap_or_default())
     }
 }
+
+/// A data quality job definition named `name`: compliant (keys, encryption, isolation, the
+/// allowed VPC, two instances) or not (none of them).
+pub async fn create_monitoring_definition(
+    emu: &Emulator,
+    name: &str,
+    posture: Posture,
+) -> TestResult {
+    use aws_sdk_sagemaker::types::{
+        DataQualityAppSpecification, DataQualityJobInput, EndpointInput, MonitoringClusterConfig,
+        MonitoringNetworkConfig, MonitoringOutput, MonitoringOutputConfig, MonitoringResources,
+        MonitoringS3Output, ProcessingInstanceType,
+    };
+    let compliant = posture == Posture::Compliant;
+    let mut cluster = MonitoringClusterConfig::builder()
+        .instance_count(2)
+        .instance_type(ProcessingInstanceType::MlM5Xlarge)
+        .volume_size_in_gb(20);
+    let mut output = MonitoringOutputConfig::builder().monitoring_outputs(
+        MonitoringOutput::builder()
+            .s3_output(
+                MonitoringS3Output::builder()
+                    .s3_uri("s3://monitoring/")
+                    .local_path("/opt/ml/processing/output")
+                    .build(),
+            )
+            .build(),
+    );
+    let mut request = emu
+        .sagemaker
+        .create_data_quality_job_definition()
+        .job_definition_name(name)
+        .data_quality_app_specification(
+            DataQualityAppSpecification::builder()
+                .image_uri(IMAGE)
+                .build(),
+        )
+        .data_quality_job_input(
+            DataQualityJobInput::builder()
+                .endpoint_input(
+                    EndpointInput::builder()
+                        .endpoint_name("fraud-api")
+                        .local_path("/opt/ml/processing/input")
+                        .build(),
+                )
+                .build(),
+        )
+        .role_arn(ROLE);
+    if compliant {
+        cluster = cluster.volume_kms_key_id(KEY);
+        output = output.kms_key_id(KEY);
+        request = request.network_config(
+            MonitoringNetworkConfig::builder()
+                .enable_inter_container_traffic_encryption(true)
+                .enable_network_isolation(true)
+                .vpc_config(vpc())
+                .build(),
+        );
+    }
+    request
+        .job_resources(
+            MonitoringResources::builder()
+                .cluster_config(cluster.build())
+                .build(),
+        )
+        .data_quality_job_output_config(output.build())
+        .send()
+        .await?;
+    Ok(())
+}
+
+/// A monitoring schedule running the job definition `definition`, tagged with an owner (and
+/// `initial_status`, the emulator extension).
+pub async fn create_monitoring_schedule(
+    emu: &Emulator,
+    name: &str,
+    definition: &str,
+    initial_status: Option<&str>,
+) -> TestResult {
+    use aws_sdk_sagemaker::types::{MonitoringScheduleConfig, MonitoringType, ScheduleConfig};
+    emu.sagemaker
+        .create_monitoring_schedule()
+        .monitoring_schedule_name(name)
+        .monitoring_schedule_config(
+            MonitoringScheduleConfig::builder()
+                .schedule_config(
+                    ScheduleConfig::builder()
+                        .schedule_expression("cron(0 * ? * * *)")
+                        .build(),
+                )
+                .monitoring_job_definition_name(definition)
+                .monitoring_type(MonitoringType::DataQuality)
+                .build(),
+        )
+        .set_tags(Some(tags_with_status(initial_status)?))
+        .send()
+        .await?;
+    Ok(())
+}
+
+impl Emulator {
+    pub async fn monitoring_status(&self, name: &str) -> TestResult<String> {
+        let described = self
+            .sagemaker
+            .describe_monitoring_schedule()
+            .monitoring_schedule_name(name)
+            .send()
+            .await?;
+        Ok(described
+            .monitoring_schedule_status()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default())
+    }
+}

@@ -1131,3 +1131,59 @@ async fn an_endpoint_with_ssm_access_or_an_unencrypted_async_output_is_deleted()
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn a_monitoring_schedule_is_judged_on_its_job_definition_and_stopped() -> TestResult {
+    // Given schedules running a compliant definition, a non-compliant one, and one deleted
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline())?;
+    let (good_def, bad_def, gone_def) = (unique("dq-ok"), unique("dq-open"), unique("dq-gone"));
+    create_monitoring_definition(&emu, &good_def, Posture::Compliant).await?;
+    create_monitoring_definition(&emu, &bad_def, Posture::NonCompliant).await?;
+    create_monitoring_definition(&emu, &gone_def, Posture::Compliant).await?;
+    let (good, bad, orphan) = (unique("mon-ok"), unique("mon-open"), unique("mon-orphan"));
+    create_monitoring_schedule(&emu, &good, &good_def, None).await?;
+    create_monitoring_schedule(&emu, &bad, &bad_def, None).await?;
+    create_monitoring_schedule(&emu, &orphan, &gone_def, None).await?;
+    emu.sagemaker
+        .delete_data_quality_job_definition()
+        .job_definition_name(&gone_def)
+        .send()
+        .await?;
+    for (name, violated, status) in [
+        (&good, vec![], "Scheduled"),
+        (
+            &bad,
+            vec![
+                "vpc-attached",
+                "volume-kms",
+                "output-kms",
+                "inter-container-encryption",
+                "network-isolation",
+            ],
+            "Stopped",
+        ),
+        (
+            &orphan,
+            vec![
+                "vpc-attached",
+                "volume-kms",
+                "output-kms",
+                "inter-container-encryption",
+                "network-isolation",
+            ],
+            "Stopped",
+        ),
+    ] {
+        // When its state change is handled
+        let event = sample_event("monitoring/state-change.json", "fraud-api-quality", name)?;
+        let (report, _) = evaluated(inspector.handle(&event).await?)?;
+        // Then it is judged on the definition it runs (a deleted one fails closed), and stopped
+        let got: Vec<String> = report.violations().map(|v| v.control.to_string()).collect();
+        assert_eq!(got, violated, "{name}");
+        assert_eq!(emu.monitoring_status(name).await?, status, "{name}");
+    }
+    assert_eq!(alerts.receive(2, WAIT).await?.len(), 2);
+    Ok(())
+}

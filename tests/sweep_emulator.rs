@@ -111,6 +111,7 @@ async fn sweep_stops_only_active_noncompliant_resources_of_all_six_kinds() -> Te
             (ResourceKind::TransformJob, 2),
             (ResourceKind::HyperParameterTuningJob, 2),
             (ResourceKind::Endpoint, 2),
+            (ResourceKind::MonitoringSchedule, 0),
             (ResourceKind::Domain, 0),
             (ResourceKind::UserProfile, 0),
             (ResourceKind::Space, 0),
@@ -200,11 +201,17 @@ async fn sweep_stops_only_active_noncompliant_resources_of_all_six_kinds() -> Te
 }
 
 #[tokio::test]
-async fn a_sweep_covers_studio_domains_profiles_spaces_and_apps() -> TestResult {
+async fn a_sweep_covers_studio_and_monitoring_schedules() -> TestResult {
     // Given a member account with a public-internet Studio domain and a VpcOnly one, each with a
-    // profile and a running app, and a deleted app
+    // profile and a running app, and a deleted app; and monitoring schedules running a compliant
+    // and a non-compliant job definition, and a stopped one
     let account = unique_account();
     let member = Emulator::in_account(&account).await?;
+    create_monitoring_definition(&member, "dq-ok", Posture::Compliant).await?;
+    create_monitoring_definition(&member, "dq-open", Posture::NonCompliant).await?;
+    create_monitoring_schedule(&member, "mon-ok", "dq-ok", None).await?;
+    create_monitoring_schedule(&member, "mon-open", "dq-open", None).await?;
+    create_monitoring_schedule(&member, "mon-stopped", "dq-open", Some("Stopped")).await?;
     let public = create_domain(&member, &unique("st-bad"), false).await?;
     let private = create_domain(&member, &unique("st-good"), true).await?;
     for domain in [&public, &private] {
@@ -255,15 +262,19 @@ async fn a_sweep_covers_studio_domains_profiles_spaces_and_apps() -> TestResult 
     assert_eq!(
         studio,
         [
+            (ResourceKind::MonitoringSchedule, 2),
             (ResourceKind::Domain, 2),
             (ResourceKind::UserProfile, 2),
             (ResourceKind::Space, 1),
             (ResourceKind::App, 3),
         ]
     );
-    assert_eq!(summary.evaluated, 8);
-    // And the public domain and its app are non-compliant, and contained: its app deleted
-    assert_eq!(summary.non_compliant, 2);
+    assert_eq!(summary.evaluated, 10);
+    // And the public domain, its app and the open schedule are non-compliant, and contained: the
+    // app deleted, the schedule stopped
+    assert_eq!(summary.non_compliant, 3);
+    assert_eq!(member.monitoring_status("mon-open").await?, "Stopped");
+    assert_eq!(member.monitoring_status("mon-ok").await?, "Scheduled");
     assert_eq!(
         member.app_status(&public, "alice", "JupyterServer").await?,
         "Deleted"

@@ -54,7 +54,7 @@ fn offline_replay_of_the_samples_succeeds_and_summarises() {
     let text = stdout(&o);
     assert!(
         text.contains(
-            "41 events: 24 evaluated (15 non-compliant), 6 ignored, 6 need --live, 5 rejected"
+            "45 events: 28 evaluated (17 non-compliant), 6 ignored, 6 need --live, 5 rejected"
         ),
         "{text}"
     );
@@ -307,7 +307,7 @@ fn replay_stores_findings_that_findings_commands_answer_from() -> TestResult {
         .iter()
         .filter_map(|f| f["resource_name"].as_str())
         .collect();
-    assert_eq!(names.len(), 6, "{names:?}");
+    assert_eq!(names.len(), 7, "{names:?}");
     for expected in [
         "open-nb",
         "churn-xgb",
@@ -315,6 +315,7 @@ fn replay_stores_findings_that_findings_commands_answer_from() -> TestResult {
         "churn-hpo-mixed",
         "d-openstudio01",
         "d-mlplatform01/alice",
+        "fraud-api-quality",
     ] {
         assert!(
             names.contains(&expected),
@@ -323,7 +324,7 @@ fn replay_stores_findings_that_findings_commands_answer_from() -> TestResult {
     }
     let o = guardrail_with(&["findings", "summary", "--format", "json"], &store);
     let summary: serde_json::Value = serde_json::from_slice(&o.stdout)?;
-    assert_eq!(summary["by_control"]["vpc-attached"]["FAIL"], 6);
+    assert_eq!(summary["by_control"]["vpc-attached"]["FAIL"], 7);
     let id = page["findings"][0]["id"]
         .as_str()
         .ok_or("no id")?

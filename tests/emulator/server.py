@@ -50,6 +50,7 @@ from moto.sagemaker.models import (
 from moto.sagemaker.responses import SageMakerResponse
 
 import inference
+import monitoring
 import studio
 import trail
 import transactions
@@ -795,6 +796,7 @@ def apply_patches() -> None:
     patch_endpoints()
     inference.apply(requested_initial_status)
     studio.apply(requested_initial_status)
+    monitoring.apply(requested_initial_status)
     patch_kms()
     seed_test_key()
     trail.apply()

@@ -547,6 +547,70 @@ def notebook_fields_and_stop(endpoint: str) -> None:
     )
 
 
+# Patch 18: model monitoring schedules.
+
+
+@check
+def monitoring_schedules_and_job_definitions(endpoint: str) -> None:
+    """A schedule naming a job definition is Scheduled, described with its configuration, listed
+    by status, stopped once (a second stop is refused) and tagged; the job definition (moto's own)
+    is described with the members AWS answers."""
+    sm = sagemaker(endpoint)
+    definition = unique("smoke-dq")
+    sm.create_data_quality_job_definition(
+        JobDefinitionName=definition,
+        DataQualityAppSpecification={"ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/monitor:1"},
+        DataQualityJobInput={"EndpointInput": {"EndpointName": "fraud-api", "LocalPath": "/opt/ml/processing/input"}},
+        DataQualityJobOutputConfig={
+            "MonitoringOutputs": [{"S3Output": {"S3Uri": "s3://monitoring/", "LocalPath": "/opt/ml/processing/output"}}],
+            "KmsKeyId": KEY,
+        },
+        JobResources={"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 20, "VolumeKmsKeyId": KEY}},
+        NetworkConfig={"EnableInterContainerTrafficEncryption": True, "EnableNetworkIsolation": True, "VpcConfig": VPC},
+        RoleArn=ROLE,
+    )
+    described = sm.describe_data_quality_job_definition(JobDefinitionName=definition)
+    expect_equal(described["JobResources"]["ClusterConfig"]["VolumeKmsKeyId"], KEY, "volume key")
+    expect_equal(described["DataQualityJobOutputConfig"]["KmsKeyId"], KEY, "output key")
+    expect_equal(described["NetworkConfig"]["VpcConfig"], VPC, "VpcConfig")
+
+    name = unique("smoke-schedule")
+    created = sm.create_monitoring_schedule(
+        MonitoringScheduleName=name,
+        MonitoringScheduleConfig={
+            "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"},
+            "MonitoringJobDefinitionName": definition,
+            "MonitoringType": "DataQuality",
+        },
+        Tags=[{"Key": "owner", "Value": "alice"}],
+    )
+    expect_equal(created["MonitoringScheduleArn"], arn("us-east-1", "monitoring-schedule", name), "arn")
+    schedule = sm.describe_monitoring_schedule(MonitoringScheduleName=name)
+    expect_equal(schedule["MonitoringScheduleStatus"], "Scheduled", "status")
+    expect_equal(schedule["MonitoringScheduleConfig"]["MonitoringJobDefinitionName"], definition, "definition")
+    listed = sm.list_monitoring_schedules(StatusEquals="Scheduled")["MonitoringScheduleSummaries"]
+    expect_equal(name in [s["MonitoringScheduleName"] for s in listed], True, "listed as Scheduled")
+    expect_equal(
+        sm.list_tags(ResourceArn=created["MonitoringScheduleArn"])["Tags"],
+        [{"Key": "owner", "Value": "alice"}],
+        "tags",
+    )
+    sm.stop_monitoring_schedule(MonitoringScheduleName=name)
+    expect_equal(
+        sm.describe_monitoring_schedule(MonitoringScheduleName=name)["MonitoringScheduleStatus"], "Stopped", "stopped"
+    )
+    expect_error(
+        lambda: sm.stop_monitoring_schedule(MonitoringScheduleName=name),
+        "ValidationException",
+        f"Monitoring schedule {name} is Stopped: it cannot be stopped.",
+    )
+    expect_error(
+        lambda: sm.describe_monitoring_schedule(MonitoringScheduleName="no-such-schedule"),
+        "ResourceNotFound",
+        "Monitoring schedule no-such-schedule does not exist.",
+    )
+
+
 # Patch 17: Studio domains, user profiles, spaces and apps.
 
 

@@ -31,6 +31,8 @@ NAME_PARAMS = (
     "EndpointName",
     "EndpointConfigName",
     "ModelName",
+    "MonitoringScheduleName",
+    "JobDefinitionName",
     "AppName",
     "SpaceName",
     "UserProfileName",

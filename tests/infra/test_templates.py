@@ -67,6 +67,7 @@ STAR_ONLY = {
     "sagemaker:ListUserProfiles",
     "sagemaker:ListSpaces",
     "sagemaker:ListApps",
+    "sagemaker:ListMonitoringSchedules",
 }
 
 # --------------------------------------------------------------------------------------------
@@ -607,7 +608,7 @@ class EventPatterns(unittest.TestCase):
             p
             for p in samples.values()
             if p.split("/")[0]
-            in {"notebook", "training", "processing", "transform", "tuning", "endpoint", "studio"}
+            in {"notebook", "training", "processing", "transform", "tuning", "endpoint", "studio", "monitoring"}
             and not p.endswith("create-failed.json")
         } | {"malformed/missing-name.json", "malformed/wrong-types.json"}
         self.assertEqual(sorted(matched), sorted(expected))

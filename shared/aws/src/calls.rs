@@ -246,4 +246,8 @@ sdk_kinds! {
     Endpoint: name endpoint_name,
         describe describe_endpoint, stop delete_endpoint,
         list list_endpoints(EndpointStatus, endpoints, endpoint_name, endpoint_status);
+    MonitoringSchedule: name monitoring_schedule_name,
+        describe describe_monitoring_schedule, stop stop_monitoring_schedule,
+        list list_monitoring_schedules(ScheduleStatus, monitoring_schedule_summaries,
+            monitoring_schedule_name, monitoring_schedule_status);
 }

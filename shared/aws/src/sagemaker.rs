@@ -81,6 +81,38 @@ impl SageMaker {
             Needed::UserProfile(_) => {
                 studio::describe_studio(client, ResourceKind::UserProfile, name).await
             }
+            Needed::MonitoringJobDefinition {
+                monitoring_type, ..
+            } => match monitoring_type.as_str() {
+                "ModelQuality" => describe!(
+                    client.describe_model_quality_job_definition,
+                    job_definition_name,
+                    name,
+                    capture,
+                    operation
+                ),
+                "ModelBias" => describe!(
+                    client.describe_model_bias_job_definition,
+                    job_definition_name,
+                    name,
+                    capture,
+                    operation
+                ),
+                "ModelExplainability" => describe!(
+                    client.describe_model_explainability_job_definition,
+                    job_definition_name,
+                    name,
+                    capture,
+                    operation
+                ),
+                _ => describe!(
+                    client.describe_data_quality_job_definition,
+                    job_definition_name,
+                    name,
+                    capture,
+                    operation
+                ),
+            },
         }
     }
 

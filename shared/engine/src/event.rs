@@ -711,6 +711,22 @@ mod tests {
             ("endpoint/create-noncompliant.json", ResourceKind::Endpoint),
             ("endpoint/update.json", ResourceKind::Endpoint),
             ("endpoint/state-change.json", ResourceKind::Endpoint),
+            (
+                "monitoring/create-compliant.json",
+                ResourceKind::MonitoringSchedule,
+            ),
+            (
+                "monitoring/create-noncompliant.json",
+                ResourceKind::MonitoringSchedule,
+            ),
+            (
+                "monitoring/create-by-definition.json",
+                ResourceKind::MonitoringSchedule,
+            ),
+            (
+                "monitoring/state-change.json",
+                ResourceKind::MonitoringSchedule,
+            ),
         ] {
             assert_eq!(trigger(path).resource.kind, kind, "{path}");
         }

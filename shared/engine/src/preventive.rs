@@ -78,6 +78,15 @@ pub mod actions {
     pub const CREATE_SPACE: &str = "sagemaker:CreateSpace";
     pub const UPDATE_SPACE: &str = "sagemaker:UpdateSpace";
     pub const CREATE_APP: &str = "sagemaker:CreateApp";
+    pub const CREATE_MONITORING_SCHEDULE: &str = "sagemaker:CreateMonitoringSchedule";
+    /// The four model monitoring job definitions: each carries its job's settings, like a
+    /// processing job.
+    pub const CREATE_MONITORING_DEFINITIONS: [&str; 4] = [
+        "sagemaker:CreateDataQualityJobDefinition",
+        "sagemaker:CreateModelQualityJobDefinition",
+        "sagemaker:CreateModelBiasJobDefinition",
+        "sagemaker:CreateModelExplainabilityJobDefinition",
+    ];
 }
 
 /// Something the policy asks for that the document does not prevent: it stays with the detective
@@ -327,6 +336,36 @@ impl Scp<'_> {
     }
 }
 
+/// `actions` followed by the four monitoring job definitions' create calls.
+pub(crate) const fn with_monitoring<const N: usize, const M: usize>(
+    actions: [&'static str; N],
+) -> [&'static str; M] {
+    let mut all = [""; M];
+    let mut i = 0;
+    while i < N {
+        all[i] = actions[i];
+        i += 1;
+    }
+    let mut j = 0;
+    while j < 4 {
+        all[N + j] = actions::CREATE_MONITORING_DEFINITIONS[j];
+        j += 1;
+    }
+    all
+}
+
+/// The gap of a control whose setting a monitoring schedule may also define inline: only its job
+/// definitions' create calls are denied on it.
+pub(crate) fn monitoring_inline_gap(scp: &mut Scp<'_>, control: ControlId) {
+    scp.gap(
+        control,
+        actions::CREATE_MONITORING_SCHEDULE,
+        "a schedule that defines its job inline (MonitoringJobDefinition) is judged by the \
+         detective control: its condition keys are denied only at the job definitions' create \
+         calls",
+    );
+}
+
 /// `cost-center` -> `CostCenter`: the alphanumeric words of `text`, capitalised (IAM allows only
 /// `[A-Za-z0-9]` in a `Sid`).
 pub(crate) fn sid_words(text: &str) -> String {
@@ -451,11 +490,17 @@ mod tests {
     const PROFILE: &str = "sagemaker:CreateUserProfile";
     const PROFILE_UPDATE: &str = "sagemaker:UpdateUserProfile";
     const SPACE: &str = "sagemaker:CreateSpace";
+    const DQ: &str = "sagemaker:CreateDataQualityJobDefinition";
+    const MQ: &str = "sagemaker:CreateModelQualityJobDefinition";
+    const BIAS: &str = "sagemaker:CreateModelBiasJobDefinition";
+    const EXPLAIN: &str = "sagemaker:CreateModelExplainabilityJobDefinition";
 
     /// Create calls that carry `sagemaker:VpcSubnets` and `sagemaker:VpcSecurityGroupIds`.
-    const VPC_ACTIONS: [&str; 6] = [NOTEBOOK, TRAINING, PROCESSING, TUNING, MODEL, DOMAIN];
+    const VPC_ACTIONS: [&str; 10] = [
+        NOTEBOOK, TRAINING, PROCESSING, TUNING, MODEL, DOMAIN, DQ, MQ, BIAS, EXPLAIN,
+    ];
     /// Create calls that carry `sagemaker:VolumeKmsKeyArn`.
-    const VOLUME_KEY_ACTIONS: [&str; 7] = [
+    const VOLUME_KEY_ACTIONS: [&str; 11] = [
         NOTEBOOK,
         DOMAIN,
         TRAINING,
@@ -463,13 +508,20 @@ mod tests {
         TRANSFORM,
         TUNING,
         ENDPOINT_CONFIG,
+        DQ,
+        MQ,
+        BIAS,
+        EXPLAIN,
     ];
     /// Create calls that carry `sagemaker:OutputKmsKeyArn`.
-    const OUTPUT_KEY_ACTIONS: [&str; 4] = [TRAINING, PROCESSING, TRANSFORM, TUNING];
+    const OUTPUT_KEY_ACTIONS: [&str; 8] = [
+        TRAINING, PROCESSING, TRANSFORM, TUNING, DQ, MQ, BIAS, EXPLAIN,
+    ];
     /// Create calls that carry `sagemaker:InterContainerTrafficEncryption`.
-    const ENCRYPTION_ACTIONS: [&str; 3] = [TRAINING, PROCESSING, TUNING];
+    const ENCRYPTION_ACTIONS: [&str; 7] = [TRAINING, PROCESSING, TUNING, DQ, MQ, BIAS, EXPLAIN];
     /// Create calls that carry `sagemaker:NetworkIsolation`.
-    const ISOLATION_ACTIONS: [&str; 4] = [TRAINING, PROCESSING, TUNING, MODEL];
+    const ISOLATION_ACTIONS: [&str; 8] =
+        [TRAINING, PROCESSING, TUNING, MODEL, DQ, MQ, BIAS, EXPLAIN];
     /// Create calls of the guarded kinds that carry `aws:RequestTag/...`.
     const TAGGED_ACTIONS: [&str; 9] = [
         NOTEBOOK, TRAINING, PROCESSING, TRANSFORM, TUNING, ENDPOINT, DOMAIN, PROFILE, SPACE,
@@ -729,7 +781,7 @@ mod tests {
             json!({
                 "Sid": "VolumeKmsMissingEbs",
                 "Effect": "Deny",
-                "Action": [TRAINING, PROCESSING, TRANSFORM, TUNING, ENDPOINT_CONFIG],
+                "Action": [TRAINING, PROCESSING, TRANSFORM, TUNING, ENDPOINT_CONFIG, DQ, MQ, BIAS, EXPLAIN],
                 "Resource": "*",
                 "Condition": {
                     "Null": { "sagemaker:VolumeKmsKeyArn": "true", "sagemaker:VolumeKmsKey": "true" },
@@ -858,6 +910,10 @@ mod tests {
                         MODEL,
                         DOMAIN,
                         DOMAIN_UPDATE,
+                        DQ,
+                        MQ,
+                        BIAS,
+                        EXPLAIN,
                     ],
                     "ForAnyValue:StringNotEquals",
                     "sagemaker:VpcSubnets",
@@ -880,6 +936,10 @@ mod tests {
                         DOMAIN_UPDATE,
                         PROFILE,
                         PROFILE_UPDATE,
+                        DQ,
+                        MQ,
+                        BIAS,
+                        EXPLAIN,
                     ],
                     "ForAnyValue:StringNotEquals",
                     "sagemaker:VpcSecurityGroupIds",

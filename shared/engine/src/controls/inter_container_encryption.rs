@@ -52,11 +52,11 @@ impl super::Entry for InterContainerEntry {
 }
 
 /// The create calls that take `sagemaker:InterContainerTrafficEncryption`.
-const ENCRYPTION_ACTIONS: [&str; 3] = [
+const ENCRYPTION_ACTIONS: [&str; 7] = crate::preventive::with_monitoring([
     actions::CREATE_TRAINING,
     actions::CREATE_PROCESSING,
     actions::CREATE_TUNING,
-];
+]);
 
 impl Control for InterContainerEncryption {
     const ID: ControlId = ID;
@@ -79,6 +79,7 @@ impl Control for InterContainerEncryption {
     }
 
     fn prevent(settings: &InterContainerSettings, scp: &mut Scp<'_>) {
+        crate::preventive::monitoring_inline_gap(scp, Self::ID);
         scp.flag(
             Self::ID,
             "InterContainerEncryption",
@@ -143,6 +144,13 @@ mod tests {
                 "FAIL",
             ),
             ("endpoint", endpoint(|_| {}), "N/A"),
+            ("monitoring encrypted", monitoring(|_| {}), "PASS"),
+            (
+                "monitoring on two instances unencrypted",
+                monitoring(|j| j.inter_container_encryption = false),
+                "FAIL",
+            ),
+            ("studio domain", domain(|_| {}), "N/A"),
         ];
         let lenient = InterContainerSettings::default();
         for (name, snap, want) in cases {

@@ -795,6 +795,37 @@ pub(crate) mod fixtures {
         )
     }
 
+    /// A monitoring schedule running a (found) job definition, `secure_job` changed by `f`.
+    pub fn monitoring(f: impl FnOnce(&mut JobConfig)) -> Snapshot {
+        let mut job = secure_job();
+        f(&mut job);
+        monitoring_with(Dependency::Found {
+            name: "dq".into(),
+            value: job,
+        })
+    }
+
+    pub fn monitoring_with(job: Dependency<JobConfig>) -> Snapshot {
+        let c = crate::kinds::monitoring_schedule::MonitoringConfig {
+            monitoring_type: "DataQuality".into(),
+            job,
+        };
+        snapshot(
+            ResourceKind::MonitoringSchedule,
+            Details::MonitoringSchedule(c),
+        )
+    }
+
+    /// A schedule whose job definition was deleted while it runs.
+    pub fn monitoring_without_definition() -> Snapshot {
+        monitoring_with(Dependency::Deleted { name: "dq".into() })
+    }
+
+    /// A schedule replayed from an event that does not carry its job definition.
+    pub fn monitoring_not_described() -> Snapshot {
+        monitoring_with(Dependency::NotDescribed { name: "dq".into() })
+    }
+
     /// An endpoint replayed from an event that does not carry its configuration.
     pub fn endpoint_without_config() -> Snapshot {
         endpoint_with(Dependency::NotDescribed { name: "cfg".into() })

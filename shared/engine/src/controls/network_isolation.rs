@@ -23,12 +23,12 @@ pub struct NetworkIsolation;
 pub const ID: ControlId = ControlId::new("network-isolation");
 
 /// The create calls that take `sagemaker:NetworkIsolation`.
-const ISOLATION_ACTIONS: [&str; 4] = [
+const ISOLATION_ACTIONS: [&str; 8] = crate::preventive::with_monitoring([
     actions::CREATE_TRAINING,
     actions::CREATE_PROCESSING,
     actions::CREATE_TUNING,
     actions::CREATE_MODEL,
-];
+]);
 
 impl Control for NetworkIsolation {
     const ID: ControlId = ID;
@@ -53,6 +53,7 @@ impl Control for NetworkIsolation {
     }
 
     fn prevent(_: &(), scp: &mut Scp<'_>) {
+        crate::preventive::monitoring_inline_gap(scp, Self::ID);
         scp.flag(
             Self::ID,
             "NetworkIsolation",
@@ -176,6 +177,10 @@ mod tests {
                 endpoint_without_config(),
                 "CANNOT",
             ),
+            ("monitoring isolated", monitoring(|_| {}), "PASS"),
+            ("monitoring not isolated", monitoring(|j| j.network_isolation = false), "FAIL"),
+            ("monitoring definition not described", monitoring_not_described(), "CANNOT"),
+            ("studio app", app(|_| {}), "N/A"),
         ];
         for (name, snap, want) in cases {
             assert_eq!(status(&check(&snap)), want, "{name}");

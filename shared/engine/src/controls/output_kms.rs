@@ -28,12 +28,12 @@ pub struct OutputKms;
 pub const ID: ControlId = ControlId::new("output-kms");
 
 /// The create calls that take `sagemaker:OutputKmsKeyArn`.
-const OUTPUT_KEY_ACTIONS: [&str; 4] = [
+const OUTPUT_KEY_ACTIONS: [&str; 8] = crate::preventive::with_monitoring([
     actions::CREATE_TRAINING,
     actions::CREATE_PROCESSING,
     actions::CREATE_TRANSFORM,
     actions::CREATE_TUNING,
-];
+]);
 const CONDITION_KEY: KeyNames = KeyNames {
     current: "sagemaker:OutputKmsKeyArn",
     former: "sagemaker:OutputKmsKey",
@@ -67,6 +67,7 @@ impl Control for OutputKms {
     }
 
     fn prevent(settings: &KmsSettings, scp: &mut Scp<'_>) {
+        crate::preventive::monitoring_inline_gap(scp, Self::ID);
         let (name, actions) = ("OutputKms", &OUTPUT_KEY_ACTIONS);
         let missing = format!("{name}Missing");
         super::kms::deny_missing_key(scp, Self::ID, missing, actions, CONDITION_KEY, None);
@@ -235,6 +236,42 @@ mod tests {
                 endpoint_without_config(),
                 &any,
                 "CANNOT",
+            ),
+            ("monitoring with a key", monitoring(|_| {}), &any, "PASS"),
+            ("monitoring without a key", monitoring(|j| j.output_kms_key_id = None), &any, "FAIL"),
+            ("studio domain without sharing", domain(|_| {}), &any, "N/A"),
+            (
+                "studio domain sharing without a key",
+                domain(|d| {
+                    d.user_defaults.sharing = Some(crate::kinds::domain::Sharing {
+                        output: "Allowed".into(),
+                        kms_key_id: None,
+                    })
+                }),
+                &any,
+                "FAIL",
+            ),
+            (
+                "studio profile sharing with a key",
+                user_profile(|p| {
+                    p.sharing = Some(crate::kinds::domain::Sharing {
+                        output: "Allowed".into(),
+                        kms_key_id: Some(KEY.into()),
+                    })
+                }),
+                &any,
+                "PASS",
+            ),
+            (
+                "studio profile sharing off",
+                user_profile(|p| {
+                    p.sharing = Some(crate::kinds::domain::Sharing {
+                        output: "Disabled".into(),
+                        kms_key_id: None,
+                    })
+                }),
+                &any,
+                "N/A",
             ),
         ];
         for (name, snap, settings, want) in cases {

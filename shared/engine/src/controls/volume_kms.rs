@@ -38,7 +38,7 @@ pub const ID: ControlId = ControlId::new("volume-kms");
 
 /// The create calls that take `sagemaker:VolumeKmsKeyArn` (`CreateDomain`: its home EFS
 /// volume's key).
-const VOLUME_KEY_ACTIONS: [&str; 7] = [
+const VOLUME_KEY_ACTIONS: [&str; 11] = crate::preventive::with_monitoring([
     actions::CREATE_NOTEBOOK,
     actions::CREATE_DOMAIN,
     actions::CREATE_TRAINING,
@@ -46,7 +46,7 @@ const VOLUME_KEY_ACTIONS: [&str; 7] = [
     actions::CREATE_TRANSFORM,
     actions::CREATE_TUNING,
     actions::CREATE_ENDPOINT_CONFIG,
-];
+]);
 const CONDITION_KEY: KeyNames = KeyNames {
     current: "sagemaker:VolumeKmsKeyArn",
     former: "sagemaker:VolumeKmsKey",
@@ -72,6 +72,7 @@ impl Control for VolumeKms {
     }
 
     fn prevent(settings: &KmsSettings, scp: &mut Scp<'_>) {
+        crate::preventive::monitoring_inline_gap(scp, Self::ID);
         volume_key_missing(scp);
         let (name, actions) = ("VolumeKms", &VOLUME_KEY_ACTIONS);
         super::kms::deny_unlisted_keys(scp, Self::ID, name, actions, CONDITION_KEY, settings);
@@ -252,6 +253,13 @@ mod tests {
                 &any,
                 "CANNOT",
             ),
+            ("monitoring with a key", monitoring(|_| {}), &any, "PASS"),
+            ("monitoring without a key", monitoring(|j| j.volume_kms_key_id = None), &any, "FAIL"),
+            ("monitoring definition deleted", monitoring_without_definition(), &any, "FAIL"),
+            ("studio domain home volume with a key", domain(|_| {}), &any, "PASS"),
+            ("studio domain home volume without", domain(|d| d.kms_key_id = None), &any, "FAIL"),
+            ("studio app of a domain without", app(|d| d.kms_key_id = None), &any, "FAIL"),
+            ("studio profile", user_profile(|_| {}), &any, "N/A"),
         ];
         for (name, snap, settings, want) in cases {
             assert_eq!(status(&check(&snap, settings)), want, "{name}");

@@ -59,18 +59,18 @@ impl super::Entry for VpcEntry {
 }
 
 /// The create calls that take `sagemaker:VpcSubnets` and `sagemaker:VpcSecurityGroupIds`.
-const VPC_ACTIONS: [&str; 6] = [
+const VPC_ACTIONS: [&str; 10] = crate::preventive::with_monitoring([
     actions::CREATE_NOTEBOOK,
     actions::CREATE_TRAINING,
     actions::CREATE_PROCESSING,
     actions::CREATE_TUNING,
     actions::CREATE_MODEL,
     actions::CREATE_DOMAIN,
-];
+]);
 /// Those, and the updates that may carry the keys (`UpdateDomain` both, the user profile calls
 /// the security groups): a value outside an allow-list is denied there too (an update without
 /// the key keeps the current value).
-const SUBNET_LIST_ACTIONS: [&str; 7] = [
+const SUBNET_LIST_ACTIONS: [&str; 11] = crate::preventive::with_monitoring([
     actions::CREATE_NOTEBOOK,
     actions::CREATE_TRAINING,
     actions::CREATE_PROCESSING,
@@ -78,8 +78,8 @@ const SUBNET_LIST_ACTIONS: [&str; 7] = [
     actions::CREATE_MODEL,
     actions::CREATE_DOMAIN,
     actions::UPDATE_DOMAIN,
-];
-const GROUP_LIST_ACTIONS: [&str; 9] = [
+]);
+const GROUP_LIST_ACTIONS: [&str; 13] = crate::preventive::with_monitoring([
     actions::CREATE_NOTEBOOK,
     actions::CREATE_TRAINING,
     actions::CREATE_PROCESSING,
@@ -89,7 +89,7 @@ const GROUP_LIST_ACTIONS: [&str; 9] = [
     actions::UPDATE_DOMAIN,
     actions::CREATE_USER_PROFILE,
     actions::UPDATE_USER_PROFILE,
-];
+]);
 
 impl Control for VpcAttached {
     const ID: ControlId = ID;
@@ -136,6 +136,7 @@ impl Control for VpcAttached {
     }
 
     fn prevent(settings: &VpcSettings, scp: &mut Scp<'_>) {
+        crate::preventive::monitoring_inline_gap(scp, Self::ID);
         let control = Self::ID;
         for (purpose, key, allowed, listed_on) in [
             (
@@ -530,6 +531,32 @@ mod tests {
                 &only_vpc,
                 "FAIL",
             ),
+            ("monitoring in the vpc", monitoring(|_| {}), &any, "PASS"),
+            ("monitoring outside any vpc", monitoring(|j| j.vpc = None), &any, "FAIL"),
+            ("monitoring outside the allow-lists", monitoring(|j| j.vpc = outside_vpc()), &allow, "FAIL"),
+            ("monitoring definition deleted", monitoring_without_definition(), &any, "FAIL"),
+            ("studio domain in the allowed subnet", domain(|_| {}), &allow, "PASS"),
+            (
+                "studio domain outside the allow-lists",
+                domain(|d| d.vpc = outside_vpc().unwrap_or_default()),
+                &allow,
+                "FAIL",
+            ),
+            (
+                "studio profile in an allowed group",
+                user_profile(|p| p.security_groups = vec!["sg-0a1b2c3d4e5f60001".into()]),
+                &allow,
+                "PASS",
+            ),
+            (
+                "studio profile in another group",
+                user_profile(|p| p.security_groups = vec!["sg-0ffffffffffff0099".into()]),
+                &allow,
+                "FAIL",
+            ),
+            ("studio profile inheriting", user_profile(|_| {}), &allow, "N/A"),
+            ("studio app of an allowed domain", app(|_| {}), &allow, "PASS"),
+            ("studio space", space(), &allow, "N/A"),
         ];
         for (name, snap, settings, want) in cases {
             assert_eq!(status(&check(&snap, settings)), want, "{name}");

@@ -175,6 +175,12 @@ pub enum Needed {
     Domain(String),
     /// `DescribeUserProfile`: a Studio app's user profile (`DOMAIN-ID/PROFILE`).
     UserProfile(String),
+    /// `Describe{DataQuality,ModelQuality,ModelBias,ModelExplainability}JobDefinition`: the job
+    /// a monitoring schedule runs.
+    MonitoringJobDefinition {
+        monitoring_type: String,
+        name: String,
+    },
 }
 
 impl Needed {
@@ -183,7 +189,8 @@ impl Needed {
             Needed::Model(name)
             | Needed::EndpointConfig(name)
             | Needed::Domain(name)
-            | Needed::UserProfile(name) => name,
+            | Needed::UserProfile(name)
+            | Needed::MonitoringJobDefinition { name, .. } => name,
         }
     }
 
@@ -194,6 +201,14 @@ impl Needed {
             Needed::EndpointConfig(_) => "DescribeEndpointConfig",
             Needed::Domain(_) => "DescribeDomain",
             Needed::UserProfile(_) => "DescribeUserProfile",
+            Needed::MonitoringJobDefinition {
+                monitoring_type, ..
+            } => match monitoring_type.as_str() {
+                "ModelQuality" => "DescribeModelQualityJobDefinition",
+                "ModelBias" => "DescribeModelBiasJobDefinition",
+                "ModelExplainability" => "DescribeModelExplainabilityJobDefinition",
+                _ => "DescribeDataQualityJobDefinition",
+            },
         }
     }
 }
@@ -375,6 +390,7 @@ kinds! {
     TransformJob => transform_job::TransformJob,
     HyperParameterTuningJob => tuning_job::TuningJob,
     Endpoint => endpoint::Endpoint,
+    MonitoringSchedule => monitoring_schedule::MonitoringSchedule,
     Domain => domain::Domain,
     UserProfile => user_profile::UserProfile,
     Space => space::Space,
