@@ -195,3 +195,131 @@ async fn a_profile_outside_the_allow_lists_loses_its_apps_and_a_deleted_domain_f
     );
     Ok(())
 }
+
+/// A Studio sample event renamed to `domain`, with further `(from, to)` replacements.
+fn renamed(path: &str, domain: &str, also: &[(&str, &str)]) -> TestResult<serde_json::Value> {
+    let mut text = sample_event(path, "d-mlplatform01", domain)?.to_string();
+    for (from, to) in also {
+        text = text.replace(from, to);
+    }
+    Ok(serde_json::from_str(&text)?)
+}
+
+#[tokio::test]
+async fn a_private_space_runs_as_its_owner_and_goes_with_the_owner_s_apps() -> TestResult {
+    use aws_sdk_sagemaker::types::{
+        OwnershipSettings, SharingType, SpaceSharingSettings, UserSettings,
+    };
+    // Given a VpcOnly domain whose profile bob runs as a role outside the allow-list, and owns a
+    // private space with a JupyterLab app
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let inspector = inspector(&emu, &alerts.topic_arn)?;
+    let domain = create_domain(&emu, &unique("ref"), true).await?;
+    emu.sagemaker
+        .create_user_profile()
+        .domain_id(&domain)
+        .user_profile_name("bob")
+        .user_settings(
+            UserSettings::builder()
+                .execution_role("arn:aws:iam::123456789012:role/SageMakerAdmin")
+                .build(),
+        )
+        .tags(
+            aws_sdk_sagemaker::types::Tag::builder()
+                .key("owner")
+                .value("bob")
+                .build(),
+        )
+        .send()
+        .await?;
+    emu.sagemaker
+        .create_space()
+        .domain_id(&domain)
+        .space_name("bobs")
+        .ownership_settings(
+            OwnershipSettings::builder()
+                .owner_user_profile_name("bob")
+                .build(),
+        )
+        .space_sharing_settings(
+            SpaceSharingSettings::builder()
+                .sharing_type(SharingType::Private)
+                .build(),
+        )
+        .send()
+        .await?;
+    create_app(&emu, &domain, "space:bobs", "JupyterLab").await?;
+
+    // When the space's app is handled
+    let event = renamed(
+        "studio/create-space-app.json",
+        &domain,
+        &[("team-fraud", "bobs")],
+    )?;
+    let (violated, done) = judged(inspector.handle(&event).await?)?;
+    // Then it runs as its owner (not as the domain's space default) and is deleted
+    assert_eq!(
+        (violated, done.as_str()),
+        (vec!["execution-roles".to_string()], "deleted")
+    );
+    assert_eq!(
+        emu.app_status(&domain, "space:bobs", "JupyterLab").await?,
+        "Deleted"
+    );
+
+    // Given bob's own app and another in his private space
+    create_app(&emu, &domain, "bob", "JupyterServer").await?;
+    create_app(&emu, &domain, "space:bobs", "CodeEditor").await?;
+    // When his profile's creation is handled
+    let event = renamed(
+        "studio/create-user-profile.json",
+        &domain,
+        &[("alice", "bob")],
+    )?;
+    let (violated, done) = judged(inspector.handle(&event).await?)?;
+    // Then it fails, and both apps, his and his private space's, are deleted
+    assert_eq!(
+        (violated, done.as_str()),
+        (vec!["execution-roles".to_string()], "apps deleted")
+    );
+    assert_eq!(
+        emu.app_status(&domain, "bob", "JupyterServer").await?,
+        "Deleted"
+    );
+    assert_eq!(
+        emu.app_status(&domain, "space:bobs", "CodeEditor").await?,
+        "Deleted"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_domain_s_rstudio_server_is_judged_on_the_domain_and_kept() -> TestResult {
+    // Given the RStudio server of a compliant domain (the pseudo-profile domain-shared has no
+    // profile to describe)
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let inspector = inspector(&emu, &alerts.topic_arn)?;
+    let domain = create_domain(&emu, &unique("ref"), true).await?;
+    create_app(&emu, &domain, "domain-shared", "RStudioServerPro").await?;
+    // When its creation is handled
+    let event = renamed(
+        "studio/create-app.json",
+        &domain,
+        &[
+            ("alice", "domain-shared"),
+            ("JupyterServer", "RStudioServerPro"),
+            ("jupyterserver", "rstudioserverpro"),
+        ],
+    )?;
+    let (violated, done) = judged(inspector.handle(&event).await?)?;
+    // Then it passes and keeps running
+    assert_eq!((violated, done.as_str()), (vec![], "none"));
+    assert_eq!(
+        emu.app_status(&domain, "domain-shared", "RStudioServerPro")
+            .await?,
+        "InService"
+    );
+    Ok(())
+}

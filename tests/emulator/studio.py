@@ -7,9 +7,11 @@ This module adds, with the shapes of botocore's SageMaker service model:
 - ``CreateDomain``'s ``DomainId``, and ``UpdateDomain`` (``DefaultUserSettings``,
   ``DefaultSpaceSettings``, ``AppNetworkAccessType``, ``SubnetIds``, and
   ``DomainSettingsForUpdate.DockerSettings`` into ``DomainSettings``);
-- ``Create/Describe/Update/Delete/ListUserProfiles`` and ``...Space(s)``, kept per domain;
+- ``Create/Describe/Update/Delete/ListUserProfiles`` and ``...Space(s)``, kept per domain
+  (``ListSpaces`` summarises a space's owner and sharing);
 - ``CreateApp`` (``InService``, or the status of the ``emulator:initial-status`` tag),
-  ``DescribeApp``, ``ListApps`` (filters ``DomainIdEquals``, ``UserProfileNameEquals``,
+  ``DescribeApp`` (the domain's RStudio server runs under the pseudo-profile ``domain-shared``),
+  ``ListApps`` (filters ``DomainIdEquals``, ``UserProfileNameEquals``,
   ``SpaceNameEquals``; deleted apps stay listed as ``Deleted``, as AWS lists them for a while) and
   ``DeleteApp`` (``Deleted``; an app already deleted, or unknown, is ``ResourceNotFound``);
 - ``AddTags``/``ListTags`` on their ARNs (``user-profile/DOMAIN/NAME``, ``space/DOMAIN/NAME``,
@@ -154,10 +156,19 @@ def owned(kind: str, member: str, settings: str, label: str) -> list[Callable[[S
         del store(self.sagemaker_backend, kind)[key(self)]
         return EmptyResult()
 
+    def summary(resource: StudioResource) -> dict[str, Any]:
+        described = resource.description
+        item = {k: described[k] for k in ("DomainId", member, "Status", "CreationTime", "LastModifiedTime")}
+        # ListSpaces summarises a space's owner and sharing.
+        for full, short in (("OwnershipSettings", "OwnershipSettingsSummary"), ("SpaceSharingSettings", "SpaceSharingSettingsSummary")):
+            if described.get(full):
+                item[short] = described[full]
+        return item
+
     def list_all(self: SageMakerResponse) -> ActionResult:
         wanted = self._get_param("DomainIdEquals")
         items = [
-            {k: r.description[k] for k in ("DomainId", member, "Status", "CreationTime", "LastModifiedTime")}
+            summary(r)
             for (domain_id, _), r in sorted(store(self.sagemaker_backend, kind).items())
             if wanted is None or domain_id == wanted
         ]
@@ -192,7 +203,8 @@ def apps(initial_status: InitialStatus) -> list[Callable[[SageMakerResponse], Ac
         domain(backend, domain_id)
         if owner_kind == "space":
             found(backend, "spaces", (domain_id, owner), "Space")
-        else:
+        elif (owner, app_type) != ("domain-shared", "RStudioServerPro"):
+            # (the domain's RStudio server runs under the pseudo-profile domain-shared)
             found(backend, "profiles", (domain_id, owner), "UserProfile")
         existing = store(backend, "apps").get(key)
         if existing is not None and existing.description["Status"] not in ("Deleted", "Failed"):

@@ -81,6 +81,7 @@ impl SageMaker {
             Needed::UserProfile(_) => {
                 studio::describe_studio(client, ResourceKind::UserProfile, name).await
             }
+            Needed::Space(_) => studio::describe_studio(client, ResourceKind::Space, name).await,
             Needed::MonitoringJobDefinition {
                 monitoring_type, ..
             } => match monitoring_type.as_str() {

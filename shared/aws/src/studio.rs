@@ -1,7 +1,8 @@
 //! SageMaker Studio's calls for the inspector: `DescribeDomain`, `DescribeUserProfile`,
 //! `DescribeSpace` and `DescribeApp` (the response kept as JSON, read by the kind's field
 //! mapping), and the remediation: `DeleteApp` on an app, or on every running app of a domain,
-//! user profile or space (`ListApps` with its filter; Studio resources cannot be stopped).
+//! user profile (with its private spaces', `ListSpaces`) or space (`ListApps` with its filter;
+//! Studio resources cannot be stopped).
 //! Studio names are paths (`DOMAIN/PROFILE`, `DOMAIN/OWNER/TYPE/APP`), split here into the
 //! members the calls take.
 
@@ -86,22 +87,41 @@ pub async fn describe_studio(
         }
         _ => {
             let app = AppName::parse(name).ok_or_else(|| malformed(operation, name))?;
-            let request = client
-                .describe_app()
-                .domain_id(&app.domain_id)
-                .app_type(AppType::from(app.app_type.as_str()))
-                .app_name(&app.app_name);
-            let request = match &app.owner {
-                Owner::UserProfile(profile) => request.user_profile_name(profile),
-                Owner::Space(space) => request.space_name(space),
-            };
-            let send = request.customize().interceptor(c);
-            described(operation, capture, send.send()).await
+            let described = describe_app(client, &app).await?;
+            match (&described, &app.owner) {
+                // A name from an ARN does not say whether its owner is a profile or a space.
+                (None, Owner::UserProfile(owner)) => {
+                    let space = AppName {
+                        owner: Owner::Space(owner.clone()),
+                        ..app.clone()
+                    };
+                    describe_app(client, &space).await
+                }
+                _ => Ok(described),
+            }
         }
     }
 }
 
-/// `DeleteApp` on one app; one already gone counts as deleted.
+/// `DescribeApp` of one app, as JSON; `None` when it does not exist.
+async fn describe_app(client: &Client, app: &AppName) -> Result<Option<Value>, AwsError> {
+    let capture = Capture::default();
+    let request = client
+        .describe_app()
+        .domain_id(&app.domain_id)
+        .app_type(AppType::from(app.app_type.as_str()))
+        .app_name(&app.app_name);
+    let request = match &app.owner {
+        Owner::UserProfile(profile) => request.user_profile_name(profile),
+        Owner::Space(space) => request.space_name(space),
+    };
+    let send = request.customize().interceptor(capture.clone());
+    described("DescribeApp", capture, send.send()).await
+}
+
+/// `DeleteApp` on one app; one already gone counts as deleted. An app that cannot be deleted yet
+/// (`ResourceInUse`: still being created) is a failure to retry: Studio sends no state change
+/// that would bring it back.
 async fn delete_app(client: &Client, app: &AppName) -> Result<(), AwsError> {
     let request = client
         .delete_app()
@@ -115,7 +135,8 @@ async fn delete_app(client: &Client, app: &AppName) -> Result<(), AwsError> {
     match request.send().await {
         Ok(_) => Ok(()),
         Err(e) => {
-            let e = classify("DeleteApp", e);
+            let mut e = classify("DeleteApp", e);
+            e.retryable |= e.code == "ResourceInUse";
             if e.is_not_found() {
                 Ok(())
             } else {
@@ -123,6 +144,32 @@ async fn delete_app(client: &Client, app: &AppName) -> Result<(), AwsError> {
             }
         }
     }
+}
+
+/// The private spaces of a user profile: their apps run as the profile.
+async fn private_spaces(
+    client: &Client,
+    domain: &str,
+    profile: &str,
+) -> Result<Vec<String>, AwsError> {
+    let mut pages = client
+        .list_spaces()
+        .domain_id_equals(domain)
+        .into_paginator()
+        .send();
+    let mut spaces = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| classify("ListSpaces", e))?;
+        spaces.extend(page.spaces().iter().filter_map(|s| {
+            let owner = s.ownership_settings_summary()?.owner_user_profile_name()?;
+            let shared = s
+                .space_sharing_settings_summary()
+                .and_then(|sharing| sharing.sharing_type())
+                .is_some_and(|t| t.as_str() == "Shared");
+            (owner == profile && !shared).then(|| s.space_name().map(str::to_string))?
+        }));
+    }
+    Ok(spaces)
 }
 
 /// The running apps (`InService` or `Pending`) of a domain, or of one of its profiles or spaces.
@@ -177,12 +224,26 @@ pub async fn delete_studio_apps(
     let operation = "DeleteApp";
     let apps = match kind {
         ResourceKind::App => {
-            vec![AppName::parse(name).ok_or_else(|| malformed(operation, name))?]
+            let app = AppName::parse(name).ok_or_else(|| malformed(operation, name))?;
+            // As described: a name from an ARN may mean a space's app.
+            match (&app.owner, describe_app(client, &app).await?) {
+                (Owner::UserProfile(owner), None) => vec![AppName {
+                    owner: Owner::Space(owner.clone()),
+                    ..app
+                }],
+                _ => vec![app],
+            }
         }
         ResourceKind::Domain => running_apps(client, name, None).await?,
         ResourceKind::UserProfile => {
+            // Its own apps, and those of its private spaces (they run as the profile).
             let (domain, profile) = within_domain(operation, name)?;
-            running_apps(client, domain, Some(Owner::UserProfile(profile.into()))).await?
+            let mut apps =
+                running_apps(client, domain, Some(Owner::UserProfile(profile.into()))).await?;
+            for space in private_spaces(client, domain, profile).await? {
+                apps.extend(running_apps(client, domain, Some(Owner::Space(space))).await?);
+            }
+            apps
         }
         _ => {
             let (domain, space) = within_domain(operation, name)?;

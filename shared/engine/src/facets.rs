@@ -207,12 +207,13 @@ pub trait Facets {
 
     /// The instances serving each production variant (`NotApplicable` for serverless and
     /// shadow variants).
-    fn serving_instances(&self) -> Facet<&InstanceGroup> {
+    fn serving_instances(&self) -> Facet<Serving> {
         Facet::NoSuchSetting
     }
 
-    /// `EnableSSMAccess` of each variant (absent is `false`).
-    fn ssm_access(&self) -> Facet<bool> {
+    /// Remote shell or IDE access: each endpoint variant's `EnableSSMAccess` (absent is `false`),
+    /// a Studio space's `RemoteAccess`.
+    fn ssm_access(&self) -> Facet<Remote> {
         Facet::NoSuchSetting
     }
 
@@ -239,6 +240,12 @@ pub trait Facets {
     /// The image a Studio app runs (`None`: not reported).
     fn image(&self) -> Facet<Option<&str>> {
         Facet::NoSuchSetting
+    }
+
+    /// Whether the resource's own tags are its owner's: not a Studio app's (Studio creates apps
+    /// from its interface with no tags of the user's; the app is judged through its domain).
+    fn own_tags(&self) -> bool {
+        true
     }
 
     /// Every KMS key reference the settings name (volumes, outputs, data capture).
@@ -293,3 +300,22 @@ impl Facets for JobConfig {
 
 /// What the controls call a storage volume.
 pub(crate) const STORAGE_VOLUME: &str = "storage volume";
+
+/// A setting that opens a shell or a remote IDE into a resource: an endpoint variant's
+/// `EnableSSMAccess`, a Studio space's `RemoteAccess`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Remote {
+    pub setting: &'static str,
+    pub on: bool,
+    /// The value as AWS reports it.
+    pub value: String,
+}
+
+/// How many instances serve a production variant: `InitialInstanceCount`, and the minimum
+/// managed instance scaling may go down to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Serving {
+    pub initial: Option<i32>,
+    /// `ManagedInstanceScaling.MinInstanceCount` when scaling is `ENABLED`.
+    pub scaling_minimum: Option<i32>,
+}

@@ -46,7 +46,8 @@
 //! `Version` 2012-10-17. Every character of an SCP counts against its 5,120-character limit,
 //! whitespace included; the size is measured on the compact JSON, which is what the CLI writes.
 //! The statements are split, in `Sid` order, into as many SCPs as they need (a target may have
-//! five attached; all of them apply); more than five, or a statement too large on its own, is
+//! five attached, one usually `FullAWSAccess`; all of them apply); more than four, or a
+//! statement too large on its own, is
 //! still returned, with a gap saying so. The whole document is returned too, for use as a
 //! permissions boundary.
 
@@ -100,8 +101,9 @@ pub struct Gap {
     pub reason: String,
 }
 
-/// How many SCPs AWS Organizations lets one account or OU have attached (its quota).
-pub const SCPS_PER_TARGET: usize = 5;
+/// How many SCPs the guardrail's statements may take on one account or OU: AWS Organizations
+/// attaches at most five, and one of them is usually `FullAWSAccess`.
+pub const SCPS_PER_TARGET: usize = 4;
 
 /// The generated document and what it leaves to the detective control.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -704,6 +706,13 @@ mod tests {
                 json!("false"),
             ),
             deny(
+                "NoSsmAccessRemoteAccess",
+                &[SPACE, "sagemaker:UpdateSpace"],
+                "StringEquals",
+                "sagemaker:RemoteAccess",
+                json!("ENABLED"),
+            ),
+            deny(
                 "OutputKmsAwsManaged",
                 &OUTPUT_KEY_ACTIONS,
                 "StringLike",
@@ -837,10 +846,13 @@ mod tests {
         // Keys whose absence is compliant: a notebook without a lifecycle configuration, Studio
         // without notebook sharing (sharing without a key is a listed gap), an app on the
         // domain's default image.
-        const ABSENT_IS_COMPLIANT: [&str; 3] = [
+        const ABSENT_IS_COMPLIANT: [&str; 6] = [
             "sagemaker:NotebookInstanceLifecycleConfigArns",
+            "sagemaker:StudioLifecycleConfigArns",
             "sagemaker:DomainSharingOutputKmsKey",
             "sagemaker:ImageArns",
+            "sagemaker:ImageVersionArns",
+            "sagemaker:RemoteAccess",
         ];
         let example = include_str!("../../../infra/policy.example.toml");
         for text in [

@@ -240,6 +240,8 @@ pub struct VariantModel {
     /// `EnableSSMAccess`: shell access to the variant's containers through Systems Manager
     /// (absent is `false`).
     pub ssm_access: bool,
+    /// `ManagedInstanceScaling.MinInstanceCount` when its `Status` is `ENABLED`.
+    pub scaling_minimum: Option<i32>,
 }
 
 /// Model settings that govern the containers an endpoint runs (`DescribeModel`).

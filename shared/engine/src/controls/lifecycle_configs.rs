@@ -66,6 +66,15 @@ impl Control for LifecycleConfigs {
     fn prevent(settings: &Allowed, scp: &mut Scp<'_>) {
         const ACTIONS: [&str; 2] = [actions::CREATE_NOTEBOOK, actions::UPDATE_NOTEBOOK];
         const KEY: &str = "sagemaker:NotebookInstanceLifecycleConfigArns";
+        const STUDIO_ACTIONS: [&str; 7] = [
+            actions::CREATE_APP,
+            actions::CREATE_SPACE,
+            actions::UPDATE_SPACE,
+            actions::CREATE_DOMAIN,
+            actions::UPDATE_DOMAIN,
+            actions::CREATE_USER_PROFILE,
+            actions::UPDATE_USER_PROFILE,
+        ];
         let Some(allowed) = &settings.list else {
             return;
         };
@@ -76,7 +85,7 @@ impl Control for LifecycleConfigs {
                 .iter()
                 .map(|name| {
                     format!(
-                        "arn:aws:sagemaker:*:*:notebook-instance-lifecycle-config/{}",
+                        "arn:*:sagemaker:*:*:notebook-instance-lifecycle-config/{}",
                         name.to_ascii_lowercase()
                     )
                 })
@@ -90,7 +99,31 @@ impl Control for LifecycleConfigs {
                 actions: &ACTIONS,
                 operator,
                 key: KEY,
-                values,
+                values: values.clone(),
+                unless: None,
+                also: None,
+            },
+        );
+        // Studio's lifecycle configurations: the same names, their own ARNs.
+        let studio = match values {
+            serde_json::Value::Array(arns) => json!(arns
+                .iter()
+                .filter_map(|a| a.as_str())
+                .map(|a| a.replace(
+                    "notebook-instance-lifecycle-config/",
+                    "studio-lifecycle-config/"
+                ))
+                .collect::<Vec<_>>()),
+            other => other,
+        };
+        scp.deny(
+            Self::ID,
+            Deny {
+                sid: "LifecycleConfigsStudioNotAllowed".into(),
+                actions: &STUDIO_ACTIONS,
+                operator,
+                key: "sagemaker:StudioLifecycleConfigArns",
+                values: studio,
                 unless: None,
                 also: None,
             },

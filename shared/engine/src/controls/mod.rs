@@ -643,6 +643,7 @@ pub(crate) mod fixtures {
                 }),
                 model: Some(model(vpc(), true)),
                 ssm_access: false,
+                scaling_minimum: None,
             }],
         }
     }
@@ -728,6 +729,7 @@ pub(crate) mod fixtures {
             user_defaults: settings.clone(),
             space_defaults: settings,
             docker_access: "DISABLED".into(),
+            rstudio_role: None,
         }
     }
 
@@ -744,7 +746,16 @@ pub(crate) mod fixtures {
     }
 
     pub fn space() -> Snapshot {
-        let c = crate::kinds::space::SpaceConfig { sharing_type: None };
+        space_with(|_| {})
+    }
+
+    pub fn space_with(f: impl FnOnce(&mut crate::kinds::space::SpaceConfig)) -> Snapshot {
+        let mut c = crate::kinds::space::SpaceConfig {
+            sharing_type: Some("Shared".into()),
+            owner: None,
+            remote_access: "DISABLED".into(),
+        };
+        f(&mut c);
         snapshot(ResourceKind::Space, Details::Space(c))
     }
 
@@ -777,6 +788,7 @@ pub(crate) mod fixtures {
             Err(e) => panic!("fixture app: {e}"),
         };
         c.domain = domain;
+        c.space = None;
         c.profile = Some(Dependency::Found {
             name: "d-abc/alice".into(),
             value: profile,

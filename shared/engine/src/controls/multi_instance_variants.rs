@@ -2,7 +2,8 @@
 //! instance.
 //!
 //! **What** — `InitialInstanceCount` of each instance-based production variant is at least 2
-//! (Security Hub SageMaker.4). Serverless variants (no instances) and shadow variants (they answer
+//! (Security Hub SageMaker.4), and so is `ManagedInstanceScaling.MinInstanceCount` when managed
+//! scaling is on (it may scale a variant in below its initial count). Serverless variants (no instances) and shadow variants (they answer
 //! no request) are not applicable; a variant whose count is not reported cannot be evaluated.
 //! Other kinds: not applicable.
 //!
@@ -17,6 +18,7 @@
 //! an auto scaling minimum of 2).
 
 use super::{Check, Control, ControlId, Invalid, Levels, Mode, Severity};
+use crate::facets::Serving;
 use crate::resource::Snapshot;
 
 pub struct MultiInstanceVariants;
@@ -42,10 +44,20 @@ impl Control for MultiInstanceVariants {
         snapshot
             .facets()
             .serving_instances()
-            .judge(snapshot.kind(), &|group| match group.instance_count {
-                None => Check::cannot("InitialInstanceCount not reported"),
-                Some(count) => Check::flag(
-                    count >= MINIMUM,
+            .judge(snapshot.kind(), &|serving| match serving {
+                Serving { initial: None, .. } => Check::cannot("InitialInstanceCount not reported"),
+                Serving {
+                    scaling_minimum: Some(minimum),
+                    ..
+                } if *minimum < MINIMUM => Check::fail(
+                    format!("ManagedInstanceScaling.MinInstanceCount = {minimum}"),
+                    "at least 2 instances, also when scaled in",
+                ),
+                Serving {
+                    initial: Some(count),
+                    ..
+                } => Check::flag(
+                    *count >= MINIMUM,
                     format!("InitialInstanceCount = {count}"),
                     "InitialInstanceCount >= 2",
                 ),
@@ -71,6 +83,16 @@ mod tests {
             ("endpoint two instances", count(Some(2)), "PASS"),
             ("endpoint one instance", count(Some(1)), "FAIL"),
             ("endpoint count not reported", count(None), "CANNOT"),
+            (
+                "endpoint of two that scales in to one",
+                endpoint(|e| e.variants[0].scaling_minimum = Some(1)),
+                "FAIL",
+            ),
+            (
+                "endpoint of two that scales in to two",
+                endpoint(|e| e.variants[0].scaling_minimum = Some(2)),
+                "PASS",
+            ),
             (
                 "endpoint serverless",
                 endpoint(|e| e.variants[0].instances = None),

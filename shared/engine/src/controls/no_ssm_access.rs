@@ -1,7 +1,9 @@
-//! `no-ssm-access`: nobody gets a shell in an endpoint's containers.
+//! `no-ssm-access`: nobody gets a shell in an endpoint's containers or a Studio space.
 //!
 //! **What** — `EnableSSMAccess` is `false` (AWS's default) on every production and shadow variant
-//! of an endpoint's configuration. Other kinds: not applicable.
+//! of an endpoint's configuration; a Studio space's `SpaceSettings.RemoteAccess` is `DISABLED`
+//! (AWS's default: `ENABLED` lets a local IDE connect to it through Systems Manager). Other
+//! kinds: not applicable.
 //!
 //! **Why** — with SSM access, anyone allowed `ssm:StartSession` on the endpoint opens a shell in
 //! the serving container: they read the model artefacts and every request's payload, and change
@@ -9,9 +11,12 @@
 //!
 //! **Example** — a variant with `EnableSSMAccess = true` fails.
 //!
-//! **Fix** — update the endpoint to a configuration whose variants leave `EnableSSMAccess` out.
+//! **Fix** — update the endpoint to a configuration whose variants leave `EnableSSMAccess` out;
+//! `UpdateSpace` with `RemoteAccess = DISABLED`. Prevented for spaces with
+//! `sagemaker:RemoteAccess`; no key carries `EnableSSMAccess`.
 
 use super::{Check, Control, ControlId, Invalid, Levels, Mode, Severity};
+use crate::preventive::{actions, Deny, Scp};
 use crate::resource::Snapshot;
 
 pub struct NoSsmAccess;
@@ -22,7 +27,7 @@ pub const ID: ControlId = ControlId::new("no-ssm-access");
 impl Control for NoSsmAccess {
     const ID: ControlId = ID;
     const BASELINE: (Mode, Severity) = (Mode::Enforce, Severity::High);
-    const REMEDY: &'static str = "Update the endpoint to a configuration whose variants do not set EnableSSMAccess.";
+    const REMEDY: &'static str = "Update the endpoint to a configuration whose variants do not set EnableSSMAccess; update a Studio space with RemoteAccess = DISABLED.";
     type Entry = Levels;
     type Settings = ();
 
@@ -30,13 +35,37 @@ impl Control for NoSsmAccess {
         Ok(())
     }
 
+    fn prevent(_: &(), scp: &mut Scp<'_>) {
+        scp.deny(
+            Self::ID,
+            Deny {
+                sid: "NoSsmAccessRemoteAccess".into(),
+                actions: &[actions::CREATE_SPACE, actions::UPDATE_SPACE],
+                operator: "StringEquals",
+                key: "sagemaker:RemoteAccess",
+                values: serde_json::json!("ENABLED"),
+                unless: None,
+                also: None,
+            },
+        );
+        scp.gap(
+            Self::ID,
+            actions::CREATE_ENDPOINT_CONFIG,
+            "no condition key carries a variant's EnableSSMAccess",
+        );
+    }
+
     fn check(snapshot: &Snapshot, _: &()) -> Check {
-        snapshot.facets().ssm_access().judge(snapshot.kind(), &|on| {
-            Check::flag(
-                !*on,
-                format!("EnableSSMAccess = {on}"),
-                "EnableSSMAccess = false",
-            )
+        snapshot.facets().ssm_access().judge(snapshot.kind(), &|remote| {
+            let observed = format!("{} = {}", remote.setting, remote.value);
+            match (remote.on, remote.setting) {
+                (false, _) => Check::pass(observed),
+                (true, "RemoteAccess") if remote.value != "ENABLED" => {
+                    Check::cannot(format!("unrecognised RemoteAccess value `{}`", remote.value))
+                }
+                (true, "RemoteAccess") => Check::fail(observed, "RemoteAccess = DISABLED"),
+                (true, _) => Check::fail(observed, "EnableSSMAccess = false"),
+            }
         })
     }
 }
@@ -69,6 +98,12 @@ mod tests {
             (
                 "endpoint config deleted",
                 endpoint_with(crate::resource::Dependency::Deleted { name: "cfg".into() }),
+                "FAIL",
+            ),
+            ("studio space without remote access", space(), "PASS"),
+            (
+                "studio space with remote access",
+                crate::controls::fixtures::space_with(|s| s.remote_access = "ENABLED".into()),
                 "FAIL",
             ),
             ("notebook", notebook(|_| {}), "N/A"),

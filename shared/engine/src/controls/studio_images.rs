@@ -11,7 +11,9 @@
 //! an app on a custom image fails.
 //!
 //! **Fix** — delete the app and create it on an allowed image. Prevented with
-//! `sagemaker:ImageArns` on `CreateApp` (`ForAnyValue:ArnNotLike` the list).
+//! `sagemaker:ImageArns` and `sagemaker:ImageVersionArns` on `CreateApp`
+//! (`ForAnyValue:ArnNotLike` the list, and its images' versions). A Canvas app runs no image of
+//! its own: not applicable.
 
 use serde_json::json;
 
@@ -69,18 +71,32 @@ impl Control for StudioImages {
         } else {
             ("ForAnyValue:ArnNotLike", json!(list))
         };
-        scp.deny(
-            Self::ID,
-            Deny {
-                sid: "StudioImagesNotAllowed".into(),
-                actions: &[actions::CREATE_APP],
-                operator,
-                key: "sagemaker:ImageArns",
-                values,
-                unless: None,
-                also: None,
-            },
-        );
+        // An app may name an image version alone: its versions are denied alike.
+        let versions = match &values {
+            serde_json::Value::Array(arns) => json!(arns
+                .iter()
+                .filter_map(|a| a.as_str())
+                .map(|a| format!("{}/*", a.replacen(":image/", ":image-version/", 1)))
+                .collect::<Vec<_>>()),
+            other => other.clone(),
+        };
+        for (sid, key, values) in [
+            ("StudioImagesNotAllowed", "sagemaker:ImageArns", values),
+            ("StudioImagesVersionNotAllowed", "sagemaker:ImageVersionArns", versions),
+        ] {
+            scp.deny(
+                Self::ID,
+                Deny {
+                    sid: sid.into(),
+                    actions: &[actions::CREATE_APP],
+                    operator,
+                    key,
+                    values,
+                    unless: None,
+                    also: None,
+                },
+            );
+        }
         scp.gap(
             Self::ID,
             actions::CREATE_APP,
@@ -118,6 +134,18 @@ mod tests {
             ("app reporting no image", on(None), &listed, "CANNOT"),
             ("no list", on(Some(custom)), &Allowed::default(), "N/A"),
             ("domain", domain(|_| {}), &listed, "N/A"),
+            (
+                "canvas app reporting no image",
+                {
+                    let mut snap = on(None);
+                    if let crate::resource::Details::App(a) = &mut snap.details {
+                        a.app_type = "Canvas".into();
+                    }
+                    snap
+                },
+                &listed,
+                "N/A",
+            ),
             ("user profile", user_profile(|_| {}), &listed, "N/A"),
             ("notebook", notebook(|_| {}), &listed, "N/A"),
         ];

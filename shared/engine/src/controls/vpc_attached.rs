@@ -335,6 +335,7 @@ mod tests {
             instances: None,
             model: Some(model(None, true)),
             ssm_access: false,
+            scaling_minimum: None,
         };
         let cases = [
             ("transform compliant", transform(|_| {}), &allow, "PASS"),

@@ -5,13 +5,16 @@
 //!
 //! An app is judged on the settings it runs with: its domain's (network access, subnets, home
 //! volume key, Docker access), its user profile's where they override the domain's defaults
-//! (security groups, execution role, sharing; a space's apps take the domain's
-//! `DefaultSpaceSettings`), and its own image. The domain and the profile are described apart;
-//! one deleted while the app runs fails closed.
+//! (security groups, execution role, sharing), and its own image and lifecycle configuration. A
+//! private space's apps run with its owner's profile, a shared space's with the domain's
+//! `DefaultSpaceSettings`; the domain's RStudio server (an `RStudioServerPro` app of the
+//! pseudo-profile `domain-shared`) with the domain's RStudio role. The domain, the space and the
+//! profile are described apart; one deleted while the app runs fails closed.
 
 use serde::Serialize;
 
 use super::domain::{sharing_output, DomainConfig, StudioSettings};
+use super::space::SpaceConfig;
 use super::{ApiCall, Kind, Listing, Needed, StateChange, Stop};
 use crate::facets::{Facet, Facets, Output, Volume};
 use crate::json::FieldError;
@@ -23,6 +26,9 @@ pub struct App;
 
 /// The prefix of a space's name in an app's name.
 const SPACE: &str = "space:";
+
+/// The pseudo-profile the domain's RStudio server runs under.
+const RSTUDIO_PROFILE: &str = "domain-shared";
 
 /// SageMaker's `AppType` values (ARNs lower-case them; the API wants them as written here).
 pub const APP_TYPES: &[&str] = &[
@@ -114,8 +120,13 @@ pub struct AppConfig {
     pub app_type: String,
     /// `ResourceSpec.SageMakerImageArn`; `None` when not reported.
     pub image: Option<String>,
+    /// `ResourceSpec.LifecycleConfigArn`: the Studio lifecycle configuration it started with.
+    pub lifecycle_config: Option<String>,
     pub domain: Dependency<Box<DomainConfig>>,
-    /// The user profile's own settings; `None` for a space's app (a space has none).
+    /// A space's app: its space (whose sharing says whose settings the app runs with).
+    pub space: Option<Dependency<SpaceConfig>>,
+    /// The user profile whose settings the app runs with: its own, or its private space's
+    /// owner's; `None` for a shared space's app and the RStudio server.
     pub profile: Option<Dependency<StudioSettings>>,
     /// Filled in once the domain and the profile are found.
     pub runs_with: Option<Box<RunsWith>>,
@@ -127,12 +138,20 @@ impl AppConfig {
         let Dependency::Found { value: domain, .. } = &self.domain else {
             return;
         };
-        let settings = match (&self.owner, &self.profile) {
-            (Owner::Space(_), _) => domain.effective(&StudioSettings::default(), true),
-            (Owner::UserProfile(_), Some(Dependency::Found { value, .. })) => {
-                domain.effective(value, false)
+        let settings = match (&self.space, &self.profile) {
+            (_, Some(Dependency::Found { value, .. })) => domain.effective(value, false),
+            (_, Some(_)) => return,
+            (Some(Dependency::Found { value, .. }), None) if value.runs_as().is_none() => {
+                domain.effective(&StudioSettings::default(), true)
             }
-            _ => return,
+            (Some(_), None) => return,
+            (None, None) => {
+                // The RStudio server: the domain's RStudio role, in the domain's groups.
+                let mut settings = domain.effective(&StudioSettings::default(), false);
+                settings.execution_role = domain.rstudio_role.clone().or(settings.execution_role);
+                settings.sharing = None;
+                settings
+            }
         };
         self.runs_with = Some(Box::new(RunsWith {
             app_network_access: domain.app_network_access.clone(),
@@ -153,11 +172,14 @@ impl AppConfig {
         if let Some(runs_with) = &self.runs_with {
             return read(runs_with);
         }
-        match (&self.domain, &self.profile) {
-            (Dependency::Found { .. }, Some(profile)) => {
+        match (&self.domain, &self.space, &self.profile) {
+            (Dependency::Found { .. }, Some(space), _) if !matches!(space, Dependency::Found { .. }) => {
+                Facet::held_in(space, "space", |_| Facet::NoSuchSetting)
+            }
+            (Dependency::Found { .. }, _, Some(profile)) => {
                 Facet::held_in(profile, "user profile", |_| Facet::NoSuchSetting)
             }
-            (domain, _) => Facet::held_in(domain, "domain", |_| Facet::NoSuchSetting),
+            (domain, _, _) => Facet::held_in(domain, "domain", |_| Facet::NoSuchSetting),
         }
     }
 }
@@ -168,7 +190,7 @@ impl Kind for App {
     type Config = AppConfig;
     const CALLS: &'static [ApiCall] = &[ApiCall {
         event_name: "CreateApp",
-        name_key: "domainId/userProfileName|space:spaceName/appType/appName",
+        name_key: "domainId/space:spaceName|userProfileName/appType/appName",
         arn_key: "appArn",
     }];
     const STATE_CHANGE: StateChange = StateChange {
@@ -213,17 +235,22 @@ impl Kind for App {
             (_, Some(space)) => Owner::Space(space),
             (profile, None) => Owner::UserProfile(profile.unwrap_or_default()),
         };
-        let profile = match &owner {
-            Owner::UserProfile(name) => Some(Dependency::NotDescribed {
-                name: format!("{domain_id}/{name}"),
-            }),
-            Owner::Space(_) => None,
+        let app_type = s.str("AppType")?.unwrap_or_default();
+        let within = |name: &str| format!("{domain_id}/{name}");
+        let (space, profile) = match &owner {
+            Owner::Space(name) => (Some(Dependency::NotDescribed { name: within(name) }), None),
+            Owner::UserProfile(name) if name == RSTUDIO_PROFILE && app_type == "RStudioServerPro" => {
+                (None, None)
+            }
+            Owner::UserProfile(name) => (None, Some(Dependency::NotDescribed { name: within(name) })),
         };
         Ok(AppConfig {
             owner,
-            app_type: s.str("AppType")?.unwrap_or_default(),
+            app_type,
             image: s.path_str(&["ResourceSpec", "SageMakerImageArn"])?,
+            lifecycle_config: s.path_str(&["ResourceSpec", "LifecycleConfigArn"])?,
             domain: Dependency::NotDescribed { name: domain_id },
+            space,
             profile,
             runs_with: None,
         })
@@ -233,6 +260,9 @@ impl Kind for App {
         let mut needed = Vec::new();
         if let Dependency::NotDescribed { name } = &app.domain {
             needed.push(Needed::Domain(name.clone()));
+        }
+        if let Some(Dependency::NotDescribed { name }) = &app.space {
+            needed.push(Needed::Space(name.clone()));
         }
         if let Some(Dependency::NotDescribed { name }) = &app.profile {
             needed.push(Needed::UserProfile(name.clone()));
@@ -255,6 +285,19 @@ impl Kind for App {
             {
                 let read = |s: &Shape<'_>| StudioSettings::read(s, "UserSettings");
                 app.profile = Some(super::described(name, described, read)?);
+            }
+            Needed::Space(name) if app.space.as_ref().is_some_and(|s| s.name() == name) => {
+                let space = super::described(name, described, super::space::Space::read)?;
+                // A private space's apps run with its owner's profile: described next.
+                if let Dependency::Found { value, .. } = &space {
+                    if let (Some(owner), Some((domain, _))) = (value.runs_as(), name.split_once('/'))
+                    {
+                        app.profile = Some(Dependency::NotDescribed {
+                            name: format!("{domain}/{owner}"),
+                        });
+                    }
+                }
+                app.space = Some(space);
             }
             _ => {}
         }
@@ -294,8 +337,25 @@ impl Facets for AppConfig {
         self.with(|r| Facet::One(r.settings.execution_role.as_deref()))
     }
 
+    /// A Canvas app runs no image of the user's choosing.
     fn image(&self) -> Facet<Option<&str>> {
+        if self.app_type == "Canvas" {
+            return Facet::NotApplicable("a Canvas app runs no image of its own".into());
+        }
         Facet::One(self.image.as_deref())
+    }
+
+    /// The name of the Studio lifecycle configuration it started with.
+    fn lifecycle_config(&self) -> Facet<Option<&str>> {
+        Facet::One(
+            self.lifecycle_config
+                .as_deref()
+                .map(|arn| arn.rsplit('/').next().unwrap_or(arn)),
+        )
+    }
+
+    fn own_tags(&self) -> bool {
+        false
     }
 
     fn key_references(&self) -> Vec<&str> {

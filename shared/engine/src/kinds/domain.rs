@@ -117,6 +117,9 @@ pub struct DomainConfig {
     /// `DomainSettings.DockerSettings.EnableDockerAccess`: `ENABLED` or `DISABLED` (AWS's
     /// default).
     pub docker_access: String,
+    /// `DomainSettings.RStudioServerProDomainSettings.DomainExecutionRoleArn`: the role of the
+    /// domain's RStudio server (an app of the pseudo-profile `domain-shared`).
+    pub rstudio_role: Option<String>,
 }
 
 impl DomainConfig {
@@ -135,18 +138,21 @@ impl DomainConfig {
 }
 
 impl StudioSettings {
-    /// These settings, with `fallback`'s for what they leave out.
+    /// These settings, with `fallback`'s for what they leave out; security groups add up (AWS:
+    /// "SecurityGroups is aggregated when specified in both calls").
     fn or(&self, fallback: &StudioSettings) -> StudioSettings {
+        let mut security_groups = fallback.security_groups.clone();
+        for group in &self.security_groups {
+            if !security_groups.contains(group) {
+                security_groups.push(group.clone());
+            }
+        }
         StudioSettings {
             execution_role: self
                 .execution_role
                 .clone()
                 .or_else(|| fallback.execution_role.clone()),
-            security_groups: if self.security_groups.is_empty() {
-                fallback.security_groups.clone()
-            } else {
-                self.security_groups.clone()
-            },
+            security_groups,
             sharing: self.sharing.clone().or_else(|| fallback.sharing.clone()),
         }
     }
@@ -212,6 +218,11 @@ impl Kind for Domain {
             docker_access: s
                 .path_str(&["DomainSettings", "DockerSettings", "EnableDockerAccess"])?
                 .unwrap_or_else(|| "DISABLED".into()),
+            rstudio_role: s.path_str(&[
+                "DomainSettings",
+                "RStudioServerProDomainSettings",
+                "DomainExecutionRoleArn",
+            ])?,
         })
     }
 }

@@ -5,7 +5,7 @@
 //! other resources described apart (`DescribeEndpointConfig`, `DescribeModel`).
 
 use super::{ApiCall, Kind, Listing, Needed, StateChange, Stop};
-use crate::facets::{Facet, Facets, Output, Volume};
+use crate::facets::{Facet, Facets, Output, Remote, Serving, Volume};
 use crate::instances::{self, Storage};
 use crate::json::FieldError;
 use crate::report::ActionOutcome;
@@ -234,6 +234,12 @@ fn read_config(s: &Shape<'_>) -> Result<EndpointConfig, FieldError> {
                     .str("ModelName")?
                     .map(|name| Dependency::NotDescribed { name }),
                 ssm_access: v.bool_or_false("EnableSSMAccess")?,
+                scaling_minimum: match v.get("ManagedInstanceScaling")? {
+                    Some(m) if m.str("Status")?.as_deref() == Some("ENABLED") => {
+                        m.i32("MinInstanceCount")?
+                    }
+                    _ => None,
+                },
             });
         }
     }
@@ -309,16 +315,25 @@ impl Facets for EndpointDetails {
         })
     }
 
-    fn serving_instances(&self) -> Facet<&InstanceGroup> {
+    fn serving_instances(&self) -> Facet<Serving> {
         each_variant(&self.config, |v| match (&v.instances, v.shadow) {
             (_, true) => Facet::NotApplicable("a shadow variant answers no request".into()),
             (None, false) => Facet::NotApplicable("serverless: no instances".into()),
-            (Some(group), false) => Facet::One(group),
+            (Some(group), false) => Facet::One(Serving {
+                initial: group.instance_count,
+                scaling_minimum: v.scaling_minimum,
+            }),
         })
     }
 
-    fn ssm_access(&self) -> Facet<bool> {
-        each_variant(&self.config, |v| Facet::One(v.ssm_access))
+    fn ssm_access(&self) -> Facet<Remote> {
+        each_variant(&self.config, |v| {
+            Facet::One(Remote {
+                setting: "EnableSSMAccess",
+                on: v.ssm_access,
+                value: v.ssm_access.to_string(),
+            })
+        })
     }
 
     fn key_references(&self) -> Vec<&str> {

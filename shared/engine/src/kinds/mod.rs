@@ -175,6 +175,9 @@ pub enum Needed {
     Domain(String),
     /// `DescribeUserProfile`: a Studio app's user profile (`DOMAIN-ID/PROFILE`).
     UserProfile(String),
+    /// `DescribeSpace`: a Studio app's space (`DOMAIN-ID/SPACE`), whose sharing says whose
+    /// settings its apps run with.
+    Space(String),
     /// `Describe{DataQuality,ModelQuality,ModelBias,ModelExplainability}JobDefinition`: the job
     /// a monitoring schedule runs.
     MonitoringJobDefinition {
@@ -190,6 +193,7 @@ impl Needed {
             | Needed::EndpointConfig(name)
             | Needed::Domain(name)
             | Needed::UserProfile(name)
+            | Needed::Space(name)
             | Needed::MonitoringJobDefinition { name, .. } => name,
         }
     }
@@ -201,6 +205,7 @@ impl Needed {
             Needed::EndpointConfig(_) => "DescribeEndpointConfig",
             Needed::Domain(_) => "DescribeDomain",
             Needed::UserProfile(_) => "DescribeUserProfile",
+            Needed::Space(_) => "DescribeSpace",
             Needed::MonitoringJobDefinition {
                 monitoring_type, ..
             } => match monitoring_type.as_str() {
