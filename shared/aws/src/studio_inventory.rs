@@ -18,79 +18,12 @@ type Item = (Option<String>, Option<String>, Option<i64>);
 /// The listed resources of a Studio `kind`, less those in a status its listing excludes.
 pub async fn list_studio(client: &Client, kind: ResourceKind) -> Result<Vec<Listed>, AwsError> {
     let listing = kind.listing();
-    let operation = listing.call;
-    let mut items: Vec<Item> = Vec::new();
-    let secs = |t: Option<&aws_sdk_sagemaker::primitives::DateTime>| t.map(|t| t.secs());
-    match kind {
-        ResourceKind::Domain => {
-            let mut pages = client
-                .list_domains()
-                .max_results(PAGE)
-                .into_paginator()
-                .send();
-            while let Some(page) = pages.next().await {
-                let page = page.map_err(|e| classify(operation, e))?;
-                items.extend(page.domains().iter().map(|d| {
-                    let status = d.status().map(|s| s.as_str().to_string());
-                    (
-                        d.domain_id().map(str::to_string),
-                        status,
-                        secs(d.creation_time()),
-                    )
-                }));
-            }
-        }
-        ResourceKind::UserProfile => {
-            let mut pages = client
-                .list_user_profiles()
-                .max_results(PAGE)
-                .into_paginator()
-                .send();
-            while let Some(page) = pages.next().await {
-                let page = page.map_err(|e| classify(operation, e))?;
-                items.extend(page.user_profiles().iter().map(|p| {
-                    let name = p
-                        .domain_id()
-                        .zip(p.user_profile_name())
-                        .map(|(d, n)| format!("{d}/{n}"));
-                    let status = p.status().map(|s| s.as_str().to_string());
-                    (name, status, secs(p.creation_time()))
-                }));
-            }
-        }
-        ResourceKind::Space => {
-            let mut pages = client
-                .list_spaces()
-                .max_results(PAGE)
-                .into_paginator()
-                .send();
-            while let Some(page) = pages.next().await {
-                let page = page.map_err(|e| classify(operation, e))?;
-                items.extend(page.spaces().iter().map(|s| {
-                    let name = s
-                        .domain_id()
-                        .zip(s.space_name())
-                        .map(|(d, n)| format!("{d}/{n}"));
-                    let status = s.status().map(|s| s.as_str().to_string());
-                    (name, status, secs(s.creation_time()))
-                }));
-            }
-        }
-        _ => {
-            let mut pages = client.list_apps().max_results(PAGE).into_paginator().send();
-            while let Some(page) = pages.next().await {
-                let page = page.map_err(|e| classify(operation, e))?;
-                items.extend(page.apps().iter().map(|a| {
-                    let status = a.status().map(|s| s.as_str().to_string());
-                    (
-                        app_name(a).map(|n| n.name()),
-                        status,
-                        secs(a.creation_time()),
-                    )
-                }));
-            }
-        }
-    }
+    let items = match kind {
+        ResourceKind::Domain => domains(client, listing.call).await?,
+        ResourceKind::UserProfile => profiles(client, listing.call).await?,
+        ResourceKind::Space => spaces(client, listing.call).await?,
+        _ => apps(client, listing.call).await?,
+    };
     Ok(items
         .into_iter()
         .filter(|(_, status, _)| {
@@ -105,4 +38,88 @@ pub async fn list_studio(client: &Client, kind: ResourceKind) -> Result<Vec<List
             })
         })
         .collect())
+}
+
+fn secs(t: Option<&aws_sdk_sagemaker::primitives::DateTime>) -> Option<i64> {
+    t.map(|t| t.secs())
+}
+
+async fn domains(client: &Client, operation: &'static str) -> Result<Vec<Item>, AwsError> {
+    let mut pages = client
+        .list_domains()
+        .max_results(PAGE)
+        .into_paginator()
+        .send();
+    let mut items = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| classify(operation, e))?;
+        items.extend(page.domains().iter().map(|d| {
+            let status = d.status().map(|s| s.as_str().to_string());
+            (
+                d.domain_id().map(str::to_string),
+                status,
+                secs(d.creation_time()),
+            )
+        }));
+    }
+    Ok(items)
+}
+
+async fn profiles(client: &Client, operation: &'static str) -> Result<Vec<Item>, AwsError> {
+    let mut pages = client
+        .list_user_profiles()
+        .max_results(PAGE)
+        .into_paginator()
+        .send();
+    let mut items = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| classify(operation, e))?;
+        items.extend(page.user_profiles().iter().map(|p| {
+            let name = p
+                .domain_id()
+                .zip(p.user_profile_name())
+                .map(|(d, n)| format!("{d}/{n}"));
+            let status = p.status().map(|s| s.as_str().to_string());
+            (name, status, secs(p.creation_time()))
+        }));
+    }
+    Ok(items)
+}
+
+async fn spaces(client: &Client, operation: &'static str) -> Result<Vec<Item>, AwsError> {
+    let mut pages = client
+        .list_spaces()
+        .max_results(PAGE)
+        .into_paginator()
+        .send();
+    let mut items = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| classify(operation, e))?;
+        items.extend(page.spaces().iter().map(|s| {
+            let name = s
+                .domain_id()
+                .zip(s.space_name())
+                .map(|(d, n)| format!("{d}/{n}"));
+            let status = s.status().map(|s| s.as_str().to_string());
+            (name, status, secs(s.creation_time()))
+        }));
+    }
+    Ok(items)
+}
+
+async fn apps(client: &Client, operation: &'static str) -> Result<Vec<Item>, AwsError> {
+    let mut pages = client.list_apps().max_results(PAGE).into_paginator().send();
+    let mut items = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| classify(operation, e))?;
+        items.extend(page.apps().iter().map(|a| {
+            let status = a.status().map(|s| s.as_str().to_string());
+            (
+                app_name(a).map(|n| n.name()),
+                status,
+                secs(a.creation_time()),
+            )
+        }));
+    }
+    Ok(items)
 }

@@ -344,6 +344,32 @@ impl Call {
     }
 }
 
+/// A call's request parameters, the ARN in its response, and the name of the resource.
+fn named<'a>(
+    detail: &Node<'a>,
+    kind: ResourceKind,
+    call: &ApiCall,
+) -> Result<(Option<Node<'a>>, Option<String>, String), FieldError> {
+    let response = detail
+        .get("responseElements")?
+        .filter(|r| !r.value.is_null());
+    let arn = match (&response, call.arn_key) {
+        (Some(response), key) if !key.is_empty() => response.opt_str(key)?.map(str::to_string),
+        _ => None,
+    };
+    let params = detail
+        .get("requestParameters")?
+        .filter(|p| !p.value.is_null());
+    let name = resource_name(
+        params.as_ref(),
+        response.as_ref(),
+        arn.as_deref(),
+        kind,
+        call,
+    )?;
+    Ok((params, arn, name))
+}
+
 /// The name a call gives: its request parameters ([`ApiCall::name_in`]), else its response
 /// elements (a create call whose response holds the id, as `CreateDomain`'s `domainId`), or, when
 /// CloudTrail left out request parameters it found too large, the name in the response's ARN
@@ -433,34 +459,12 @@ fn api_call(context: &Context<'_>, detail: &Node<'_>) -> Result<Parsed, EventErr
             format!("{event_name} failed with {code} ({message}): nothing was created or changed");
         return Ok(Parsed::Ignore { event_id, reason });
     }
-    let response = detail
-        .get("responseElements")
-        .map_err(field)?
-        .filter(|r| !r.value.is_null());
-    let arn = match (&response, arn_key) {
-        (Some(response), Some(arn_key)) => response
-            .opt_str(arn_key)
-            .map_err(field)?
-            .map(str::to_string),
-        _ => None,
-    };
-    let params = detail
-        .get("requestParameters")
-        .map_err(field)?
-        .filter(|p| !p.value.is_null());
     let call = ApiCall {
         event_name: "",
         name_key,
         arn_key: arn_key.unwrap_or_default(),
     };
-    let name = resource_name(
-        params.as_ref(),
-        response.as_ref(),
-        arn.as_deref(),
-        kind,
-        &call,
-    )
-    .map_err(field)?;
+    let (params, arn, name) = named(detail, kind, &call).map_err(field)?;
     let name = name.as_str();
     let text = |key| Ok::<_, EventError>(detail.opt_str(key).map_err(field)?.map(str::to_string));
     let (region, account) = (text("awsRegion")?, text("recipientAccountId")?);
