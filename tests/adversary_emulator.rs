@@ -36,8 +36,11 @@ const FAULT_SHARE: f64 = 0.2;
 const ATTEMPTS: usize = 3;
 /// Invocations in flight at once.
 const CONCURRENCY: usize = 8;
-/// How long a claim to send an alert lasts here (the functions' is 120 s).
-const CLAIM_LEASE: Duration = Duration::from_secs(3);
+/// How long a claim to send an alert lasts here (the functions' is 120 s). It must outlast the
+/// claim's own write and the publish after it, each of at most the clients' operation time-out
+/// (3 s here, 30 s in the functions): otherwise a holder whose calls hang can still be publishing
+/// when its claim lapses and a duplicate delivery takes it, and both alert (seen here with 3 s).
+const CLAIM_LEASE: Duration = Duration::from_secs(8);
 
 type Inspector = aws::LiveInspector<DynamoStore>;
 

@@ -51,6 +51,9 @@ pub type LiveInspector<F> = guardrail_core::Inspector<(
     PerAccount<CloudTrail>,
 )>;
 
+/// The longest one AWS call may take, retries included.
+const OPERATION_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Loads the one AWS configuration every client is built from: the standard provider chain
 /// (`AWS_REGION`, `AWS_ENDPOINT_URL`, credentials...), standard retries with exponential backoff
 /// and jitter, and time-outs so a hung call cannot eat the Lambda's whole budget.
@@ -61,7 +64,7 @@ pub async fn load_config() -> SdkConfig {
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(3))
                 .operation_attempt_timeout(Duration::from_secs(10))
-                .operation_timeout(Duration::from_secs(30))
+                .operation_timeout(OPERATION_TIMEOUT)
                 .build(),
         )
         .load()
@@ -106,5 +109,16 @@ where
         code,
         message,
         retryable,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A claim to send an alert outlasts its own write and the publish after it: a holder still
+    /// publishing when its claim lapsed would alert a second time with the duplicate delivery
+    /// that took the claim.
+    #[test]
+    fn a_claim_outlasts_the_write_that_takes_it_and_the_publish_after_it() {
+        assert!(guardrail_core::inspector::CLAIM_LEASE > 2 * super::OPERATION_TIMEOUT);
     }
 }
