@@ -13,5 +13,6 @@ exec "$here/emulator/with-emulator.sh" bash -c '
   set -euo pipefail
   "$GUARDRAIL_PYTHON" tests/emulator/smoke.py "$AWS_ENDPOINT_URL"
   cargo test --workspace --locked "$@"
+  cargo build --workspace --bins --locked
   "$GUARDRAIL_PYTHON" -m unittest discover --start-directory tests/infra --top-level-directory tests/infra
 ' tests-run "$@"

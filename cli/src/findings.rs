@@ -171,19 +171,18 @@ fn parse_status(value: &str) -> Result<Status, String> {
         .ok_or_else(|| format!("`{value}` is not a status (PASS, FAIL, NOT_APPLICABLE, ERROR)"))
 }
 
-/// RFC 3339 or a relative time (`30m`, `24h`, `7d`) before `now`, as UTC to the second.
+/// RFC 3339 or a relative time before `now` (`30m`, `24h`, `7d`, `1h 30m`: humantime's
+/// durations), as UTC to the second.
 pub fn parse_time(value: &str, now: OffsetDateTime) -> Result<String, String> {
-    let relative = value
-        .strip_suffix('d')
-        .map(|n| (n, 86_400))
-        .or_else(|| value.strip_suffix('h').map(|n| (n, 3_600)))
-        .or_else(|| value.strip_suffix('m').map(|n| (n, 60)));
-    let at = match relative.and_then(|(n, unit)| n.parse::<i64>().ok().map(|n| (n, unit))) {
-        Some((n, unit)) => now
-            .checked_sub(Duration::seconds(n.saturating_mul(unit)))
+    let too_far = || format!("`{value}` reaches too far back");
+    let at = match humantime::parse_duration(value) {
+        Ok(ago) => Duration::try_from(ago)
+            .ok()
+            .and_then(|ago| now.checked_sub(ago))
             .filter(|t| t.year() >= 1)
-            .ok_or_else(|| format!("`{value}` reaches too far back"))?,
-        None => OffsetDateTime::parse(value, &Rfc3339)
+            .ok_or_else(too_far)?,
+        Err(humantime::DurationError::NumberOverflow) => return Err(too_far()),
+        Err(_) => OffsetDateTime::parse(value, &Rfc3339)
             .map_err(|e| format!("`{value}` is neither RFC 3339 nor relative like 7d ({e})"))?,
     };
     at.to_offset(UtcOffset::UTC)
@@ -259,78 +258,94 @@ async fn list(args: ListArgs) -> Result<String, String> {
     };
     let store = store::open(args.store.store.as_deref()).await?;
     let page = store.list(&query).await.map_err(|e| e.to_string())?;
-    let mut out = String::new();
     match args.format {
-        Output::Json => out = json(&page)?,
+        Output::Json => json(&page),
         Output::Csv => {
-            out.push_str("id,last_seen,first_seen,status,severity,mode,control,kind,resource_arn,account,region,observed,expected,remediation\n");
-            for f in &page.findings {
-                let remediation = f
-                    .remediation
-                    .as_ref()
-                    .map(|r| r.result.as_str())
-                    .unwrap_or("");
-                let fields = [
-                    f.id.as_str(),
-                    &f.last_seen,
-                    &f.first_seen,
-                    f.status.as_str(),
-                    f.severity.as_str(),
-                    &f.mode.to_string(),
-                    f.control.as_str(),
-                    f.resource_kind.as_str(),
-                    &f.resource_arn,
-                    &f.account,
-                    &f.region,
-                    f.observed.as_deref().unwrap_or(""),
-                    f.expected.as_deref().unwrap_or(""),
-                    remediation,
-                ];
-                let row: Vec<String> = fields.iter().map(|v| csv_field(v)).collect();
-                let _ = writeln!(out, "{}", row.join(","));
-            }
+            let rows: Vec<Vec<String>> = page.findings.iter().map(csv_row).collect();
+            crate::output::csv(&CSV_COLUMNS, &rows)
         }
         Output::Table => {
-            let _ = writeln!(
-                out,
-                "{:<20}  {:<14}  {:<8}  {:<26}  {:<17}  {:<24}  {:<12}  ID",
-                "LAST SEEN", "STATUS", "SEVERITY", "CONTROL", "KIND", "RESOURCE", "ACCOUNT"
-            );
-            for f in &page.findings {
-                let _ = writeln!(
-                    out,
-                    "{:<20}  {:<14}  {:<8}  {:<26}  {:<17}  {:<24}  {:<12}  {}",
-                    f.last_seen,
-                    f.status.as_str(),
-                    f.severity.as_str(),
-                    f.control,
-                    f.resource_kind,
-                    f.resource_name,
-                    f.account,
-                    f.id
-                );
-            }
+            let rows: Vec<Vec<String>> = page
+                .findings
+                .iter()
+                .map(|f| {
+                    vec![
+                        f.last_seen.clone(),
+                        f.status.as_str().to_string(),
+                        f.severity.as_str().to_string(),
+                        f.control.to_string(),
+                        f.resource_kind.to_string(),
+                        f.resource_name.clone(),
+                        f.account.clone(),
+                        f.id.clone(),
+                    ]
+                })
+                .collect();
+            let headers = [
+                "LAST SEEN",
+                "STATUS",
+                "SEVERITY",
+                "CONTROL",
+                "KIND",
+                "RESOURCE",
+                "ACCOUNT",
+                "ID",
+            ];
+            let mut out = crate::output::table(&headers, &rows, &[]);
             let _ = writeln!(out, "{} finding(s)", page.findings.len());
             if let Some(next) = &page.next {
                 let _ = writeln!(out, "more: --page-token '{next}'");
             }
+            Ok(out)
         }
     }
-    Ok(out)
+}
+
+/// The columns of `findings list --format csv`.
+const CSV_COLUMNS: [&str; 14] = [
+    "id",
+    "last_seen",
+    "first_seen",
+    "status",
+    "severity",
+    "mode",
+    "control",
+    "kind",
+    "resource_arn",
+    "account",
+    "region",
+    "observed",
+    "expected",
+    "remediation",
+];
+
+fn csv_row(f: &Finding) -> Vec<String> {
+    let remediation = f.remediation.as_ref().map_or("", |r| r.result.as_str());
+    [
+        f.id.as_str(),
+        &f.last_seen,
+        &f.first_seen,
+        f.status.as_str(),
+        f.severity.as_str(),
+        &f.mode.to_string(),
+        f.control.as_str(),
+        f.resource_kind.as_str(),
+        &f.resource_arn,
+        &f.account,
+        &f.region,
+        f.observed.as_deref().unwrap_or(""),
+        f.expected.as_deref().unwrap_or(""),
+        remediation,
+    ]
+    .iter()
+    .map(|v| v.to_string())
+    .collect()
 }
 
 fn json<T: Serialize>(value: &T) -> Result<String, String> {
     serde_json::to_string_pretty(value)
         .map(|s| s + "\n")
         .map_err(|e| e.to_string())
-}
-
-fn csv_field(value: &str) -> String {
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value.to_string()
-    }
 }
 
 async fn show(id: &str, format: Output, store: StoreArg) -> Result<String, String> {
@@ -397,17 +412,20 @@ async fn show(id: &str, format: Output, store: StoreArg) -> Result<String, Strin
         f.policy_version, f.event_id
     );
     let _ = writeln!(out, "\nhistory ({} observations)", history.len());
-    for o in &history {
-        let _ = writeln!(
-            out,
-            "  {:<20}  {:<14}  {:<22}  {:<16}  event {}",
-            o.time,
-            o.status.as_str(),
-            o.action.as_deref().unwrap_or("-"),
-            o.result.map_or("-", |r| r.as_str()),
-            o.event_id
-        );
-    }
+    let rows: Vec<Vec<String>> = history
+        .iter()
+        .map(|o| {
+            vec![
+                o.time.clone(),
+                o.status.as_str().to_string(),
+                o.action.as_deref().unwrap_or("-").to_string(),
+                o.result.map_or("-", |r| r.as_str()).to_string(),
+                o.event_id.clone(),
+            ]
+        })
+        .collect();
+    let headers = ["TIME", "STATUS", "ACTION", "RESULT", "EVENT"];
+    out.push_str(&crate::output::table(&headers, &rows, &[]));
     Ok(out)
 }
 
@@ -530,40 +548,34 @@ async fn summary(period: &Period, format: Output, store: StoreArg) -> Result<Str
         return json(&s);
     }
     let columns = Status::ALL.map(Status::as_str);
-    let csv = format == Output::Csv;
     let mut out = String::new();
-    for (title, rows) in [("control", &s.by_control), ("kind", &s.by_kind)] {
-        if csv {
-            let _ = writeln!(out, "{title},{}", columns.join(","));
-        } else {
-            let period = format!(
-                "{} .. {}",
-                s.since.as_deref().unwrap_or("beginning"),
-                s.until.as_deref().unwrap_or("now")
-            );
-            let _ = writeln!(out, "findings by {title} ({period})");
-            let _ = write!(out, "{title:<28}");
-            for c in columns {
-                let _ = write!(out, "{c:>16}");
-            }
-            let _ = writeln!(out);
+    for (title, counts) in [("control", &s.by_control), ("kind", &s.by_kind)] {
+        let rows: Vec<Vec<String>> = counts
+            .iter()
+            .map(|(name, counts)| {
+                let n = |c: &str| counts.get(c).copied().unwrap_or(0).to_string();
+                std::iter::once(name.clone())
+                    .chain(columns.iter().map(|c| n(c)))
+                    .collect()
+            })
+            .collect();
+        let headers: Vec<&str> = std::iter::once(title).chain(columns).collect();
+        if format == Output::Csv {
+            out.push_str(&crate::output::csv(&headers, &rows)?);
+            out.push('\n');
+            continue;
         }
-        for (name, counts) in rows {
-            let n = |c: &str| counts.get(c).copied().unwrap_or(0);
-            if csv {
-                let values: Vec<String> = columns.iter().map(|c| n(c).to_string()).collect();
-                let _ = writeln!(out, "{},{}", csv_field(name), values.join(","));
-            } else {
-                let _ = write!(out, "{name:<28}");
-                for c in columns {
-                    let _ = write!(out, "{:>16}", n(c));
-                }
-                let _ = writeln!(out);
-            }
-        }
-        let _ = writeln!(out);
+        let period = format!(
+            "{} .. {}",
+            s.since.as_deref().unwrap_or("beginning"),
+            s.until.as_deref().unwrap_or("now")
+        );
+        let _ = writeln!(out, "findings by {title} ({period})");
+        let right: Vec<usize> = (1..headers.len()).collect();
+        out.push_str(&crate::output::table(&headers, &rows, &right));
+        out.push('\n');
     }
-    if !csv {
+    if format != Output::Csv {
         let _ = writeln!(out, "{} finding(s)", s.total);
     }
     Ok(out)
@@ -608,12 +620,5 @@ mod tests {
             Ok("2026-11-01T08:00:00Z".to_string())
         );
         assert!(parse_time("last week", now).is_err());
-    }
-
-    #[test]
-    fn csv_fields_are_quoted_when_needed() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a, b"), "\"a, b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
     }
 }

@@ -5,6 +5,7 @@
 //! AWS); 3 with `--strict`, an event was rejected or could not be evaluated.
 
 mod findings;
+mod output;
 mod preventive;
 mod replay;
 mod scan;
@@ -132,6 +133,56 @@ pub(crate) fn emit(text: &str) {
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
+/// `policy check`'s report: the effective settings and the exemptions.
+fn policy_text(policy: &Policy) -> String {
+    use std::fmt::Write as _;
+    let mut out = format!("{}: valid (version {})\n", policy.source, policy.version);
+    let rows: Vec<Vec<String>> = ControlId::all()
+        .map(|id| {
+            let (mode, severity) = policy.setting(id);
+            vec![id.to_string(), mode.to_string(), severity.to_string()]
+        })
+        .collect();
+    out.push_str(&output::table(&["CONTROL", "MODE", "SEVERITY"], &rows, &[]));
+    let endpoint = match policy.endpoint_remediation {
+        EndpointRemediation::Delete => "delete",
+        EndpointRemediation::None => "none",
+    };
+    let _ = writeln!(out, "  endpoint remediation: {endpoint}");
+    let today = time::OffsetDateTime::now_utc().date();
+    let live = policy.exemptions_in_force(today);
+    let _ = writeln!(
+        out,
+        "  exemptions in force: {} (soonest expiry first)",
+        live.len()
+    );
+    for e in &live {
+        let accounts = if e.accounts.is_empty() {
+            String::new()
+        } else {
+            format!(" in {}", e.accounts.join(", "))
+        };
+        let controls: Vec<&str> = e.controls.iter().map(|c| c.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "    {}{accounts}: {} until {} ({} days left): {}",
+            e.resource,
+            controls.join(", "),
+            e.expires,
+            (e.expires - today).whole_days(),
+            e.reason
+        );
+    }
+    for e in policy.exemptions.iter().filter(|e| !e.in_force(today)) {
+        let _ = writeln!(
+            out,
+            "  expired on {}, no longer applied: {}: {}",
+            e.expires, e.resource, e.reason
+        );
+    }
+    out
+}
+
 /// The inspector as the functions build it, for the commands that act on AWS (`replay --live`,
 /// `scan`): alerts to `topic_arg` or `$ALERT_TOPIC_ARN`, Security Hub when `$SECURITY_HUB=on`,
 /// member accounts through `$MEMBER_ROLE_NAME`. `command` names the caller in errors.
@@ -173,44 +224,7 @@ fn load_policy(path: Option<&PathBuf>) -> Result<Policy, guardrail_core::policy:
 fn check_policy(file: &Path) -> ExitCode {
     match Policy::load(file) {
         Ok(policy) => {
-            println!("{}: valid (version {})", policy.source, policy.version);
-            for id in ControlId::all() {
-                let (mode, severity) = policy.setting(id);
-                println!("  {:<28} {:<8} {}", id.as_str(), mode.to_string(), severity);
-            }
-            let endpoint = match policy.endpoint_remediation {
-                EndpointRemediation::Delete => "delete",
-                EndpointRemediation::None => "none",
-            };
-            println!("  endpoint remediation: {endpoint}");
-            let today = time::OffsetDateTime::now_utc().date();
-            let live = policy.exemptions_in_force(today);
-            println!(
-                "  exemptions in force: {} (soonest expiry first)",
-                live.len()
-            );
-            for e in &live {
-                let accounts = if e.accounts.is_empty() {
-                    String::new()
-                } else {
-                    format!(" in {}", e.accounts.join(", "))
-                };
-                let controls: Vec<&str> = e.controls.iter().map(|c| c.as_str()).collect();
-                println!(
-                    "    {}{accounts}: {} until {} ({} days left): {}",
-                    e.resource,
-                    controls.join(", "),
-                    e.expires,
-                    (e.expires - today).whole_days(),
-                    e.reason
-                );
-            }
-            for e in policy.exemptions.iter().filter(|e| !e.in_force(today)) {
-                println!(
-                    "  expired on {}, no longer applied: {}: {}",
-                    e.expires, e.resource, e.reason
-                );
-            }
+            emit(&policy_text(&policy));
             ExitCode::SUCCESS
         }
         Err(e) => {

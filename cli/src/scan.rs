@@ -95,9 +95,12 @@ async fn scan(args: &ScanArgs) -> Result<SweepSummary, String> {
 fn table(summary: &SweepSummary) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "sweep {}", summary.sweep_id);
-    for (kind, count) in &summary.listed {
-        let _ = writeln!(out, "  {:<28} {count} active", kind.as_str());
-    }
+    let rows: Vec<Vec<String>> = summary
+        .listed
+        .iter()
+        .map(|(kind, count)| vec![kind.to_string(), count.to_string()])
+        .collect();
+    out.push_str(&crate::output::table(&["KIND", "ACTIVE"], &rows, &[1]));
     for failure in &summary.failures {
         let _ = writeln!(out, "  FAILED {}: {}", failure.subject, failure.error);
     }

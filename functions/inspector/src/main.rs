@@ -8,6 +8,7 @@ use serde_json::Value;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     lambda::init_tracing();
+    guardrail_core::metrics::enable("inspector");
     // Fail fast on configuration: a bad policy or a missing variable stops the cold start.
     let deployment = Deployment::from_env().await?;
     let inspector = deployment.function_inspector()?;

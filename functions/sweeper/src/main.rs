@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     lambda::init_tracing();
+    guardrail_core::metrics::enable("sweeper");
     // Fail fast on configuration: a bad policy or a missing variable stops the cold start.
     let deployment = Deployment::from_env().await?;
     let inspector = deployment.function_inspector()?;

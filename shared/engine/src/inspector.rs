@@ -13,6 +13,7 @@ use time::OffsetDateTime;
 use tracing::{error, info, warn};
 
 use crate::alert::{self, Alert};
+use crate::elapsed_ms;
 use crate::event::{self, Actor, Parsed, Trigger};
 use crate::event_config::{snapshot_from_event, OfflineError};
 use crate::finding::{evaluate, ControlResult};
@@ -301,6 +302,7 @@ impl<P: Ports> Inspector<P> {
             Ok(actor) => actor,
             Err(e) => {
                 warn!(event_id = trigger.event_id, error = %e, "creator not found in CloudTrail");
+                crate::metrics::attribution_failed();
                 None
             }
         }
@@ -367,27 +369,30 @@ impl<P: Ports> Inspector<P> {
     }
 
     /// The inspector Lambda's handler: [`Self::handle`], where a malformed event, which
-    /// retrying cannot fix, is kept in the failure queue with the reason and counted (metric
-    /// `RejectedEvents`). If it cannot be kept, the invocation fails: Lambda's retries and its
+    /// retrying cannot fix, is kept in the failure queue with the reason; every event is counted
+    /// by its outcome ([`crate::metrics`]). If it cannot be kept, the invocation fails: Lambda's retries and its
     /// on-failure destination keep it instead.
     pub async fn handle_invocation(
         &self,
         event: &Value,
         failures: &impl FailureQueue,
     ) -> Result<Outcome, InspectError> {
-        let outcome = self.handle(event).await?;
-        if let Outcome::Rejected { event_id, error } = &outcome {
-            failures
-                .keep_rejected(event, error)
-                .await
-                .map_err(|source| InspectError::Reject {
+        let started = Instant::now();
+        let outcome = self.handle(event).await;
+        if let Ok(Outcome::Rejected { event_id, error }) = &outcome {
+            let kept = failures.keep_rejected(event, error).await;
+            if let Err(source) = kept {
+                crate::metrics::emit(&crate::metrics::of_outcome(None, elapsed_ms(started)));
+                return Err(InspectError::Reject {
                     event_id: event_id.clone(),
                     reason: error.clone(),
                     source,
-                })?;
-            crate::metrics::emit_count("RejectedEvents", 1, "inspector");
+                });
+            }
         }
-        Ok(outcome)
+        let points = crate::metrics::of_outcome(outcome.as_ref().ok(), elapsed_ms(started));
+        crate::metrics::emit(&points);
+        outcome
     }
 
     /// Inspects a resource found by a sweep (no event): the same path as an event's. `creator`

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tracing::{error, info, warn};
 
+use crate::elapsed_ms;
 use crate::env::Environment;
 use crate::inspector::{Inspector, Outcome};
 use crate::lock;
@@ -442,11 +443,8 @@ pub async fn sweep<P: Ports>(
     }
     summary.finished_ms = elapsed_ms(started);
     info!(sweep_id, summary = summary.line(), "sweep done");
+    crate::metrics::emit(&crate::metrics::of_sweep(&summary));
     summary
-}
-
-fn elapsed_ms(since: Instant) -> u64 {
-    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
 /// For each target and kind listed, the creation time of its oldest active resource (Unix
@@ -507,6 +505,7 @@ async fn attribute<P: Ports>(
                 })),
                 Err(e) => {
                     warn!(sweep_id = options.sweep_id, account = target.account, region = target.region, %kind, error = %e, "creators not learned from CloudTrail");
+                    crate::metrics::attribution_failed();
                 }
             }
         }
