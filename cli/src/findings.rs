@@ -1,4 +1,4 @@
-//! `guardrail findings list | show | summary`: what auditors ask of the finding store.
+//! `guardrail findings list | show | summary | report ...`: what auditors ask of the finding store.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -50,6 +50,21 @@ pub enum FindingsCommand {
     /// Once after upgrading a DynamoDB store to 0.4: puts the findings written before into the
     /// by-time index, so that listings without an account or control filter see them.
     Reindex {
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// A compliance report auditors can read: one self-contained HTML file (summary, trend,
+    /// open failures with their evidence, exemptions, the controls' documentation).
+    Report {
+        /// Where to write the HTML file.
+        #[arg(long, value_name = "FILE")]
+        output: std::path::PathBuf,
+        #[command(flatten)]
+        filters: Filters,
+        /// The policy whose exemptions and version the report shows (default: $GUARDRAIL_POLICY,
+        /// else the built-in baseline).
+        #[arg(long)]
+        policy: Option<std::path::PathBuf>,
         #[command(flatten)]
         store: StoreArg,
     },
@@ -220,6 +235,12 @@ pub async fn run(command: FindingsCommand) -> ExitCode {
         } => summary(&period, format, store).await,
         FindingsCommand::Evidence { id, format, store } => evidence(&id, format, store).await,
         FindingsCommand::Reindex { store } => reindex(store).await,
+        FindingsCommand::Report {
+            output,
+            filters,
+            policy,
+            store,
+        } => report(&output, filters, policy.as_ref(), store).await,
         FindingsCommand::Export {
             format,
             filters,
@@ -507,6 +528,52 @@ async fn export(format: ExportFormat, filters: Filters, store: StoreArg) -> Resu
     json(&documents)
 }
 
+/// Writes the auditor's report ([`guardrail_core::audit`]) of the findings the filters select,
+/// each with its history.
+async fn report(
+    output: &std::path::Path,
+    filters: Filters,
+    policy: Option<&std::path::PathBuf>,
+    store: StoreArg,
+) -> Result<String, String> {
+    use guardrail_core::audit::{AuditReport, Input};
+    let policy = crate::load_policy(policy).map_err(|e| e.to_string())?;
+    let query = filters.query()?;
+    let (since, until) = (query.since.clone(), query.until.clone());
+    let store = store::open(store.store.as_deref()).await?;
+    let mut findings = Vec::new();
+    for finding in all(&store, query).await? {
+        let history = match store.get(&finding.id).await.map_err(|e| e.to_string())? {
+            Some((_, history)) => history,
+            None => Vec::new(),
+        };
+        findings.push((finding, history));
+    }
+    let now = OffsetDateTime::now_utc();
+    let generated = now
+        .replace_nanosecond(0)
+        .map_err(|e| e.to_string())?
+        .format(&Rfc3339)
+        .map_err(|e| e.to_string())?;
+    let report = AuditReport::build(Input {
+        findings,
+        policy: &policy,
+        today: now.date(),
+        generated,
+        since,
+        until,
+    });
+    std::fs::write(output, report.html())
+        .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+    Ok(format!(
+        "{}: {} findings on {} resources, {} open failures\n",
+        output.display(),
+        report.summary.total,
+        report.summary.resources,
+        report.open_failures.len()
+    ))
+}
+
 #[derive(Serialize, Default)]
 struct Summary {
     since: Option<String>,
@@ -531,19 +598,19 @@ async fn summary(period: &Period, format: Output, store: StoreArg) -> Result<Str
         until,
         ..Summary::default()
     };
-    for f in all(&store, query).await? {
-        s.total += 1;
-        *s.by_control
-            .entry(f.control.to_string())
-            .or_default()
-            .entry(f.status.as_str())
-            .or_default() += 1;
-        *s.by_kind
-            .entry(f.resource_kind.to_string())
-            .or_default()
-            .entry(f.status.as_str())
-            .or_default() += 1;
-    }
+    let counted = guardrail_core::audit::Summary::of(&all(&store, query).await?);
+    s.total = counted.total;
+    let statuses = |c: &guardrail_core::audit::Counts| c.by_status.clone();
+    s.by_control = counted
+        .by_control
+        .iter()
+        .map(|(k, c)| (k.clone(), statuses(c)))
+        .collect();
+    s.by_kind = counted
+        .by_kind
+        .iter()
+        .map(|(k, c)| (k.clone(), statuses(c)))
+        .collect();
     if format == Output::Json {
         return json(&s);
     }

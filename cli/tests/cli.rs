@@ -1,6 +1,7 @@
 //! The `guardrail` binary as a user runs it: offline replay of the sample events, exit codes,
 //! JSON output, policy checks.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -712,4 +713,87 @@ fn an_unknown_kind_or_control_filter_is_an_error_naming_the_valid_ones() {
             "{err}"
         );
     }
+}
+
+/// The counts of one table of the report (`<table id="ID">`): row name -> status -> count.
+fn report_table(html: &str, id: &str) -> BTreeMap<String, BTreeMap<String, u64>> {
+    let start = html
+        .find(&format!("<table id=\"{id}\">"))
+        .unwrap_or(html.len());
+    let table = &html[start..];
+    let table = &table[..table.find("</table>").unwrap_or(table.len())];
+    let mut rows = BTreeMap::new();
+    for row in table.split("<tr><th>").skip(2) {
+        let name = row.split("</th>").next().unwrap_or_default().to_string();
+        let mut counts = BTreeMap::new();
+        for cell in row.split("data-status=\"").skip(1) {
+            let (status, rest) = cell.split_once("\">").unwrap_or_default();
+            let value = rest.split('<').next().unwrap_or_default();
+            counts.insert(status.to_string(), value.parse().unwrap_or(u64::MAX));
+        }
+        rows.insert(name, counts);
+    }
+    rows
+}
+
+#[test]
+fn the_report_is_one_html_file_whose_numbers_are_the_summary_s() -> TestResult {
+    // Given a store with findings of three jobs
+    let store = seeded("report")?;
+    let file = std::env::temp_dir().join(format!("guardrail-report-{}.html", std::process::id()));
+    let file_arg = file.to_str().ok_or("temp path is not UTF-8")?;
+    // When the report is written
+    let o = guardrail_with(&["findings", "report", "--output", file_arg], &store);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        stdout(&o).contains("6 findings on 3 resources, 3 open failures"),
+        "{}",
+        stdout(&o)
+    );
+    let html = std::fs::read_to_string(&file)?;
+    std::fs::remove_file(&file)?;
+    // Then its tables hold exactly the counts `findings summary` gives
+    let summary: serde_json::Value = serde_json::from_slice(
+        &guardrail_with(&["findings", "summary", "--format", "json"], &store).stdout,
+    )?;
+    for (id, member) in [("by-control", "by_control"), ("by-kind", "by_kind")] {
+        let table = report_table(&html, id);
+        let expected = summary[member].as_object().ok_or("no summary table")?;
+        assert_eq!(table.len(), expected.len(), "{id}: {table:?}");
+        for (name, counts) in expected {
+            for status in ["PASS", "FAIL", "NOT_APPLICABLE", "ERROR"] {
+                let want = counts[status].as_u64().unwrap_or(0);
+                assert_eq!(table[name][status], want, "{id} {name} {status}");
+            }
+        }
+    }
+    assert!(
+        html.contains("<dd id=\"total\">6</dd>") && html.contains("<dd id=\"resources\">3</dd>")
+    );
+    // And the period narrows it, from the command line's relative times too
+    let o = guardrail_with(
+        &[
+            "findings",
+            "report",
+            "--output",
+            file_arg,
+            "--since",
+            "2026-11-02T00:00:00Z",
+            "--account",
+            "111111111111",
+        ],
+        &store,
+    );
+    assert!(
+        stdout(&o).contains("2 findings on 1 resources, 1 open failures"),
+        "{}",
+        stdout(&o)
+    );
+    std::fs::remove_file(&file)?;
+    Ok(())
 }

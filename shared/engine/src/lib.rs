@@ -8,6 +8,7 @@
 //! use case the Lambdas and the CLI run, and [`sweep`] runs it over every active resource.
 
 pub mod alert;
+pub mod audit;
 pub mod controls;
 pub mod env;
 pub mod event;

@@ -31,6 +31,11 @@ macro_rules! registry {
         /// Every control, in the order findings and alerts list them.
         pub static REGISTRY: &[&dyn Registered] = &[$(&$module::$control),*];
 
+        /// Each control's source, whose module documentation says what, why and how to fix.
+        static SOURCES: &[(&str, &str)] = &[
+            $((stringify!($module), include_str!(concat!(stringify!($module), ".rs")))),*
+        ];
+
         /// Reads the `[controls.ID]` table of a policy file as control `id`'s entry type.
         pub(crate) fn read_entry<'de, A: serde::de::MapAccess<'de>>(
             id: ControlId,
@@ -340,6 +345,54 @@ impl ControlId {
     pub fn remedy(self) -> &'static str {
         self.control().map_or("", |c| c.remedy())
     }
+
+    /// What the control checks, why, and how to fix a failure: its module's documentation.
+    pub fn doc(self) -> ControlDoc {
+        let module = self.0.replace('-', "_");
+        let source = SOURCES
+            .iter()
+            .find(|(m, _)| *m == module)
+            .map_or("", |(_, s)| s);
+        ControlDoc::from_source(source)
+    }
+}
+
+/// A control's documentation, from its module's doc comment (`**What** —`, `**Why** —`,
+/// `**Fix** —` paragraphs).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ControlDoc {
+    pub summary: String,
+    pub what: String,
+    pub why: String,
+    pub fix: String,
+}
+
+impl ControlDoc {
+    fn from_source(source: &str) -> ControlDoc {
+        let text: Vec<&str> = source
+            .lines()
+            .map_while(|l| l.strip_prefix("//!"))
+            .map(str::trim)
+            .collect();
+        let paragraphs: Vec<String> = text
+            .split(|l| l.is_empty())
+            .map(|p| p.join(" "))
+            .filter(|p| !p.is_empty())
+            .collect();
+        let section = |name: &str| {
+            paragraphs
+                .iter()
+                .find_map(|p| p.strip_prefix(&format!("**{name}** — ")))
+                .unwrap_or_default()
+                .to_string()
+        };
+        ControlDoc {
+            summary: paragraphs.first().cloned().unwrap_or_default(),
+            what: section("What"),
+            why: section("Why"),
+            fix: section("Fix"),
+        }
+    }
 }
 
 impl Ord for ControlId {
@@ -508,6 +561,17 @@ mod tests {
         assert_eq!(sorted, ids);
         assert_eq!(ids.first().map(|c| c.as_str()), Some("vpc-attached"));
         assert_eq!(ControlId::parse("vpc-atached"), None);
+    }
+
+    #[test]
+    fn every_control_says_what_why_and_how_to_fix() {
+        for id in ControlId::all() {
+            let doc = id.doc();
+            assert!(doc.summary.starts_with(&format!("`{id}`")), "{id}: {doc:?}");
+            for (section, text) in [("what", &doc.what), ("why", &doc.why), ("fix", &doc.fix)] {
+                assert!(!text.is_empty(), "{id} has no {section}");
+            }
+        }
     }
 
     #[test]
