@@ -49,6 +49,7 @@ fn options(sweep_id: &str) -> SweepOptions {
         sweep_id: sweep_id.into(),
         concurrency: 4,
         deadline: None,
+        progress: None,
     }
 }
 

@@ -1,11 +1,15 @@
 //! `guardrail scan`: sweep the resources that are active now, like the `sweeper` Lambda.
 
 use std::fmt::Write as _;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use guardrail_aws::{PerAccount, SageMakerInventory};
-use guardrail_core::sweep::{self, SweepOptions, SweepSummary, Target};
+use guardrail_core::sweep::{self, SweepOptions, SweepProgress, SweepSummary, Target};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::{emit, load_policy, store, Format, EXIT_CANNOT_RUN, EXIT_FINDINGS};
 
@@ -83,10 +87,13 @@ async fn scan(args: &ScanArgs) -> Result<SweepSummary, String> {
     let inventory = PerAccount::new(fleet, |c| {
         SageMakerInventory::new(aws_sdk_sagemaker::Client::new(c))
     });
+    let watched = std::io::stderr().is_terminal() && args.format == Format::Table;
+    let progress = watched.then(|| Arc::new(Progress::new()) as Arc<dyn SweepProgress>);
     let options = SweepOptions {
         sweep_id: format!("scan/{}", time::OffsetDateTime::now_utc().unix_timestamp()),
         concurrency: usize::from(args.concurrency),
         deadline: None,
+        progress,
     };
     let targets = Target::all(&accounts, &regions);
     Ok(sweep::sweep(&inspector, &inventory, &targets, &options).await)
@@ -106,4 +113,53 @@ fn table(summary: &SweepSummary) -> String {
     }
     let _ = writeln!(out, "{}", summary.line());
     out
+}
+
+/// A progress bar on standard error, for a person at a terminal (never in JSON output or when
+/// standard error is not a terminal): resources inspected of those listed, and how many were
+/// stopped or deleted.
+#[derive(Debug)]
+struct Progress {
+    bar: ProgressBar,
+    contained: AtomicU64,
+}
+
+impl Progress {
+    fn new() -> Progress {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} {msg} {pos}/{len} inspected, {prefix} stopped or deleted",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.set_message("listing the active resources...");
+        bar.set_prefix("0");
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Progress {
+            bar,
+            contained: AtomicU64::new(0),
+        }
+    }
+}
+
+impl SweepProgress for Progress {
+    fn listed(&self, resources: usize) {
+        self.bar.set_length(resources as u64);
+        self.bar.set_message("sweeping:");
+        if resources == 0 {
+            self.bar.finish_and_clear();
+        }
+    }
+
+    fn inspected(&self, contained: bool) {
+        if contained {
+            let n = self.contained.fetch_add(1, Ordering::Relaxed) + 1;
+            self.bar.set_prefix(n.to_string());
+        }
+        self.bar.inc(1);
+        if self.bar.length() == Some(self.bar.position()) {
+            self.bar.finish_and_clear();
+        }
+    }
 }

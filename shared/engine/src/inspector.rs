@@ -1137,6 +1137,7 @@ mod tests {
             sweep_id: sweep_id.into(),
             concurrency: 2,
             deadline: None,
+            progress: None,
         }
     }
 
@@ -1166,6 +1167,47 @@ mod tests {
         assert_eq!(actions(&inspector), ["StopNotebookInstance"]);
         assert_eq!(inspector.alerts.sent().len(), 1);
         assert!(inspector.sink.imported() > 0);
+        Ok(())
+    }
+
+    /// What a person watching a sweep is told: how many resources, each one inspected, and
+    /// whether it was contained.
+    #[derive(Debug, Default)]
+    struct Watched(std::sync::Mutex<Vec<String>>);
+
+    impl sweep::SweepProgress for Watched {
+        fn listed(&self, resources: usize) {
+            lock(&self.0).push(format!("listed {resources}"));
+        }
+
+        fn inspected(&self, contained: bool) {
+            lock(&self.0).push(format!("inspected, contained {contained}"));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_sweep_tells_whoever_watches_what_it_listed_inspected_and_contained() -> Result {
+        let open = in_status(notebook(|n| n.vpc = None), "InService");
+        let mut fine = in_status(notebook(|_| {}), "InService");
+        fine.id.name = "fine".into();
+        fine.arn = fine.id.arn();
+        let inspector = inspector(vec![open, fine])?;
+        let watched = std::sync::Arc::new(Watched::default());
+        let options = SweepOptions {
+            progress: Some(watched.clone()),
+            ..options("sweep/watched")
+        };
+        sweep::sweep(&inspector, &inventory(&inspector), &[home()], &options).await;
+        let mut told = lock(&watched.0).clone();
+        told[1..].sort();
+        assert_eq!(
+            told,
+            [
+                "listed 2",
+                "inspected, contained false",
+                "inspected, contained true"
+            ]
+        );
         Ok(())
     }
 

@@ -230,6 +230,7 @@ impl SweepEnv {
             sweep_id: format!("sweep/{request_id}"),
             concurrency: self.concurrency,
             deadline,
+            progress: None,
         };
         info!(
             sweep_id = options.sweep_id,
@@ -342,6 +343,14 @@ impl SweepSummary {
     }
 }
 
+/// Told how a sweep goes, for a person watching it (the CLI's progress bar).
+pub trait SweepProgress: Send + Sync + std::fmt::Debug {
+    /// The active resources were listed: `resources` to inspect.
+    fn listed(&self, resources: usize);
+    /// One resource was inspected; `contained`: the sweep stopped or deleted it.
+    fn inspected(&self, contained: bool);
+}
+
 /// How one sweep runs.
 #[derive(Debug, Clone)]
 pub struct SweepOptions {
@@ -352,6 +361,8 @@ pub struct SweepOptions {
     /// No inspection starts after this instant (the Lambda's deadline less a margin); the
     /// resources left are reported as failures, and the next sweep picks them up.
     pub deadline: Option<Instant>,
+    /// Told of each step, when someone watches.
+    pub progress: Option<std::sync::Arc<dyn SweepProgress>>,
 }
 
 /// A key that orders resources pseudo-randomly, differently for each sweep id.
@@ -393,6 +404,9 @@ pub async fn sweep<P: Ports>(
         resources = resources.len(),
         "inspecting active resources"
     );
+    if let Some(progress) = &options.progress {
+        progress.listed(resources.len());
+    }
     let creators = Mutex::new(BTreeMap::new());
     let deadline = options.deadline;
     let inspections = async {
@@ -415,7 +429,11 @@ pub async fn sweep<P: Ports>(
                     unattributed.push(report.clone());
                 }
             }
+            let contained = summary.remediated;
             summary.count(arn, result);
+            if let Some(progress) = &options.progress {
+                progress.inspected(summary.remediated > contained);
+            }
         }
         summary.inspected_ms = elapsed_ms(started);
         unattributed
