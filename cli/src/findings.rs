@@ -65,6 +65,10 @@ pub enum FindingsCommand {
         /// else the built-in baseline).
         #[arg(long)]
         policy: Option<std::path::PathBuf>,
+        /// Also look up CloudTrail's record of each open failure's remediation call (uses the
+        /// AWS credentials and region).
+        #[arg(long)]
+        cloudtrail: bool,
         #[command(flatten)]
         store: StoreArg,
     },
@@ -239,8 +243,9 @@ pub async fn run(command: FindingsCommand) -> ExitCode {
             output,
             filters,
             policy,
+            cloudtrail,
             store,
-        } => report(&output, filters, policy.as_ref(), store).await,
+        } => report(&output, filters, policy.as_ref(), cloudtrail, store).await,
         FindingsCommand::Export {
             format,
             filters,
@@ -534,6 +539,7 @@ async fn report(
     output: &std::path::Path,
     filters: Filters,
     policy: Option<&std::path::PathBuf>,
+    cloudtrail: bool,
     store: StoreArg,
 ) -> Result<String, String> {
     use guardrail_core::audit::{AuditReport, Input};
@@ -549,6 +555,11 @@ async fn report(
         };
         findings.push((finding, history));
     }
+    let evidence = if cloudtrail {
+        trail_records(&store, &findings).await?
+    } else {
+        BTreeMap::new()
+    };
     let now = OffsetDateTime::now_utc();
     let generated = now
         .replace_nanosecond(0)
@@ -562,6 +573,7 @@ async fn report(
         generated,
         since,
         until,
+        evidence,
     });
     std::fs::write(output, report.html())
         .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
@@ -572,6 +584,27 @@ async fn report(
         report.summary.resources,
         report.open_failures.len()
     ))
+}
+
+/// CloudTrail's records of the remediation calls of the open failures that made one.
+async fn trail_records(
+    store: &impl FindingStore,
+    findings: &[(Finding, Vec<guardrail_core::findings::Observation>)],
+) -> Result<BTreeMap<String, Vec<guardrail_core::ports::TrailRecord>>, String> {
+    let config = guardrail_aws::load_config().await;
+    let trail = guardrail_aws::CloudTrail::new(aws_sdk_cloudtrail::Client::new(&config));
+    let mut records = BTreeMap::new();
+    let called = |f: &Finding| f.remediation.as_ref().is_some_and(|r| r.result.called());
+    for (f, _) in findings
+        .iter()
+        .filter(|(f, _)| f.status == Status::Fail && called(f))
+    {
+        let found = guardrail_core::evidence::evidence(store, &trail, &f.id)
+            .await
+            .map_err(|e| e.to_string())?;
+        records.insert(f.id.clone(), found.records);
+    }
+    Ok(records)
 }
 
 #[derive(Serialize, Default)]

@@ -775,7 +775,8 @@ fn the_report_is_one_html_file_whose_numbers_are_the_summary_s() -> TestResult {
     assert!(
         html.contains("<dd id=\"total\">6</dd>") && html.contains("<dd id=\"resources\">3</dd>")
     );
-    // And the period narrows it, from the command line's relative times too
+    // And the period and the account narrow it (CloudTrail looked up: the emulator has no
+    // record of these stops)
     let o = guardrail_with(
         &[
             "findings",
@@ -786,6 +787,7 @@ fn the_report_is_one_html_file_whose_numbers_are_the_summary_s() -> TestResult {
             "2026-11-02T00:00:00Z",
             "--account",
             "111111111111",
+            "--cloudtrail",
         ],
         &store,
     );

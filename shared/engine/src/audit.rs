@@ -5,7 +5,7 @@
 //! It holds a summary an auditor can paste (resources evaluated, compliant share by control, by
 //! kind and by account), the trend over the period from the stored observations (compliance per
 //! day, violations opened and contained, as inline SVG), the open failures with their evidence,
-//! remediation and actor, the exemptions in force and those expiring within 30 days, and the
+//! remediation (and CloudTrail's record of it, when looked up) and actor, the exemptions in force and those expiring within 30 days, and the
 //! policy version with every control's documentation, linked from each finding.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -18,6 +18,7 @@ use crate::controls::{ControlDoc, ControlId};
 use crate::finding::Status;
 use crate::findings::{Finding, Observation};
 use crate::policy::{Exemption, Policy};
+use crate::ports::TrailRecord;
 use crate::report::Phase;
 
 /// Counts by status, and the compliant share of the judged ones.
@@ -108,6 +109,8 @@ pub struct AuditReport {
     /// Those of `exemptions` that expire within 30 days.
     pub expiring: Vec<Exemption>,
     pub controls: Vec<(ControlId, ControlDoc)>,
+    /// CloudTrail's records of the remediation calls, by finding id, when they were looked up.
+    pub evidence: BTreeMap<String, Vec<TrailRecord>>,
 }
 
 /// What the report is built from.
@@ -118,6 +121,8 @@ pub struct Input<'a> {
     pub generated: String,
     pub since: Option<String>,
     pub until: Option<String>,
+    /// CloudTrail's records of the remediation calls, by finding id (empty: not looked up).
+    pub evidence: BTreeMap<String, Vec<TrailRecord>>,
 }
 
 impl AuditReport {
@@ -129,6 +134,7 @@ impl AuditReport {
             generated,
             since,
             until,
+            evidence,
         } = input;
         let summary = Summary::of(findings.iter().map(|(f, _)| f));
         let trend = trend(&findings, since.as_deref(), until.as_deref());
@@ -161,6 +167,7 @@ impl AuditReport {
             exemptions,
             expiring,
             controls: ControlId::all().map(|id| (id, id.doc())).collect(),
+            evidence,
         }
     }
 }
@@ -340,6 +347,18 @@ impl AuditReport {
                         .unwrap_or_default();
                 format!("{action} {}{at}", r.result)
             });
+            let mut remediation = escape(&remediation);
+            for record in self.evidence.get(&f.id).into_iter().flatten() {
+                let caller = record.caller_arn.as_deref().or(record.username.as_deref());
+                let _ = write!(
+                    remediation,
+                    "<br><span class=\"muted\">CloudTrail: {} at {} by {} (request {})</span>",
+                    escape(&record.event_name),
+                    escape(&record.event_time),
+                    escape(caller.unwrap_or("-")),
+                    escape(record.request_id.as_deref().unwrap_or("-"))
+                );
+            }
             let _ = write!(
                 out,
                 "<tr><td class=\"fail\">{}</td><td><a href=\"#control-{}\">{}</a></td>\
@@ -354,13 +373,18 @@ impl AuditReport {
                 history.len(),
                 escape(f.observed.as_deref().unwrap_or("")),
                 escape(f.expected.as_deref().unwrap_or("")),
-                escape(&remediation),
+                remediation,
                 escape(f.actor.as_deref().unwrap_or("unknown")),
                 escape(&f.first_seen),
                 escape(&f.last_seen)
             );
         }
-        out.push_str("</table><p class=\"muted\">The CloudTrail record of a remediation: <code>guardrail findings evidence ID</code>.</p>");
+        let looked_up = if self.evidence.is_empty() {
+            "CloudTrail's record of each remediation call: <code>guardrail findings evidence ID</code>, or this report written with <code>--cloudtrail</code>."
+        } else {
+            "CloudTrail's records of the remediation calls were looked up for this report."
+        };
+        let _ = write!(out, "</table><p class=\"muted\">{looked_up}</p>");
     }
 
     fn exemptions_html(&self, out: &mut String) {

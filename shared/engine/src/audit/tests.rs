@@ -43,6 +43,7 @@ fn report(findings: Vec<(Finding, Vec<Observation>)>, policy: &Policy) -> AuditR
         generated: "2026-11-20T00:00:00Z".into(),
         since: None,
         until: None,
+        evidence: BTreeMap::new(),
     })
 }
 
@@ -116,6 +117,7 @@ fn input(findings: Vec<(Finding, Vec<Observation>)>) -> Input<'static> {
         generated: "2026-11-20T00:00:00Z".into(),
         since: None,
         until: None,
+        evidence: BTreeMap::new(),
     }
 }
 
@@ -185,4 +187,34 @@ fn the_page_is_self_contained_and_escapes_what_resources_are_called() {
     }
     assert!(html.contains("href=\"#control-vpc-attached\""));
     assert_eq!(html.matches("<svg").count(), 2);
+}
+
+#[test]
+fn cloudtrail_s_record_of_a_remediation_is_shown_with_its_failure() {
+    let findings = stored();
+    let failing = findings
+        .iter()
+        .find(|(f, _)| f.status == Status::Fail)
+        .map(|(f, _)| f.id.clone());
+    let record = TrailRecord {
+        event_id: "ev-1".into(),
+        event_name: "StopTrainingJob".into(),
+        event_time: "2026-11-01T08:00:01Z".into(),
+        username: None,
+        caller_arn: Some("arn:aws:sts::123456789012:assumed-role/guardrail-inspector/i".into()),
+        request_id: Some("req-<1>".into()),
+        actor: Default::default(),
+    };
+    let with = AuditReport::build(Input {
+        evidence: failing
+            .into_iter()
+            .map(|id| (id, vec![record.clone()]))
+            .collect(),
+        ..input(findings)
+    })
+    .html();
+    assert!(with.contains("CloudTrail: StopTrainingJob at 2026-11-01T08:00:01Z by arn:aws:sts::123456789012:assumed-role/guardrail-inspector/i (request req-&lt;1&gt;)"), "{with}");
+    let without = report(stored(), &Policy::baseline()).html();
+    assert!(!without.contains("CloudTrail: StopTrainingJob"));
+    assert!(without.contains("--cloudtrail"));
 }
