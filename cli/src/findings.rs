@@ -544,8 +544,9 @@ async fn report(
 ) -> Result<String, String> {
     use guardrail_core::audit::{AuditReport, Input};
     let policy = crate::load_policy(policy).map_err(|e| e.to_string())?;
-    let query = filters.query()?;
-    let (since, until) = (query.since.clone(), query.until.clone());
+    let mut query = filters.query()?;
+    // Every finding: each is counted as it stood at the end of the period (its history says).
+    let (since, until) = (query.since.take(), query.until.take());
     let store = store::open(store.store.as_deref()).await?;
     let mut findings = Vec::new();
     for finding in all(&store, query).await? {

@@ -108,14 +108,18 @@ pub const EXIT_NOT_EVALUATED: u8 = 3;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // A scan that draws its progress on the terminal logs only errors there, unless asked: the
+    // warnings of each violation would break the bar up (its summary says what they say).
+    let quiet = matches!(&cli.command, Command::Scan(args) if args.shows_progress());
+    let level = if quiet { "error" } else { "warn" };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("GUARDRAIL_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level)),
         )
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
     match cli.command {
         Command::Replay(args) => replay::run(args).await,
         Command::Scan(args) => scan::run(args).await,

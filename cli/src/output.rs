@@ -41,7 +41,9 @@ pub fn table(headers: &[&str], rows: &[Vec<String>], right: &[usize]) -> String 
 /// first: OWASP's "CSV injection") is written with a leading `'`, which spreadsheets show as text.
 /// Tags and names come from whoever created the resource.
 pub fn safe_cell(value: &str) -> Cow<'_, str> {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    // (also after leading blanks, and in their full-width forms, which spreadsheets accept too)
+    let first = value.trim_start_matches([' ', '\n']).chars().next();
+    if first.is_some_and(|c| "=+-@\t\r＝＋－＠".contains(c)) {
         Cow::Owned(format!("'{value}"))
     } else {
         Cow::Borrowed(value)
@@ -75,11 +77,13 @@ mod tests {
             "a, b".into(),
             "say \"hi\"".into(),
             "plain".into(),
+            " =1+1".into(),
+            "＝1+1".into(),
         ]];
-        let text = csv(&["a", "b", "c", "d", "e", "f", "g"], &rows)?;
+        let text = csv(&["a", "b", "c", "d", "e", "f", "g", "h", "i"], &rows)?;
         assert_eq!(
             text,
-            "a,b,c,d,e,f,g\n\"'=HYPERLINK(\"\"http://x\"\")\",'+1,'-2,'@SUM(A1),\"a, b\",\"say \"\"hi\"\"\",plain\n"
+            "a,b,c,d,e,f,g,h,i\n\"'=HYPERLINK(\"\"http://x\"\")\",'+1,'-2,'@SUM(A1),\"a, b\",\"say \"\"hi\"\"\",plain,' =1+1,'＝1+1\n"
         );
         Ok(())
     }

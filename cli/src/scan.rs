@@ -40,6 +40,13 @@ pub struct ScanArgs {
     store: crate::findings::StoreArg,
 }
 
+impl ScanArgs {
+    /// Whether the scan draws its progress: on a terminal, in table output.
+    pub fn shows_progress(&self) -> bool {
+        std::io::stderr().is_terminal() && self.format == Format::Table
+    }
+}
+
 /// Exit 0: all compliant; 1: non-compliant resources found; 2: could not run, or part of the
 /// sweep failed (listed).
 pub async fn run(args: ScanArgs) -> ExitCode {
@@ -87,8 +94,9 @@ async fn scan(args: &ScanArgs) -> Result<SweepSummary, String> {
     let inventory = PerAccount::new(fleet, |c| {
         SageMakerInventory::new(aws_sdk_sagemaker::Client::new(c))
     });
-    let watched = std::io::stderr().is_terminal() && args.format == Format::Table;
-    let progress = watched.then(|| Arc::new(Progress::new()) as Arc<dyn SweepProgress>);
+    let progress = args
+        .shows_progress()
+        .then(|| Arc::new(Progress::new()) as Arc<dyn SweepProgress>);
     let options = SweepOptions {
         sweep_id: format!("scan/{}", time::OffsetDateTime::now_utc().unix_timestamp()),
         concurrency: usize::from(args.concurrency),

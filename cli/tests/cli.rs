@@ -775,8 +775,8 @@ fn the_report_is_one_html_file_whose_numbers_are_the_summary_s() -> TestResult {
     assert!(
         html.contains("<dd id=\"total\">6</dd>") && html.contains("<dd id=\"resources\">3</dd>")
     );
-    // And the period and the account narrow it (CloudTrail looked up: the emulator has no
-    // record of these stops)
+    // And the account narrows it; the period, from its start, draws the trend (CloudTrail looked
+    // up: the emulator has no record of these stops)
     let o = guardrail_with(
         &[
             "findings",
@@ -792,7 +792,7 @@ fn the_report_is_one_html_file_whose_numbers_are_the_summary_s() -> TestResult {
         &store,
     );
     assert!(
-        stdout(&o).contains("2 findings on 1 resources, 1 open failures"),
+        stdout(&o).contains("4 findings on 2 resources, 2 open failures"),
         "{}",
         stdout(&o)
     );

@@ -228,7 +228,8 @@ impl ActivityLog for CloudTrail {
             .events_for(resource_name)
             .await?
             .iter()
-            .filter(|e| e.event_name() == Some(event_name))
+            // A call that failed (a denied stop) proves nothing was done.
+            .filter(|e| e.event_name() == Some(event_name) && !failed(e))
             .map(record)
             .collect())
     }

@@ -101,6 +101,8 @@ pub struct AuditReport {
     pub until: Option<String>,
     pub policy_source: String,
     pub policy_version: String,
+    /// The policy versions the findings were judged under.
+    pub judged_under: Vec<String>,
     pub summary: Summary,
     pub trend: Vec<Day>,
     /// Failures not exempted, most severe first, with their history.
@@ -136,8 +138,15 @@ impl AuditReport {
             until,
             evidence,
         } = input;
+        let findings = as_of(findings, until.as_deref());
         let summary = Summary::of(findings.iter().map(|(f, _)| f));
         let trend = trend(&findings, since.as_deref(), until.as_deref());
+        let mut judged_under: Vec<String> = findings
+            .iter()
+            .map(|(f, _)| f.policy_version.clone())
+            .collect();
+        judged_under.sort();
+        judged_under.dedup();
         let mut open_failures: Vec<(Finding, Vec<Observation>)> = findings
             .into_iter()
             .filter(|(f, _)| f.status == Status::Fail && f.exemption.is_none())
@@ -161,6 +170,7 @@ impl AuditReport {
             until,
             policy_source: policy.source.clone(),
             policy_version: policy.version.clone(),
+            judged_under,
             summary,
             trend,
             open_failures,
@@ -172,6 +182,31 @@ impl AuditReport {
     }
 }
 
+/// The findings as they stood at `until` (the end of the period): each with the status of its
+/// last observation before then, less those not observed before then. Without an end, as stored.
+fn as_of(
+    findings: Vec<(Finding, Vec<Observation>)>,
+    until: Option<&str>,
+) -> Vec<(Finding, Vec<Observation>)> {
+    let Some(until) = until else {
+        return findings;
+    };
+    findings
+        .into_iter()
+        .filter_map(|(mut f, history)| {
+            let last = history
+                .iter()
+                .filter(|o| o.time.as_str() < until)
+                .max_by(|a, b| a.time.cmp(&b.time))?;
+            if last.time != f.last_seen {
+                f.status = last.status;
+                f.last_seen = last.time.clone();
+            }
+            Some((f, history))
+        })
+        .collect()
+}
+
 /// The trend per day, from every finding's observations within the period.
 fn trend(
     findings: &[(Finding, Vec<Observation>)],
@@ -179,13 +214,15 @@ fn trend(
     until: Option<&str>,
 ) -> Vec<Day> {
     let mut days: BTreeMap<String, Day> = BTreeMap::new();
-    let within = |t: &str| since.is_none_or(|s| t >= s) && until.is_none_or(|u| t <= u);
+    let within = |t: &str| since.is_none_or(|s| t >= s) && until.is_none_or(|u| t < u);
     for (_, history) in findings {
         let mut history: Vec<&Observation> = history.iter().collect();
         history.sort_by(|a, b| a.time.cmp(&b.time));
         let mut last_per_day: BTreeMap<String, Status> = BTreeMap::new();
         let mut before: Option<Status> = None;
+        let mut was_contained = false;
         for o in history {
+            let contained = o.result.is_some_and(|r| r.phase() == Phase::Contained);
             let date: String = o.time.chars().take(10).collect();
             if within(&o.time) {
                 let day = days.entry(date.clone()).or_insert_with(|| Day {
@@ -195,12 +232,13 @@ fn trend(
                 if o.status == Status::Fail && before != Some(Status::Fail) {
                     day.opened += 1;
                 }
-                if o.result.is_some_and(|r| r.phase() == Phase::Contained) {
+                if contained && !was_contained {
                     day.contained += 1;
                 }
                 last_per_day.insert(date, o.status);
             }
             before = Some(o.status);
+            was_contained = contained && o.status == Status::Fail;
         }
         for (date, status) in last_per_day {
             if let Some(day) = days.get_mut(&date) {
@@ -250,11 +288,14 @@ impl AuditReport {
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
              <title>SageMaker guardrail compliance report</title><style>{STYLE}</style></head><body>\
              <h1>SageMaker guardrail compliance report</h1>\
-             <p class=\"muted\">Period {}. Generated {}. Policy {} (version <code>{}</code>).</p>",
+             <p class=\"muted\">Period {} (each finding as it stood at its end). Generated {}. \
+             Exemptions and controls of policy {} (version <code>{}</code>); findings judged under \
+             version(s) <code>{}</code>.</p>",
             escape(&period),
             escape(&self.generated),
             escape(&self.policy_source),
-            escape(&self.policy_version)
+            escape(&self.policy_version),
+            escape(&self.judged_under.join(", "))
         );
         self.summary_html(&mut out);
         self.trend_html(&mut out);
@@ -364,9 +405,9 @@ impl AuditReport {
                 "<tr><td class=\"fail\">{}</td><td><a href=\"#control-{}\">{}</a></td>\
                  <td>{}<br><span class=\"muted\">{} in {} ({} observations)</span></td>\
                  <td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                f.severity,
-                f.control,
-                f.control,
+                escape(f.severity.as_str()),
+                escape(f.control.as_str()),
+                escape(f.control.as_str()),
                 escape(&f.resource_arn),
                 f.resource_kind,
                 escape(&f.account),
@@ -421,6 +462,7 @@ impl AuditReport {
     fn controls_html(&self, out: &mut String) {
         out.push_str("<h2 id=\"controls\">Controls</h2>");
         for (id, doc) in &self.controls {
+            let id = escape(id.as_str());
             let _ = write!(
                 out,
                 "<h3 id=\"control-{id}\">{id}</h3><dl><dt>What</dt><dd>{}</dd><dt>Why</dt><dd>{}</dd>\

@@ -8,8 +8,8 @@
 //!
 //! | metric | dimensions | meaning |
 //! |---|---|---|
-//! | `Events` | `Function`, `Outcome` | events handled: `evaluated`, `ignored`, `rejected`, `gone`, `failed` (retried) |
-//! | `EventDuration` | `Function` | milliseconds to handle one event |
+//! | `Events` | `Function`, `Outcome` | events handled (the sweeper: resources inspected): `evaluated`, `ignored`, `rejected`, `gone`, `failed` (retried) |
+//! | `EventDuration` | `Function` | milliseconds to handle one event (or inspect one resource) |
 //! | `Violations` | `Function`, `Control`, `Severity` | failed controls of evaluated resources |
 //! | `Remediations` | `Function`, `Result` | calls made to contain a resource: `stopped`, `deleted`, `apps deleted`, `rolled back`, `failed` |
 //! | `AlertsSent`, `AlertsSuppressed` | `Function` | alerts published; violations whose alert was already sent |

@@ -416,10 +416,11 @@ pub async fn sweep<P: Ports>(
                 return (arn, None);
             }
             let creator = lock(&creators).get(&arn).cloned();
-            (
-                arn,
-                Some(inspector.inspect_swept(sweep_id, id, creator).await),
-            )
+            let began = Instant::now();
+            let result = inspector.inspect_swept(sweep_id, id, creator).await;
+            let points = crate::metrics::of_outcome(result.as_ref().ok(), elapsed_ms(began));
+            crate::metrics::emit(&points);
+            (arn, Some(result))
         }))
         .buffer_unordered(options.concurrency.max(1));
         let mut unattributed = Vec::new();

@@ -63,7 +63,7 @@ fn the_summary_counts_findings_resources_and_compliance_by_control_kind_and_acco
 #[test]
 fn the_trend_has_each_day_with_its_compliance_and_violations_opened_and_contained() {
     let mut findings = stored();
-    // alpha's failure is seen again the next day, contained: opened once, contained twice
+    // alpha's failure is seen again the next day, already contained: opened once, contained once
     let (alpha, history) = &mut findings[0];
     assert_eq!(alpha.status, Status::Fail);
     history.push(Observation {
@@ -88,7 +88,7 @@ fn the_trend_has_each_day_with_its_compliance_and_violations_opened_and_containe
         days,
         [
             ("2026-11-01", 1, 1, Some(0.5)),
-            ("2026-11-02", 1, 2, Some(1.0 / 3.0)),
+            ("2026-11-02", 1, 1, Some(1.0 / 3.0)),
             ("2026-11-03", 1, 1, Some(0.5)),
         ]
     );
@@ -217,4 +217,31 @@ fn cloudtrail_s_record_of_a_remediation_is_shown_with_its_failure() {
     let without = report(stored(), &Policy::baseline()).html();
     assert!(!without.contains("CloudTrail: StopTrainingJob"));
     assert!(without.contains("--cloudtrail"));
+}
+
+#[test]
+fn a_finding_that_changed_after_the_period_is_counted_as_it_stood_then() {
+    let mut findings = stored();
+    // alpha's failure was fixed on 2026-11-10: the finding now says PASS
+    let (alpha, history) = &mut findings[0];
+    history.push(Observation {
+        time: "2026-11-10T08:00:00Z".into(),
+        status: Status::Pass,
+        result: None,
+        action: None,
+        ..history[0].clone()
+    });
+    alpha.status = Status::Pass;
+    alpha.last_seen = "2026-11-10T08:00:00Z".into();
+    let before = AuditReport::build(Input {
+        until: Some("2026-11-05T00:00:00Z".into()),
+        ..input(findings.clone())
+    });
+    assert_eq!(
+        before.summary.by_control["vpc-attached"].get(Status::Fail),
+        3
+    );
+    assert_eq!(before.open_failures.len(), 3);
+    let now = report(findings, &Policy::baseline());
+    assert_eq!(now.summary.by_control["vpc-attached"].get(Status::Fail), 2);
 }
