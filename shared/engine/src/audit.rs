@@ -11,7 +11,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use serde::Serialize;
 use time::Date;
 
 use crate::controls::{ControlDoc, ControlId};
@@ -22,7 +21,7 @@ use crate::ports::TrailRecord;
 use crate::report::Phase;
 
 /// Counts by status, and the compliant share of the judged ones.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Counts {
     /// status -> count (`PASS`, `FAIL`, `NOT_APPLICABLE`, `ERROR`)
     pub by_status: BTreeMap<&'static str, usize>,
@@ -45,7 +44,7 @@ impl Counts {
 }
 
 /// The findings' counts: in all, by control, by kind and by account.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Summary {
     pub total: usize,
     pub resources: usize,
@@ -81,7 +80,7 @@ impl Summary {
 }
 
 /// One day of the trend.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Day {
     /// `YYYY-MM-DD`.
     pub date: String,
@@ -94,7 +93,7 @@ pub struct Day {
 }
 
 /// The report's content.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuditReport {
     pub generated: String,
     pub since: Option<String>,
@@ -107,6 +106,8 @@ pub struct AuditReport {
     pub trend: Vec<Day>,
     /// Failures not exempted, most severe first, with their history.
     pub open_failures: Vec<(Finding, Vec<Observation>)>,
+    /// Failures an exemption covers (counted as FAIL in the summary, not listed as open).
+    pub exempted: usize,
     pub exemptions: Vec<Exemption>,
     /// Those of `exemptions` that expire within 30 days.
     pub expiring: Vec<Exemption>,
@@ -147,6 +148,10 @@ impl AuditReport {
             .collect();
         judged_under.sort();
         judged_under.dedup();
+        let exempted = findings
+            .iter()
+            .filter(|(f, _)| f.status == Status::Fail && f.exemption.is_some())
+            .count();
         let mut open_failures: Vec<(Finding, Vec<Observation>)> = findings
             .into_iter()
             .filter(|(f, _)| f.status == Status::Fail && f.exemption.is_none())
@@ -174,6 +179,7 @@ impl AuditReport {
             summary,
             trend,
             open_failures,
+            exempted,
             exemptions,
             expiring,
             controls: ControlId::all().map(|id| (id, id.doc())).collect(),
@@ -251,7 +257,7 @@ fn trend(
 
 /// Text safe inside HTML (element content and quoted attributes): names, tags and observed
 /// values come from whoever created the resource.
-pub fn escape(text: &str) -> String {
+fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -367,8 +373,11 @@ impl AuditReport {
     fn failures_html(&self, out: &mut String) {
         let _ = write!(
             out,
-            "<h2 id=\"failures\">Open failures ({})</h2>",
-            self.open_failures.len()
+            "<h2 id=\"failures\">Open failures ({})</h2><p class=\"muted\">Failures in the \
+             summary: {}; of them {} covered by an exemption (below), not listed here.</p>",
+            self.open_failures.len(),
+            self.open_failures.len() + self.exempted,
+            self.exempted
         );
         if self.open_failures.is_empty() {
             out.push_str("<p class=\"pass\">None.</p>");

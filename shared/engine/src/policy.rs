@@ -62,7 +62,7 @@ pub enum OnError {
 /// It names resources by ARN only (`arn:aws:sagemaker:REGION:ACCOUNT:KIND/NAME`), with a literal
 /// account id or `*` and an explicit `accounts` list, so a resource cannot exempt itself by its
 /// name. `*` and `?` match within one ARN segment: they never cross `:` or `/`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exemption {
     /// The ARN pattern as written.
     pub resource: String,

@@ -359,7 +359,7 @@ impl ControlId {
 
 /// A control's documentation, from its module's doc comment (`**What** —`, `**Why** —`,
 /// `**Fix** —` paragraphs).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ControlDoc {
     pub summary: String,
     pub what: String,
