@@ -998,6 +998,18 @@ pub async fn create_user_profile(
     Ok(())
 }
 
+/// A shared space of `domain`, tagged with an owner.
+pub async fn create_space(emu: &Emulator, domain: &str, name: &str) -> TestResult {
+    emu.sagemaker
+        .create_space()
+        .domain_id(domain)
+        .space_name(name)
+        .tags(Tag::builder().key("owner").value("alice").build())
+        .send()
+        .await?;
+    Ok(())
+}
+
 /// A running app `default` of type `app_type` of a user profile (or, `space:NAME`, a space).
 pub async fn create_app(emu: &Emulator, domain: &str, owner: &str, app_type: &str) -> TestResult {
     use aws_sdk_sagemaker::types::AppType;

@@ -42,18 +42,7 @@ fn judged(outcome: Outcome) -> TestResult<(Vec<String>, String)> {
 async fn reference_shape(emu: &Emulator, vpc_only: bool) -> TestResult<String> {
     let domain = create_domain(emu, &unique("ref"), vpc_only).await?;
     create_user_profile(emu, &domain, "alice", &[GROUP]).await?;
-    emu.sagemaker
-        .create_space()
-        .domain_id(&domain)
-        .space_name("team-fraud")
-        .tags(
-            aws_sdk_sagemaker::types::Tag::builder()
-                .key("owner")
-                .value("alice")
-                .build(),
-        )
-        .send()
-        .await?;
+    create_space(emu, &domain, "team-fraud").await?;
     create_app(emu, &domain, "alice", "JupyterServer").await?;
     create_app(emu, &domain, "space:team-fraud", "JupyterLab").await?;
     Ok(domain)

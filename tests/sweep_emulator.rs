@@ -219,19 +219,7 @@ async fn a_sweep_covers_studio_and_monitoring_schedules() -> TestResult {
         create_user_profile(&member, domain, "alice", &[]).await?;
         create_app(&member, domain, "alice", "JupyterServer").await?;
     }
-    member
-        .sagemaker
-        .create_space()
-        .domain_id(&private)
-        .space_name("team")
-        .tags(
-            aws_sdk_sagemaker::types::Tag::builder()
-                .key("owner")
-                .value("alice")
-                .build(),
-        )
-        .send()
-        .await?;
+    create_space(&member, &private, "team").await?;
     create_app(&member, &private, "space:team", "JupyterLab").await?;
     create_app(&member, &private, "alice", "CodeEditor").await?;
     member

@@ -87,19 +87,26 @@ pub async fn describe_studio(
         }
         _ => {
             let app = AppName::parse(name).ok_or_else(|| malformed(operation, name))?;
-            let described = describe_app(client, &app).await?;
-            match (&described, &app.owner) {
-                // A name from an ARN does not say whether its owner is a profile or a space.
-                (None, Owner::UserProfile(owner)) => {
-                    let space = AppName {
-                        owner: Owner::Space(owner.clone()),
-                        ..app.clone()
-                    };
-                    describe_app(client, &space).await
-                }
-                _ => Ok(described),
-            }
+            Ok(resolve_app(client, app).await?.1)
         }
+    }
+}
+
+/// The app and its `DescribeApp` (`None`: it does not exist). A name from an ARN does not say
+/// whether its owner is a profile or a space: a profile's app that does not exist is looked up
+/// as a space's.
+async fn resolve_app(client: &Client, app: AppName) -> Result<(AppName, Option<Value>), AwsError> {
+    let described = describe_app(client, &app).await?;
+    match (&described, &app.owner) {
+        (None, Owner::UserProfile(owner)) => {
+            let space = AppName {
+                owner: Owner::Space(owner.clone()),
+                ..app
+            };
+            let described = describe_app(client, &space).await?;
+            Ok((space, described))
+        }
+        _ => Ok((app, described)),
     }
 }
 
@@ -226,12 +233,9 @@ pub async fn delete_studio_apps(
         ResourceKind::App => {
             let app = AppName::parse(name).ok_or_else(|| malformed(operation, name))?;
             // As described: a name from an ARN may mean a space's app.
-            match (&app.owner, describe_app(client, &app).await?) {
-                (Owner::UserProfile(owner), None) => vec![AppName {
-                    owner: Owner::Space(owner.clone()),
-                    ..app
-                }],
-                _ => vec![app],
+            match app.owner {
+                Owner::UserProfile(_) => vec![resolve_app(client, app).await?.0],
+                Owner::Space(_) => vec![app],
             }
         }
         ResourceKind::Domain => running_apps(client, name, None).await?,

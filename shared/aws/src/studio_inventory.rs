@@ -44,82 +44,43 @@ fn secs(t: Option<&aws_sdk_sagemaker::primitives::DateTime>) -> Option<i64> {
     t.map(|t| t.secs())
 }
 
+/// Every page of a List* call: each item's name (`$name`), status and creation time.
+macro_rules! list_items {
+    ($client:ident . $call:ident, $items:ident, $operation:expr, |$item:ident| $name:expr) => {{
+        let mut pages = $client.$call().max_results(PAGE).into_paginator().send();
+        let mut items: Vec<Item> = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| classify($operation, e))?;
+            items.extend(page.$items().iter().map(|$item| {
+                let status = $item.status().map(|s| s.as_str().to_string());
+                ($name, status, secs($item.creation_time()))
+            }));
+        }
+        Ok(items)
+    }};
+}
+
 async fn domains(client: &Client, operation: &'static str) -> Result<Vec<Item>, AwsError> {
-    let mut pages = client
-        .list_domains()
-        .max_results(PAGE)
-        .into_paginator()
-        .send();
-    let mut items = Vec::new();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| classify(operation, e))?;
-        items.extend(page.domains().iter().map(|d| {
-            let status = d.status().map(|s| s.as_str().to_string());
-            (
-                d.domain_id().map(str::to_string),
-                status,
-                secs(d.creation_time()),
-            )
-        }));
-    }
-    Ok(items)
+    list_items!(client.list_domains, domains, operation, |d| d
+        .domain_id()
+        .map(str::to_string))
 }
 
 async fn profiles(client: &Client, operation: &'static str) -> Result<Vec<Item>, AwsError> {
-    let mut pages = client
-        .list_user_profiles()
-        .max_results(PAGE)
-        .into_paginator()
-        .send();
-    let mut items = Vec::new();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| classify(operation, e))?;
-        items.extend(page.user_profiles().iter().map(|p| {
-            let name = p
-                .domain_id()
-                .zip(p.user_profile_name())
-                .map(|(d, n)| format!("{d}/{n}"));
-            let status = p.status().map(|s| s.as_str().to_string());
-            (name, status, secs(p.creation_time()))
-        }));
-    }
-    Ok(items)
+    list_items!(client.list_user_profiles, user_profiles, operation, |p| p
+        .domain_id()
+        .zip(p.user_profile_name())
+        .map(|(d, n)| format!("{d}/{n}")))
 }
 
 async fn spaces(client: &Client, operation: &'static str) -> Result<Vec<Item>, AwsError> {
-    let mut pages = client
-        .list_spaces()
-        .max_results(PAGE)
-        .into_paginator()
-        .send();
-    let mut items = Vec::new();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| classify(operation, e))?;
-        items.extend(page.spaces().iter().map(|s| {
-            let name = s
-                .domain_id()
-                .zip(s.space_name())
-                .map(|(d, n)| format!("{d}/{n}"));
-            let status = s.status().map(|s| s.as_str().to_string());
-            (name, status, secs(s.creation_time()))
-        }));
-    }
-    Ok(items)
+    list_items!(client.list_spaces, spaces, operation, |s| s
+        .domain_id()
+        .zip(s.space_name())
+        .map(|(d, n)| format!("{d}/{n}")))
 }
 
 async fn apps(client: &Client, operation: &'static str) -> Result<Vec<Item>, AwsError> {
-    let mut pages = client.list_apps().max_results(PAGE).into_paginator().send();
-    let mut items = Vec::new();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| classify(operation, e))?;
-        items.extend(page.apps().iter().map(|a| {
-            let status = a.status().map(|s| s.as_str().to_string());
-            (
-                app_name(a).map(|n| n.name()),
-                status,
-                secs(a.creation_time()),
-            )
-        }));
-    }
-    Ok(items)
+    list_items!(client.list_apps, apps, operation, |a| app_name(a)
+        .map(|n| n.name()))
 }

@@ -382,7 +382,7 @@ impl<P: Ports> Inspector<P> {
         if let Ok(Outcome::Rejected { event_id, error }) = &outcome {
             let kept = failures.keep_rejected(event, error).await;
             if let Err(source) = kept {
-                crate::metrics::emit(&crate::metrics::of_outcome(None, elapsed_ms(started)));
+                crate::metrics::emit(|| crate::metrics::of_outcome(None, elapsed_ms(started)));
                 return Err(InspectError::Reject {
                     event_id: event_id.clone(),
                     reason: error.clone(),
@@ -390,8 +390,9 @@ impl<P: Ports> Inspector<P> {
                 });
             }
         }
-        let points = crate::metrics::of_outcome(outcome.as_ref().ok(), elapsed_ms(started));
-        crate::metrics::emit(&points);
+        crate::metrics::emit(|| {
+            crate::metrics::of_outcome(outcome.as_ref().ok(), elapsed_ms(started))
+        });
         outcome
     }
 
@@ -1314,9 +1315,6 @@ mod tests {
         Ok(())
     }
 
-    /// An endpoint another delivery rolled back (using up the rollback target) after this one
-    /// described it is not deleted on its way back to compliance: the deletion waits for the
-    /// update to settle.
     /// A refused rollback falls back to deleting the endpoint: its alert was kept before acting,
     /// so the retry of an invocation that failed after the deletion still sends it, once.
     #[tokio::test]
@@ -1346,6 +1344,9 @@ mod tests {
         Ok(())
     }
 
+    /// An endpoint another delivery rolled back (using up the rollback target) after this one
+    /// described it is not deleted on its way back to compliance: the deletion waits for the
+    /// update to settle.
     #[tokio::test]
     async fn an_endpoint_rolled_back_by_another_delivery_meanwhile_is_not_deleted() -> Result {
         let open = in_status(endpoint(|e| e.kms_key_id = None), "InService");

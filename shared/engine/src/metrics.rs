@@ -152,12 +152,13 @@ pub fn enable(function: &'static str) {
     let _ = FUNCTION.set(function);
 }
 
-/// Writes the points to stdout (the function's log stream), where CloudWatch extracts them;
-/// nothing when metrics are off.
-pub fn emit(points: &[Point]) {
+/// Writes the points `make` gives to stdout (the function's log stream), where CloudWatch
+/// extracts them; when metrics are off, nothing (and no point is built).
+pub fn emit(make: impl FnOnce() -> Vec<Point>) {
     let Some(function) = FUNCTION.get() else {
         return;
     };
+    let points = make();
     let now = time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000;
     let now = i64::try_from(now).unwrap_or(i64::MAX);
     let lines: String = points
@@ -169,7 +170,7 @@ pub fn emit(points: &[Point]) {
 
 /// Counts one failed lookup of a creator in CloudTrail.
 pub fn attribution_failed() {
-    emit(&[Point::count("AttributionFailures", 1)]);
+    emit(|| vec![Point::count("AttributionFailures", 1)]);
 }
 
 #[cfg(test)]

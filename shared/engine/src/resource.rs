@@ -244,6 +244,18 @@ pub struct VariantModel {
     pub scaling_minimum: Option<i32>,
 }
 
+impl VariantModel {
+    /// For people: `variant AllTraffic`, `shadow variant canary`.
+    pub fn label(&self) -> String {
+        let role = if self.shadow {
+            "shadow variant"
+        } else {
+            "variant"
+        };
+        format!("{role} {}", self.variant_name)
+    }
+}
+
 /// Model settings that govern the containers an endpoint runs (`DescribeModel`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ModelConfig {

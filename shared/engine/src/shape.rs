@@ -9,6 +9,14 @@ use std::collections::BTreeMap;
 use crate::json::{FieldError, Node};
 use crate::resource::{InstanceGroup, VpcAttachment};
 
+/// A job's `NetworkConfig`.
+#[derive(Debug, Default)]
+pub struct Network {
+    pub vpc: Option<VpcAttachment>,
+    pub inter_container_encryption: bool,
+    pub network_isolation: bool,
+}
+
 /// A node that reads PascalCase member names in either casing.
 pub struct Shape<'a> {
     node: Node<'a>,
@@ -103,6 +111,20 @@ impl<'a> Shape<'a> {
                 })
             })
             .transpose()
+    }
+
+    /// A `NetworkConfig` member (processing and monitoring jobs): its `VpcConfig`, and its
+    /// `EnableInterContainerTrafficEncryption` and `EnableNetworkIsolation` (absent is `false`).
+    pub fn network(&self, pascal: &str) -> Result<Network, FieldError> {
+        let Some(network) = self.get(pascal)? else {
+            return Ok(Network::default());
+        };
+        Ok(Network {
+            vpc: network.vpc("VpcConfig")?,
+            inter_container_encryption: network
+                .bool_or_false("EnableInterContainerTrafficEncryption")?,
+            network_isolation: network.bool_or_false("EnableNetworkIsolation")?,
+        })
     }
 
     /// The elements of a list member; absent means empty.

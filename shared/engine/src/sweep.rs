@@ -418,8 +418,9 @@ pub async fn sweep<P: Ports>(
             let creator = lock(&creators).get(&arn).cloned();
             let began = Instant::now();
             let result = inspector.inspect_swept(sweep_id, id, creator).await;
-            let points = crate::metrics::of_outcome(result.as_ref().ok(), elapsed_ms(began));
-            crate::metrics::emit(&points);
+            crate::metrics::emit(|| {
+                crate::metrics::of_outcome(result.as_ref().ok(), elapsed_ms(began))
+            });
             (arn, Some(result))
         }))
         .buffer_unordered(options.concurrency.max(1));
@@ -462,7 +463,7 @@ pub async fn sweep<P: Ports>(
     }
     summary.finished_ms = elapsed_ms(started);
     info!(sweep_id, summary = summary.line(), "sweep done");
-    crate::metrics::emit(&crate::metrics::of_sweep(&summary));
+    crate::metrics::emit(|| crate::metrics::of_sweep(&summary));
     summary
 }
 

@@ -37,13 +37,8 @@ fn stored() -> Vec<(Finding, Vec<Observation>)> {
 
 fn report(findings: Vec<(Finding, Vec<Observation>)>, policy: &Policy) -> AuditReport {
     AuditReport::build(Input {
-        findings,
         policy,
-        today: date!(2026 - 11 - 20),
-        generated: "2026-11-20T00:00:00Z".into(),
-        since: None,
-        until: None,
-        evidence: BTreeMap::new(),
+        ..input(findings)
     })
 }
 

@@ -360,16 +360,10 @@ impl Facets for AppConfig {
 
     fn key_references(&self) -> Vec<&str> {
         self.runs_with.as_ref().map_or_else(Vec::new, |r| {
-            [
-                r.kms_key_id.as_deref(),
-                r.settings
-                    .sharing
-                    .as_ref()
-                    .and_then(|s| s.kms_key_id.as_deref()),
-            ]
-            .into_iter()
-            .flatten()
-            .collect()
+            [r.kms_key_id.as_deref(), r.settings.sharing_key()]
+                .into_iter()
+                .flatten()
+                .collect()
         })
     }
 

@@ -63,6 +63,11 @@ pub struct Sharing {
 }
 
 impl StudioSettings {
+    /// The key of the shared notebook output, when sharing says one.
+    pub fn sharing_key(&self) -> Option<&str> {
+        self.sharing.as_ref().and_then(|s| s.kms_key_id.as_deref())
+    }
+
     /// `member` (`DefaultUserSettings`, `UserSettings`...) of a Describe response or request.
     pub(crate) fn read(s: &Shape<'_>, member: &str) -> Result<StudioSettings, FieldError> {
         let Some(settings) = s.get(member)? else {
@@ -269,16 +274,10 @@ impl Facets for DomainConfig {
     }
 
     fn key_references(&self) -> Vec<&str> {
-        [
-            self.kms_key_id.as_deref(),
-            self.user_defaults
-                .sharing
-                .as_ref()
-                .and_then(|s| s.kms_key_id.as_deref()),
-        ]
-        .into_iter()
-        .flatten()
-        .collect()
+        [self.kms_key_id.as_deref(), self.user_defaults.sharing_key()]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 
     fn vpc_attachments_mut(&mut self) -> Vec<&mut VpcAttachment> {

@@ -138,18 +138,13 @@ fn each_model<'a, T>(
             .variants
             .iter()
             .map(|v| {
-                let role = if v.shadow {
-                    "shadow variant"
-                } else {
-                    "variant"
-                };
                 match &v.model {
                     Some(model) => (
-                        format!("{role} {} (model {})", v.variant_name, model.name()),
+                        format!("{} (model {})", v.label(), model.name()),
                         Facet::held_in(model, "model", &read),
                     ),
                     None => (
-                        format!("{role} {} (inference components)", v.variant_name),
+                        format!("{} (inference components)", v.label()),
                         read_config(config),
                     ),
                 }
@@ -168,10 +163,7 @@ fn each_variant<'a, T>(
         parts: config
             .variants
             .iter()
-            .map(|v| {
-                let role = if v.shadow { "shadow variant" } else { "variant" };
-                (format!("{role} {}", v.variant_name), read(v))
-            })
+            .map(|v| (v.label(), read(v)))
             .collect(),
         none: "no production variants reported",
     })

@@ -36,14 +36,7 @@ fn output_member(monitoring_type: &str) -> String {
 /// and its output (inline: `MonitoringResources`, `MonitoringOutputConfig`; a job definition:
 /// `JobResources`, `DataQualityJobOutputConfig`...).
 fn read_job(s: &Shape<'_>, resources: &str, output: &str) -> Result<JobConfig, FieldError> {
-    let network = s.get("NetworkConfig")?;
-    let flag = |key: &str| -> Result<bool, FieldError> {
-        Ok(network
-            .as_ref()
-            .map(|n| n.bool_or_false(key))
-            .transpose()?
-            .unwrap_or(false))
-    };
+    let network = s.network("NetworkConfig")?;
     let cluster = match s.get(resources)? {
         Some(r) => r.get("ClusterConfig")?,
         None => None,
@@ -56,15 +49,11 @@ fn read_job(s: &Shape<'_>, resources: &str, output: &str) -> Result<JobConfig, F
             .into_iter()
             .collect(),
         instance_choice: false,
-        vpc: network
-            .as_ref()
-            .map(|n| n.vpc("VpcConfig"))
-            .transpose()?
-            .flatten(),
+        vpc: network.vpc,
         volume_kms_key_id: cluster.map(|c| c.str("VolumeKmsKeyId")).transpose()?.flatten(),
         output_kms_key_id: s.path_str(&[output, "KmsKeyId"])?,
-        inter_container_encryption: flag("EnableInterContainerTrafficEncryption")?,
-        network_isolation: flag("EnableNetworkIsolation")?,
+        inter_container_encryption: network.inter_container_encryption,
+        network_isolation: network.network_isolation,
         tuning_job: None,
     })
 }

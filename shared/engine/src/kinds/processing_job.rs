@@ -34,17 +34,10 @@ impl Kind for ProcessingJob {
     }
 
     fn read(s: &Shape<'_>) -> Result<JobConfig, FieldError> {
-        let network = s.get("NetworkConfig")?;
+        let network = s.network("NetworkConfig")?;
         let cluster = match s.get("ProcessingResources")? {
             Some(r) => r.get("ClusterConfig")?,
             None => None,
-        };
-        let flag = |key: &str| -> Result<bool, FieldError> {
-            Ok(network
-                .as_ref()
-                .map(|n| n.bool_or_false(key))
-                .transpose()?
-                .unwrap_or(false))
         };
         Ok(JobConfig {
             instances: cluster
@@ -53,19 +46,15 @@ impl Kind for ProcessingJob {
                 .into_iter()
                 .collect(),
             instance_choice: false,
-            vpc: network
-                .as_ref()
-                .map(|n| n.vpc("VpcConfig"))
-                .transpose()?
-                .flatten(),
+            vpc: network.vpc,
             volume_kms_key_id: s.path_str(&[
                 "ProcessingResources",
                 "ClusterConfig",
                 "VolumeKmsKeyId",
             ])?,
             output_kms_key_id: s.path_str(&["ProcessingOutputConfig", "KmsKeyId"])?,
-            inter_container_encryption: flag("EnableInterContainerTrafficEncryption")?,
-            network_isolation: flag("EnableNetworkIsolation")?,
+            inter_container_encryption: network.inter_container_encryption,
+            network_isolation: network.network_isolation,
             tuning_job: None,
         })
     }

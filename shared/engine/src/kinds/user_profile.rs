@@ -76,11 +76,7 @@ impl Facets for StudioSettings {
     }
 
     fn key_references(&self) -> Vec<&str> {
-        self.sharing
-            .as_ref()
-            .and_then(|s| s.kms_key_id.as_deref())
-            .into_iter()
-            .collect()
+        self.sharing_key().into_iter().collect()
     }
 
     fn vpc_attachments_mut(&mut self) -> Vec<&mut VpcAttachment> {
