@@ -457,8 +457,7 @@ async fn show(id: &str, format: Output, store: StoreArg) -> Result<String, Strin
 
 async fn evidence(id: &str, format: Output, store: StoreArg) -> Result<String, String> {
     let store = store::open(store.store.as_deref()).await?;
-    let config = guardrail_aws::load_config().await;
-    let trail = guardrail_aws::CloudTrail::new(aws_sdk_cloudtrail::Client::new(&config));
+    let trail = trail().await?;
     let found = guardrail_core::evidence::evidence(&store, &trail, id)
         .await
         .map_err(|e| e.to_string())?;
@@ -587,13 +586,24 @@ async fn report(
     ))
 }
 
+/// CloudTrail in each finding's own account (through the member role, `MEMBER_ROLE_NAME` and
+/// `MEMBER_EXTERNAL_ID`, as the functions reach it) and region.
+async fn trail() -> Result<guardrail_aws::PerAccount<guardrail_aws::CloudTrail>, String> {
+    let env = guardrail_core::env::Environment::from_process();
+    let deployment = guardrail_aws::Deployment::connect(env, guardrail_core::Policy::baseline())
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(guardrail_aws::PerAccount::new(deployment.fleet, |c| {
+        guardrail_aws::CloudTrail::new(aws_sdk_cloudtrail::Client::new(c))
+    }))
+}
+
 /// CloudTrail's records of the remediation calls of the open failures that made one.
 async fn trail_records(
     store: &impl FindingStore,
     findings: &[(Finding, Vec<guardrail_core::findings::Observation>)],
 ) -> Result<BTreeMap<String, Vec<guardrail_core::ports::TrailRecord>>, String> {
-    let config = guardrail_aws::load_config().await;
-    let trail = guardrail_aws::CloudTrail::new(aws_sdk_cloudtrail::Client::new(&config));
+    let trail = trail().await?;
     let mut records = BTreeMap::new();
     let called = |f: &Finding| f.remediation.as_ref().is_some_and(|r| r.result.called());
     for (f, _) in findings

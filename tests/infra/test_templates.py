@@ -12,8 +12,9 @@ Run by ``tests/run.sh`` (``python -m unittest discover tests/infra``) with the e
   the inspector acts on;
 * the findings table declares the keys and indexes the code creates
   (``shared/aws/src/dynamodb_table.rs``);
-* retries: Lambda retries the inspector's failed invocations and not the sweeper's, both send
-  what still fails to the failure queue, and the inspector's rules retry and dead-letter;
+* retries: Lambda retries the inspector's failed invocations and the sweeper's fan-out, both send
+  what still fails to the failure queue, and the inspector's rules and the schedule retry and
+  dead-letter;
 * the member role trusts only the central functions' execution roles (with the external id), and
   the central stack outputs their ARNs.
 """
@@ -68,6 +69,12 @@ STAR_ONLY = {
     "sagemaker:ListSpaces",
     "sagemaker:ListApps",
     "sagemaker:ListMonitoringSchedules",
+    # The accounts and units are resources of the management account, which the template does
+    # not know (the functions run in a delegated administrator account).
+    "organizations:DescribeAccount",
+    "organizations:ListAccounts",
+    "organizations:ListAccountsForParent",
+    "organizations:ListOrganizationalUnitsForParent",
 }
 
 # --------------------------------------------------------------------------------------------
@@ -228,6 +235,18 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def conditional(statements: list[Any]) -> list[dict[str, Any]]:
+    """The statements, those under ``Fn::If`` counted in whichever branch holds one (a grant
+    made only with an organization is still a grant)."""
+    found = []
+    for s in statements:
+        if "Fn::If" in s:
+            found += [b for b in s["Fn::If"][1:] if "Ref" not in b]
+        else:
+            found.append(s)
+    return found
+
+
 def statements_of_policies(policies: list[Any]) -> tuple[list[dict[str, Any]], list[str]]:
     """Inline statements and managed policy names of a SAM ``Policies`` list or an IAM role's
     ``Policies``/``ManagedPolicyArns``."""
@@ -237,9 +256,9 @@ def statements_of_policies(policies: list[Any]) -> tuple[list[dict[str, Any]], l
         if isinstance(p, str):
             managed.append(p)
         elif "Statement" in p:
-            statements.extend(as_list(p["Statement"]))
+            statements.extend(conditional(as_list(p["Statement"])))
         elif "PolicyDocument" in p:
-            statements.extend(as_list(p["PolicyDocument"]["Statement"]))
+            statements.extend(conditional(as_list(p["PolicyDocument"]["Statement"])))
         else:
             managed.extend(str(v) for v in p.values())
     # A managed policy by name (SAM) or by ARN (IAM, possibly a Fn::Sub): its name either way.
@@ -298,9 +317,13 @@ def granted(statements: list[dict[str, Any]]) -> set[str]:
 
 
 def member_role(template: dict[str, Any]) -> dict[str, Any]:
-    roles = [r for r in template["Resources"].values() if r["Type"] == "AWS::IAM::Role" and "RoleName" in r["Properties"]]
+    """The role the central functions assume: named after the ``MemberRoleName`` parameter."""
+    roles = [
+        r for r in template["Resources"].values()
+        if r["Type"] == "AWS::IAM::Role" and r["Properties"].get("RoleName") == {"Ref": "MemberRoleName"}
+    ]
     if len(roles) != 1:
-        raise AssertionError(f"expected one named member role, found {len(roles)}")
+        raise AssertionError(f"expected one member role, found {len(roles)}")
     return roles[0]
 
 
@@ -362,7 +385,9 @@ class LeastPrivilege(unittest.TestCase):
         # (the inspector lists a Studio domain's apps, and a profile's private spaces, to delete them)
         studio = {"sagemaker:ListApps", "sagemaker:ListSpaces"}
         self.assertTrue(studio <= inspector, sorted(studio - inspector))
-        listing = {a for a in sweeper if ":List" in a and a != "sagemaker:ListTags"} - studio
+        listing = {a for a in sweeper if a.startswith("sagemaker:List") and a != "sagemaker:ListTags"} - studio
+        # (both ask Organizations: the inspector whether an event's account is a member)
+        self.assertIn("organizations:DescribeAccount", inspector)
         self.assertEqual(sorted(sweeper - inspector), sorted(listing | (fan_out - inspector)))
         self.assertTrue(fan_out <= sweeper, sorted(fan_out - sweeper))
         self.assertFalse(any("CreateTable" in a for a in inspector | sweeper))

@@ -11,15 +11,25 @@ use serde_json::{json, Value};
 async fn main() -> Result<(), Error> {
     lambda::init_tracing();
     guardrail_core::metrics::enable("sweeper");
-    // Fail fast on configuration: a bad policy or a missing variable stops the cold start.
+    // Fail fast on configuration: a policy that cannot be read or is invalid, or a missing
+    // variable, stops the cold start. The accounts are listed at sweep time, not here.
     let deployment = Deployment::from_env().await?;
     let inspector = deployment.function_inspector()?;
     let scope = deployment.sweep_scope()?;
     let inventory = deployment.inventory();
     let queue = deployment.sweep_queue();
-    tracing::info!(policy = %inspector.policy.source, targets = scope.targets.len(), fan_out = queue.is_some(), "sweeper ready");
-    let (inspector, inventory, scope, queue) = (&inspector, &inventory, &scope, &queue);
+    let organization = deployment.organization();
+    tracing::info!(policy = %inspector.policy.current().source, accounts = ?scope.accounts, fan_out = queue.is_some(), "sweeper ready");
+    let (deployment, inspector, inventory, scope, queue, organization) = (
+        &deployment,
+        &inspector,
+        &inventory,
+        &scope,
+        &queue,
+        &organization,
+    );
     run(service_fn(move |event: LambdaEvent<Value>| async move {
+        deployment.refresh_policy().await;
         let context = &event.context;
         // Only a sweep needs its options (and logs its start); a fan-out does not.
         let options = || scope.options(&context.request_id, context.deadline);
@@ -29,23 +39,30 @@ async fn main() -> Result<(), Error> {
                     sweep::sweep_batch(inspector, inventory, batch, &options()).await;
                 serde_json::to_value(response)
             }
-            SweeperEvent::Tick { sweep_id } => match queue {
-                Some(queue) => {
-                    let enqueued = sweep::fan_out(queue, &sweep_id, &scope.targets)
-                        .await
-                        .map_err(lambda::diagnostic)?;
-                    Ok(json!({ "sweep_id": sweep_id, "enqueued": enqueued }))
+            SweeperEvent::Tick { sweep_id } => {
+                let chosen = scope
+                    .targets(organization)
+                    .await
+                    .map_err(lambda::diagnostic)?;
+                match queue {
+                    Some(queue) => {
+                        let enqueued = sweep::fan_out(queue, &sweep_id, &chosen.targets)
+                            .await
+                            .map_err(lambda::diagnostic)?;
+                        Ok(json!({ "sweep_id": sweep_id, "enqueued": enqueued,
+                                   "skipped": chosen.skipped, "excluded": chosen.excluded }))
+                    }
+                    None => {
+                        let options = sweep::SweepOptions {
+                            sweep_id,
+                            ..options()
+                        };
+                        let summary =
+                            sweep::sweep(inspector, inventory, &chosen.targets, &options).await;
+                        serde_json::to_value(summary.into_result().map_err(lambda::diagnostic)?)
+                    }
                 }
-                None => {
-                    let options = sweep::SweepOptions {
-                        sweep_id,
-                        ..options()
-                    };
-                    let summary =
-                        sweep::sweep(inspector, inventory, &scope.targets, &options).await;
-                    serde_json::to_value(summary.into_result().map_err(lambda::diagnostic)?)
-                }
-            },
+            }
         };
         answer.map_err(|e| Diagnostic {
             error_type: "Guardrail.Encoding".into(),

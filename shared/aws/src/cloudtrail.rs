@@ -219,8 +219,11 @@ impl ActivityLog for CloudTrail {
         Ok(creators)
     }
 
+    /// The client is already that of the account and region (see `PerAccount`).
     async fn calls(
         &self,
+        _account: &str,
+        _region: &str,
         resource_name: &str,
         event_name: &str,
     ) -> Result<Vec<TrailRecord>, AwsError> {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use aws_config::SdkConfig;
 use guardrail_core::env::Environment;
+use guardrail_core::policy_source::{self, LivePolicy, PolicyLocation, SharedPolicy};
 use guardrail_core::resource::is_account_id;
 use guardrail_core::store::FindingStore;
 use guardrail_core::sweep::SweepEnv;
@@ -13,8 +14,8 @@ use guardrail_core::Policy;
 
 use crate::{
     load_config, CloudTrail, DynamoStore, Ec2Subnets, Fleet, KmsKeys, LiveInspector, MemberRole,
-    PerAccount, SageMaker, SageMakerInventory, SecurityHub, SnsPublisher, SqsFailureQueue,
-    SqsSweepQueue,
+    OrgAccounts, PerAccount, S3PolicyObjects, SageMaker, SageMakerInventory, SecurityHub,
+    SnsPublisher, SqsFailureQueue, SqsSweepQueue,
 };
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -23,7 +24,9 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 #[derive(Debug, Clone)]
 pub struct Deployment {
     pub env: Environment,
-    pub policy: Policy,
+    /// The policy in force; with `GUARDRAIL_POLICY=s3://...`, kept current by `live_policy`.
+    pub policy: SharedPolicy,
+    live_policy: Option<Arc<LivePolicy<S3PolicyObjects>>>,
     /// The deployment's own account and region: SNS, DynamoDB and SQS clients.
     pub config: SdkConfig,
     /// The accounts and regions it reaches, through the member role when set.
@@ -31,16 +34,44 @@ pub struct Deployment {
 }
 
 impl Deployment {
-    /// The process environment and the policy it names (`GUARDRAIL_POLICY_TOML`,
-    /// `GUARDRAIL_POLICY`, `GUARDRAIL_MODE`); fails fast on a bad value.
+    /// The process environment and the policy it names (`GUARDRAIL_POLICY` as an S3 object
+    /// `s3://BUCKET/KEY`, as the functions are deployed, or a file; `GUARDRAIL_POLICY_TOML`;
+    /// `GUARDRAIL_MODE`); fails fast on a bad value or a policy that cannot be read or is
+    /// invalid (see [`guardrail_core::policy_source`]).
     pub async fn from_env() -> Result<Deployment, BoxError> {
         let env = Environment::from_process();
-        let policy = Policy::from_env(&env)?;
-        Deployment::connect(env, policy).await
+        let config = load_config().await;
+        let live = match env.get("GUARDRAIL_POLICY").and_then(PolicyLocation::parse) {
+            Some(location) => {
+                let objects = S3PolicyObjects::new(aws_sdk_s3::Client::new(&config));
+                let force_audit = Policy::forced_audit(&env)?;
+                let every = policy_source::refresh_period(&env)?;
+                Some(LivePolicy::load(objects, location?, force_audit, every).await?)
+            }
+            None => None,
+        };
+        let policy = match &live {
+            Some(live) => live.shared(),
+            None => Policy::from_env(&env)?.into(),
+        };
+        let mut deployment = Deployment::connect_with(env, policy, config).await?;
+        deployment.live_policy = live.map(Arc::new);
+        Ok(deployment)
+    }
+
+    /// Before an invocation: the policy object read again when due (a new valid version takes
+    /// over; see [`LivePolicy::refresh`]). Nothing for a policy from a file or the environment.
+    pub async fn refresh_policy(&self) {
+        if let Some(live) = &self.live_policy {
+            live.refresh().await;
+        }
     }
 
     /// `env` with `policy`: loads the AWS configuration and identifies the account.
-    pub async fn connect(env: Environment, policy: Policy) -> Result<Deployment, BoxError> {
+    pub async fn connect(
+        env: Environment,
+        policy: impl Into<SharedPolicy>,
+    ) -> Result<Deployment, BoxError> {
         let config = load_config().await;
         Deployment::connect_with(env, policy, config).await
     }
@@ -48,12 +79,14 @@ impl Deployment {
     /// As [`Deployment::connect`], with `config`. The deployment's own account comes from
     /// `GUARDRAIL_ACCOUNT_ID` when set (the templates pass `AWS::AccountId`), so a function's
     /// cold start makes no network call; otherwise (the CLI) STS `GetCallerIdentity` names it.
+    /// With `ORGANIZATION_ID`, only the organisation's accounts are reached.
     pub async fn connect_with(
         env: Environment,
-        policy: Policy,
+        policy: impl Into<SharedPolicy>,
         config: SdkConfig,
     ) -> Result<Deployment, BoxError> {
         let member_role = MemberRole::from_env(&env)?;
+        let organization = guardrail_core::env::organization_id(&env)?;
         let fleet = match env.get("GUARDRAIL_ACCOUNT_ID") {
             Some(account) if is_account_id(account) => {
                 Fleet::new(config.clone(), account.to_string(), member_role)
@@ -68,14 +101,24 @@ impl Deployment {
                 .await
                 .map_err(|e| format!("cannot identify the AWS account: {e}"))?,
         };
+        let fleet = match organization {
+            Some(id) => fleet.within(id),
+            None => fleet,
+        };
         Ok(Deployment::with(env, policy, config, Arc::new(fleet)))
     }
 
     /// A deployment of parts already made (tests, benchmarks).
-    pub fn with(env: Environment, policy: Policy, config: SdkConfig, fleet: Arc<Fleet>) -> Self {
+    pub fn with(
+        env: Environment,
+        policy: impl Into<SharedPolicy>,
+        config: SdkConfig,
+        fleet: Arc<Fleet>,
+    ) -> Self {
         Deployment {
             env,
-            policy,
+            policy: policy.into(),
+            live_policy: None,
             config,
             fleet,
         }
@@ -170,10 +213,17 @@ impl Deployment {
         ))
     }
 
-    /// What the sweeper sweeps (`SWEEP_ACCOUNTS`, `SWEEP_REGIONS`, `SWEEP_CONCURRENCY`).
+    /// What the sweeper sweeps (`SWEEP_ACCOUNTS`, `ORGANIZATION_ID`,
+    /// `SWEEP_ORGANIZATIONAL_UNITS`, `SWEEP_EXCLUDE_ACCOUNTS`, `SWEEP_REGIONS`,
+    /// `SWEEP_CONCURRENCY`).
     pub fn sweep_scope(&self) -> Result<SweepEnv, String> {
         let fleet = &self.fleet;
         SweepEnv::from_env(&self.env, fleet.home_account(), fleet.home_region())
+    }
+
+    /// The organisation's accounts (Organizations, with the deployment's own credentials).
+    pub fn organization(&self) -> OrgAccounts {
+        self.fleet.organization()
     }
 }
 

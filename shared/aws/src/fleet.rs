@@ -10,16 +10,18 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use aws_config::sts::AssumeRoleProvider;
 use aws_config::{Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 
 use super::classify;
+use crate::OrgAccounts;
 use guardrail_core::findings::Finding;
 use guardrail_core::ports::{
     ActivityLog, AwsError, FindingSink, Inventory, Listed, NetworkDirectory, Remediator,
-    ResourceReader,
+    ResourceReader, OUTSIDE_ORGANIZATION,
 };
 use guardrail_core::remediation::Action;
 use guardrail_core::resource::{ResourceId, ResourceKind, Snapshot};
@@ -50,7 +52,51 @@ pub struct Fleet {
     base: SdkConfig,
     home_account: String,
     member_role: Option<MemberRole>,
+    /// With an organisation, only its accounts are reached.
+    organization: Option<Membership>,
     configs: Mutex<HashMap<(String, String), SdkConfig>>,
+}
+
+/// How long an answer about an account's membership is kept.
+const MEMBERSHIP_TTL: Duration = Duration::from_secs(900);
+
+/// Which accounts belong to the organisation, asked of Organizations (`DescribeAccount`) once
+/// per account and [`MEMBERSHIP_TTL`].
+#[derive(Debug)]
+struct Membership {
+    id: String,
+    accounts: OrgAccounts,
+    known: Mutex<HashMap<String, (bool, Instant)>>,
+}
+
+impl Membership {
+    async fn check(&self, account: &str) -> Result<(), AwsError> {
+        let cached = self
+            .known
+            .lock()
+            .ok()
+            .and_then(|k| k.get(account).copied())
+            .filter(|(_, at)| at.elapsed() < MEMBERSHIP_TTL);
+        let member = match cached {
+            Some((member, _)) => member,
+            None => {
+                let member = self.accounts.describe(account).await?.is_some();
+                if let Ok(mut known) = self.known.lock() {
+                    known.insert(account.to_string(), (member, Instant::now()));
+                }
+                member
+            }
+        };
+        if member {
+            return Ok(());
+        }
+        Err(AwsError {
+            operation: "DescribeAccount",
+            code: OUTSIDE_ORGANIZATION.into(),
+            message: format!("account {account} is not in the organization {}", self.id),
+            retryable: false,
+        })
+    }
 }
 
 impl Fleet {
@@ -75,8 +121,26 @@ impl Fleet {
             base,
             home_account,
             member_role,
+            organization: None,
             configs: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Reaches only the accounts of the organisation `id` (besides its own): any other is
+    /// refused with [`OUTSIDE_ORGANIZATION`] before a role is assumed there.
+    pub fn within(mut self, id: &str) -> Fleet {
+        self.organization = Some(Membership {
+            id: id.to_string(),
+            accounts: OrgAccounts::new(&self.base),
+            known: Mutex::new(HashMap::new()),
+        });
+        self
+    }
+
+    /// The organisation's accounts, asked of Organizations with the deployment's own
+    /// credentials (a management or delegated administrator account).
+    pub fn organization(&self) -> OrgAccounts {
+        OrgAccounts::new(&self.base)
     }
 
     pub fn home_account(&self) -> &str {
@@ -105,6 +169,9 @@ impl Fleet {
         let mut builder = self.base.to_builder();
         builder.set_region(Some(Region::new(region.to_string())));
         if account != self.home_account {
+            if let Some(organization) = &self.organization {
+                organization.check(account).await?;
+            }
             let Some(role) = &self.member_role else {
                 return Err(AwsError {
                     operation: "AssumeRole",
@@ -119,7 +186,7 @@ impl Fleet {
             };
             let role_arn = format!(
                 "arn:{}:iam::{account}:role/{}",
-                partition(region),
+                guardrail_core::resource::partition(region),
                 role.name
             );
             let provider = AssumeRoleProvider::builder(role_arn)
@@ -136,17 +203,6 @@ impl Fleet {
             configs.insert(key, config.clone());
         }
         Ok(config)
-    }
-}
-
-/// The AWS partition of a region.
-fn partition(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
     }
 }
 
@@ -238,16 +294,17 @@ impl<T: ActivityLog> ActivityLog for PerAccount<T> {
             .await
     }
 
-    /// Records in the home account and region (evidence is gathered where the CLI runs).
+    /// Records in the resource's own account (through the member role) and region.
     async fn calls(
         &self,
+        account: &str,
+        region: &str,
         resource_name: &str,
         event_name: &str,
     ) -> Result<Vec<guardrail_core::ports::TrailRecord>, AwsError> {
-        let region = self.fleet.home_region().unwrap_or_default();
-        self.get(self.fleet.home_account(), &region)
+        self.get(account, region)
             .await?
-            .calls(resource_name, event_name)
+            .calls(account, region, resource_name, event_name)
             .await
     }
 }
@@ -319,12 +376,5 @@ mod tests {
         }))
         .await;
         assert!(with_role.config("111111111111", "us-east-1").await.is_ok());
-    }
-
-    #[test]
-    fn partitions_follow_the_region() {
-        assert_eq!(partition("us-east-1"), "aws");
-        assert_eq!(partition("cn-north-1"), "aws-cn");
-        assert_eq!(partition("us-gov-west-1"), "aws-us-gov");
     }
 }

@@ -76,6 +76,27 @@ impl Environment {
     }
 }
 
+/// `ORGANIZATION_ID` (`o-` and 10 to 32 lower-case letters or digits), when set: the
+/// organisation whose accounts the functions reach.
+pub fn organization_id(env: &Environment) -> Result<Option<&str>, String> {
+    match env.get("ORGANIZATION_ID") {
+        None => Ok(None),
+        Some(id) => match id.strip_prefix("o-") {
+            Some(rest)
+                if (10..=32).contains(&rest.len())
+                    && rest
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase()) =>
+            {
+                Ok(Some(id))
+            }
+            _ => Err(format!(
+                "ORGANIZATION_ID must be an AWS Organizations id (o-...), not `{id}`"
+            )),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

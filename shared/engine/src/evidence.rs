@@ -1,5 +1,6 @@
 //! `guardrail findings evidence`: proof from AWS's own log that the guardrail's remediation call
-//! happened — the CloudTrail records of that call on the finding's resource.
+//! happened — the CloudTrail records of that call on the finding's resource, in the resource's own
+//! account and region.
 
 use serde::Serialize;
 
@@ -48,7 +49,14 @@ pub async fn evidence(
     let Some((action, remediated_at)) = remediation else {
         return Err(EvidenceError::NoRemediation(id.to_string()));
     };
-    let records = trail.calls(&finding.resource_name, &action).await?;
+    let records = trail
+        .calls(
+            &finding.account,
+            &finding.region,
+            &finding.resource_name,
+            &action,
+        )
+        .await?;
     Ok(Evidence {
         finding,
         action,

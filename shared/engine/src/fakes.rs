@@ -12,9 +12,11 @@ use crate::alert::Alert;
 use crate::event::Actor;
 use crate::findings::{Finding, Observation};
 use crate::lock;
+use crate::policy_source::{Fetched, PolicyLocation};
 use crate::ports::{
     ActivityLog, AlertPublisher, AwsError, FailureQueue, FindingSink, Inventory, Listed,
-    NetworkDirectory, Remediator, ResourceReader, SweepQueue, TrailRecord,
+    NetworkDirectory, OrgAccount, Organization, PolicyObjects, Remediator, ResourceReader,
+    SweepQueue, TrailRecord,
 };
 use crate::remediation::Action;
 use crate::resource::{Dependency, Details, Lifecycle, ResourceId, ResourceKind, Snapshot};
@@ -295,7 +297,13 @@ impl ActivityLog for FakeTrail {
             .collect())
     }
 
-    async fn calls(&self, _name: &str, _event: &str) -> Result<Vec<TrailRecord>, AwsError> {
+    async fn calls(
+        &self,
+        _account: &str,
+        _region: &str,
+        _name: &str,
+        _event: &str,
+    ) -> Result<Vec<TrailRecord>, AwsError> {
         Ok(Vec::new())
     }
 }
@@ -602,5 +610,92 @@ mod tests {
     #[tokio::test]
     async fn the_fake_store_passes_the_store_contract() -> Result<(), StoreError> {
         crate::store::contract::run_all(|| async { Ok(FakeStore::default()) }).await
+    }
+}
+
+/// The policy object: its versions (each `put` is a new one, ETag and version id `vN`), which
+/// every location reads.
+#[derive(Debug, Default, Clone)]
+pub struct FakePolicyObjects {
+    state: std::sync::Arc<Mutex<PolicyObjectState>>,
+}
+
+#[derive(Debug, Default)]
+struct PolicyObjectState {
+    text: Option<String>,
+    version: usize,
+    reads: usize,
+    failing: usize,
+}
+
+impl FakePolicyObjects {
+    /// Writes a new version of the object.
+    pub fn put(&self, text: &str) {
+        let mut state = lock(&self.state);
+        state.version += 1;
+        state.text = Some(text.to_string());
+    }
+
+    pub fn delete(&self) {
+        lock(&self.state).text = None;
+    }
+
+    /// The next `times` reads fail (throttled, after the SDK's retries).
+    pub fn fail_reads(&self, times: usize) {
+        lock(&self.state).failing = times;
+    }
+
+    /// How many reads were made.
+    pub fn reads(&self) -> usize {
+        lock(&self.state).reads
+    }
+}
+
+impl PolicyObjects for FakePolicyObjects {
+    async fn fetch(&self, _: &PolicyLocation, known: Option<&str>) -> Result<Fetched, AwsError> {
+        let mut state = lock(&self.state);
+        state.reads += 1;
+        if state.failing > 0 {
+            state.failing -= 1;
+            return Err(AwsError {
+                operation: "GetObject",
+                code: "SlowDown".into(),
+                message: "injected".into(),
+                retryable: true,
+            });
+        }
+        let etag = format!("v{}", state.version);
+        Ok(match &state.text {
+            None => Fetched::Missing,
+            Some(_) if known == Some(etag.as_str()) => Fetched::Unchanged,
+            Some(text) => Fetched::Object {
+                text: text.clone(),
+                version_id: Some(etag.clone()),
+                etag,
+            },
+        })
+    }
+}
+
+/// An organisation's accounts; `accounts` under a parent are those listed with it.
+#[derive(Debug, Default)]
+pub struct FakeOrganization {
+    /// (parent, account) pairs; the parent `r-root` holds every account.
+    pub accounts: Vec<(String, OrgAccount)>,
+    pub faults: Faults,
+}
+
+impl Organization for FakeOrganization {
+    async fn accounts(&self, parents: &[String]) -> Result<Vec<OrgAccount>, AwsError> {
+        self.faults.check("ListAccounts")?;
+        let mut found: Vec<OrgAccount> = self
+            .accounts
+            .iter()
+            .filter(|(parent, _)| parents.is_empty() || parents.contains(parent))
+            .map(|(_, a)| a.clone())
+            .collect();
+        found.sort_by(|a, b| a.id.cmp(&b.id));
+        found.dedup();
+        Ok(found)
     }
 }

@@ -19,6 +19,7 @@ use crate::event_config::{snapshot_from_event, OfflineError};
 use crate::finding::{evaluate, ControlResult};
 use crate::findings::{self, NotificationKey};
 use crate::policy::{Mode, Policy};
+use crate::policy_source::SharedPolicy;
 use crate::ports::{
     ActivityLog, AlertPublisher, AwsError, FailureQueue, FindingSink, NetworkDirectory, Ports,
     Remediator, ResourceReader,
@@ -175,7 +176,9 @@ pub struct Inspector<P: Ports> {
     pub sink: P::Sink,
     /// CloudTrail, to attribute resources whose trigger names no caller.
     pub trail: P::Trail,
-    pub policy: Policy,
+    /// The policy in force (a deployed function's is replaced when a new version is published;
+    /// see [`crate::policy_source`]).
+    pub policy: SharedPolicy,
     /// How long a claim to send an alert lasts ([`CLAIM_LEASE`]).
     pub claim_lease: Duration,
 }
@@ -275,7 +278,7 @@ where
         store: F,
         sink: H,
         trail: C,
-        policy: Policy,
+        policy: impl Into<SharedPolicy>,
     ) -> Self {
         Inspector {
             sagemaker,
@@ -284,7 +287,7 @@ where
             store,
             sink,
             trail,
-            policy,
+            policy: policy.into(),
             claim_lease: CLAIM_LEASE,
         }
     }
@@ -321,8 +324,9 @@ impl<P: Ports> Inspector<P> {
     /// whose subnets are unknown, or not all in one VPC, keeps no VPC: "cannot evaluate".
     async fn resolve_vpcs(&self, snapshot: &mut Snapshot) -> Result<(), AwsError> {
         use crate::controls::{vpc_attached::VpcAttached, Control};
-        let mode = self.policy.setting(VpcAttached::ID).0;
-        let settings = self.policy.settings::<VpcAttached>();
+        let policy = self.policy.current();
+        let mode = policy.setting(VpcAttached::ID).0;
+        let settings = policy.settings::<VpcAttached>();
         if mode == Mode::Off || settings.is_none_or(|s| s.allowed_vpcs.is_empty()) {
             return Ok(());
         }
@@ -365,7 +369,21 @@ impl<P: Ports> Inspector<P> {
         };
         // The inspection's future is large (every SDK call it may make): keep it on the heap so
         // the caller's stack stays small whatever thread polls it.
-        Box::pin(self.inspect(&trigger)).await
+        match Box::pin(self.inspect(&trigger)).await {
+            // An account outside the organisation: nothing to retry, nothing to act on; kept in
+            // the failure queue with the reason and counted like a malformed event.
+            Err(InspectError::Describe {
+                event_id, source, ..
+            }) if source.is_outside_organization() => {
+                error!(event_id, account = trigger.resource.account, error = %source, "event from outside the organisation refused");
+                crate::metrics::foreign_account();
+                Ok(Outcome::Rejected {
+                    event_id: Some(event_id),
+                    error: format!("refused: {}", source.message),
+                })
+            }
+            other => other,
+        }
     }
 
     /// The inspector Lambda's handler: [`Self::handle`], where a malformed event, which
@@ -480,8 +498,10 @@ impl<P: Ports> Inspector<P> {
                 Ok(Err(Outcome::Gone {
                     event_id: event_id.to_string(),
                     arn: format!(
-                        "arn:aws:sagemaker:{}:{}:inference-component/{component}",
-                        trigger.resource.region, trigger.resource.account
+                        "arn:{}:sagemaker:{}:{}:inference-component/{component}",
+                        crate::resource::partition(&trigger.resource.region),
+                        trigger.resource.region,
+                        trigger.resource.account
                     ),
                     alert_message_id: None,
                 }))
@@ -537,7 +557,8 @@ impl<P: Ports> Inspector<P> {
     ) -> Result<Judged, InspectError> {
         let event_id = trigger.event_id.as_str();
         let (evaluated_at, today) = now();
-        let results = evaluate(&snapshot, &self.policy, today);
+        let policy = self.policy.current();
+        let results = evaluate(&snapshot, &policy, today);
         // A problem on an endpoint may be rolled back to its last compliant configuration: only
         // then is it read.
         if results.iter().any(ControlResult::is_problem) {
@@ -552,7 +573,7 @@ impl<P: Ports> Inspector<P> {
                     })?;
             }
         }
-        let decision = plan(&snapshot, &results, &self.policy);
+        let decision = plan(&snapshot, &results, &policy);
         let decision = self.recheck_deletion(&snapshot.id, decision).await;
         let compliant_config = compliant_endpoint_config(&snapshot, &results).map(str::to_string);
         // Only a resource that may vanish with the action needs its alert kept before (see
@@ -581,7 +602,7 @@ impl<P: Ports> Inspector<P> {
             Source::Live,
             results,
             remediation,
-            &self.policy,
+            &policy,
             evaluated_at,
         );
         // CloudTrail answers 2 lookups a second per account and region: only a violation needs
@@ -712,7 +733,8 @@ impl<P: Ports> Inspector<P> {
     /// a compliant configuration. Any other answer keeps the deletion (fail closed).
     async fn recheck_deletion(&self, id: &ResourceId, decision: Plan) -> Plan {
         let deletion = Action::Stop(ResourceKind::Endpoint);
-        let rolls_back = self.policy.endpoint_update == crate::policy::EndpointUpdate::Rollback;
+        let rolls_back =
+            self.policy.current().endpoint_update == crate::policy::EndpointUpdate::Rollback;
         if !rolls_back
             || decision
                 != (Plan::Act {
@@ -771,7 +793,7 @@ impl<P: Ports> Inspector<P> {
             Source::Live,
             results.to_vec(),
             done,
-            &self.policy,
+            &self.policy.current(),
             at,
         );
         let encode = |source| InspectError::Encode {

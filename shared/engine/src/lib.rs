@@ -27,6 +27,7 @@ pub mod kinds;
 pub mod metrics;
 pub mod platforms;
 pub mod policy;
+pub mod policy_source;
 pub mod ports;
 pub mod preventive;
 pub mod remediation;

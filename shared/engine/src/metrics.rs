@@ -16,6 +16,9 @@
 //! | `AttributionFailures` | `Function` | CloudTrail lookups of a creator that failed |
 //! | `SweepListed`, `SweepInspected`, `SweepNonCompliant`, `SweepRemediated`, `SweepLeft` | `Function` | one sweep of one or more targets; `SweepLeft`: targets or resources it could not finish |
 //! | `SweepDuration` | `Function` | milliseconds from its start until it was done |
+//! | `PolicyRejected` | `Function` | a policy refused: at a cold start (which then fails), or a new version while running (the last good one stays) |
+//! | `ForeignAccountEvents` | `Function` | events refused because their account is not in the organisation |
+//! | `SweepAccountsSkipped` | `Function` | accounts of the organisation a sweep left out because they are not active |
 
 use std::sync::OnceLock;
 
@@ -35,7 +38,7 @@ pub struct Point {
 }
 
 impl Point {
-    fn count(metric: &'static str, value: usize) -> Point {
+    pub fn count(metric: &'static str, value: usize) -> Point {
         Point {
             dimensions: Vec::new(),
             metrics: vec![(metric, "Count", value as f64)],
@@ -166,6 +169,16 @@ pub fn emit(make: impl FnOnce() -> Vec<Point>) {
         .map(|p| p.document(function, now).to_string() + "\n")
         .collect();
     print!("{lines}");
+}
+
+/// Counts a policy a function refused (at its start, or as a new version while running).
+pub fn policy_rejected() {
+    emit(|| vec![Point::count("PolicyRejected", 1)]);
+}
+
+/// Counts an event refused because its account is not in the organisation.
+pub fn foreign_account() {
+    emit(|| vec![Point::count("ForeignAccountEvents", 1)]);
 }
 
 /// Counts one failed lookup of a creator in CloudTrail.

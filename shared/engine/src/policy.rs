@@ -157,12 +157,56 @@ pub enum PolicyError {
         #[source]
         source: toml::de::Error,
     },
-    #[error("invalid policy {origin}: {field}: {message}")]
+    #[error("invalid policy {origin}{}: {field}: {message}", at_line(*.line))]
     Invalid {
         origin: String,
+        /// The line of `field` in the policy text, when the text has it.
+        line: Option<usize>,
         field: String,
         message: String,
     },
+}
+
+fn at_line(line: Option<usize>) -> String {
+    line.map(|l| format!(", line {l}")).unwrap_or_default()
+}
+
+/// The line (from 1) where `field` (`version`, `exemptions[0].expires`,
+/// `controls.vpc-attached.allowed_subnets[2]`) is written in `text`; a field the text does not
+/// have is placed at its nearest written parent.
+fn line_of(text: &str, field: &str) -> Option<usize> {
+    let document = toml::de::DeTable::parse(text).ok()?;
+    let mut span = None;
+    let mut value: Option<&toml::Spanned<toml::de::DeValue<'_>>> = None;
+    let root = document.get_ref();
+    for segment in field.split('.') {
+        let (key, indices) = segment.split_once('[').unwrap_or((segment, ""));
+        let next = match value {
+            None => root
+                .iter()
+                .find(|(k, _)| k.get_ref().as_ref() == key)
+                .map(|(_, v)| v),
+            Some(v) => v.get_ref().get(key),
+        };
+        let Some(mut found) = next else { break };
+        span = Some(found.span());
+        for index in indices.split('[').map(|i| i.trim_end_matches(']')) {
+            match index
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| found.get_ref().get(i))
+            {
+                Some(item) => {
+                    found = item;
+                    span = Some(found.span());
+                }
+                None => break,
+            }
+        }
+        value = Some(found);
+    }
+    let start = span?.start;
+    Some(text.get(..start)?.matches('\n').count() + 1)
 }
 
 impl Policy {
@@ -196,26 +240,44 @@ impl Policy {
             (Some(_), Some(_)) => {
                 return Err(PolicyError::Invalid {
                     origin: "environment".into(),
+                    line: None,
                     field: "GUARDRAIL_POLICY_TOML".into(),
                     message: "set GUARDRAIL_POLICY_TOML or GUARDRAIL_POLICY, not both".into(),
                 })
             }
             (Some(text), None) => Self::from_toml(text, "GUARDRAIL_POLICY_TOML")?,
+            (None, Some(uri)) if uri.starts_with("s3://") => {
+                return Err(PolicyError::Invalid {
+                    origin: "environment".into(),
+                    line: None,
+                    field: "GUARDRAIL_POLICY".into(),
+                    message: format!(
+                        "`{uri}` is an S3 object: a deployment reads it (guardrail_aws::Deployment::from_env)"
+                    ),
+                })
+            }
             (None, Some(path)) => Self::load(Path::new(path))?,
             (None, None) => Self::baseline(),
         };
-        match env.get("GUARDRAIL_MODE") {
-            Some("audit") => policy.force_audit(),
-            Some("policy") | None => {}
-            Some(other) => {
-                return Err(PolicyError::Invalid {
-                    origin: "environment".into(),
-                    field: "GUARDRAIL_MODE".into(),
-                    message: format!("`{other}` is not a mode; use `audit` or leave it unset"),
-                })
-            }
+        if Self::forced_audit(env)? {
+            policy.force_audit();
         }
         Ok(policy)
+    }
+
+    /// `GUARDRAIL_MODE`: `audit` turns every enforcing control into an auditing one; unset or
+    /// `policy` keeps the policy's modes.
+    pub fn forced_audit(env: &crate::env::Environment) -> Result<bool, PolicyError> {
+        match env.get("GUARDRAIL_MODE") {
+            Some("audit") => Ok(true),
+            Some("policy") | None => Ok(false),
+            Some(other) => Err(PolicyError::Invalid {
+                origin: "environment".into(),
+                line: None,
+                field: "GUARDRAIL_MODE".into(),
+                message: format!("`{other}` is not a mode; use `audit` or leave it unset"),
+            }),
+        }
     }
 
     /// Parses and validates policy text; `origin` names it in errors.
@@ -231,6 +293,20 @@ impl Policy {
                 source,
             })?;
         file.resolve(origin, policy_version(text), today)
+            .map_err(|e| match e {
+                PolicyError::Invalid {
+                    origin,
+                    line: None,
+                    field,
+                    message,
+                } => PolicyError::Invalid {
+                    line: line_of(text, &field),
+                    origin,
+                    field,
+                    message,
+                },
+                other => other,
+            })
     }
 
     /// The exemptions in force on `today`, soonest expiry first.
@@ -460,6 +536,7 @@ mod file {
     fn invalid(origin: &str, field: String, message: String) -> PolicyError {
         PolicyError::Invalid {
             origin: origin.to_string(),
+            line: None,
             field,
             message,
         }

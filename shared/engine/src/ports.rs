@@ -43,10 +43,18 @@ impl AwsError {
                 .any(|m| self.message.contains(m)))
     }
 
+    /// The resource's account is not one of the organisation's: its events are refused.
+    pub fn is_outside_organization(&self) -> bool {
+        self.code == OUTSIDE_ORGANIZATION
+    }
+
     pub fn is_validation(&self) -> bool {
         self.code == "ValidationException"
     }
 }
+
+/// The code of an [`AwsError`] refusing an account outside the organisation.
+pub const OUTSIDE_ORGANIZATION: &str = "AccountOutsideOrganization";
 
 /// Reads the live state of a resource.
 pub trait ResourceReader: Send + Sync {
@@ -136,9 +144,12 @@ pub trait ActivityLog: Send + Sync {
         deadline: Option<std::time::Instant>,
     ) -> impl Future<Output = Result<BTreeMap<String, crate::event::Actor>, AwsError>> + Send;
 
-    /// Records of `event_name` calls on the resource, newest first.
+    /// Records of `event_name` calls on the resource `resource_name` of `account`/`region`
+    /// (looked up there: CloudTrail's event history is per account and region), newest first.
     fn calls(
         &self,
+        account: &str,
+        region: &str,
         resource_name: &str,
         event_name: &str,
     ) -> impl Future<Output = Result<Vec<TrailRecord>, AwsError>> + Send;
@@ -216,4 +227,40 @@ pub trait SweepQueue: Send + Sync {
         &self,
         requests: &[crate::sweep::SweepRequest],
     ) -> impl Future<Output = Result<(), AwsError>> + Send;
+}
+
+/// Reads the policy object (see [`crate::policy_source`]).
+pub trait PolicyObjects: Send + Sync {
+    /// The object at `location`, or [`Fetched::Unchanged`](crate::policy_source::Fetched) when
+    /// its ETag is still `known`.
+    fn fetch(
+        &self,
+        location: &crate::policy_source::PolicyLocation,
+        known: Option<&str>,
+    ) -> impl Future<Output = Result<crate::policy_source::Fetched, AwsError>> + Send;
+}
+
+/// An organisation's accounts, as AWS Organizations lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgAccount {
+    pub id: String,
+    /// `ACTIVE`, `SUSPENDED`, `PENDING_CLOSURE`, `CLOSED`, `PENDING_ACTIVATION` (the account's
+    /// `State`, or its retired `Status` where only that is given).
+    pub state: String,
+}
+
+impl OrgAccount {
+    pub fn is_active(&self) -> bool {
+        self.state == "ACTIVE"
+    }
+}
+
+/// AWS Organizations: which accounts the organisation has.
+pub trait Organization: Send + Sync {
+    /// The accounts of the organisation, or only those under `parents` (organizational unit or
+    /// root ids, their nested units included), each once.
+    fn accounts(
+        &self,
+        parents: &[String],
+    ) -> impl Future<Output = Result<Vec<OrgAccount>, AwsError>> + Send;
 }

@@ -19,6 +19,25 @@ pub fn is_account_id(value: &str) -> bool {
     value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// The AWS partition of a region, by the region prefixes of AWS's partition table (the SDK's
+/// endpoint `partitions.json`): China, GovCloud, the isolated regions and the European
+/// Sovereign Cloud have partitions of their own, whose ARNs differ (`arn:aws-cn:...`).
+pub fn partition(region: &str) -> &'static str {
+    const PREFIXES: [(&str, &str); 7] = [
+        ("cn-", "aws-cn"),
+        ("us-gov-", "aws-us-gov"),
+        ("us-iso-", "aws-iso"),
+        ("us-isob-", "aws-iso-b"),
+        ("eu-isoe-", "aws-iso-e"),
+        ("us-isof-", "aws-iso-f"),
+        ("eusc-", "aws-eusc"),
+    ];
+    PREFIXES
+        .iter()
+        .find(|(prefix, _)| region.starts_with(prefix))
+        .map_or("aws", |(_, partition)| partition)
+}
+
 /// Which resource, where.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ResourceId {
@@ -32,7 +51,8 @@ impl ResourceId {
     /// The ARN SageMaker gives this resource. SageMaker lower-cases names in ARNs.
     pub fn arn(&self) -> String {
         format!(
-            "arn:aws:sagemaker:{}:{}:{}/{}",
+            "arn:{}:sagemaker:{}:{}:{}/{}",
+            partition(&self.region),
             self.region,
             self.account,
             self.kind.as_str(),
@@ -385,6 +405,36 @@ impl Snapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// GovCloud, China and the other partitions name resources with their own partition.
+    #[test]
+    fn arns_carry_the_partition_of_their_region() {
+        let arn = |region: &str| {
+            ResourceId {
+                kind: ResourceKind::TrainingJob,
+                name: "churn".into(),
+                account: "123456789012".into(),
+                region: region.into(),
+            }
+            .arn()
+        };
+        assert_eq!(
+            arn("us-east-1"),
+            "arn:aws:sagemaker:us-east-1:123456789012:training-job/churn"
+        );
+        assert_eq!(
+            arn("us-gov-west-1"),
+            "arn:aws-us-gov:sagemaker:us-gov-west-1:123456789012:training-job/churn"
+        );
+        assert_eq!(
+            arn("cn-northwest-1"),
+            "arn:aws-cn:sagemaker:cn-northwest-1:123456789012:training-job/churn"
+        );
+        assert_eq!(partition("us-isob-east-1"), "aws-iso-b");
+        assert_eq!(partition("us-iso-east-1"), "aws-iso");
+        assert_eq!(partition("eusc-de-east-1"), "aws-eusc");
+        assert_eq!(partition("eu-west-1"), "aws");
+    }
 
     #[test]
     fn unknown_statuses_are_kept_apart_from_known_ones() {
