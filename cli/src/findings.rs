@@ -598,11 +598,14 @@ async fn trail() -> Result<guardrail_aws::PerAccount<guardrail_aws::CloudTrail>,
     }))
 }
 
-/// CloudTrail's records of the remediation calls of the open failures that made one.
+/// CloudTrail's records of the remediation calls of the open failures that made one, each
+/// looked up in its finding's account and region; a lookup that fails (an account the member
+/// role does not reach) is shown for that finding, the report goes on.
 async fn trail_records(
     store: &impl FindingStore,
     findings: &[(Finding, Vec<guardrail_core::findings::Observation>)],
-) -> Result<BTreeMap<String, Vec<guardrail_core::ports::TrailRecord>>, String> {
+) -> Result<BTreeMap<String, Result<Vec<guardrail_core::ports::TrailRecord>, String>>, String> {
+    use guardrail_core::evidence::EvidenceError;
     let trail = trail().await?;
     let mut records = BTreeMap::new();
     let called = |f: &Finding| f.remediation.as_ref().is_some_and(|r| r.result.called());
@@ -610,10 +613,12 @@ async fn trail_records(
         .iter()
         .filter(|(f, _)| f.status == Status::Fail && called(f))
     {
-        let found = guardrail_core::evidence::evidence(store, &trail, &f.id)
-            .await
-            .map_err(|e| e.to_string())?;
-        records.insert(f.id.clone(), found.records);
+        let found = match guardrail_core::evidence::evidence(store, &trail, &f.id).await {
+            Ok(found) => Ok(found.records),
+            Err(EvidenceError::Trail(e)) => Err(e.to_string()),
+            Err(other) => return Err(other.to_string()),
+        };
+        records.insert(f.id.clone(), found);
     }
     Ok(records)
 }

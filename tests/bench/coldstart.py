@@ -7,7 +7,11 @@ start), the time of each invocation, the peak RSS (`VmHWM` from `/proc`), and th
 the run made by API (moto's request recorder).
 
     cargo build --release -p inspector
-    tests/emulator/with-emulator.sh python3 tests/bench/coldstart.py target/release/inspector [EVENTS]
+    tests/emulator/with-emulator.sh python3 tests/bench/coldstart.py target/release/inspector [EVENTS] [POLICY]
+
+With POLICY (a policy file), the function reads it as deployed: from an S3 object on the
+emulator (`GUARDRAIL_POLICY=s3://...`), so the cold start includes that `GetObject`; without,
+the built-in baseline, read from nowhere.
 
 A benchmark, not a test: it prints numbers and asserts nothing about them.
 """
@@ -45,6 +49,8 @@ class RuntimeApi(http.server.ThreadingHTTPServer):
         self.first_next: float | None = None
         self.sent: dict[str, float] = {}
         self.done: dict[str, tuple[float, str]] = {}
+        #: What each invocation answered (its response or error document).
+        self.bodies: dict[str, str] = {}
         self.init_error: str | None = None
         self.lock = threading.Lock()
 
@@ -86,6 +92,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.server.init_error = payload
         elif parts[-1] in ("response", "error"):
             with self.server.lock:
+                self.server.bodies[parts[-2]] = payload
                 self.server.done[parts[-2]] = (time.monotonic(), parts[-1])
         self.send_response(202)
         self.send_header("Content-Length", "0")
@@ -154,6 +161,12 @@ def main() -> None:
     binary = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "target/release/inspector")
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 12
     function_env, events = seed(count)
+    if len(sys.argv) > 3:
+        s3 = boto3.client("s3")
+        bucket = f"coldstart-policy-{int(time.time())}"
+        s3.create_bucket(Bucket=bucket)
+        s3.put_object(Bucket=bucket, Key="policy.toml", Body=Path(sys.argv[3]).read_bytes())
+        function_env["GUARDRAIL_POLICY"] = f"s3://{bucket}/policy.toml"
     api = RuntimeApi()
     threading.Thread(target=api.serve_forever, daemon=True).start()
     for i, body in enumerate(events):
@@ -188,6 +201,7 @@ def main() -> None:
     outcomes = [api.done[rid][1] for rid in api.done]
     requests = requests_by_api()
     print(f"binary: {binary} ({binary.stat().st_size / 1e6:.1f} MB)")
+    print(f"policy: {function_env.get('GUARDRAIL_POLICY', 'built-in baseline')}")
     print(f"cold start (spawn to first /next): {(api.first_next - spawned) * 1000:.1f} ms")
     print(
         f"invocations: {len(durations)} of {count} ({outcomes.count('response')} responses), "

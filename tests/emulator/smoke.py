@@ -1676,6 +1676,65 @@ def fault_injection_by_access_key(endpoint: str) -> None:
     )
 
 
+def in_account(service: str, endpoint: str, account: str) -> Any:
+    """A client in another account: moto gives assumed-role credentials the role's account."""
+    creds = client("sts", endpoint).assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/smoke", RoleSessionName="smoke"
+    )["Credentials"]
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        config=Config(retries={"mode": "standard", "total_max_attempts": 1}),
+    )
+
+
+@check
+def organization_accounts_and_their_state(endpoint: str) -> None:
+    """What the sweep and the inspector read of Organizations, as AWS answers it: a closed
+    account is listed SUSPENDED (State and the retired Status), accounts under a nested unit are
+    listed by parent, an account outside is AccountNotFoundException."""
+    org = in_account("organizations", endpoint, f"{int(RUN, 16) % 10**6:06d}555555")
+    org.create_organization(FeatureSet="ALL")
+    root = org.list_roots()["Roots"][0]["Id"]
+    made = [org.create_account(Email=f"s{i}@example.com", AccountName=f"s{i}")["CreateAccountStatus"]["AccountId"] for i in range(2)]
+    org.close_account(AccountId=made[0])
+    states = {a["Id"]: (a.get("State"), a.get("Status")) for a in org.list_accounts()["Accounts"]}
+    expect_equal(states[made[0]], ("SUSPENDED", "SUSPENDED"), "a closed account")
+    expect_equal(states[made[1]], ("ACTIVE", "ACTIVE"), "an open account")
+    unit = org.create_organizational_unit(ParentId=root, Name="prod")["OrganizationalUnit"]["Id"]
+    nested = org.create_organizational_unit(ParentId=unit, Name="ml")["OrganizationalUnit"]["Id"]
+    org.move_account(AccountId=made[1], SourceParentId=root, DestinationParentId=nested)
+    units = [u["Id"] for u in org.list_organizational_units_for_parent(ParentId=unit)["OrganizationalUnits"]]
+    expect_equal(units, [nested], "units under a unit")
+    under = [a["Id"] for a in org.list_accounts_for_parent(ParentId=nested)["Accounts"]]
+    expect_equal(under, [made[1]], "accounts under the nested unit")
+    try:
+        org.describe_account(AccountId="999999999999")
+        raise AssertionError("an account outside the organization was described")
+    except ClientError as e:
+        expect_equal(e.response["Error"]["Code"], "AccountNotFoundException", "an account outside")
+
+
+@check
+def s3_conditional_read(endpoint: str) -> None:
+    """GetObject with If-None-Match equal to the object's ETag: 304 Not Modified."""
+    s3 = client("s3", endpoint)
+    bucket = unique("smoke-policy").lower()
+    s3.create_bucket(Bucket=bucket)
+    etag = s3.put_object(Bucket=bucket, Key="policy.toml", Body=b"version = 1\n")["ETag"]
+    try:
+        s3.get_object(Bucket=bucket, Key="policy.toml", IfNoneMatch=etag)
+        raise AssertionError("an unchanged object was sent again")
+    except ClientError as e:
+        expect_equal(e.response["ResponseMetadata"]["HTTPStatusCode"], 304, "If-None-Match")
+    body = s3.get_object(Bucket=bucket, Key="policy.toml", IfNoneMatch='"other"')["Body"].read()
+    expect_equal(body, b"version = 1\n", "a changed object")
+
+
 def main(argv: list[str]) -> int:
     """Runs every check against the emulator at ``argv[1]``; returns the exit status."""
     if len(argv) != 2:

@@ -112,8 +112,9 @@ pub struct AuditReport {
     /// Those of `exemptions` that expire within 30 days.
     pub expiring: Vec<Exemption>,
     pub controls: Vec<(ControlId, ControlDoc)>,
-    /// CloudTrail's records of the remediation calls, by finding id, when they were looked up.
-    pub evidence: BTreeMap<String, Vec<TrailRecord>>,
+    /// CloudTrail's records of the remediation calls, by finding id, when they were looked up
+    /// (`Err`: why they could not be, say the finding's account cannot be reached).
+    pub evidence: BTreeMap<String, Result<Vec<TrailRecord>, String>>,
 }
 
 /// What the report is built from.
@@ -125,7 +126,7 @@ pub struct Input<'a> {
     pub since: Option<String>,
     pub until: Option<String>,
     /// CloudTrail's records of the remediation calls, by finding id (empty: not looked up).
-    pub evidence: BTreeMap<String, Vec<TrailRecord>>,
+    pub evidence: BTreeMap<String, Result<Vec<TrailRecord>, String>>,
 }
 
 impl AuditReport {
@@ -398,7 +399,20 @@ impl AuditReport {
                 format!("{action} {}{at}", r.result)
             });
             let mut remediation = escape(&remediation);
-            for record in self.evidence.get(&f.id).into_iter().flatten() {
+            if let Some(Err(why)) = self.evidence.get(&f.id) {
+                let _ = write!(
+                    remediation,
+                    "<br><span class=\"muted\">CloudTrail not looked up: {}</span>",
+                    escape(why)
+                );
+            }
+            for record in self
+                .evidence
+                .get(&f.id)
+                .and_then(|e| e.as_ref().ok())
+                .into_iter()
+                .flatten()
+            {
                 let caller = record.caller_arn.as_deref().or(record.username.as_deref());
                 let _ = write!(
                     remediation,

@@ -151,11 +151,13 @@ pub enum PolicyError {
         #[source]
         source: std::io::Error,
     },
-    #[error("invalid policy {origin}: {source}")]
+    #[error("invalid policy {origin}{}: {source}", in_field(.field))]
     Syntax {
         origin: String,
+        /// The field whose key or value the error is in (`controls.vpc-attached.mode`).
+        field: Option<String>,
         #[source]
-        source: toml::de::Error,
+        source: Box<toml::de::Error>,
     },
     #[error("invalid policy {origin}{}: {field}: {message}", at_line(*.line))]
     Invalid {
@@ -169,6 +171,51 @@ pub enum PolicyError {
 
 fn at_line(line: Option<usize>) -> String {
     line.map(|l| format!(", line {l}")).unwrap_or_default()
+}
+
+fn in_field(field: &Option<String>) -> String {
+    field
+        .as_ref()
+        .map(|f| format!(", field {f}"))
+        .unwrap_or_default()
+}
+
+/// The dotted path of the deepest field whose key or value holds byte `offset` of `text`
+/// (`exemptions[1].expires`). Every field is searched: a table made by a header of its child
+/// (`[controls.x]` makes `controls`) has no span of its own around its children.
+fn field_at(text: &str, offset: usize) -> Option<String> {
+    use toml::de::DeValue;
+    type Child<'a, 'i> = (
+        String,
+        &'a toml::Spanned<DeValue<'i>>,
+        Option<std::ops::Range<usize>>,
+    );
+    fn walk(value: &DeValue<'_>, offset: usize, path: &str) -> Option<String> {
+        let children: Vec<Child<'_, '_>> = match value {
+            DeValue::Table(table) => table
+                .iter()
+                .map(|(k, v)| {
+                    let dot = if path.is_empty() { "" } else { "." };
+                    (format!("{path}{dot}{}", k.get_ref()), v, Some(k.span()))
+                })
+                .collect(),
+            DeValue::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (format!("{path}[{i}]"), v, None))
+                .collect(),
+            _ => Vec::new(),
+        };
+        children.into_iter().find_map(|(field, item, key)| {
+            walk(item.get_ref(), offset, &field).or_else(|| {
+                let holds =
+                    item.span().contains(&offset) || key.is_some_and(|k| k.contains(&offset));
+                holds.then_some(field)
+            })
+        })
+    }
+    let document = toml::de::DeTable::parse(text).ok()?;
+    walk(&DeValue::Table(document.into_inner()), offset, "")
 }
 
 /// The line (from 1) where `field` (`version`, `exemptions[0].expires`,
@@ -288,9 +335,10 @@ impl Policy {
     /// As [`Policy::from_toml`], with exemption expiries checked against `today`.
     pub fn from_toml_on(text: &str, origin: &str, today: Date) -> Result<Policy, PolicyError> {
         let file: file::PolicyFile =
-            toml::from_str(text).map_err(|source| PolicyError::Syntax {
+            toml::from_str(text).map_err(|source: toml::de::Error| PolicyError::Syntax {
                 origin: origin.to_string(),
-                source,
+                field: source.span().and_then(|span| field_at(text, span.start)),
+                source: Box::new(source),
             })?;
         file.resolve(origin, policy_version(text), today)
             .map_err(|e| match e {
@@ -677,6 +725,27 @@ mod tests {
             Ok(_) => String::from("accepted"),
             Err(e) => e.to_string(),
         }
+    }
+
+    /// Every error names the line and the field, as the policy's author wrote them.
+    #[test]
+    fn errors_name_the_line_and_the_field() {
+        let bad_mode = "version = 1\n\n[controls.vpc-attached]\nmode = \"sometimes\"\n";
+        let e = err(bad_mode);
+        assert!(
+            e.contains("field controls.vpc-attached.mode") && e.contains("line 4"),
+            "{e}"
+        );
+        let unknown = "version = 1\n[controls.volume-kms]\nmode = \"audit\"\nallowed = []\n";
+        let e = err(unknown);
+        assert!(
+            e.contains("field controls.volume-kms.allowed") && e.contains("line 4"),
+            "{e}"
+        );
+        let empty = "[[exemptions]]\nresource = \"arn:aws:sagemaker:us-east-1:123456789012:training-job/a\"\n\
+                     controls = []\nreason = \"r\"\nexpires = 2026-01-01\n";
+        let e = err(empty);
+        assert!(e.contains("line 3: exemptions[0].controls"), "{e}");
     }
 
     #[test]

@@ -191,6 +191,7 @@ fn cloudtrail_s_record_of_a_remediation_is_shown_with_its_failure() {
         .iter()
         .find(|(f, _)| f.status == Status::Fail)
         .map(|(f, _)| f.id.clone());
+    let first = failing.clone().unwrap_or_default();
     let record = TrailRecord {
         event_id: "ev-1".into(),
         event_name: "StopTrainingJob".into(),
@@ -203,15 +204,26 @@ fn cloudtrail_s_record_of_a_remediation_is_shown_with_its_failure() {
     let with = AuditReport::build(Input {
         evidence: failing
             .into_iter()
-            .map(|id| (id, vec![record.clone()]))
+            .map(|id| (id, Ok(vec![record.clone()])))
             .collect(),
-        ..input(findings)
+        ..input(findings.clone())
     })
     .html();
     assert!(with.contains("CloudTrail: StopTrainingJob at 2026-11-01T08:00:01Z by arn:aws:sts::123456789012:assumed-role/guardrail-inspector/i (request req-&lt;1&gt;)"), "{with}");
     let without = report(stored(), &Policy::baseline()).html();
     assert!(!without.contains("CloudTrail: StopTrainingJob"));
     assert!(without.contains("--cloudtrail"));
+    // A finding whose account could not be reached says so, instead of showing no record
+    let unreachable = AuditReport::build(Input {
+        evidence: [(
+            first,
+            Err("account 111111111111: no member role".to_string()),
+        )]
+        .into(),
+        ..input(findings.clone())
+    })
+    .html();
+    assert!(unreachable.contains("CloudTrail not looked up: account 111111111111: no member role"));
 }
 
 #[test]
