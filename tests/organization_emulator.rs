@@ -336,7 +336,10 @@ async fn the_policy_object_is_read_refreshed_and_never_replaced_by_a_broken_one(
             .body(text.as_bytes().to_vec().into())
             .send()
     };
-    let objects = || guardrail_aws::S3PolicyObjects::new(aws_sdk_s3::Client::new(&config));
+    let objects = || {
+        let client = aws_sdk_s3::Client::new(&config);
+        guardrail_aws::S3PolicyObjects::new(client, Some(ACCOUNT.to_string()))
+    };
 
     // A start without the object fails, naming it
     let missing = LivePolicy::load(objects(), location.clone(), false, Duration::ZERO).await;
@@ -376,5 +379,93 @@ async fn the_policy_object_is_read_refreshed_and_never_replaced_by_a_broken_one(
         .await?;
     assert!(matches!(live.refresh().await, Refresh::Kept(why) if why.contains("does not exist")));
     assert_eq!(mode(), guardrail_core::policy::Mode::Off);
+
+    // A bucket of that name owned by another account is never read
+    put("version = 1\n").await?;
+    let elsewhere = guardrail_aws::S3PolicyObjects::new(
+        aws_sdk_s3::Client::new(&config),
+        Some("999999999999".to_string()),
+    );
+    let location = PolicyLocation {
+        bucket: bucket.clone(),
+        key: "team/policy.toml".into(),
+    };
+    let refused = LivePolicy::load(elsewhere, location, false, Duration::ZERO).await;
+    assert!(refused.is_err(), "a bucket of another account was read");
+    Ok(())
+}
+
+/// Events a member account could not put on the central bus wait in its forwarding dead-letter
+/// queue (`infra/member.yaml`); the sweep of that account and region handles them through the
+/// member role, as if they had arrived, and empties the queue.
+#[tokio::test]
+async fn events_a_member_account_could_not_forward_are_handled_by_its_sweep() -> TestResult {
+    // Given a member account whose forwarding queue holds the event of a notebook without a VPC
+    let org = Org::create().await?;
+    let member = org.accounts(1).await?.remove(0);
+    let inside = Emulator::in_account(&member).await?;
+    let name = unique("lost-nb");
+    create_notebook(&inside, &name, Posture::NonCompliant, None).await?;
+    let queue = format!("{MEMBER_ROLE}-forwarding");
+    let queue_url = inside
+        .sqs
+        .create_queue()
+        .queue_name(&queue)
+        .send()
+        .await?
+        .queue_url
+        .ok_or("no queue url")?;
+    let event = sample_event("notebook/state-change.json", "open-nb", &name)?
+        .to_string()
+        .replace(ACCOUNT, &member);
+    inside
+        .sqs
+        .send_message()
+        .queue_url(&queue_url)
+        .message_body(event)
+        .send()
+        .await?;
+    let home = Emulator::connect().await?;
+    let alerts = home.alert_channel().await?;
+    let deployment = org.deployment();
+    let inspector = deployment.inspector(SqliteStore::in_memory()?, &alerts.topic_arn)?;
+    let failures_url = home
+        .sqs
+        .create_queue()
+        .queue_name(unique("org-failures"))
+        .send()
+        .await?
+        .queue_url
+        .ok_or("no queue url")?;
+    let failures = guardrail_aws::SqsFailureQueue::new(home.sqs.clone(), &failures_url);
+    let letters = PerAccount::new(deployment.fleet.clone(), |c| {
+        guardrail_aws::SqsDeadLetters::new(aws_sdk_sqs::Client::new(c))
+    });
+    let targets = [
+        sweep::Target {
+            account: member.clone(),
+            region: REGION.into(),
+        },
+        // (an account and region without a member stack has no such queue: nothing to do)
+        sweep::Target {
+            account: org.management.clone(),
+            region: REGION.into(),
+        },
+    ];
+
+    // When its sweep runs
+    let done = sweep::recover_forwarded(&inspector, &failures, &letters, &queue, &targets).await;
+
+    // Then the event was handled: the notebook is stopped and alerted, and the queue is empty
+    assert_eq!((done.recovered, done.left), (1, 0));
+    assert_eq!(inside.notebook_status(&name).await?, "Stopped");
+    assert_eq!(alerts.receive(1, Duration::from_secs(10)).await?.len(), 1);
+    let left = inside
+        .sqs
+        .receive_message()
+        .queue_url(&queue_url)
+        .send()
+        .await?;
+    assert!(left.messages().is_empty());
     Ok(())
 }

@@ -586,10 +586,14 @@ async fn report(
     ))
 }
 
-/// CloudTrail in each finding's own account (through the member role, `MEMBER_ROLE_NAME` and
-/// `MEMBER_EXTERNAL_ID`, as the functions reach it) and region.
+/// CloudTrail in each finding's own account and region: in a member account through its
+/// read-only evidence role, `<MEMBER_ROLE_NAME>-evidence` (`infra/member.yaml`, trusting the
+/// auditors' roles named in `EvidenceReaderArns`), with `MEMBER_EXTERNAL_ID`.
 async fn trail() -> Result<guardrail_aws::PerAccount<guardrail_aws::CloudTrail>, String> {
-    let env = guardrail_core::env::Environment::from_process();
+    let mut env = guardrail_core::env::Environment::from_process();
+    if let Some(role) = env.get("MEMBER_ROLE_NAME").map(|r| format!("{r}-evidence")) {
+        env = env.with("MEMBER_ROLE_NAME", role);
+    }
     let deployment = guardrail_aws::Deployment::connect(env, guardrail_core::Policy::baseline())
         .await
         .map_err(|e| e.to_string())?;

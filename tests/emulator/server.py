@@ -785,6 +785,27 @@ def seed_test_key() -> None:
     backend.keys[TEST_KEY_ID] = key
 
 
+def patch_s3_expected_owner() -> None:
+    """Patch 19: ``GetObject`` with ``x-amz-expected-bucket-owner`` naming another account than
+    the bucket's is refused with 403 ``AccessDenied``, as S3 refuses it; moto ignores the header."""
+    from moto.s3.responses import S3Response
+
+    original = S3Response.get_object
+
+    @functools.wraps(original)
+    def get_object(self: S3Response) -> Any:
+        owner = self.headers.get("x-amz-expected-bucket-owner")
+        if owner and self.backend.get_bucket(self.bucket_name).account_id != owner:
+            body = (
+                '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code>'
+                "<Message>Access Denied</Message></Error>"
+            )
+            return 403, {"Content-Type": "application/xml"}, body
+        return original(self)
+
+    S3Response.get_object = get_object  # type: ignore[method-assign]
+
+
 def apply_patches() -> None:
     """Applies every patch; call once, before the server starts."""
     for kind in JOB_KINDS:
@@ -801,6 +822,7 @@ def apply_patches() -> None:
     seed_test_key()
     trail.apply()
     transactions.apply()
+    patch_s3_expected_owner()
 
 
 def check_bindable(port: int) -> None:

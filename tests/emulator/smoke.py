@@ -1735,6 +1735,22 @@ def s3_conditional_read(endpoint: str) -> None:
     expect_equal(body, b"version = 1\n", "a changed object")
 
 
+@check
+def s3_expected_bucket_owner(endpoint: str) -> None:
+    """Patch 19: GetObject with another account as ExpectedBucketOwner is AccessDenied (403)."""
+    s3 = client("s3", endpoint)
+    bucket = unique("smoke-owner").lower()
+    s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    expect_equal(s3.get_object(Bucket=bucket, Key="k", ExpectedBucketOwner="123456789012")["Body"].read(), b"x", "own")
+    try:
+        s3.get_object(Bucket=bucket, Key="k", ExpectedBucketOwner="999999999999")
+        raise AssertionError("a bucket of another owner was read")
+    except ClientError as e:
+        got = (e.response["ResponseMetadata"]["HTTPStatusCode"], e.response["Error"]["Code"])
+        expect_equal(got, (403, "AccessDenied"), "another owner")
+
+
 def main(argv: list[str]) -> int:
     """Runs every check against the emulator at ``argv[1]``; returns the exit status."""
     if len(argv) != 2:

@@ -9,7 +9,7 @@ deploy-time findings stay closed.
 * the event patterns are at most 2,048 characters (EventBridge's pattern size quota);
 * the member role can only be assumed within the organisation (``aws:ResourceOrgID``), the
   central bus admits only the organisation's forwarding roles, the member rules dead-letter to
-  a queue under an alarm, the KMS key's grant to CloudWatch names its source, no ARN in the
+  a queue the central sweep empties under an alarm, the KMS key's grant to CloudWatch names its source, no ARN in the
   templates spells the ``aws`` partition, and ``infra/README.md`` says what the template retries.
 """
 
@@ -196,7 +196,7 @@ class DeployHardening(unittest.TestCase):
         self.assertEqual(pattern, "arn:${AWS::Partition}:iam::*:role/${MemberRoleName}-forwarding-*")
         self.assertEqual(forwarding, "${MemberRoleName}-forwarding-${AWS::Region}")
 
-    def test_member_forwarding_rules_dead_letter_under_an_alarm_that_reaches_the_central_topic(self) -> None:
+    def test_member_forwarding_rules_dead_letter_to_a_queue_the_central_sweep_empties(self) -> None:
         resources = self.member["Resources"]
         rules = {k: r for k, r in resources.items() if r["Type"] == "AWS::Events::Rule"}
         self.assertEqual(len(rules), 2)
@@ -205,35 +205,34 @@ class DeployHardening(unittest.TestCase):
             for target in rule["Properties"]["Targets"]:
                 queues.add(referenced(target["DeadLetterConfig"]["Arn"]))
         (queue,) = queues
-        self.assertNotIn("FifoQueue", resources[queue]["Properties"], "EventBridge takes no FIFO dead-letter queue")
+        props = resources[queue]["Properties"]
+        self.assertNotIn("FifoQueue", props, "EventBridge takes no FIFO dead-letter queue")
+        # Named as the sweeper finds it: <MEMBER_ROLE_NAME>-forwarding (Deployment::dead_letters)
+        self.assertEqual(props["QueueName"], {"Fn::Sub": "${MemberRoleName}-forwarding"})
+        code = (ROOT / "shared/aws/src/deployment.rs").read_text()
+        self.assertIn('format!("{role}-forwarding")', code)
         policy = next(r for r in resources.values() if r["Type"] == "AWS::SQS::QueuePolicy")
         (statement,) = policy["Properties"]["PolicyDocument"]["Statement"]
         self.assertEqual(statement["Principal"], {"Service": "events.amazonaws.com"})
         sources = statement["Condition"]["ArnEquals"]["aws:SourceArn"]
         self.assertEqual(sorted(referenced(s) for s in sources), sorted(rules))
-        alarms = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"]
-        watching = [a for a in alarms if any(referenced(d["Value"]) == queue for d in a["Dimensions"])]
-        self.assertEqual(len(watching), 1)
-        self.assertEqual(watching[0]["AlarmActions"], [{"Ref": "CentralAlertTopicArn"}])
-        # The central topic and its key let exactly those alarms in.
-        topic_policy = self.resources["AlertTopicPolicy"]["Properties"]["PolicyDocument"]["Statement"]
-        member_alarms = [s["Fn::If"][1] for s in topic_policy if "Fn::If" in s]
-        self.assertEqual(member_alarms[0]["Condition"]["StringEquals"], {"aws:SourceOrgID": {"Ref": "OrganizationId"}})
-        self.assertIn("-forwarding-", member_alarms[0]["Condition"]["ArnLike"]["aws:SourceArn"]["Fn::Sub"])
-        self.assertEqual(
-            watching[0]["AlarmName"]["Fn::Sub"].split("${AWS::Region}")[0] + "*",
-            member_alarms[0]["Condition"]["ArnLike"]["aws:SourceArn"]["Fn::Sub"].rsplit(":", 1)[1],
-        )
+        # The member role may empty exactly that queue, and the central sweep alarms on what it finds
+        role = next(r for r in resources.values() if r["Properties"].get("RoleName") == {"Ref": "MemberRoleName"})
+        grants = [s for p in role["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"]
+                  if "sqs:ReceiveMessage" in as_list(s["Action"])]
+        self.assertEqual([g["Resource"] for g in grants],
+                         [{"Fn::Sub": "arn:${AWS::Partition}:sqs:*:${AWS::AccountId}:${MemberRoleName}-forwarding"}])
+        alarmed = {r["Properties"].get("MetricName") for r in self.resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"}
+        self.assertTrue({"ForwardedEventsRecovered", "ForwardedEventsLeft"} <= alarmed)
 
     def test_the_key_grants_cloudwatch_only_for_named_sources(self) -> None:
         statements = self.resources["GuardrailKey"]["Properties"]["KeyPolicy"]["Statement"]
         expanded = [s["Fn::If"][1] if "Fn::If" in s else s for s in statements]
-        for statement in expanded:
-            if statement.get("Principal", {}).get("Service") != "cloudwatch.amazonaws.com":
-                continue
+        granted = [s for s in expanded if s.get("Principal", {}).get("Service") == "cloudwatch.amazonaws.com"]
+        self.assertTrue(granted)
+        for statement in granted:
             condition = statement["Condition"]
-            source = condition["StringEquals"]
-            self.assertTrue({"aws:SourceAccount", "aws:SourceOrgID"} & set(source), statement["Sid"])
+            self.assertEqual(condition["StringEquals"], {"aws:SourceAccount": {"Ref": "AWS::AccountId"}})
             self.assertIn("aws:SourceArn", condition["ArnLike"], statement["Sid"])
             self.assertIn(":alarm:", condition["ArnLike"]["aws:SourceArn"]["Fn::Sub"], statement["Sid"])
 
@@ -253,6 +252,47 @@ class DeployHardening(unittest.TestCase):
         for role in ("InspectorRole", "SweeperRole"):
             reads = [s for s in policy_statements(self.central, role) if "s3:GetObject" in as_list(s["Action"])]
             self.assertEqual([s["Resource"] for s in reads], [{"Fn::Sub": "${PolicyBucket.Arn}/${PolicyKey}"}], role)
+
+    def test_only_the_named_writers_change_the_policy_and_each_change_is_announced(self) -> None:
+        statements = self.resources["PolicyBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+        (writers,) = [s["Fn::If"] for s in statements if "Fn::If" in s]
+        self.assertEqual(writers[0], "HasPolicyWriters")
+        deny = writers[1]
+        self.assertEqual(deny["Effect"], "Deny")
+        self.assertTrue({"s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"} <= set(deny["Action"]))
+        self.assertEqual(deny["Condition"], {"ArnNotLike": {"aws:PrincipalArn": {"Ref": "PolicyWriterArns"}}})
+        rule = self.resources["PolicyChangedRule"]["Properties"]
+        self.assertEqual(rule["EventPattern"]["detail"], {"bucket": {"name": [{"Ref": "PolicyBucket"}]}, "object": {"key": [{"Ref": "PolicyKey"}]}})
+        self.assertTrue(self.resources["PolicyBucket"]["Properties"]["NotificationConfiguration"]["EventBridgeConfiguration"]["EventBridgeEnabled"])
+        (target,) = rule["Targets"]
+        self.assertEqual(target["Arn"], {"Ref": "AlertTopic"})
+        topic = self.resources["AlertTopicPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+        events = [s for s in topic if s.get("Principal") == {"Service": "events.amazonaws.com"}]
+        self.assertEqual([s["Condition"] for s in events], [{"ArnEquals": {"aws:SourceArn": {"Fn::GetAtt": ["PolicyChangedRule", "Arn"]}}}])
+        key = self.resources["GuardrailKey"]["Properties"]["KeyPolicy"]["Statement"]
+        self.assertTrue(any(s.get("Principal") == {"Service": "events.amazonaws.com"} and "aws:SourceArn" in s["Condition"]["ArnLike"] for s in key))
+
+    def test_auditors_read_member_cloudtrail_through_a_read_only_evidence_role(self) -> None:
+        """The CLI's evidence lookups in member accounts: a role of their own, CloudTrail only,
+        trusting the named auditors with the external id (the member role trusts only the
+        functions)."""
+        role = self.member["Resources"]["EvidenceRole"]
+        self.assertEqual(role["Properties"]["RoleName"], {"Fn::Sub": "${MemberRoleName}-evidence"})
+        (statement,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+        self.assertEqual(statement["Condition"], {
+            "StringEquals": {"sts:ExternalId": {"Ref": "ExternalId"}},
+            "ArnEquals": {"aws:PrincipalArn": {"Ref": "EvidenceReaderArns"}},
+        })
+        actions = {a for p in role["Properties"]["Policies"] for s in p["PolicyDocument"]["Statement"] for a in as_list(s["Action"])}
+        self.assertEqual(actions, {"cloudtrail:LookupEvents"})
+        self.assertIn('format!("{r}-evidence")', (ROOT / "cli/src/findings.rs").read_text())
+
+    def test_member_accounts_and_units_need_an_organization(self) -> None:
+        rules = self.central["Rules"]
+        for parameter in ("MemberAccounts", "SweepOrganizationalUnits"):
+            guarding = [r for r in rules.values() if r["RuleCondition"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": parameter}, ""]}]}]
+            self.assertEqual(len(guarding), 1, parameter)
+            self.assertEqual(guarding[0]["Assertions"][0]["Assert"], {"Fn::Not": [{"Fn::Equals": [{"Ref": "OrganizationId"}, ""]}]})
 
     def test_infra_readme_says_what_the_template_retries(self) -> None:
         """The README once said the sweeper and its schedule are not retried; both are."""

@@ -104,8 +104,10 @@ class AlarmsAndDashboard(unittest.TestCase):
         guardrail = [a for a in alarms if a.get("Namespace") == "SageMakerGuardrail"]
         self.assertEqual(
             sorted(a["MetricName"] for a in guardrail),
-            ["Events", "ForeignAccountEvents", "PolicyRejected", "PolicyRejected", "Remediations", "Remediations", "SweepLeft"],
-            "failed remediations, rejected events, events of other organizations, refused policies, incomplete sweeps",
+            ["Events", "ForeignAccountEvents", "ForwardedEventsLeft", "ForwardedEventsRecovered", "PolicyRejected",
+             "PolicyRejected", "Remediations", "Remediations", "SweepLeft"],
+            "failed remediations, rejected events, events of other organizations, events members could not "
+            "forward, refused policies, incomplete sweeps",
         )
         # Each alarm's dimensions are exactly a set the code writes the metric with (an alarm on
         # other dimensions never fires), for a function that writes it.

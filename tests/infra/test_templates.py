@@ -382,6 +382,8 @@ class LeastPrivilege(unittest.TestCase):
         self.assertIn("sagemaker:StopTransformJob", inspector)
         self.assertIn("sts:AssumeRole", inspector)
         fan_out = {"sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}
+        # (and it empties the member accounts' forwarding dead-letter queues, found by name)
+        fan_out |= {"sqs:GetQueueUrl"}
         # (the inspector lists a Studio domain's apps, and a profile's private spaces, to delete them)
         studio = {"sagemaker:ListApps", "sagemaker:ListSpaces"}
         self.assertTrue(studio <= inspector, sorted(studio - inspector))
@@ -560,8 +562,9 @@ class EventPatterns(unittest.TestCase):
     def rule_patterns(self, template: dict[str, Any]) -> list[Any]:
         found = []
         for resource in template["Resources"].values():
-            if resource["Type"] == "AWS::Events::Rule" and "EventPattern" in resource["Properties"]:
-                found.append(resource["Properties"]["EventPattern"])
+            pattern = resource.get("Properties", {}).get("EventPattern")
+            if resource["Type"] == "AWS::Events::Rule" and pattern and pattern.get("source") == ["aws.sagemaker"]:
+                found.append(pattern)
             for event in resource.get("Properties", {}).get("Events", {}).values():
                 if event.get("Type") in ("EventBridgeRule", "CloudWatchEvent"):
                     found.append(event["Properties"]["Pattern"])

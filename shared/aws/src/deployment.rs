@@ -15,7 +15,7 @@ use guardrail_core::Policy;
 use crate::{
     load_config, CloudTrail, DynamoStore, Ec2Subnets, Fleet, KmsKeys, LiveInspector, MemberRole,
     OrgAccounts, PerAccount, S3PolicyObjects, SageMaker, SageMakerInventory, SecurityHub,
-    SnsPublisher, SqsFailureQueue, SqsSweepQueue,
+    SnsPublisher, SqsDeadLetters, SqsFailureQueue, SqsSweepQueue,
 };
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -43,7 +43,8 @@ impl Deployment {
         let config = load_config().await;
         let live = match env.get("GUARDRAIL_POLICY").and_then(PolicyLocation::parse) {
             Some(location) => {
-                let objects = S3PolicyObjects::new(aws_sdk_s3::Client::new(&config));
+                let owner = env.get("GUARDRAIL_ACCOUNT_ID").map(str::to_string);
+                let objects = S3PolicyObjects::new(aws_sdk_s3::Client::new(&config), owner);
                 let force_audit = Policy::forced_audit(&env)?;
                 let every = policy_source::refresh_period(&env)?;
                 Some(LivePolicy::load(objects, location?, force_audit, every).await?)
@@ -219,6 +220,16 @@ impl Deployment {
     pub fn sweep_scope(&self) -> Result<SweepEnv, String> {
         let fleet = &self.fleet;
         SweepEnv::from_env(&self.env, fleet.home_account(), fleet.home_region())
+    }
+
+    /// The member accounts' forwarding dead-letter queues (`<MEMBER_ROLE_NAME>-forwarding`,
+    /// `infra/member.yaml`), per account and region through the member role, when there is one.
+    pub fn dead_letters(&self) -> Option<(PerAccount<SqsDeadLetters>, String)> {
+        let (role, _) = self.env.member_role().ok().flatten()?;
+        let letters = PerAccount::new(self.fleet.clone(), |c| {
+            SqsDeadLetters::new(aws_sdk_sqs::Client::new(c))
+        });
+        Some((letters, format!("{role}-forwarding")))
     }
 
     /// The organisation's accounts (Organizations, with the deployment's own credentials).

@@ -20,8 +20,8 @@ use super::classify;
 use crate::OrgAccounts;
 use guardrail_core::findings::Finding;
 use guardrail_core::ports::{
-    ActivityLog, AwsError, FindingSink, Inventory, Listed, NetworkDirectory, Remediator,
-    ResourceReader, OUTSIDE_ORGANIZATION,
+    ActivityLog, AwsError, DeadLetter, DeadLetters, FindingSink, Inventory, Listed,
+    NetworkDirectory, Remediator, ResourceReader, OUTSIDE_ORGANIZATION,
 };
 use guardrail_core::remediation::Action;
 use guardrail_core::resource::{ResourceId, ResourceKind, Snapshot};
@@ -152,8 +152,19 @@ impl Fleet {
         self.base.region().map(|r| r.to_string())
     }
 
+    /// Refuses an account outside the organisation (when the fleet is [`Fleet::within`] one):
+    /// asked before every use of an account, cached or not, so an account that leaves the
+    /// organisation is refused within [`MEMBERSHIP_TTL`].
+    pub async fn admit(&self, account: &str) -> Result<(), AwsError> {
+        match &self.organization {
+            Some(organization) if account != self.home_account => organization.check(account).await,
+            _ => Ok(()),
+        }
+    }
+
     /// The SDK configuration for `account` in `region`.
     pub async fn config(&self, account: &str, region: &str) -> Result<SdkConfig, AwsError> {
+        self.admit(account).await?;
         let key = (account.to_string(), region.to_string());
         if let Some(config) = self.configs.lock().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(config);
@@ -169,9 +180,6 @@ impl Fleet {
         let mut builder = self.base.to_builder();
         builder.set_region(Some(Region::new(region.to_string())));
         if account != self.home_account {
-            if let Some(organization) = &self.organization {
-                organization.check(account).await?;
-            }
             let Some(role) = &self.member_role else {
                 return Err(AwsError {
                     operation: "AssumeRole",
@@ -224,6 +232,7 @@ impl<T> PerAccount<T> {
 
     /// The adapter for `account` in `region`.
     pub async fn get(&self, account: &str, region: &str) -> Result<Arc<T>, AwsError> {
+        self.fleet.admit(account).await?;
         let key = (account.to_string(), region.to_string());
         if let Some(adapter) = self.adapters.lock().ok().and_then(|a| a.get(&key).cloned()) {
             return Ok(adapter);
@@ -305,6 +314,33 @@ impl<T: ActivityLog> ActivityLog for PerAccount<T> {
         self.get(account, region)
             .await?
             .calls(account, region, resource_name, event_name)
+            .await
+    }
+}
+
+impl<T: DeadLetters> DeadLetters for PerAccount<T> {
+    async fn receive(
+        &self,
+        account: &str,
+        region: &str,
+        queue: &str,
+    ) -> Result<Vec<DeadLetter>, AwsError> {
+        self.get(account, region)
+            .await?
+            .receive(account, region, queue)
+            .await
+    }
+
+    async fn delete(
+        &self,
+        account: &str,
+        region: &str,
+        queue: &str,
+        receipt: &str,
+    ) -> Result<(), AwsError> {
+        self.get(account, region)
+            .await?
+            .delete(account, region, queue, receipt)
             .await
     }
 }

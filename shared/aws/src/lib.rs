@@ -11,6 +11,7 @@ use guardrail_core::ports::AwsError;
 
 mod calls;
 pub mod cloudtrail;
+pub mod dead_letters;
 pub mod deployment;
 pub mod dynamodb;
 pub mod dynamodb_table;
@@ -30,6 +31,7 @@ mod studio_inventory;
 pub mod sweep_queue;
 
 pub use cloudtrail::CloudTrail;
+pub use dead_letters::SqsDeadLetters;
 pub use deployment::Deployment;
 pub use dynamodb::DynamoStore;
 pub use ec2::Ec2Subnets;

@@ -1,5 +1,7 @@
 //! [`PolicyObjects`] on S3: the policy object read with `GetObject`, conditionally on its last
-//! ETag (`If-None-Match`), so a check that finds nothing changed transfers nothing.
+//! ETag (`If-None-Match`), so a check that finds nothing changed transfers nothing, and only from
+//! a bucket of the deployment's own account (`ExpectedBucketOwner`): a bucket deleted and
+//! re-created under the same name by another account is never read.
 
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::operation::get_object::GetObjectError;
@@ -11,11 +13,13 @@ use guardrail_core::ports::{AwsError, PolicyObjects};
 #[derive(Debug, Clone)]
 pub struct S3PolicyObjects {
     client: aws_sdk_s3::Client,
+    /// The account that must own the bucket.
+    owner: Option<String>,
 }
 
 impl S3PolicyObjects {
-    pub fn new(client: aws_sdk_s3::Client) -> S3PolicyObjects {
-        S3PolicyObjects { client }
+    pub fn new(client: aws_sdk_s3::Client, owner: Option<String>) -> S3PolicyObjects {
+        S3PolicyObjects { client, owner }
     }
 }
 
@@ -31,6 +35,7 @@ impl PolicyObjects for S3PolicyObjects {
             .bucket(&location.bucket)
             .key(&location.key)
             .set_if_none_match(known.map(str::to_string))
+            .set_expected_bucket_owner(self.owner.clone())
             .send()
             .await;
         let out = match sent {
@@ -38,6 +43,16 @@ impl PolicyObjects for S3PolicyObjects {
             Err(e) if status(&e) == Some(304) => return Ok(Fetched::Unchanged),
             Err(e) if matches!(e.code(), Some("NoSuchKey" | "NoSuchBucket")) => {
                 return Ok(Fetched::Missing)
+            }
+            Err(e) if e.code() == Some("AccessDenied") => {
+                let mut denied = classify("GetObject", e);
+                denied.message = format!(
+                    "{}: without s3:ListBucket S3 answers a missing object so too; upload the \
+                     policy, or grant the function s3:GetObject on it (a bucket of another \
+                     account is refused as well)",
+                    denied.message
+                );
+                return Err(denied);
             }
             Err(e) => return Err(classify("GetObject", e)),
         };

@@ -28,6 +28,13 @@ impl Environment {
         }
     }
 
+    /// The same variables with `name` set to `value`.
+    pub fn with(&self, name: &str, value: impl Into<String>) -> Environment {
+        let mut vars = self.vars.clone();
+        vars.insert(name.to_string(), value.into());
+        Environment { vars }
+    }
+
     /// The trimmed value of `name`; `None` when unset or blank.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.vars

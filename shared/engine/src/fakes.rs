@@ -14,9 +14,9 @@ use crate::findings::{Finding, Observation};
 use crate::lock;
 use crate::policy_source::{Fetched, PolicyLocation};
 use crate::ports::{
-    ActivityLog, AlertPublisher, AwsError, FailureQueue, FindingSink, Inventory, Listed,
-    NetworkDirectory, OrgAccount, Organization, PolicyObjects, Remediator, ResourceReader,
-    SweepQueue, TrailRecord,
+    ActivityLog, AlertPublisher, AwsError, DeadLetter, DeadLetters, FailureQueue, FindingSink,
+    Inventory, Listed, NetworkDirectory, OrgAccount, Organization, PolicyObjects, Remediator,
+    ResourceReader, SweepQueue, TrailRecord,
 };
 use crate::remediation::Action;
 use crate::resource::{Dependency, Details, Lifecycle, ResourceId, ResourceKind, Snapshot};
@@ -697,5 +697,79 @@ impl Organization for FakeOrganization {
         found.sort_by(|a, b| a.id.cmp(&b.id));
         found.dedup();
         Ok(found)
+    }
+}
+
+/// Forwarding dead-letter queues: events by (account, region, queue); a received event stays
+/// until deleted, as SQS keeps it (hidden for a while: not received twice in one sweep here).
+#[derive(Debug, Default)]
+pub struct FakeDeadLetters {
+    queues: Mutex<BTreeMap<QueueKey, Vec<Kept>>>,
+    pub faults: Faults,
+}
+
+/// (account, region, queue name).
+type QueueKey = (String, String, String);
+/// (receipt, body, received).
+type Kept = (String, String, bool);
+
+impl FakeDeadLetters {
+    pub fn put(&self, account: &str, region: &str, queue: &str, body: &str) {
+        let mut queues = lock(&self.queues);
+        let kept = queues
+            .entry((account.into(), region.into(), queue.into()))
+            .or_default();
+        let receipt = format!("r{}", kept.len());
+        kept.push((receipt, body.to_string(), false));
+    }
+
+    /// The events still kept in a queue.
+    pub fn kept(&self, account: &str, region: &str, queue: &str) -> usize {
+        lock(&self.queues)
+            .get(&(account.into(), region.into(), queue.into()))
+            .map_or(0, Vec::len)
+    }
+}
+
+impl DeadLetters for FakeDeadLetters {
+    async fn receive(
+        &self,
+        account: &str,
+        region: &str,
+        queue: &str,
+    ) -> Result<Vec<DeadLetter>, AwsError> {
+        self.faults.check("ReceiveMessage")?;
+        let mut queues = lock(&self.queues);
+        let Some(kept) = queues.get_mut(&(account.into(), region.into(), queue.into())) else {
+            return Ok(Vec::new());
+        };
+        Ok(kept
+            .iter_mut()
+            .filter(|(_, _, received)| !*received)
+            .take(10)
+            .map(|(receipt, body, received)| {
+                *received = true;
+                DeadLetter {
+                    receipt: receipt.clone(),
+                    body: body.clone(),
+                }
+            })
+            .collect())
+    }
+
+    async fn delete(
+        &self,
+        account: &str,
+        region: &str,
+        queue: &str,
+        receipt: &str,
+    ) -> Result<(), AwsError> {
+        self.faults.check("DeleteMessage")?;
+        if let Some(kept) =
+            lock(&self.queues).get_mut(&(account.into(), region.into(), queue.into()))
+        {
+            kept.retain(|(r, _, _)| r != receipt);
+        }
+        Ok(())
     }
 }

@@ -1193,6 +1193,51 @@ mod tests {
         Ok(())
     }
 
+    /// Events a member account could not forward are handled by the sweep of that account and
+    /// region as if they had arrived, then deleted; a malformed one is kept in the failure queue
+    /// first; one whose handling fails stays for the next sweep.
+    #[tokio::test]
+    async fn a_sweep_handles_the_events_a_member_account_could_not_forward() -> Result {
+        let open = in_status(notebook(|n| n.vpc = None), "InService");
+        let inspector = inspector(vec![open])?;
+        let letters = crate::fakes::FakeDeadLetters::default();
+        let failures = FakeFailureQueue::default();
+        let queue = "SageMakerGuardrailMember-forwarding";
+        let event = include_str!("../../../events/notebook/state-change.json")
+            .replace("\"open-nb\"", "\"res\"")
+            .replace("notebook-instance/open-nb", "notebook-instance/res");
+        let Target { account, region } = home();
+        letters.put(&account, &region, queue, &event);
+        letters.put(&account, &region, queue, "{\"detail-type\": 7}");
+        letters.put(&account, &region, queue, "not json");
+
+        let done =
+            crate::sweep::recover_forwarded(&inspector, &failures, &letters, queue, &[home()])
+                .await;
+
+        assert_eq!(actions(&inspector), ["StopNotebookInstance"]);
+        assert_eq!(inspector.alerts.sent().len(), 1);
+        assert_eq!(
+            failures.kept().len(),
+            1,
+            "the malformed event, with its reason"
+        );
+        assert_eq!((done.recovered, done.left), (2, 1));
+        assert_eq!(
+            letters.kept(&account, &region, queue),
+            1,
+            "what is not an event stays"
+        );
+
+        // A queue that cannot be read is counted, not fatal
+        letters.faults.deny("ReceiveMessage", 1);
+        let done =
+            crate::sweep::recover_forwarded(&inspector, &failures, &letters, queue, &[home()])
+                .await;
+        assert_eq!(done.left, 1);
+        Ok(())
+    }
+
     /// What a person watching a sweep is told: how many resources, each one inspected, and
     /// whether it was contained.
     #[derive(Debug, Default)]

@@ -19,6 +19,7 @@
 //! | `PolicyRejected` | `Function` | a policy refused: at a cold start (which then fails), or a new version while running (the last good one stays) |
 //! | `ForeignAccountEvents` | `Function` | events refused because their account is not in the organisation |
 //! | `SweepAccountsSkipped` | `Function` | accounts of the organisation a sweep left out because they are not active |
+//! | `ForwardedEventsRecovered`, `ForwardedEventsLeft` | `Function` | events member accounts could not forward, handled by a sweep from their dead-letter queues, or left there |
 
 use std::sync::OnceLock;
 

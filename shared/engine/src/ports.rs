@@ -264,3 +264,34 @@ pub trait Organization: Send + Sync {
         parents: &[String],
     ) -> impl Future<Output = Result<Vec<OrgAccount>, AwsError>> + Send;
 }
+
+/// An event a member account could not forward to the central bus, kept in its forwarding
+/// dead-letter queue (`infra/member.yaml`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadLetter {
+    /// What deletes it once handled.
+    pub receipt: String,
+    /// The event, as EventBridge would have delivered it.
+    pub body: String,
+}
+
+/// The member accounts' forwarding dead-letter queues, which the sweep empties.
+pub trait DeadLetters: Send + Sync {
+    /// Up to ten events from the queue `queue` of `account`/`region` (hidden from other readers
+    /// for a while); none when that account and region have no such queue.
+    fn receive(
+        &self,
+        account: &str,
+        region: &str,
+        queue: &str,
+    ) -> impl Future<Output = Result<Vec<DeadLetter>, AwsError>> + Send;
+
+    /// Deletes a handled event.
+    fn delete(
+        &self,
+        account: &str,
+        region: &str,
+        queue: &str,
+        receipt: &str,
+    ) -> impl Future<Output = Result<(), AwsError>> + Send;
+}

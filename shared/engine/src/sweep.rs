@@ -21,7 +21,9 @@ use crate::elapsed_ms;
 use crate::env::Environment;
 use crate::inspector::{Inspector, Outcome};
 use crate::lock;
-use crate::ports::{ActivityLog, AwsError, Inventory, Organization, Ports, SweepQueue};
+use crate::ports::{
+    ActivityLog, AwsError, DeadLetters, FailureQueue, Inventory, Organization, Ports, SweepQueue,
+};
 use crate::report::ActionResult;
 use crate::resource::{ResourceId, ResourceKind};
 
@@ -175,6 +177,95 @@ pub async fn sweep_batch<P: Ports>(
         }
     }
     (response, summaries)
+}
+
+/// What a sweep recovered from the member accounts' forwarding dead-letter queues.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Recovered {
+    /// Events handled (inspected, ignored or rejected with their reason) and deleted.
+    pub recovered: usize,
+    /// Events left in their queue for the next sweep (their handling failed), and queues that
+    /// could not be read.
+    pub left: usize,
+}
+
+/// Batches read from one queue in one sweep at most (ten events each).
+const MAX_DEAD_LETTER_BATCHES: usize = 100;
+
+/// Handles the events each target's member stack could not forward to the central bus (its
+/// dead-letter queue `queue`, named after the member role), as if they had arrived: a resource
+/// created and gone between two sweeps is judged all the same, and nothing sent is lost. A
+/// handled event is deleted (a malformed one once kept in the failure queue, as the inspector
+/// keeps it); one whose handling fails stays for the next sweep. Both are
+/// counted (metrics `ForwardedEventsRecovered`, `ForwardedEventsLeft`): any means forwarding is
+/// failing somewhere.
+pub async fn recover_forwarded<P: Ports>(
+    inspector: &Inspector<P>,
+    failures: &impl FailureQueue,
+    letters: &impl DeadLetters,
+    queue: &str,
+    targets: &[Target],
+) -> Recovered {
+    let mut done = Recovered::default();
+    for Target { account, region } in targets {
+        for _ in 0..MAX_DEAD_LETTER_BATCHES {
+            let batch = match letters.receive(account, region, queue).await {
+                Ok(batch) => batch,
+                Err(e) => {
+                    warn!(account, region, queue, error = %e, "forwarding dead letters not read");
+                    done.left += 1;
+                    break;
+                }
+            };
+            if batch.is_empty() {
+                break;
+            }
+            for letter in batch {
+                let handled = match serde_json::from_str::<Value>(&letter.body) {
+                    Ok(event) => inspector
+                        .handle_invocation(&event, failures)
+                        .await
+                        .map_err(|e| e.to_string()),
+                    Err(e) => Err(format!("not an event: {e}")),
+                };
+                let deleted = match handled {
+                    Ok(_) => letters
+                        .delete(account, region, queue, &letter.receipt)
+                        .await
+                        .map_err(|e| e.to_string()),
+                    Err(e) => Err(e),
+                };
+                match deleted {
+                    Ok(()) => done.recovered += 1,
+                    Err(error) => {
+                        warn!(
+                            account,
+                            region, error, "forwarded event left for the next sweep"
+                        );
+                        done.left += 1;
+                    }
+                }
+            }
+        }
+    }
+    if done.recovered + done.left > 0 {
+        warn!(
+            recovered = done.recovered,
+            left = done.left,
+            "events the member accounts could not forward"
+        );
+        let (recovered, left) = (done.recovered, done.left);
+        crate::metrics::emit(|| {
+            vec![crate::metrics::Point {
+                dimensions: Vec::new(),
+                metrics: vec![
+                    ("ForwardedEventsRecovered", "Count", recovered as f64),
+                    ("ForwardedEventsLeft", "Count", left as f64),
+                ],
+            }]
+        });
+    }
+    done
 }
 
 /// Where the `sweeper` Lambda sweeps, and how fast, from its environment. The accounts are
