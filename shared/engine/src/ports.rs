@@ -241,8 +241,9 @@ pub trait PolicyObjects: Send + Sync {
 }
 
 /// An organisation's accounts, as AWS Organizations lists them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct OrgAccount {
+    #[serde(rename = "account")]
     pub id: String,
     /// `ACTIVE`, `SUSPENDED`, `PENDING_CLOSURE`, `CLOSED`, `PENDING_ACTIVATION` (the account's
     /// `State`, or its retired `Status` where only that is given).
