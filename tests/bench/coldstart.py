@@ -123,7 +123,13 @@ def seed(n: int) -> tuple[dict[str, str], list[bytes]]:
     events = []
     for i in range(n):
         name = f"coldstart-{stamp}-{i}"
-        extra = {} if i % 2 else {"SubnetId": "subnet-0a1b2c3d4e5f60001", "SecurityGroupIds": ["sg-0a1b2c3d4e5f60001"]}
+        extra = {} if i % 2 else {
+            "SubnetId": "subnet-0a1b2c3d4e5f60001",
+            "SecurityGroupIds": ["sg-0a1b2c3d4e5f60001"],
+            # what the baseline's imds-v2 and supported-platform controls ask of a notebook
+            "InstanceMetadataServiceConfiguration": {"MinimumInstanceMetadataServiceVersion": "2"},
+            "PlatformIdentifier": "notebook-al2023-v1",
+        }
         sm.create_notebook_instance(
             NotebookInstanceName=name,
             InstanceType="ml.t3.medium",

@@ -32,7 +32,15 @@ impl SqsDeadLetters {
         }
         let url = match self.client.get_queue_url().queue_name(queue).send().await {
             Ok(out) => out.queue_url().map(str::to_string),
-            Err(e) if e.code().is_some_and(|c| c.contains("NonExistentQueue")) => None,
+            // (typed: SQS's JSON protocol says `QueueDoesNotExist`, its query-compatible code
+            // `AWS.SimpleQueueService.NonExistentQueue`)
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_queue_does_not_exist())
+                    || e.code().is_some_and(|c| c.contains("NonExistentQueue")) =>
+            {
+                None
+            }
             Err(e) => return Err(classify("GetQueueUrl", e)),
         };
         if let Ok(mut urls) = self.urls.lock() {
