@@ -1013,7 +1013,10 @@ impl<P: Ports> Inspector<P> {
     /// SageMaker refused the rollback (`UpdateEndpoint`): if another delivery's rollback to the
     /// same configuration is under way, or the endpoint is gone, the goal is met; otherwise (the
     /// configuration was deleted, the endpoint cannot be updated in its status) the endpoint is
-    /// deleted instead, so that a refused rollback never leaves it serving.
+    /// deleted instead, so that a refused rollback never leaves it serving; unless the policy
+    /// keeps endpoints (`[remediation] endpoint = "none"`): then the failed rollback is alerted
+    /// and the endpoint kept (deployment pipelines delete the previous configuration after an
+    /// update, so a refusal is routine).
     async fn rollback_refused(
         &self,
         id: &ResourceId,
@@ -1039,6 +1042,21 @@ impl<P: Ports> Inspector<P> {
                     rollback,
                     ActionResult::AlreadyDone {
                         detail: format!("rollback to {config} already under way"),
+                    },
+                    None,
+                )
+            }
+            Ok(Some(_))
+                if self.policy.current().endpoint_remediation
+                    == crate::policy::EndpointRemediation::None =>
+            {
+                warn!(arn = %id.arn(), config, error = %refused, "rollback refused: the policy keeps endpoints, so it is not deleted");
+                (
+                    rollback,
+                    ActionResult::Failed {
+                        error: format!(
+                            "{refused}; not deleted instead: the policy says endpoint = \"none\""
+                        ),
                     },
                     None,
                 )
@@ -1411,6 +1429,33 @@ mod tests {
         Ok(())
     }
 
+    /// A refused rollback never deletes an endpoint the policy keeps (`endpoint = "none"`): the
+    /// failure is alerted once, and the endpoint keeps serving.
+    #[tokio::test]
+    async fn a_refused_rollback_keeps_an_endpoint_the_policy_keeps() -> Result {
+        let open = in_status(endpoint(|e| e.kms_key_id = None), "InService");
+        let id = open.id.clone();
+        let mut inspector = inspector(vec![open.clone()])?;
+        inspector.policy =
+            Policy::from_toml("[remediation]\nendpoint = \"none\"\n", "test")?.into();
+        let earlier = CompliantConfig {
+            resource_arn: &open.arn,
+            config: Some("config-compliant-before"),
+            evaluated: 1,
+        };
+        inspector.store.record_compliant_config(&earlier).await?;
+        inspector.sagemaker.faults.refuse("UpdateEndpoint", 1);
+        let outcome = inspector.inspect_swept("sweep", id.clone(), None).await?;
+        let Outcome::Evaluated { report, .. } = outcome else {
+            panic!("evaluated: {outcome:?}")
+        };
+        assert_eq!(report.remediation.outcome().as_str(), "failed");
+        assert!(actions(&inspector).is_empty(), "{:?}", actions(&inspector));
+        assert!(inspector.sagemaker.get(&id).is_some(), "kept");
+        assert_eq!(inspector.alerts.sent().len(), 1);
+        Ok(())
+    }
+
     /// An endpoint another delivery rolled back (using up the rollback target) after this one
     /// described it is not deleted on its way back to compliance: the deletion waits for the
     /// update to settle.
@@ -1505,6 +1550,17 @@ mod tests {
         assert!(response.batch_item_failures.is_empty());
         assert_eq!(actions(&inspector), ["StopNotebookInstance"]);
         assert_eq!(inspector.alerts.sent().len(), 1);
+        // A message delivered again (its last attempt failed or ran out of time) is swept in
+        // another order (the order follows the sweep's name), named by its attempt
+        let mut again = records[0].clone();
+        again["attributes"] = serde_json::json!({"ApproximateReceiveCount": "2"});
+        let SweeperEvent::Targets(retry) =
+            SweeperEvent::parse(&serde_json::json!({ "Records": [again] }), "request-3")
+        else {
+            panic!("an SQS batch is targets")
+        };
+        let (_, summaries) = sweep::sweep_batch(&inspector, &inventory, retry, &options).await;
+        assert_eq!(summaries[0].sweep_id, format!("{sweep_id}#attempt-2"));
         Ok(())
     }
 

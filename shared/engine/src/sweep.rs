@@ -65,6 +65,9 @@ pub struct SweepRequest {
     /// message (a target is swept once per scheduled sweep).
     pub sweep_id: String,
     pub target: Target,
+    /// Which delivery of the message this is (SQS's `ApproximateReceiveCount`; not in the body).
+    #[serde(skip)]
+    pub attempt: u32,
 }
 
 impl SweepRequest {
@@ -103,7 +106,13 @@ impl SweeperEvent {
                         .records
                         .into_iter()
                         .map(|m| {
+                            let attempt = m
+                                .attributes
+                                .get("ApproximateReceiveCount")
+                                .and_then(|n| n.parse().ok())
+                                .unwrap_or(1);
                             let request = serde_json::from_str(m.body.as_deref().unwrap_or(""))
+                                .map(|r| SweepRequest { attempt, ..r })
                                 .map_err(|e| format!("not a sweep request: {e}"));
                             (m.message_id.unwrap_or_default(), request)
                         })
@@ -137,6 +146,7 @@ pub async fn fan_out(
         .map(|target| SweepRequest {
             sweep_id: sweep_id.to_string(),
             target: target.clone(),
+            attempt: 0,
         })
         .collect();
     queue.enqueue(&requests).await?;
@@ -158,8 +168,15 @@ pub async fn sweep_batch<P: Ports>(
     for (message_id, request) in batch {
         let retry = match request {
             Ok(request) => {
+                // A retried target (its last attempt ran out of time or failed) is swept in
+                // another order, so that the resources its last attempt never reached come
+                // early; the attempt also names the sweep in its findings.
+                let sweep_id = match request.attempt {
+                    0 | 1 => request.sweep_id.clone(),
+                    n => format!("{}#attempt-{n}", request.sweep_id),
+                };
                 let options = SweepOptions {
-                    sweep_id: request.sweep_id.clone(),
+                    sweep_id,
                     ..options.clone()
                 };
                 let summary = sweep(inspector, inventory, &[request.target], &options).await;
