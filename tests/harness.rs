@@ -486,7 +486,7 @@ fn tags_with_status(initial_status: Option<&str>) -> TestResult<Vec<Tag>> {
 }
 
 /// Creates a model; compliant means inside the VPC with network isolation.
-async fn create_model(emu: &Emulator, name: &str, posture: Posture) -> TestResult {
+pub async fn create_model(emu: &Emulator, name: &str, posture: Posture) -> TestResult {
     let compliant = posture == Posture::Compliant;
     let mut model = emu
         .sagemaker

@@ -1086,14 +1086,8 @@ async fn an_endpoint_with_ssm_access_or_an_unencrypted_async_output_is_deleted()
     let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline())?;
     let (ssm, asynchronous) = (unique("fraud-api-ssm"), unique("fraud-api-async"));
     for (name, ssm_access, async_key) in [(&ssm, true, Some(KEY)), (&asynchronous, false, None)] {
-        // Given a compliant endpoint, updated in place to a configuration that differs in one
-        // setting (created as the endpoint's own configuration, which it then runs)
-        create_endpoint(&emu, name, Posture::Compliant, None).await?;
-        emu.sagemaker
-            .delete_endpoint_config()
-            .endpoint_config_name(name)
-            .send()
-            .await?;
+        // Given an endpoint whose configuration differs from a compliant one in one setting
+        create_model(&emu, name, Posture::Compliant).await?;
         let mut output = AsyncInferenceOutputConfig::builder().s3_output_path("s3://async/");
         if let Some(key) = async_key {
             output = output.kms_key_id(key);
@@ -1114,6 +1108,18 @@ async fn an_endpoint_with_ssm_access_or_an_unencrypted_async_output_is_deleted()
             .async_inference_config(
                 AsyncInferenceConfig::builder()
                     .output_config(output.build())
+                    .build(),
+            )
+            .send()
+            .await?;
+        emu.sagemaker
+            .create_endpoint()
+            .endpoint_name(name)
+            .endpoint_config_name(name)
+            .tags(
+                aws_sdk_sagemaker::types::Tag::builder()
+                    .key("owner")
+                    .value("alice")
                     .build(),
             )
             .send()

@@ -142,6 +142,47 @@ async fn tuning_job_is_judged_on_its_tuning_resource_config() -> TestResult {
     Ok(())
 }
 
+/// Issue 19, case 1: a running endpoint laundered by re-creating what it runs under the same
+/// name. AWS lets a model (or an endpoint configuration) be deleted while an endpoint serves it,
+/// and the endpoint keeps serving what it deployed; a compliant copy created afterwards under the
+/// same name must not make the endpoint pass: it fails closed, and is deleted.
+#[tokio::test]
+async fn an_endpoint_whose_model_was_created_again_after_it_deployed_fails_closed() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let inspector = inspector(&emu, &alerts.topic_arn)?;
+    // Given an endpoint serving a model without a VPC (deployed before enforcement)
+    let name = unique("laundered");
+    create_endpoint(&emu, &name, Posture::NonCompliant, None).await?;
+    // When its model is deleted and created again, compliant, under the same name
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    emu.sagemaker
+        .delete_model()
+        .model_name(&name)
+        .send()
+        .await?;
+    create_model(&emu, &name, Posture::Compliant).await?;
+    let report = evaluated(
+        inspector
+            .handle(&sample_event(
+                "endpoint/create-compliant.json",
+                "fraud-api-secure",
+                &name,
+            )?)
+            .await?,
+    )?;
+    // Then the copy proves nothing: the endpoint fails closed and is deleted
+    let (status, observed) = status_of(&report, "vpc-attached")?;
+    assert_eq!(status, Status::Fail, "{observed}");
+    assert!(
+        observed.contains(&format!("model {name} was created at")),
+        "{observed}"
+    );
+    assert_eq!(report.remediation.outcome().as_str(), "deleted");
+    assert_eq!(emu.endpoint_status(&name).await?, None);
+    Ok(())
+}
+
 /// B5, B6: deleting the model or the configuration behind a running endpoint (AWS allows both)
 /// neither makes it unverifiable and so left alone, nor "gone": the controls that need what was
 /// deleted fail ("cannot verify: ... deleted"), the endpoint is deleted in enforce mode, and the

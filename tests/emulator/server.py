@@ -22,6 +22,7 @@ import argparse
 import functools
 import http.client
 import inspect
+import json
 import os
 import re
 import signal
@@ -806,6 +807,32 @@ def patch_s3_expected_owner() -> None:
     S3Response.get_object = get_object  # type: ignore[method-assign]
 
 
+def patch_kms_denial_message() -> None:
+    """Patch 20: a key policy that denies a KMS call answers ``AccessDeniedException`` with
+    AWS's message, which names the caller, the action, the key and the reason ("... with an
+    explicit deny in a resource-based policy"); moto answers the error with no message."""
+    from moto.kms.exceptions import AccessDeniedException
+    from moto.kms.responses import KmsResponse
+
+    original = KmsResponse._validate_key_policy
+
+    @functools.wraps(original)
+    def validate(self: KmsResponse, key_id: str, action: str) -> None:
+        try:
+            original(self, key_id, action)
+        except AccessDeniedException:
+            key = self.kms_backend.describe_key(self.kms_backend.get_key_id(key_id))
+            caller = f"arn:aws:iam::{self.current_account}:user/testing"
+            denied = AccessDeniedException(
+                f"User: {caller} is not authorized to perform: {action} on resource: "
+                f"{key.arn} with an explicit deny in a resource-based policy"
+            )
+            denied.description = json.dumps({"__type": "AccessDeniedException", "message": denied.message})
+            raise denied from None
+
+    KmsResponse._validate_key_policy = validate  # type: ignore[method-assign]
+
+
 def apply_patches() -> None:
     """Applies every patch; call once, before the server starts."""
     for kind in JOB_KINDS:
@@ -823,6 +850,7 @@ def apply_patches() -> None:
     trail.apply()
     transactions.apply()
     patch_s3_expected_owner()
+    patch_kms_denial_message()
 
 
 def check_bindable(port: int) -> None:

@@ -1720,6 +1720,23 @@ def organization_accounts_and_their_state(endpoint: str) -> None:
 
 
 @check
+def kms_denial_names_the_key_policy(endpoint: str) -> None:
+    """Patch 20: DescribeKey denied by the key policy: AccessDeniedException whose message says
+    so ("... with an explicit deny in a resource-based policy"), as AWS words it."""
+    kms = client("kms", endpoint)
+    policy = '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "kms:DescribeKey", "Resource": "*"}]}'
+    arn = kms.create_key(Policy=policy)["KeyMetadata"]["Arn"]
+    try:
+        kms.describe_key(KeyId=arn)
+        raise AssertionError("a denied DescribeKey succeeded")
+    except ClientError as e:
+        expect_equal(e.response["Error"]["Code"], "AccessDeniedException", "code")
+        message = e.response["Error"]["Message"]
+        assert "kms:DescribeKey" in message and arn in message, message
+        assert message.endswith("with an explicit deny in a resource-based policy"), message
+
+
+@check
 def s3_conditional_read(endpoint: str) -> None:
     """GetObject with If-None-Match equal to the object's ETag: 304 Not Modified."""
     s3 = client("s3", endpoint)

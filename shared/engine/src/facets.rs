@@ -37,6 +37,13 @@ pub enum Facet<T> {
         what: &'static str,
         name: String,
     },
+    /// Held in another resource created after the workload took it: not what runs.
+    Replaced {
+        what: &'static str,
+        name: String,
+        created_ms: i64,
+        taken_ms: i64,
+    },
 }
 
 impl<T> Facet<T> {
@@ -55,6 +62,16 @@ impl<T> Facet<T> {
             Dependency::NotDescribed { name } => Facet::NotDescribed {
                 what,
                 name: name.clone(),
+            },
+            Dependency::Replaced {
+                name,
+                created_ms,
+                taken_ms,
+            } => Facet::Replaced {
+                what,
+                name: name.clone(),
+                created_ms: *created_ms,
+                taken_ms: *taken_ms,
             },
         }
     }
@@ -83,8 +100,38 @@ impl<T> Facet<T> {
             Facet::NotDescribed { what, name } => Check::cannot(format!(
                 "{what} {name} is not in the event (offline replay): replay with --live"
             )),
+            Facet::Replaced {
+                what,
+                name,
+                created_ms,
+                taken_ms,
+            } => Check::fail(
+                format!(
+                    "cannot verify: {what} {name} was created at {} after the {} took it at {} \
+                     (deleted and created again: what runs is not what it holds now)",
+                    rfc3339_ms(*created_ms),
+                    kind.label(),
+                    rfc3339_ms(*taken_ms)
+                ),
+                format!(
+                    "{what} {name} as the {} took it (update the {} to a new {what} to change it)",
+                    kind.label(),
+                    kind.label()
+                ),
+            ),
         }
     }
+}
+
+/// Milliseconds since the epoch as RFC 3339 text.
+fn rfc3339_ms(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| format!("{ms} ms"))
 }
 
 /// A storage volume and the instances it belongs to.

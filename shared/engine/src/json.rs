@@ -83,6 +83,21 @@ impl<'a> Node<'a> {
             .ok_or_else(|| self.wrong("a whole number"))
     }
 
+    /// A time as the JSON protocols send it: seconds since the epoch (a number, with a
+    /// fraction), or RFC 3339 text; in milliseconds since the epoch.
+    pub fn time_ms(&self) -> Result<i64, FieldError> {
+        let parsed = match self.value {
+            Value::Number(n) => n.as_f64().map(|s| (s * 1000.0).round() as i64),
+            Value::String(s) => {
+                time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+                    .ok()
+                    .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
+            }
+            _ => None,
+        };
+        parsed.ok_or_else(|| self.wrong("a time"))
+    }
+
     pub fn items(&self) -> Result<Vec<Node<'a>>, FieldError> {
         match self.value {
             Value::Array(items) => Ok(items

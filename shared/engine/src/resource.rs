@@ -205,6 +205,16 @@ pub enum Dependency<T> {
     NotDescribed {
         name: String,
     },
+    /// Created after the workload last took it (a model or endpoint configuration deleted and
+    /// created again under the same name, which AWS allows while an endpoint serves the first):
+    /// what it holds now is not what runs, so its settings cannot be verified (fail closed).
+    Replaced {
+        name: String,
+        /// When it was created, and when the workload last changed (milliseconds since the
+        /// epoch).
+        created_ms: i64,
+        taken_ms: i64,
+    },
 }
 
 impl<T> Dependency<T> {
@@ -212,7 +222,8 @@ impl<T> Dependency<T> {
         match self {
             Dependency::Found { name, .. }
             | Dependency::Deleted { name }
-            | Dependency::NotDescribed { name } => name,
+            | Dependency::NotDescribed { name }
+            | Dependency::Replaced { name, .. } => name,
         }
     }
 
@@ -231,6 +242,9 @@ pub struct TransformConfig {
     /// `TransformResources.InstanceType` and `InstanceCount`.
     pub instances: Vec<InstanceGroup>,
     pub model: Dependency<ModelConfig>,
+    /// When the job was created (milliseconds since the epoch): a model created later is not
+    /// the one it runs.
+    pub created_ms: Option<i64>,
     /// `TransformResources.VolumeKmsKeyId`.
     pub volume_kms_key_id: Option<String>,
     /// `TransformOutput.KmsKeyId`.
@@ -321,6 +335,10 @@ pub struct EndpointDetails {
     /// The last configuration the endpoint was compliant with, as the finding store recorded
     /// it (filled in by the inspector): where a non-compliant update is rolled back to.
     pub last_compliant_config: Option<String>,
+    /// When the endpoint last took a configuration (`LastModifiedTime`, or the pending update's
+    /// `StartTime`; milliseconds since the epoch): a configuration or model created later is
+    /// not what it serves.
+    pub taken_ms: Option<i64>,
 }
 
 impl EndpointDetails {
@@ -328,6 +346,7 @@ impl EndpointDetails {
         EndpointDetails {
             config,
             last_compliant_config: None,
+            taken_ms: None,
         }
     }
 

@@ -61,6 +61,14 @@ impl<'a> Shape<'a> {
             .unwrap_or(default))
     }
 
+    /// A time member, in milliseconds since the epoch.
+    pub fn time_ms(&self, pascal: &str) -> Result<Option<i64>, FieldError> {
+        self.node
+            .get(&self.key(pascal))?
+            .map(|n| n.time_ms())
+            .transpose()
+    }
+
     pub fn i32(&self, pascal: &str) -> Result<Option<i32>, FieldError> {
         self.node
             .get(&self.key(pascal))?

@@ -750,6 +750,7 @@ pub(crate) mod fixtures {
         let mut c = TransformConfig {
             instances: instances("ml.m5.xlarge", 1),
             model: model(vpc(), true),
+            created_ms: None,
             volume_kms_key_id: Some(KEY.into()),
             output_kms_key_id: Some(KEY.into()),
         };

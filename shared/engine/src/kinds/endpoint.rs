@@ -74,11 +74,21 @@ impl Kind for Endpoint {
     /// state change carries its settings).
     fn read(s: &Shape<'_>) -> Result<EndpointDetails, FieldError> {
         let pending = s.path_str(&["PendingDeploymentSummary", "EndpointConfigName"])?;
-        let name = match pending {
-            Some(name) => name,
-            None => s.str("EndpointConfigName")?.unwrap_or_default(),
+        let (name, taken_ms) = match pending {
+            Some(name) => {
+                let summary = s.get("PendingDeploymentSummary")?;
+                let started = summary.map(|p| p.time_ms("StartTime")).transpose()?.flatten();
+                (name, started.or(s.time_ms("LastModifiedTime")?))
+            }
+            None => (
+                s.str("EndpointConfigName")?.unwrap_or_default(),
+                s.time_ms("LastModifiedTime")?,
+            ),
         };
-        Ok(EndpointDetails::new(Dependency::NotDescribed { name }))
+        Ok(EndpointDetails {
+            taken_ms,
+            ..EndpointDetails::new(Dependency::NotDescribed { name })
+        })
     }
 
     fn needs(endpoint: &EndpointDetails) -> Vec<Needed> {
@@ -92,7 +102,7 @@ impl Kind for Endpoint {
                     _ => None,
                 })
                 .collect(),
-            Dependency::Deleted { .. } => Vec::new(),
+            Dependency::Deleted { .. } | Dependency::Replaced { .. } => Vec::new(),
         }
     }
 
@@ -108,13 +118,19 @@ impl Kind for Endpoint {
                 if name == wanted =>
             {
                 let name = if name.is_empty() { "(none reported)" } else { name };
-                endpoint.config = super::described(name, described, read_config)?;
+                endpoint.config =
+                    super::described_since(name, described, read_config, endpoint.taken_ms)?;
             }
             (Needed::Model(name), Dependency::Found { value, .. }) => {
                 for variant in &mut value.variants {
                     if matches!(&variant.model, Some(Dependency::NotDescribed { name: m }) if m == name)
                     {
-                        variant.model = Some(super::described(name, described, super::read_model)?);
+                        variant.model = Some(super::described_since(
+                            name,
+                            described,
+                            super::read_model,
+                            endpoint.taken_ms,
+                        )?);
                     }
                 }
             }

@@ -232,11 +232,31 @@ pub(crate) fn described<T>(
     described: Option<&Shape<'_>>,
     read: impl FnOnce(&Shape<'_>) -> Result<T, FieldError>,
 ) -> Result<crate::resource::Dependency<T>, FieldError> {
+    described_since(name, described, read, None)
+}
+
+/// As [`described`], for a dependency the workload took at `taken_ms`: one created after that
+/// (its `CreationTime`) is [`Dependency::Replaced`](crate::resource::Dependency::Replaced).
+pub(crate) fn described_since<T>(
+    name: &str,
+    described: Option<&Shape<'_>>,
+    read: impl FnOnce(&Shape<'_>) -> Result<T, FieldError>,
+    taken_ms: Option<i64>,
+) -> Result<crate::resource::Dependency<T>, FieldError> {
     let name = name.to_string();
     Ok(match described {
-        Some(shape) => crate::resource::Dependency::Found {
-            name,
-            value: read(shape)?,
+        Some(shape) => match (shape.time_ms("CreationTime")?, taken_ms) {
+            (Some(created_ms), Some(taken_ms)) if created_ms > taken_ms => {
+                crate::resource::Dependency::Replaced {
+                    name,
+                    created_ms,
+                    taken_ms,
+                }
+            }
+            _ => crate::resource::Dependency::Found {
+                name,
+                value: read(shape)?,
+            },
         },
         None => crate::resource::Dependency::Deleted { name },
     })
@@ -510,6 +530,82 @@ impl Listing {
 mod tests {
     use super::*;
     use crate::resource::InstanceGroup;
+
+    /// A model or endpoint configuration deleted and created again under the same name after the
+    /// endpoint took it (AWS allows both while the endpoint serves the first) is not what the
+    /// endpoint serves: its settings cannot be verified, so the controls that read them fail
+    /// closed, whatever the copy says. One created before passes on its settings; the same holds
+    /// for a transform job's model and the job's creation.
+    #[test]
+    fn a_dependency_created_after_its_workload_took_it_fails_closed() -> Result<(), FieldError> {
+        use crate::controls::vpc_attached;
+        let endpoint = serde_json::json!({
+            "EndpointArn": "arn:aws:sagemaker:us-east-1:123456789012:endpoint/e",
+            "EndpointStatus": "InService", "EndpointConfigName": "cfg",
+            "CreationTime": 1_700_000_000.0, "LastModifiedTime": 1_700_000_100.5,
+        });
+        let config = |created: f64| {
+            serde_json::json!({
+                "EndpointConfigName": "cfg", "CreationTime": created,
+                "ProductionVariants": [{"VariantName": "v", "ModelName": "m",
+                    "InstanceType": "ml.m5.large", "InitialInstanceCount": 2}],
+            })
+        };
+        let model = |created: f64| {
+            serde_json::json!({
+                "ModelName": "m", "CreationTime": created,
+                "VpcConfig": {"Subnets": ["subnet-1"], "SecurityGroupIds": ["sg-1"]},
+            })
+        };
+        let judge =
+            |config: serde_json::Value, model: serde_json::Value| -> Result<String, FieldError> {
+                let kind = ResourceKind::Endpoint;
+                let mut details = kind.read_described(&endpoint)?.details;
+                let config = Shape::response(&config, "DescribeEndpointConfig");
+                details.supply(&Needed::EndpointConfig("cfg".into()), Some(&config))?;
+                let model = Shape::response(&model, "DescribeModel");
+                for needed in details.needs() {
+                    details.supply(&needed, Some(&model))?;
+                }
+                let mut snapshot = crate::controls::fixtures::endpoint(|_| {});
+                snapshot.details = details;
+                let check = crate::Policy::baseline().check(vpc_attached::ID, &snapshot);
+                Ok(format!("{check:?}"))
+            };
+        let before = judge(config(1_700_000_050.0), model(1_700_000_040.0))?;
+        assert!(before.contains("Pass"), "{before}");
+        let model_again = judge(config(1_700_000_050.0), model(1_700_000_200.0))?;
+        assert!(
+            model_again.contains("Fail") && model_again.contains("created again"),
+            "{model_again}"
+        );
+        let config_again = judge(config(1_700_000_200.0), model(1_700_000_040.0))?;
+        assert!(
+            config_again.contains("Fail") && config_again.contains("endpoint configuration cfg"),
+            "{config_again}"
+        );
+
+        let job = serde_json::json!({
+            "TransformJobArn": "arn:aws:sagemaker:us-east-1:123456789012:transform-job/t",
+            "TransformJobStatus": "InProgress", "ModelName": "m", "CreationTime": 1_700_000_100.0,
+            "TransformResources": {"InstanceType": "ml.m5.large", "InstanceCount": 1},
+        });
+        let mut details = ResourceKind::TransformJob.read_described(&job)?.details;
+        let model = model(1_700_000_300.0);
+        details.supply(
+            &Needed::Model("m".into()),
+            Some(&Shape::response(&model, "DescribeModel")),
+        )?;
+        let Details::TransformJob(t) = &details else {
+            panic!("a transform job")
+        };
+        assert!(
+            matches!(t.model, crate::resource::Dependency::Replaced { .. }),
+            "{:?}",
+            t.model
+        );
+        Ok(())
+    }
 
     /// A job that named instance preferences runs on what SageMaker selected: its Describe
     /// response has `SelectedInstanceType` and no `InstanceType` (AWS: the two exclude each

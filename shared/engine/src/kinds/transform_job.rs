@@ -48,6 +48,7 @@ impl Kind for TransformJob {
             model: Dependency::NotDescribed {
                 name: s.str("ModelName")?.unwrap_or_default(),
             },
+            created_ms: s.time_ms("CreationTime")?,
             volume_kms_key_id: s.path_str(&["TransformResources", "VolumeKmsKeyId"])?,
             output_kms_key_id: s.path_str(&["TransformOutput", "KmsKeyId"])?,
         })
@@ -69,7 +70,8 @@ impl Kind for TransformJob {
             (needed, &config.model)
         {
             if name == wanted {
-                config.model = super::described(name, described, super::read_model)?;
+                config.model =
+                    super::described_since(name, described, super::read_model, config.created_ms)?;
             }
         }
         Ok(())
