@@ -596,6 +596,13 @@ impl<P: Ports> Inspector<P> {
         {
             self.forget_rollback_target(&snapshot.arn, observed).await;
         }
+        // An endpoint being deleted takes its rollback target with it: a new endpoint of the
+        // same name must never be "rolled back" to what this one served.
+        if snapshot.kind() == ResourceKind::Endpoint
+            && matches!(snapshot.lifecycle, Lifecycle::Ended(_))
+        {
+            self.forget_rollback_target(&snapshot.arn, observed).await;
+        }
         let mut report = Report::new(
             trigger,
             &snapshot,
@@ -1426,6 +1433,41 @@ mod tests {
             assert!(matches!(outcome, Outcome::Gone { .. }), "{outcome:?}");
         }
         assert_eq!(inspector.alerts.sent().len(), 1);
+        Ok(())
+    }
+
+    /// Issue 19, case 6: an endpoint seen being deleted forgets its rollback target, so a new
+    /// endpoint of the same name whose first configuration fails is deleted, never "rolled back"
+    /// to the configuration (and the model) the old one served.
+    #[tokio::test]
+    async fn a_deleted_endpoint_takes_its_rollback_target_with_it() -> Result {
+        let old = in_status(endpoint(|_| {}), "InService");
+        let id = old.id.clone();
+        let inspector = inspector(vec![old.clone()])?;
+        inspector.inspect_swept("sweep", id.clone(), None).await?;
+        let remembered = inspector.store.last_compliant_config(&old.arn).await?;
+        assert!(
+            remembered.is_some(),
+            "the compliant configuration is the rollback target"
+        );
+        // Its owner deletes it (the state change reports Deleting)
+        inspector.sagemaker.put(in_status(old.clone(), "Deleting"));
+        inspector.inspect_swept("sweep", id.clone(), None).await?;
+        // A new endpoint of the same name, on a failing configuration of its own
+        let mut new = in_status(endpoint(|e| e.kms_key_id = None), "InService");
+        if let Details::Endpoint(crate::resource::EndpointDetails {
+            config: Dependency::Found { name, .. },
+            ..
+        }) = &mut new.details
+        {
+            *name = "config-of-the-new-endpoint".into();
+        }
+        inspector.sagemaker.put(new);
+        let outcome = inspector.inspect_swept("sweep", id.clone(), None).await?;
+        let Outcome::Evaluated { report, .. } = outcome else {
+            panic!("evaluated: {outcome:?}")
+        };
+        assert_eq!(report.remediation.outcome().as_str(), "deleted");
         Ok(())
     }
 
