@@ -127,6 +127,22 @@ impl Org {
     }
 }
 
+/// A failure queue of the functions' kind, and its URL.
+async fn failure_queue(emu: &Emulator) -> TestResult<(guardrail_aws::SqsFailureQueue, String)> {
+    let url = emu
+        .sqs
+        .create_queue()
+        .queue_name(unique("org-failures"))
+        .send()
+        .await?
+        .queue_url
+        .ok_or("no queue url")?;
+    Ok((
+        guardrail_aws::SqsFailureQueue::new(emu.sqs.clone(), &url),
+        url,
+    ))
+}
+
 async fn fifo_queue(emu: &Emulator) -> TestResult<String> {
     Ok(emu
         .sqs
@@ -248,15 +264,7 @@ async fn events_of_accounts_outside_the_organization_are_refused() -> TestResult
     let store = SqliteStore::in_memory()?;
     let deployment = org.deployment();
     let inspector = deployment.inspector(store.clone(), &alerts.topic_arn)?;
-    let failures_url = home
-        .sqs
-        .create_queue()
-        .queue_name(unique("org-failures"))
-        .send()
-        .await?
-        .queue_url
-        .ok_or("no queue url")?;
-    let failures = guardrail_aws::SqsFailureQueue::new(home.sqs.clone(), &failures_url);
+    let (failures, failures_url) = failure_queue(&home).await?;
     let event_in = |account: &str| -> TestResult<serde_json::Value> {
         let event = sample_event("notebook/state-change.json", "open-nb", &name)?;
         Ok(serde_json::from_str(
@@ -429,15 +437,7 @@ async fn events_a_member_account_could_not_forward_are_handled_by_its_sweep() ->
     let alerts = home.alert_channel().await?;
     let deployment = org.deployment();
     let inspector = deployment.inspector(SqliteStore::in_memory()?, &alerts.topic_arn)?;
-    let failures_url = home
-        .sqs
-        .create_queue()
-        .queue_name(unique("org-failures"))
-        .send()
-        .await?
-        .queue_url
-        .ok_or("no queue url")?;
-    let failures = guardrail_aws::SqsFailureQueue::new(home.sqs.clone(), &failures_url);
+    let (failures, _) = failure_queue(&home).await?;
     let letters = PerAccount::new(deployment.fleet.clone(), |c| {
         guardrail_aws::SqsDeadLetters::new(aws_sdk_sqs::Client::new(c))
     });

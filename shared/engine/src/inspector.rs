@@ -1407,6 +1407,18 @@ mod tests {
         Ok(())
     }
 
+    /// The store remembers the endpoint compliant on an earlier configuration (its rollback
+    /// target).
+    async fn compliant_before(inspector: &Fake, endpoint: &Snapshot) -> Result {
+        let earlier = CompliantConfig {
+            resource_arn: &endpoint.arn,
+            config: Some("config-compliant-before"),
+            evaluated: 1,
+        };
+        inspector.store.record_compliant_config(&earlier).await?;
+        Ok(())
+    }
+
     /// A refused rollback falls back to deleting the endpoint: its alert was kept before acting,
     /// so the retry of an invocation that failed after the deletion still sends it, once.
     #[tokio::test]
@@ -1414,12 +1426,7 @@ mod tests {
         let open = in_status(endpoint(|e| e.kms_key_id = None), "InService");
         let id = open.id.clone();
         let inspector = inspector(vec![open.clone()])?;
-        let earlier = CompliantConfig {
-            resource_arn: &open.arn,
-            config: Some("config-compliant-before"),
-            evaluated: 1,
-        };
-        inspector.store.record_compliant_config(&earlier).await?;
+        compliant_before(&inspector, &open).await?;
         inspector.sagemaker.faults.refuse("UpdateEndpoint", 1);
         inspector.alerts.faults.throttle("Publish", 1);
         let first = inspector.inspect_swept("sweep", id.clone(), None).await;
@@ -1480,12 +1487,7 @@ mod tests {
         let mut inspector = inspector(vec![open.clone()])?;
         inspector.policy =
             Policy::from_toml("[remediation]\nendpoint = \"none\"\n", "test")?.into();
-        let earlier = CompliantConfig {
-            resource_arn: &open.arn,
-            config: Some("config-compliant-before"),
-            evaluated: 1,
-        };
-        inspector.store.record_compliant_config(&earlier).await?;
+        compliant_before(&inspector, &open).await?;
         inspector.sagemaker.faults.refuse("UpdateEndpoint", 1);
         let outcome = inspector.inspect_swept("sweep", id.clone(), None).await?;
         let Outcome::Evaluated { report, .. } = outcome else {
