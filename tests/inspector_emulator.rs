@@ -866,6 +866,43 @@ async fn security_hub_receives_every_finding_of_an_evaluation_as_asff() -> TestR
     Ok(())
 }
 
+/// Issue 19, case 11: a state change is attributed to whoever last created or changed the
+/// resource, not to its creator: Bob created the notebook, Alice started it again.
+#[tokio::test]
+async fn a_state_change_is_attributed_to_the_latest_call_that_changed_the_resource() -> TestResult {
+    // Given a notebook without a VPC created by one caller, stopped, then started by another
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let name = unique("restarted-nb");
+    create_notebook(&emu, &name, Posture::NonCompliant, None).await?;
+    emu.sagemaker
+        .stop_notebook_instance()
+        .notebook_instance_name(&name)
+        .send()
+        .await?;
+    let alice = aws_sdk_sagemaker::Client::new(&config_signed_as("ALICE").await);
+    alice
+        .start_notebook_instance()
+        .notebook_instance_name(&name)
+        .send()
+        .await?;
+    let inspector = with_store(
+        &emu,
+        &alerts.topic_arn,
+        Policy::baseline(),
+        SqliteStore::in_memory()?,
+    )?;
+
+    // When its state change (which names no caller) is handled
+    let event = sample_event("notebook/state-change.json", "open-nb", &name)?;
+    let (report, _) = evaluated(inspector.handle(&event).await?)?;
+
+    // Then the finding names Alice, who started it, not its creator
+    let actor = report.actor.as_ref().and_then(|a| a.arn.as_deref());
+    assert_eq!(actor, Some("arn:aws:iam::123456789012:user/ALICE"));
+    Ok(())
+}
+
 #[tokio::test]
 async fn state_changes_are_attributed_and_remediation_has_cloudtrail_evidence() -> TestResult {
     // Given a noncompliant notebook created through the API (recorded by CloudTrail)

@@ -1,9 +1,11 @@
-//! [`ActivityLog`] on CloudTrail `LookupEvents`: who created a resource (attribution for triggers
-//! without an actor), and the records of the guardrail's own remediation calls (evidence).
+//! [`ActivityLog`] on CloudTrail `LookupEvents`: who last created or changed a resource
+//! (attribution for triggers without an actor), and the records of the guardrail's own
+//! remediation calls (evidence).
 //!
 //! `LookupEvents` allows 2 calls per second per account and region: calls from one process are
 //! spaced accordingly, throttling answers are retried by the SDK's standard retry with backoff,
-//! and creators found are cached for the life of the container.
+//! and an answer is kept for [`ATTRIBUTION_TTL`] (the state changes of one call come in bursts;
+//! a later call by someone else must not be attributed to the earlier caller).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -21,13 +23,15 @@ use guardrail_core::resource::{ResourceId, ResourceKind};
 
 /// Spacing between two `LookupEvents` calls (its limit is 2 per second).
 const SPACING: Duration = Duration::from_millis(500);
+/// How long an attribution is kept.
+const ATTRIBUTION_TTL: Duration = Duration::from_secs(60);
 /// Events read at most per lookup (CloudTrail pages hold 50).
 const MAX_EVENTS: usize = 200;
 
 #[derive(Debug)]
 pub struct CloudTrail {
     client: aws_sdk_cloudtrail::Client,
-    creators: Mutex<HashMap<String, Actor>>,
+    creators: Mutex<HashMap<String, (Actor, Instant)>>,
     next_call: tokio::sync::Mutex<Instant>,
 }
 
@@ -167,25 +171,29 @@ fn record(event: &Event) -> TrailRecord {
 }
 
 impl ActivityLog for CloudTrail {
+    /// The caller of the latest successful call of the kind's (create, update, start) on the
+    /// resource: Alice's `UpdateEndpoint` on Bob's endpoint is Alice's, and a name reused after
+    /// a deletion belongs to its latest creator.
     async fn creator(&self, id: &ResourceId) -> Result<Option<Actor>, AwsError> {
         let arn = id.arn();
         let cached = self.creators.lock().ok().and_then(|c| c.get(&arn).cloned());
-        if cached.is_some() {
-            return Ok(cached);
+        if let Some((actor, at)) = cached {
+            if at.elapsed() < ATTRIBUTION_TTL {
+                return Ok(Some(actor));
+            }
         }
-        let wanted = id.kind.create_call();
+        let mutating: Vec<&str> = id.kind.calls().iter().map(|c| c.event_name).collect();
         let found = self
             .events_for(&id.name)
             .await?
             .iter()
-            // Newest first: a name reused after a deletion belongs to its latest creator; a call
-            // that failed created nothing.
-            .filter(|e| e.event_name() == Some(wanted) && !failed(e))
+            // Newest first; a call that failed changed nothing.
+            .filter(|e| e.event_name().is_some_and(|n| mutating.contains(&n)) && !failed(e))
             .map(record)
             .next()
             .map(|r| r.actor);
         if let (Some(actor), Ok(mut cache)) = (&found, self.creators.lock()) {
-            cache.insert(arn, actor.clone());
+            cache.insert(arn, (actor.clone(), Instant::now()));
         }
         Ok(found)
     }

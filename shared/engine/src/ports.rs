@@ -125,7 +125,8 @@ pub struct TrailRecord {
 
 /// CloudTrail: who created a resource, and the records of calls made on it.
 pub trait ActivityLog: Send + Sync {
-    /// The caller of the call that created the resource, when CloudTrail has it.
+    /// The caller of the latest call that created or changed the resource (its kind's create,
+    /// update and start calls), when CloudTrail has it.
     fn creator(
         &self,
         id: &ResourceId,
