@@ -178,6 +178,7 @@ impl ResourceReader for SageMaker {
         let Described {
             arn,
             status,
+            created_ms,
             mut details,
         } = id
             .kind
@@ -195,6 +196,7 @@ impl ResourceReader for SageMaker {
             details,
             tags: Some(tags),
             key_managers: None,
+            created_ms,
         };
         if let Some(keys) = &self.keys {
             let home = guardrail_core::controls::kms::Home::of(&snapshot);

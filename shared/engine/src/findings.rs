@@ -145,11 +145,12 @@ pub fn from_report(report: &Report) -> (Vec<Finding>, Vec<Observation>) {
 }
 
 /// The notification key of a resource: `PASS`, or its problem: the failing controls, the
-/// controls that could not be evaluated, and the [`Phase`] of the problem. A change of key is a
-/// change worth an alert; the same key again (a duplicate event, a second state-change event) is
-/// not. A control that could not be evaluated never gives `PASS`, so it can never announce a
-/// resolution. Stored as text (`PASS`, `FAIL a,b ERROR c contained`), read back with
-/// [`NotificationKey::parse`].
+/// controls that could not be evaluated, the [`Phase`] of the problem and the incarnation of the
+/// resource it is about (its creation time: a resource deleted and created again under the same
+/// name is a new problem). A change of key is a change worth an alert; the same key again (a
+/// duplicate event, a second state-change event) is not. A control that could not be evaluated
+/// never gives `PASS`, so it can never announce a resolution. Stored as text (`PASS`,
+/// `FAIL a,b ERROR c contained @1764547200000`), read back with [`NotificationKey::parse`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NotificationKey {
     Pass,
@@ -157,6 +158,9 @@ pub enum NotificationKey {
         failing: Vec<ControlId>,
         unverified: Vec<ControlId>,
         phase: Phase,
+        /// The resource's creation time (milliseconds since the epoch); `None` when unknown,
+        /// or when the alert is counted on another resource (a tuning job's training job).
+        incarnation: Option<i64>,
     },
 }
 
@@ -171,6 +175,10 @@ impl NotificationKey {
             failing,
             unverified,
             phase: report.remediation.outcome().phase(),
+            incarnation: report
+                .resource
+                .created_ms
+                .filter(|_| report.resource.part_of.is_none()),
         }
     }
 
@@ -179,6 +187,10 @@ impl NotificationKey {
         if text == "PASS" {
             return Some(NotificationKey::Pass);
         }
+        let (text, incarnation) = match text.rsplit_once(" @") {
+            Some((rest, ms)) => (rest, Some(ms.parse::<i64>().ok()?)),
+            None => (text, None),
+        };
         let (problem, phase) = text.rsplit_once(' ')?;
         let phase = Phase::parse(phase)?;
         let (mut failing, mut unverified) = (Vec::new(), Vec::new());
@@ -196,6 +208,7 @@ impl NotificationKey {
             failing,
             unverified,
             phase,
+            incarnation,
         })
     }
 
@@ -221,8 +234,31 @@ impl NotificationKey {
             return *self != NotificationKey::Pass;
         };
         match NotificationKey::parse(previous) {
-            Some(previous) => previous != *self && !previous.progressed_to(self),
+            Some(previous) => !previous.same_as(self) && !previous.progressed_to(self),
             None => true,
+        }
+    }
+
+    /// The same key, the incarnation compared only when both know it (a key stored before
+    /// incarnations were, or counted on another resource, is not a new problem for lack of one).
+    fn same_as(&self, now: &NotificationKey) -> bool {
+        match (self, now) {
+            (NotificationKey::Pass, NotificationKey::Pass) => true,
+            (
+                NotificationKey::Problem {
+                    failing: f1,
+                    unverified: u1,
+                    phase: p1,
+                    incarnation: i1,
+                },
+                NotificationKey::Problem {
+                    failing: f2,
+                    unverified: u2,
+                    phase: p2,
+                    incarnation: i2,
+                },
+            ) => f1 == f2 && u1 == u2 && p1 == p2 && same_incarnation(*i1, *i2),
+            _ => false,
         }
     }
 
@@ -234,13 +270,15 @@ impl NotificationKey {
                     failing: f1,
                     unverified: u1,
                     phase: Phase::Deferred,
+                    incarnation: i1,
                 },
                 NotificationKey::Problem {
                     failing: f2,
                     unverified: u2,
                     phase: Phase::Contained,
+                    incarnation: i2,
                 },
-            ) => f1 == f2 && u1 == u2,
+            ) => f1 == f2 && u1 == u2 && same_incarnation(*i1, *i2),
             _ => false,
         }
     }
@@ -252,6 +290,7 @@ impl std::fmt::Display for NotificationKey {
             failing,
             unverified,
             phase,
+            incarnation,
         } = self
         else {
             return f.write_str("PASS");
@@ -263,13 +302,53 @@ impl std::fmt::Display for NotificationKey {
         if !unverified.is_empty() {
             write!(f, "ERROR {} ", ids(unverified))?;
         }
-        f.write_str(phase.as_str())
+        f.write_str(phase.as_str())?;
+        match incarnation {
+            Some(ms) => write!(f, " @{ms}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Two incarnations are the same unless both are known and differ.
+fn same_incarnation(a: Option<i64>, b: Option<i64>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 19, case 10: a resource deleted and created again under the same name (a new
+    /// creation time) is a new problem, even with the same failing controls and phase; the same
+    /// incarnation, or a key that does not know its incarnation, is not.
+    #[test]
+    fn a_new_incarnation_of_a_resource_is_a_new_problem() {
+        let key = |incarnation: Option<i64>| NotificationKey::Problem {
+            failing: vec![crate::controls::vpc_attached::ID],
+            unverified: Vec::new(),
+            phase: Phase::Contained,
+            incarnation,
+        };
+        let stored = key(Some(1_764_547_200_000)).to_string();
+        assert_eq!(stored, "FAIL vpc-attached contained @1764547200000");
+        assert_eq!(
+            NotificationKey::parse(&stored),
+            Some(key(Some(1_764_547_200_000)))
+        );
+        assert!(!key(Some(1_764_547_200_000)).alert_due(Some(&stored)));
+        assert!(key(Some(1_764_550_000_000)).alert_due(Some(&stored)));
+        // Stored before incarnations were, or counted on another resource: not a new problem.
+        assert!(!key(Some(1_764_550_000_000)).alert_due(Some("FAIL vpc-attached contained")));
+        assert!(!key(None).alert_due(Some(&stored)));
+        assert_eq!(
+            NotificationKey::parse("FAIL vpc-attached contained @soon"),
+            None
+        );
+    }
 
     #[test]
     fn ids_are_stable_and_distinct_per_resource_and_control() {

@@ -1443,6 +1443,31 @@ mod tests {
         Ok(())
     }
 
+    /// Issue 19, case 10: a resource contained, then deleted and created again under the same
+    /// name with the same problem, is alerted again: it is a new problem, not the old one.
+    #[tokio::test]
+    async fn a_resource_created_again_after_containment_is_alerted_again() -> Result {
+        let mut first = in_status(notebook(|n| n.vpc = None), "InService");
+        first.created_ms = Some(1_764_547_200_000);
+        let id = first.id.clone();
+        let inspector = inspector(vec![first.clone()])?;
+        inspector.inspect_swept("sweep", id.clone(), None).await?;
+        assert_eq!(inspector.alerts.sent().len(), 1);
+        // The same event again: the same problem, no second alert
+        inspector.sagemaker.put(first.clone());
+        inspector.inspect_swept("sweep", id.clone(), None).await?;
+        assert_eq!(inspector.alerts.sent().len(), 1);
+        // Created again, with the same problem
+        let again = Snapshot {
+            created_ms: Some(1_764_550_000_000),
+            ..first
+        };
+        inspector.sagemaker.put(again);
+        inspector.inspect_swept("sweep", id.clone(), None).await?;
+        assert_eq!(inspector.alerts.sent().len(), 2);
+        Ok(())
+    }
+
     /// Issue 19, case 6: an endpoint seen being deleted forgets its rollback target, so a new
     /// endpoint of the same name whose first configuration fails is deleted, never "rolled back"
     /// to the configuration (and the model) the old one served.

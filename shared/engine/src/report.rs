@@ -262,6 +262,9 @@ pub struct ResourceSummary {
     /// are counted on it, so a tuning job and its training jobs alert once.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub part_of: Option<String>,
+    /// Which incarnation of the name this is ([`Snapshot::created_ms`]).
+    #[serde(skip)]
+    pub created_ms: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -314,6 +317,7 @@ impl Report {
                 region: snapshot.id.region.clone(),
                 status: snapshot.lifecycle.status().map(str::to_string),
                 part_of: snapshot.part_of().map(str::to_string),
+                created_ms: snapshot.created_ms,
             },
             actor: trigger.actor.clone(),
             event: EventSummary {

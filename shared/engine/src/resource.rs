@@ -371,6 +371,9 @@ pub struct Snapshot {
     /// Who manages each KMS key the resource names by id or ARN (by key ARN), as KMS answered;
     /// `None` when nobody asked (offline replay).
     pub key_managers: Option<BTreeMap<String, KeyManager>>,
+    /// When the resource was created (its `CreationTime`, milliseconds since the epoch): which
+    /// incarnation of its name this is. `None` when the source does not say (offline replay).
+    pub created_ms: Option<i64>,
 }
 
 /// Who manages a KMS key: `DescribeKey`'s `KeyManager`, or why it is not known.

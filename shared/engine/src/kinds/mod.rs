@@ -427,6 +427,8 @@ kinds! {
 pub struct Described {
     pub arn: Option<String>,
     pub status: String,
+    /// `CreationTime`, in milliseconds since the epoch.
+    pub created_ms: Option<i64>,
     /// Dependencies still `NotDescribed` ([`Details::needs`]).
     pub details: Details,
 }
@@ -440,6 +442,7 @@ impl ResourceKind {
         Ok(Described {
             arn: shape.str(keys.arn_key)?,
             status: shape.str(keys.status_key)?.unwrap_or_default(),
+            created_ms: shape.time_ms("CreationTime")?,
             details: self.read(&shape)?,
         })
     }
