@@ -1443,6 +1443,67 @@ mod tests {
         Ok(())
     }
 
+    /// The sweeper's handler: a tick fans the organisation's active accounts out and says which
+    /// it skipped; a batch from the queue sweeps its target, then handles the events that
+    /// target's member stack could not forward.
+    #[tokio::test]
+    async fn the_sweeper_fans_out_at_a_tick_and_sweeps_and_recovers_a_batch() -> Result {
+        let open = in_status(notebook(|n| n.vpc = None), "InService");
+        let inspector = inspector(vec![open])?;
+        let inventory = inventory(&inspector);
+        let mut organization = FakeOrganization::default();
+        for (id, state) in [("123456789012", "ACTIVE"), ("210987654321", "SUSPENDED")] {
+            let account = crate::ports::OrgAccount {
+                id: id.into(),
+                state: state.into(),
+            };
+            organization.accounts.push(("r-root".into(), account));
+        }
+        let env = crate::env::Environment::from_pairs([
+            ("ORGANIZATION_ID", "o-abcdefghij"),
+            ("SWEEP_REGIONS", "us-east-1"),
+        ]);
+        let scope = sweep::SweepEnv::from_env(&env, "123456789012", None)?;
+        let queue = FakeSweepQueue::default();
+        let letters = FakeDeadLetters::default();
+        let failures = FakeFailureQueue::default();
+        let sweeper = sweep::Sweeper {
+            inspector: &inspector,
+            inventory: &inventory,
+            scope: &scope,
+            queue: Some(&queue),
+            organization: &organization,
+            recovery: Some(sweep::Recovery {
+                letters: &letters,
+                queue: "SageMakerGuardrailMember-forwarding",
+                failures: &failures,
+            }),
+        };
+        let tick = serde_json::json!({"id": "tick-9", "detail-type": "Scheduled Event"});
+        let answer = sweeper.handle(&tick, "request-1", 0).await?;
+        assert_eq!(answer["enqueued"], 1);
+        assert_eq!(answer["skipped"][0]["account"], "210987654321");
+
+        letters.put(
+            "123456789012",
+            "us-east-1",
+            "SageMakerGuardrailMember-forwarding",
+            "{\"detail-type\": 7}",
+        );
+        let sent = lock(&queue.sent).clone();
+        let body = serde_json::to_string(&sent[0])?;
+        let batch = serde_json::json!({"Records": [{"messageId": "m0", "body": body}]});
+        let answer = sweeper.handle(&batch, "request-2", 0).await?;
+        assert_eq!(answer["batchItemFailures"], serde_json::json!([]));
+        assert_eq!(actions(&inspector), ["StopNotebookInstance"]);
+        assert_eq!(
+            failures.kept().len(),
+            1,
+            "the dead letter, handled and kept as malformed"
+        );
+        Ok(())
+    }
+
     /// Issue 19, case 10: a resource contained, then deleted and created again under the same
     /// name with the same problem, is alerted again: it is a new problem, not the old one.
     #[tokio::test]

@@ -26,7 +26,9 @@ use crate::ports::{
 use crate::report::ActionResult;
 use crate::resource::{ResourceId, ResourceKind};
 
+mod handler;
 mod scope;
+pub use handler::{Recovery, Sweeper, SweeperError};
 pub use scope::{Accounts, SweepEnv, SweepTargets};
 
 /// Resources inspected at once by default: SageMaker's Describe* limits are per account, and
