@@ -17,24 +17,20 @@ async fn main() -> Result<(), Error> {
     let inventory = deployment.inventory();
     let queue = deployment.sweep_queue();
     let organization = deployment.organization();
-    let dead_letters = deployment.dead_letters();
-    let failures = dead_letters
-        .as_ref()
-        .map(|_| deployment.failure_queue())
-        .transpose()?;
+    let recovery = deployment.dead_letters()?;
     let sweeper = Sweeper {
         inspector: &inspector,
         inventory: &inventory,
         scope: &scope,
         queue: queue.as_ref(),
         organization: &organization,
-        recovery: dead_letters.as_ref().zip(failures.as_ref()).map(
-            |((letters, queue), failures)| Recovery {
+        recovery: recovery
+            .as_ref()
+            .map(|(letters, queue, failures)| Recovery {
                 letters,
                 queue,
                 failures,
-            },
-        ),
+            }),
     };
     tracing::info!(policy = %inspector.policy.current().source, accounts = ?scope.accounts, fan_out = queue.is_some(), "sweeper ready");
     let (deployment, sweeper) = (&deployment, &sweeper);

@@ -223,13 +223,22 @@ impl Deployment {
     }
 
     /// The member accounts' forwarding dead-letter queues (`<MEMBER_ROLE_NAME>-forwarding`,
-    /// `infra/member.yaml`), per account and region through the member role, when there is one.
-    pub fn dead_letters(&self) -> Option<(PerAccount<SqsDeadLetters>, String)> {
-        let (role, _) = self.env.member_role().ok().flatten()?;
+    /// `infra/member.yaml`), per account and region through the member role, with the failure
+    /// queue where a malformed event among them is kept; `None` without a member role.
+    pub fn dead_letters(
+        &self,
+    ) -> Result<Option<(PerAccount<SqsDeadLetters>, String, SqsFailureQueue)>, String> {
+        let Some((role, _)) = self.env.member_role()? else {
+            return Ok(None);
+        };
         let letters = PerAccount::new(self.fleet.clone(), |c| {
             SqsDeadLetters::new(aws_sdk_sqs::Client::new(c))
         });
-        Some((letters, format!("{role}-forwarding")))
+        Ok(Some((
+            letters,
+            format!("{role}-forwarding"),
+            self.failure_queue()?,
+        )))
     }
 
     /// The organisation's accounts (Organizations, with the deployment's own credentials).
