@@ -211,6 +211,28 @@ fn judge(snapshot: &Snapshot, policy: &Policy, today: time::Date) -> (Vec<Contro
     (results, decision)
 }
 
+/// A rollback target is stored with the incarnation of the endpoint it belongs to
+/// (`config@<CreationTime ms>`): a new endpoint of the same name (created after the old one was
+/// deleted, seen or not) is never rolled back to what the old one served. A target stored
+/// without one (before this was recorded) is taken as it is.
+mod rollback_target {
+    pub(super) fn stored(config: &str, created_ms: Option<i64>) -> String {
+        match created_ms {
+            Some(ms) => format!("{config}@{ms}"),
+            None => config.to_string(),
+        }
+    }
+
+    /// The configuration to roll back to, if it belongs to the incarnation `created_ms`.
+    pub(super) fn of(stored: &str, created_ms: Option<i64>) -> Option<String> {
+        match (stored.rsplit_once('@'), created_ms) {
+            (Some((config, ms)), Some(now)) => (ms.parse() == Ok(now)).then(|| config.to_string()),
+            (Some((config, _)), None) => Some(config.to_string()),
+            (None, _) => Some(stored.to_string()),
+        }
+    }
+}
+
 /// The configuration an endpoint serves while it is InService and passes every control: the
 /// one a later non-compliant update is rolled back to.
 fn compliant_endpoint_config<'a>(
@@ -563,7 +585,7 @@ impl<P: Ports> Inspector<P> {
         // then is it read.
         if results.iter().any(ControlResult::is_problem) {
             if let Details::Endpoint(endpoint) = &mut snapshot.details {
-                endpoint.last_compliant_config = self
+                let stored = self
                     .store
                     .last_compliant_config(&snapshot.arn)
                     .await
@@ -571,11 +593,14 @@ impl<P: Ports> Inspector<P> {
                         event_id: event_id.to_string(),
                         source,
                     })?;
+                endpoint.last_compliant_config =
+                    stored.and_then(|s| rollback_target::of(&s, snapshot.created_ms));
             }
         }
         let decision = plan(&snapshot, &results, &policy);
         let decision = self.recheck_deletion(&snapshot.id, decision).await;
-        let compliant_config = compliant_endpoint_config(&snapshot, &results).map(str::to_string);
+        let compliant_config = compliant_endpoint_config(&snapshot, &results)
+            .map(|config| rollback_target::stored(config, snapshot.created_ms));
         // Only a resource that may vanish with the action needs its alert kept before (see
         // `gone`); a stopped one is still there to be judged again on a retry.
         if let Plan::Act { action } = &decision {
@@ -1526,6 +1551,48 @@ mod tests {
         inspector.sagemaker.put(again);
         inspector.inspect_swept("sweep", id.clone(), None).await?;
         assert_eq!(inspector.alerts.sent().len(), 2);
+        Ok(())
+    }
+
+    /// Issue 19, case 6: an endpoint deleted without anyone seeing it (no event reached the
+    /// guardrail) leaves its rollback target behind; a new endpoint of the same name (another
+    /// creation time) whose configuration fails is deleted, never rolled back to what the old
+    /// one served. The same endpoint updated to a failing configuration is rolled back.
+    #[tokio::test]
+    async fn a_rollback_target_belongs_to_one_incarnation_of_the_endpoint() -> Result {
+        let mut old = in_status(endpoint(|_| {}), "InService");
+        old.created_ms = Some(1_764_547_200_000);
+        let id = old.id.clone();
+        let (first, again) = (inspector(vec![old.clone()])?, inspector(vec![old.clone()])?);
+        let inspector = first;
+        inspector.inspect_swept("sweep", id.clone(), None).await?;
+        let failing = |created_ms| {
+            let mut e = in_status(endpoint(|e| e.kms_key_id = None), "InService");
+            e.created_ms = Some(created_ms);
+            if let Details::Endpoint(crate::resource::EndpointDetails {
+                config: Dependency::Found { name, .. },
+                ..
+            }) = &mut e.details
+            {
+                *name = "config-failing".into();
+            }
+            e
+        };
+        // Another endpoint of the same name, the old one gone unseen
+        inspector.sagemaker.put(failing(1_764_550_000_000));
+        let outcome = inspector.inspect_swept("sweep", id.clone(), None).await?;
+        let Outcome::Evaluated { report, .. } = outcome else {
+            panic!("evaluated: {outcome:?}")
+        };
+        assert_eq!(report.remediation.outcome().as_str(), "deleted");
+        // The same incarnation updated to a failing configuration is rolled back
+        again.inspect_swept("sweep", id.clone(), None).await?;
+        again.sagemaker.put(failing(1_764_547_200_000));
+        let outcome = again.inspect_swept("sweep", id.clone(), None).await?;
+        let Outcome::Evaluated { report, .. } = outcome else {
+            panic!("evaluated: {outcome:?}")
+        };
+        assert_eq!(report.remediation.outcome().as_str(), "rolled back");
         Ok(())
     }
 
