@@ -829,6 +829,10 @@ impl<T: ResourceReader> ResourceReader for CountingReader<T> {
     async fn component_endpoint(&self, component: &ResourceId) -> Result<Option<String>, AwsError> {
         self.inner.component_endpoint(component).await
     }
+
+    async fn running_apps(&self, scope: &ResourceId) -> Result<Vec<ResourceId>, AwsError> {
+        self.inner.running_apps(scope).await
+    }
 }
 
 impl<T: Remediator> Remediator for CountingReader<T> {

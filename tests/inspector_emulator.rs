@@ -243,6 +243,10 @@ impl ResourceReader for StoppedInBetween {
     async fn component_endpoint(&self, component: &ResourceId) -> Result<Option<String>, AwsError> {
         self.inner.component_endpoint(component).await
     }
+
+    async fn running_apps(&self, scope: &ResourceId) -> Result<Vec<ResourceId>, AwsError> {
+        self.inner.running_apps(scope).await
+    }
 }
 
 impl Remediator for StoppedInBetween {

@@ -257,6 +257,13 @@ impl<T: ResourceReader> ResourceReader for PerAccount<T> {
             .component_endpoint(component)
             .await
     }
+
+    async fn running_apps(&self, scope: &ResourceId) -> Result<Vec<ResourceId>, AwsError> {
+        self.get(&scope.account, &scope.region)
+            .await?
+            .running_apps(scope)
+            .await
+    }
 }
 
 impl<T: Remediator> Remediator for PerAccount<T> {

@@ -209,6 +209,19 @@ impl ResourceReader for SageMaker {
     async fn component_endpoint(&self, component: &ResourceId) -> Result<Option<String>, AwsError> {
         self.hosting_endpoint(&component.name).await
     }
+
+    async fn running_apps(&self, scope: &ResourceId) -> Result<Vec<ResourceId>, AwsError> {
+        let apps = studio::studio_apps(&self.client, scope.kind, &scope.name).await?;
+        Ok(apps
+            .into_iter()
+            .map(|app| ResourceId {
+                kind: ResourceKind::App,
+                name: app.name(),
+                account: scope.account.clone(),
+                region: scope.region.clone(),
+            })
+            .collect())
+    }
 }
 
 impl SageMaker {
@@ -239,7 +252,7 @@ impl Remediator for SageMaker {
     async fn remediate(&self, id: &ResourceId, action: &Action) -> Result<(), AwsError> {
         match action {
             Action::Stop(kind) if studio::is_studio(*kind) => {
-                studio::delete_studio_apps(&self.client, *kind, &id.name).await
+                studio::delete_studio_app(&self.client, *kind, &id.name).await
             }
             Action::Stop(kind) => calls::stop_kind(&self.client, *kind, &id.name).await,
             Action::RollBackEndpoint { config } => self

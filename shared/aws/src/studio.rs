@@ -1,14 +1,13 @@
 //! SageMaker Studio's calls for the inspector: `DescribeDomain`, `DescribeUserProfile`,
 //! `DescribeSpace` and `DescribeApp` (the response kept as JSON, read by the kind's field
-//! mapping), and the remediation: `DeleteApp` on an app, or on every running app of a domain,
-//! user profile (with its private spaces', `ListSpaces`) or space (`ListApps` with its filter;
-//! Studio resources cannot be stopped).
+//! mapping); the running apps of a domain, user profile (with its private spaces', `ListSpaces`)
+//! or space (`ListApps` with its filter), which containing it judges one by one; and the
+//! remediation, `DeleteApp` on an app (Studio resources cannot be stopped).
 //! Studio names are paths (`DOMAIN/PROFILE`, `DOMAIN/OWNER/TYPE/APP`), split here into the
 //! members the calls take.
 
 use aws_sdk_sagemaker::types::{AppStatus, AppType};
 use aws_sdk_sagemaker::Client;
-use futures::StreamExt;
 use serde_json::Value;
 
 use super::classify;
@@ -16,9 +15,6 @@ use crate::calls::{described, Capture};
 use guardrail_core::kinds::app::{AppName, Owner};
 use guardrail_core::ports::AwsError;
 use guardrail_core::resource::ResourceKind;
-
-/// Apps deleted at once when a domain, profile or space is contained.
-const DELETE_CONCURRENCY: usize = 4;
 
 /// Whether `kind` is a Studio kind, served here rather than by the table of [`crate::calls`].
 pub fn is_studio(kind: ResourceKind) -> bool {
@@ -220,47 +216,54 @@ pub fn app_name(app: &aws_sdk_sagemaker::types::AppDetails) -> Option<AppName> {
     })
 }
 
-/// The kind's stop ([`guardrail_core::kinds::Kind::STOP`]): `DeleteApp` on the app, or on every
-/// running app of the domain, profile or space, a few at a time. Every deletion is tried; the
-/// first error is returned (the rest stay for the retry).
-pub async fn delete_studio_apps(
+/// The running apps of a domain, user profile (its own and its private spaces': they run as the
+/// profile) or space: what containing it judges one by one.
+pub async fn studio_apps(
     client: &Client,
     kind: ResourceKind,
     name: &str,
-) -> Result<(), AwsError> {
-    let operation = "DeleteApp";
-    let apps = match kind {
-        ResourceKind::App => {
-            let app = AppName::parse(name).ok_or_else(|| malformed(operation, name))?;
-            // As described: a name from an ARN may mean a space's app.
-            match app.owner {
-                Owner::UserProfile(_) => vec![resolve_app(client, app).await?.0],
-                Owner::Space(_) => vec![app],
-            }
-        }
-        ResourceKind::Domain => running_apps(client, name, None).await?,
+) -> Result<Vec<AppName>, AwsError> {
+    let operation = "ListApps";
+    match kind {
+        ResourceKind::Domain => running_apps(client, name, None).await,
         ResourceKind::UserProfile => {
-            // Its own apps, and those of its private spaces (they run as the profile).
             let (domain, profile) = within_domain(operation, name)?;
             let mut apps =
                 running_apps(client, domain, Some(Owner::UserProfile(profile.into()))).await?;
             for space in private_spaces(client, domain, profile).await? {
                 apps.extend(running_apps(client, domain, Some(Owner::Space(space))).await?);
             }
-            apps
+            Ok(apps)
         }
-        _ => {
+        ResourceKind::Space => {
             let (domain, space) = within_domain(operation, name)?;
-            running_apps(client, domain, Some(Owner::Space(space.into()))).await?
+            running_apps(client, domain, Some(Owner::Space(space.into()))).await
         }
+        _ => Err(malformed(operation, name)),
+    }
+}
+
+/// The stop of a Studio app ([`guardrail_core::kinds::Kind::STOP`]): `DeleteApp`. A domain,
+/// profile or space is contained app by app, each judged on its own settings: it has no stop.
+pub async fn delete_studio_app(
+    client: &Client,
+    kind: ResourceKind,
+    name: &str,
+) -> Result<(), AwsError> {
+    let operation = "DeleteApp";
+    if kind != ResourceKind::App {
+        return Err(AwsError {
+            operation,
+            code: "NotAnApp".into(),
+            message: format!("{name} is contained app by app, never as a whole"),
+            retryable: false,
+        });
+    }
+    let app = AppName::parse(name).ok_or_else(|| malformed(operation, name))?;
+    // As described: a name from an ARN may mean a space's app.
+    let app = match app.owner {
+        Owner::UserProfile(_) => resolve_app(client, app).await?.0,
+        Owner::Space(_) => app,
     };
-    let results: Vec<Result<(), AwsError>> = futures::stream::iter(apps)
-        .map(|app| async move { delete_app(client, &app).await })
-        .buffer_unordered(DELETE_CONCURRENCY)
-        .collect()
-        .await;
-    results
-        .into_iter()
-        .collect::<Result<Vec<()>, AwsError>>()
-        .map(drop)
+    delete_app(client, &app).await
 }

@@ -141,6 +141,36 @@ impl ResourceReader for FakeSageMaker {
         self.faults.check("DescribeInferenceComponent")?;
         Ok(lock(&self.components).get(&component.name).cloned())
     }
+
+    /// The apps of the domain, profile (its own: the fake knows no private spaces) or space that
+    /// have not ended.
+    async fn running_apps(&self, scope: &ResourceId) -> Result<Vec<ResourceId>, AwsError> {
+        use crate::kinds::app::{AppName, Owner};
+        self.faults.check("ListApps")?;
+        let (domain, owner) = match scope.kind {
+            ResourceKind::Domain => (scope.name.as_str(), None),
+            _ => {
+                let (domain, name) = scope.name.split_once('/').unwrap_or_default();
+                let owner = match scope.kind {
+                    ResourceKind::Space => Owner::Space(name.into()),
+                    _ => Owner::UserProfile(name.into()),
+                };
+                (domain, Some(owner))
+            }
+        };
+        Ok(lock(&self.resources)
+            .values()
+            .filter(|s| {
+                s.kind() == ResourceKind::App && !matches!(s.lifecycle, Lifecycle::Ended(_))
+            })
+            .filter(|s| {
+                AppName::parse(&s.id.name).is_some_and(|app| {
+                    app.domain_id == domain && owner.as_ref().is_none_or(|o| *o == app.owner)
+                })
+            })
+            .map(|s| s.id.clone())
+            .collect())
+    }
 }
 
 impl Remediator for FakeSageMaker {

@@ -13,6 +13,7 @@ use time::OffsetDateTime;
 use tracing::{error, info, warn};
 
 mod rollback;
+mod studio;
 
 use crate::alert::{self, Alert};
 use crate::elapsed_ms;
@@ -930,8 +931,16 @@ impl<P: Ports> Inspector<P> {
             };
             return (remediation, None);
         };
-        let (action, result, failure) = match self.sagemaker.remediate(id, &action).await {
-            Ok(()) => (action, ActionResult::Done, None),
+        let done = if studio::contains_apps(id) {
+            self.contain_apps(id).await
+        } else {
+            self.sagemaker
+                .remediate(id, &action)
+                .await
+                .map(|()| ActionResult::Done)
+        };
+        let (action, result, failure) = match done {
+            Ok(result) => (action, result, None),
             Err(e) if e.is_validation() || e.is_not_found() => match action {
                 Action::RollBackEndpoint { config } => self.rollback_refused(id, config, e).await,
                 action => {

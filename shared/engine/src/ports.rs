@@ -70,6 +70,13 @@ pub trait ResourceReader: Send + Sync {
         &self,
         component: &ResourceId,
     ) -> impl Future<Output = Result<Option<String>, AwsError>> + Send;
+
+    /// The running (`InService` or `Pending`) Studio apps of a domain, a user profile (its own
+    /// and its private spaces') or a space, to be judged one by one when it is contained.
+    fn running_apps(
+        &self,
+        scope: &ResourceId,
+    ) -> impl Future<Output = Result<Vec<ResourceId>, AwsError>> + Send;
 }
 
 /// Takes a resource out of service.

@@ -36,6 +36,11 @@ pub enum ActionResult {
     Failed {
         error: String,
     },
+    /// The action was not needed after all: a Studio domain, profile or space whose running apps
+    /// all pass on their own settings keeps them.
+    Spared {
+        detail: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -211,6 +216,7 @@ impl Remediation {
                 action.done()
             }
             (Plan::Act { .. }, ActionResult::Failed { .. }) => ActionOutcome::Failed,
+            (Plan::Act { .. }, ActionResult::Spared { .. }) => ActionOutcome::None,
             (Plan::Act { .. }, ActionResult::NotExecuted | ActionResult::NoCall) => {
                 ActionOutcome::Planned
             }
@@ -237,6 +243,9 @@ impl Remediation {
             }
             (Plan::Act { action }, ActionResult::Failed { .. }) => {
                 format!("{} FAILED", verb(action))
+            }
+            (Plan::Act { .. }, ActionResult::Spared { detail }) => {
+                format!("not acted on: {detail}")
             }
             (Plan::Act { action }, _) => action.would(),
             (Plan::Defer { action, status }, _) => format!("{} deferred ({status})", verb(action)),

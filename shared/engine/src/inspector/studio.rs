@@ -1,0 +1,180 @@
+//! Containing a Studio domain, user profile or space. It has no stop of its own: its running apps
+//! are judged one by one on the settings they run with (a profile or a space may override the
+//! default that fails), and only those that fail are deleted. A domain whose defaults fail but
+//! whose running apps all pass is alerted, never emptied; the apps created later are judged on
+//! their own `CreateApp`.
+
+use futures::StreamExt;
+use tracing::info;
+
+use super::{judge, now, Inspector};
+use crate::ports::{AwsError, Ports, Remediator, ResourceReader};
+use crate::remediation::Plan;
+use crate::report::ActionResult;
+use crate::resource::ResourceId;
+
+/// Apps judged and deleted at once.
+const CONCURRENCY: usize = 4;
+
+/// Whether `id` is contained app by app.
+pub(super) fn contains_apps(id: &ResourceId) -> bool {
+    use crate::resource::ResourceKind::{Domain, Space, UserProfile};
+    matches!(id.kind, Domain | UserProfile | Space)
+}
+
+impl<P: Ports> Inspector<P> {
+    /// Deletes the running apps of `scope` that fail on their own settings. Every app is tried;
+    /// the first error is returned (the retry judges the rest again). Done when at least one was
+    /// deleted or none runs; spared when every running app passes.
+    pub(super) async fn contain_apps(&self, scope: &ResourceId) -> Result<ActionResult, AwsError> {
+        let apps = self.sagemaker.running_apps(scope).await?;
+        let policy = self.policy.current();
+        let today = now().1;
+        let judged: Vec<Result<Option<(String, bool)>, AwsError>> = futures::stream::iter(apps)
+            .map(|app| {
+                let policy = &policy;
+                async move {
+                    let Some(snapshot) = self.observe(&app).await? else {
+                        return Ok(None);
+                    };
+                    let Plan::Act { action } = judge(&snapshot, policy, today).1 else {
+                        return Ok(Some((app.name, false)));
+                    };
+                    match self.sagemaker.remediate(&app, &action).await {
+                        Err(e) if !e.is_not_found() => Err(e),
+                        _ => Ok(Some((app.name, true))),
+                    }
+                }
+            })
+            .buffer_unordered(CONCURRENCY)
+            .collect()
+            .await;
+        let (mut deleted, mut spared) = (Vec::new(), Vec::new());
+        for result in judged {
+            match result? {
+                Some((name, true)) => deleted.push(name),
+                Some((name, false)) => spared.push(name),
+                None => {}
+            }
+        }
+        deleted.sort();
+        spared.sort();
+        info!(scope = %scope.arn(), ?deleted, ?spared, "apps judged one by one");
+        if deleted.is_empty() && !spared.is_empty() {
+            return Ok(ActionResult::Spared {
+                detail: format!(
+                    "its {} running app(s) pass on their own settings and were kept ({})",
+                    spared.len(),
+                    spared.join(", ")
+                ),
+            });
+        }
+        Ok(ActionResult::Done)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{actions, in_status, inspector, Result};
+    use crate::controls::fixtures::{app_with, domain, secure_domain};
+    use crate::kinds::domain::{Sharing, StudioSettings};
+    use crate::report::{ActionOutcome, Report};
+    use crate::resource::{Dependency, Snapshot};
+    use crate::Outcome;
+
+    /// Notebook sharing allowed with no key: `output-kms` fails.
+    fn open_sharing() -> Option<Sharing> {
+        Some(Sharing {
+            output: "Allowed".into(),
+            kms_key_id: None,
+        })
+    }
+
+    /// A domain `d-abc` whose default user settings share notebook output unencrypted.
+    fn failing_default() -> Snapshot {
+        let mut d = in_status(
+            domain(|d| d.user_defaults.sharing = open_sharing()),
+            "InService",
+        );
+        d.id.name = "d-abc".into();
+        d.arn = d.id.arn();
+        d
+    }
+
+    /// `user`'s running JupyterLab app in that domain, its profile setting `own`.
+    fn app_of(user: &str, own: StudioSettings) -> Snapshot {
+        let mut defaults = secure_domain();
+        defaults.user_defaults.sharing = open_sharing();
+        let domain = Dependency::Found {
+            name: "d-abc".into(),
+            value: Box::new(defaults),
+        };
+        let mut app = in_status(app_with(domain, own), "InService");
+        app.id.name = format!("d-abc/{user}/JupyterLab/default");
+        app.arn = app.id.arn();
+        app
+    }
+
+    /// A profile that turns sharing off: its apps pass whatever the domain's default says.
+    fn no_sharing() -> StudioSettings {
+        StudioSettings {
+            sharing: Some(Sharing {
+                output: "Disabled".into(),
+                kms_key_id: None,
+            }),
+            ..StudioSettings::default()
+        }
+    }
+
+    fn report(outcome: Outcome) -> Result<Box<Report>> {
+        match outcome {
+            Outcome::Evaluated { report, .. } => Ok(report),
+            other => Err(format!("not evaluated: {other:?}").into()),
+        }
+    }
+
+    /// Case 7 of issue 19: a domain failing only on a default its running apps override is
+    /// alerted, and none of its apps is deleted.
+    #[tokio::test]
+    async fn a_domain_whose_apps_all_override_the_failing_default_is_alerted_not_emptied() -> Result
+    {
+        let domain = failing_default();
+        let id = domain.id.clone();
+        let inspector = inspector(vec![domain, app_of("alice", no_sharing())])?;
+        let report = report(inspector.inspect_swept("sweep", id, None).await?)?;
+        assert!(report
+            .violations()
+            .any(|v| v.control.as_str() == "output-kms"));
+        assert_eq!(report.remediation.outcome(), ActionOutcome::None);
+        assert!(
+            report
+                .remediation
+                .phrase()
+                .contains("d-abc/alice/JupyterLab/default"),
+            "{}",
+            report.remediation.phrase()
+        );
+        assert!(actions(&inspector).is_empty(), "{:?}", actions(&inspector));
+        assert_eq!(inspector.alerts.sent().len(), 1);
+        Ok(())
+    }
+
+    /// Only the apps whose effective settings fail are deleted.
+    #[tokio::test]
+    async fn containing_a_domain_deletes_only_the_apps_that_fail_on_their_own_settings() -> Result {
+        let domain = failing_default();
+        let id = domain.id.clone();
+        let alice = app_of("alice", no_sharing());
+        let bob = app_of("bob", StudioSettings::default());
+        let inspector = inspector(vec![domain, alice.clone(), bob.clone()])?;
+        let report = report(inspector.inspect_swept("sweep", id, None).await?)?;
+        assert_eq!(report.remediation.outcome(), ActionOutcome::AppsDeleted);
+        let calls = inspector.sagemaker.calls();
+        assert_eq!(calls, [("DeleteApp".to_string(), bob.id.name.clone())]);
+        assert!(inspector
+            .sagemaker
+            .get(&alice.id)
+            .is_some_and(|a| a.lifecycle == alice.lifecycle));
+        Ok(())
+    }
+}
