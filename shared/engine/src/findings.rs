@@ -150,7 +150,8 @@ pub fn from_report(report: &Report) -> (Vec<Finding>, Vec<Observation>) {
 /// name is a new problem). A change of key is a change worth an alert; the same key again (a
 /// duplicate event, a second state-change event) is not. A control that could not be evaluated
 /// never gives `PASS`, so it can never announce a resolution. Stored as text (`PASS`,
-/// `FAIL a,b ERROR c contained @1764547200000`), read back with [`NotificationKey::parse`].
+/// `FAIL a,b ERROR c contained @1764547200000`, a tuning job's training job's
+/// `FAIL a contained child`), read back with [`NotificationKey::parse`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NotificationKey {
     Pass,
@@ -161,6 +162,9 @@ pub enum NotificationKey {
         /// The resource's creation time (milliseconds since the epoch); `None` when unknown,
         /// or when the alert is counted on another resource (a tuning job's training job).
         incarnation: Option<i64>,
+        /// The problem of a tuning job's training job, counted on the tuning job: it stands
+        /// until a child says otherwise, whatever the tuning job's own settings.
+        child: bool,
     },
 }
 
@@ -179,6 +183,7 @@ impl NotificationKey {
                 .resource
                 .created_ms
                 .filter(|_| report.resource.part_of.is_none()),
+            child: report.resource.part_of.is_some(),
         }
     }
 
@@ -190,6 +195,10 @@ impl NotificationKey {
         let (text, incarnation) = match text.rsplit_once(" @") {
             Some((rest, ms)) => (rest, Some(ms.parse::<i64>().ok()?)),
             None => (text, None),
+        };
+        let (text, child) = match text.strip_suffix(" child") {
+            Some(rest) => (rest, true),
+            None => (text, false),
         };
         let (problem, phase) = text.rsplit_once(' ')?;
         let phase = Phase::parse(phase)?;
@@ -209,7 +218,20 @@ impl NotificationKey {
             unverified,
             phase,
             incarnation,
+            child,
         })
+    }
+
+    /// Whether this key's alert names every control `now` names: a training job's problem
+    /// that its tuning job's alert already told.
+    pub fn covers(&self, now: &NotificationKey) -> bool {
+        let named = self.controls();
+        !named.is_empty() && now.controls().iter().all(|c| named.contains(c))
+    }
+
+    /// A problem of a tuning job's training job.
+    pub fn is_child(&self) -> bool {
+        matches!(self, NotificationKey::Problem { child: true, .. })
     }
 
     /// The controls the key names (failing, then unverified).
@@ -250,12 +272,14 @@ impl NotificationKey {
                     unverified: u1,
                     phase: p1,
                     incarnation: i1,
+                    ..
                 },
                 NotificationKey::Problem {
                     failing: f2,
                     unverified: u2,
                     phase: p2,
                     incarnation: i2,
+                    ..
                 },
             ) => f1 == f2 && u1 == u2 && p1 == p2 && same_incarnation(*i1, *i2),
             _ => false,
@@ -271,12 +295,14 @@ impl NotificationKey {
                     unverified: u1,
                     phase: Phase::Deferred,
                     incarnation: i1,
+                    ..
                 },
                 NotificationKey::Problem {
                     failing: f2,
                     unverified: u2,
                     phase: Phase::Contained,
                     incarnation: i2,
+                    ..
                 },
             ) => f1 == f2 && u1 == u2 && same_incarnation(*i1, *i2),
             _ => false,
@@ -291,6 +317,7 @@ impl std::fmt::Display for NotificationKey {
             unverified,
             phase,
             incarnation,
+            child,
         } = self
         else {
             return f.write_str("PASS");
@@ -303,6 +330,9 @@ impl std::fmt::Display for NotificationKey {
             write!(f, "ERROR {} ", ids(unverified))?;
         }
         f.write_str(phase.as_str())?;
+        if *child {
+            f.write_str(" child")?;
+        }
         match incarnation {
             Some(ms) => write!(f, " @{ms}"),
             None => Ok(()),
@@ -332,6 +362,7 @@ mod tests {
             unverified: Vec::new(),
             phase: Phase::Contained,
             incarnation,
+            child: false,
         };
         let stored = key(Some(1_764_547_200_000)).to_string();
         assert_eq!(stored, "FAIL vpc-attached contained @1764547200000");

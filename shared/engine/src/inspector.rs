@@ -14,6 +14,8 @@ use tracing::{error, info, warn};
 
 mod rollback;
 mod studio;
+#[cfg(test)]
+mod tuning_tests;
 
 use crate::alert::{self, Alert};
 use crate::elapsed_ms;
@@ -191,10 +193,12 @@ pub struct Inspector<P: Ports> {
 enum Announce {
     /// Whatever is due.
     Due,
-    /// Only the first alert for the resource (a tuning job's training job).
-    FirstOnly,
+    /// A tuning job's training job, counted on the tuning job: whatever is due, unless the
+    /// last alert names its problem already.
+    Child,
     /// A compliant state: nothing unless an alert went out before
-    /// ([`ClaimRequest::quiet_if_first`]).
+    /// ([`ClaimRequest::quiet_if_first`]), and no resolution while a training job's problem
+    /// stands (a tuning job compliant on its own settings).
     QuietIfFirst,
 }
 
@@ -709,10 +713,11 @@ impl<P: Ports> Inspector<P> {
                 alert::build(report)
             }
         };
-        // A training job of a tuning job alerts only when its parent's problem was not alerted
-        // yet; after that, the tuning job's own evaluations speak for the problem.
+        // A training job of a tuning job alerts unless its parent's last alert named its problem
+        // (the same definition, judged on the parent); one that landed on what its parent could
+        // not settle (an instance type of `InstanceConfigs`) speaks for itself.
         let announce = if report.resource.part_of.is_some() {
-            Announce::FirstOnly
+            Announce::Child
         } else if key == NotificationKey::Pass {
             Announce::QuietIfFirst
         } else {
@@ -796,8 +801,9 @@ impl<P: Ports> Inspector<P> {
     }
 
     /// Claims the alert for `key` on `arn`, builds it from the last notified key (`make`; no
-    /// alert when it says none is due), publishes it and records it as sent. With `FirstOnly`,
-    /// a resource already alerted on is left as it is (the claim is released, nothing recorded).
+    /// alert when it says none is due), publishes it and records it as sent. A training job
+    /// whose problem the last alert named, or a tuning job's resolution over a training job's
+    /// problem, leaves the record as it is (the claim is released, nothing recorded).
     async fn deliver(
         &self,
         event_id: &str,
@@ -821,7 +827,16 @@ impl<P: Ports> Inspector<P> {
                 warn!(event_id, arn, error = %e, "claim not released; it expires by itself");
             }
         };
-        if announce == Announce::FirstOnly && last_notified.is_some() {
+        let (now, last) = (
+            NotificationKey::parse(key),
+            last_notified.as_deref().and_then(NotificationKey::parse),
+        );
+        let told = match (announce, now, last) {
+            (Announce::Child, Some(now), Some(last)) => last.covers(&now),
+            (Announce::QuietIfFirst, _, Some(last)) => last.is_child(),
+            _ => false,
+        };
+        if told {
             release().await;
             return Ok(None);
         }
