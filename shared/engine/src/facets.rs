@@ -172,6 +172,21 @@ impl<'a> JobStorage<'a> {
             output_key: keys.1,
         }
     }
+
+    fn volume(self) -> Facet<Volume<'a>> {
+        Facet::One(Volume {
+            instances: self.instances.iter().collect(),
+            key: self.volume_key.as_deref(),
+            what: STORAGE_VOLUME,
+        })
+    }
+
+    fn output(self) -> Facet<Output<'a>> {
+        Facet::One(Output {
+            key: self.output_key.as_deref(),
+            what: "job output",
+        })
+    }
 }
 
 /// Traffic between the instances of one cluster.
@@ -208,23 +223,14 @@ pub trait Facets {
 
     /// The ML storage volume and its key.
     fn volume(&self) -> Facet<Volume<'_>> {
-        self.job_storage().map_or(Facet::NoSuchSetting, |s| {
-            Facet::One(Volume {
-                instances: s.instances.iter().collect(),
-                key: s.volume_key.as_deref(),
-                what: STORAGE_VOLUME,
-            })
-        })
+        self.job_storage()
+            .map_or(Facet::NoSuchSetting, JobStorage::volume)
     }
 
     /// The encrypted outputs: a job's output, an endpoint's captured data.
     fn output(&self) -> Facet<Output<'_>> {
-        self.job_storage().map_or(Facet::NoSuchSetting, |s| {
-            Facet::One(Output {
-                key: s.output_key.as_deref(),
-                what: "job output",
-            })
-        })
+        self.job_storage()
+            .map_or(Facet::NoSuchSetting, JobStorage::output)
     }
 
     /// A notebook's `DirectInternetAccess` (AWS default `Enabled`).
@@ -289,10 +295,11 @@ pub trait Facets {
         Facet::NoSuchSetting
     }
 
-    /// Whether the resource's own tags are its owner's: not a Studio app's (Studio creates apps
-    /// from its interface with no tags of the user's; the app is judged through its domain).
-    fn own_tags(&self) -> bool {
-        true
+    /// Why the resource's tags are not its owner's to set, when they are not: a Studio app's
+    /// (Studio creates apps from its interface with no tags of the user's; the app is judged
+    /// through its domain), a Debugger rule job's.
+    fn tags_not_owned(&self) -> Option<String> {
+        None
     }
 
     /// Every KMS key reference the settings name (volumes, outputs, data capture).
@@ -314,20 +321,38 @@ pub trait Facets {
     }
 }
 
+impl JobConfig {
+    /// A setting of a Debugger or Profiler rule job: SageMaker sets it, not the job's creator
+    /// (AWS API reference, `DebugRuleConfiguration`: a rule name, image, instance type, volume
+    /// size, local path, S3 output path and parameters; no VPC, key, network isolation or tags).
+    fn set_by_sagemaker<T>(&self, f: impl FnOnce() -> Facet<T>) -> Facet<T> {
+        self.rule_job().map_or_else(f, Facet::NotApplicable)
+    }
+
+    /// Why a rule job's setting is not judged.
+    fn rule_job(&self) -> Option<String> {
+        self.rule_of.as_ref().map(|training| {
+            format!("a Debugger rule job SageMaker started for {training}: its DebugRuleConfiguration cannot set this")
+        })
+    }
+}
+
 /// Training and processing jobs, and each training job definition of a tuning job.
 impl Facets for JobConfig {
     fn vpc(&self) -> Facet<Option<&VpcAttachment>> {
-        Facet::One(self.vpc.as_ref())
+        self.set_by_sagemaker(|| Facet::One(self.vpc.as_ref()))
     }
 
     fn network_isolation(&self) -> Facet<bool> {
-        Facet::One(self.network_isolation)
+        self.set_by_sagemaker(|| Facet::One(self.network_isolation))
     }
 
     fn cluster(&self) -> Facet<Cluster> {
-        Facet::One(Cluster {
-            encrypted: self.inter_container_encryption,
-            instance_count: self.instance_count(),
+        self.set_by_sagemaker(|| {
+            Facet::One(Cluster {
+                encrypted: self.inter_container_encryption,
+                instance_count: self.instance_count(),
+            })
         })
     }
 
@@ -336,12 +361,35 @@ impl Facets for JobConfig {
         Some(JobStorage::new(&self.instances, keys))
     }
 
+    /// A serverless training job's storage is SageMaker's: `ServerlessJobConfig` takes no key
+    /// and AWS states its volume "cannot be customized" (`ResourceConfig.VolumeSizeInGB`).
+    fn volume(&self) -> Facet<Volume<'_>> {
+        self.set_by_sagemaker(|| match self.job_storage() {
+            Some(_) if self.serverless && self.instances.is_empty() => Facet::NotApplicable(
+                "a serverless training job (ServerlessJobConfig): SageMaker picks its compute and storage, and the API takes no volume key for it".into(),
+            ),
+            storage => storage.map_or(Facet::NoSuchSetting, JobStorage::volume),
+        })
+    }
+
+    fn output(&self) -> Facet<Output<'_>> {
+        self.set_by_sagemaker(|| {
+            self.job_storage()
+                .map_or(Facet::NoSuchSetting, JobStorage::output)
+        })
+    }
+
+    fn tags_not_owned(&self) -> Option<String> {
+        self.rule_job()
+    }
+
     fn vpc_attachments_mut(&mut self) -> Vec<&mut VpcAttachment> {
         self.vpc.iter_mut().collect()
     }
 
+    /// A training job's tuning job, a rule job's training job.
     fn part_of(&self) -> Option<&str> {
-        self.tuning_job.as_deref()
+        self.tuning_job.as_deref().or(self.rule_of.as_deref())
     }
 }
 

@@ -12,10 +12,9 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use tracing::{error, info, warn};
 
+mod children;
 mod rollback;
 mod studio;
-#[cfg(test)]
-mod tuning_tests;
 
 use crate::alert::{self, Alert};
 use crate::elapsed_ms;
@@ -548,7 +547,14 @@ impl<P: Ports> Inspector<P> {
         let event_id = trigger.event_id.as_str();
         let (evaluated_at, today) = now();
         let policy = self.policy.current();
-        let results = evaluate(&snapshot, &policy, today);
+        let mut results = evaluate(&snapshot, &policy, today);
+        self.inherit(&snapshot, &mut results, &policy, today)
+            .await
+            .map_err(|(arn, source)| InspectError::Describe {
+                event_id: event_id.to_string(),
+                arn,
+                source,
+            })?;
         // A problem on an endpoint may be rolled back to its last compliant configuration: only
         // then is it read.
         if results.iter().any(ControlResult::is_problem) {

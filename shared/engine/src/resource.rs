@@ -184,6 +184,13 @@ pub struct JobConfig {
     /// The tuning job that launched this training job (`TuningJobArn`): the child's problem is
     /// its parent's, alerted once.
     pub tuning_job: Option<String>,
+    /// The training job a Debugger or Profiler rule job evaluates (a processing job's
+    /// `TrainingJobArn`; SageMaker starts it, `CreateProcessingJob` cannot name one): judged on
+    /// what its creator could set, its problem counted on the training job.
+    pub rule_of: Option<String>,
+    /// A serverless training job (`ServerlessJobConfig`, no `ResourceConfig`): SageMaker picks
+    /// its compute and storage.
+    pub serverless: bool,
 }
 
 /// Another resource a workload depends on (its model, its endpoint configuration), as the

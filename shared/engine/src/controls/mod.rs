@@ -685,6 +685,8 @@ pub(crate) mod fixtures {
             inter_container_encryption: true,
             network_isolation: true,
             tuning_job: None,
+            rule_of: None,
+            serverless: false,
         }
     }
 

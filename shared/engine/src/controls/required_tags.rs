@@ -130,10 +130,8 @@ fn check(snapshot: &Snapshot, settings: &TagSettings) -> Check {
     if settings.required.is_empty() {
         return Check::not_applicable("the policy requires no tags");
     }
-    if !snapshot.facets().own_tags() {
-        return Check::not_applicable(
-            "Studio creates apps with no tags of the user's: judged on its domain",
-        );
+    if let Some(reason) = snapshot.facets().tags_not_owned() {
+        return Check::not_applicable(reason);
     }
     let Some(tags) = &snapshot.tags else {
         return Check::cannot("tags not available");

@@ -354,8 +354,8 @@ impl Facets for AppConfig {
         )
     }
 
-    fn own_tags(&self) -> bool {
-        false
+    fn tags_not_owned(&self) -> Option<String> {
+        Some("Studio creates apps with no tags of the user's: judged on its domain".into())
     }
 
     fn key_references(&self) -> Vec<&str> {

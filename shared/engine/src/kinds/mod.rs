@@ -610,6 +610,77 @@ mod tests {
         Ok(())
     }
 
+    /// Issue 19, case 8: what SageMaker starts or runs on its own is judged on what its creator
+    /// could set. A serverless training job (`ServerlessJobConfig`, no `ResourceConfig`) can name
+    /// no volume key; a Debugger rule job (a processing job naming its `TrainingJobArn`, which
+    /// `CreateProcessingJob` cannot set) has no VPC, key, isolation or tags its creator set, and
+    /// counts on its training job. The same jobs without those marks still fail.
+    #[test]
+    fn jobs_sagemaker_starts_or_sizes_are_judged_on_what_their_creator_can_set(
+    ) -> Result<(), FieldError> {
+        use crate::controls::{network_isolation, output_kms, volume_kms, vpc_attached};
+        let judge = |kind: ResourceKind, response: serde_json::Value| {
+            let described = kind.read_described(&response)?;
+            let mut snapshot = crate::controls::fixtures::training(|_| {});
+            snapshot.id.kind = kind;
+            snapshot.details = described.details;
+            Ok::<_, FieldError>(snapshot)
+        };
+        let status = |snapshot: &crate::resource::Snapshot, id| match crate::Policy::baseline()
+            .check(id, snapshot)
+        {
+            crate::controls::Check::NotApplicable { .. } => "N/A",
+            crate::controls::Check::Fail { .. } => "FAIL",
+            _ => "other",
+        };
+        let key = crate::controls::fixtures::KEY;
+        let mut serverless = serde_json::json!({
+            "TrainingJobArn": "arn:aws:sagemaker:us-east-1:123456789012:training-job/tune-llm",
+            "TrainingJobStatus": "InProgress",
+            "ServerlessJobConfig": {"BaseModelArn": "arn:aws:sagemaker:us-east-1:aws:hub-content/SageMakerPublicHub/Model/meta-llama/1.0.0", "JobType": "FineTuning"},
+            "OutputDataConfig": {"S3OutputPath": "s3://bucket/out", "KmsKeyId": key},
+        });
+        let job = judge(ResourceKind::TrainingJob, serverless.clone())?;
+        assert_eq!(status(&job, volume_kms::ID), "N/A");
+        assert_eq!(status(&job, vpc_attached::ID), "FAIL", "a VPC it can take");
+        if let Some(fields) = serverless.as_object_mut() {
+            fields.remove("ServerlessJobConfig");
+        }
+        let job = judge(ResourceKind::TrainingJob, serverless)?;
+        assert_eq!(status(&job, volume_kms::ID), "FAIL");
+
+        let training = "arn:aws:sagemaker:us-east-1:123456789012:training-job/train-1";
+        let mut rule = serde_json::json!({
+            "ProcessingJobArn": "arn:aws:sagemaker:us-east-1:123456789012:processing-job/train-1-vanishinggradient-5268f8d7",
+            "ProcessingJobStatus": "InProgress",
+            "TrainingJobArn": training,
+            "ProcessingResources": {"ClusterConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 30}},
+        });
+        let job = judge(ResourceKind::ProcessingJob, rule.clone())?;
+        for id in [
+            vpc_attached::ID,
+            volume_kms::ID,
+            output_kms::ID,
+            network_isolation::ID,
+        ] {
+            assert_eq!(status(&job, id), "N/A", "{id}");
+        }
+        assert_eq!(job.part_of(), Some(training));
+        if let Some(fields) = rule.as_object_mut() {
+            fields.remove("TrainingJobArn");
+        }
+        let job = judge(ResourceKind::ProcessingJob, rule)?;
+        for id in [
+            vpc_attached::ID,
+            volume_kms::ID,
+            output_kms::ID,
+            network_isolation::ID,
+        ] {
+            assert_eq!(status(&job, id), "FAIL", "{id}");
+        }
+        Ok(())
+    }
+
     /// A job that named instance preferences runs on what SageMaker selected: its Describe
     /// response has `SelectedInstanceType` and no `InstanceType` (AWS: the two exclude each
     /// other), and the instance-storage and instance-count rules judge the selected one.

@@ -55,6 +55,8 @@ fn read_job(s: &Shape<'_>, resources: &str, output: &str) -> Result<JobConfig, F
         inter_container_encryption: network.inter_container_encryption,
         network_isolation: network.network_isolation,
         tuning_job: None,
+        rule_of: None,
+        serverless: false,
     })
 }
 

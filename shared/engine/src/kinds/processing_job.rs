@@ -56,6 +56,8 @@ impl Kind for ProcessingJob {
             inter_container_encryption: network.inter_container_encryption,
             network_isolation: network.network_isolation,
             tuning_job: None,
+            rule_of: s.str("TrainingJobArn")?,
+            serverless: false,
         })
     }
 }
