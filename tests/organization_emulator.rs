@@ -469,3 +469,61 @@ async fn events_a_member_account_could_not_forward_are_handled_by_its_sweep() ->
     assert!(left.messages().is_empty());
     Ok(())
 }
+
+/// Issue 19, case 4 on the emulator: with no allow-list, a notebook's key of an account outside
+/// the organization fails `volume-kms` (Organizations answers through the real SDK); a key of
+/// the organization's management account passes.
+#[tokio::test]
+async fn keys_of_accounts_outside_the_organization_fail() -> TestResult {
+    let org = Org::create().await?;
+    let member = org.accounts(1).await?.remove(0);
+    let emu = Emulator::in_account(&member).await?;
+    let home = Emulator::connect().await?;
+    let alerts = home.alert_channel().await?;
+    let inspector = org
+        .deployment()
+        .inspector(SqliteStore::in_memory()?, &alerts.topic_arn)?;
+    let mut verdicts = Vec::new();
+    for key_account in [ACCOUNT, org.management.as_str()] {
+        let name = unique("key-nb");
+        emu.sagemaker
+            .create_notebook_instance()
+            .notebook_instance_name(&name)
+            .instance_type(aws_sdk_sagemaker::types::InstanceType::MlT3Medium)
+            .role_arn(ROLE)
+            .subnet_id(SUBNET)
+            .security_group_ids(GROUP)
+            .kms_key_id(KEY.replace(ACCOUNT, key_account))
+            .send()
+            .await?;
+        let event = sample_event("notebook/state-change.json", "open-nb", &name)?
+            .to_string()
+            .replace(ACCOUNT, &member);
+        let event: serde_json::Value = serde_json::from_str(&event)?;
+        let outcome = inspector.handle(&event).await?;
+        let Outcome::Evaluated { report, .. } = outcome else {
+            return Err(format!("not evaluated: {outcome:?}").into());
+        };
+        let volume = report
+            .results
+            .iter()
+            .find(|r| r.control.as_str() == "volume-kms")
+            .ok_or("volume-kms not evaluated")?;
+        verdicts.push((volume.status, volume.observed.clone().unwrap_or_default()));
+    }
+    assert_eq!(
+        verdicts[0].0,
+        guardrail_core::finding::Status::Fail,
+        "{verdicts:?}"
+    );
+    assert!(
+        verdicts[0].1.contains("outside the organisation"),
+        "{verdicts:?}"
+    );
+    assert_eq!(
+        verdicts[1].0,
+        guardrail_core::finding::Status::Pass,
+        "{verdicts:?}"
+    );
+    Ok(())
+}

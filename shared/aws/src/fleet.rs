@@ -18,6 +18,7 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 
 use super::classify;
 use crate::OrgAccounts;
+use guardrail_core::controls::kms;
 use guardrail_core::findings::Finding;
 use guardrail_core::ports::{
     ActivityLog, AwsError, DeadLetter, DeadLetters, FindingSink, Inventory, Listed,
@@ -71,6 +72,18 @@ struct Membership {
 
 impl Membership {
     async fn check(&self, account: &str) -> Result<(), AwsError> {
+        if self.contains(account).await? {
+            return Ok(());
+        }
+        Err(AwsError {
+            operation: "DescribeAccount",
+            code: OUTSIDE_ORGANIZATION.into(),
+            message: format!("account {account} is not in the organization {}", self.id),
+            retryable: false,
+        })
+    }
+
+    async fn contains(&self, account: &str) -> Result<bool, AwsError> {
         let cached = self
             .known
             .lock()
@@ -87,15 +100,7 @@ impl Membership {
                 member
             }
         };
-        if member {
-            return Ok(());
-        }
-        Err(AwsError {
-            operation: "DescribeAccount",
-            code: OUTSIDE_ORGANIZATION.into(),
-            message: format!("account {account} is not in the organization {}", self.id),
-            retryable: false,
-        })
+        Ok(member)
     }
 }
 
@@ -160,6 +165,23 @@ impl Fleet {
             Some(organization) if account != self.home_account => organization.check(account).await,
             _ => Ok(()),
         }
+    }
+
+    /// Which of `accounts` are the organisation's (the deployment's own is); `None` when the
+    /// fleet knows no organisation.
+    pub async fn members(
+        &self,
+        accounts: &[String],
+    ) -> Result<Option<std::collections::BTreeMap<String, bool>>, AwsError> {
+        let Some(organization) = &self.organization else {
+            return Ok(None);
+        };
+        let mut members = std::collections::BTreeMap::new();
+        for account in accounts {
+            let member = *account == self.home_account || organization.contains(account).await?;
+            members.insert(account.clone(), member);
+        }
+        Ok(Some(members))
     }
 
     /// The SDK configuration for `account` in `region`.
@@ -247,8 +269,21 @@ impl<T> PerAccount<T> {
 }
 
 impl<T: ResourceReader> ResourceReader for PerAccount<T> {
+    /// The resource, with whether the other accounts whose keys it names are the
+    /// organisation's (for the KMS controls' `key_accounts`).
     async fn describe(&self, id: &ResourceId) -> Result<Option<Snapshot>, AwsError> {
-        self.get(&id.account, &id.region).await?.describe(id).await
+        let Some(mut snapshot) = self
+            .get(&id.account, &id.region)
+            .await?
+            .describe(id)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let home = kms::Home::of(&snapshot);
+        let accounts = kms::other_accounts(snapshot.key_references(), &home);
+        snapshot.key_accounts = self.fleet.members(&accounts).await?;
+        Ok(Some(snapshot))
     }
 
     async fn component_endpoint(&self, component: &ResourceId) -> Result<Option<String>, AwsError> {

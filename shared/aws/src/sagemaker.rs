@@ -196,6 +196,7 @@ impl ResourceReader for SageMaker {
             details,
             tags: Some(tags),
             key_managers: None,
+            key_accounts: None,
             created_ms,
         };
         if let Some(keys) = &self.keys {

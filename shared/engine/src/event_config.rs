@@ -75,6 +75,7 @@ pub fn snapshot_from_event(trigger: &Trigger) -> Result<Snapshot, OfflineError> 
         details,
         tags: Some(shape.tags().map_err(err)?),
         key_managers: None,
+        key_accounts: None,
         created_ms: None,
     })
 }

@@ -378,6 +378,10 @@ pub struct Snapshot {
     /// Who manages each KMS key the resource names by id or ARN (by key ARN), as KMS answered;
     /// `None` when nobody asked (offline replay).
     pub key_managers: Option<BTreeMap<String, KeyManager>>,
+    /// Whether each other account whose keys the resource names is in the deployment's
+    /// organisation, as Organizations answered; `None` when the deployment knows no
+    /// organisation, or nobody asked (offline replay).
+    pub key_accounts: Option<BTreeMap<String, bool>>,
     /// When the resource was created (its `CreationTime`, milliseconds since the epoch): which
     /// incarnation of its name this is. `None` when the source does not say (offline replay).
     pub created_ms: Option<i64>,

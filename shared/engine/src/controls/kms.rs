@@ -14,6 +14,11 @@
 //! cannot evaluate when KMS could not say. Only keys of the resource's own account and region are
 //! asked about: an AWS managed key cannot be used from another account, and SageMaker uses keys
 //! of its own region.
+//!
+//! A key of another account (named by key or alias ARN) passes only from an account the policy
+//! trusts, `key_accounts`: by default the accounts of the deployment's organisation (asked of
+//! Organizations; with no organisation configured, the resource's own account only), or a list
+//! of account ids, or `"any"`. An allow-list, when set, decides alone.
 
 use std::collections::BTreeMap;
 
@@ -25,10 +30,32 @@ use crate::preventive::{Deny, KeyNames, Scp};
 use crate::resource::{KeyManager, Snapshot};
 
 /// Allow-list for the KMS controls: key ARNs, key ids, alias names (`alias/x`) or alias ARNs.
-/// An empty list allows any customer managed key.
+/// An empty list allows any customer managed key of an account `key_accounts` trusts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct KmsSettings {
     pub allowed_keys: Vec<String>,
+    pub key_accounts: KeyAccounts,
+}
+
+/// Whose keys pass when there is no allow-list, besides the resource's own account's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum KeyAccounts {
+    /// `"organization"` (the default) or `"any"`.
+    Word(KeyAccountsWord),
+    /// These account ids.
+    Listed(Vec<String>),
+    /// The accounts of the deployment's organisation.
+    #[default]
+    #[serde(skip)]
+    Organization,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyAccountsWord {
+    Organization,
+    Any,
 }
 
 /// `[controls.volume-kms]` and `[controls.output-kms]`.
@@ -39,6 +66,7 @@ pub struct KmsEntry {
     severity: Option<Severity>,
     #[serde(default)]
     allowed_keys: Vec<String>,
+    key_accounts: Option<KeyAccounts>,
 }
 
 impl super::Entry for KmsEntry {
@@ -59,8 +87,26 @@ pub(crate) fn settings(id: ControlId, entry: KmsEntry) -> Result<KmsSettings, In
             ));
         }
     }
+    let key_accounts = match entry.key_accounts {
+        None | Some(KeyAccounts::Word(KeyAccountsWord::Organization)) => KeyAccounts::Organization,
+        Some(KeyAccounts::Listed(accounts)) => {
+            if let Some((i, bad)) = accounts
+                .iter()
+                .enumerate()
+                .find(|(_, a)| a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()))
+            {
+                return Err((
+                    format!("controls.{id}.key_accounts[{i}]"),
+                    format!("`{bad}` is not an AWS account id (12 digits)"),
+                ));
+            }
+            KeyAccounts::Listed(accounts)
+        }
+        Some(other) => other,
+    };
     Ok(KmsSettings {
         allowed_keys: entry.allowed_keys,
+        key_accounts,
     })
 }
 
@@ -96,6 +142,16 @@ pub(crate) fn deny_unlisted_keys(
     key: KeyNames,
     settings: &KmsSettings,
 ) {
+    if settings.allowed_keys.is_empty()
+        && settings.key_accounts != KeyAccounts::Word(KeyAccountsWord::Any)
+    {
+        scp.gap(
+            control,
+            "*",
+            "key_accounts: the document cannot tell a key's organisation, so a key of another \
+             account passes it; the detective control judges whose key it is",
+        );
+    }
     let (arns, other): (Vec<&String>, Vec<&String>) = settings
         .allowed_keys
         .iter()
@@ -265,12 +321,31 @@ pub fn key_arns<'a>(references: impl IntoIterator<Item = &'a str>, home: &Home) 
     arns
 }
 
+/// The accounts, other than `home`'s, whose keys (or aliases) `references` name by ARN.
+pub fn other_accounts<'a>(
+    references: impl IntoIterator<Item = &'a str>,
+    home: &Home,
+) -> Vec<String> {
+    let mut accounts: Vec<String> = references
+        .into_iter()
+        .filter(|r| parse(r).is_some())
+        .filter_map(|r| full_arn(r, home))
+        .filter_map(|arn| arn.split(':').nth(4).map(str::to_string))
+        .filter(|account| *account != home.account)
+        .collect();
+    accounts.sort();
+    accounts.dedup();
+    accounts
+}
+
 /// A KMS control's allow-list, applied to one resource.
 pub(crate) struct KeyRules<'a> {
     settings: &'a KmsSettings,
     home: Home,
     /// What KMS said about the resource's keys; `None` when nobody asked (offline replay).
     managers: Option<&'a BTreeMap<String, KeyManager>>,
+    /// Which other accounts are the organisation's; `None` when no organisation is known.
+    organization: Option<&'a BTreeMap<String, bool>>,
 }
 
 impl<'a> KeyRules<'a> {
@@ -279,6 +354,40 @@ impl<'a> KeyRules<'a> {
             settings,
             home: Home::of(snapshot),
             managers: snapshot.key_managers.as_ref(),
+            organization: snapshot.key_accounts.as_ref(),
+        }
+    }
+
+    /// Why the key `arn` is not of an account the policy trusts (`None`: it is).
+    fn untrusted(&self, arn: &str, expected: &str) -> Option<Check> {
+        let account = arn.split(':').nth(4).unwrap_or_default();
+        if account == self.home.account {
+            return None;
+        }
+        let fail = |why: String| Some(Check::fail(why, expected));
+        match &self.settings.key_accounts {
+            KeyAccounts::Word(KeyAccountsWord::Any) => None,
+            KeyAccounts::Listed(accounts) if accounts.iter().any(|a| a == account) => None,
+            KeyAccounts::Listed(_) => fail(format!(
+                "key {arn} of account {account}, not one of key_accounts"
+            )),
+            _ => match (self.organization, self.managers) {
+                (Some(known), _) => match known.get(account) {
+                    Some(true) => None,
+                    Some(false) => fail(format!(
+                        "key {arn} of account {account}, outside the organisation"
+                    )),
+                    None => Some(Check::cannot(format!(
+                        "whether account {account} of key {arn} is in the organisation was not asked"
+                    ))),
+                },
+                (None, Some(_)) => fail(format!(
+                    "key {arn} of another account ({account}), and the deployment knows no organisation: list the account in key_accounts"
+                )),
+                (None, None) => Some(Check::cannot(format!(
+                    "key {arn} of another account ({account}): whether it is the organisation's is known only live"
+                ))),
+            },
         }
     }
 
@@ -323,14 +432,19 @@ pub(crate) fn check_key(observed: Option<&str>, rules: &KeyRules<'_>, what: &str
         _ if !allowed_keys.is_empty() => {
             return Check::flag(rules.allows(key, &parsed), key, &expected)
         }
-        KeyRef::Alias(_) => return Check::flag(true, key, &expected),
-        KeyRef::Key(_) => {}
+        _ => {}
+    }
+    let arn = full_arn(key, &rules.home).unwrap_or_default();
+    if let Some(verdict) = rules.untrusted(&arn, &expected) {
+        return verdict;
+    }
+    if matches!(parsed, KeyRef::Alias(_)) {
+        return Check::flag(true, key, &expected);
     }
     // No allow-list: any customer managed key will do, which only KMS can tell of a key id.
     let Some(managers) = rules.managers else {
         return Check::flag(true, key, &expected);
     };
-    let arn = full_arn(key, &rules.home).unwrap_or_default();
     if !at_home(&arn, &rules.home) {
         return Check::flag(true, key, &expected);
     }
@@ -355,6 +469,7 @@ mod tests {
     fn settings(keys: &[&str]) -> KmsSettings {
         KmsSettings {
             allowed_keys: keys.iter().map(|k| k.to_string()).collect(),
+            ..KmsSettings::default()
         }
     }
 
@@ -371,6 +486,7 @@ mod tests {
                 account: "123456789012".into(),
             },
             managers,
+            organization: None,
         }
     }
 
@@ -435,6 +551,76 @@ mod tests {
         );
     }
 
+    /// Issue 19, case 4: with no allow-list, a key of another account passes only from an
+    /// account the policy trusts: by default the organisation's (as Organizations answered);
+    /// with no organisation known, none but the resource's own; or those listed; or any.
+    #[test]
+    fn a_key_of_another_account_passes_only_from_an_account_the_policy_trusts() {
+        let member = ARN.replace("123456789012", "111122223333");
+        let outsider = ARN.replace("123456789012", "999999999999");
+        let alias_of_outsider = "arn:aws:kms:us-east-1:999999999999:alias/shared";
+        let managers = BTreeMap::new();
+        let organization = BTreeMap::from([
+            ("111122223333".to_string(), true),
+            ("999999999999".to_string(), false),
+        ]);
+        let verdict =
+            |key_accounts: KeyAccounts, org: Option<&BTreeMap<String, bool>>, key: &str| {
+                let settings = KmsSettings {
+                    key_accounts,
+                    ..settings(&[])
+                };
+                let rules = KeyRules {
+                    organization: org,
+                    ..rules(&settings, Some(&managers))
+                };
+                match check_key(Some(key), &rules, "volume") {
+                    Check::Pass { .. } => "pass",
+                    Check::Fail { .. } => "fail",
+                    Check::CannotEvaluate { .. } => "cannot",
+                    Check::NotApplicable { .. } => "n/a",
+                }
+            };
+        let org = KeyAccounts::Organization;
+        assert_eq!(verdict(org.clone(), Some(&organization), &member), "pass");
+        assert_eq!(verdict(org.clone(), Some(&organization), &outsider), "fail");
+        assert_eq!(
+            verdict(org.clone(), Some(&organization), alias_of_outsider),
+            "fail"
+        );
+        let unasked = ARN.replace("123456789012", "444455556666");
+        assert_eq!(
+            verdict(org.clone(), Some(&organization), &unasked),
+            "cannot"
+        );
+        assert_eq!(
+            verdict(org.clone(), None, &member),
+            "fail",
+            "no organisation known"
+        );
+        let listed = KeyAccounts::Listed(vec!["999999999999".into()]);
+        assert_eq!(verdict(listed.clone(), None, &outsider), "pass");
+        assert_eq!(verdict(listed, None, &member), "fail");
+        let any = KeyAccounts::Word(KeyAccountsWord::Any);
+        assert_eq!(verdict(any, None, &outsider), "pass");
+        // The policy file's forms, validated.
+        let entry = |text: &str| {
+            toml::from_str::<KmsEntry>(text)
+                .map_err(|e| e.to_string())
+                .and_then(|e| super::settings(ControlId::new("volume-kms"), e).map_err(|e| e.1))
+        };
+        assert_eq!(
+            entry("").map(|s| s.key_accounts),
+            Ok(KeyAccounts::Organization)
+        );
+        assert_eq!(
+            entry("key_accounts = \"any\"").map(|s| s.key_accounts),
+            Ok(KeyAccounts::Word(KeyAccountsWord::Any))
+        );
+        assert!(entry("key_accounts = [\"12345\"]").is_err_and(|e| e.contains("12345")));
+        assert!(entry("key_accounts = \"everyone\"").is_err());
+    }
+
     /// B10: with no allow-list, a key given by id or ARN is judged on what KMS says of it.
     #[test]
     fn a_key_arn_of_an_aws_managed_key_fails_and_an_unknown_one_cannot_be_evaluated() {
@@ -462,9 +648,18 @@ mod tests {
         assert!(matches!(check(&unknown), Check::CannotEvaluate { .. }));
         let never_asked = ARN.replace("1111aaaa", "4444dddd");
         assert!(matches!(check(&never_asked), Check::CannotEvaluate { .. }));
-        // Another account's key cannot be an AWS managed key this resource may use.
+        // Another account's key cannot be an AWS managed key this resource may use: KMS is not
+        // asked (whose account it is, is judged below).
         let foreign = never_asked.replace("123456789012", "999999999999");
-        assert!(matches!(check(&foreign), Check::Pass { .. }));
+        let anyone = KmsSettings {
+            key_accounts: KeyAccounts::Word(KeyAccountsWord::Any),
+            ..settings(&[])
+        };
+        let trusting = rules(&anyone, Some(&managers));
+        assert!(matches!(
+            check_key(Some(&foreign), &trusting, "volume"),
+            Check::Pass { .. }
+        ));
         // An alias of the customer's own is never an AWS managed key: no question to KMS.
         assert!(matches!(check("alias/ml-data"), Check::Pass { .. }));
         // What KMS is asked about: the key references, resolved, once each.

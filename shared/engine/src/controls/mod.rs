@@ -640,6 +640,7 @@ pub(crate) mod fixtures {
             details,
             tags: Some(BTreeMap::from([("owner".to_string(), "alice".to_string())])),
             key_managers: None,
+            key_accounts: None,
             created_ms: None,
         }
     }

@@ -106,6 +106,7 @@ mod tests {
         let any = KmsSettings::default();
         let only_alias = KmsSettings {
             allowed_keys: vec!["alias/ml-data".into()],
+            ..KmsSettings::default()
         };
         let cases = [
             ("transform compliant", transform(|_| {}), &any, "PASS"),
