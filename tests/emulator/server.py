@@ -477,6 +477,32 @@ def patch_notebook_settings() -> None:
     setattr(FakeSagemakerNotebookInstance, "to_dict", to_dict)
 
 
+def patch_lifecycle_config_update() -> None:
+    """Patch 21: ``UpdateNotebookInstanceLifecycleConfig``, which moto lacks.
+
+    AWS replaces the ``OnCreate`` and ``OnStart`` given (an absent one is kept), sets
+    ``LastModifiedTime`` and answers nothing; an unknown name is the ``ValidationException``
+    that ``Describe`` gives for it.
+    """
+
+    def update_notebook_instance_lifecycle_config(self: SageMakerResponse) -> ActionResult:
+        name = self._get_param("NotebookInstanceLifecycleConfigName")
+        backend = self.sagemaker_backend
+        backend.describe_notebook_instance_lifecycle_config(name)
+        config = backend.notebook_instance_lifecycle_configurations[name]
+        for member, attribute in (("OnCreate", "on_create"), ("OnStart", "on_start")):
+            if self._get_param(member) is not None:
+                setattr(config, attribute, self._get_param(member))
+        config.last_modified_time = utcnow()
+        return EmptyResult()
+
+    setattr(
+        SageMakerResponse,
+        "update_notebook_instance_lifecycle_config",
+        update_notebook_instance_lifecycle_config,
+    )
+
+
 def data_capture_summary(config: dict[str, Any]) -> dict[str, Any]:
     """The DescribeEndpoint ``DataCaptureConfigSummary`` of an endpoint configuration's
     ``DataCaptureConfig`` (moto returns the configuration's own shape, whose sampling member
@@ -841,6 +867,7 @@ def apply_patches() -> None:
     patch_model()
     patch_endpoint_config()
     patch_notebooks()
+    patch_lifecycle_config_update()
     patch_endpoints()
     inference.apply(requested_initial_status)
     studio.apply(requested_initial_status)

@@ -547,6 +547,37 @@ def notebook_fields_and_stop(endpoint: str) -> None:
     )
 
 
+# Patch 21: a notebook lifecycle configuration rewritten in place.
+
+
+@check
+def notebook_lifecycle_config_update(endpoint: str) -> None:
+    """UpdateNotebookInstanceLifecycleConfig replaces the scripts given and keeps the others."""
+    sm = sagemaker(endpoint)
+    name = unique("smoke-lcc")
+    sm.create_notebook_instance_lifecycle_config(
+        NotebookInstanceLifecycleConfigName=name,
+        OnCreate=[{"Content": "ZWNobyBjcmVhdGU="}],
+        OnStart=[{"Content": "ZWNobyBzdGFydA=="}],
+    )
+    sm.update_notebook_instance_lifecycle_config(
+        NotebookInstanceLifecycleConfigName=name, OnStart=[{"Content": "Y3VybCBldmls"}]
+    )
+    config = sm.describe_notebook_instance_lifecycle_config(NotebookInstanceLifecycleConfigName=name)
+    expect_equal(config.get("OnCreate"), [{"Content": "ZWNobyBjcmVhdGU="}], "OnCreate kept")
+    expect_equal(config.get("OnStart"), [{"Content": "Y3VybCBldmls"}], "OnStart replaced")
+    missing = unique("missing-lcc")
+    expect_error(
+        lambda: sm.update_notebook_instance_lifecycle_config(
+            NotebookInstanceLifecycleConfigName=missing, OnStart=[]
+        ),
+        "ValidationException",
+        "Unable to describe Notebook Instance Lifecycle Config "
+        f"'{arn('us-east-1', 'notebook-instance-lifecycle-config', missing)}'. "
+        "(Details: Notebook Instance Lifecycle Config does not exist.)",
+    )
+
+
 # Patch 18: model monitoring schedules.
 
 

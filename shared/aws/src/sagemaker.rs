@@ -82,6 +82,13 @@ impl SageMaker {
                 studio::describe_studio(client, ResourceKind::UserProfile, name).await
             }
             Needed::Space(_) => studio::describe_studio(client, ResourceKind::Space, name).await,
+            Needed::NotebookLifecycleConfig(_) => describe!(
+                client.describe_notebook_instance_lifecycle_config,
+                notebook_instance_lifecycle_config_name,
+                name,
+                capture,
+                operation
+            ),
             Needed::MonitoringJobDefinition {
                 monitoring_type, ..
             } => match monitoring_type.as_str() {

@@ -258,6 +258,11 @@ pub trait Facets {
         Facet::NoSuchSetting
     }
 
+    /// What that configuration's scripts are now, as a digest (`None`: not read for this kind).
+    fn lifecycle_digest(&self) -> Option<&crate::resource::Dependency<String>> {
+        None
+    }
+
     /// The instances serving each production variant (`NotApplicable` for serverless and
     /// shadow variants).
     fn serving_instances(&self) -> Facet<Serving> {

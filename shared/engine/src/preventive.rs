@@ -65,6 +65,10 @@ pub const SCP_MAX_CHARS: usize = 5120;
 pub mod actions {
     pub const CREATE_NOTEBOOK: &str = "sagemaker:CreateNotebookInstance";
     pub const UPDATE_NOTEBOOK: &str = "sagemaker:UpdateNotebookInstance";
+    pub const UPDATE_NOTEBOOK_LIFECYCLE_CONFIG: &str =
+        "sagemaker:UpdateNotebookInstanceLifecycleConfig";
+    pub const CREATE_NOTEBOOK_LIFECYCLE_CONFIG: &str =
+        "sagemaker:CreateNotebookInstanceLifecycleConfig";
     pub const CREATE_TRAINING: &str = "sagemaker:CreateTrainingJob";
     pub const CREATE_PROCESSING: &str = "sagemaker:CreateProcessingJob";
     pub const CREATE_TRANSFORM: &str = "sagemaker:CreateTransformJob";
@@ -256,6 +260,18 @@ impl Scp<'_> {
         }
         statement.insert("Condition".into(), condition);
         self.statements.push((deny.sid, Value::Object(statement)));
+    }
+
+    /// Denies `actions` on `resources` (IAM ARN patterns) outright: what no condition key can
+    /// tell apart, held by the resource it acts on.
+    pub fn deny_on(&mut self, sid: &str, actions: &[&'static str], resources: Vec<String>) {
+        let statement = json!({
+            "Sid": sid,
+            "Effect": "Deny",
+            "Action": actions,
+            "Resource": resources,
+        });
+        self.statements.push((sid.to_string(), statement));
     }
 
     /// Denies requests where `key` is absent.

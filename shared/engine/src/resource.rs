@@ -151,6 +151,9 @@ pub struct NotebookConfig {
     pub platform: Option<String>,
     /// `NotebookInstanceLifecycleConfigName` (`LifecycleConfigName` in the create call).
     pub lifecycle_config: Option<String>,
+    /// What that configuration's scripts are now (`DescribeNotebookInstanceLifecycleConfig`),
+    /// as the digest a policy pins it by ([`crate::kinds::notebook_instance::script_digest`]).
+    pub lifecycle_digest: Option<Dependency<String>>,
 }
 
 /// The instances one part of a workload runs on: a job's cluster, one group of a heterogeneous

@@ -6,6 +6,12 @@
 //! without case: SageMaker names differ by more than case). An empty list allows none; with no
 //! list in the policy the control is not applicable. Other kinds: not applicable.
 //!
+//! An entry may pin the configuration's scripts: `idle-shutdown@sha256:<64 hex>` (the digest of
+//! [`crate::kinds::notebook_instance::script_digest`], which a failing finding shows). A name
+//! alone is satisfied by whatever the configuration of that name holds, in any account, and
+//! `UpdateNotebookInstanceLifecycleConfig` rewrites it in place; a pinned entry is satisfied only
+//! by those scripts: a configuration rewritten, or deleted while the notebook uses it, fails.
+//!
 //! **Why** — a lifecycle configuration's scripts run as root at every start, also on a notebook
 //! with `RootAccess = Disabled`: whoever may attach one owns the instance, its role's credentials
 //! and its network settings.
@@ -19,19 +25,47 @@
 //! **Prevented** with `sagemaker:NotebookInstanceLifecycleConfigArns` (an array of ARNs, on
 //! create and update): a request naming a configuration outside the list is denied
 //! (`ForAnyValue:ArnNotLike` on the listed names' ARNs, any account and region), or naming any
-//! configuration when the list is empty.
+//! configuration when the list is empty. A pinned configuration cannot be rewritten:
+//! `UpdateNotebookInstanceLifecycleConfig` on its ARN is denied (no condition key carries the
+//! scripts, so a configuration created under the name with other scripts is left to the
+//! detective control).
 
 use serde_json::json;
 
 use super::allowed::{AllowEntry, Allowed};
 use super::{Check, Control, ControlId, Invalid, Mode, Severity};
 use crate::preventive::{actions, Deny, Scp};
-use crate::resource::Snapshot;
+use crate::resource::{Dependency, Snapshot};
 
 pub struct LifecycleConfigs;
 
 /// Stable id: it appears in policies, findings, alerts and filter policies; never change it.
 pub const ID: ControlId = ControlId::new("lifecycle-configs");
+
+/// An allow-list entry: a name, and the digest of its scripts when pinned.
+fn entry(value: &str) -> (&str, Option<&str>) {
+    match value.split_once('@') {
+        Some((name, digest)) => (name, Some(digest)),
+        None => (value, None),
+    }
+}
+
+/// `NAME` or `NAME@sha256:<64 lower-case hex>`.
+fn valid_entry(value: &str) -> Result<(), String> {
+    let (name, digest) = entry(value);
+    valid_name(name)?;
+    let Some(digest) = digest else {
+        return Ok(());
+    };
+    let hex = digest.strip_prefix("sha256:").unwrap_or_default();
+    if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{value}`: a pinned configuration is NAME@sha256:<64 lower-case hex digits>"
+        ))
+    }
+}
 
 /// SageMaker's pattern for a lifecycle configuration name: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`, at
 /// most 63 characters.
@@ -60,7 +94,7 @@ impl Control for LifecycleConfigs {
     type Settings = Allowed;
 
     fn settings(entry: AllowEntry) -> Result<Allowed, Invalid> {
-        Allowed::read(Self::ID, entry, valid_name)
+        Allowed::read(Self::ID, entry, valid_entry)
     }
 
     fn prevent(settings: &Allowed, scp: &mut Scp<'_>) {
@@ -83,7 +117,8 @@ impl Control for LifecycleConfigs {
         } else {
             let arns: Vec<String> = allowed
                 .iter()
-                .map(|name| {
+                .map(|value| {
+                    let name = entry(value).0;
                     format!(
                         "arn:*:sagemaker:*:*:notebook-instance-lifecycle-config/{}",
                         name.to_ascii_lowercase()
@@ -104,6 +139,33 @@ impl Control for LifecycleConfigs {
                 also: None,
             },
         );
+        // A pinned configuration is never rewritten in place; one created again under its name
+        // with other scripts is the detective control's.
+        let pinned: Vec<String> = allowed
+            .iter()
+            .map(|v| entry(v))
+            .filter(|(_, pin)| pin.is_some())
+            .map(|(name, _)| {
+                format!(
+                    "arn:*:sagemaker:*:*:notebook-instance-lifecycle-config/{}",
+                    name.to_ascii_lowercase()
+                )
+            })
+            .collect();
+        if !pinned.is_empty() {
+            scp.deny_on(
+                "LifecycleConfigsPinnedUpdate",
+                &[actions::UPDATE_NOTEBOOK_LIFECYCLE_CONFIG],
+                pinned,
+            );
+            scp.gap(
+                Self::ID,
+                actions::CREATE_NOTEBOOK_LIFECYCLE_CONFIG,
+                "no condition key carries a lifecycle configuration's scripts: one deleted and \
+                 created again under a pinned name with other scripts is judged by the \
+                 detective control",
+            );
+        }
         // Studio's lifecycle configurations: the same names, their own ARNs.
         let studio = match values {
             serde_json::Value::Array(arns) => json!(arns
@@ -136,10 +198,45 @@ impl Control for LifecycleConfigs {
             Ok(list) => list,
             Err(not_applicable) => return not_applicable,
         };
-        snapshot
-            .facets()
-            .lifecycle_config()
-            .judge(snapshot.kind(), &|config| Allowed::judge(list, *config, what))
+        let names: Vec<String> = list.iter().map(|v| entry(v).0.to_string()).collect();
+        let facets = snapshot.facets();
+        facets.lifecycle_config().judge(snapshot.kind(), &|config| {
+            let by_name = Allowed::judge(&names, *config, what);
+            match (config, &by_name) {
+                (Some(name), Check::Pass { .. }) => pinned(list, name, facets.lifecycle_digest()),
+                _ => by_name,
+            }
+        })
+    }
+}
+
+/// A configuration allowed by name, against the pins of its entries: any entry without a pin
+/// allows it as it is; otherwise its scripts now must be those of a pin.
+fn pinned(list: &[String], name: &str, digest: Option<&Dependency<String>>) -> Check {
+    let pins: Vec<&str> = list
+        .iter()
+        .map(|v| entry(v))
+        .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, pin)| pin)
+        .collect::<Option<_>>()
+        .unwrap_or_default();
+    if pins.is_empty() {
+        return Check::pass(format!("lifecycle configuration {name}"));
+    }
+    let expected = format!("lifecycle configuration {name} with the scripts pinned ({})", pins.join(", "));
+    match digest {
+        Some(Dependency::Found { value, .. }) => Check::flag(
+            pins.contains(&value.as_str()),
+            format!("lifecycle configuration {name}, scripts {value}"),
+            &expected,
+        ),
+        Some(Dependency::Deleted { .. }) => Check::fail(
+            format!("lifecycle configuration {name} deleted while the notebook uses it: its scripts cannot be verified"),
+            expected,
+        ),
+        Some(Dependency::Replaced { .. }) | Some(Dependency::NotDescribed { .. }) | None => {
+            Check::cannot(format!("the scripts of lifecycle configuration {name} were not read"))
+        }
     }
 }
 
@@ -177,6 +274,68 @@ mod tests {
         for (name, snap, settings, want) in cases {
             assert_eq!(status(&LifecycleConfigs::check(&snap, settings)), want, "{name}");
         }
+    }
+
+    /// Issue 19, case 2: a pinned configuration passes only with the scripts pinned; rewritten
+    /// in place (or created again elsewhere under its name), or deleted while in use, it fails;
+    /// unread, it cannot be evaluated. A name alone takes whatever the configuration holds. The
+    /// SCP denies rewriting a pinned configuration.
+    #[test]
+    fn a_pinned_configuration_passes_only_with_its_scripts() -> Result<(), String> {
+        use crate::kinds::notebook_instance::script_digest;
+        let digest = script_digest("aWRsZQ==", "c2h1dGRvd24=");
+        let rewritten = script_digest("aWRsZQ==", "Y3VybCBldmls");
+        let pinned = Allowed {
+            list: Some(vec![format!("idle-shutdown@{digest}")]),
+        };
+        let by_name = Allowed {
+            list: Some(vec!["idle-shutdown".into()]),
+        };
+        let running = |d: Dependency<String>| {
+            notebook(|n| {
+                n.lifecycle_config = Some("Idle-Shutdown".into());
+                n.lifecycle_digest = Some(d);
+            })
+        };
+        let name = || "idle-shutdown".to_string();
+        let found = |value: &str| Dependency::Found {
+            name: name(),
+            value: value.to_string(),
+        };
+        let cases = [
+            ("the pinned scripts", found(&digest), &pinned, "PASS"),
+            ("rewritten in place", found(&rewritten), &pinned, "FAIL"),
+            ("deleted while in use", Dependency::Deleted { name: name() }, &pinned, "FAIL"),
+            ("not read (offline)", Dependency::NotDescribed { name: name() }, &pinned, "CANNOT"),
+            ("by name, rewritten", found(&rewritten), &by_name, "PASS"),
+        ];
+        for (case, digest, settings, want) in cases {
+            let check = LifecycleConfigs::check(&running(digest), settings);
+            assert_eq!(status(&check), want, "{case}: {check:?}");
+        }
+        let entry = |value: &str| -> AllowEntry {
+            toml::from_str(&format!("allowed = [{value:?}]")).unwrap_or_else(|e| panic!("{e}"))
+        };
+        assert!(LifecycleConfigs::settings(entry(&format!("idle-shutdown@{digest}"))).is_ok());
+        for bad in ["idle-shutdown@sha256:abc", "idle-shutdown@md5:00", "-x@sha256:00"] {
+            assert!(LifecycleConfigs::settings(entry(bad)).is_err(), "{bad}");
+        }
+        let text = format!(
+            "[controls.lifecycle-configs]\nallowed = [\"idle-shutdown@{digest}\", \"install-tools\"]\n"
+        );
+        let policy = crate::Policy::from_toml(&text, "test").map_err(|e| e.to_string())?;
+        let today = time::OffsetDateTime::now_utc().date();
+        let scp = crate::preventive::generate(&policy, today);
+        let statements = scp.document["Statement"].as_array().cloned().unwrap_or_default();
+        let update = statements
+            .iter()
+            .find(|s| s["Sid"] == "LifecycleConfigsPinnedUpdate")
+            .ok_or("no statement on pinned configurations")?;
+        assert_eq!(
+            update["Resource"],
+            serde_json::json!(["arn:*:sagemaker:*:*:notebook-instance-lifecycle-config/idle-shutdown"])
+        );
+        Ok(())
     }
 
     #[test]

@@ -654,6 +654,7 @@ pub(crate) mod fixtures {
             minimum_imds_version: "2".into(),
             platform: Some("notebook-al2023-v1".into()),
             lifecycle_config: None,
+            lifecycle_digest: None,
         }
     }
 

@@ -178,6 +178,9 @@ pub enum Needed {
     /// `DescribeSpace`: a Studio app's space (`DOMAIN-ID/SPACE`), whose sharing says whose
     /// settings its apps run with.
     Space(String),
+    /// `DescribeNotebookInstanceLifecycleConfig`: the scripts a notebook runs as root at each
+    /// start.
+    NotebookLifecycleConfig(String),
     /// `Describe{DataQuality,ModelQuality,ModelBias,ModelExplainability}JobDefinition`: the job
     /// a monitoring schedule runs.
     MonitoringJobDefinition {
@@ -194,6 +197,7 @@ impl Needed {
             | Needed::Domain(name)
             | Needed::UserProfile(name)
             | Needed::Space(name)
+            | Needed::NotebookLifecycleConfig(name)
             | Needed::MonitoringJobDefinition { name, .. } => name,
         }
     }
@@ -206,6 +210,7 @@ impl Needed {
             Needed::Domain(_) => "DescribeDomain",
             Needed::UserProfile(_) => "DescribeUserProfile",
             Needed::Space(_) => "DescribeSpace",
+            Needed::NotebookLifecycleConfig(_) => "DescribeNotebookInstanceLifecycleConfig",
             Needed::MonitoringJobDefinition {
                 monitoring_type, ..
             } => match monitoring_type.as_str() {

@@ -1,11 +1,13 @@
 //! Notebook instances: `CreateNotebookInstance`, `UpdateNotebookInstance` and
 //! `StartNotebookInstance`, stopped with `StopNotebookInstance`.
 
-use super::{ApiCall, Kind, Listing, StateChange, Stop};
+use sha2::{Digest, Sha256};
+
+use super::{ApiCall, Kind, Listing, Needed, StateChange, Stop};
 use crate::facets::{Facet, Facets, Volume, STORAGE_VOLUME};
 use crate::json::FieldError;
 use crate::platforms;
-use crate::resource::{Lifecycle, NotebookConfig, Toggle, VpcAttachment};
+use crate::resource::{Dependency, Lifecycle, NotebookConfig, Toggle, VpcAttachment};
 use crate::shape::Shape;
 
 pub struct NotebookInstance;
@@ -62,6 +64,12 @@ impl Kind for NotebookInstance {
         // CreateNotebookInstance says SecurityGroupIds; DescribeNotebookInstance says SecurityGroups.
         let mut groups = s.strings("SecurityGroupIds")?;
         groups.extend(s.strings("SecurityGroups")?);
+        // The create call says LifecycleConfigName; Describe says
+        // NotebookInstanceLifecycleConfigName.
+        let lifecycle_config = match s.str("LifecycleConfigName")? {
+            Some(name) => Some(name),
+            None => s.str("NotebookInstanceLifecycleConfigName")?,
+        };
         let toggle = |key: &str| -> Result<Toggle, FieldError> {
             Ok(s.str(key)?.map_or(Toggle::Enabled, |v| Toggle::parse(&v)))
         };
@@ -84,14 +92,47 @@ impl Kind for NotebookInstance {
                 None if s.is_request() => Some(platforms::CREATE_DEFAULT.into()),
                 platform => platform,
             },
-            // The create call says LifecycleConfigName; Describe says
-            // NotebookInstanceLifecycleConfigName.
-            lifecycle_config: match s.str("LifecycleConfigName")? {
-                Some(name) => Some(name),
-                None => s.str("NotebookInstanceLifecycleConfigName")?,
-            },
+            lifecycle_digest: lifecycle_config
+                .clone()
+                .map(|name| Dependency::NotDescribed { name }),
+            lifecycle_config,
         })
     }
+
+    fn needs(config: &NotebookConfig) -> Vec<Needed> {
+        match &config.lifecycle_digest {
+            Some(Dependency::NotDescribed { name }) => {
+                vec![Needed::NotebookLifecycleConfig(name.clone())]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn supply(
+        config: &mut NotebookConfig,
+        needed: &Needed,
+        described: Option<&Shape<'_>>,
+    ) -> Result<(), FieldError> {
+        if let Needed::NotebookLifecycleConfig(name) = needed {
+            let read = |s: &Shape<'_>| {
+                let script = |hook: &str| -> Result<String, FieldError> {
+                    let first = s.items(hook)?.into_iter().next();
+                    Ok(first.map(|h| h.str("Content")).transpose()?.flatten().unwrap_or_default())
+                };
+                Ok(script_digest(&script("OnCreate")?, &script("OnStart")?))
+            };
+            config.lifecycle_digest = Some(super::described(name, described, read)?);
+        }
+        Ok(())
+    }
+}
+
+/// The digest a policy pins a notebook lifecycle configuration by: `sha256:` and the SHA-256 of
+/// its `OnCreate` and `OnStart` scripts as the API returns them (base64; an absent one empty),
+/// joined by a newline: `printf '%s\n%s' "$ON_CREATE" "$ON_START" | sha256sum`.
+pub fn script_digest(on_create: &str, on_start: &str) -> String {
+    let digest = Sha256::digest(format!("{on_create}\n{on_start}").as_bytes());
+    format!("sha256:{}", hex::encode(digest))
 }
 
 impl Facets for NotebookConfig {
@@ -126,6 +167,10 @@ impl Facets for NotebookConfig {
 
     fn lifecycle_config(&self) -> Facet<Option<&str>> {
         Facet::One(self.lifecycle_config.as_deref())
+    }
+
+    fn lifecycle_digest(&self) -> Option<&Dependency<String>> {
+        self.lifecycle_digest.as_ref()
     }
 
     fn key_references(&self) -> Vec<&str> {
