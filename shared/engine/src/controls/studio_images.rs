@@ -1,8 +1,12 @@
 //! `studio-images`: Studio apps run only the images the policy allows.
 //!
-//! **What** — with `controls.studio-images.allowed` (SageMaker image ARNs), a Studio app's
-//! `ResourceSpec.SageMakerImageArn` is in the list; an app that reports no image cannot be
-//! evaluated. Without a list the control is not applicable. Other kinds: not applicable.
+//! **What** — with `controls.studio-images.allowed`, a Studio app runs an image in the list; an
+//! app that reports no image cannot be evaluated. Without a list the control is not applicable.
+//! Other kinds: not applicable. An entry is an image ARN (`...:image/NAME`: every version of
+//! it, present and future, since `CreateImageVersion` adds to an image in place) or an image
+//! version ARN (`...:image-version/NAME/VERSION`: that version only). An app is judged on its
+//! `ResourceSpec.SageMakerImageVersionArn` when it reports one (AWS: it "always takes
+//! precedence"), whose image is the version ARN's, else on its `SageMakerImageArn`.
 //!
 //! **Why** — the image is all the code an app starts with: a custom image outside the vetted set
 //! brings its own packages, tools and startup scripts into the team's network and role.
@@ -12,8 +16,8 @@
 //!
 //! **Fix** — delete the app and create it on an allowed image. Prevented with
 //! `sagemaker:ImageArns` and `sagemaker:ImageVersionArns` on `CreateApp`
-//! (`ForAnyValue:ArnNotLike` the list, and its images' versions). A Canvas app runs no image of
-//! its own: not applicable.
+//! (`ForAnyValue:ArnNotLike` the listed images, and the listed versions with every version of the
+//! listed images). A Canvas app runs no image of its own: not applicable.
 
 use serde_json::json;
 
@@ -27,13 +31,37 @@ pub struct StudioImages;
 /// Stable id: it appears in policies, findings, alerts and filter policies; never change it.
 pub const ID: ControlId = ControlId::new("studio-images");
 
-fn image_arn(value: &str) -> Result<(), String> {
+/// An image ARN, or an image version ARN as the image it is of and its version.
+fn image_of(value: &str) -> Option<(String, Option<&str>)> {
+    let (prefix, resource) = value.rsplit_once(':')?;
     let parts: Vec<&str> = value.splitn(6, ':').collect();
-    match parts.as_slice() {
-        ["arn", _, "sagemaker", _, _, resource] if resource.starts_with("image/") => Ok(()),
-        _ => Err(format!(
-            "`{value}` is not a SageMaker image ARN (arn:aws:sagemaker:REGION:ACCOUNT:image/NAME)"
-        )),
+    if !matches!(parts.as_slice(), ["arn", _, "sagemaker", _, _, _]) {
+        return None;
+    }
+    if let Some(name) = resource.strip_prefix("image/") {
+        return (!name.is_empty() && !name.contains('/')).then(|| (value.to_string(), None));
+    }
+    let (name, version) = resource.strip_prefix("image-version/")?.split_once('/')?;
+    let numbered = !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit());
+    (!name.is_empty() && numbered).then(|| (format!("{prefix}:image/{name}"), Some(version)))
+}
+
+fn image_arn(value: &str) -> Result<(), String> {
+    image_of(value).map(drop).ok_or_else(|| {
+        format!(
+            "`{value}` is not a SageMaker image ARN (arn:aws:sagemaker:REGION:ACCOUNT:image/NAME) \
+             or image version ARN (...:image-version/NAME/VERSION)"
+        )
+    })
+}
+
+/// Whether `entry` allows the image (or image version) `observed`: an image entry allows each
+/// of its versions, a version entry that version only.
+fn allows(entry: &str, observed: &str) -> bool {
+    match (image_of(entry), image_of(observed)) {
+        (Some((image, None)), Some((running, _))) => image.eq_ignore_ascii_case(&running),
+        (Some((_, Some(_))), Some((_, Some(_)))) => entry.eq_ignore_ascii_case(observed),
+        _ => false,
     }
 }
 
@@ -58,7 +86,11 @@ impl Control for StudioImages {
             .image()
             .judge(snapshot.kind(), &|image| match image {
                 None => Check::cannot("no image reported (ResourceSpec.SageMakerImageArn)"),
-                Some(_) => Allowed::judge(list, *image, "image"),
+                Some(image) => Check::flag(
+                    list.iter().any(|entry| allows(entry, image)),
+                    format!("image {image}"),
+                    &format!("an image of: {}", list.join(", ")),
+                ),
             })
     }
 
@@ -66,19 +98,20 @@ impl Control for StudioImages {
         let Some(list) = &settings.list else {
             return;
         };
-        let (operator, values) = if list.is_empty() {
-            ("Null", json!("false"))
+        let (images, pinned): (Vec<&String>, Vec<&String>) = list
+            .iter()
+            .partition(|entry| image_of(entry).is_some_and(|(_, version)| version.is_none()));
+        // An app may name an image version alone: a listed image's versions are allowed alike,
+        // a listed version alone.
+        let mut versions: Vec<String> = images
+            .iter()
+            .map(|a| format!("{}/*", a.replacen(":image/", ":image-version/", 1)))
+            .collect();
+        versions.extend(pinned.iter().map(|v| v.to_string()));
+        let (operator, values, versions) = if list.is_empty() {
+            ("Null", json!("false"), json!("false"))
         } else {
-            ("ForAnyValue:ArnNotLike", json!(list))
-        };
-        // An app may name an image version alone: its versions are denied alike.
-        let versions = match &values {
-            serde_json::Value::Array(arns) => json!(arns
-                .iter()
-                .filter_map(|a| a.as_str())
-                .map(|a| format!("{}/*", a.replacen(":image/", ":image-version/", 1)))
-                .collect::<Vec<_>>()),
-            other => other.clone(),
+            ("ForAnyValue:ArnNotLike", json!(images), json!(versions))
         };
         for (sid, key, values) in [
             ("StudioImagesNotAllowed", "sagemaker:ImageArns", values),
@@ -103,6 +136,14 @@ impl Control for StudioImages {
             "an app created without ResourceSpec runs the domain's default image, which the \
              request does not carry: judged by the detective control",
         );
+        if !images.is_empty() {
+            scp.gap(
+                Self::ID,
+                "sagemaker:CreateImageVersion",
+                "a listed image allows each of its versions, the ones created later too: list \
+                 image version ARNs to allow those versions only",
+            );
+        }
     }
 }
 
@@ -154,5 +195,45 @@ mod tests {
         }
         assert!(image_arn(DISTRIBUTION).is_ok());
         assert!(image_arn("sagemaker-distribution-cpu").is_err());
+    }
+
+    /// Issue 19, case 2: an app reporting only its image version is judged on the version's
+    /// image (an image entry allows each version of it, a later one too); a version entry
+    /// allows that version only.
+    #[test]
+    fn image_versions_are_judged_on_their_image_or_pinned() {
+        let tools = "arn:aws:sagemaker:us-east-1:123456789012:image/my-tools";
+        let version = |n: u32| format!("arn:aws:sagemaker:us-east-1:123456789012:image-version/my-tools/{n}");
+        let image_listed = Allowed {
+            list: Some(vec![tools.into()]),
+        };
+        let version_listed = Allowed {
+            list: Some(vec![version(3)]),
+        };
+        let cases = [
+            ("a version of a listed image", on(Some(&version(7))), &image_listed, "PASS"),
+            ("the listed version", on(Some(&version(3))), &version_listed, "PASS"),
+            ("a later version", on(Some(&version(4))), &version_listed, "FAIL"),
+            ("the image, its version unknown", on(Some(tools)), &version_listed, "FAIL"),
+            (
+                "a version of another image",
+                on(Some("arn:aws:sagemaker:us-east-1:123456789012:image-version/other/3")),
+                &version_listed,
+                "FAIL",
+            ),
+        ];
+        for (name, snap, settings, want) in cases {
+            assert_eq!(status(&StudioImages::check(&snap, settings)), want, "{name}");
+        }
+        assert!(image_arn(&version(3)).is_ok());
+        assert!(image_arn("arn:aws:sagemaker:us-east-1:123456789012:image-version/my-tools/latest").is_err());
+        // Read from DescribeApp: the version, when reported, over the image.
+        let described = serde_json::json!({
+            "DomainId": "d-abc", "UserProfileName": "alice", "AppType": "JupyterLab",
+            "ResourceSpec": {"SageMakerImageArn": tools, "SageMakerImageVersionArn": version(4)},
+        });
+        let shape = crate::shape::Shape::response(&described, "DescribeApp");
+        let read = <crate::kinds::app::App as crate::kinds::Kind>::read(&shape).map(|a| a.image);
+        assert_eq!(read, Ok(Some(version(4))));
     }
 }

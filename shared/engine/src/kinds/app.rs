@@ -118,7 +118,8 @@ pub struct AppConfig {
     pub owner: Owner,
     /// `AppType`.
     pub app_type: String,
-    /// `ResourceSpec.SageMakerImageArn`; `None` when not reported.
+    /// `ResourceSpec.SageMakerImageVersionArn` when reported (AWS: it "always takes
+    /// precedence"), else `SageMakerImageArn`; `None` when neither is.
     pub image: Option<String>,
     /// `ResourceSpec.LifecycleConfigArn`: the Studio lifecycle configuration it started with.
     pub lifecycle_config: Option<String>,
@@ -247,7 +248,10 @@ impl Kind for App {
         Ok(AppConfig {
             owner,
             app_type,
-            image: s.path_str(&["ResourceSpec", "SageMakerImageArn"])?,
+            image: match s.path_str(&["ResourceSpec", "SageMakerImageVersionArn"])? {
+                Some(version) => Some(version),
+                None => s.path_str(&["ResourceSpec", "SageMakerImageArn"])?,
+            },
             lifecycle_config: s.path_str(&["ResourceSpec", "LifecycleConfigArn"])?,
             domain: Dependency::NotDescribed { name: domain_id },
             space,
