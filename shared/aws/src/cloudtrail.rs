@@ -28,10 +28,13 @@ const ATTRIBUTION_TTL: Duration = Duration::from_secs(60);
 /// Events read at most per lookup (CloudTrail pages hold 50).
 const MAX_EVENTS: usize = 200;
 
+/// A resource's ARN and creation time (milliseconds since the epoch), when known.
+type Incarnation = (String, Option<i64>);
+
 #[derive(Debug)]
 pub struct CloudTrail {
     client: aws_sdk_cloudtrail::Client,
-    creators: Mutex<HashMap<String, (Actor, Instant)>>,
+    creators: Mutex<HashMap<Incarnation, (Actor, Instant)>>,
     next_call: tokio::sync::Mutex<Instant>,
 }
 
@@ -121,6 +124,18 @@ fn failed(event: &Event) -> bool {
     document(event).get("errorCode").is_some()
 }
 
+/// How much earlier than the resource's `CreationTime` the call creating it may be recorded.
+const CLOCK_MARGIN_MS: i64 = 60_000;
+
+/// A call made before the incarnation created at `created_ms` (by more than the margin): it was
+/// made on a predecessor of the same name.
+fn before_incarnation(event: &Event, created_ms: i64) -> bool {
+    event.event_time().is_some_and(|t| {
+        let at = t.secs().saturating_mul(1000) + i64::from(t.subsec_nanos() / 1_000_000);
+        at < created_ms - CLOCK_MARGIN_MS
+    })
+}
+
 /// The name of the resource a create call made: its request parameters (`trainingJobName`) or
 /// response elements (a domain's `domainId`), else the event's first resource. `None` for a call
 /// that failed.
@@ -174,9 +189,14 @@ impl ActivityLog for CloudTrail {
     /// The caller of the latest successful call of the kind's (create, update, start) on the
     /// resource: Alice's `UpdateEndpoint` on Bob's endpoint is Alice's, and a name reused after
     /// a deletion belongs to its latest creator.
-    async fn creator(&self, id: &ResourceId) -> Result<Option<Actor>, AwsError> {
-        let arn = id.arn();
-        let cached = self.creators.lock().ok().and_then(|c| c.get(&arn).cloned());
+    async fn creator(
+        &self,
+        id: &ResourceId,
+        created_ms: Option<i64>,
+    ) -> Result<Option<Actor>, AwsError> {
+        // Keyed by incarnation: a resource created again under its name is someone else's.
+        let key = (id.arn(), created_ms);
+        let cached = self.creators.lock().ok().and_then(|c| c.get(&key).cloned());
         if let Some((actor, at)) = cached {
             if at.elapsed() < ATTRIBUTION_TTL {
                 return Ok(Some(actor));
@@ -189,11 +209,12 @@ impl ActivityLog for CloudTrail {
             .iter()
             // Newest first; a call that failed changed nothing.
             .filter(|e| e.event_name().is_some_and(|n| mutating.contains(&n)) && !failed(e))
+            .filter(|e| created_ms.is_none_or(|created| !before_incarnation(e, created)))
             .map(record)
             .next()
             .map(|r| r.actor);
         if let (Some(actor), Ok(mut cache)) = (&found, self.creators.lock()) {
-            cache.insert(arn, (actor.clone(), Instant::now()));
+            cache.insert(key, (actor.clone(), Instant::now()));
         }
         Ok(found)
     }
@@ -264,6 +285,22 @@ mod tests {
             .cloud_trail_event(document.to_string())
             .resources(Resource::builder().resource_name(resource).build())
             .build()
+    }
+
+    /// Issue 19, case 11: a call made before the resource's creation (by more than the clock
+    /// margin) was made on a predecessor of its name, and never names this one's actor.
+    #[test]
+    fn calls_on_a_predecessor_of_the_same_name_are_not_this_incarnation_s() {
+        let created_ms = 1_764_547_200_000;
+        let at = |ms: i64| {
+            Event::builder()
+                .event_name("CreateTrainingJob")
+                .event_time(aws_smithy_types::DateTime::from_millis(ms))
+                .build()
+        };
+        assert!(before_incarnation(&at(created_ms - 3_600_000), created_ms));
+        assert!(!before_incarnation(&at(created_ms - 5_000), created_ms));
+        assert!(!before_incarnation(&at(created_ms + 60_000), created_ms));
     }
 
     /// The bulk pass names a resource by its request parameter, else by the event's resource,

@@ -745,6 +745,18 @@ impl FindingStore for DynamoStore {
         Ok(Some((state, history)))
     }
 
+    /// Its state item alone: one query of its partition's `STATE` key.
+    async fn finding(&self, id: &str) -> Result<Option<Finding>, StoreError> {
+        let items = self
+            .partition(&format!("FINDING#{id}"), Some("STATE"))
+            .await?;
+        items
+            .iter()
+            .find(|item| text(item, "sk") == Some("STATE"))
+            .map(decode_finding)
+            .transpose()
+    }
+
     /// Filtered by account or control, the index of that attribute is read newest first from the
     /// cursor on, and only until the page is full (plus one, to know there is a next page).
     /// Otherwise the by-time index is, each of its shards so, and the shards merged.

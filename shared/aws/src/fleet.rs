@@ -327,8 +327,12 @@ impl<T: ActivityLog> ActivityLog for PerAccount<T> {
     async fn creator(
         &self,
         id: &ResourceId,
+        created_ms: Option<i64>,
     ) -> Result<Option<guardrail_core::event::Actor>, AwsError> {
-        self.get(&id.account, &id.region).await?.creator(id).await
+        self.get(&id.account, &id.region)
+            .await?
+            .creator(id, created_ms)
+            .await
     }
 
     async fn creators(

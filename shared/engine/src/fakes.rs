@@ -298,7 +298,7 @@ impl FakeTrail {
 }
 
 impl ActivityLog for FakeTrail {
-    async fn creator(&self, id: &ResourceId) -> Result<Option<Actor>, AwsError> {
+    async fn creator(&self, id: &ResourceId, _: Option<i64>) -> Result<Option<Actor>, AwsError> {
         *lock(&self.lookups) += 1;
         Ok(lock(&self.creators).get(&id.arn()).cloned())
     }

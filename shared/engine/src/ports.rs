@@ -133,10 +133,12 @@ pub struct TrailRecord {
 /// CloudTrail: who created a resource, and the records of calls made on it.
 pub trait ActivityLog: Send + Sync {
     /// The caller of the latest call that created or changed the resource (its kind's create,
-    /// update and start calls), when CloudTrail has it.
+    /// update and start calls), when CloudTrail has it; with its creation time (`created_ms`),
+    /// only calls on that incarnation (none made before it was created).
     fn creator(
         &self,
         id: &ResourceId,
+        created_ms: Option<i64>,
     ) -> impl Future<Output = Result<Option<crate::event::Actor>, AwsError>> + Send;
 
     /// Who created the resources of `kind` in `account`/`region` created since `since` (Unix

@@ -110,6 +110,8 @@ async fn updates_keep_first_seen_and_history_grows(
     assert_eq!(finding.status, Status::Pass);
     let times: Vec<&str> = history.iter().map(|o| o.time.as_str()).collect();
     assert_eq!(times, ["2026-11-01T10:00:00Z", "2026-11-02T10:00:00Z"]);
+    // The finding alone, as it stands, as evaluations read it back.
+    assert_eq!(store.finding(&id).await?, Some(finding.clone()));
     assert_eq!(history.first().map(|o| o.status), Some(Status::Fail));
     assert!(store.get("no-such-finding").await?.is_none());
     Ok(())
@@ -195,6 +197,10 @@ async fn amendments_touch_only_their_own_evaluation(
         })
         .await?;
     assert!(store.get(&id_of(&ghost, vpc_attached::ID)).await?.is_none());
+    assert!(store
+        .finding(&id_of(&ghost, vpc_attached::ID))
+        .await?
+        .is_none());
     Ok(())
 }
 

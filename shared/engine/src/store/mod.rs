@@ -267,4 +267,12 @@ pub trait FindingStore: Send + Sync {
 
     /// Findings matching the query, newest first, one page at a time.
     fn list(&self, query: &Query) -> impl Future<Output = Result<Page, StoreError>> + Send;
+
+    /// A finding as it stands, without its history (what an evaluation reads back).
+    fn finding(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<Finding>, StoreError>> + Send {
+        async move { Ok(self.get(id).await?.map(|(finding, _)| finding)) }
+    }
 }
