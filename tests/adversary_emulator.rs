@@ -304,7 +304,14 @@ async fn under_faults_and_duplicates_nothing_is_lost_and_nothing_compliant_is_to
     ));
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), table);
     let env = Environment::from_pairs([("SECURITY_HUB", "on")]);
-    let deployment = aws::Deployment::with(env, Policy::baseline(), config.clone(), fleet);
+    // The member account's resources use the home account's key: a central key account, trusted
+    // as the policy says (there is no organisation here).
+    let trusted = format!(
+        "[controls.volume-kms]\nkey_accounts = [\"{ACCOUNT}\"]\n\
+         [controls.output-kms]\nkey_accounts = [\"{ACCOUNT}\"]\n"
+    );
+    let policy = Policy::from_toml(&trusted, "adversary")?;
+    let deployment = aws::Deployment::with(env, policy, config.clone(), fleet);
     let mut inspector = deployment.inspector(store, alerts.topic_arn.clone())?;
     inspector.claim_lease = CLAIM_LEASE;
     let inspector = Arc::new(inspector);
@@ -434,11 +441,26 @@ async fn under_faults_and_duplicates_nothing_is_lost_and_nothing_compliant_is_to
 
     assert_eq!(tally.panics.load(Ordering::Relaxed), 0, "no panic");
     assert!(run.len() >= 50 && events >= 50, "at least 50 events");
-    assert!(
-        faults["injected"].as_object().is_some_and(|m| m.len() >= 5),
-        "faults reached most services: {}",
-        faults["injected"]
-    );
+    // Every service the run leans on (25 calls or more: a fifth of them faulted, all 25 escape
+    // the draw 4 times in 1,000) had faults injected; one asked a few times (STS, a cached KMS
+    // key, CloudTrail for the few problems no call named) may escape it.
+    let busy: Vec<&String> = faults["seen"]
+        .as_object()
+        .map(|seen| {
+            seen.iter()
+                .filter(|(_, n)| n.as_u64().is_some_and(|n| n >= 25))
+                .map(|(service, _)| service)
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(busy.len() >= 3, "the run leaned on most services: {}", faults["seen"]);
+    for service in busy {
+        assert!(
+            faults["injected"].get(service).is_some(),
+            "faults reached {service}: {}",
+            faults["injected"]
+        );
+    }
     assert!(
         still_failing.is_empty(),
         "the redrive, without faults, handles every event: {still_failing:?}"
