@@ -453,7 +453,11 @@ async fn under_faults_and_duplicates_nothing_is_lost_and_nothing_compliant_is_to
                 .collect()
         })
         .unwrap_or_default();
-    assert!(busy.len() >= 3, "the run leaned on most services: {}", faults["seen"]);
+    assert!(
+        busy.len() >= 3,
+        "the run leaned on most services: {}",
+        faults["seen"]
+    );
     for service in busy {
         assert!(
             faults["injected"].get(service).is_some(),
