@@ -26,7 +26,7 @@ use futures::StreamExt;
 use guardrail_aws::{self as aws, Fleet, MemberRole, SqsFailureQueue};
 use guardrail_aws::{dynamodb_table, DynamoStore};
 use guardrail_core::env::Environment;
-use guardrail_core::{ErrorType, Outcome, Policy};
+use guardrail_core::{ErrorType, Outcome};
 use guardrail_tests::*;
 use serde_json::Value;
 
@@ -206,7 +206,8 @@ async fn invoke(
     for attempt in 0..ATTEMPTS {
         tally.attempts.fetch_add(1, Ordering::Relaxed);
         let (inspector, failures, copy) = (inspector.clone(), failures.clone(), event.clone());
-        let run = tokio::spawn(async move { inspector.handle_invocation(&copy, &*failures).await });
+        let run =
+            tokio::spawn(async move { inspector.handle_invocation(&copy, &*failures, &()).await });
         match run.await {
             Ok(Ok(outcome)) => {
                 if matches!(outcome, Outcome::Rejected { .. }) {
@@ -304,14 +305,8 @@ async fn under_faults_and_duplicates_nothing_is_lost_and_nothing_compliant_is_to
     ));
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), table);
     let env = Environment::from_pairs([("SECURITY_HUB", "on")]);
-    // The member account's resources use the home account's key: a central key account, trusted
-    // as the policy says (there is no organisation here).
-    let trusted = format!(
-        "[controls.volume-kms]\nkey_accounts = [\"{ACCOUNT}\"]\n\
-         [controls.output-kms]\nkey_accounts = [\"{ACCOUNT}\"]\n"
-    );
-    let policy = Policy::from_toml(&trusted, "adversary")?;
-    let deployment = aws::Deployment::with(env, policy, config.clone(), fleet);
+    // The member account's resources use the home account's key.
+    let deployment = aws::Deployment::with(env, central_keys()?, config.clone(), fleet);
     let mut inspector = deployment.inspector(store, alerts.topic_arn.clone())?;
     inspector.claim_lease = CLAIM_LEASE;
     let inspector = Arc::new(inspector);

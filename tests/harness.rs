@@ -870,8 +870,18 @@ pub fn counting_inspector(
         PerAccount::new(fleet, |c| {
             CloudTrail::new(aws_sdk_cloudtrail::Client::new(c))
         }),
-        guardrail_core::Policy::baseline(),
+        central_keys()?,
     ))
+}
+
+/// The baseline policy of a deployment whose member accounts use the home account's keys (a
+/// central key account, with no organisation here): `key_accounts` trusts it.
+pub fn central_keys() -> TestResult<guardrail_core::Policy> {
+    let trusted = format!(
+        "[controls.volume-kms]\nkey_accounts = [\"{ACCOUNT}\"]\n\
+         [controls.output-kms]\nkey_accounts = [\"{ACCOUNT}\"]\n"
+    );
+    Ok(guardrail_core::Policy::from_toml(&trusted, "central keys")?)
 }
 
 /// The inspector the emulator tests build: SageMaker, EC2, SNS and CloudTrail on the emulator,

@@ -274,7 +274,7 @@ async fn events_of_accounts_outside_the_organization_are_refused() -> TestResult
 
     // When the outsider's event arrives
     let outcome = inspector
-        .handle_invocation(&event_in(&outsider)?, &failures)
+        .handle_invocation(&event_in(&outsider)?, &failures, &())
         .await?;
 
     // Then it is refused, naming the account and the organization, and kept with the reason
@@ -301,7 +301,7 @@ async fn events_of_accounts_outside_the_organization_are_refused() -> TestResult
 
     // And the member's event is inspected and contained through the member role
     let outcome = inspector
-        .handle_invocation(&event_in(&member)?, &failures)
+        .handle_invocation(&event_in(&member)?, &failures, &())
         .await?;
     assert!(matches!(outcome, Outcome::Evaluated { .. }), "{outcome:?}");
     let inside = Emulator::in_account(&member).await?;

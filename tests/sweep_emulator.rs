@@ -10,7 +10,7 @@ use guardrail_aws::{self as aws, PerAccount, SageMakerInventory};
 use guardrail_core::resource::ResourceKind;
 use guardrail_core::store::{FindingStore, Query};
 use guardrail_core::sweep::{self, SweepOptions, Target};
-use guardrail_core::{InspectError, Outcome, Policy};
+use guardrail_core::{InspectError, Outcome};
 use guardrail_sqlite::SqliteStore;
 use guardrail_tests::*;
 
@@ -34,7 +34,7 @@ async fn with_security_hub(
     let fleet = Arc::new(member_fleet(with_member_role).await);
     let switch = if security_hub { "on" } else { "off" };
     let env = guardrail_core::env::Environment::from_pairs([("SECURITY_HUB", switch)]);
-    let deployment = aws::Deployment::with(env, Policy::baseline(), config, fleet);
+    let deployment = aws::Deployment::with(env, central_keys()?, config, fleet);
     Ok(deployment.inspector(SqliteStore::in_memory()?, topic)?)
 }
 

@@ -477,7 +477,9 @@ async fn a_rejected_event_reaches_the_failure_queue_with_its_reason() -> TestRes
     let failures = SqsFailureQueue::new(emu.sqs.clone(), &queue_url);
     let malformed = sample_event("malformed/wrong-types.json", "unused", "unused")?;
 
-    let outcome = inspector.handle_invocation(&malformed, &failures).await?;
+    let outcome = inspector
+        .handle_invocation(&malformed, &failures, &())
+        .await?;
     let Outcome::Rejected { error, .. } = outcome else {
         return Err(format!("expected a rejection, got {outcome:?}").into());
     };
@@ -499,7 +501,7 @@ async fn a_rejected_event_reaches_the_failure_queue_with_its_reason() -> TestRes
 
     // A queue that cannot take it: the invocation fails, naming why.
     let gone = SqsFailureQueue::new(emu.sqs.clone(), format!("{queue_url}-deleted"));
-    match inspector.handle_invocation(&malformed, &gone).await {
+    match inspector.handle_invocation(&malformed, &gone, &()).await {
         Err(e) => assert_eq!(e.error_type(), "Guardrail.RejectedEventNotKept", "{e}"),
         Ok(outcome) => return Err(format!("expected a failed invocation, got {outcome:?}").into()),
     }
@@ -507,7 +509,7 @@ async fn a_rejected_event_reaches_the_failure_queue_with_its_reason() -> TestRes
     let name = unique("open-nb");
     create_notebook(&emu, &name, Posture::Compliant, None).await?;
     let valid = sample_event("notebook/state-change.json", "open-nb", &name)?;
-    evaluated(inspector.handle_invocation(&valid, &gone).await?)?;
+    evaluated(inspector.handle_invocation(&valid, &gone, &()).await?)?;
     Ok(())
 }
 

@@ -473,7 +473,23 @@ class Retries(unittest.TestCase):
         self.assertEqual(url, {"Ref": self.queue["Fn::GetAtt"][0]})
         statements, _ = function_grants(self.central, "InspectorFunction")
         writes = [s for s in statements if "sqs:SendMessage" in as_list(s["Action"])]
-        self.assertEqual([as_list(s["Resource"]) for s in writes], [[self.queue]])
+        recheck = {"Fn::GetAtt": ["RecheckQueue", "Arn"]}
+        self.assertEqual([as_list(s["Resource"]) for s in writes], [[self.queue], [recheck]])
+
+    def test_deferred_containment_is_re_checked_from_a_queue_that_keeps_what_fails(self) -> None:
+        """Issue 19, case 12: the inspector queues re-checks on the re-check queue, which is its
+        event source with partial batch failures, and which keeps a message that failed three
+        times in the failure queue."""
+        resources = self.central["Resources"]
+        props = resources["InspectorFunction"]["Properties"]
+        self.assertEqual(props["Environment"]["Variables"]["RECHECK_QUEUE_URL"], {"Ref": "RecheckQueue"})
+        source = props["Events"]["Rechecks"]["Properties"]
+        self.assertEqual(source["Queue"], {"Fn::GetAtt": ["RecheckQueue", "Arn"]})
+        self.assertEqual(source["FunctionResponseTypes"], ["ReportBatchItemFailures"])
+        queue = resources["RecheckQueue"]["Properties"]
+        self.assertEqual(queue["RedrivePolicy"]["deadLetterTargetArn"], self.queue)
+        self.assertGreaterEqual(queue["VisibilityTimeout"], 6 * props["Timeout"])
+        self.assertNotIn("FifoQueue", queue, "per-message delays need a standard queue")
 
 
 class SweepFanOut(unittest.TestCase):

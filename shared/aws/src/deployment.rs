@@ -15,7 +15,7 @@ use guardrail_core::Policy;
 use crate::{
     load_config, CloudTrail, DynamoStore, Ec2Subnets, Fleet, KmsKeys, LiveInspector, MemberRole,
     OrgAccounts, PerAccount, S3PolicyObjects, SageMaker, SageMakerInventory, SecurityHub,
-    SnsPublisher, SqsDeadLetters, SqsFailureQueue, SqsSweepQueue,
+    SnsPublisher, SqsDeadLetters, SqsFailureQueue, SqsRechecks, SqsSweepQueue,
 };
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -192,6 +192,17 @@ impl Deployment {
             "rejected events are kept in the failure queue",
         )?;
         Ok(SqsFailureQueue::new(
+            aws_sdk_sqs::Client::new(&self.config),
+            url,
+        ))
+    }
+
+    /// The re-check queue (`RECHECK_QUEUE_URL`), where a deferred containment that no event
+    /// brings back (a Studio app still starting) waits to be judged again; without it, it waits
+    /// for the next sweep.
+    pub fn recheck_queue(&self) -> Option<SqsRechecks> {
+        let url = self.env.get("RECHECK_QUEUE_URL")?;
+        Some(SqsRechecks::new(
             aws_sdk_sqs::Client::new(&self.config),
             url,
         ))

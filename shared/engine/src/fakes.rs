@@ -218,6 +218,29 @@ impl Remediator for FakeSageMaker {
     }
 }
 
+/// The re-check queue: what was queued, with its delay.
+#[derive(Debug, Default)]
+pub struct FakeRechecks {
+    queued: Mutex<Vec<(crate::inspector::Recheck, std::time::Duration)>>,
+}
+
+impl FakeRechecks {
+    pub fn queued(&self) -> Vec<(crate::inspector::Recheck, std::time::Duration)> {
+        lock(&self.queued).clone()
+    }
+}
+
+impl crate::ports::Rechecks for FakeRechecks {
+    async fn later(
+        &self,
+        recheck: &crate::inspector::Recheck,
+        delay: std::time::Duration,
+    ) -> Result<(), AwsError> {
+        lock(&self.queued).push((recheck.clone(), delay));
+        Ok(())
+    }
+}
+
 /// EC2: the VPC of each subnet.
 #[derive(Debug, Default)]
 pub struct FakeNetwork {

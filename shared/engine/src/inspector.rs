@@ -13,7 +13,9 @@ use time::OffsetDateTime;
 use tracing::{error, info, warn};
 
 mod children;
+mod recheck;
 mod rollback;
+pub use recheck::{Recheck, DELAYS as RECHECK_DELAYS};
 mod studio;
 
 use crate::alert::{self, Alert};
@@ -26,7 +28,7 @@ use crate::policy::{Mode, Policy};
 use crate::policy_source::SharedPolicy;
 use crate::ports::{
     ActivityLog, AlertPublisher, AwsError, FailureQueue, FindingSink, NetworkDirectory, Ports,
-    Remediator, ResourceReader,
+    Rechecks, Remediator, ResourceReader,
 };
 use crate::remediation::{plan, Action, Plan};
 use crate::report::{ActionResult, Remediation, Report, Source};
@@ -111,6 +113,15 @@ pub enum InspectError {
         arn: String,
         key: String,
     },
+    #[error("re-check of {arn}: {reason}")]
+    Recheck { arn: String, reason: String },
+    #[error("event {event_id}: the re-check of {arn} was not queued: {source}")]
+    RecheckNotQueued {
+        event_id: String,
+        arn: String,
+        #[source]
+        source: AwsError,
+    },
     #[error("event {event_id}: cannot encode the alert: {source}")]
     Encode {
         event_id: String,
@@ -127,6 +138,8 @@ impl crate::ErrorType for InspectError {
             InspectError::Alert { .. } => "Guardrail.AlertFailed",
             InspectError::AlertHeld { .. } => "Guardrail.AlertHeld",
             InspectError::Encode { .. } => "Guardrail.EncodeFailed",
+            InspectError::Recheck { .. } => "Guardrail.RecheckRejected",
+            InspectError::RecheckNotQueued { .. } => "Guardrail.RecheckNotQueued",
             InspectError::Store { .. } => "Guardrail.StoreFailed",
             InspectError::Sink { .. } => "Guardrail.SecurityHubFailed",
             InspectError::Reject { .. } => "Guardrail.RejectedEventNotKept",
@@ -432,9 +445,21 @@ impl<P: Ports> Inspector<P> {
         &self,
         event: &Value,
         failures: &impl FailureQueue,
+        rechecks: &impl Rechecks,
     ) -> Result<Outcome, InspectError> {
         let started = Instant::now();
-        let outcome = self.handle(event).await;
+        let mut outcome = self.handle(event).await;
+        // A deferred containment no event brings back is checked again later; if that cannot be
+        // queued, the invocation fails and its retry queues it.
+        if let Ok(Outcome::Evaluated { report, .. }) = &outcome {
+            if let Err(source) = self.schedule_recheck(report, rechecks).await {
+                outcome = Err(InspectError::RecheckNotQueued {
+                    event_id: report.event.id.clone(),
+                    arn: report.resource.arn.clone(),
+                    source,
+                });
+            }
+        }
         if let Ok(Outcome::Rejected { event_id, error }) = &outcome {
             let kept = failures.keep_rejected(event, error).await;
             if let Err(source) = kept {
@@ -1484,12 +1509,12 @@ mod tests {
         let inspector = inspector(Vec::new())?;
         let queue = FakeFailureQueue::default();
         let event = serde_json::json!({"id": "e1", "detail-type": 42});
-        let outcome = inspector.handle_invocation(&event, &queue).await?;
+        let outcome = inspector.handle_invocation(&event, &queue, &()).await?;
         assert!(matches!(outcome, Outcome::Rejected { .. }), "{outcome:?}");
         assert_eq!(queue.kept().len(), 1);
         assert!(!queue.kept()[0].1.is_empty());
         queue.faults.throttle("SendMessage", 1);
-        let failed = inspector.handle_invocation(&event, &queue).await;
+        let failed = inspector.handle_invocation(&event, &queue, &()).await;
         assert!(
             matches!(failed, Err(InspectError::Reject { .. })),
             "{failed:?}"

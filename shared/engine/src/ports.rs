@@ -79,6 +79,30 @@ pub trait ResourceReader: Send + Sync {
     ) -> impl Future<Output = Result<Vec<ResourceId>, AwsError>> + Send;
 }
 
+/// The re-check queue: a deferred containment that no event brings back is judged again later
+/// ([`crate::inspector::Recheck`]).
+pub trait Rechecks: Send + Sync {
+    fn later(
+        &self,
+        recheck: &crate::inspector::Recheck,
+        delay: std::time::Duration,
+    ) -> impl Future<Output = Result<(), AwsError>> + Send;
+}
+
+/// No queue configured: a deferred containment waits for the next sweep.
+impl<T: Rechecks> Rechecks for Option<T> {
+    async fn later(
+        &self,
+        recheck: &crate::inspector::Recheck,
+        delay: std::time::Duration,
+    ) -> Result<(), AwsError> {
+        match self {
+            Some(queue) => queue.later(recheck, delay).await,
+            None => Ok(()),
+        }
+    }
+}
+
 /// Takes a resource out of service.
 pub trait Remediator: Send + Sync {
     fn remediate(

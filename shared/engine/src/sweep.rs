@@ -244,7 +244,7 @@ pub async fn recover_forwarded<P: Ports>(
             for letter in batch {
                 let handled = match serde_json::from_str::<Value>(&letter.body) {
                     Ok(event) => inspector
-                        .handle_invocation(&event, failures)
+                        .handle_invocation(&event, failures, &())
                         .await
                         .map_err(|e| e.to_string()),
                     Err(e) => Err(format!("not an event: {e}")),

@@ -37,8 +37,18 @@ impl<P: Ports> Inspector<P> {
                     let Some(snapshot) = self.observe(&app).await? else {
                         return Ok(None);
                     };
-                    let Plan::Act { action } = judge(&snapshot, policy, today).1 else {
-                        return Ok(Some((app.name, false)));
+                    let action = match judge(&snapshot, policy, today).1 {
+                        Plan::Act { action } => action,
+                        // A failing app still starting cannot be deleted yet: the retry does.
+                        Plan::Defer { status, .. } => {
+                            return Err(AwsError {
+                                operation: "DeleteApp",
+                                code: "ResourceInUse".into(),
+                                message: format!("{} is {status}: deleted once it is up", app.name),
+                                retryable: true,
+                            })
+                        }
+                        _ => return Ok(Some((app.name, false))),
                     };
                     match self.sagemaker.remediate(&app, &action).await {
                         Err(e) if !e.is_not_found() => Err(e),

@@ -218,7 +218,9 @@ impl Kind for App {
     fn lifecycle(status: &str) -> Lifecycle {
         let s = status.to_string();
         match status {
-            "InService" | "Pending" => Lifecycle::Active(s),
+            "InService" => Lifecycle::Active(s),
+            // Nothing can delete it yet, and no event says when it is up: re-checked later.
+            "Pending" => Lifecycle::Transitional(s),
             "Deleted" | "Deleting" | "Failed" => Lifecycle::Ended(s),
             _ => Lifecycle::Unknown(s),
         }
