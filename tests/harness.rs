@@ -138,15 +138,7 @@ impl Emulator {
             .topic_arn()
             .ok_or("CreateTopic returned no ARN")?
             .to_string();
-        let queue_url = self
-            .sqs
-            .create_queue()
-            .queue_name(&name)
-            .send()
-            .await?
-            .queue_url()
-            .ok_or("CreateQueue returned no URL")?
-            .to_string();
+        let queue_url = self.queue(&name).await?;
         let attrs = self
             .sqs
             .get_queue_attributes()
@@ -294,6 +286,20 @@ pub async fn create_notebook(
     posture: Posture,
     initial_status: Option<&str>,
 ) -> TestResult {
+    notebook_request(emu, name, posture, initial_status)?
+        .send()
+        .await?;
+    Ok(())
+}
+
+/// The `CreateNotebookInstance` request of [`create_notebook`], to add to before sending.
+pub fn notebook_request(
+    emu: &Emulator,
+    name: &str,
+    posture: Posture,
+    initial_status: Option<&str>,
+) -> TestResult<aws_sdk_sagemaker::operation::create_notebook_instance::builders::CreateNotebookInstanceFluentBuilder>
+{
     let mut req = emu
         .sagemaker
         .create_notebook_instance()
@@ -317,8 +323,45 @@ pub async fn create_notebook(
             .direct_internet_access(DirectInternetAccess::Enabled)
             .root_access(RootAccess::Enabled),
     };
-    req.send().await?;
-    Ok(())
+    Ok(req)
+}
+
+impl Emulator {
+    /// A new SQS queue named `name`: its URL.
+    pub async fn queue(&self, name: &str) -> TestResult<String> {
+        Ok(self
+            .sqs
+            .create_queue()
+            .queue_name(name)
+            .send()
+            .await?
+            .queue_url()
+            .ok_or("CreateQueue returned no URL")?
+            .to_string())
+    }
+}
+
+/// An endpoint serving a model without a VPC (deployed before enforcement), whose model is then
+/// deleted and created again, compliant, under the same name (AWS allows it while the endpoint
+/// serves the first): issue 19's laundering.
+pub async fn launder_endpoint(emu: &Emulator, name: &str) -> TestResult {
+    create_endpoint(emu, name, Posture::NonCompliant, None).await?;
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    emu.sagemaker.delete_model().model_name(name).send().await?;
+    create_model(emu, name, Posture::Compliant).await
+}
+
+/// The ARN of the tuning job `name`.
+pub async fn tuning_job_arn(emu: &Emulator, name: &str) -> TestResult<String> {
+    Ok(emu
+        .sagemaker
+        .describe_hyper_parameter_tuning_job()
+        .hyper_parameter_tuning_job_name(name)
+        .send()
+        .await?
+        .hyper_parameter_tuning_job_arn()
+        .ok_or("no tuning job ARN")?
+        .to_string())
 }
 
 /// Creates a VPC and one subnet in it; returns their ids.

@@ -129,14 +129,7 @@ impl Org {
 
 /// A failure queue of the functions' kind, and its URL.
 async fn failure_queue(emu: &Emulator) -> TestResult<(guardrail_aws::SqsFailureQueue, String)> {
-    let url = emu
-        .sqs
-        .create_queue()
-        .queue_name(unique("org-failures"))
-        .send()
-        .await?
-        .queue_url
-        .ok_or("no queue url")?;
+    let url = emu.queue(&unique("org-failures")).await?;
     Ok((
         guardrail_aws::SqsFailureQueue::new(emu.sqs.clone(), &url),
         url,
@@ -415,14 +408,7 @@ async fn events_a_member_account_could_not_forward_are_handled_by_its_sweep() ->
     let name = unique("lost-nb");
     create_notebook(&inside, &name, Posture::NonCompliant, None).await?;
     let queue = format!("{MEMBER_ROLE}-forwarding");
-    let queue_url = inside
-        .sqs
-        .create_queue()
-        .queue_name(&queue)
-        .send()
-        .await?
-        .queue_url
-        .ok_or("no queue url")?;
+    let queue_url = inside.queue(&queue).await?;
     let event = sample_event("notebook/state-change.json", "open-nb", &name)?
         .to_string()
         .replace(ACCOUNT, &member);

@@ -151,17 +151,10 @@ async fn an_endpoint_whose_model_was_created_again_after_it_deployed_fails_close
     let emu = Emulator::connect().await?;
     let alerts = emu.alert_channel().await?;
     let inspector = inspector(&emu, &alerts.topic_arn)?;
-    // Given an endpoint serving a model without a VPC (deployed before enforcement)
+    // Given an endpoint serving a model without a VPC (deployed before enforcement), whose model
+    // is then deleted and created again, compliant, under the same name
     let name = unique("laundered");
-    create_endpoint(&emu, &name, Posture::NonCompliant, None).await?;
-    // When its model is deleted and created again, compliant, under the same name
-    tokio::time::sleep(Duration::from_millis(20)).await;
-    emu.sagemaker
-        .delete_model()
-        .model_name(&name)
-        .send()
-        .await?;
-    create_model(&emu, &name, Posture::Compliant).await?;
+    launder_endpoint(&emu, &name).await?;
     let report = evaluated(
         inspector
             .handle(&sample_event(
@@ -412,15 +405,7 @@ async fn a_tuning_job_and_its_training_jobs_alert_once() -> TestResult {
     let inspector = inspector(&emu, &alerts.topic_arn)?;
     let parent = unique("hpo-open");
     create_tuning_job(&emu, &parent, Posture::NonCompliant, None).await?;
-    let parent_arn = emu
-        .sagemaker
-        .describe_hyper_parameter_tuning_job()
-        .hyper_parameter_tuning_job_name(&parent)
-        .send()
-        .await?
-        .hyper_parameter_tuning_job_arn()
-        .ok_or("no tuning job ARN")?
-        .to_string();
+    let parent_arn = tuning_job_arn(&emu, &parent).await?;
     let children = [unique("hpo-open-001"), unique("hpo-open-002")];
     for child in &children {
         create_tuning_child(&emu, child, &parent_arn).await?;
@@ -465,15 +450,7 @@ async fn a_rejected_event_reaches_the_failure_queue_with_its_reason() -> TestRes
     let emu = Emulator::connect().await?;
     let alerts = emu.alert_channel().await?;
     let inspector = inspector(&emu, &alerts.topic_arn)?;
-    let queue_url = emu
-        .sqs
-        .create_queue()
-        .queue_name(unique("failures"))
-        .send()
-        .await?
-        .queue_url()
-        .ok_or("no queue URL")?
-        .to_string();
+    let queue_url = emu.queue(&unique("failures")).await?;
     let failures = SqsFailureQueue::new(emu.sqs.clone(), &queue_url);
     let malformed = sample_event("malformed/wrong-types.json", "unused", "unused")?;
 
