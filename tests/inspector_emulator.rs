@@ -340,6 +340,44 @@ async fn training_jobs_are_stopped_only_when_noncompliant() -> TestResult {
     Ok(())
 }
 
+/// Issue 20, case 2: a compliant training job whose remote debugging (an SSM shell into its
+/// container) is switched on while it runs is stopped on the `UpdateTrainingJob` call, and
+/// alerted once however often the call is delivered.
+#[tokio::test]
+async fn a_training_job_switched_to_remote_debugging_while_it_runs_is_stopped() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let name = unique("churn-xgb-secure");
+    create_training_job(&emu, &name, Posture::Compliant, None).await?;
+    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline())?;
+    let event = sample_event(
+        "training/update-remote-debug.json",
+        "churn-xgb-secure",
+        &name,
+    )?;
+    let (before, _) = evaluated(inspector.handle(&event).await?)?;
+    assert_eq!(before.violations().count(), 0, "{:?}", before.results);
+
+    emu.sagemaker
+        .update_training_job()
+        .training_job_name(&name)
+        .remote_debug_config(
+            aws_sdk_sagemaker::types::RemoteDebugConfigForUpdate::builder()
+                .enable_remote_debug(true)
+                .build(),
+        )
+        .send()
+        .await?;
+    for _ in 0..2 {
+        inspector.handle(&event).await?;
+    }
+    assert_eq!(emu.training_status(&name).await?, "Stopped");
+    let delivered = alerts.receive(2, WAIT).await?;
+    assert_eq!(delivered.len(), 1, "{delivered:?}");
+    assert_eq!(controls_attribute(&delivered[0])?, ["no-ssm-access"]);
+    Ok(())
+}
+
 #[tokio::test]
 async fn processing_jobs_are_stopped_only_when_noncompliant() -> TestResult {
     let emu = Emulator::connect().await?;

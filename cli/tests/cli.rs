@@ -55,7 +55,7 @@ fn offline_replay_of_the_samples_succeeds_and_summarises() {
     let text = stdout(&o);
     assert!(
         text.contains(
-            "45 events: 28 evaluated (15 non-compliant), 6 ignored, 6 need --live, 5 rejected"
+            "46 events: 28 evaluated (15 non-compliant), 6 ignored, 7 need --live, 5 rejected"
         ),
         "{text}"
     );

@@ -299,6 +299,51 @@ def patch_jobs(kind: JobKind) -> None:
         setattr(SageMakerResponse, stop_name, stop_response)
 
 
+def patch_training_remote_debug() -> None:
+    """Patch 22: a training job's ``RemoteDebugConfig``, and ``UpdateTrainingJob``.
+
+    AWS keeps ``RemoteDebugConfig`` from ``CreateTrainingJob`` and answers it in
+    ``DescribeTrainingJob``; ``UpdateTrainingJob`` (``RemoteDebugConfig``, ``ResourceConfig``,
+    profiler settings) changes a running job and answers its ARN; an unknown name is
+    ``ResourceNotFound``. moto keeps neither and has no update. AWS allows the update only while
+    the job is downloading or training: a job that is not ``InProgress`` is refused here.
+    """
+    (training,) = [kind for kind in JOB_KINDS if kind.label == "training"]
+    original_create = SageMakerResponse.create_training_job
+
+    @functools.wraps(original_create)
+    def create_training_job(self: SageMakerResponse) -> ActionResult:
+        result = original_create(self)
+        job = existing_job(self.sagemaker_backend, training, self._get_param("TrainingJobName"))
+        job.remote_debug_config = self._get_param("RemoteDebugConfig")
+        return result
+
+    original_describe = SageMakerModelBackend.describe_training_job
+
+    @functools.wraps(original_describe)
+    def describe_training_job(self: SageMakerModelBackend, training_job_name: str) -> dict[str, Any]:
+        description: dict[str, Any] = original_describe(self, training_job_name)
+        config = getattr(existing_job(self, training, training_job_name), "remote_debug_config", None)
+        if config is not None:
+            description["RemoteDebugConfig"] = config
+        return description
+
+    def update_training_job(self: SageMakerResponse) -> ActionResult:
+        job = existing_job(self.sagemaker_backend, training, self._get_param("TrainingJobName"))
+        status = getattr(job, training.status_attr)
+        if status != "InProgress":
+            raise ValidationError(
+                f"The request was rejected because the training job is in status {status}."
+            )
+        if self._get_param("RemoteDebugConfig") is not None:
+            job.remote_debug_config = self._get_param("RemoteDebugConfig")
+        return ActionResult({"TrainingJobArn": job.arn})
+
+    setattr(SageMakerResponse, "create_training_job", create_training_job)
+    setattr(SageMakerModelBackend, "describe_training_job", describe_training_job)
+    setattr(SageMakerResponse, "update_training_job", update_training_job)
+
+
 def patch_processing_job_resources() -> None:
     """Patch 2: DescribeProcessingJob returns the ProcessingResources given on create.
 
@@ -863,6 +908,7 @@ def apply_patches() -> None:
     """Applies every patch; call once, before the server starts."""
     for kind in JOB_KINDS:
         patch_jobs(kind)
+    patch_training_remote_debug()
     patch_processing_job_resources()
     patch_model()
     patch_endpoint_config()

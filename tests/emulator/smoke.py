@@ -332,6 +332,36 @@ def training_job_stop_unknown(endpoint: str) -> None:
     )
 
 
+# Patch 22: a training job's remote debugging, and UpdateTrainingJob.
+
+
+@check
+def training_remote_debug_and_update(endpoint: str) -> None:
+    """RemoteDebugConfig is kept and answered; the update switches it on a running job only."""
+    sm = sagemaker(endpoint)
+    name = unique("smoke-training-debug")
+    create_training_job(sm, name)
+    expect_equal(
+        sm.describe_training_job(TrainingJobName=name).get("RemoteDebugConfig"),
+        None,
+        "no RemoteDebugConfig when none was given",
+    )
+    answer = sm.update_training_job(TrainingJobName=name, RemoteDebugConfig={"EnableRemoteDebug": True})
+    expect_equal(answer["TrainingJobArn"], arn("us-east-1", "training-job", name), "update answers the ARN")
+    expect_equal(
+        sm.describe_training_job(TrainingJobName=name).get("RemoteDebugConfig"),
+        {"EnableRemoteDebug": True},
+        "RemoteDebugConfig after the update",
+    )
+    done = unique("smoke-training-debug-done")
+    create_training_job(sm, done, "Completed")
+    expect_error(
+        lambda: sm.update_training_job(TrainingJobName=done, RemoteDebugConfig={"EnableRemoteDebug": True}),
+        "ValidationException",
+        "The request was rejected because the training job is in status Completed.",
+    )
+
+
 # Patch 2: processing jobs.
 
 

@@ -270,7 +270,7 @@ pub trait Facets {
     }
 
     /// Remote shell or IDE access: each endpoint variant's `EnableSSMAccess` (absent is `false`),
-    /// a Studio space's `RemoteAccess`.
+    /// a Studio space's `RemoteAccess`, a training job's remote debugging.
     fn ssm_access(&self) -> Facet<Remote> {
         Facet::NoSuchSetting
     }
@@ -357,6 +357,17 @@ impl Facets for JobConfig {
             Facet::One(Cluster {
                 encrypted: self.inter_container_encryption,
                 instance_count: self.instance_count(),
+            })
+        })
+    }
+
+    /// A training job's remote debugging: an SSM shell in its containers.
+    fn ssm_access(&self) -> Facet<Remote> {
+        self.remote_debug.map_or(Facet::NoSuchSetting, |on| {
+            Facet::One(Remote {
+                setting: "RemoteDebugConfig.EnableRemoteDebug",
+                on,
+                value: on.to_string(),
             })
         })
     }

@@ -70,6 +70,7 @@ pub mod actions {
     pub const CREATE_NOTEBOOK_LIFECYCLE_CONFIG: &str =
         "sagemaker:CreateNotebookInstanceLifecycleConfig";
     pub const CREATE_TRAINING: &str = "sagemaker:CreateTrainingJob";
+    pub const UPDATE_TRAINING: &str = "sagemaker:UpdateTrainingJob";
     pub const CREATE_PROCESSING: &str = "sagemaker:CreateProcessingJob";
     pub const CREATE_TRANSFORM: &str = "sagemaker:CreateTransformJob";
     pub const CREATE_TUNING: &str = "sagemaker:CreateHyperParameterTuningJob";
@@ -729,6 +730,13 @@ mod tests {
                 json!("ENABLED"),
             ),
             deny(
+                "NoSsmAccessRemoteDebug",
+                &["sagemaker:CreateTrainingJob", "sagemaker:UpdateTrainingJob"],
+                "Bool",
+                "sagemaker:EnableRemoteDebug",
+                json!("true"),
+            ),
+            deny(
                 "OutputKmsAwsManaged",
                 &OUTPUT_KEY_ACTIONS,
                 "StringLike",
@@ -862,13 +870,14 @@ mod tests {
         // Keys whose absence is compliant: a notebook without a lifecycle configuration, Studio
         // without notebook sharing (sharing without a key is a listed gap), an app on the
         // domain's default image.
-        const ABSENT_IS_COMPLIANT: [&str; 6] = [
+        const ABSENT_IS_COMPLIANT: [&str; 7] = [
             "sagemaker:NotebookInstanceLifecycleConfigArns",
             "sagemaker:StudioLifecycleConfigArns",
             "sagemaker:DomainSharingOutputKmsKey",
             "sagemaker:ImageArns",
             "sagemaker:ImageVersionArns",
             "sagemaker:RemoteAccess",
+            "sagemaker:EnableRemoteDebug",
         ];
         let example = include_str!("../../../infra/policy.example.toml");
         for text in [

@@ -194,6 +194,10 @@ pub struct JobConfig {
     /// A serverless training job (`ServerlessJobConfig`, no `ResourceConfig`): SageMaker picks
     /// its compute and storage.
     pub serverless: bool,
+    /// A training job's `RemoteDebugConfig.EnableRemoteDebug` (absent: `false`, AWS's default),
+    /// which `UpdateTrainingJob` can switch on while it runs; `None` for the kinds without it
+    /// (processing jobs, a tuning job's definitions: AWS takes no remote debugging there).
+    pub remote_debug: Option<bool>,
 }
 
 /// Another resource a workload depends on (its model, its endpoint configuration), as the

@@ -689,6 +689,7 @@ pub(crate) mod fixtures {
             tuning_job: None,
             rule_of: None,
             serverless: false,
+            remote_debug: None,
         }
     }
 
@@ -724,7 +725,10 @@ pub(crate) mod fixtures {
     }
 
     pub fn training(f: impl FnOnce(&mut JobConfig)) -> Snapshot {
-        let mut c = secure_job();
+        let mut c = JobConfig {
+            remote_debug: Some(false),
+            ..secure_job()
+        };
         f(&mut c);
         snapshot(ResourceKind::TrainingJob, Details::TrainingJob(c))
     }

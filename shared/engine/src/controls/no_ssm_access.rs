@@ -1,19 +1,27 @@
-//! `no-ssm-access`: nobody gets a shell in an endpoint's containers or a Studio space.
+//! `no-ssm-access`: nobody gets a shell in an endpoint's or a training job's containers, or a
+//! Studio space.
 //!
 //! **What** — `EnableSSMAccess` is `false` (AWS's default) on every production and shadow variant
 //! of an endpoint's configuration; a Studio space's `SpaceSettings.RemoteAccess` is `DISABLED`
-//! (AWS's default: `ENABLED` lets a local IDE connect to it through Systems Manager). Other
-//! kinds: not applicable.
+//! (AWS's default: `ENABLED` lets a local IDE connect to it through Systems Manager); a training
+//! job's `RemoteDebugConfig.EnableRemoteDebug` is `false` (AWS's default), also after an
+//! `UpdateTrainingJob`, which can switch it on while the job runs. Other kinds (tuning jobs'
+//! definitions take no remote debugging): not applicable.
 //!
 //! **Why** — with SSM access, anyone allowed `ssm:StartSession` on the endpoint opens a shell in
 //! the serving container: they read the model artefacts and every request's payload, and change
-//! the code that answers, outside the model's deployment pipeline.
+//! the code that answers, outside the model's deployment pipeline. Remote debugging opens the
+//! same shell in a training container (`sagemaker-training-job:<job>_algo-<n>`), with the
+//! training data and the job's role.
 //!
-//! **Example** — a variant with `EnableSSMAccess = true` fails.
+//! **Example** — a variant with `EnableSSMAccess = true` fails; so does a training job updated
+//! with `RemoteDebugConfig = {EnableRemoteDebug: true}`.
 //!
 //! **Fix** — update the endpoint to a configuration whose variants leave `EnableSSMAccess` out;
-//! `UpdateSpace` with `RemoteAccess = DISABLED`. Prevented for spaces with
-//! `sagemaker:RemoteAccess`; no key carries `EnableSSMAccess`.
+//! `UpdateSpace` with `RemoteAccess = DISABLED`; start the training job again without remote
+//! debugging. Prevented for spaces with `sagemaker:RemoteAccess`, for training jobs with
+//! `sagemaker:EnableRemoteDebug` on `CreateTrainingJob` and `UpdateTrainingJob`; no key carries
+//! `EnableSSMAccess`.
 
 use super::{Check, Control, ControlId, Invalid, Levels, Mode, Severity};
 use crate::preventive::{actions, Deny, Scp};
@@ -27,7 +35,7 @@ pub const ID: ControlId = ControlId::new("no-ssm-access");
 impl Control for NoSsmAccess {
     const ID: ControlId = ID;
     const BASELINE: (Mode, Severity) = (Mode::Enforce, Severity::High);
-    const REMEDY: &'static str = "Update the endpoint to a configuration whose variants do not set EnableSSMAccess; update a Studio space with RemoteAccess = DISABLED.";
+    const REMEDY: &'static str = "Update the endpoint to a configuration whose variants do not set EnableSSMAccess; update a Studio space with RemoteAccess = DISABLED; run the training job again without RemoteDebugConfig.";
     type Entry = Levels;
     type Settings = ();
 
@@ -48,6 +56,19 @@ impl Control for NoSsmAccess {
                 also: None,
             },
         );
+        // A request without the member carries no key: `Bool` is then false, nothing is denied.
+        scp.deny(
+            Self::ID,
+            Deny {
+                sid: "NoSsmAccessRemoteDebug".into(),
+                actions: &[actions::CREATE_TRAINING, actions::UPDATE_TRAINING],
+                operator: "Bool",
+                key: "sagemaker:EnableRemoteDebug",
+                values: serde_json::json!("true"),
+                unless: None,
+                also: None,
+            },
+        );
         scp.gap(
             Self::ID,
             actions::CREATE_ENDPOINT_CONFIG,
@@ -64,7 +85,7 @@ impl Control for NoSsmAccess {
                     Check::cannot(format!("unrecognised RemoteAccess value `{}`", remote.value))
                 }
                 (true, "RemoteAccess") => Check::fail(observed, "RemoteAccess = DISABLED"),
-                (true, _) => Check::fail(observed, "EnableSSMAccess = false"),
+                (true, setting) => Check::fail(observed, format!("{setting} = false")),
             }
         })
     }
@@ -107,7 +128,12 @@ mod tests {
                 "FAIL",
             ),
             ("notebook", notebook(|_| {}), "N/A"),
-            ("training", training(|_| {}), "N/A"),
+            ("training", training(|_| {}), "PASS"),
+            (
+                "training with remote debugging",
+                training(|j| j.remote_debug = Some(true)),
+                "FAIL",
+            ),
             ("processing", processing(|_| {}), "N/A"),
             ("transform", transform(|_| {}), "N/A"),
             ("tuning", tuning(|_| {}), "N/A"),

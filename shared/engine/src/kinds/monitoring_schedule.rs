@@ -57,6 +57,7 @@ fn read_job(s: &Shape<'_>, resources: &str, output: &str) -> Result<JobConfig, F
         tuning_job: None,
         rule_of: None,
         serverless: false,
+        remote_debug: None,
     })
 }
 

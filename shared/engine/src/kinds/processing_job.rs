@@ -58,6 +58,7 @@ impl Kind for ProcessingJob {
             tuning_job: None,
             rule_of: s.str("TrainingJobArn")?,
             serverless: false,
+            remote_debug: None,
         })
     }
 }

@@ -13,11 +13,19 @@ impl Kind for TrainingJob {
     const NAME: &'static str = "training-job";
     const LABEL: &'static str = "training job";
     type Config = JobConfig;
-    const CALLS: &'static [ApiCall] = &[ApiCall {
-        event_name: "CreateTrainingJob",
-        name_key: "trainingJobName",
-        arn_key: "trainingJobArn",
-    }];
+    /// `UpdateTrainingJob` can switch remote debugging on while the job runs.
+    const CALLS: &'static [ApiCall] = &[
+        ApiCall {
+            event_name: "CreateTrainingJob",
+            name_key: "trainingJobName",
+            arn_key: "trainingJobArn",
+        },
+        ApiCall {
+            event_name: "UpdateTrainingJob",
+            name_key: "trainingJobName",
+            arn_key: "trainingJobArn",
+        },
+    ];
     const STATE_CHANGE: StateChange = StateChange {
         detail_type: Some("SageMaker Training Job State Change"),
         name_key: "TrainingJobName",
@@ -34,7 +42,14 @@ impl Kind for TrainingJob {
     }
 
     fn read(s: &Shape<'_>) -> Result<JobConfig, FieldError> {
-        read_training(s)
+        let remote_debug = match s.get("RemoteDebugConfig")? {
+            Some(config) => config.bool_or_false("EnableRemoteDebug")?,
+            None => false,
+        };
+        Ok(JobConfig {
+            remote_debug: Some(remote_debug),
+            ..read_training(s)?
+        })
     }
 }
 
@@ -82,5 +97,6 @@ pub(crate) fn read_training(s: &Shape<'_>) -> Result<JobConfig, FieldError> {
         tuning_job: s.str("TuningJobArn")?,
         rule_of: None,
         serverless: s.get("ServerlessJobConfig")?.is_some(),
+        remote_debug: None,
     })
 }
