@@ -378,6 +378,68 @@ async fn a_training_job_switched_to_remote_debugging_while_it_runs_is_stopped() 
     Ok(())
 }
 
+/// Issue 20, case 9: a variant that writes its core dumps to S3 without a key (AWS then uses
+/// its own S3 key) fails `output-kms`; with the customer key, it passes.
+#[tokio::test]
+async fn core_dumps_without_a_customer_key_fail_output_kms() -> TestResult {
+    use aws_sdk_sagemaker::types::{
+        ProductionVariant, ProductionVariantCoreDumpConfig, ProductionVariantInstanceType,
+    };
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline())?;
+    let mut verdicts = Vec::new();
+    for key in [None, Some(KEY)] {
+        let name = unique("dumps");
+        create_model(&emu, &name, Posture::Compliant).await?;
+        let dumps = ProductionVariantCoreDumpConfig::builder()
+            .destination_s3_uri("s3://dumps/")
+            .set_kms_key_id(key.map(str::to_string))
+            .build();
+        emu.sagemaker
+            .create_endpoint_config()
+            .endpoint_config_name(&name)
+            .kms_key_id(KEY)
+            .production_variants(
+                ProductionVariant::builder()
+                    .variant_name("AllTraffic")
+                    .model_name(&name)
+                    .initial_instance_count(2)
+                    .instance_type(ProductionVariantInstanceType::MlM5Large)
+                    .core_dump_config(dumps)
+                    .build(),
+            )
+            .send()
+            .await?;
+        emu.sagemaker
+            .create_endpoint()
+            .endpoint_name(&name)
+            .endpoint_config_name(&name)
+            .send()
+            .await?;
+        let event = sample_event("endpoint/state-change.json", "fraud-api", &name)?;
+        let (report, _) = evaluated(inspector.handle(&event).await?)?;
+        let output = report
+            .results
+            .iter()
+            .find(|r| r.control.as_str() == "output-kms")
+            .ok_or("output-kms not evaluated")?;
+        verdicts.push((output.status, output.observed.clone().unwrap_or_default()));
+    }
+    assert_eq!(
+        verdicts[0].0,
+        guardrail_core::finding::Status::Fail,
+        "{verdicts:?}"
+    );
+    assert!(verdicts[0].1.contains("core dumps"), "{verdicts:?}");
+    assert_eq!(
+        verdicts[1].0,
+        guardrail_core::finding::Status::Pass,
+        "{verdicts:?}"
+    );
+    Ok(())
+}
+
 #[tokio::test]
 async fn processing_jobs_are_stopped_only_when_noncompliant() -> TestResult {
     let emu = Emulator::connect().await?;

@@ -680,6 +680,10 @@ mod tests {
             ("notebook/update.json", ResourceKind::NotebookInstance),
             ("notebook/state-change.json", ResourceKind::NotebookInstance),
             ("training/create-compliant.json", ResourceKind::TrainingJob),
+            (
+                "training/update-remote-debug.json",
+                ResourceKind::TrainingJob,
+            ),
             ("training/state-change.json", ResourceKind::TrainingJob),
             (
                 "processing/create-compliant.json",

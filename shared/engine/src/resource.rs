@@ -290,6 +290,9 @@ pub struct VariantModel {
     pub ssm_access: bool,
     /// `ManagedInstanceScaling.MinInstanceCount` when its `Status` is `ENABLED`.
     pub scaling_minimum: Option<i32>,
+    /// `CoreDumpConfig`, when the variant writes its containers' core dumps to S3: its
+    /// `KmsKeyId` (absent: AWS's "default KMS key for Amazon S3", an AWS managed key).
+    pub core_dump: Option<Option<String>>,
 }
 
 impl VariantModel {

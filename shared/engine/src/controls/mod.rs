@@ -714,6 +714,7 @@ pub(crate) mod fixtures {
                 model: Some(model(vpc(), true)),
                 ssm_access: false,
                 scaling_minimum: None,
+                core_dump: None,
             }],
         }
     }

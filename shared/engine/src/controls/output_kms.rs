@@ -6,7 +6,9 @@
 //! definition of a tuning job (`OutputDataConfig.KmsKeyId`), and an endpoint's
 //! `DataCaptureConfig.KmsKeyId` when data capture is on and
 //! `AsyncInferenceConfig.OutputConfig.KmsKeyId` when it serves asynchronous inference (its
-//! results, and its failures, land in S3). Notebooks have no output location: not applicable.
+//! results, and its failures, land in S3), and each variant's `CoreDumpConfig.KmsKeyId` when it
+//! writes its containers' core dumps to S3 (AWS: without one, "SageMaker uses the default KMS
+//! key for Amazon S3"). Notebooks have no output location: not applicable.
 //!
 //! **Why** — model artefacts and captured requests/responses often hold personal data. Without a
 //! customer key, S3 encrypts them with the bucket default (often SSE-S3), outside the team's key
@@ -15,7 +17,7 @@
 //! **Example** — `OutputDataConfig = {S3OutputPath = "s3://models/"}` with no `KmsKeyId` fails.
 //!
 //! **Fix** — set `KmsKeyId` in the job's output configuration, or in the endpoint configuration's
-//! `DataCaptureConfig` and `AsyncInferenceConfig.OutputConfig`.
+//! `DataCaptureConfig`, `AsyncInferenceConfig.OutputConfig` and variants' `CoreDumpConfig`.
 
 use super::kms::{check_key, KeyRules, KmsEntry, KmsSettings};
 use super::{Check, Control, ControlId, Invalid, Mode, Severity};
@@ -84,9 +86,9 @@ impl Control for OutputKms {
         scp.gap(
             Self::ID,
             actions::CREATE_ENDPOINT_CONFIG,
-            "no condition key for DataCaptureConfig.KmsKeyId or \
-             AsyncInferenceConfig.OutputConfig.KmsKeyId (sagemaker:OutputKmsKeyArn is not defined \
-             for CreateEndpointConfig)",
+            "no condition key for DataCaptureConfig.KmsKeyId, \
+             AsyncInferenceConfig.OutputConfig.KmsKeyId or a variant's CoreDumpConfig.KmsKeyId \
+             (sagemaker:OutputKmsKeyArn is not defined for CreateEndpointConfig)",
         );
     }
 }
@@ -163,6 +165,18 @@ mod tests {
                 "FAIL",
             ),
             ("endpoint capture compliant", endpoint(|_| {}), &any, "PASS"),
+            (
+                "endpoint core dumps with a customer key",
+                endpoint(|e| e.variants[0].core_dump = Some(Some(KEY.into()))),
+                &any,
+                "PASS",
+            ),
+            (
+                "endpoint core dumps without a key (AWS's S3 key)",
+                endpoint(|e| e.variants[0].core_dump = Some(None)),
+                &any,
+                "FAIL",
+            ),
             (
                 "endpoint capture missing key",
                 endpoint(|e| {

@@ -288,6 +288,7 @@ mod tests {
             model: Some(model(vpc(), true)),
             ssm_access: false,
             scaling_minimum: None,
+            core_dump: None,
         };
         let cases = [
             ("training ml.p4d", no_key_on("ml.p4d.24xlarge"), "N/A"),

@@ -336,6 +336,7 @@ mod tests {
             model: Some(model(None, true)),
             ssm_access: false,
             scaling_minimum: None,
+            core_dump: None,
         };
         let cases = [
             ("transform compliant", transform(|_| {}), &allow, "PASS"),

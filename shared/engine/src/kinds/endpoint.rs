@@ -248,6 +248,10 @@ fn read_config(s: &Shape<'_>) -> Result<EndpointConfig, FieldError> {
                     }
                     _ => None,
                 },
+                core_dump: v
+                    .get("CoreDumpConfig")?
+                    .map(|c| c.str("KmsKeyId"))
+                    .transpose()?,
             });
         }
     }
@@ -313,11 +317,21 @@ impl Facets for EndpointDetails {
                 }),
                 None => Facet::NotApplicable("no asynchronous inference".into()),
             };
+            let mut parts = vec![
+                ("data capture".into(), capture),
+                ("asynchronous inference".into(), results),
+            ];
+            // Core dumps, where a variant writes them to S3.
+            parts.extend(c.variants.iter().filter_map(|v| {
+                let key = v.core_dump.as_ref()?;
+                let dumps = Facet::One(Output {
+                    key: key.as_deref(),
+                    what: "core dumps",
+                });
+                Some((format!("{} core dumps", v.label()), dumps))
+            }));
             Facet::Each {
-                parts: vec![
-                    ("data capture".into(), capture),
-                    ("asynchronous inference".into(), results),
-                ],
+                parts,
                 none: "no outputs",
             }
         })
@@ -358,6 +372,7 @@ impl Facets for EndpointDetails {
                     .and_then(|o| o.kms_key_id.as_deref()),
             ]
             .into_iter()
+            .chain(value.variants.iter().map(|v| v.core_dump.as_ref().and_then(|k| k.as_deref())))
             .flatten()
             .collect(),
             _ => Vec::new(),
