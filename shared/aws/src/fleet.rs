@@ -178,7 +178,11 @@ impl Fleet {
         };
         let mut members = std::collections::BTreeMap::new();
         for account in accounts {
-            let member = *account == self.home_account || organization.contains(account).await?;
+            // What is not an account id (a key ARN's account field is free text to SageMaker)
+            // is no member, and never a question to Organizations.
+            let id = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+            let member =
+                *account == self.home_account || (id && organization.contains(account).await?);
             members.insert(account.clone(), member);
         }
         Ok(Some(members))

@@ -11,6 +11,11 @@
 use crate::controls::Check;
 use crate::resource::{Dependency, InstanceGroup, JobConfig, ResourceKind, Toggle, VpcAttachment};
 
+/// Why a control does not apply to a kind that has no such setting.
+pub fn no_such_setting(kind: ResourceKind) -> String {
+    format!("a {} has no such setting", kind.label())
+}
+
 /// One setting of a resource, part by part.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Facet<T> {
@@ -81,9 +86,7 @@ impl<T> Facet<T> {
     /// the guardrail); one an offline event does not carry cannot be evaluated.
     pub fn judge(&self, kind: ResourceKind, check: &dyn Fn(&T) -> Check) -> Check {
         match self {
-            Facet::NoSuchSetting => {
-                Check::not_applicable(format!("a {} has no such setting", kind.label()))
-            }
+            Facet::NoSuchSetting => Check::not_applicable(no_such_setting(kind)),
             Facet::NotApplicable(reason) => Check::not_applicable(reason.clone()),
             Facet::One(value) => check(value),
             Facet::Each { parts, none } => Check::all(
@@ -327,9 +330,11 @@ pub trait Facets {
 }
 
 impl JobConfig {
-    /// A setting of a Debugger or Profiler rule job: SageMaker sets it, not the job's creator
+    /// A setting of a Debugger or Profiler rule job that SageMaker sets, not the job's creator
     /// (AWS API reference, `DebugRuleConfiguration`: a rule name, image, instance type, volume
-    /// size, local path, S3 output path and parameters; no VPC, key, network isolation or tags).
+    /// size, local path, S3 output path and parameters; no key or tags). Its VPC and network
+    /// isolation are judged all the same: the rule's image may be any the creator names, and it
+    /// runs outside the training job's VPC.
     fn set_by_sagemaker<T>(&self, f: impl FnOnce() -> Facet<T>) -> Facet<T> {
         self.rule_job().map_or_else(f, Facet::NotApplicable)
     }
@@ -345,11 +350,11 @@ impl JobConfig {
 /// Training and processing jobs, and each training job definition of a tuning job.
 impl Facets for JobConfig {
     fn vpc(&self) -> Facet<Option<&VpcAttachment>> {
-        self.set_by_sagemaker(|| Facet::One(self.vpc.as_ref()))
+        Facet::One(self.vpc.as_ref())
     }
 
     fn network_isolation(&self) -> Facet<bool> {
-        self.set_by_sagemaker(|| Facet::One(self.network_isolation))
+        Facet::One(self.network_isolation)
     }
 
     fn cluster(&self) -> Facet<Cluster> {

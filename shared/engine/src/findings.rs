@@ -222,11 +222,30 @@ impl NotificationKey {
         })
     }
 
-    /// Whether this key's alert names every control `now` names: a training job's problem
-    /// that its tuning job's alert already told.
+    /// Whether this key's alert already told the problem `now` names (a training job's, after
+    /// its tuning job's alert): every control `now` fails, this one failed; every control `now`
+    /// cannot evaluate, this one named; and `now`'s containment did not fail (`pending` is
+    /// always news).
     pub fn covers(&self, now: &NotificationKey) -> bool {
+        let (
+            NotificationKey::Problem {
+                failing: told_failing,
+                ..
+            },
+            NotificationKey::Problem {
+                failing,
+                unverified,
+                phase,
+                ..
+            },
+        ) = (self, now)
+        else {
+            return false;
+        };
         let named = self.controls();
-        !named.is_empty() && now.controls().iter().all(|c| named.contains(c))
+        *phase != Phase::Pending
+            && failing.iter().all(|c| told_failing.contains(c))
+            && unverified.iter().all(|c| named.contains(c))
     }
 
     /// A problem of a tuning job's training job.
@@ -493,6 +512,22 @@ mod tests {
             Some(key) => key.alert_due(previous),
             None => panic!("`{key}` is not a notification key"),
         }
+    }
+
+    #[test]
+    fn a_child_s_problem_is_told_only_by_an_alert_that_named_it_as_such() {
+        let key = |text: &str| NotificationKey::parse(text).unwrap_or(NotificationKey::Pass);
+        let parent = key("FAIL vpc-attached contained");
+        assert!(parent.covers(&key("FAIL vpc-attached contained child")));
+        assert!(parent.covers(&key("ERROR vpc-attached contained child")));
+        assert!(
+            !parent.covers(&key("FAIL vpc-attached pending child")),
+            "a failed stop is news"
+        );
+        assert!(!parent.covers(&key("FAIL volume-kms contained child")));
+        let unverified = key("ERROR vpc-attached contained");
+        assert!(!unverified.covers(&key("FAIL vpc-attached contained child")));
+        assert!(!NotificationKey::Pass.covers(&key("FAIL vpc-attached contained child")));
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub use recheck::{Recheck, DELAYS as RECHECK_DELAYS};
 mod studio;
 
 use crate::alert::{self, Alert};
+use crate::controls::ControlId;
 use crate::elapsed_ms;
 use crate::event::{self, Actor, Parsed, Trigger};
 use crate::event_config::{snapshot_from_event, OfflineError};
@@ -657,7 +658,7 @@ impl<P: Ports> Inspector<P> {
                     .await?;
             }
         }
-        let (remediation, failure) = Box::pin(self.execute(&snapshot.id, decision)).await;
+        let (remediation, failure) = Box::pin(self.execute(&snapshot.id, decision, &results)).await;
         // One rollback per recorded configuration: if it does not hold (the rollback deployment
         // fails and the endpoint comes back on the failing one), the next evaluation deletes.
         if let (
@@ -1017,7 +1018,12 @@ impl<P: Ports> Inspector<P> {
     /// transition: if the resource is now stopped, ended or gone, the goal is met (another
     /// delivery of the same event, or a person, got there first).
     /// Returns the remediation and, when the call failed, its error.
-    async fn execute(&self, id: &ResourceId, plan: Plan) -> (Remediation, Option<AwsError>) {
+    async fn execute(
+        &self,
+        id: &ResourceId,
+        plan: Plan,
+        results: &[ControlResult],
+    ) -> (Remediation, Option<AwsError>) {
         let Plan::Act { action } = plan else {
             let remediation = Remediation {
                 plan,
@@ -1027,7 +1033,12 @@ impl<P: Ports> Inspector<P> {
             return (remediation, None);
         };
         let done = if studio::contains_apps(id) {
-            self.contain_apps(id).await
+            let failing: Vec<ControlId> = results
+                .iter()
+                .filter(|r| r.is_violation())
+                .map(|r| r.control)
+                .collect();
+            self.contain_apps(id, &failing).await
         } else {
             self.sagemaker
                 .remediate(id, &action)

@@ -234,9 +234,12 @@ fn pinned(list: &[String], name: &str, digest: Option<&Dependency<String>>) -> C
             format!("lifecycle configuration {name} deleted while the notebook uses it: its scripts cannot be verified"),
             expected,
         ),
-        Some(Dependency::Replaced { .. }) | Some(Dependency::NotDescribed { .. }) | None => {
+        Some(Dependency::Replaced { .. }) | Some(Dependency::NotDescribed { .. }) => {
             Check::cannot(format!("the scripts of lifecycle configuration {name} were not read"))
         }
+        // A Studio lifecycle configuration: immutable (AWS: "a Lifecycle Configuration script
+        // cannot be changed after it has been created"), judged by name.
+        None => Check::pass(format!("lifecycle configuration {name}")),
     }
 }
 
@@ -309,6 +312,15 @@ mod tests {
             ("not read (offline)", Dependency::NotDescribed { name: name() }, &pinned, "CANNOT"),
             ("by name, rewritten", found(&rewritten), &by_name, "PASS"),
         ];
+        let mut studio_app = app(|_| {});
+        if let crate::resource::Details::App(a) = &mut studio_app.details {
+            a.lifecycle_config = Some(
+                "arn:aws:sagemaker:us-east-1:123456789012:studio-lifecycle-config/idle-shutdown"
+                    .into(),
+            );
+        }
+        let check = LifecycleConfigs::check(&studio_app, &pinned);
+        assert_eq!(status(&check), "PASS", "a Studio app's, by name: {check:?}");
         for (case, digest, settings, want) in cases {
             let check = LifecycleConfigs::check(&running(digest), settings);
             assert_eq!(status(&check), want, "{case}: {check:?}");

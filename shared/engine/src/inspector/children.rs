@@ -1,13 +1,16 @@
 //! A tuning job's training jobs and a training job's Debugger rule jobs are its children: SageMaker
 //! starts them from the parent's settings, and they share its problem (issue 19, cases 8 and 9).
-//! A child inherits what makes a control not applicable to its parent (a tuning job whose
+//! A child inherits what makes its volume key not applicable to its parent (a tuning job whose
 //! `InstanceConfigs` alternatives include a type with local storage can take no volume key: its
-//! training job landing on another type cannot have one either), as it inherits the parent's
+//! training job landing on another type cannot have one either), and nothing else: a setting the
+//! parent's kind lacks (a tuning job takes no remote debugging) is no reason to spare a child
+//! that has it. It inherits the parent's
 //! exemptions ([`crate::policy::Exemption::covers`]). Its alert counts on the parent: it alerts
 //! unless the parent's last alert named its problem, and a parent compliant on its own settings
 //! never announces a resolution over a child's problem ([`super::Announce`]).
 
 use super::{judge, Inspector};
+use crate::controls::ControlId;
 use crate::finding::{ControlResult, Status};
 use crate::policy::Policy;
 use crate::ports::{AwsError, Ports};
@@ -28,9 +31,14 @@ fn resource_of(arn: &str) -> Option<ResourceId> {
     })
 }
 
+/// The controls a child inherits not-applicable reasons of: those its parent's own settings can
+/// make impossible for the child.
+const INHERITED: [ControlId; 1] = [crate::controls::volume_kms::ID];
+
 /// The child's problems that its parent's settings make not applicable, made so.
 fn inherit_not_applicable(results: &mut [ControlResult], parent: &[ControlResult], arn: &str) {
-    for result in results.iter_mut().filter(|r| r.is_problem()) {
+    let inherited = |r: &&mut ControlResult| r.is_problem() && INHERITED.contains(&r.control);
+    for result in results.iter_mut().filter(inherited) {
         let Some(reason) = parent
             .iter()
             .find(|p| p.control == result.control && p.status == Status::NotApplicable)
@@ -205,6 +213,23 @@ mod tests {
         let ebs = inspector(vec![alternatives(&["ml.c5.xlarge", "ml.m5.xlarge"])])?;
         judge(&ebs, &landed).await?;
         assert_eq!(actions(&ebs), ["StopTrainingJob"]);
+        Ok(())
+    }
+
+    /// A setting the tuning job's kind lacks is no reason to spare its training job: one with
+    /// remote debugging on is stopped (a tuning job takes none, so its `no-ssm-access` is not
+    /// applicable).
+    #[tokio::test]
+    async fn a_training_job_never_inherits_a_setting_its_tuning_job_cannot_have() -> Result {
+        let mut debugged = child(false);
+        if let crate::resource::Details::TrainingJob(job) = &mut debugged.details {
+            job.vpc = crate::controls::fixtures::vpc();
+            job.remote_debug = Some(true);
+        }
+        let inspector = inspector(vec![parent(true)])?;
+        judge(&inspector, &debugged).await?;
+        assert_eq!(actions(&inspector), ["StopTrainingJob"]);
+        assert_eq!(subjects(&inspector).len(), 1);
         Ok(())
     }
 

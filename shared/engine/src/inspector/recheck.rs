@@ -100,7 +100,9 @@ impl<P: Ports> Inspector<P> {
                 reason: format!("`{}` is not a kind this version knows", request.kind),
             });
         };
-        let sweep_id = format!("recheck/{}#{}", request.since, request.attempt + 1);
+        // (a message is anyone's with access to the queue: its count is not trusted to be small)
+        let attempt = request.attempt.saturating_add(1);
+        let sweep_id = format!("recheck/{}#{attempt}", request.since);
         let Outcome::Evaluated { report, .. } = self.inspect_swept(&sweep_id, id, None).await?
         else {
             return Ok(None);
@@ -109,7 +111,7 @@ impl<P: Ports> Inspector<P> {
             return Ok(None);
         }
         let next = Recheck {
-            attempt: request.attempt + 1,
+            attempt,
             ..request.clone()
         };
         if next.attempt < DELAYS.len() {

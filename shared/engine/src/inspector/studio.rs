@@ -1,17 +1,23 @@
 //! Containing a Studio domain, user profile or space. It has no stop of its own: its running apps
 //! are judged one by one on the settings they run with (a profile or a space may override the
-//! default that fails), and only those that fail are deleted. A domain whose defaults fail but
-//! whose running apps all pass is alerted, never emptied; the apps created later are judged on
-//! their own `CreateApp`.
+//! default that fails), and only those that fail are deleted, with those an app cannot carry
+//! itself (a space's remote access): its scope's failure of such a control is the app's. A
+//! domain whose defaults fail but whose running apps all pass is alerted, never emptied; the
+//! apps created later are judged on their own `CreateApp`. An app that cannot be judged or acted
+//! on (an unknown status) is never taken as passing: the containment fails.
 
 use futures::StreamExt;
 use tracing::info;
 
 use super::{judge, now, Inspector};
+use crate::controls::ControlId;
+use crate::finding::Status;
 use crate::ports::{AwsError, Ports, Remediator, ResourceReader};
+use crate::remediation::Action;
 use crate::remediation::Plan;
 use crate::report::ActionResult;
 use crate::resource::ResourceId;
+use crate::resource::ResourceKind;
 
 /// Apps judged and deleted at once.
 const CONCURRENCY: usize = 4;
@@ -26,7 +32,11 @@ impl<P: Ports> Inspector<P> {
     /// Deletes the running apps of `scope` that fail on their own settings. Every app is tried;
     /// the first error is returned (the retry judges the rest again). Done when at least one was
     /// deleted or none runs; spared when every running app passes.
-    pub(super) async fn contain_apps(&self, scope: &ResourceId) -> Result<ActionResult, AwsError> {
+    pub(super) async fn contain_apps(
+        &self,
+        scope: &ResourceId,
+        failing: &[ControlId],
+    ) -> Result<ActionResult, AwsError> {
         let apps = self.sagemaker.running_apps(scope).await?;
         let policy = self.policy.current();
         let today = now().1;
@@ -37,18 +47,43 @@ impl<P: Ports> Inspector<P> {
                     let Some(snapshot) = self.observe(&app).await? else {
                         return Ok(None);
                     };
-                    let action = match judge(&snapshot, policy, today).1 {
+                    let (results, plan) = judge(&snapshot, policy, today);
+                    let lacks = Some(crate::facets::no_such_setting(ResourceKind::App));
+                    let scope_only = results.iter().any(|r| {
+                        failing.contains(&r.control)
+                            && r.status == Status::NotApplicable
+                            && r.reason == lacks
+                    });
+                    let refused = |code: &str, message: String, retryable| AwsError {
+                        operation: "DeleteApp",
+                        code: code.into(),
+                        message,
+                        retryable,
+                    };
+                    let action = match plan {
                         Plan::Act { action } => action,
+                        Plan::Nothing | Plan::AuditOnly { .. } | Plan::Disabled { .. }
+                            if scope_only =>
+                        {
+                            Action::Stop(ResourceKind::App)
+                        }
+                        Plan::Nothing | Plan::AuditOnly { .. } | Plan::Disabled { .. } => {
+                            return Ok(Some((app.name, false)))
+                        }
+                        Plan::AlreadyInactive { .. } => return Ok(None),
                         // A failing app still starting cannot be deleted yet: the retry does.
                         Plan::Defer { status, .. } => {
-                            return Err(AwsError {
-                                operation: "DeleteApp",
-                                code: "ResourceInUse".into(),
-                                message: format!("{} is {status}: deleted once it is up", app.name),
-                                retryable: true,
-                            })
+                            let message =
+                                format!("{} is {status}: deleted once it is up", app.name);
+                            return Err(refused("ResourceInUse", message, true));
                         }
-                        _ => return Ok(Some((app.name, false))),
+                        Plan::CannotAct { status } => {
+                            let message = format!(
+                                "{} is in status {status}, which this version does not know",
+                                app.name
+                            );
+                            return Err(refused("UnknownStatus", message, false));
+                        }
                     };
                     match self.sagemaker.remediate(&app, &action).await {
                         Err(e) if !e.is_not_found() => Err(e),
@@ -166,6 +201,45 @@ mod tests {
         );
         assert!(actions(&inspector).is_empty(), "{:?}", actions(&inspector));
         assert_eq!(inspector.alerts.sent().len(), 1);
+        Ok(())
+    }
+
+    /// A setting only the scope carries (a space's remote access) fails its apps with it: they
+    /// are deleted, however well they pass on what they carry themselves.
+    #[tokio::test]
+    async fn a_space_open_to_remote_access_loses_its_apps() -> Result {
+        use crate::controls::fixtures::space_with;
+        let mut space = in_status(
+            space_with(|s| s.remote_access = "ENABLED".into()),
+            "InService",
+        );
+        space.id.name = "d-abc/team".into();
+        space.arn = space.id.arn();
+        let mut app = app_of("alice", no_sharing());
+        app.id.name = "d-abc/space:team/JupyterLab/default".into();
+        app.arn = app.id.arn();
+        let id = space.id.clone();
+        let inspector = inspector(vec![space, app.clone()])?;
+        let report = report(inspector.inspect_swept("sweep", id, None).await?)?;
+        assert_eq!(report.remediation.outcome(), ActionOutcome::AppsDeleted);
+        assert_eq!(
+            inspector.sagemaker.calls(),
+            [("DeleteApp".to_string(), app.id.name)]
+        );
+        Ok(())
+    }
+
+    /// An app in a status this version does not know is never taken as passing: the
+    /// containment fails, and says so.
+    #[tokio::test]
+    async fn an_app_that_cannot_be_acted_on_fails_the_containment() -> Result {
+        let domain = failing_default();
+        let id = domain.id.clone();
+        let odd = in_status(app_of("bob", StudioSettings::default()), "Rebooting");
+        let inspector = inspector(vec![domain, odd])?;
+        let report = report(inspector.inspect_swept("sweep", id, None).await?)?;
+        assert_eq!(report.remediation.outcome(), ActionOutcome::Failed);
+        assert!(actions(&inspector).is_empty());
         Ok(())
     }
 

@@ -618,8 +618,9 @@ mod tests {
     /// Issue 19, case 8: what SageMaker starts or runs on its own is judged on what its creator
     /// could set. A serverless training job (`ServerlessJobConfig`, no `ResourceConfig`) can name
     /// no volume key; a Debugger rule job (a processing job naming its `TrainingJobArn`, which
-    /// `CreateProcessingJob` cannot set) has no VPC, key, isolation or tags its creator set, and
-    /// counts on its training job. The same jobs without those marks still fail.
+    /// `CreateProcessingJob` cannot set) has no key or tags its creator set, and counts on its
+    /// training job, but its VPC and isolation are judged (its image is the creator's choice).
+    /// The same jobs without those marks still fail.
     #[test]
     fn jobs_sagemaker_starts_or_sizes_are_judged_on_what_their_creator_can_set(
     ) -> Result<(), FieldError> {
@@ -662,13 +663,15 @@ mod tests {
             "ProcessingResources": {"ClusterConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 30}},
         });
         let job = judge(ResourceKind::ProcessingJob, rule.clone())?;
-        for id in [
-            vpc_attached::ID,
-            volume_kms::ID,
-            output_kms::ID,
-            network_isolation::ID,
-        ] {
+        for id in [volume_kms::ID, output_kms::ID] {
             assert_eq!(status(&job, id), "N/A", "{id}");
+        }
+        for id in [vpc_attached::ID, network_isolation::ID] {
+            assert_eq!(
+                status(&job, id),
+                "FAIL",
+                "{id}: the rule's image is the creator's"
+            );
         }
         assert_eq!(job.part_of(), Some(training));
         if let Some(fields) = rule.as_object_mut() {
