@@ -408,9 +408,12 @@ impl Facets for JobConfig {
         self.vpc.iter_mut().collect()
     }
 
-    /// A training job's tuning job, a rule job's training job.
+    /// A training job's tuning job, a rule job's training job, a candidate's AutoML job.
     fn part_of(&self) -> Option<&str> {
-        self.tuning_job.as_deref().or(self.rule_of.as_deref())
+        self.tuning_job
+            .as_deref()
+            .or(self.rule_of.as_deref())
+            .or(self.automl_job.as_deref())
     }
 }
 

@@ -194,6 +194,9 @@ pub struct JobConfig {
     /// A serverless training job (`ServerlessJobConfig`, no `ResourceConfig`): SageMaker picks
     /// its compute and storage.
     pub serverless: bool,
+    /// The AutoML job that started this candidate job (`AutoMLJobArn`, which no create call
+    /// takes: SageMaker sets it): its problem is the AutoML job's, alerted once.
+    pub automl_job: Option<String>,
     /// A training job's `RemoteDebugConfig.EnableRemoteDebug` (absent: `false`, AWS's default),
     /// which `UpdateTrainingJob` can switch on while it runs; `None` for the kinds without it
     /// (processing jobs, a tuning job's definitions: AWS takes no remote debugging there).
@@ -263,6 +266,8 @@ pub struct TransformConfig {
     pub volume_kms_key_id: Option<String>,
     /// `TransformOutput.KmsKeyId`.
     pub output_kms_key_id: Option<String>,
+    /// The AutoML job that started it (`AutoMLJobArn`).
+    pub automl_job: Option<String>,
 }
 
 /// One training job definition of a hyperparameter tuning job (`TrainingJobDefinition` or an

@@ -688,6 +688,7 @@ pub(crate) mod fixtures {
             network_isolation: true,
             tuning_job: None,
             rule_of: None,
+            automl_job: None,
             serverless: false,
             remote_debug: None,
         }
@@ -763,6 +764,7 @@ pub(crate) mod fixtures {
             created_ms: None,
             volume_kms_key_id: Some(KEY.into()),
             output_kms_key_id: Some(KEY.into()),
+            automl_job: None,
         };
         f(&mut c);
         snapshot(ResourceKind::TransformJob, Details::TransformJob(c))

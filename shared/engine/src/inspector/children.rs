@@ -233,6 +233,47 @@ mod tests {
         Ok(())
     }
 
+    /// Issue 20, case 3 (part): an AutoML job's candidates (SageMaker names it: `AutoMLJobArn`)
+    /// share its problem: each is stopped, one alert, which names the AutoML job.
+    #[tokio::test]
+    async fn an_automl_job_s_candidates_are_stopped_and_alerted_once() -> Result {
+        use crate::controls::fixtures::{processing, transform};
+        let automl = "arn:aws:sagemaker:us-east-1:123456789012:automl-job/churn-autopilot";
+        let candidate = named(
+            training(|j| {
+                j.vpc = None;
+                j.automl_job = Some(automl.into());
+            }),
+            "churn-autopilot-tr-1",
+        );
+        let features = named(
+            processing(|j| {
+                j.vpc = None;
+                j.automl_job = Some(automl.into());
+            }),
+            "churn-autopilot-dpp-1",
+        );
+        let batch = named(
+            transform(|t| {
+                t.model = crate::controls::fixtures::model(None, true);
+                t.automl_job = Some(automl.into());
+            }),
+            "churn-autopilot-dpp-tr-1",
+        );
+        let inspector = inspector(Vec::new())?;
+        for job in [&candidate, &features, &batch] {
+            judge(&inspector, job).await?;
+        }
+        assert_eq!(
+            actions(&inspector),
+            ["StopTrainingJob", "StopProcessingJob", "StopTransformJob"]
+        );
+        let sent = inspector.alerts.sent();
+        assert_eq!(sent.len(), 1, "{:?}", subjects(&inspector));
+        assert!(sent[0].message.contains(automl), "{}", sent[0].message);
+        Ok(())
+    }
+
     /// An exemption of the tuning job covers its training jobs: none is stopped.
     #[tokio::test]
     async fn a_tuning_job_s_exemption_covers_its_training_jobs() -> Result {

@@ -689,6 +689,21 @@ mod tests {
         Ok(())
     }
 
+    /// An AutoML job's candidates name it (`AutoMLJobArn`, set by SageMaker): they count on it.
+    #[test]
+    fn an_automl_job_s_candidates_count_on_it() -> Result<(), FieldError> {
+        let automl = "arn:aws:sagemaker:us-east-1:123456789012:automl-job/churn-autopilot";
+        for kind in [
+            ResourceKind::TrainingJob,
+            ResourceKind::ProcessingJob,
+            ResourceKind::TransformJob,
+        ] {
+            let described = kind.read_described(&serde_json::json!({"AutoMLJobArn": automl}))?;
+            assert_eq!(described.details.facets().part_of(), Some(automl), "{kind}");
+        }
+        Ok(())
+    }
+
     /// A job that named instance preferences runs on what SageMaker selected: its Describe
     /// response has `SelectedInstanceType` and no `InstanceType` (AWS: the two exclude each
     /// other), and the instance-storage and instance-count rules judge the selected one.

@@ -56,6 +56,7 @@ fn read_job(s: &Shape<'_>, resources: &str, output: &str) -> Result<JobConfig, F
         network_isolation: network.network_isolation,
         tuning_job: None,
         rule_of: None,
+        automl_job: None,
         serverless: false,
         remote_debug: None,
     })

@@ -57,6 +57,7 @@ impl Kind for ProcessingJob {
             network_isolation: network.network_isolation,
             tuning_job: None,
             rule_of: s.str("TrainingJobArn")?,
+            automl_job: s.str("AutoMLJobArn")?,
             serverless: false,
             remote_debug: None,
         })

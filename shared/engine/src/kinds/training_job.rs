@@ -95,6 +95,7 @@ pub(crate) fn read_training(s: &Shape<'_>) -> Result<JobConfig, FieldError> {
         inter_container_encryption: s.bool_or_false("EnableInterContainerTrafficEncryption")?,
         network_isolation: s.bool_or_false("EnableNetworkIsolation")?,
         tuning_job: s.str("TuningJobArn")?,
+        automl_job: s.str("AutoMLJobArn")?,
         rule_of: None,
         serverless: s.get("ServerlessJobConfig")?.is_some(),
         remote_debug: None,

@@ -51,6 +51,7 @@ impl Kind for TransformJob {
             created_ms: s.time_ms("CreationTime")?,
             volume_kms_key_id: s.path_str(&["TransformResources", "VolumeKmsKeyId"])?,
             output_kms_key_id: s.path_str(&["TransformOutput", "KmsKeyId"])?,
+            automl_job: s.str("AutoMLJobArn")?,
         })
     }
 
@@ -90,6 +91,11 @@ impl Facets for TransformConfig {
     fn job_storage(&self) -> Option<JobStorage<'_>> {
         let keys = (&self.volume_kms_key_id, &self.output_kms_key_id);
         Some(JobStorage::new(&self.instances, keys))
+    }
+
+    /// An AutoML job's candidate: its problem is the AutoML job's.
+    fn part_of(&self) -> Option<&str> {
+        self.automl_job.as_deref()
     }
 
     fn vpc_attachments_mut(&mut self) -> Vec<&mut VpcAttachment> {
