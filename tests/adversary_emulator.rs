@@ -22,9 +22,7 @@ use std::time::{Duration, Instant};
 
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
-use aws_sdk_sagemaker::types::{
-    NotebookInstanceLifecycleHook, ProductionVariant, ProductionVariantInstanceType,
-};
+use aws_sdk_sagemaker::types::NotebookInstanceLifecycleHook;
 use futures::StreamExt;
 use guardrail_aws::{self as aws, Fleet, MemberRole, SqsFailureQueue};
 use guardrail_aws::{dynamodb_table, DynamoStore};
@@ -618,30 +616,9 @@ async fn attacker_moves_are_caught_under_faults_and_duplicates() -> TestResult {
     let state_change = |name: &str| sample_event("endpoint/state-change.json", "fraud-api", name);
     create_endpoint(&emu, &pipeline, Posture::Compliant, None).await?;
     inspector.handle(&state_change(&pipeline)?).await?;
-    emu.sagemaker
-        .create_endpoint_config()
-        .endpoint_config_name(format!("{pipeline}-v2"))
-        .production_variants(
-            ProductionVariant::builder()
-                .variant_name("AllTraffic")
-                .model_name(&pipeline)
-                .initial_instance_count(1)
-                .instance_type(ProductionVariantInstanceType::MlM5Large)
-                .build(),
-        )
-        .send()
-        .await?;
-    emu.sagemaker
-        .update_endpoint()
-        .endpoint_name(&pipeline)
-        .endpoint_config_name(format!("{pipeline}-v2"))
-        .send()
-        .await?;
-    emulator_control(
-        "POST",
-        &format!("/_guardrail/endpoints/{pipeline}/settle"),
-        r#"{"status": "InService"}"#,
-    )?;
+    let open = create_open_config(&emu, &pipeline).await?;
+    update_endpoint_to(&emu, &pipeline, &open).await?;
+    settle_endpoint(&pipeline, "InService")?;
     emu.sagemaker
         .delete_endpoint_config()
         .endpoint_config_name(&pipeline)

@@ -351,6 +351,59 @@ pub async fn launder_endpoint(emu: &Emulator, name: &str) -> TestResult {
     create_model(emu, name, Posture::Compliant).await
 }
 
+/// A configuration `<endpoint>-v2` on the endpoint's model, without a volume key or data
+/// capture, on one instance: a failing update for a compliant endpoint. Returns its name.
+pub async fn create_open_config(emu: &Emulator, endpoint: &str) -> TestResult<String> {
+    let config = format!("{endpoint}-v2");
+    emu.sagemaker
+        .create_endpoint_config()
+        .endpoint_config_name(&config)
+        .production_variants(
+            ProductionVariant::builder()
+                .variant_name("AllTraffic")
+                .model_name(endpoint)
+                .initial_instance_count(1)
+                .instance_type(ProductionVariantInstanceType::MlM5Large)
+                .build(),
+        )
+        .send()
+        .await?;
+    Ok(config)
+}
+
+/// `UpdateEndpoint` of `endpoint` to `config`.
+pub async fn update_endpoint_to(emu: &Emulator, endpoint: &str, config: &str) -> TestResult {
+    emu.sagemaker
+        .update_endpoint()
+        .endpoint_name(endpoint)
+        .endpoint_config_name(config)
+        .send()
+        .await?;
+    Ok(())
+}
+
+/// Settles the endpoint's pending update in `status` (patch 9's control endpoint).
+pub fn settle_endpoint(endpoint: &str, status: &str) -> TestResult {
+    emulator_control(
+        "POST",
+        &format!("/_guardrail/endpoints/{endpoint}/settle"),
+        &format!(r#"{{"status": "{status}"}}"#),
+    )?;
+    Ok(())
+}
+
+/// The result of `control` in `report`.
+pub fn result_of<'a>(
+    report: &'a guardrail_core::report::Report,
+    control: &str,
+) -> TestResult<&'a guardrail_core::finding::ControlResult> {
+    Ok(report
+        .results
+        .iter()
+        .find(|r| r.control.as_str() == control)
+        .ok_or_else(|| format!("{control} not evaluated"))?)
+}
+
 /// The ARN of the tuning job `name`.
 pub async fn tuning_job_arn(emu: &Emulator, name: &str) -> TestResult<String> {
     Ok(emu

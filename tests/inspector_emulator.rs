@@ -419,11 +419,7 @@ async fn core_dumps_without_a_customer_key_fail_output_kms() -> TestResult {
             .await?;
         let event = sample_event("endpoint/state-change.json", "fraud-api", &name)?;
         let (report, _) = evaluated(inspector.handle(&event).await?)?;
-        let output = report
-            .results
-            .iter()
-            .find(|r| r.control.as_str() == "output-kms")
-            .ok_or("output-kms not evaluated")?;
+        let output = result_of(&report, "output-kms")?;
         verdicts.push((output.status, output.observed.clone().unwrap_or_default()));
     }
     assert_eq!(

@@ -490,11 +490,7 @@ async fn keys_of_accounts_outside_the_organization_fail() -> TestResult {
         let Outcome::Evaluated { report, .. } = outcome else {
             return Err(format!("not evaluated: {outcome:?}").into());
         };
-        let volume = report
-            .results
-            .iter()
-            .find(|r| r.control.as_str() == "volume-kms")
-            .ok_or("volume-kms not evaluated")?;
+        let volume = result_of(&report, "volume-kms")?;
         verdicts.push((volume.status, volume.observed.clone().unwrap_or_default()));
     }
     assert_eq!(

@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use aws_sdk_sagemaker::types::{
-    HyperParameterTuningInstanceConfig, HyperParameterTuningResourceConfig, ProductionVariant,
-    ProductionVariantInstanceType, ResourceConfig, TrainingInstanceType,
+    HyperParameterTuningInstanceConfig, HyperParameterTuningResourceConfig, ResourceConfig,
+    TrainingInstanceType,
 };
 use guardrail_aws::{
     CloudTrail, Ec2Subnets, KmsKeys, SageMaker, SecurityHub, SnsPublisher, SqsFailureQueue,
@@ -33,11 +33,7 @@ fn evaluated(outcome: Outcome) -> TestResult<Report> {
 }
 
 fn status_of(report: &Report, control: &str) -> TestResult<(Status, String)> {
-    let r = report
-        .results
-        .iter()
-        .find(|r| r.control.as_str() == control)
-        .ok_or_else(|| format!("{control} not evaluated"))?;
+    let r = result_of(report, control)?;
     let detail = r
         .observed
         .clone()
@@ -248,27 +244,9 @@ async fn endpoint_update_is_judged_on_the_configuration_being_deployed() -> Test
     let name = unique("fraud-api");
     create_endpoint(&emu, &name, Posture::Compliant, None).await?;
     // Given a new configuration without a volume key, on the same (compliant) model
-    let open = format!("{name}-v2");
-    emu.sagemaker
-        .create_endpoint_config()
-        .endpoint_config_name(&open)
-        .production_variants(
-            ProductionVariant::builder()
-                .variant_name("AllTraffic")
-                .model_name(&name)
-                .initial_instance_count(1)
-                .instance_type(ProductionVariantInstanceType::MlM5Large)
-                .build(),
-        )
-        .send()
-        .await?;
+    let open = create_open_config(&emu, &name).await?;
     // When the endpoint is updated to it
-    emu.sagemaker
-        .update_endpoint()
-        .endpoint_name(&name)
-        .endpoint_config_name(&open)
-        .send()
-        .await?;
+    update_endpoint_to(&emu, &name, &open).await?;
     let report = evaluated(
         inspector
             .handle(&sample_event("endpoint/update.json", "fraud-api", &name)?)
@@ -571,28 +549,9 @@ async fn a_non_compliant_update_is_rolled_back_not_deleted() -> TestResult {
     let inspector = inspector(&emu, &alerts.topic_arn)?;
     let name = unique("fraud-api");
     create_endpoint(&emu, &name, Posture::Compliant, None).await?;
-    let open = format!("{name}-v2");
-    emu.sagemaker
-        .create_endpoint_config()
-        .endpoint_config_name(&open)
-        .production_variants(
-            ProductionVariant::builder()
-                .variant_name("AllTraffic")
-                .model_name(&name)
-                .initial_instance_count(1)
-                .instance_type(ProductionVariantInstanceType::MlM5Large)
-                .build(),
-        )
-        .send()
-        .await?;
+    let open = create_open_config(&emu, &name).await?;
     let event = sample_event("endpoint/state-change.json", "fraud-api", &name)?;
-    let settle = |status: &str| {
-        emulator_control(
-            "POST",
-            &format!("/_guardrail/endpoints/{name}/settle"),
-            &format!(r#"{{"status": "{status}"}}"#),
-        )
-    };
+    let settle = |status: &str| settle_endpoint(&name, status);
     let back_to = |config: &str| Plan::Act {
         action: Action::RollBackEndpoint {
             config: config.to_string(),
@@ -797,35 +756,13 @@ async fn a_rollback_that_cannot_hold_ends_in_deletion() -> TestResult {
     let alerts = emu.alert_channel().await?;
     let inspector = inspector(&emu, &alerts.topic_arn)?;
     let open_config = |name: &str| {
-        let (sm, name) = (emu.sagemaker.clone(), name.to_string());
+        let (emu, name) = (&emu, name.to_string());
         async move {
-            sm.create_endpoint_config()
-                .endpoint_config_name(format!("{name}-v2"))
-                .production_variants(
-                    ProductionVariant::builder()
-                        .variant_name("AllTraffic")
-                        .model_name(&name)
-                        .initial_instance_count(1)
-                        .instance_type(ProductionVariantInstanceType::MlM5Large)
-                        .build(),
-                )
-                .send()
-                .await?;
-            sm.update_endpoint()
-                .endpoint_name(&name)
-                .endpoint_config_name(format!("{name}-v2"))
-                .send()
-                .await?;
-            TestResult::Ok(())
+            let open = create_open_config(emu, &name).await?;
+            update_endpoint_to(emu, &name, &open).await
         }
     };
-    let settle = |name: &str, status: &str| {
-        emulator_control(
-            "POST",
-            &format!("/_guardrail/endpoints/{name}/settle"),
-            &format!(r#"{{"status": "{status}"}}"#),
-        )
-    };
+    let settle = settle_endpoint;
     let event = |name: &str| sample_event("endpoint/state-change.json", "fraud-api", name);
 
     // A compliant endpoint, recorded as such, updated to a failing configuration; its compliant
