@@ -15,7 +15,7 @@ use tracing::{error, info, warn};
 mod children;
 mod recheck;
 mod rollback;
-pub use recheck::{Recheck, DELAYS as RECHECK_DELAYS};
+pub use recheck::Recheck;
 mod studio;
 
 use crate::alert::{self, Alert};

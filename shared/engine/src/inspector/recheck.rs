@@ -21,7 +21,7 @@ use crate::Outcome;
 /// The waits before each re-check (SQS delays a message 15 minutes at most): 1, 2, 5 and 10
 /// minutes, then 15-minute steps; 78 minutes in all before a containment that never held is
 /// alerted as such.
-pub const DELAYS: [u64; 8] = [60, 120, 300, 600, 900, 900, 900, 900];
+const DELAYS: [u64; 8] = [60, 120, 300, 600, 900, 900, 900, 900];
 
 /// A resource whose containment is checked again later: the message of the re-check queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
