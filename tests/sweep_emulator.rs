@@ -50,6 +50,7 @@ fn options(sweep_id: &str) -> SweepOptions {
         concurrency: 4,
         deadline: None,
         progress: None,
+        rechecks: None,
     }
 }
 

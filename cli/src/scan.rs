@@ -102,6 +102,7 @@ async fn scan(args: &ScanArgs) -> Result<SweepSummary, String> {
         concurrency: usize::from(args.concurrency),
         deadline: None,
         progress,
+        rechecks: None,
     };
     let targets = Target::all(&accounts, &regions);
     Ok(sweep::sweep(&inspector, &inventory, &targets, &options).await)

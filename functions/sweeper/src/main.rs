@@ -18,6 +18,7 @@ async fn main() -> Result<(), Error> {
     let queue = deployment.sweep_queue();
     let organization = deployment.organization();
     let recovery = deployment.dead_letters()?;
+    let rechecks = deployment.recheck_queue();
     let sweeper = Sweeper {
         inspector: &inspector,
         inventory: &inventory,
@@ -31,6 +32,7 @@ async fn main() -> Result<(), Error> {
                 queue,
                 failures,
             }),
+        rechecks: rechecks.map(|q| std::sync::Arc::new(q) as _),
     };
     tracing::info!(policy = %inspector.policy.current().source, accounts = ?scope.accounts, fan_out = queue.is_some(), "sweeper ready");
     let (deployment, sweeper) = (&deployment, &sweeper);

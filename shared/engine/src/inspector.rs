@@ -1080,7 +1080,7 @@ mod tests {
     }
 
     /// The sweep's listing over the fake SageMaker.
-    fn inventory(inspector: &Fake) -> FakeInventory<'_> {
+    pub(super) fn inventory(inspector: &Fake) -> FakeInventory<'_> {
         FakeInventory {
             sagemaker: &inspector.sagemaker,
             faults: Faults::default(),
@@ -1088,19 +1088,20 @@ mod tests {
     }
 
     /// The fixtures' account and region.
-    fn home() -> Target {
+    pub(super) fn home() -> Target {
         Target {
             account: "123456789012".into(),
             region: "us-east-1".into(),
         }
     }
 
-    fn options(sweep_id: &str) -> SweepOptions {
+    pub(super) fn options(sweep_id: &str) -> SweepOptions {
         SweepOptions {
             sweep_id: sweep_id.into(),
             concurrency: 2,
             deadline: None,
             progress: None,
+            rechecks: None,
         }
     }
 
@@ -1357,6 +1358,7 @@ mod tests {
                 queue: "SageMakerGuardrailMember-forwarding",
                 failures: &failures,
             }),
+            rechecks: None,
         };
         let tick = serde_json::json!({"id": "tick-9", "detail-type": "Scheduled Event"});
         let answer = sweeper.handle(&tick, "request-1", 0).await?;

@@ -8,8 +8,10 @@
 //! at most `concurrency` at a time.
 
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use futures::StreamExt;
@@ -18,10 +20,10 @@ use serde_json::Value;
 use tracing::{error, info, warn};
 
 use crate::elapsed_ms;
-use crate::inspector::{Inspector, Outcome};
+use crate::inspector::{InspectError, Inspector, Outcome, Recheck};
 use crate::lock;
 use crate::ports::{
-    ActivityLog, AwsError, DeadLetters, FailureQueue, Inventory, Ports, SweepQueue,
+    ActivityLog, AwsError, DeadLetters, FailureQueue, Inventory, Ports, Rechecks, SweepQueue,
 };
 use crate::report::ActionResult;
 use crate::resource::{ResourceId, ResourceKind};
@@ -410,6 +412,35 @@ pub struct SweepOptions {
     pub deadline: Option<Instant>,
     /// Told of each step, when someone watches.
     pub progress: Option<std::sync::Arc<dyn SweepProgress>>,
+    /// Where a deferred containment no event brings back (a Studio app still `Pending`) is
+    /// queued to be checked again; `None`: it waits for the next sweep.
+    pub rechecks: Option<std::sync::Arc<dyn QueueRecheck>>,
+}
+
+/// [`Rechecks`] for a sweep's options (object-safe).
+pub trait QueueRecheck: Send + Sync + std::fmt::Debug {
+    fn queue<'a>(
+        &'a self,
+        recheck: &'a Recheck,
+        delay: Duration,
+    ) -> Pin<Box<dyn Future<Output = Result<(), AwsError>> + Send + 'a>>;
+}
+
+impl<T: Rechecks + std::fmt::Debug> QueueRecheck for T {
+    fn queue<'a>(
+        &'a self,
+        recheck: &'a Recheck,
+        delay: Duration,
+    ) -> Pin<Box<dyn Future<Output = Result<(), AwsError>> + Send + 'a>> {
+        Box::pin(Rechecks::later(self, recheck, delay))
+    }
+}
+
+impl Rechecks for std::sync::Arc<dyn QueueRecheck> {
+    async fn later(&self, recheck: &Recheck, delay: Duration) -> Result<(), AwsError> {
+        // The queue behind the pointer (the pointer is a `QueueRecheck` too, through this).
+        (**self).queue(recheck, delay).await
+    }
 }
 
 /// A key that orders resources pseudo-randomly, differently for each sweep id.
@@ -464,7 +495,18 @@ pub async fn sweep<P: Ports>(
             }
             let creator = lock(&creators).get(&arn).cloned();
             let began = Instant::now();
-            let result = inspector.inspect_swept(sweep_id, id, creator).await;
+            let mut result = inspector.inspect_swept(sweep_id, id, creator).await;
+            if let (Ok(Outcome::Evaluated { report, .. }), Some(rechecks)) =
+                (&result, &options.rechecks)
+            {
+                if let Err(source) = inspector.schedule_recheck(report, rechecks).await {
+                    result = Err(InspectError::RecheckNotQueued {
+                        event_id: report.event.id.clone(),
+                        arn: report.resource.arn.clone(),
+                        source,
+                    });
+                }
+            }
             crate::metrics::emit(|| {
                 crate::metrics::of_outcome(result.as_ref().ok(), elapsed_ms(began))
             });

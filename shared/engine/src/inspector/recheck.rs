@@ -79,7 +79,7 @@ fn due(report: &Report) -> bool {
 
 impl<P: Ports> Inspector<P> {
     /// Enqueues the first re-check of a deferred containment that no event brings back.
-    pub(super) async fn schedule_recheck(
+    pub(crate) async fn schedule_recheck(
         &self,
         report: &Report,
         rechecks: &impl Rechecks,
@@ -238,6 +238,29 @@ mod tests {
         let after = inspector.recheck(&next.ok_or("no next re-check")?).await?;
         assert_eq!(after, None);
         assert_eq!(actions(&inspector), ["DeleteApp"]);
+        Ok(())
+    }
+
+    /// A sweep that finds a failing app still `Pending` queues its re-check too, when it has the
+    /// queue.
+    #[tokio::test]
+    async fn a_sweep_queues_the_re_check_of_what_it_finds_deferred() -> Result {
+        use super::super::tests::{home, inventory, options};
+        let inspector = inspector(vec![alice_app("Pending")])?;
+        let rechecks = std::sync::Arc::new(FakeRechecks::default());
+        let options = crate::sweep::SweepOptions {
+            rechecks: Some(rechecks.clone()),
+            ..options("sweep/pending")
+        };
+        let summary =
+            crate::sweep::sweep(&inspector, &inventory(&inspector), &[home()], &options).await;
+        assert!(summary.failures.is_empty(), "{:?}", summary.failures);
+        let queued = rechecks.queued();
+        assert_eq!(queued.len(), 1, "{queued:?}");
+        assert_eq!(
+            queued[0].0.name,
+            "d-mlplatform01/alice/JupyterServer/default"
+        );
         Ok(())
     }
 

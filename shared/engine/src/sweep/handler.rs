@@ -4,8 +4,8 @@
 use serde_json::{json, Value};
 
 use super::{
-    fan_out, recover_forwarded, sweep, sweep_batch, SweepEnv, SweepIncomplete, SweepOptions,
-    SweeperEvent, Target,
+    fan_out, recover_forwarded, sweep, sweep_batch, QueueRecheck, SweepEnv, SweepIncomplete,
+    SweepOptions, SweeperEvent, Target,
 };
 use crate::inspector::Inspector;
 use crate::ports::{
@@ -30,6 +30,8 @@ pub struct Sweeper<'a, P: Ports, I, Q, O, D, F> {
     pub organization: &'a O,
     /// With member accounts, their forwarding dead letters.
     pub recovery: Option<Recovery<'a, D, F>>,
+    /// The re-check queue, for what a sweep finds deferred and no event brings back.
+    pub rechecks: Option<std::sync::Arc<dyn QueueRecheck>>,
 }
 
 /// Why an invocation of the sweeper failed (Lambda then retries it, or the queue does).
@@ -73,7 +75,10 @@ where
         deadline_ms: u64,
     ) -> Result<Value, SweeperError> {
         // Only a sweep needs its options (and logs its start); a fan-out does not.
-        let options = || self.scope.options(request_id, deadline_ms);
+        let options = || SweepOptions {
+            rechecks: self.rechecks.clone(),
+            ..self.scope.options(request_id, deadline_ms)
+        };
         match SweeperEvent::parse(payload, request_id) {
             SweeperEvent::Targets(batch) => {
                 let targets: Vec<Target> = batch

@@ -162,6 +162,7 @@ impl SweepEnv {
             concurrency: self.concurrency,
             deadline,
             progress: None,
+            rechecks: None,
         };
         info!(
             sweep_id = options.sweep_id,
