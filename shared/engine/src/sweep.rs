@@ -8,10 +8,8 @@
 //! at most `concurrency` at a time.
 
 use std::collections::BTreeMap;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use futures::StreamExt;
@@ -20,17 +18,19 @@ use serde_json::Value;
 use tracing::{error, info, warn};
 
 use crate::elapsed_ms;
-use crate::inspector::{InspectError, Inspector, Outcome, Recheck};
+use crate::inspector::{InspectError, Inspector, Outcome};
 use crate::lock;
 use crate::ports::{
-    ActivityLog, AwsError, DeadLetters, FailureQueue, Inventory, Ports, Rechecks, SweepQueue,
+    ActivityLog, AwsError, DeadLetters, FailureQueue, Inventory, Ports, SweepQueue,
 };
 use crate::report::ActionResult;
 use crate::resource::{ResourceId, ResourceKind};
 
 mod handler;
+mod recheck;
 mod scope;
 pub use handler::{Recovery, Sweeper, SweeperError};
+pub use recheck::QueueRecheck;
 pub use scope::{Accounts, SweepEnv, SweepTargets};
 
 /// Resources inspected at once by default: SageMaker's Describe* limits are per account, and
@@ -415,32 +415,6 @@ pub struct SweepOptions {
     /// Where a deferred containment no event brings back (a Studio app still `Pending`) is
     /// queued to be checked again; `None`: it waits for the next sweep.
     pub rechecks: Option<std::sync::Arc<dyn QueueRecheck>>,
-}
-
-/// [`Rechecks`] for a sweep's options (object-safe).
-pub trait QueueRecheck: Send + Sync + std::fmt::Debug {
-    fn queue<'a>(
-        &'a self,
-        recheck: &'a Recheck,
-        delay: Duration,
-    ) -> Pin<Box<dyn Future<Output = Result<(), AwsError>> + Send + 'a>>;
-}
-
-impl<T: Rechecks + std::fmt::Debug> QueueRecheck for T {
-    fn queue<'a>(
-        &'a self,
-        recheck: &'a Recheck,
-        delay: Duration,
-    ) -> Pin<Box<dyn Future<Output = Result<(), AwsError>> + Send + 'a>> {
-        Box::pin(Rechecks::later(self, recheck, delay))
-    }
-}
-
-impl Rechecks for std::sync::Arc<dyn QueueRecheck> {
-    async fn later(&self, recheck: &Recheck, delay: Duration) -> Result<(), AwsError> {
-        // The queue behind the pointer (the pointer is a `QueueRecheck` too, through this).
-        (**self).queue(recheck, delay).await
-    }
 }
 
 /// A key that orders resources pseudo-randomly, differently for each sweep id.
