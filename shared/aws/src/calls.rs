@@ -117,15 +117,17 @@ where
     }
 }
 
-/// Every page of a List* call, filtered by `status` when given: the items (name and creation
-/// time), less those in a status the kind's listing excludes.
+/// Every page of a List* call, filtered by `status` when given and the call takes a status
+/// filter (its status type in brackets; `[]`: none, as `ListClusters`): the items (name and
+/// creation time), less those in a status the kind's listing excludes.
 macro_rules! list {
-    ($client:ident . $call:ident, $status:expr, $items:ident, $name:ident, $item_status:ident,
-     $listing:expr) => {{
+    ($client:ident . $call:ident, [$($status_type:ident)?], $status:expr, $items:ident,
+     $name:ident, $item_status:ident, $listing:expr) => {{
+        #[allow(unused_mut)]
         let mut request = $client.$call().max_results(PAGE);
-        if let Some(status) = $status {
-            request = request.status_equals(status);
-        }
+        $(if let Some(status) = $status {
+            request = request.status_equals(types::$status_type::from(status));
+        })?
         let mut pages = request.into_paginator().send();
         let mut listed = Vec::new();
         while let Some(page) = pages.next().await {
@@ -163,7 +165,8 @@ fn not_in_table(kind: ResourceKind, operation: &'static str) -> AwsError {
 /// and its list call (status type, items, item name and item status).
 macro_rules! sdk_kinds {
     ($($variant:ident: name $name:ident, describe $describe:ident, stop $stop:ident,
-       list $list:ident($status:ident, $items:ident, $item_name:ident, $item_status:ident);)*) => {
+       list $list:ident([$($status:ident)?], $items:ident, $item_name:ident,
+       $item_status:ident);)*) => {
         /// `Describe*` of a resource of `kind` named `name`, as JSON; `None` when it is gone.
         pub(crate) async fn describe_kind(
             client: &Client,
@@ -209,7 +212,8 @@ macro_rules! sdk_kinds {
             match kind {
                 $(ResourceKind::$variant => list!(
                     client.$list,
-                    status.map(types::$status::from),
+                    [$($status)?],
+                    status,
                     $items,
                     $item_name,
                     $item_status,
@@ -224,30 +228,33 @@ macro_rules! sdk_kinds {
 sdk_kinds! {
     NotebookInstance: name notebook_instance_name,
         describe describe_notebook_instance, stop stop_notebook_instance,
-        list list_notebook_instances(NotebookInstanceStatus, notebook_instances,
+        list list_notebook_instances([NotebookInstanceStatus], notebook_instances,
             notebook_instance_name, notebook_instance_status);
     TrainingJob: name training_job_name,
         describe describe_training_job, stop stop_training_job,
-        list list_training_jobs(TrainingJobStatus, training_job_summaries,
+        list list_training_jobs([TrainingJobStatus], training_job_summaries,
             training_job_name, training_job_status);
     ProcessingJob: name processing_job_name,
         describe describe_processing_job, stop stop_processing_job,
-        list list_processing_jobs(ProcessingJobStatus, processing_job_summaries,
+        list list_processing_jobs([ProcessingJobStatus], processing_job_summaries,
             processing_job_name, processing_job_status);
     TransformJob: name transform_job_name,
         describe describe_transform_job, stop stop_transform_job,
-        list list_transform_jobs(TransformJobStatus, transform_job_summaries,
+        list list_transform_jobs([TransformJobStatus], transform_job_summaries,
             transform_job_name, transform_job_status);
     HyperParameterTuningJob: name hyper_parameter_tuning_job_name,
         describe describe_hyper_parameter_tuning_job, stop stop_hyper_parameter_tuning_job,
-        list list_hyper_parameter_tuning_jobs(HyperParameterTuningJobStatus,
+        list list_hyper_parameter_tuning_jobs([HyperParameterTuningJobStatus],
             hyper_parameter_tuning_job_summaries, hyper_parameter_tuning_job_name,
             hyper_parameter_tuning_job_status);
     Endpoint: name endpoint_name,
         describe describe_endpoint, stop delete_endpoint,
-        list list_endpoints(EndpointStatus, endpoints, endpoint_name, endpoint_status);
+        list list_endpoints([EndpointStatus], endpoints, endpoint_name, endpoint_status);
     MonitoringSchedule: name monitoring_schedule_name,
         describe describe_monitoring_schedule, stop stop_monitoring_schedule,
-        list list_monitoring_schedules(ScheduleStatus, monitoring_schedule_summaries,
+        list list_monitoring_schedules([ScheduleStatus], monitoring_schedule_summaries,
             monitoring_schedule_name, monitoring_schedule_status);
+    Cluster: name cluster_name,
+        describe describe_cluster, stop delete_cluster,
+        list list_clusters([], cluster_summaries, cluster_name, cluster_status);
 }

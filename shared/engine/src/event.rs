@@ -735,9 +735,19 @@ mod tests {
                 "monitoring/state-change.json",
                 ResourceKind::MonitoringSchedule,
             ),
+            ("hyperpod/create-noncompliant.json", ResourceKind::Cluster),
+            ("hyperpod/update-override-vpc.json", ResourceKind::Cluster),
+            ("hyperpod/state-change.json", ResourceKind::Cluster),
         ] {
             assert_eq!(trigger(path).resource.kind, kind, "{path}");
         }
+        // A HyperPod cluster's ARN ends in its id, not its name: the event's ARN is kept.
+        let t = trigger("hyperpod/create-noncompliant.json");
+        assert_eq!(t.resource.name, "llm-pretrain");
+        assert_eq!(
+            t.arn.as_deref(),
+            Some("arn:aws:sagemaker:us-east-1:123456789012:cluster/h7k2m9p4q1w8")
+        );
         let t = trigger("notebook/state-change.json");
         assert!(
             matches!(t.cause, Cause::StateChange { status: Some(ref s), .. } if s == "InService")

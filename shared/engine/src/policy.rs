@@ -138,6 +138,9 @@ pub struct Policy {
     pub endpoint_update: EndpointUpdate,
     /// What a control that cannot be evaluated on a live resource leads to.
     pub on_error: OnError,
+    /// The kinds whose containment destroys work or data ([`crate::kinds::Stop::by_default`]
+    /// false) that enforce mode acts on all the same: `[remediation] opt_in = ["cluster"]`.
+    pub opt_in: Vec<crate::resource::ResourceKind>,
     pub exemptions: Vec<Exemption>,
     /// Where the policy came from (a path, or "built-in baseline").
     pub source: String,
@@ -506,6 +509,8 @@ mod file {
         endpoint: Option<EndpointRemediation>,
         endpoint_update: Option<EndpointUpdate>,
         on_error: Option<OnError>,
+        #[serde(default)]
+        opt_in: Vec<String>,
     }
 
     #[derive(Debug, Deserialize)]
@@ -545,6 +550,30 @@ mod file {
                 .enumerate()
                 .map(|(i, e)| e.resolve(i, today, max_days, origin))
                 .collect::<Result<Vec<_>, _>>()?;
+            let opt_in = self
+                .remediation
+                .opt_in
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    let field = || format!("remediation.opt_in[{i}]");
+                    let kind = crate::resource::ResourceKind::parse(name).ok_or_else(|| {
+                        invalid(field(), format!("unknown resource kind `{name}`"))
+                    })?;
+                    if kind.stop().by_default {
+                        return Err(invalid(
+                            field(),
+                            format!(
+                                "{kind}: enforce mode already calls {} on it; opt_in lists \
+                                 only the kinds whose containment is alert-only by default ({})",
+                                kind.stop().call,
+                                opt_in_kinds()
+                            ),
+                        ));
+                    }
+                    Ok(kind)
+                })
+                .collect::<Result<Vec<_>, _>>()?;
             let mut entries = self.controls.0;
             let mut controls = BTreeMap::new();
             for control in crate::controls::REGISTRY {
@@ -577,11 +606,22 @@ mod file {
                     .endpoint_update
                     .unwrap_or(EndpointUpdate::Rollback),
                 on_error: self.remediation.on_error.unwrap_or(OnError::Alert),
+                opt_in,
                 exemptions,
                 source: origin.to_string(),
                 version,
             })
         }
+    }
+
+    /// The kinds `[remediation] opt_in` may list.
+    fn opt_in_kinds() -> String {
+        let kinds: Vec<&str> = crate::resource::ResourceKind::ALL
+            .iter()
+            .filter(|k| !k.stop().by_default)
+            .map(|k| k.as_str())
+            .collect();
+        kinds.join(", ")
     }
 
     fn invalid(origin: &str, field: String, message: String) -> PolicyError {

@@ -85,6 +85,8 @@ pub mod actions {
     pub const UPDATE_SPACE: &str = "sagemaker:UpdateSpace";
     pub const CREATE_APP: &str = "sagemaker:CreateApp";
     pub const CREATE_MONITORING_SCHEDULE: &str = "sagemaker:CreateMonitoringSchedule";
+    pub const CREATE_CLUSTER: &str = "sagemaker:CreateCluster";
+    pub const UPDATE_CLUSTER: &str = "sagemaker:UpdateCluster";
     /// The four model monitoring job definitions: each carries its job's settings, like a
     /// processing job.
     pub const CREATE_MONITORING_DEFINITIONS: [&str; 4] = [
@@ -495,6 +497,8 @@ mod tests {
 
     // The create calls, as the Service Authorization Reference names them, and those that carry
     // each condition key: what the document must say, written out apart from the controls.
+    const CLUSTER: &str = "sagemaker:CreateCluster";
+    const CLUSTER_UPDATE: &str = "sagemaker:UpdateCluster";
     const NOTEBOOK: &str = "sagemaker:CreateNotebookInstance";
     const NOTEBOOK_UPDATE: &str = "sagemaker:UpdateNotebookInstance";
     const TRAINING: &str = "sagemaker:CreateTrainingJob";
@@ -515,8 +519,8 @@ mod tests {
     const EXPLAIN: &str = "sagemaker:CreateModelExplainabilityJobDefinition";
 
     /// Create calls that carry `sagemaker:VpcSubnets` and `sagemaker:VpcSecurityGroupIds`.
-    const VPC_ACTIONS: [&str; 10] = [
-        NOTEBOOK, TRAINING, PROCESSING, TUNING, MODEL, DOMAIN, DQ, MQ, BIAS, EXPLAIN,
+    const VPC_ACTIONS: [&str; 11] = [
+        CLUSTER, NOTEBOOK, TRAINING, PROCESSING, TUNING, MODEL, DOMAIN, DQ, MQ, BIAS, EXPLAIN,
     ];
     /// Create calls that carry `sagemaker:VolumeKmsKeyArn`.
     const VOLUME_KEY_ACTIONS: [&str; 11] = [
@@ -542,8 +546,8 @@ mod tests {
     const ISOLATION_ACTIONS: [&str; 8] =
         [TRAINING, PROCESSING, TUNING, MODEL, DQ, MQ, BIAS, EXPLAIN];
     /// Create calls of the guarded kinds that carry `aws:RequestTag/...`.
-    const TAGGED_ACTIONS: [&str; 9] = [
-        NOTEBOOK, TRAINING, PROCESSING, TRANSFORM, TUNING, ENDPOINT, DOMAIN, PROFILE, SPACE,
+    const TAGGED_ACTIONS: [&str; 10] = [
+        CLUSTER, NOTEBOOK, TRAINING, PROCESSING, TRANSFORM, TUNING, ENDPOINT, DOMAIN, PROFILE, SPACE,
     ];
 
     /// A policy with every control in `mode`, plus `settings` lines in a control's section.
@@ -940,6 +944,8 @@ mod tests {
                 deny(
                     "VpcAttachedSubnetNotAllowed",
                     &[
+                        CLUSTER,
+                        CLUSTER_UPDATE,
                         NOTEBOOK,
                         TRAINING,
                         PROCESSING,
@@ -964,6 +970,8 @@ mod tests {
                 deny(
                     "VpcAttachedSecurityGroupNotAllowed",
                     &[
+                        CLUSTER,
+                        CLUSTER_UPDATE,
                         NOTEBOOK,
                         TRAINING,
                         PROCESSING,

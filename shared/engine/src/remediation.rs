@@ -91,7 +91,9 @@ pub enum Plan {
     Defer { action: Action, status: String },
     /// Enforced violation on a resource already stopped, finished or being deleted.
     AlreadyInactive { status: String },
-    /// Enforced violation on an endpoint while the policy sets `remediation.endpoint = "none"`.
+    /// Enforced violation, not acted on by the policy: an endpoint under
+    /// `remediation.endpoint = "none"` (or an update under `endpoint_update = "none"`), a kind
+    /// whose containment destroys work or data and is not in `remediation.opt_in`.
     Disabled { would: Action },
     /// Enforced violation, but the resource's status is one this version does not know.
     CannotAct { status: String },
@@ -114,7 +116,7 @@ pub fn plan(snapshot: &Snapshot, results: &[ControlResult], policy: &Policy) -> 
         Details::Endpoint(e) => e.rollback_target(),
         _ => None,
     };
-    let disabled = match rollback {
+    let mut disabled = match rollback {
         Some(_) if policy.endpoint_update == EndpointUpdate::Delete => false,
         Some(config) => {
             action = Action::RollBackEndpoint {
@@ -127,6 +129,10 @@ pub fn plan(snapshot: &Snapshot, results: &[ControlResult], policy: &Policy) -> 
                 && policy.endpoint_remediation == EndpointRemediation::None
         }
     };
+    // A containment that destroys work or data is alerted, unless the policy opts the kind in.
+    if let Action::Stop(kind) = action {
+        disabled |= !kind.stop().by_default && !policy.opt_in.contains(&kind);
+    }
     if !enforced {
         return if audited {
             Plan::AuditOnly { would: action }
@@ -331,6 +337,44 @@ mod tests {
                 action: Action::Stop(ResourceKind::Endpoint)
             }
         );
+        Ok(())
+    }
+
+    /// A containment that destroys work or data (deleting a HyperPod cluster terminates its
+    /// nodes) is alerted in enforce mode unless the policy opts the kind in; only such kinds may
+    /// be listed, and an unknown kind is refused with its field.
+    #[test]
+    fn a_destructive_containment_is_alerted_unless_the_policy_opts_in() -> Result<(), PolicyError> {
+        let open = || cluster(|c| c.vpc = None);
+        let active = || Lifecycle::classify(ResourceKind::Cluster, "InService");
+        let delete = Action::Stop(ResourceKind::Cluster);
+        let plan = plan_for(open(), active(), &Policy::baseline());
+        assert_eq!(plan, Plan::Disabled { would: delete.clone() });
+        let phrase = crate::report::Remediation {
+            plan,
+            result: crate::report::ActionResult::NotExecuted,
+            at: None,
+        }
+        .phrase();
+        assert!(phrase.contains("opt_in"), "{phrase}");
+        let opted = Policy::from_toml("[remediation]\nopt_in = [\"cluster\"]\n", "t")?;
+        assert_eq!(opted.opt_in, [ResourceKind::Cluster]);
+        assert_eq!(
+            plan_for(open(), active(), &opted),
+            Plan::Act { action: delete }
+        );
+        for (listed, why) in [
+            ("training-job", "already calls StopTrainingJob"),
+            ("hyperpod", "unknown resource kind"),
+        ] {
+            let text = format!("[remediation]\nopt_in = [\"cluster\", \"{listed}\"]\n");
+            let error = Policy::from_toml(&text, "t").err().map(|e| e.to_string());
+            let error = error.unwrap_or_default();
+            assert!(
+                error.contains("remediation.opt_in[1]") && error.contains(why),
+                "{listed}: {error}"
+            );
+        }
         Ok(())
     }
 }

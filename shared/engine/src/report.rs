@@ -250,7 +250,13 @@ impl Remediation {
             (Plan::Act { action }, _) => action.would(),
             (Plan::Defer { action, status }, _) => format!("{} deferred ({status})", verb(action)),
             (Plan::AlreadyInactive { status }, _) => format!("non-compliant, already {status}"),
-            (Plan::Disabled { .. }, _) => "non-compliant (endpoint remediation off)".into(),
+            (Plan::Disabled { would }, _) => match would {
+                Action::Stop(kind) if !kind.stop().by_default => format!(
+                    "non-compliant, alerted only ({} is opt-in: [remediation] opt_in)",
+                    verb(would)
+                ),
+                _ => "non-compliant (endpoint remediation off)".into(),
+            },
             (Plan::CannotAct { status }, _) => {
                 format!("non-compliant, cannot act in status {status}")
             }

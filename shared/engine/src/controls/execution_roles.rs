@@ -2,7 +2,8 @@
 //!
 //! **What** — with `controls.execution-roles.allowed` (role ARNs), the `ExecutionRole` of a Studio
 //! domain's `DefaultUserSettings` and `DefaultSpaceSettings`, of a user profile that sets its own,
-//! and of every app (its profile's, else its domain's default) is in the list. Without a list
+//! of every app (its profile's, else its domain's default), and of each HyperPod instance group is
+//! in the list. Without a list
 //! the control is not applicable. Other kinds: not applicable.
 //!
 //! **Why** — the execution role is what every notebook cell can do in the account: a profile

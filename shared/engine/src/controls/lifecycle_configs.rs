@@ -3,8 +3,11 @@
 //!
 //! **What** — notebook `NotebookInstanceLifecycleConfigName` (`LifecycleConfigName` in the create
 //! call) is absent or in the policy's `controls.lifecycle-configs.allowed` (names, compared
-//! without case: SageMaker names differ by more than case). An empty list allows none; with no
-//! list in the policy the control is not applicable. Other kinds: not applicable.
+//! without case: SageMaker names differ by more than case); each HyperPod instance group's
+//! `LifeCycleConfig.SourceS3Uri` is under an `s3://BUCKET/PREFIX` entry of the same list (S3 keys
+//! compared with case, a prefix matching only whole path segments). An empty list allows none;
+//! with no list in the policy the control is not applicable. Other kinds (jobs, endpoints):
+//! not applicable.
 //!
 //! An entry may pin the configuration's scripts: `idle-shutdown@sha256:<64 hex>` (the digest of
 //! [`crate::kinds::notebook_instance::script_digest`], which a failing finding shows). A name
@@ -13,8 +16,9 @@
 //! by those scripts: a configuration rewritten, or deleted while the notebook uses it, fails.
 //!
 //! **Why** — a lifecycle configuration's scripts run as root at every start, also on a notebook
-//! with `RootAccess = Disabled`: whoever may attach one owns the instance, its role's credentials
-//! and its network settings.
+//! with `RootAccess = Disabled` (and on every HyperPod node it creates): whoever may attach one
+//! owns the instance, its role's credentials and its network settings. An S3 location is only as
+//! trustworthy as who may write to it: allow prefixes in buckets the platform team controls.
 //!
 //! **Example** — with `allowed = ["idle-shutdown"]`, a notebook started with `install-tools`
 //! fails.
@@ -50,8 +54,29 @@ fn entry(value: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// `NAME` or `NAME@sha256:<64 lower-case hex>`.
+/// An entry allowing HyperPod lifecycle scripts from an S3 location: `s3://BUCKET/PREFIX/`.
+fn s3_prefix(value: &str) -> Option<&str> {
+    value.starts_with("s3://").then_some(value)
+}
+
+/// Whether scripts at `uri` come from under the allowed `prefix`: the same object or folder, or
+/// one within it (`s3://lcc/base` allows `s3://lcc/base/x.sh`, not `s3://lcc/base-evil/`).
+/// S3 keys are case-sensitive.
+fn under(prefix: &str, uri: &str) -> bool {
+    uri.strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || prefix.ends_with('/') || rest.starts_with('/'))
+}
+
+/// `NAME`, `NAME@sha256:<64 lower-case hex>`, or `s3://BUCKET/PREFIX`.
 fn valid_entry(value: &str) -> Result<(), String> {
+    if let Some(uri) = s3_prefix(value) {
+        let bucket = uri["s3://".len()..].split('/').next().unwrap_or_default();
+        return if bucket.len() >= 3 {
+            Ok(())
+        } else {
+            Err(format!("`{value}`: an S3 location is s3://BUCKET/PREFIX"))
+        };
+    }
     let (name, digest) = entry(value);
     valid_name(name)?;
     let Some(digest) = digest else {
@@ -112,6 +137,13 @@ impl Control for LifecycleConfigs {
         let Some(allowed) = &settings.list else {
             return;
         };
+        scp.gap(
+            Self::ID,
+            actions::CREATE_CLUSTER,
+            "no condition key carries a HyperPod instance group's LifeCycleConfig.SourceS3Uri \
+             (on CreateCluster or UpdateCluster): the detective control judges it",
+        );
+        let allowed: Vec<&String> = allowed.iter().filter(|v| s3_prefix(v).is_none()).collect();
         let (operator, values) = if allowed.is_empty() {
             ("Null", json!("false"))
         } else {
@@ -198,9 +230,23 @@ impl Control for LifecycleConfigs {
             Ok(list) => list,
             Err(not_applicable) => return not_applicable,
         };
-        let names: Vec<String> = list.iter().map(|v| entry(v).0.to_string()).collect();
+        let (prefixes, names): (Vec<&String>, Vec<&String>) =
+            list.iter().partition(|v| s3_prefix(v).is_some());
+        let names: Vec<String> = names.iter().map(|v| entry(v).0.to_string()).collect();
         let facets = snapshot.facets();
         facets.lifecycle_config().judge(snapshot.kind(), &|config| {
+            if let Some(uri) = config.and_then(s3_prefix) {
+                return Check::flag(
+                    prefixes.iter().any(|p| under(p, uri)),
+                    format!("lifecycle scripts from {uri}"),
+                    &if prefixes.is_empty() {
+                        "no lifecycle scripts from S3 (the policy allows no S3 location)".into()
+                    } else {
+                        let listed: Vec<&str> = prefixes.iter().map(|p| p.as_str()).collect();
+                        format!("lifecycle scripts from under {}", listed.join(", "))
+                    },
+                );
+            }
             let by_name = Allowed::judge(&names, *config, what);
             match (config, &by_name) {
                 (Some(name), Check::Pass { .. }) => pinned(list, name, facets.lifecycle_digest()),

@@ -920,6 +920,29 @@ pub(crate) mod fixtures {
         endpoint_with(Dependency::NotDescribed { name: "cfg".into() })
     }
 
+    /// A HyperPod cluster in the VPC, with one instance group whose volumes have `KEY`, running
+    /// as `ROLE` with scripts from `s3://platform-lcc/hyperpod/`, changed by `f`.
+    pub fn cluster(f: impl FnOnce(&mut crate::kinds::cluster::ClusterConfig)) -> Snapshot {
+        use crate::kinds::cluster::{ClusterConfig, EbsVolume, NodeGroup};
+        let volume = |root| EbsVolume {
+            root,
+            kms_key_id: Some(KEY.into()),
+        };
+        let mut c = ClusterConfig {
+            vpc: vpc(),
+            groups: vec![NodeGroup {
+                name: "workers".into(),
+                restricted: false,
+                execution_role: Some(ROLE.into()),
+                lifecycle_source: Some("s3://platform-lcc/hyperpod/".into()),
+                volumes: vec![volume(true), volume(false)],
+                override_vpc: None,
+            }],
+        };
+        f(&mut c);
+        snapshot(ResourceKind::Cluster, Details::Cluster(c))
+    }
+
     /// The table of a notebook switch that must be `Disabled` (`set` changes it on a compliant
     /// notebook): other kinds not applicable, `Enabled` (or absent: AWS's default) fails, an
     /// unknown value cannot be evaluated.

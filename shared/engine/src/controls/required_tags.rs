@@ -49,7 +49,8 @@ impl super::Entry for TagsEntry {
 
 /// The create calls that take `aws:RequestTag/...` (not `CreateApp`: Studio creates apps from
 /// its own interface, with no tags of the user's; an app is judged by the detective control).
-const TAGGED_ACTIONS: [&str; 9] = [
+const TAGGED_ACTIONS: [&str; 10] = [
+    actions::CREATE_CLUSTER,
     actions::CREATE_NOTEBOOK,
     actions::CREATE_TRAINING,
     actions::CREATE_PROCESSING,

@@ -3,8 +3,10 @@
 //! **What** — the ML storage volume of a notebook (`KmsKeyId`), training job
 //! (`ResourceConfig.VolumeKmsKeyId`), processing job (`ProcessingResources.ClusterConfig.VolumeKmsKeyId`),
 //! transform job (`TransformResources.VolumeKmsKeyId`), every training job definition of a tuning
-//! job, and the endpoint configuration's `KmsKeyId` (the instance storage of every variant), name a
-//! customer managed key, from the allow-list when the policy has one.
+//! job, the endpoint configuration's `KmsKeyId` (the instance storage of every variant), and each
+//! HyperPod instance group's root and secondary EBS volumes (`InstanceStorageConfigs[]
+//! .EbsVolumeConfig.VolumeKmsKeyId`; without a `RootVolume = true` configuration the root volume
+//! has an AWS owned key) name a customer managed key, from the allow-list when the policy has one.
 //!
 //! **Why** — without it SageMaker uses an AWS managed key: the account cannot restrict who decrypts
 //! the training data and model artefacts on the volume, cannot revoke access by disabling the key,
@@ -98,6 +100,12 @@ fn volume_key_missing(scp: &mut Scp<'_>) {
     let carve_out = ("ForAllValues:StringNotLike", "sagemaker:InstanceTypes", json!(local));
     let sid = "VolumeKmsMissingEbs".into();
     missing(scp, control, sid, &workloads, CONDITION_KEY, Some(carve_out));
+    scp.gap(
+        control,
+        actions::CREATE_CLUSTER,
+        "no condition key carries a HyperPod instance group's EBS volume key (on CreateCluster \
+         or UpdateCluster): the detective control judges it",
+    );
     scp.gap(
         control,
         actions::CREATE_ENDPOINT_CONFIG,

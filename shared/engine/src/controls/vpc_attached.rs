@@ -3,7 +3,8 @@
 //! **What** — notebook `SubnetId` + `SecurityGroups`, training job `VpcConfig`, processing job
 //! `NetworkConfig.VpcConfig`, the `VpcConfig` of every training job definition of a tuning job,
 //! the `VpcConfig` of a transform job's model, and for an endpoint the `VpcConfig` of every
-//! production variant's model. With allow-lists in the policy, the VPC and every subnet and security group must be in
+//! production variant's model, and each HyperPod instance group's `OverrideVpcConfig` (else its
+//! cluster's `VpcConfig`). With allow-lists in the policy, the VPC and every subnet and security group must be in
 //! them (the VPC of the subnets is looked up with EC2 `DescribeSubnets`, only when the policy has
 //! a VPC allow-list).
 //!
@@ -59,7 +60,8 @@ impl super::Entry for VpcEntry {
 }
 
 /// The create calls that take `sagemaker:VpcSubnets` and `sagemaker:VpcSecurityGroupIds`.
-const VPC_ACTIONS: [&str; 10] = crate::preventive::with_monitoring([
+const VPC_ACTIONS: [&str; 11] = crate::preventive::with_monitoring([
+    actions::CREATE_CLUSTER,
     actions::CREATE_NOTEBOOK,
     actions::CREATE_TRAINING,
     actions::CREATE_PROCESSING,
@@ -70,7 +72,9 @@ const VPC_ACTIONS: [&str; 10] = crate::preventive::with_monitoring([
 /// Those, and the updates that may carry the keys (`UpdateDomain` both, the user profile calls
 /// the security groups): a value outside an allow-list is denied there too (an update without
 /// the key keeps the current value).
-const SUBNET_LIST_ACTIONS: [&str; 11] = crate::preventive::with_monitoring([
+const SUBNET_LIST_ACTIONS: [&str; 13] = crate::preventive::with_monitoring([
+    actions::CREATE_CLUSTER,
+    actions::UPDATE_CLUSTER,
     actions::CREATE_NOTEBOOK,
     actions::CREATE_TRAINING,
     actions::CREATE_PROCESSING,
@@ -79,7 +83,9 @@ const SUBNET_LIST_ACTIONS: [&str; 11] = crate::preventive::with_monitoring([
     actions::CREATE_DOMAIN,
     actions::UPDATE_DOMAIN,
 ]);
-const GROUP_LIST_ACTIONS: [&str; 13] = crate::preventive::with_monitoring([
+const GROUP_LIST_ACTIONS: [&str; 15] = crate::preventive::with_monitoring([
+    actions::CREATE_CLUSTER,
+    actions::UPDATE_CLUSTER,
     actions::CREATE_NOTEBOOK,
     actions::CREATE_TRAINING,
     actions::CREATE_PROCESSING,

@@ -205,6 +205,7 @@ impl Kind for App {
     const STOP: Stop = Stop {
         call: "DeleteApp",
         outcome: ActionOutcome::Deleted,
+        by_default: true,
     };
     /// `ListApps` takes no status filter: every app, less those deleted or failed.
     const LISTING: Listing = Listing {

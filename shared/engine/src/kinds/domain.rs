@@ -26,6 +26,7 @@ pub(crate) const HOME_VOLUME: &str = "home EFS volume";
 pub(crate) const DELETE_APPS: Stop = Stop {
     call: "DeleteApp",
     outcome: ActionOutcome::AppsDeleted,
+    by_default: true,
 };
 
 /// Statuses of domains, user profiles and spaces: acted on in any state they exist in (their apps

@@ -44,6 +44,7 @@ impl Kind for Endpoint {
     const STOP: Stop = Stop {
         call: "DeleteEndpoint",
         outcome: ActionOutcome::Deleted,
+        by_default: true,
     };
     const LISTING: Listing = Listing {
         call: "ListEndpoints",

@@ -88,6 +88,11 @@ pub struct Stop {
     pub call: &'static str,
     /// Stopped or deleted.
     pub outcome: ActionOutcome,
+    /// Whether enforce mode makes the call unless the policy says otherwise; `false` for a call
+    /// that destroys work or data (a HyperPod cluster's nodes, a feature group's records): the
+    /// problem is alerted and the call is made only for the kinds the policy lists in
+    /// `[remediation] opt_in`.
+    pub by_default: bool,
 }
 
 impl Stop {
@@ -96,6 +101,16 @@ impl Stop {
         Stop {
             call,
             outcome: ActionOutcome::Stopped,
+            by_default: true,
+        }
+    }
+
+    /// A call that deletes the resource and what it holds: made only when the policy opts in.
+    pub const fn deleting_on_opt_in(call: &'static str) -> Stop {
+        Stop {
+            call,
+            outcome: ActionOutcome::Deleted,
+            by_default: false,
         }
     }
 }
@@ -425,6 +440,7 @@ kinds! {
     UserProfile => user_profile::UserProfile,
     Space => space::Space,
     App => app::App,
+    Cluster => cluster::Cluster,
 }
 
 /// A live resource as its Describe response gives it.
