@@ -231,6 +231,23 @@ impl Emulator {
     }
 
     /// The endpoint's status, or `None` when it no longer exists.
+    /// A HyperPod cluster's status; `None` once it is deleted.
+    pub async fn cluster_status(&self, name: &str) -> TestResult<Option<String>> {
+        match self.sagemaker.describe_cluster().cluster_name(name).send().await {
+            Ok(out) => Ok(out.cluster_status().map(|s| s.as_str().to_string())),
+            Err(e) => {
+                let e = e.into_service_error();
+                if aws_sdk_sagemaker::error::ProvideErrorMetadata::code(&e)
+                    == Some("ValidationException")
+                {
+                    Ok(None)
+                } else {
+                    Err(e.into())
+                }
+            }
+        }
+    }
+
     pub async fn endpoint_status(&self, name: &str) -> TestResult<Option<String>> {
         match self
             .sagemaker
@@ -579,6 +596,70 @@ fn tags_with_status(initial_status: Option<&str>) -> TestResult<Vec<Tag>> {
         pairs.push((INITIAL_STATUS_TAG, s));
     }
     tags(&pairs)
+}
+
+/// Where the tests' HyperPod lifecycle scripts come from (moto takes only `s3://sagemaker-...`).
+pub const CLUSTER_SCRIPTS: &str = "s3://sagemaker-platform-lcc/hyperpod/";
+
+/// Creates an `InService` HyperPod cluster with one instance group and answers its ARN.
+/// Compliant: in the VPC, root and secondary volumes with `KEY`, scripts from
+/// [`CLUSTER_SCRIPTS`]; non-compliant: no VPC, no root volume key, a secondary volume without a
+/// key, scripts from a scratch bucket.
+pub async fn create_cluster(emu: &Emulator, name: &str, posture: Posture) -> TestResult<String> {
+    use aws_sdk_sagemaker::types::{
+        ClusterEbsVolumeConfig, ClusterInstanceGroupSpecification, ClusterInstanceStorageConfig,
+        ClusterInstanceType, ClusterLifeCycleConfig,
+    };
+    let compliant = posture == Posture::Compliant;
+    let volume = |root: bool| {
+        let mut ebs = ClusterEbsVolumeConfig::builder();
+        ebs = if root {
+            ebs.root_volume(true)
+        } else {
+            ebs.volume_size_in_gb(500)
+        };
+        if compliant {
+            ebs = ebs.volume_kms_key_id(KEY);
+        }
+        ClusterInstanceStorageConfig::EbsVolumeConfig(ebs.build())
+    };
+    let scripts = if compliant {
+        CLUSTER_SCRIPTS
+    } else {
+        "s3://sagemaker-scratch-alice/lcc/"
+    };
+    let mut group = ClusterInstanceGroupSpecification::builder()
+        .instance_group_name("workers")
+        .instance_type(ClusterInstanceType::MlM5Xlarge)
+        .instance_count(2)
+        .life_cycle_config(
+            ClusterLifeCycleConfig::builder()
+                .source_s3_uri(scripts)
+                .on_create("on_create.sh")
+                .build(),
+        )
+        .execution_role(ROLE)
+        .threads_per_core(1)
+        .instance_storage_configs(volume(false));
+    if compliant {
+        group = group.instance_storage_configs(volume(true));
+    }
+    let mut request = emu
+        .sagemaker
+        .create_cluster()
+        .cluster_name(name)
+        .instance_groups(group.build())
+        .set_tags(Some(tags_with_status(None)?));
+    if compliant {
+        request = request.vpc_config(
+            VpcConfig::builder()
+                .subnets(SUBNET)
+                .security_group_ids(GROUP)
+                .build(),
+        );
+    }
+    let created = request.send().await?;
+    Ok(created.cluster_arn().unwrap_or_default().to_string())
 }
 
 /// Creates a model; compliant means inside the VPC with network isolation.

@@ -66,7 +66,7 @@ async fn stored_arns(store: &SqliteStore) -> TestResult<BTreeSet<String>> {
 }
 
 #[tokio::test]
-async fn sweep_stops_only_active_noncompliant_resources_of_all_six_kinds() -> TestResult {
+async fn sweep_stops_only_active_noncompliant_resources_of_the_job_kinds_and_alerts_a_cluster() -> TestResult {
     // Given a member account with, for each kind, an active non-compliant resource, an active
     // compliant one and an ended non-compliant one (plus a Pending notebook)
     let account = unique_account();
@@ -92,6 +92,8 @@ async fn sweep_stops_only_active_noncompliant_resources_of_all_six_kinds() -> Te
     create_endpoint(&member, "ep-bad", bad, None).await?;
     create_endpoint(&member, "ep-good", good, None).await?;
     create_endpoint(&member, "ep-deleting", bad, Some("Deleting")).await?;
+    // A HyperPod cluster is alerted, not deleted (that is opt-in).
+    create_cluster(&member, "cl-bad", bad).await?;
     let home = Emulator::connect().await?;
     let alerts = home.alert_channel().await?;
     let inspector = live_inspector(&alerts.topic_arn, true).await?;
@@ -118,14 +120,20 @@ async fn sweep_stops_only_active_noncompliant_resources_of_all_six_kinds() -> Te
             (ResourceKind::UserProfile, 0),
             (ResourceKind::Space, 0),
             (ResourceKind::App, 0),
+            (ResourceKind::Cluster, 1),
         ]
     );
-    assert_eq!(summary.evaluated, 13);
+    assert_eq!(summary.evaluated, 14);
     assert_eq!(
-        summary.non_compliant, 7,
-        "six active bad ones and the Pending notebook"
+        summary.non_compliant, 8,
+        "seven active bad ones and the Pending notebook"
     );
     assert_eq!(summary.remediated, 6);
+    assert_eq!(
+        member.cluster_status("cl-bad").await?.as_deref(),
+        Some("InService"),
+        "alerted, not deleted"
+    );
     // And the non-compliant active ones are stopped (the Pending notebook waits for InService)
     assert_eq!(member.notebook_status("nb-bad").await?, "Stopped");
     assert_eq!(member.notebook_status("nb-pending").await?, "Pending");
@@ -159,7 +167,7 @@ async fn sweep_stops_only_active_noncompliant_resources_of_all_six_kinds() -> Te
             "{ended} was evaluated: {arns:?}"
         );
     }
-    assert_eq!(arns.len(), 13);
+    assert_eq!(arns.len(), 14);
     assert!(arns.iter().all(|a| a.contains(&format!(":{account}:"))));
     // And each violation names who created it, learned from CloudTrail in bulk
     let violations = inspector
@@ -181,8 +189,8 @@ async fn sweep_stops_only_active_noncompliant_resources_of_all_six_kinds() -> Te
         );
     }
     // And one alert per problem arrived
-    let delivered = alerts.receive(7, WAIT).await?;
-    assert_eq!(delivered.len(), 7, "{delivered:?}");
+    let delivered = alerts.receive(8, WAIT).await?;
+    assert_eq!(delivered.len(), 8, "{delivered:?}");
     assert!(delivered
         .iter()
         .all(|d| d.attribute("account") == Some(account.as_str())));
@@ -193,8 +201,8 @@ async fn sweep_stops_only_active_noncompliant_resources_of_all_six_kinds() -> Te
     // Then what it stopped is no longer active, nothing more is done and nobody is alerted again
     assert!(again.failures.is_empty(), "{:?}", again.failures);
     assert_eq!(
-        again.evaluated, 7,
-        "the compliant six and the Pending notebook"
+        again.evaluated, 8,
+        "the compliant six, the Pending notebook and the cluster alerted already"
     );
     assert_eq!(again.remediated, 0);
     assert_eq!(again.alerts, 0);

@@ -50,6 +50,7 @@ from moto.sagemaker.models import (
 )
 from moto.sagemaker.responses import SageMakerResponse
 
+import hyperpod
 import inference
 import monitoring
 import studio
@@ -918,6 +919,7 @@ def apply_patches() -> None:
     inference.apply(requested_initial_status)
     studio.apply(requested_initial_status)
     monitoring.apply(requested_initial_status)
+    hyperpod.apply()
     patch_kms()
     seed_test_key()
     trail.apply()

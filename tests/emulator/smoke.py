@@ -12,6 +12,7 @@ from __future__ import annotations
 import concurrent.futures
 import functools
 import json
+import re
 import sys
 import time
 import urllib.error
@@ -359,6 +360,38 @@ def training_remote_debug_and_update(endpoint: str) -> None:
         lambda: sm.update_training_job(TrainingJobName=done, RemoteDebugConfig={"EnableRemoteDebug": True}),
         "ValidationException",
         "The request was rejected because the training job is in status Completed.",
+    )
+
+
+# Patch 23: HyperPod clusters named by id in their ARN.
+
+
+@check
+def hyperpod_cluster_arn_by_id(endpoint: str) -> None:
+    """A cluster's ARN ends in a 12-character id; Describe, ListTags and Delete take it."""
+    sm = sagemaker(endpoint)
+    name = unique("smoke-cluster")
+    group = {
+        "InstanceGroupName": "workers",
+        "InstanceType": "ml.m5.xlarge",
+        "InstanceCount": 1,
+        "LifeCycleConfig": {"SourceS3Uri": "s3://sagemaker-lcc/hyperpod/", "OnCreate": "on_create.sh"},
+        "ExecutionRole": "arn:aws:iam::123456789012:role/hyperpod",
+        "ThreadsPerCore": 1,
+    }
+    created = sm.create_cluster(ClusterName=name, InstanceGroups=[group], Tags=[{"Key": "owner", "Value": "smoke"}])
+    cluster_arn = created["ClusterArn"]
+    prefix, _, cluster_id = cluster_arn.rpartition("/")
+    expect_equal(prefix, "arn:aws:sagemaker:us-east-1:123456789012:cluster", "ARN prefix")
+    assert re.fullmatch(r"[a-z0-9]{12}", cluster_id), f"cluster id {cluster_id!r}"
+    expect_equal(sm.describe_cluster(ClusterName=cluster_arn)["ClusterName"], name, "described by ARN")
+    expect_equal(sm.describe_cluster(ClusterName=name)["ClusterArn"], cluster_arn, "described by name")
+    expect_equal(sm.list_tags(ResourceArn=cluster_arn)["Tags"], [{"Key": "owner", "Value": "smoke"}], "tags by ARN")
+    sm.delete_cluster(ClusterName=cluster_arn)
+    expect_error(
+        lambda: sm.describe_cluster(ClusterName=name),
+        "ValidationException",
+        f"Could not find cluster '{name}'.",
     )
 
 

@@ -32,6 +32,7 @@ NAME_PARAMS = (
     "EndpointConfigName",
     "ModelName",
     "MonitoringScheduleName",
+    "ClusterName",
     "JobDefinitionName",
     "AppName",
     "SpaceName",

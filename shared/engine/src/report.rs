@@ -282,6 +282,19 @@ pub struct ResourceSummary {
     pub created_ms: Option<i64>,
 }
 
+impl ResourceSummary {
+    /// Which resource this is. Its [`ResourceId::arn`] is built from the name, the key the sweep
+    /// keeps per resource; `arn` is the one AWS gave (a HyperPod cluster's ends in its id).
+    pub fn id(&self) -> crate::resource::ResourceId {
+        crate::resource::ResourceId {
+            kind: self.kind,
+            name: self.name.clone(),
+            account: self.account.clone(),
+            region: self.region.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EventSummary {
     pub id: String,

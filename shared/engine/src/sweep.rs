@@ -507,7 +507,7 @@ pub async fn sweep<P: Ports>(
     let (unattributed, ()) = futures::join!(inspections, attribution);
     // Best effort, a few at a time, and not past the deadline.
     let late = unattributed.into_iter().filter_map(|report| {
-        let creator = lock(&creators).get(&report.resource.arn).cloned()?;
+        let creator = lock(&creators).get(&report.resource.id().arn()).cloned()?;
         Some(async move {
             if deadline.is_some_and(|d| Instant::now() >= d) {
                 return None;

@@ -1,0 +1,79 @@
+//! The kinds issue 20 added, end to end over the real AWS SDK and HTTP against the local
+//! emulator: each is detected from its sample event, contained as its kind says (or alerted
+//! only, where containment destroys work), and alerted once however often it is seen.
+
+use std::time::Duration;
+
+use guardrail_core::{Outcome, Policy};
+use guardrail_sqlite::SqliteStore;
+use guardrail_tests::*;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+fn report(outcome: Outcome) -> TestResult<guardrail_core::report::Report> {
+    match outcome {
+        Outcome::Evaluated { report, .. } => Ok(*report),
+        other => Err(format!("expected an evaluation, got {other:?}").into()),
+    }
+}
+
+fn policy(extra: &str) -> TestResult<Policy> {
+    let text = format!(
+        "[controls.lifecycle-configs]\nallowed = [{CLUSTER_SCRIPTS:?}]\n{extra}"
+    );
+    Ok(Policy::from_toml(&text, "test")?)
+}
+
+/// Issue 20, case 1: a HyperPod cluster outside the VPC, with volumes AWS encrypts with its own
+/// key and lifecycle scripts from an unlisted bucket is alerted once, and kept: deleting it would
+/// terminate its nodes and their work. A policy that opts in has it deleted; a compliant cluster
+/// passes.
+#[tokio::test]
+async fn a_non_compliant_hyperpod_cluster_is_alerted_once_and_deleted_only_on_opt_in() -> TestResult
+{
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let name = unique("llm-pretrain");
+    let arn = create_cluster(&emu, &name, Posture::NonCompliant).await?;
+    let mut event = sample_event("hyperpod/create-noncompliant.json", "llm-pretrain", &name)?;
+    event["detail"]["responseElements"]["clusterArn"] = arn.clone().into();
+
+    let inspector = with_store(&emu, &alerts.topic_arn, policy("")?, SqliteStore::in_memory()?)?;
+    let mut reports = Vec::new();
+    for _ in 0..2 {
+        reports.push(report(inspector.handle(&event).await?)?);
+    }
+    assert_eq!(emu.cluster_status(&name).await?.as_deref(), Some("InService"));
+    let first = &reports[0];
+    assert_eq!(first.resource.arn, arn, "the ARN ends in the cluster's id");
+    assert_eq!(first.remediation.outcome().as_str(), "disabled");
+    let failed: Vec<&str> = first.violations().map(|v| v.control.as_str()).collect();
+    assert_eq!(failed, ["vpc-attached", "volume-kms", "lifecycle-configs"]);
+    let delivered = alerts.receive(2, WAIT).await?;
+    assert_eq!(delivered.len(), 1, "{delivered:?}");
+    assert_eq!(delivered[0].attribute("resource_type"), Some("cluster"));
+    assert_eq!(delivered[0].attribute("action"), Some("disabled"));
+    assert!(
+        delivered[0].subject.contains(&format!("HyperPod cluster {name}")),
+        "{}",
+        delivered[0].subject
+    );
+
+    let opted = with_store(
+        &emu,
+        &alerts.topic_arn,
+        policy("[remediation]\nopt_in = [\"cluster\"]\n")?,
+        SqliteStore::in_memory()?,
+    )?;
+    let deleted = report(opted.handle(&event).await?)?;
+    assert_eq!(deleted.remediation.outcome().as_str(), "deleted");
+    assert_eq!(emu.cluster_status(&name).await?, None);
+
+    let secure = unique("llm-secure");
+    let arn = create_cluster(&emu, &secure, Posture::Compliant).await?;
+    let mut event = sample_event("hyperpod/create-noncompliant.json", "llm-pretrain", &secure)?;
+    event["detail"]["responseElements"]["clusterArn"] = arn.into();
+    let passed = report(inspector.handle(&event).await?)?;
+    assert_eq!(passed.violations().count(), 0, "{:?}", passed.results);
+    Ok(())
+}
