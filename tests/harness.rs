@@ -48,6 +48,8 @@ const IMAGE: &str = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgbo
 pub const INITIAL_STATUS_TAG: &str = "emulator:initial-status";
 /// The emulator-only tag answered as a training job's `TuningJobArn` (tests/emulator/README.md).
 pub const TUNING_JOB_TAG: &str = "emulator:tuning-job-arn";
+/// Emulator extension: the AutoML job a job is a candidate of, answered as its `AutoMLJobArn`.
+pub const AUTOML_JOB_TAG: &str = "emulator:automl-job-arn";
 
 /// The role name and external id the tests' member accounts use.
 pub const MEMBER_ROLE: &str = "SageMakerGuardrailMember";
@@ -491,6 +493,85 @@ pub async fn create_training_job(
 ) -> TestResult {
     let tags = tags_with_status(initial_status)?;
     create_training_job_with(emu, name, posture, SUBNET, tags, None).await
+}
+
+/// Creates a non-compliant InProgress training job as if the AutoML job `automl_job_arn` had
+/// started it as a candidate (the emulator answers the tag as its `AutoMLJobArn`).
+pub async fn create_automl_candidate(emu: &Emulator, name: &str, automl_job_arn: &str) -> TestResult {
+    let mut tags = tags_with_status(None)?;
+    tags.extend(self::tags(&[(AUTOML_JOB_TAG, automl_job_arn)])?);
+    create_training_job_with(emu, name, Posture::NonCompliant, SUBNET, tags, None).await
+}
+
+/// Creates an InProgress AutoML job (`CreateAutoMLJobV2`, tabular) and answers its ARN.
+/// Compliant: in the VPC, with `KEY` for its volumes and output and inter-container encryption.
+pub async fn create_automl_job(emu: &Emulator, name: &str, posture: Posture) -> TestResult<String> {
+    use aws_sdk_sagemaker::types::{
+        AutoMlChannelType, AutoMlDataSource, AutoMlJobChannel, AutoMlJobCompletionCriteria,
+        AutoMlOutputDataConfig, AutoMlProblemTypeConfig, AutoMls3DataSource, AutoMls3DataType,
+        AutoMlSecurityConfig, ProblemType, TabularJobConfig,
+    };
+    let compliant = posture == Posture::Compliant;
+    let mut output = AutoMlOutputDataConfig::builder().s3_output_path("s3://models/automl/");
+    let mut request = emu
+        .sagemaker
+        .create_auto_ml_job_v2()
+        .auto_ml_job_name(name)
+        .auto_ml_job_input_data_config(
+            AutoMlJobChannel::builder()
+                .channel_type(AutoMlChannelType::Training)
+                .data_source(
+                    AutoMlDataSource::builder()
+                        .s3_data_source(
+                            AutoMls3DataSource::builder()
+                                .s3_data_type(AutoMls3DataType::S3Prefix)
+                                .s3_uri("s3://data/churn/")
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build(),
+        )
+        .auto_ml_problem_type_config(AutoMlProblemTypeConfig::TabularJobConfig(
+            TabularJobConfig::builder()
+                .target_attribute_name("churned")
+                .problem_type(ProblemType::BinaryClassification)
+                .completion_criteria(AutoMlJobCompletionCriteria::builder().max_candidates(5).build())
+                .build(),
+        ))
+        .role_arn(ROLE)
+        .set_tags(Some(tags_with_status(None)?));
+    if compliant {
+        output = output.kms_key_id(KEY);
+        request = request.security_config(
+            AutoMlSecurityConfig::builder()
+                .volume_kms_key_id(KEY)
+                .enable_inter_container_traffic_encryption(true)
+                .vpc_config(
+                    VpcConfig::builder()
+                        .subnets(SUBNET)
+                        .security_group_ids(GROUP)
+                        .build(),
+                )
+                .build(),
+        );
+    }
+    let created = request.output_data_config(output.build()).send().await?;
+    Ok(created.auto_ml_job_arn().unwrap_or_default().to_string())
+}
+
+/// An AutoML job's status.
+pub async fn automl_status(emu: &Emulator, name: &str) -> TestResult<String> {
+    let described = emu
+        .sagemaker
+        .describe_auto_ml_job_v2()
+        .auto_ml_job_name(name)
+        .send()
+        .await?;
+    Ok(described
+        .auto_ml_job_status()
+        .map(|s| s.as_str().to_string())
+        .unwrap_or_default())
 }
 
 /// Creates a non-compliant InProgress training job as if the tuning job `tuning_job_arn` had

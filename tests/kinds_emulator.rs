@@ -77,3 +77,50 @@ async fn a_non_compliant_hyperpod_cluster_is_alerted_once_and_deleted_only_on_op
     assert_eq!(passed.violations().count(), 0, "{:?}", passed.results);
     Ok(())
 }
+
+/// Issue 20, case 3: an AutoML job outside the VPC, with AWS's keys and unencrypted traffic
+/// between its candidates, is stopped and alerted once; its candidate training job, which names
+/// it (`AutoMLJobArn`), is stopped without an alert of its own: the AutoML job's alert names the
+/// problem and its creator. A compliant AutoML job keeps running.
+#[tokio::test]
+async fn a_non_compliant_automl_job_and_its_candidates_are_stopped_with_one_alert() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let name = unique("churn-autopilot");
+    let arn = create_automl_job(&emu, &name, Posture::NonCompliant).await?;
+    let candidate = unique("churn-autopilot-cand");
+    create_automl_candidate(&emu, &candidate, &arn).await?;
+    let inspector = with_store(&emu, &alerts.topic_arn, Policy::baseline(), SqliteStore::in_memory()?)?;
+
+    let event = sample_event("automl/create-v2-noncompliant.json", "churn-autopilot", &name)?;
+    let mut reports = Vec::new();
+    for _ in 0..2 {
+        reports.push(report(inspector.handle(&event).await?)?);
+    }
+    assert_eq!(automl_status(&emu, &name).await?, "Stopped");
+    let failed: Vec<&str> = reports[0].violations().map(|v| v.control.as_str()).collect();
+    assert_eq!(
+        failed,
+        ["vpc-attached", "volume-kms", "output-kms", "inter-container-encryption"]
+    );
+    assert_eq!(reports[0].remediation.outcome().as_str(), "stopped");
+    let child = sample_event("training/state-change.json", "churn-xgb", &candidate)?;
+    let judged = report(inspector.handle(&child).await?)?;
+    assert_eq!(judged.resource.part_of.as_deref(), Some(arn.as_str()));
+    assert_eq!(emu.training_status(&candidate).await?, "Stopped");
+    let delivered = alerts.receive(2, WAIT).await?;
+    assert_eq!(delivered.len(), 1, "{delivered:?}");
+    assert_eq!(delivered[0].attribute("resource_type"), Some("automl-job"));
+    assert_eq!(
+        delivered[0].finding["actor"]["arn"],
+        "arn:aws:sts::123456789012:assumed-role/DataScientist/alice"
+    );
+
+    let secure = unique("churn-autopilot-secure");
+    create_automl_job(&emu, &secure, Posture::Compliant).await?;
+    let event = sample_event("automl/create-v2-noncompliant.json", "churn-autopilot", &secure)?;
+    let passed = report(inspector.handle(&event).await?)?;
+    assert_eq!(passed.violations().count(), 0, "{:?}", passed.results);
+    assert_eq!(automl_status(&emu, &secure).await?, "InProgress");
+    Ok(())
+}

@@ -66,7 +66,7 @@ async fn stored_arns(store: &SqliteStore) -> TestResult<BTreeSet<String>> {
 }
 
 #[tokio::test]
-async fn sweep_stops_only_active_noncompliant_resources_of_the_job_kinds_and_alerts_a_cluster() -> TestResult {
+async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -> TestResult {
     // Given a member account with, for each kind, an active non-compliant resource, an active
     // compliant one and an ended non-compliant one (plus a Pending notebook)
     let account = unique_account();
@@ -94,6 +94,8 @@ async fn sweep_stops_only_active_noncompliant_resources_of_the_job_kinds_and_ale
     create_endpoint(&member, "ep-deleting", bad, Some("Deleting")).await?;
     // A HyperPod cluster is alerted, not deleted (that is opt-in).
     create_cluster(&member, "cl-bad", bad).await?;
+    create_automl_job(&member, "au-bad", bad).await?;
+    create_automl_job(&member, "au-good", good).await?;
     let home = Emulator::connect().await?;
     let alerts = home.alert_channel().await?;
     let inspector = live_inspector(&alerts.topic_arn, true).await?;
@@ -121,14 +123,17 @@ async fn sweep_stops_only_active_noncompliant_resources_of_the_job_kinds_and_ale
             (ResourceKind::Space, 0),
             (ResourceKind::App, 0),
             (ResourceKind::Cluster, 1),
+            (ResourceKind::AutoMlJob, 2),
         ]
     );
-    assert_eq!(summary.evaluated, 14);
+    assert_eq!(summary.evaluated, 16);
     assert_eq!(
-        summary.non_compliant, 8,
-        "seven active bad ones and the Pending notebook"
+        summary.non_compliant, 9,
+        "eight active bad ones and the Pending notebook"
     );
-    assert_eq!(summary.remediated, 6);
+    assert_eq!(summary.remediated, 7);
+    assert_eq!(automl_status(&member, "au-bad").await?, "Stopped");
+    assert_eq!(automl_status(&member, "au-good").await?, "InProgress");
     assert_eq!(
         member.cluster_status("cl-bad").await?.as_deref(),
         Some("InService"),
@@ -167,7 +172,7 @@ async fn sweep_stops_only_active_noncompliant_resources_of_the_job_kinds_and_ale
             "{ended} was evaluated: {arns:?}"
         );
     }
-    assert_eq!(arns.len(), 14);
+    assert_eq!(arns.len(), 16);
     assert!(arns.iter().all(|a| a.contains(&format!(":{account}:"))));
     // And each violation names who created it, learned from CloudTrail in bulk
     let violations = inspector
@@ -189,8 +194,8 @@ async fn sweep_stops_only_active_noncompliant_resources_of_the_job_kinds_and_ale
         );
     }
     // And one alert per problem arrived
-    let delivered = alerts.receive(8, WAIT).await?;
-    assert_eq!(delivered.len(), 8, "{delivered:?}");
+    let delivered = alerts.receive(9, WAIT).await?;
+    assert_eq!(delivered.len(), 9, "{delivered:?}");
     assert!(delivered
         .iter()
         .all(|d| d.attribute("account") == Some(account.as_str())));
@@ -201,8 +206,8 @@ async fn sweep_stops_only_active_noncompliant_resources_of_the_job_kinds_and_ale
     // Then what it stopped is no longer active, nothing more is done and nobody is alerted again
     assert!(again.failures.is_empty(), "{:?}", again.failures);
     assert_eq!(
-        again.evaluated, 8,
-        "the compliant six, the Pending notebook and the cluster alerted already"
+        again.evaluated, 9,
+        "the compliant seven, the Pending notebook and the cluster alerted already"
     );
     assert_eq!(again.remediated, 0);
     assert_eq!(again.alerts, 0);

@@ -55,7 +55,7 @@ fn offline_replay_of_the_samples_succeeds_and_summarises() {
     let text = stdout(&o);
     assert!(
         text.contains(
-            "49 events: 30 evaluated (17 non-compliant), 6 ignored, 8 need --live, 5 rejected"
+            "51 events: 32 evaluated (18 non-compliant), 6 ignored, 8 need --live, 5 rejected"
         ),
         "{text}"
     );
@@ -308,8 +308,9 @@ fn replay_stores_findings_that_findings_commands_answer_from() -> TestResult {
         .iter()
         .filter_map(|f| f["resource_name"].as_str())
         .collect();
-    assert_eq!(names.len(), 8, "{names:?}");
+    assert_eq!(names.len(), 9, "{names:?}");
     for expected in [
+        "churn-autopilot",
         "llm-pretrain",
         "open-nb",
         "churn-xgb",
@@ -326,7 +327,7 @@ fn replay_stores_findings_that_findings_commands_answer_from() -> TestResult {
     }
     let o = guardrail_with(&["findings", "summary", "--format", "json"], &store);
     let summary: serde_json::Value = serde_json::from_slice(&o.stdout)?;
-    assert_eq!(summary["by_control"]["vpc-attached"]["FAIL"], 8);
+    assert_eq!(summary["by_control"]["vpc-attached"]["FAIL"], 9);
     let id = page["findings"][0]["id"]
         .as_str()
         .ok_or("no id")?

@@ -68,6 +68,11 @@ INITIAL_STATUS_TAG = "emulator:initial-status"
 #: launches; they cannot be created through the API).
 TUNING_JOB_TAG = "emulator:tuning-job-arn"
 
+#: Tag read on the create calls of training, processing and transform jobs (emulator-only
+#: extension): the AutoML job that "started" the job as a candidate, answered as its
+#: ``AutoMLJobArn`` (AWS sets it on the jobs an AutoML job starts).
+AUTOML_JOB_TAG = "emulator:automl-job-arn"
+
 #: Job statuses after which AWS reports an end time.
 TERMINAL_JOB_STATUSES = frozenset({"Completed", "Failed", "Stopped"})
 
@@ -261,6 +266,8 @@ def patch_jobs(kind: JobKind) -> None:
         for tag in getattr(job, "tags", None) or []:
             if kind.label == "training" and tag.get("Key") == TUNING_JOB_TAG:
                 description["TuningJobArn"] = tag.get("Value")
+            if tag.get("Key") == AUTOML_JOB_TAG:
+                description["AutoMLJobArn"] = tag.get("Value")
         return description
 
     setattr(SageMakerModelBackend, describe_name, describe)

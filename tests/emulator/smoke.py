@@ -283,9 +283,11 @@ def training_job_lifecycle(endpoint: str) -> None:
 
 @check
 def training_job_launched_by_a_tuning_job(endpoint: str) -> None:
-    """The tuning-job tag is answered as TuningJobArn; without it the field is absent."""
+    """The tuning-job and AutoML-job tags are answered as TuningJobArn and AutoMLJobArn;
+    without them the fields are absent."""
     sm = sagemaker(endpoint)
     parent = arn("us-east-1", "hyper-parameter-tuning-job", "smoke-hpo")
+    automl = arn("us-east-1", "automl-job", "smoke-automl")
     child, plain = unique("smoke-hpo-child"), unique("smoke-plain")
     create_training_job(sm, plain)
     sm.create_training_job(
@@ -295,14 +297,23 @@ def training_job_launched_by_a_tuning_job(endpoint: str) -> None:
         OutputDataConfig={"S3OutputPath": "s3://models/out/"},
         ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 5},
         StoppingCondition={"MaxRuntimeInSeconds": 3600},
-        Tags=[{"Key": "emulator:tuning-job-arn", "Value": parent}],
+        Tags=[
+            {"Key": "emulator:tuning-job-arn", "Value": parent},
+            {"Key": "emulator:automl-job-arn", "Value": automl},
+        ],
     )
     described = sm.describe_training_job(TrainingJobName=child)
     expect_equal(described.get("TuningJobArn"), parent, "a launched job's TuningJobArn")
+    expect_equal(described.get("AutoMLJobArn"), automl, "a candidate's AutoMLJobArn")
     expect_equal(
         sm.describe_training_job(TrainingJobName=plain).get("TuningJobArn"),
         None,
         "a job created directly",
+    )
+    expect_equal(
+        sm.describe_training_job(TrainingJobName=plain).get("AutoMLJobArn"),
+        None,
+        "a job created directly, not a candidate",
     )
 
 

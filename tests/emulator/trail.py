@@ -33,6 +33,7 @@ NAME_PARAMS = (
     "ModelName",
     "MonitoringScheduleName",
     "ClusterName",
+    "AutoMLJobName",
     "JobDefinitionName",
     "AppName",
     "SpaceName",

@@ -257,4 +257,8 @@ sdk_kinds! {
     Cluster: name cluster_name,
         describe describe_cluster, stop delete_cluster,
         list list_clusters([], cluster_summaries, cluster_name, cluster_status);
+    AutoMlJob: name auto_ml_job_name,
+        describe describe_auto_ml_job_v2, stop stop_auto_ml_job,
+        list list_auto_ml_jobs([AutoMlJobStatus], auto_ml_job_summaries, auto_ml_job_name,
+            auto_ml_job_status);
 }

@@ -738,6 +738,8 @@ mod tests {
             ("hyperpod/create-noncompliant.json", ResourceKind::Cluster),
             ("hyperpod/update-override-vpc.json", ResourceKind::Cluster),
             ("hyperpod/state-change.json", ResourceKind::Cluster),
+            ("automl/create-v2-noncompliant.json", ResourceKind::AutoMlJob),
+            ("automl/create-v1-compliant.json", ResourceKind::AutoMlJob),
         ] {
             assert_eq!(trigger(path).resource.kind, kind, "{path}");
         }

@@ -13,7 +13,12 @@ use crate::resource::{Dependency, InstanceGroup, JobConfig, ResourceKind, Toggle
 
 /// Why a control does not apply to a kind that has no such setting.
 pub fn no_such_setting(kind: ResourceKind) -> String {
-    format!("a {} has no such setting", kind.label())
+    let label = kind.label();
+    let article = match label.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u' | 'A' | 'E' | 'I' | 'O' | 'U') => "an",
+        _ => "a",
+    };
+    format!("{article} {label} has no such setting")
 }
 
 /// One setting of a resource, part by part.
@@ -353,8 +358,15 @@ impl Facets for JobConfig {
         Facet::One(self.vpc.as_ref())
     }
 
+    /// An AutoML candidate's isolation is SageMaker's: the AutoML job's `AutoMLSecurityConfig`
+    /// has no such setting (its VPC, keys and traffic encryption it does pass on).
     fn network_isolation(&self) -> Facet<bool> {
-        Facet::One(self.network_isolation)
+        match &self.automl_job {
+            Some(automl) => Facet::NotApplicable(format!(
+                "a candidate of AutoML job {automl}: its AutoMLSecurityConfig cannot set network isolation"
+            )),
+            None => Facet::One(self.network_isolation),
+        }
     }
 
     fn cluster(&self) -> Facet<Cluster> {

@@ -624,7 +624,12 @@ impl<P: Ports> Inspector<P> {
         // CloudTrail answers 2 lookups a second per account and region: only a violation needs
         // to name who made the resource (a sweep would otherwise crawl at that pace).
         report.actor = if report.results.iter().any(|r| r.is_problem()) {
-            self.actor(trigger, &snapshot, &report.results).await
+            self.actor(trigger, &snapshot, &report.results)
+                .await
+                .map_err(|source| InspectError::Store {
+                    event_id: event_id.to_string(),
+                    source,
+                })?
         } else {
             trigger.actor.clone()
         };

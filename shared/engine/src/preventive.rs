@@ -85,6 +85,8 @@ pub mod actions {
     pub const UPDATE_SPACE: &str = "sagemaker:UpdateSpace";
     pub const CREATE_APP: &str = "sagemaker:CreateApp";
     pub const CREATE_MONITORING_SCHEDULE: &str = "sagemaker:CreateMonitoringSchedule";
+    pub const CREATE_AUTOML: &str = "sagemaker:CreateAutoMLJob";
+    pub const CREATE_AUTOML_V2: &str = "sagemaker:CreateAutoMLJobV2";
     pub const CREATE_CLUSTER: &str = "sagemaker:CreateCluster";
     pub const UPDATE_CLUSTER: &str = "sagemaker:UpdateCluster";
     /// The four model monitoring job definitions: each carries its job's settings, like a
@@ -497,6 +499,8 @@ mod tests {
 
     // The create calls, as the Service Authorization Reference names them, and those that carry
     // each condition key: what the document must say, written out apart from the controls.
+    const AUTOML: &str = "sagemaker:CreateAutoMLJob";
+    const AUTOML_V2: &str = "sagemaker:CreateAutoMLJobV2";
     const CLUSTER: &str = "sagemaker:CreateCluster";
     const CLUSTER_UPDATE: &str = "sagemaker:UpdateCluster";
     const NOTEBOOK: &str = "sagemaker:CreateNotebookInstance";
@@ -519,11 +523,13 @@ mod tests {
     const EXPLAIN: &str = "sagemaker:CreateModelExplainabilityJobDefinition";
 
     /// Create calls that carry `sagemaker:VpcSubnets` and `sagemaker:VpcSecurityGroupIds`.
-    const VPC_ACTIONS: [&str; 11] = [
-        CLUSTER, NOTEBOOK, TRAINING, PROCESSING, TUNING, MODEL, DOMAIN, DQ, MQ, BIAS, EXPLAIN,
+    const VPC_ACTIONS: [&str; 13] = [
+        AUTOML, AUTOML_V2, CLUSTER, NOTEBOOK, TRAINING, PROCESSING, TUNING, MODEL, DOMAIN, DQ, MQ, BIAS, EXPLAIN,
     ];
     /// Create calls that carry `sagemaker:VolumeKmsKeyArn`.
-    const VOLUME_KEY_ACTIONS: [&str; 11] = [
+    const VOLUME_KEY_ACTIONS: [&str; 13] = [
+        AUTOML,
+        AUTOML_V2,
         NOTEBOOK,
         DOMAIN,
         TRAINING,
@@ -537,17 +543,17 @@ mod tests {
         EXPLAIN,
     ];
     /// Create calls that carry `sagemaker:OutputKmsKeyArn`.
-    const OUTPUT_KEY_ACTIONS: [&str; 8] = [
-        TRAINING, PROCESSING, TRANSFORM, TUNING, DQ, MQ, BIAS, EXPLAIN,
+    const OUTPUT_KEY_ACTIONS: [&str; 10] = [
+        AUTOML, AUTOML_V2, TRAINING, PROCESSING, TRANSFORM, TUNING, DQ, MQ, BIAS, EXPLAIN,
     ];
     /// Create calls that carry `sagemaker:InterContainerTrafficEncryption`.
-    const ENCRYPTION_ACTIONS: [&str; 7] = [TRAINING, PROCESSING, TUNING, DQ, MQ, BIAS, EXPLAIN];
+    const ENCRYPTION_ACTIONS: [&str; 9] = [AUTOML, AUTOML_V2, TRAINING, PROCESSING, TUNING, DQ, MQ, BIAS, EXPLAIN];
     /// Create calls that carry `sagemaker:NetworkIsolation`.
     const ISOLATION_ACTIONS: [&str; 8] =
         [TRAINING, PROCESSING, TUNING, MODEL, DQ, MQ, BIAS, EXPLAIN];
     /// Create calls of the guarded kinds that carry `aws:RequestTag/...`.
-    const TAGGED_ACTIONS: [&str; 10] = [
-        CLUSTER, NOTEBOOK, TRAINING, PROCESSING, TRANSFORM, TUNING, ENDPOINT, DOMAIN, PROFILE, SPACE,
+    const TAGGED_ACTIONS: [&str; 12] = [
+        AUTOML, AUTOML_V2, CLUSTER, NOTEBOOK, TRAINING, PROCESSING, TRANSFORM, TUNING, ENDPOINT, DOMAIN, PROFILE, SPACE,
     ];
 
     /// A policy with every control in `mode`, plus `settings` lines in a control's section.
@@ -808,7 +814,7 @@ mod tests {
             ),
             deny(
                 "VolumeKmsMissing",
-                &[NOTEBOOK, DOMAIN],
+                &[AUTOML, AUTOML_V2, NOTEBOOK, DOMAIN],
                 "Null",
                 "sagemaker:VolumeKmsKeyArn",
                 json!("true"),
@@ -944,6 +950,8 @@ mod tests {
                 deny(
                     "VpcAttachedSubnetNotAllowed",
                     &[
+                        AUTOML,
+                        AUTOML_V2,
                         CLUSTER,
                         CLUSTER_UPDATE,
                         NOTEBOOK,
@@ -970,6 +978,8 @@ mod tests {
                 deny(
                     "VpcAttachedSecurityGroupNotAllowed",
                     &[
+                        AUTOML,
+                        AUTOML_V2,
                         CLUSTER,
                         CLUSTER_UPDATE,
                         NOTEBOOK,
@@ -1321,10 +1331,10 @@ expires = 2027-01-31
 
     #[test]
     fn statements_beyond_one_scp_are_split_in_order_across_scps_within_the_limit() -> TestResult {
-        // Given twenty required tags with allowed values: 40 statements
-        let p = tags_only(20)?;
+        // Given sixteen required tags with allowed values: 32 statements
+        let p = tags_only(16)?;
         assert!(p.document.to_string().len() > SCP_MAX_CHARS);
-        assert_eq!(statements(&p).len(), 40);
+        assert_eq!(statements(&p).len(), 32);
         // Then every SCP is within the limit, none could take the next one's first statement,
         // and together they hold every statement in Sid order
         assert!(

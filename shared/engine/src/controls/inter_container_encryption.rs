@@ -52,7 +52,9 @@ impl super::Entry for InterContainerEntry {
 }
 
 /// The create calls that take `sagemaker:InterContainerTrafficEncryption`.
-const ENCRYPTION_ACTIONS: [&str; 7] = crate::preventive::with_monitoring([
+const ENCRYPTION_ACTIONS: [&str; 9] = crate::preventive::with_monitoring([
+    actions::CREATE_AUTOML,
+    actions::CREATE_AUTOML_V2,
     actions::CREATE_TRAINING,
     actions::CREATE_PROCESSING,
     actions::CREATE_TUNING,

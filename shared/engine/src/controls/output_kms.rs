@@ -30,7 +30,9 @@ pub struct OutputKms;
 pub const ID: ControlId = ControlId::new("output-kms");
 
 /// The create calls that take `sagemaker:OutputKmsKeyArn`.
-const OUTPUT_KEY_ACTIONS: [&str; 8] = crate::preventive::with_monitoring([
+const OUTPUT_KEY_ACTIONS: [&str; 10] = crate::preventive::with_monitoring([
+    actions::CREATE_AUTOML,
+    actions::CREATE_AUTOML_V2,
     actions::CREATE_TRAINING,
     actions::CREATE_PROCESSING,
     actions::CREATE_TRANSFORM,

@@ -40,7 +40,9 @@ pub const ID: ControlId = ControlId::new("volume-kms");
 
 /// The create calls that take `sagemaker:VolumeKmsKeyArn` (`CreateDomain`: its home EFS
 /// volume's key).
-const VOLUME_KEY_ACTIONS: [&str; 11] = crate::preventive::with_monitoring([
+const VOLUME_KEY_ACTIONS: [&str; 13] = crate::preventive::with_monitoring([
+    actions::CREATE_AUTOML,
+    actions::CREATE_AUTOML_V2,
     actions::CREATE_NOTEBOOK,
     actions::CREATE_DOMAIN,
     actions::CREATE_TRAINING,
@@ -81,16 +83,25 @@ impl Control for VolumeKms {
     }
 }
 
+/// The create calls whose missing volume key is denied whatever the instance types: a notebook
+/// always has an EBS volume, a Studio domain's home volume is EFS, and an AutoML job takes its key
+/// for the jobs it starts on instances it picks (its request names none).
+const NO_LOCAL_STORAGE_CARVE_OUT: [&str; 4] = [
+    actions::CREATE_NOTEBOOK,
+    actions::CREATE_DOMAIN,
+    actions::CREATE_AUTOML,
+    actions::CREATE_AUTOML_V2,
+];
+
 /// A missing volume key is denied, except where an instance type has local NVMe storage:
 /// AWS rejects a key there (jobs) or it encrypts nothing (endpoint configurations), so those
-/// requests are carved out with `sagemaker:InstanceTypes` (table in [`crate::instances`]).
-/// Notebook instances always have an EBS volume, and a Studio domain's home volume is EFS: no
-/// carve-out.
+/// requests are carved out with `sagemaker:InstanceTypes` (table in [`crate::instances`]),
+/// except on [`NO_LOCAL_STORAGE_CARVE_OUT`].
 fn volume_key_missing(scp: &mut Scp<'_>) {
     let control = VolumeKms::ID;
     let (notebook, workloads): (Vec<&'static str>, Vec<&'static str>) = VOLUME_KEY_ACTIONS
         .iter()
-        .partition(|a| [actions::CREATE_NOTEBOOK, actions::CREATE_DOMAIN].contains(*a));
+        .partition(|a| NO_LOCAL_STORAGE_CARVE_OUT.contains(*a));
     let missing = super::kms::deny_missing_key;
     missing(scp, control, "VolumeKmsMissing".into(), &notebook, CONDITION_KEY, None);
     let local: Vec<String> = instances::LOCAL_STORAGE_FAMILIES

@@ -60,7 +60,9 @@ impl super::Entry for VpcEntry {
 }
 
 /// The create calls that take `sagemaker:VpcSubnets` and `sagemaker:VpcSecurityGroupIds`.
-const VPC_ACTIONS: [&str; 11] = crate::preventive::with_monitoring([
+const VPC_ACTIONS: [&str; 13] = crate::preventive::with_monitoring([
+    actions::CREATE_AUTOML,
+    actions::CREATE_AUTOML_V2,
     actions::CREATE_CLUSTER,
     actions::CREATE_NOTEBOOK,
     actions::CREATE_TRAINING,
@@ -72,7 +74,9 @@ const VPC_ACTIONS: [&str; 11] = crate::preventive::with_monitoring([
 /// Those, and the updates that may carry the keys (`UpdateDomain` both, the user profile calls
 /// the security groups): a value outside an allow-list is denied there too (an update without
 /// the key keeps the current value).
-const SUBNET_LIST_ACTIONS: [&str; 13] = crate::preventive::with_monitoring([
+const SUBNET_LIST_ACTIONS: [&str; 15] = crate::preventive::with_monitoring([
+    actions::CREATE_AUTOML,
+    actions::CREATE_AUTOML_V2,
     actions::CREATE_CLUSTER,
     actions::UPDATE_CLUSTER,
     actions::CREATE_NOTEBOOK,
@@ -83,7 +87,9 @@ const SUBNET_LIST_ACTIONS: [&str; 13] = crate::preventive::with_monitoring([
     actions::CREATE_DOMAIN,
     actions::UPDATE_DOMAIN,
 ]);
-const GROUP_LIST_ACTIONS: [&str; 15] = crate::preventive::with_monitoring([
+const GROUP_LIST_ACTIONS: [&str; 17] = crate::preventive::with_monitoring([
+    actions::CREATE_AUTOML,
+    actions::CREATE_AUTOML_V2,
     actions::CREATE_CLUSTER,
     actions::UPDATE_CLUSTER,
     actions::CREATE_NOTEBOOK,

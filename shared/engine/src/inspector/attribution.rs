@@ -12,39 +12,41 @@ use crate::finding::{ControlResult, Status};
 use crate::findings;
 use crate::ports::{ActivityLog, Ports};
 use crate::resource::Snapshot;
-use crate::store::FindingStore;
+use crate::store::{FindingStore, StoreError};
 
 impl<P: Ports> Inspector<P> {
     /// Who the problem is owed to: the caller of the triggering call; else whoever the stored
     /// finding names for this problem on this incarnation (the call that made it, judged before
     /// the state change or sweep that follows: Alice's `UpdateEndpoint` on Bob's endpoint stays
     /// Alice's); else the caller of the latest call on the resource from CloudTrail (for an event:
-    /// a sweep attributes in bulk). Attribution is best effort: a failed lookup is logged and the
+    /// a sweep attributes in bulk). A stored finding that cannot be read fails the invocation
+    /// (the store is the deployment's own, and guessing would hand Alice's problem to the
+    /// resource's creator); a CloudTrail lookup is best effort: a failed one is logged and the
     /// finding goes on without an actor.
     pub(super) async fn actor(
         &self,
         trigger: &Trigger,
         snapshot: &Snapshot,
         results: &[ControlResult],
-    ) -> Option<Actor> {
+    ) -> Result<Option<Actor>, StoreError> {
         if trigger.actor.is_some() && matches!(trigger.cause, event::Cause::ApiCall { .. }) {
-            return trigger.actor.clone();
+            return Ok(trigger.actor.clone());
         }
-        if let Some(actor) = self.remembered_actor(snapshot, results).await {
-            return Some(actor);
+        if let Some(actor) = self.remembered_actor(snapshot, results).await? {
+            return Ok(Some(actor));
         }
         if trigger.actor.is_some() || matches!(trigger.cause, event::Cause::Sweep { .. }) {
-            return trigger.actor.clone();
+            return Ok(trigger.actor.clone());
         }
         let creator = self.trail.creator(&trigger.resource, snapshot.created_ms);
-        match Box::pin(creator).await {
+        Ok(match Box::pin(creator).await {
             Ok(actor) => actor,
             Err(e) => {
                 warn!(event_id = trigger.event_id, error = %e, "creator not found in CloudTrail");
                 crate::metrics::attribution_failed();
                 None
             }
-        }
+        })
     }
 
     /// The actor the stored finding of the evaluation's first problem names, when it records
@@ -53,15 +55,13 @@ impl<P: Ports> Inspector<P> {
         &self,
         snapshot: &Snapshot,
         results: &[ControlResult],
-    ) -> Option<Actor> {
-        let problem = results.iter().find(|r| r.is_problem())?;
+    ) -> Result<Option<Actor>, StoreError> {
+        let Some(problem) = results.iter().find(|r| r.is_problem()) else {
+            return Ok(None);
+        };
         let id = findings::finding_id(&snapshot.arn, problem.control.as_str());
-        let stored = match self.store.finding(&id).await {
-            Ok(stored) => stored?,
-            Err(e) => {
-                warn!(arn = %snapshot.arn, error = %e, "stored finding not read for its actor");
-                return None;
-            }
+        let Some(stored) = self.store.finding(&id).await? else {
+            return Ok(None);
         };
         let created = snapshot.created_ms.and_then(|ms| {
             OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
@@ -74,11 +74,13 @@ impl<P: Ports> Inspector<P> {
         // Written by an evaluation of this incarnation (each one writes the actor anew).
         let this_incarnation = created.is_none_or(|c| stored.last_seen >= c);
         let open = matches!(stored.status, Status::Fail | Status::Error);
-        let arn = stored.actor.filter(|_| open && this_incarnation)?;
-        Some(Actor {
-            arn: Some(arn),
-            ..Actor::default()
-        })
+        Ok(stored
+            .actor
+            .filter(|_| open && this_incarnation)
+            .map(|arn| Actor {
+                arn: Some(arn),
+                ..Actor::default()
+            }))
     }
 }
 
@@ -122,6 +124,14 @@ mod tests {
         inspector.handle(&serde_json::from_str(&call)?).await?;
         assert_eq!(actor_of().await?.as_deref(), Some(alice));
         inspector.sagemaker.put(in_status(pending, "InService"));
+        // A stored finding that cannot be read fails the invocation: Bob is not guessed.
+        inspector.store.faults.throttle("get", 1);
+        let failed = inspector.handle(&serde_json::from_str(&change)?).await;
+        assert!(
+            matches!(failed, Err(crate::InspectError::Store { .. })),
+            "{failed:?}"
+        );
+        assert_eq!(actor_of().await?.as_deref(), Some(alice));
         inspector.handle(&serde_json::from_str(&change)?).await?;
         assert_eq!(actions(&inspector), ["StopNotebookInstance"]);
         assert_eq!(actor_of().await?.as_deref(), Some(alice));

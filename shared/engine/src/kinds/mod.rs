@@ -441,6 +441,7 @@ kinds! {
     Space => space::Space,
     App => app::App,
     Cluster => cluster::Cluster,
+    AutoMlJob => automl_job::AutoMlJob,
 }
 
 /// A live resource as its Describe response gives it.
@@ -706,8 +707,11 @@ mod tests {
     }
 
     /// An AutoML job's candidates name it (`AutoMLJobArn`, set by SageMaker): they count on it.
+    /// Their network isolation is SageMaker's (the AutoML job cannot set it): not applicable,
+    /// where a job of their kind created directly fails without it.
     #[test]
     fn an_automl_job_s_candidates_count_on_it() -> Result<(), FieldError> {
+        use crate::controls::network_isolation;
         let automl = "arn:aws:sagemaker:us-east-1:123456789012:automl-job/churn-autopilot";
         for kind in [
             ResourceKind::TrainingJob,
@@ -717,6 +721,14 @@ mod tests {
             let described = kind.read_described(&serde_json::json!({"AutoMLJobArn": automl}))?;
             assert_eq!(described.details.facets().part_of(), Some(automl), "{kind}");
         }
+        let isolation = |response: serde_json::Value| -> Result<_, FieldError> {
+            let mut snapshot = crate::controls::fixtures::training(|_| {});
+            snapshot.details = ResourceKind::TrainingJob.read_described(&response)?.details;
+            let check = crate::Policy::baseline().check(network_isolation::ID, &snapshot);
+            Ok(crate::controls::fixtures::status(&check))
+        };
+        assert_eq!(isolation(serde_json::json!({"AutoMLJobArn": automl}))?, "N/A");
+        assert_eq!(isolation(serde_json::json!({}))?, "FAIL");
         Ok(())
     }
 
