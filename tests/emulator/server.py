@@ -50,6 +50,8 @@ from moto.sagemaker.models import (
 )
 from moto.sagemaker.responses import SageMakerResponse
 
+import compilation
+import featurestore
 import hyperpod
 import inference
 import monitoring
@@ -927,6 +929,8 @@ def apply_patches() -> None:
     studio.apply(requested_initial_status)
     monitoring.apply(requested_initial_status)
     hyperpod.apply()
+    featurestore.apply(requested_initial_status)
+    compilation.apply(requested_initial_status)
     patch_kms()
     seed_test_key()
     trail.apply()

@@ -406,6 +406,83 @@ def hyperpod_cluster_arn_by_id(endpoint: str) -> None:
     )
 
 
+# Patch 24: Feature Store feature groups.
+
+
+@check
+def feature_groups_keep_both_stores(endpoint: str) -> None:
+    """Both store configurations are kept; listed by status, tagged by ARN, deleted; a missing
+    name is ResourceNotFound."""
+    sm = sagemaker(endpoint)
+    name = unique("smoke-features")
+    key = "arn:aws:kms:us-east-1:123456789012:key/1111aaaa-22bb-33cc-44dd-555555eeeeee"
+    online = {"EnableOnlineStore": True, "SecurityConfig": {"KmsKeyId": key}}
+    created = sm.create_feature_group(
+        FeatureGroupName=name,
+        RecordIdentifierFeatureName="customer_id",
+        EventTimeFeatureName="event_time",
+        FeatureDefinitions=[
+            {"FeatureName": "customer_id", "FeatureType": "String"},
+            {"FeatureName": "event_time", "FeatureType": "String"},
+        ],
+        OnlineStoreConfig=online,
+        RoleArn=ROLE,
+        Tags=[{"Key": "owner", "Value": "smoke"}],
+    )
+    group_arn = created["FeatureGroupArn"]
+    expect_equal(group_arn, arn("us-east-1", "feature-group", name), "ARN")
+    described = sm.describe_feature_group(FeatureGroupName=name)
+    expect_equal(described.get("OnlineStoreConfig"), online, "OnlineStoreConfig")
+    expect_equal(described.get("OfflineStoreConfig"), None, "no OfflineStoreConfig when none was given")
+    expect_equal(described["FeatureGroupStatus"], "Created", "status")
+    listed = sm.list_feature_groups(FeatureGroupStatusEquals="Created")["FeatureGroupSummaries"]
+    assert any(g["FeatureGroupName"] == name for g in listed), "listed as Created"
+    listed = sm.list_feature_groups(FeatureGroupStatusEquals="Deleting")["FeatureGroupSummaries"]
+    assert not any(g["FeatureGroupName"] == name for g in listed), "not listed as Deleting"
+    expect_equal(sm.list_tags(ResourceArn=group_arn)["Tags"], [{"Key": "owner", "Value": "smoke"}], "tags")
+    sm.delete_feature_group(FeatureGroupName=name)
+    expect_error(
+        lambda: sm.describe_feature_group(FeatureGroupName=name),
+        "ResourceNotFound",
+        f"Resource Not Found: Amazon SageMaker can't find a FeatureGroup with name {name}",
+    )
+
+
+# Patch 25: compilation jobs run until stopped.
+
+
+def create_compilation_job(sm: Any, name: str, status: str | None = None) -> None:
+    tags = [{"Key": "emulator:initial-status", "Value": status}] if status else []
+    sm.create_compilation_job(
+        CompilationJobName=name,
+        RoleArn=ROLE,
+        InputConfig={"S3Uri": "s3://models/model.tar.gz", "DataInputConfig": '{"data": [1, 3, 224, 224]}', "Framework": "PYTORCH"},
+        OutputConfig={"S3OutputLocation": "s3://models/compiled/", "TargetDevice": "ml_c5"},
+        StoppingCondition={"MaxRuntimeInSeconds": 900},
+        Tags=tags,
+    )
+
+
+@check
+def compilation_job_runs_until_stopped(endpoint: str) -> None:
+    """Created INPROGRESS without an end time; stops once; a second stop is refused."""
+    sm = sagemaker(endpoint)
+    name = unique("smoke-compile")
+    create_compilation_job(sm, name)
+    job = sm.describe_compilation_job(CompilationJobName=name)
+    expect_equal(job["CompilationJobStatus"], "INPROGRESS", "status after create")
+    assert "CompilationEndTime" not in job, "a running job has no end time"
+    listed = sm.list_compilation_jobs(StatusEquals="INPROGRESS")["CompilationJobSummaries"]
+    assert any(j["CompilationJobName"] == name for j in listed), "listed as INPROGRESS"
+    sm.stop_compilation_job(CompilationJobName=name)
+    expect_equal(sm.describe_compilation_job(CompilationJobName=name)["CompilationJobStatus"], "STOPPED", "after stop")
+    expect_error(
+        lambda: sm.stop_compilation_job(CompilationJobName=name),
+        "ValidationException",
+        "The request was rejected because the compilation job is in status STOPPED.",
+    )
+
+
 # Patch 2: processing jobs.
 
 

@@ -69,6 +69,8 @@ STAR_ONLY = {
     "sagemaker:ListSpaces",
     "sagemaker:ListApps",
     "sagemaker:ListMonitoringSchedules",
+    "sagemaker:ListClusters",
+    "sagemaker:ListAutoMLJobs",
     # The accounts and units are resources of the management account, which the template does
     # not know (the functions run in a delegated administrator account).
     "organizations:DescribeAccount",
@@ -135,8 +137,14 @@ class Adapter:
         self.text = text
 
 
-#: API calls whose IAM action has another name (SQS authorises a batch as its messages).
-IAM_NAME = {"sqs:SendMessageBatch": "sqs:SendMessage"}
+#: API calls whose IAM action has another name (SQS authorises a batch as its messages; the SDK
+#: writes SageMaker's "AutoML" as "AutoMl" in its method names).
+IAM_NAME = {
+    "sqs:SendMessageBatch": "sqs:SendMessage",
+    "sagemaker:DescribeAutoMlJobV2": "sagemaker:DescribeAutoMLJobV2",
+    "sagemaker:StopAutoMlJob": "sagemaker:StopAutoMLJob",
+    "sagemaker:ListAutoMlJobs": "sagemaker:ListAutoMLJobs",
+}
 
 DEPLOYMENT = ROOT / "shared/aws/src/deployment.rs"
 
@@ -165,7 +173,7 @@ def table_adapters() -> list[Adapter]:
         adapter = Adapter(CALLS_TABLE)
         adapter.path = CALLS_TABLE.with_name(f"calls.rs#{function}")
         adapter.names = {function}
-        adapter.actions = {f"sagemaker:{snake_to_pascal(c)}" for c in calls}
+        adapter.actions = {IAM_NAME.get(a, a) for a in (f"sagemaker:{snake_to_pascal(c)}" for c in calls)}
         adapter.text = ""
         adapter.held = {function}
         found.append(adapter)
@@ -653,7 +661,7 @@ class EventPatterns(unittest.TestCase):
             p
             for p in samples.values()
             if p.split("/")[0]
-            in {"notebook", "training", "processing", "transform", "tuning", "endpoint", "studio", "monitoring"}
+            in {"notebook", "training", "processing", "transform", "tuning", "endpoint", "studio", "monitoring", "hyperpod", "automl"}
             and not p.endswith("create-failed.json")
         } | {"malformed/missing-name.json", "malformed/wrong-types.json"}
         self.assertEqual(sorted(matched), sorted(expected))

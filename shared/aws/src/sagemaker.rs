@@ -196,9 +196,18 @@ impl ResourceReader for SageMaker {
         let (tags, supplied) =
             tokio::join!(self.tags(&arn), self.supply_dependencies(&mut details));
         let (tags, ()) = (tags?, supplied?);
+        // A call may name the resource by its ARN (`UpdateCluster` takes one): the snapshot is
+        // named as the Describe response names it.
+        let mut id = id.clone();
+        if id.name.starts_with("arn:") {
+            let named = response.get(id.kind.state_change().name_key);
+            if let Some(name) = named.and_then(Value::as_str) {
+                id.name = name.to_string();
+            }
+        }
         let mut snapshot = Snapshot {
-            id: id.clone(),
             lifecycle: Lifecycle::classify(id.kind, &status),
+            id,
             arn,
             details,
             tags: Some(tags),

@@ -77,11 +77,15 @@ pub struct Exemption {
 
 impl Exemption {
     /// Whether this exemption covers `control` on `snapshot` on `today`. A tuning job's training
-    /// job takes its parent's exemptions (SageMaker names the parent: `TuningJobArn`).
+    /// job takes its parent's exemptions (SageMaker names the parent: `TuningJobArn`). A resource
+    /// whose ARN does not end in its name (a HyperPod cluster's ends in its id) is matched by
+    /// either.
     pub fn covers(&self, snapshot: &Snapshot, control: ControlId, today: Date) -> bool {
         today <= self.expires
             && self.controls.contains(&control)
-            && (self.matches(&snapshot.arn) || snapshot.part_of().is_some_and(|p| self.matches(p)))
+            && (self.matches(&snapshot.arn)
+                || self.matches(&snapshot.id.arn())
+                || snapshot.part_of().is_some_and(|p| self.matches(p)))
     }
 
     /// Whether the exemption's pattern matches `arn` (and its account list, if any).

@@ -1,8 +1,9 @@
 //! `inter-container-encryption`: traffic between the instances of a distributed job is encrypted.
 //!
 //! **What** — training job `EnableInterContainerTrafficEncryption`, processing job
-//! `NetworkConfig.EnableInterContainerTrafficEncryption`, and every training job definition of a
-//! tuning job. Notebooks, transform jobs and endpoints have no such setting: not applicable. Absent means `false` (the AWS default).
+//! `NetworkConfig.EnableInterContainerTrafficEncryption`, every training job definition of a
+//! tuning job, and an AutoML job's `SecurityConfig.EnableInterContainerTrafficEncryption` (for
+//! the jobs it starts). Notebooks, transform jobs and endpoints have no such setting: not applicable. Absent means `false` (the AWS default).
 //!
 //! **Why** — distributed training exchanges gradients and data shards between instances; without
 //! this setting that traffic crosses the network in clear text.

@@ -59,22 +59,35 @@ fn s3_prefix(value: &str) -> Option<&str> {
     value.starts_with("s3://").then_some(value)
 }
 
-/// Whether scripts at `uri` come from under the allowed `prefix`: the same object or folder, or
-/// one within it (`s3://lcc/base` allows `s3://lcc/base/x.sh`, not `s3://lcc/base-evil/`).
-/// S3 keys are case-sensitive.
+/// Whether scripts at `uri` come from under the allowed `prefix`, segment by segment:
+/// `s3://lcc/base` allows `s3://lcc/base/` and `s3://lcc/base/x/`, not `s3://lcc/base-evil/`
+/// (a trailing `/` on either makes no difference). S3 keys are case-sensitive. A location with an
+/// empty, `.` or `..` segment, or with `%` or `?`, is under nothing: how the nodes' downloader
+/// resolves it is not documented.
 fn under(prefix: &str, uri: &str) -> bool {
-    uri.strip_prefix(prefix)
-        .is_some_and(|rest| rest.is_empty() || prefix.ends_with('/') || rest.starts_with('/'))
+    let segments = |text: &str| -> Option<Vec<String>> {
+        let path = text.strip_prefix("s3://")?.trim_end_matches('/');
+        let parts: Vec<String> = path.split('/').map(str::to_string).collect();
+        let odd = |p: &String| p.is_empty() || p == "." || p == ".." || p.contains(['%', '?']);
+        (!parts.iter().any(odd)).then_some(parts)
+    };
+    match (segments(prefix), segments(uri)) {
+        (Some(prefix), Some(uri)) => uri.starts_with(&prefix),
+        _ => false,
+    }
 }
 
 /// `NAME`, `NAME@sha256:<64 lower-case hex>`, or `s3://BUCKET/PREFIX`.
 fn valid_entry(value: &str) -> Result<(), String> {
     if let Some(uri) = s3_prefix(value) {
         let bucket = uri["s3://".len()..].split('/').next().unwrap_or_default();
-        return if bucket.len() >= 3 {
+        return if bucket.len() >= 3 && under(uri, uri) {
             Ok(())
         } else {
-            Err(format!("`{value}`: an S3 location is s3://BUCKET/PREFIX"))
+            Err(format!(
+                "`{value}`: an S3 location is s3://BUCKET/PREFIX, without empty, `.` or `..` \
+                 segments, `%` or `?`"
+            ))
         };
     }
     let (name, digest) = entry(value);
@@ -394,6 +407,33 @@ mod tests {
             serde_json::json!(["arn:*:sagemaker:*:*:notebook-instance-lifecycle-config/idle-shutdown"])
         );
         Ok(())
+    }
+
+    /// HyperPod scripts' locations are judged segment by segment, with case, and a location
+    /// whose resolution is not documented is under no prefix.
+    #[test]
+    fn s3_locations_are_under_a_prefix_segment_by_segment() {
+        for (prefix, uri, want) in [
+            ("s3://lcc/base", "s3://lcc/base/", true),
+            ("s3://lcc/base/", "s3://lcc/base", true),
+            ("s3://lcc/base", "s3://lcc/base/team/x/", true),
+            ("s3://lcc/base", "s3://lcc/base-evil/", false),
+            ("s3://lcc/base", "s3://lcc/Base/", false),
+            ("s3://lcc/base", "s3://lcc/base/../evil/", false),
+            ("s3://lcc/base", "s3://lcc/base//x/", false),
+            ("s3://lcc/base", "s3://lcc/base%2F..%2Fevil/", false),
+            ("s3://lcc/base", "s3a://lcc/base/", false),
+            ("s3://lcc", "s3://lcc-other/base/", false),
+        ] {
+            assert_eq!(under(prefix, uri), want, "{prefix} / {uri}");
+        }
+        let entry = |value: &str| -> AllowEntry {
+            toml::from_str(&format!("allowed = [{value:?}]")).unwrap_or_else(|e| panic!("{e}"))
+        };
+        assert!(LifecycleConfigs::settings(entry("s3://lcc/base/")).is_ok());
+        for bad in ["s3://x", "s3://lcc/../base", "s3://lcc/a%20b"] {
+            assert!(LifecycleConfigs::settings(entry(bad)).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //! `AsyncInferenceConfig.OutputConfig.KmsKeyId` when it serves asynchronous inference (its
 //! results, and its failures, land in S3), and each variant's `CoreDumpConfig.KmsKeyId` when it
 //! writes its containers' core dumps to S3 (AWS: without one, "SageMaker uses the default KMS
-//! key for Amazon S3"). Notebooks have no output location: not applicable.
+//! key for Amazon S3"), and an AutoML job's `OutputDataConfig.KmsKeyId`. Notebooks and HyperPod
+//! clusters have no output location: not applicable.
 //!
 //! **Why** — model artefacts and captured requests/responses often hold personal data. Without a
 //! customer key, S3 encrypts them with the bucket default (often SSE-S3), outside the team's key

@@ -6,7 +6,8 @@
 //! job, the endpoint configuration's `KmsKeyId` (the instance storage of every variant), and each
 //! HyperPod instance group's root and secondary EBS volumes (`InstanceStorageConfigs[]
 //! .EbsVolumeConfig.VolumeKmsKeyId`; without a `RootVolume = true` configuration the root volume
-//! has an AWS owned key) name a customer managed key, from the allow-list when the policy has one.
+//! has an AWS owned key) and an AutoML job's `SecurityConfig.VolumeKmsKeyId` name a customer
+//! managed key, from the allow-list when the policy has one.
 //!
 //! **Why** — without it SageMaker uses an AWS managed key: the account cannot restrict who decrypts
 //! the training data and model artefacts on the volume, cannot revoke access by disabling the key,

@@ -3,8 +3,8 @@
 //! **What** — notebook `SubnetId` + `SecurityGroups`, training job `VpcConfig`, processing job
 //! `NetworkConfig.VpcConfig`, the `VpcConfig` of every training job definition of a tuning job,
 //! the `VpcConfig` of a transform job's model, and for an endpoint the `VpcConfig` of every
-//! production variant's model, and each HyperPod instance group's `OverrideVpcConfig` (else its
-//! cluster's `VpcConfig`). With allow-lists in the policy, the VPC and every subnet and security group must be in
+//! production variant's model, each HyperPod instance group's `OverrideVpcConfig` (else its
+//! cluster's `VpcConfig`), and an AutoML job's `SecurityConfig.VpcConfig`. With allow-lists in the policy, the VPC and every subnet and security group must be in
 //! them (the VPC of the subnets is looked up with EC2 `DescribeSubnets`, only when the policy has
 //! a VPC allow-list).
 //!

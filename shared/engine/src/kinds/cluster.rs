@@ -11,8 +11,13 @@
 //! (`RestrictedInstanceGroups`) carry the same role, volumes and VPC override, and no lifecycle
 //! scripts.
 //!
+//! Not judged, and said so: a group's custom AMI (`ImageId`, changed by `UpdateClusterSoftware`,
+//! which is not watched) runs as root on every node as its lifecycle scripts do.
+//!
 //! Containment would be `DeleteCluster`, which terminates every node and the work on its
-//! volumes: it is alerted only, unless the policy lists `cluster` in `[remediation] opt_in`.
+//! volumes: it is alerted only, unless the policy lists `cluster` in `[remediation] opt_in`
+//! (deleting an EKS-orchestrated cluster also needs `eks:DeleteAccessEntry`, a dependent action
+//! the templates do not grant).
 //!
 //! Its ARN ends in the cluster's id, not its name (`cluster/a1b2c3d4e5f6`): findings carry the
 //! ARN `DescribeCluster` or the event gives; where only the name is known (a resource named by the
@@ -283,6 +288,36 @@ mod tests {
             })
             .collect();
         assert_eq!(subnets, ["subnet-2", "subnet-1"]);
+        Ok(())
+    }
+
+    /// A cluster's ARN ends in its id: an exemption written with its name covers it too.
+    #[test]
+    fn an_exemption_by_name_covers_a_cluster_named_by_id() -> Result<(), String> {
+        use crate::controls::fixtures::cluster;
+        let today = time::OffsetDateTime::now_utc().date();
+        let policy = crate::Policy::from_toml(
+            &format!(
+                r#"
+            [[exemptions]]
+            resource = "arn:aws:sagemaker:us-east-1:123456789012:cluster/llm-*"
+            controls = ["vpc-attached"]
+            reason = "CHG-1: moving to the platform VPC"
+            expires = {}
+            "#,
+                today + time::Duration::days(30)
+            ),
+            "test",
+        )
+        .map_err(|e| e.to_string())?;
+        let mut snapshot = cluster(|c| c.vpc = None);
+        snapshot.id.name = "llm-pretrain".into();
+        snapshot.arn = "arn:aws:sagemaker:us-east-1:123456789012:cluster/a1b2c3d4e5f6".into();
+        let exempted = policy.exemptions[0].covers(&snapshot, crate::controls::vpc_attached::ID, today);
+        assert!(exempted);
+        snapshot.id.name = "other".into();
+        let exempted = policy.exemptions[0].covers(&snapshot, crate::controls::vpc_attached::ID, today);
+        assert!(!exempted);
         Ok(())
     }
 
