@@ -560,6 +560,131 @@ pub async fn create_automl_job(emu: &Emulator, name: &str, posture: Posture) -> 
     Ok(created.auto_ml_job_arn().unwrap_or_default().to_string())
 }
 
+/// Creates a `Created` feature group with an online and an offline store, and answers its ARN.
+/// Compliant: both stores with `KEY`.
+pub async fn create_feature_group(emu: &Emulator, name: &str, posture: Posture) -> TestResult<String> {
+    use aws_sdk_sagemaker::types::{
+        FeatureDefinition, FeatureType, OfflineStoreConfig, OnlineStoreConfig,
+        OnlineStoreSecurityConfig, S3StorageConfig,
+    };
+    let compliant = posture == Posture::Compliant;
+    let key = compliant.then(|| KEY.to_string());
+    let feature = |name: &str, kind| {
+        FeatureDefinition::builder()
+            .feature_name(name)
+            .feature_type(kind)
+            .build()
+    };
+    let created = emu
+        .sagemaker
+        .create_feature_group()
+        .feature_group_name(name)
+        .record_identifier_feature_name("customer_id")
+        .event_time_feature_name("event_time")
+        .feature_definitions(feature("customer_id", FeatureType::String))
+        .feature_definitions(feature("event_time", FeatureType::String))
+        .online_store_config(
+            OnlineStoreConfig::builder()
+                .enable_online_store(true)
+                .security_config(
+                    OnlineStoreSecurityConfig::builder()
+                        .set_kms_key_id(key.clone())
+                        .build(),
+                )
+                .build(),
+        )
+        .offline_store_config(
+            OfflineStoreConfig::builder()
+                .s3_storage_config(
+                    S3StorageConfig::builder()
+                        .s3_uri("s3://features/offline/")
+                        .set_kms_key_id(key)
+                        .build(),
+                )
+                .build(),
+        )
+        .role_arn(ROLE)
+        .set_tags(Some(tags_with_status(None)?))
+        .send()
+        .await?;
+    Ok(created.feature_group_arn().unwrap_or_default().to_string())
+}
+
+/// A feature group's status; `None` once it is deleted.
+pub async fn feature_group_status(emu: &Emulator, name: &str) -> TestResult<Option<String>> {
+    let described = emu
+        .sagemaker
+        .describe_feature_group()
+        .feature_group_name(name)
+        .send()
+        .await;
+    match described {
+        Ok(out) => Ok(out.feature_group_status().map(|s| s.as_str().to_string())),
+        Err(e) => {
+            let e = e.into_service_error();
+            if aws_sdk_sagemaker::error::ProvideErrorMetadata::code(&e) == Some("ResourceNotFound") {
+                Ok(None)
+            } else {
+                Err(e.into())
+            }
+        }
+    }
+}
+
+/// Creates an `INPROGRESS` compilation job (SageMaker Neo). Compliant: in the VPC, its output
+/// with `KEY`.
+pub async fn create_compilation_job(emu: &Emulator, name: &str, posture: Posture) -> TestResult {
+    use aws_sdk_sagemaker::types::{
+        Framework, InputConfig, NeoVpcConfig, OutputConfig, StoppingCondition, TargetDevice,
+    };
+    let compliant = posture == Posture::Compliant;
+    let mut output = OutputConfig::builder()
+        .s3_output_location("s3://models/compiled/")
+        .target_device(TargetDevice::MlC5);
+    if compliant {
+        output = output.kms_key_id(KEY);
+    }
+    let mut request = emu
+        .sagemaker
+        .create_compilation_job()
+        .compilation_job_name(name)
+        .role_arn(ROLE)
+        .input_config(
+            InputConfig::builder()
+                .s3_uri("s3://models/model.tar.gz")
+                .data_input_config(r#"{"data": [1, 30]}"#)
+                .framework(Framework::Xgboost)
+                .build(),
+        )
+        .output_config(output.build())
+        .stopping_condition(StoppingCondition::builder().max_runtime_in_seconds(900).build())
+        .set_tags(Some(tags_with_status(None)?));
+    if compliant {
+        request = request.vpc_config(
+            NeoVpcConfig::builder()
+                .subnets(SUBNET)
+                .security_group_ids(GROUP)
+                .build(),
+        );
+    }
+    request.send().await?;
+    Ok(())
+}
+
+/// A compilation job's status.
+pub async fn compilation_status(emu: &Emulator, name: &str) -> TestResult<String> {
+    let described = emu
+        .sagemaker
+        .describe_compilation_job()
+        .compilation_job_name(name)
+        .send()
+        .await?;
+    Ok(described
+        .compilation_job_status()
+        .map(|s| s.as_str().to_string())
+        .unwrap_or_default())
+}
+
 /// An AutoML job's status.
 pub async fn automl_status(emu: &Emulator, name: &str) -> TestResult<String> {
     let described = emu

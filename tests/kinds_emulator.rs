@@ -124,3 +124,76 @@ async fn a_non_compliant_automl_job_and_its_candidates_are_stopped_with_one_aler
     assert_eq!(automl_status(&emu, &secure).await?, "InProgress");
     Ok(())
 }
+
+/// Issue 20, case 6: a feature group whose stores AWS encrypts with its own keys is alerted once
+/// (Security Hub SageMaker.17 and .18) and kept: deleting it deletes its records. With the
+/// policy's opt-in it is deleted; one with the customer's keys passes.
+#[tokio::test]
+async fn a_feature_group_without_customer_keys_is_alerted_once_and_kept() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let name = unique("customer-features");
+    create_feature_group(&emu, &name, Posture::NonCompliant).await?;
+    let inspector = with_store(&emu, &alerts.topic_arn, Policy::baseline(), SqliteStore::in_memory()?)?;
+    let events = [
+        sample_event("features/create-noncompliant.json", "customer-features", &name)?,
+        sample_event("features/state-change.json", "customer-features", &name)?,
+    ];
+    for event in events.iter().chain(events.iter()) {
+        let judged = report(inspector.handle(event).await?)?;
+        let failed: Vec<&str> = judged.violations().map(|v| v.control.as_str()).collect();
+        assert_eq!(failed, ["volume-kms", "output-kms"]);
+        assert_eq!(judged.remediation.outcome().as_str(), "disabled");
+    }
+    assert_eq!(feature_group_status(&emu, &name).await?.as_deref(), Some("Created"));
+    let delivered = alerts.receive(2, WAIT).await?;
+    assert_eq!(delivered.len(), 1, "{delivered:?}");
+    assert_eq!(delivered[0].attribute("resource_type"), Some("feature-group"));
+
+    let opted = with_store(
+        &emu,
+        &alerts.topic_arn,
+        Policy::from_toml("[remediation]\nopt_in = [\"feature-group\"]\n", "test")?,
+        SqliteStore::in_memory()?,
+    )?;
+    let deleted = report(opted.handle(&events[1]).await?)?;
+    assert_eq!(deleted.remediation.outcome().as_str(), "deleted");
+    assert_eq!(feature_group_status(&emu, &name).await?, None);
+
+    let secure = unique("customer-features-secure");
+    create_feature_group(&emu, &secure, Posture::Compliant).await?;
+    let event = sample_event("features/state-change.json", "customer-features", &secure)?;
+    let passed = report(inspector.handle(&event).await?)?;
+    assert_eq!(passed.violations().count(), 0, "{:?}", passed.results);
+    Ok(())
+}
+
+/// Issue 20, case 5: a compilation job outside the VPC writing the compiled model with S3's
+/// default key is stopped and alerted once, from its CloudTrail call (SageMaker sends no
+/// state-change event for it); a compliant one keeps running.
+#[tokio::test]
+async fn a_non_compliant_compilation_job_is_stopped_with_one_alert() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let name = unique("fraud-model-neo");
+    create_compilation_job(&emu, &name, Posture::NonCompliant).await?;
+    let inspector = with_store(&emu, &alerts.topic_arn, Policy::baseline(), SqliteStore::in_memory()?)?;
+    let event = sample_event("compilation/create-noncompliant.json", "fraud-model-neo", &name)?;
+    for _ in 0..2 {
+        let judged = report(inspector.handle(&event).await?)?;
+        let failed: Vec<&str> = judged.violations().map(|v| v.control.as_str()).collect();
+        assert_eq!(failed, ["vpc-attached", "output-kms"]);
+    }
+    assert_eq!(compilation_status(&emu, &name).await?, "STOPPED");
+    let delivered = alerts.receive(2, WAIT).await?;
+    assert_eq!(delivered.len(), 1, "{delivered:?}");
+    assert_eq!(delivered[0].attribute("action"), Some("stopped"));
+
+    let secure = unique("fraud-model-neo-secure");
+    create_compilation_job(&emu, &secure, Posture::Compliant).await?;
+    let event = sample_event("compilation/create-noncompliant.json", "fraud-model-neo", &secure)?;
+    let passed = report(inspector.handle(&event).await?)?;
+    assert_eq!(passed.violations().count(), 0, "{:?}", passed.results);
+    assert_eq!(compilation_status(&emu, &secure).await?, "INPROGRESS");
+    Ok(())
+}

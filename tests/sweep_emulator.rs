@@ -96,6 +96,10 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
     create_cluster(&member, "cl-bad", bad).await?;
     create_automl_job(&member, "au-bad", bad).await?;
     create_automl_job(&member, "au-good", good).await?;
+    // A feature group is alerted, not deleted (that is opt-in).
+    create_feature_group(&member, "fg-bad", bad).await?;
+    create_compilation_job(&member, "cj-bad", bad).await?;
+    create_compilation_job(&member, "cj-good", good).await?;
     let home = Emulator::connect().await?;
     let alerts = home.alert_channel().await?;
     let inspector = live_inspector(&alerts.topic_arn, true).await?;
@@ -124,14 +128,23 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
             (ResourceKind::App, 0),
             (ResourceKind::Cluster, 1),
             (ResourceKind::AutoMlJob, 2),
+            (ResourceKind::FeatureGroup, 1),
+            (ResourceKind::CompilationJob, 2),
         ]
     );
-    assert_eq!(summary.evaluated, 16);
+    assert_eq!(summary.evaluated, 19);
     assert_eq!(
-        summary.non_compliant, 9,
-        "eight active bad ones and the Pending notebook"
+        summary.non_compliant, 11,
+        "ten active bad ones and the Pending notebook"
     );
-    assert_eq!(summary.remediated, 7);
+    assert_eq!(summary.remediated, 8);
+    assert_eq!(compilation_status(&member, "cj-bad").await?, "STOPPED");
+    assert_eq!(compilation_status(&member, "cj-good").await?, "INPROGRESS");
+    assert_eq!(
+        feature_group_status(&member, "fg-bad").await?.as_deref(),
+        Some("Created"),
+        "alerted, not deleted"
+    );
     assert_eq!(automl_status(&member, "au-bad").await?, "Stopped");
     assert_eq!(automl_status(&member, "au-good").await?, "InProgress");
     assert_eq!(
@@ -172,7 +185,7 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
             "{ended} was evaluated: {arns:?}"
         );
     }
-    assert_eq!(arns.len(), 16);
+    assert_eq!(arns.len(), 19);
     assert!(arns.iter().all(|a| a.contains(&format!(":{account}:"))));
     // And each violation names who created it, learned from CloudTrail in bulk
     let violations = inspector
@@ -194,8 +207,8 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
         );
     }
     // And one alert per problem arrived
-    let delivered = alerts.receive(9, WAIT).await?;
-    assert_eq!(delivered.len(), 9, "{delivered:?}");
+    let delivered = alerts.receive(11, WAIT).await?;
+    assert_eq!(delivered.len(), 11, "{delivered:?}");
     assert!(delivered
         .iter()
         .all(|d| d.attribute("account") == Some(account.as_str())));
@@ -206,8 +219,8 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
     // Then what it stopped is no longer active, nothing more is done and nobody is alerted again
     assert!(again.failures.is_empty(), "{:?}", again.failures);
     assert_eq!(
-        again.evaluated, 9,
-        "the compliant seven, the Pending notebook and the cluster alerted already"
+        again.evaluated, 11,
+        "the compliant eight, the Pending notebook, and the cluster and feature group alerted already"
     );
     assert_eq!(again.remediated, 0);
     assert_eq!(again.alerts, 0);

@@ -55,7 +55,7 @@ fn offline_replay_of_the_samples_succeeds_and_summarises() {
     let text = stdout(&o);
     assert!(
         text.contains(
-            "51 events: 32 evaluated (18 non-compliant), 6 ignored, 8 need --live, 5 rejected"
+            "54 events: 35 evaluated (21 non-compliant), 6 ignored, 8 need --live, 5 rejected"
         ),
         "{text}"
     );
@@ -308,8 +308,9 @@ fn replay_stores_findings_that_findings_commands_answer_from() -> TestResult {
         .iter()
         .filter_map(|f| f["resource_name"].as_str())
         .collect();
-    assert_eq!(names.len(), 9, "{names:?}");
+    assert_eq!(names.len(), 10, "{names:?}");
     for expected in [
+        "fraud-model-neo",
         "churn-autopilot",
         "llm-pretrain",
         "open-nb",
@@ -327,7 +328,7 @@ fn replay_stores_findings_that_findings_commands_answer_from() -> TestResult {
     }
     let o = guardrail_with(&["findings", "summary", "--format", "json"], &store);
     let summary: serde_json::Value = serde_json::from_slice(&o.stdout)?;
-    assert_eq!(summary["by_control"]["vpc-attached"]["FAIL"], 9);
+    assert_eq!(summary["by_control"]["vpc-attached"]["FAIL"], 10);
     let id = page["findings"][0]["id"]
         .as_str()
         .ok_or("no id")?
@@ -569,12 +570,12 @@ fn preventive_writes_the_example_policy_as_an_scp_and_lists_what_it_leaves() -> 
         String::from_utf8_lossy(&o.stderr)
     );
     // Compact JSON (what an SCP upload counts), one SCP per line, compared pretty-printed: the
-    // example's statements need two SCPs.
+    // example's statements need three SCPs.
     let scps: Vec<serde_json::Value> = stdout(&o)
         .lines()
         .map(serde_json::from_str)
         .collect::<Result<_, _>>()?;
-    assert_eq!(scps.len(), 2);
+    assert_eq!(scps.len(), 3);
     assert!(scps.iter().all(|d| d.to_string().len() <= 5120));
     golden(
         "preventive.json",
@@ -605,7 +606,7 @@ fn preventive_writes_the_example_policy_as_an_scp_and_lists_what_it_leaves() -> 
     }
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
-        stderr.contains("2 SCPs (at most 5120 characters each): attach all of them"),
+        stderr.contains("3 SCPs (at most 5120 characters each): attach all of them"),
         "{stderr}"
     );
     assert!(
@@ -635,8 +636,9 @@ fn preventive_writes_the_example_policy_as_an_scp_and_lists_what_it_leaves() -> 
     assert_eq!(written.status.code(), Some(0));
     assert!(written.stdout.is_empty());
     let second = file.with_file_name(format!("guardrail-scp-{}-2.json", std::process::id()));
+    let third = file.with_file_name(format!("guardrail-scp-{}-3.json", std::process::id()));
     let mut from_files = Vec::new();
-    for path in [&file, &second] {
+    for path in [&file, &second, &third] {
         let text = std::fs::read_to_string(path)?;
         std::fs::remove_file(path)?;
         from_files.push(serde_json::from_str::<serde_json::Value>(&text)?);

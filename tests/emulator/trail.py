@@ -34,6 +34,8 @@ NAME_PARAMS = (
     "MonitoringScheduleName",
     "ClusterName",
     "AutoMLJobName",
+    "FeatureGroupName",
+    "CompilationJobName",
     "JobDefinitionName",
     "AppName",
     "SpaceName",

@@ -71,6 +71,8 @@ STAR_ONLY = {
     "sagemaker:ListMonitoringSchedules",
     "sagemaker:ListClusters",
     "sagemaker:ListAutoMLJobs",
+    "sagemaker:ListFeatureGroups",
+    "sagemaker:ListCompilationJobs",
     # The accounts and units are resources of the management account, which the template does
     # not know (the functions run in a delegated administrator account).
     "organizations:DescribeAccount",
@@ -661,7 +663,7 @@ class EventPatterns(unittest.TestCase):
             p
             for p in samples.values()
             if p.split("/")[0]
-            in {"notebook", "training", "processing", "transform", "tuning", "endpoint", "studio", "monitoring", "hyperpod", "automl"}
+            in {"notebook", "training", "processing", "transform", "tuning", "endpoint", "studio", "monitoring", "hyperpod", "automl", "features", "compilation"}
             and not p.endswith("create-failed.json")
         } | {"malformed/missing-name.json", "malformed/wrong-types.json"}
         self.assertEqual(sorted(matched), sorted(expected))

@@ -117,16 +117,27 @@ where
     }
 }
 
+/// `request` filtered by `status`: `status_equals`, or the call's own filter member.
+macro_rules! status_filter {
+    ($request:ident, $status_type:ident, $status:ident) => {
+        $request.status_equals(types::$status_type::from($status))
+    };
+    ($request:ident, $status_type:ident, $status:ident, $filter:ident) => {
+        $request.$filter(types::$status_type::from($status))
+    };
+}
+
 /// Every page of a List* call, filtered by `status` when given and the call takes a status
-/// filter (its status type in brackets; `[]`: none, as `ListClusters`): the items (name and
-/// creation time), less those in a status the kind's listing excludes.
+/// filter (its status type in brackets, and its filter member when it is not `StatusEquals`:
+/// `[FeatureGroupStatus: feature_group_status_equals]`; `[]`: none, as `ListClusters`): the
+/// items (name and creation time), less those in a status the kind's listing excludes.
 macro_rules! list {
-    ($client:ident . $call:ident, [$($status_type:ident)?], $status:expr, $items:ident,
-     $name:ident, $item_status:ident, $listing:expr) => {{
+    ($client:ident . $call:ident, [$($status_type:ident $(: $filter:ident)?)?], $status:expr,
+     $items:ident, $name:ident, $item_status:ident, $listing:expr) => {{
         #[allow(unused_mut)]
         let mut request = $client.$call().max_results(PAGE);
         $(if let Some(status) = $status {
-            request = request.status_equals(types::$status_type::from(status));
+            request = status_filter!(request, $status_type, status $(, $filter)?);
         })?
         let mut pages = request.into_paginator().send();
         let mut listed = Vec::new();
@@ -165,8 +176,8 @@ fn not_in_table(kind: ResourceKind, operation: &'static str) -> AwsError {
 /// and its list call (status type, items, item name and item status).
 macro_rules! sdk_kinds {
     ($($variant:ident: name $name:ident, describe $describe:ident, stop $stop:ident,
-       list $list:ident([$($status:ident)?], $items:ident, $item_name:ident,
-       $item_status:ident);)*) => {
+       list $list:ident([$($status:ident $(: $filter:ident)?)?], $items:ident,
+       $item_name:ident, $item_status:ident);)*) => {
         /// `Describe*` of a resource of `kind` named `name`, as JSON; `None` when it is gone.
         pub(crate) async fn describe_kind(
             client: &Client,
@@ -212,7 +223,7 @@ macro_rules! sdk_kinds {
             match kind {
                 $(ResourceKind::$variant => list!(
                     client.$list,
-                    [$($status)?],
+                    [$($status $(: $filter)?)?],
                     status,
                     $items,
                     $item_name,
@@ -261,4 +272,12 @@ sdk_kinds! {
         describe describe_auto_ml_job_v2, stop stop_auto_ml_job,
         list list_auto_ml_jobs([AutoMlJobStatus], auto_ml_job_summaries, auto_ml_job_name,
             auto_ml_job_status);
+    FeatureGroup: name feature_group_name,
+        describe describe_feature_group, stop delete_feature_group,
+        list list_feature_groups([FeatureGroupStatus: feature_group_status_equals],
+            feature_group_summaries, feature_group_name, feature_group_status);
+    CompilationJob: name compilation_job_name,
+        describe describe_compilation_job, stop stop_compilation_job,
+        list list_compilation_jobs([CompilationJobStatus], compilation_job_summaries,
+            compilation_job_name, compilation_job_status);
 }

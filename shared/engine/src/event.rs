@@ -740,6 +740,9 @@ mod tests {
             ("hyperpod/state-change.json", ResourceKind::Cluster),
             ("automl/create-v2-noncompliant.json", ResourceKind::AutoMlJob),
             ("automl/create-v1-compliant.json", ResourceKind::AutoMlJob),
+            ("compilation/create-noncompliant.json", ResourceKind::CompilationJob),
+            ("features/create-noncompliant.json", ResourceKind::FeatureGroup),
+            ("features/state-change.json", ResourceKind::FeatureGroup),
         ] {
             assert_eq!(trigger(path).resource.kind, kind, "{path}");
         }
@@ -764,7 +767,7 @@ mod tests {
             ("training/create-failed.json", "ValidationException"),
             ("processing/create-failed.json", "failed with"),
             ("endpoint/create-failed.json", "failed with"),
-            ("other/unknown-event-name.json", "CreateCompilationJob"),
+            ("other/unknown-event-name.json", "CreateModelCard"),
             ("other/describe-call.json", "DescribeTrainingJob"),
         ] {
             match sample(path) {

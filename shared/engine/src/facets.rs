@@ -29,6 +29,9 @@ pub enum Facet<T> {
     /// The setting does not apply to this resource, for the reason given (AWS documents it as
     /// meaningless here, or the feature it governs is off).
     NotApplicable(String),
+    /// Whether the setting applies depends on a value this version does not know: cannot
+    /// evaluate (never a pass).
+    Unknown(String),
     One(T),
     /// One facet per part (variants, definitions), each labelled for people; `none` is what to
     /// say when there are no parts at all.
@@ -93,6 +96,7 @@ impl<T> Facet<T> {
         match self {
             Facet::NoSuchSetting => Check::not_applicable(no_such_setting(kind)),
             Facet::NotApplicable(reason) => Check::not_applicable(reason.clone()),
+            Facet::Unknown(reason) => Check::cannot(reason.clone()),
             Facet::One(value) => check(value),
             Facet::Each { parts, none } => Check::all(
                 parts

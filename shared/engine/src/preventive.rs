@@ -88,6 +88,8 @@ pub mod actions {
     pub const CREATE_AUTOML: &str = "sagemaker:CreateAutoMLJob";
     pub const CREATE_AUTOML_V2: &str = "sagemaker:CreateAutoMLJobV2";
     pub const CREATE_CLUSTER: &str = "sagemaker:CreateCluster";
+    pub const CREATE_FEATURE_GROUP: &str = "sagemaker:CreateFeatureGroup";
+    pub const CREATE_COMPILATION: &str = "sagemaker:CreateCompilationJob";
     pub const UPDATE_CLUSTER: &str = "sagemaker:UpdateCluster";
     /// The four model monitoring job definitions: each carries its job's settings, like a
     /// processing job.
@@ -500,6 +502,8 @@ mod tests {
     // The create calls, as the Service Authorization Reference names them, and those that carry
     // each condition key: what the document must say, written out apart from the controls.
     const AUTOML: &str = "sagemaker:CreateAutoMLJob";
+    const COMPILATION: &str = "sagemaker:CreateCompilationJob";
+    const FEATURE_GROUP: &str = "sagemaker:CreateFeatureGroup";
     const AUTOML_V2: &str = "sagemaker:CreateAutoMLJobV2";
     const CLUSTER: &str = "sagemaker:CreateCluster";
     const CLUSTER_UPDATE: &str = "sagemaker:UpdateCluster";
@@ -552,8 +556,8 @@ mod tests {
     const ISOLATION_ACTIONS: [&str; 8] =
         [TRAINING, PROCESSING, TUNING, MODEL, DQ, MQ, BIAS, EXPLAIN];
     /// Create calls of the guarded kinds that carry `aws:RequestTag/...`.
-    const TAGGED_ACTIONS: [&str; 12] = [
-        AUTOML, AUTOML_V2, CLUSTER, NOTEBOOK, TRAINING, PROCESSING, TRANSFORM, TUNING, ENDPOINT, DOMAIN, PROFILE, SPACE,
+    const TAGGED_ACTIONS: [&str; 14] = [
+        COMPILATION, FEATURE_GROUP, AUTOML, AUTOML_V2, CLUSTER, NOTEBOOK, TRAINING, PROCESSING, TRANSFORM, TUNING, ENDPOINT, DOMAIN, PROFILE, SPACE,
     ];
 
     /// A policy with every control in `mode`, plus `settings` lines in a control's section.
@@ -769,6 +773,15 @@ mod tests {
                 json!("true"),
             )
             .with_also("sagemaker:OutputKmsKey"),
+            // A feature group's offline store, and below its online store: optional, so a
+            // missing key is not denied.
+            deny(
+                "OutputKmsOfflineStoreAwsManaged",
+                &[FEATURE_GROUP],
+                "StringLike",
+                "sagemaker:FeatureGroupOfflineStoreKmsKey",
+                aws_managed.clone(),
+            ),
             deny(
                 "OutputKmsSharingAwsManaged",
                 &[DOMAIN, DOMAIN_UPDATE, PROFILE, PROFILE_UPDATE],
@@ -837,6 +850,13 @@ mod tests {
                 },
             }),
             deny(
+                "VolumeKmsOnlineStoreAwsManaged",
+                &[FEATURE_GROUP],
+                "StringLike",
+                "sagemaker:FeatureGroupOnlineStoreKmsKey",
+                json!(["alias/aws/*", "arn:*:kms:*:*:alias/aws/*"]),
+            ),
+            deny(
                 "VpcAttachedSecurityGroupMissing",
                 &VPC_ACTIONS,
                 "Null",
@@ -880,7 +900,9 @@ mod tests {
         // Keys whose absence is compliant: a notebook without a lifecycle configuration, Studio
         // without notebook sharing (sharing without a key is a listed gap), an app on the
         // domain's default image.
-        const ABSENT_IS_COMPLIANT: [&str; 7] = [
+        const ABSENT_IS_COMPLIANT: [&str; 9] = [
+            "sagemaker:FeatureGroupOnlineStoreKmsKey",
+            "sagemaker:FeatureGroupOfflineStoreKmsKey",
             "sagemaker:NotebookInstanceLifecycleConfigArns",
             "sagemaker:StudioLifecycleConfigArns",
             "sagemaker:DomainSharingOutputKmsKey",
@@ -1121,6 +1143,7 @@ mod tests {
                 "OutputKmsAwsManaged",
                 "OutputKmsAwsManagedFormer",
                 "OutputKmsMissing",
+                "OutputKmsOfflineStoreAwsManaged",
                 "OutputKmsSharingAwsManaged"
             ]
         );

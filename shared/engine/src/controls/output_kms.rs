@@ -77,6 +77,21 @@ impl Control for OutputKms {
         let missing = format!("{name}Missing");
         super::kms::deny_missing_key(scp, Self::ID, missing, actions, CONDITION_KEY, None);
         super::kms::deny_unlisted_keys(scp, Self::ID, name, actions, CONDITION_KEY, settings);
+        // A feature group may have no offline store: a missing key is the detective control's.
+        let offline = KeyNames::single("sagemaker:FeatureGroupOfflineStoreKmsKey");
+        let features = [actions::CREATE_FEATURE_GROUP];
+        super::kms::deny_unlisted_keys(scp, Self::ID, "OutputKmsOfflineStore", &features, offline, settings);
+        scp.gap(
+            Self::ID,
+            actions::CREATE_FEATURE_GROUP,
+            "an offline store is optional and no condition key says whether the request has one: \
+             a missing key is judged by the detective control (a key given is checked)",
+        );
+        scp.gap(
+            Self::ID,
+            actions::CREATE_COMPILATION,
+            "no condition key carries a compilation job's OutputConfig.KmsKeyId",
+        );
         let sharing = "OutputKmsSharing";
         super::kms::deny_unlisted_keys(scp, Self::ID, sharing, &SHARING_ACTIONS, SHARING_KEY, settings);
         scp.gap(

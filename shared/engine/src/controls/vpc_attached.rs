@@ -197,6 +197,11 @@ impl Control for VpcAttached {
                 ),
             );
         }
+        scp.gap(
+            control,
+            actions::CREATE_COMPILATION,
+            "no condition key carries a compilation job's VpcConfig",
+        );
         for action in [actions::CREATE_TRANSFORM, actions::CREATE_ENDPOINT] {
             scp.gap(
                 control,

@@ -442,6 +442,8 @@ kinds! {
     App => app::App,
     Cluster => cluster::Cluster,
     AutoMlJob => automl_job::AutoMlJob,
+    FeatureGroup => feature_group::FeatureGroup,
+    CompilationJob => compilation_job::CompilationJob,
 }
 
 /// A live resource as its Describe response gives it.
