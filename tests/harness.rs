@@ -235,7 +235,13 @@ impl Emulator {
     /// The endpoint's status, or `None` when it no longer exists.
     /// A HyperPod cluster's status; `None` once it is deleted.
     pub async fn cluster_status(&self, name: &str) -> TestResult<Option<String>> {
-        match self.sagemaker.describe_cluster().cluster_name(name).send().await {
+        match self
+            .sagemaker
+            .describe_cluster()
+            .cluster_name(name)
+            .send()
+            .await
+        {
             Ok(out) => Ok(out.cluster_status().map(|s| s.as_str().to_string())),
             Err(e) => {
                 let e = e.into_service_error();
@@ -497,7 +503,11 @@ pub async fn create_training_job(
 
 /// Creates a non-compliant InProgress training job as if the AutoML job `automl_job_arn` had
 /// started it as a candidate (the emulator answers the tag as its `AutoMLJobArn`).
-pub async fn create_automl_candidate(emu: &Emulator, name: &str, automl_job_arn: &str) -> TestResult {
+pub async fn create_automl_candidate(
+    emu: &Emulator,
+    name: &str,
+    automl_job_arn: &str,
+) -> TestResult {
     let mut tags = tags_with_status(None)?;
     tags.extend(self::tags(&[(AUTOML_JOB_TAG, automl_job_arn)])?);
     create_training_job_with(emu, name, Posture::NonCompliant, SUBNET, tags, None).await
@@ -508,8 +518,8 @@ pub async fn create_automl_candidate(emu: &Emulator, name: &str, automl_job_arn:
 pub async fn create_automl_job(emu: &Emulator, name: &str, posture: Posture) -> TestResult<String> {
     use aws_sdk_sagemaker::types::{
         AutoMlChannelType, AutoMlDataSource, AutoMlJobChannel, AutoMlJobCompletionCriteria,
-        AutoMlOutputDataConfig, AutoMlProblemTypeConfig, AutoMls3DataSource, AutoMls3DataType,
-        AutoMlSecurityConfig, ProblemType, TabularJobConfig,
+        AutoMlOutputDataConfig, AutoMlProblemTypeConfig, AutoMlSecurityConfig, AutoMls3DataSource,
+        AutoMls3DataType, ProblemType, TabularJobConfig,
     };
     let compliant = posture == Posture::Compliant;
     let mut output = AutoMlOutputDataConfig::builder().s3_output_path("s3://models/automl/");
@@ -536,7 +546,11 @@ pub async fn create_automl_job(emu: &Emulator, name: &str, posture: Posture) -> 
             TabularJobConfig::builder()
                 .target_attribute_name("churned")
                 .problem_type(ProblemType::BinaryClassification)
-                .completion_criteria(AutoMlJobCompletionCriteria::builder().max_candidates(5).build())
+                .completion_criteria(
+                    AutoMlJobCompletionCriteria::builder()
+                        .max_candidates(5)
+                        .build(),
+                )
                 .build(),
         ))
         .role_arn(ROLE)
@@ -562,7 +576,11 @@ pub async fn create_automl_job(emu: &Emulator, name: &str, posture: Posture) -> 
 
 /// Creates a `Created` feature group with an online and an offline store, and answers its ARN.
 /// Compliant: both stores with `KEY`.
-pub async fn create_feature_group(emu: &Emulator, name: &str, posture: Posture) -> TestResult<String> {
+pub async fn create_feature_group(
+    emu: &Emulator,
+    name: &str,
+    posture: Posture,
+) -> TestResult<String> {
     use aws_sdk_sagemaker::types::{
         FeatureDefinition, FeatureType, OfflineStoreConfig, OnlineStoreConfig,
         OnlineStoreSecurityConfig, S3StorageConfig,
@@ -622,7 +640,8 @@ pub async fn feature_group_status(emu: &Emulator, name: &str) -> TestResult<Opti
         Ok(out) => Ok(out.feature_group_status().map(|s| s.as_str().to_string())),
         Err(e) => {
             let e = e.into_service_error();
-            if aws_sdk_sagemaker::error::ProvideErrorMetadata::code(&e) == Some("ResourceNotFound") {
+            if aws_sdk_sagemaker::error::ProvideErrorMetadata::code(&e) == Some("ResourceNotFound")
+            {
                 Ok(None)
             } else {
                 Err(e.into())
@@ -657,7 +676,11 @@ pub async fn create_compilation_job(emu: &Emulator, name: &str, posture: Posture
                 .build(),
         )
         .output_config(output.build())
-        .stopping_condition(StoppingCondition::builder().max_runtime_in_seconds(900).build())
+        .stopping_condition(
+            StoppingCondition::builder()
+                .max_runtime_in_seconds(900)
+                .build(),
+        )
         .set_tags(Some(tags_with_status(None)?));
     if compliant {
         request = request.vpc_config(

@@ -18,9 +18,7 @@ fn report(outcome: Outcome) -> TestResult<guardrail_core::report::Report> {
 }
 
 fn policy(extra: &str) -> TestResult<Policy> {
-    let text = format!(
-        "[controls.lifecycle-configs]\nallowed = [{CLUSTER_SCRIPTS:?}]\n{extra}"
-    );
+    let text = format!("[controls.lifecycle-configs]\nallowed = [{CLUSTER_SCRIPTS:?}]\n{extra}");
     Ok(Policy::from_toml(&text, "test")?)
 }
 
@@ -38,12 +36,20 @@ async fn a_non_compliant_hyperpod_cluster_is_alerted_once_and_deleted_only_on_op
     let mut event = sample_event("hyperpod/create-noncompliant.json", "llm-pretrain", &name)?;
     event["detail"]["responseElements"]["clusterArn"] = arn.clone().into();
 
-    let inspector = with_store(&emu, &alerts.topic_arn, policy("")?, SqliteStore::in_memory()?)?;
+    let inspector = with_store(
+        &emu,
+        &alerts.topic_arn,
+        policy("")?,
+        SqliteStore::in_memory()?,
+    )?;
     let mut reports = Vec::new();
     for _ in 0..2 {
         reports.push(report(inspector.handle(&event).await?)?);
     }
-    assert_eq!(emu.cluster_status(&name).await?.as_deref(), Some("InService"));
+    assert_eq!(
+        emu.cluster_status(&name).await?.as_deref(),
+        Some("InService")
+    );
     let first = &reports[0];
     assert_eq!(first.resource.arn, arn, "the ARN ends in the cluster's id");
     assert_eq!(first.remediation.outcome().as_str(), "disabled");
@@ -54,7 +60,9 @@ async fn a_non_compliant_hyperpod_cluster_is_alerted_once_and_deleted_only_on_op
     assert_eq!(delivered[0].attribute("resource_type"), Some("cluster"));
     assert_eq!(delivered[0].attribute("action"), Some("disabled"));
     assert!(
-        delivered[0].subject.contains(&format!("HyperPod cluster {name}")),
+        delivered[0]
+            .subject
+            .contains(&format!("HyperPod cluster {name}")),
         "{}",
         delivered[0].subject
     );
@@ -90,18 +98,35 @@ async fn a_non_compliant_automl_job_and_its_candidates_are_stopped_with_one_aler
     let arn = create_automl_job(&emu, &name, Posture::NonCompliant).await?;
     let candidate = unique("churn-autopilot-cand");
     create_automl_candidate(&emu, &candidate, &arn).await?;
-    let inspector = with_store(&emu, &alerts.topic_arn, Policy::baseline(), SqliteStore::in_memory()?)?;
+    let inspector = with_store(
+        &emu,
+        &alerts.topic_arn,
+        Policy::baseline(),
+        SqliteStore::in_memory()?,
+    )?;
 
-    let event = sample_event("automl/create-v2-noncompliant.json", "churn-autopilot", &name)?;
+    let event = sample_event(
+        "automl/create-v2-noncompliant.json",
+        "churn-autopilot",
+        &name,
+    )?;
     let mut reports = Vec::new();
     for _ in 0..2 {
         reports.push(report(inspector.handle(&event).await?)?);
     }
     assert_eq!(automl_status(&emu, &name).await?, "Stopped");
-    let failed: Vec<&str> = reports[0].violations().map(|v| v.control.as_str()).collect();
+    let failed: Vec<&str> = reports[0]
+        .violations()
+        .map(|v| v.control.as_str())
+        .collect();
     assert_eq!(
         failed,
-        ["vpc-attached", "volume-kms", "output-kms", "inter-container-encryption"]
+        [
+            "vpc-attached",
+            "volume-kms",
+            "output-kms",
+            "inter-container-encryption"
+        ]
     );
     assert_eq!(reports[0].remediation.outcome().as_str(), "stopped");
     let child = sample_event("training/state-change.json", "churn-xgb", &candidate)?;
@@ -118,7 +143,11 @@ async fn a_non_compliant_automl_job_and_its_candidates_are_stopped_with_one_aler
 
     let secure = unique("churn-autopilot-secure");
     create_automl_job(&emu, &secure, Posture::Compliant).await?;
-    let event = sample_event("automl/create-v2-noncompliant.json", "churn-autopilot", &secure)?;
+    let event = sample_event(
+        "automl/create-v2-noncompliant.json",
+        "churn-autopilot",
+        &secure,
+    )?;
     let passed = report(inspector.handle(&event).await?)?;
     assert_eq!(passed.violations().count(), 0, "{:?}", passed.results);
     assert_eq!(automl_status(&emu, &secure).await?, "InProgress");
@@ -134,9 +163,18 @@ async fn a_feature_group_without_customer_keys_is_alerted_once_and_kept() -> Tes
     let alerts = emu.alert_channel().await?;
     let name = unique("customer-features");
     create_feature_group(&emu, &name, Posture::NonCompliant).await?;
-    let inspector = with_store(&emu, &alerts.topic_arn, Policy::baseline(), SqliteStore::in_memory()?)?;
+    let inspector = with_store(
+        &emu,
+        &alerts.topic_arn,
+        Policy::baseline(),
+        SqliteStore::in_memory()?,
+    )?;
     let events = [
-        sample_event("features/create-noncompliant.json", "customer-features", &name)?,
+        sample_event(
+            "features/create-noncompliant.json",
+            "customer-features",
+            &name,
+        )?,
         sample_event("features/state-change.json", "customer-features", &name)?,
     ];
     for event in events.iter().chain(events.iter()) {
@@ -145,10 +183,16 @@ async fn a_feature_group_without_customer_keys_is_alerted_once_and_kept() -> Tes
         assert_eq!(failed, ["volume-kms", "output-kms"]);
         assert_eq!(judged.remediation.outcome().as_str(), "disabled");
     }
-    assert_eq!(feature_group_status(&emu, &name).await?.as_deref(), Some("Created"));
+    assert_eq!(
+        feature_group_status(&emu, &name).await?.as_deref(),
+        Some("Created")
+    );
     let delivered = alerts.receive(2, WAIT).await?;
     assert_eq!(delivered.len(), 1, "{delivered:?}");
-    assert_eq!(delivered[0].attribute("resource_type"), Some("feature-group"));
+    assert_eq!(
+        delivered[0].attribute("resource_type"),
+        Some("feature-group")
+    );
 
     let opted = with_store(
         &emu,
@@ -177,8 +221,17 @@ async fn a_non_compliant_compilation_job_is_stopped_with_one_alert() -> TestResu
     let alerts = emu.alert_channel().await?;
     let name = unique("fraud-model-neo");
     create_compilation_job(&emu, &name, Posture::NonCompliant).await?;
-    let inspector = with_store(&emu, &alerts.topic_arn, Policy::baseline(), SqliteStore::in_memory()?)?;
-    let event = sample_event("compilation/create-noncompliant.json", "fraud-model-neo", &name)?;
+    let inspector = with_store(
+        &emu,
+        &alerts.topic_arn,
+        Policy::baseline(),
+        SqliteStore::in_memory()?,
+    )?;
+    let event = sample_event(
+        "compilation/create-noncompliant.json",
+        "fraud-model-neo",
+        &name,
+    )?;
     for _ in 0..2 {
         let judged = report(inspector.handle(&event).await?)?;
         let failed: Vec<&str> = judged.violations().map(|v| v.control.as_str()).collect();
@@ -191,7 +244,11 @@ async fn a_non_compliant_compilation_job_is_stopped_with_one_alert() -> TestResu
 
     let secure = unique("fraud-model-neo-secure");
     create_compilation_job(&emu, &secure, Posture::Compliant).await?;
-    let event = sample_event("compilation/create-noncompliant.json", "fraud-model-neo", &secure)?;
+    let event = sample_event(
+        "compilation/create-noncompliant.json",
+        "fraud-model-neo",
+        &secure,
+    )?;
     let passed = report(inspector.handle(&event).await?)?;
     assert_eq!(passed.violations().count(), 0, "{:?}", passed.results);
     assert_eq!(compilation_status(&emu, &secure).await?, "INPROGRESS");

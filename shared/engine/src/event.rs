@@ -738,10 +738,19 @@ mod tests {
             ("hyperpod/create-noncompliant.json", ResourceKind::Cluster),
             ("hyperpod/update-override-vpc.json", ResourceKind::Cluster),
             ("hyperpod/state-change.json", ResourceKind::Cluster),
-            ("automl/create-v2-noncompliant.json", ResourceKind::AutoMlJob),
+            (
+                "automl/create-v2-noncompliant.json",
+                ResourceKind::AutoMlJob,
+            ),
             ("automl/create-v1-compliant.json", ResourceKind::AutoMlJob),
-            ("compilation/create-noncompliant.json", ResourceKind::CompilationJob),
-            ("features/create-noncompliant.json", ResourceKind::FeatureGroup),
+            (
+                "compilation/create-noncompliant.json",
+                ResourceKind::CompilationJob,
+            ),
+            (
+                "features/create-noncompliant.json",
+                ResourceKind::FeatureGroup,
+            ),
             ("features/state-change.json", ResourceKind::FeatureGroup),
         ] {
             assert_eq!(trigger(path).resource.kind, kind, "{path}");

@@ -528,7 +528,8 @@ mod tests {
 
     /// Create calls that carry `sagemaker:VpcSubnets` and `sagemaker:VpcSecurityGroupIds`.
     const VPC_ACTIONS: [&str; 13] = [
-        AUTOML, AUTOML_V2, CLUSTER, NOTEBOOK, TRAINING, PROCESSING, TUNING, MODEL, DOMAIN, DQ, MQ, BIAS, EXPLAIN,
+        AUTOML, AUTOML_V2, CLUSTER, NOTEBOOK, TRAINING, PROCESSING, TUNING, MODEL, DOMAIN, DQ, MQ,
+        BIAS, EXPLAIN,
     ];
     /// Create calls that carry `sagemaker:VolumeKmsKeyArn`.
     const VOLUME_KEY_ACTIONS: [&str; 13] = [
@@ -551,13 +552,28 @@ mod tests {
         AUTOML, AUTOML_V2, TRAINING, PROCESSING, TRANSFORM, TUNING, DQ, MQ, BIAS, EXPLAIN,
     ];
     /// Create calls that carry `sagemaker:InterContainerTrafficEncryption`.
-    const ENCRYPTION_ACTIONS: [&str; 9] = [AUTOML, AUTOML_V2, TRAINING, PROCESSING, TUNING, DQ, MQ, BIAS, EXPLAIN];
+    const ENCRYPTION_ACTIONS: [&str; 9] = [
+        AUTOML, AUTOML_V2, TRAINING, PROCESSING, TUNING, DQ, MQ, BIAS, EXPLAIN,
+    ];
     /// Create calls that carry `sagemaker:NetworkIsolation`.
     const ISOLATION_ACTIONS: [&str; 8] =
         [TRAINING, PROCESSING, TUNING, MODEL, DQ, MQ, BIAS, EXPLAIN];
     /// Create calls of the guarded kinds that carry `aws:RequestTag/...`.
     const TAGGED_ACTIONS: [&str; 14] = [
-        COMPILATION, FEATURE_GROUP, AUTOML, AUTOML_V2, CLUSTER, NOTEBOOK, TRAINING, PROCESSING, TRANSFORM, TUNING, ENDPOINT, DOMAIN, PROFILE, SPACE,
+        COMPILATION,
+        FEATURE_GROUP,
+        AUTOML,
+        AUTOML_V2,
+        CLUSTER,
+        NOTEBOOK,
+        TRAINING,
+        PROCESSING,
+        TRANSFORM,
+        TUNING,
+        ENDPOINT,
+        DOMAIN,
+        PROFILE,
+        SPACE,
     ];
 
     /// A policy with every control in `mode`, plus `settings` lines in a control's section.

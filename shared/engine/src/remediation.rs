@@ -349,7 +349,12 @@ mod tests {
         let active = || Lifecycle::classify(ResourceKind::Cluster, "InService");
         let delete = Action::Stop(ResourceKind::Cluster);
         let plan = plan_for(open(), active(), &Policy::baseline());
-        assert_eq!(plan, Plan::Disabled { would: delete.clone() });
+        assert_eq!(
+            plan,
+            Plan::Disabled {
+                would: delete.clone()
+            }
+        );
         let phrase = crate::report::Remediation {
             plan,
             result: crate::report::ActionResult::NotExecuted,

@@ -729,7 +729,10 @@ mod tests {
             let check = crate::Policy::baseline().check(network_isolation::ID, &snapshot);
             Ok(crate::controls::fixtures::status(&check))
         };
-        assert_eq!(isolation(serde_json::json!({"AutoMLJobArn": automl}))?, "N/A");
+        assert_eq!(
+            isolation(serde_json::json!({"AutoMLJobArn": automl}))?,
+            "N/A"
+        );
         assert_eq!(isolation(serde_json::json!({}))?, "FAIL");
         Ok(())
     }
