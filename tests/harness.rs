@@ -501,6 +501,17 @@ pub async fn create_training_job(
     create_training_job_with(emu, name, posture, SUBNET, tags, None).await
 }
 
+/// Creates a compliant InProgress training job with `hyper_parameters`.
+pub async fn create_training_job_with_hyperparameters(
+    emu: &Emulator,
+    name: &str,
+    hyper_parameters: &[(&str, &str)],
+) -> TestResult {
+    let tags = tags_with_status(None)?;
+    let compliant = Posture::Compliant;
+    create_training_job_full(emu, name, compliant, SUBNET, tags, None, hyper_parameters).await
+}
+
 /// Creates a non-compliant InProgress training job as if the AutoML job `automl_job_arn` had
 /// started it as a candidate (the emulator answers the tag as its `AutoMLJobArn`).
 pub async fn create_automl_candidate(
@@ -738,6 +749,19 @@ async fn create_training_job_with(
     tags: Vec<Tag>,
     resources: Option<ResourceConfig>,
 ) -> TestResult {
+    create_training_job_full(emu, name, posture, subnet, tags, resources, &[]).await
+}
+
+/// A training job as `create_training_job_with` makes it, with `hyper_parameters`.
+async fn create_training_job_full(
+    emu: &Emulator,
+    name: &str,
+    posture: Posture,
+    subnet: &str,
+    tags: Vec<Tag>,
+    resources: Option<ResourceConfig>,
+    hyper_parameters: &[(&str, &str)],
+) -> TestResult {
     let compliant = posture == Posture::Compliant;
     let (default_resources, output) = training_storage(compliant, "s3://models/churn/");
     let resources = resources.unwrap_or(default_resources);
@@ -769,6 +793,9 @@ async fn create_training_job_with(
                 .security_group_ids(GROUP)
                 .build(),
         );
+    }
+    for (key, value) in hyper_parameters {
+        req = req.hyper_parameters(*key, *value);
     }
     req.send().await?;
     Ok(())

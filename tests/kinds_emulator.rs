@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use guardrail_core::store::FindingStore;
 use guardrail_core::{Outcome, Policy};
 use guardrail_sqlite::SqliteStore;
 use guardrail_tests::*;
@@ -252,5 +253,54 @@ async fn a_non_compliant_compilation_job_is_stopped_with_one_alert() -> TestResu
     let passed = report(inspector.handle(&event).await?)?;
     assert_eq!(passed.violations().count(), 0, "{:?}", passed.results);
     assert_eq!(compilation_status(&emu, &secure).await?, "INPROGRESS");
+    Ok(())
+}
+
+/// Issue 20, case 10: a token passed to a training job as a hyperparameter is found (audit
+/// mode: reported, the job keeps running) and alerted once; the alert, and the finding the store
+/// keeps, name the hyperparameter and the token's format, never its value.
+#[tokio::test]
+async fn a_token_in_a_hyperparameter_is_alerted_without_its_value() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let name = unique("churn-xgb-secure");
+    let token = format!("hf_{}", "Q".repeat(34));
+    create_training_job_with_hyperparameters(
+        &emu,
+        &name,
+        &[("hf_token", &token), ("max_depth", "6")],
+    )
+    .await?;
+    let store = SqliteStore::in_memory()?;
+    let inspector = with_store(&emu, &alerts.topic_arn, Policy::baseline(), store)?;
+    let event = sample_event("training/create-compliant.json", "churn-xgb-secure", &name)?;
+    for _ in 0..2 {
+        let judged = report(inspector.handle(&event).await?)?;
+        let failed: Vec<&str> = judged.violations().map(|v| v.control.as_str()).collect();
+        assert_eq!(failed, ["no-plaintext-secrets"]);
+        assert_eq!(judged.remediation.outcome().as_str(), "audit");
+    }
+    assert_eq!(emu.training_status(&name).await?, "InProgress");
+    let delivered = alerts.receive(2, WAIT).await?;
+    assert_eq!(delivered.len(), 1, "{delivered:?}");
+    let alert = format!(
+        "{} {} {}",
+        delivered[0].subject, delivered[0].finding, delivered[0].attributes
+    );
+    assert!(
+        alert.contains("Hugging Face token in HyperParameters.hf_token"),
+        "{alert}"
+    );
+    assert!(!alert.contains(&token), "the alert carries the token");
+    let stored = inspector
+        .store
+        .list(&guardrail_core::store::Query {
+            limit: 100,
+            ..Default::default()
+        })
+        .await?;
+    let stored = serde_json::to_string(&stored.findings)?;
+    assert!(stored.contains("HyperParameters.hf_token"), "{stored}");
+    assert!(!stored.contains(&token), "the store keeps the token");
     Ok(())
 }

@@ -312,6 +312,12 @@ pub trait Facets {
         Facet::NoSuchSetting
     }
 
+    /// The settings its code reads in plain text (environment variables, hyperparameters),
+    /// scanned for credentials.
+    fn plaintext(&self) -> Facet<&[crate::secrets::Setting]> {
+        Facet::NoSuchSetting
+    }
+
     /// Why the resource's tags are not its owner's to set, when they are not: a Studio app's
     /// (Studio creates apps from its interface with no tags of the user's; the app is judged
     /// through its domain), a Debugger rule job's.
@@ -396,6 +402,10 @@ impl Facets for JobConfig {
     fn job_storage(&self) -> Option<JobStorage<'_>> {
         let keys = (&self.volume_kms_key_id, &self.output_kms_key_id);
         Some(JobStorage::new(&self.instances, keys))
+    }
+
+    fn plaintext(&self) -> Facet<&[crate::secrets::Setting]> {
+        self.set_by_sagemaker(|| Facet::One(&self.plaintext[..]))
     }
 
     /// A serverless training job's storage is SageMaker's: `ServerlessJobConfig` takes no key

@@ -41,6 +41,14 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// The keys of an object. Errors when `self` is not an object.
+    pub fn keys(&self) -> Result<Vec<&'a String>, FieldError> {
+        match self.value.as_object() {
+            Some(map) => Ok(map.keys().collect()),
+            None => Err(self.wrong("an object")),
+        }
+    }
+
     fn wrong(&self, expected: &'static str) -> FieldError {
         FieldError::WrongType {
             path: self.path.clone(),

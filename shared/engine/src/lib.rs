@@ -33,6 +33,7 @@ pub mod preventive;
 pub mod remediation;
 pub mod report;
 pub mod resource;
+pub mod secrets;
 pub mod shape;
 pub mod store;
 pub mod sweep;

@@ -154,6 +154,9 @@ pub struct NotebookConfig {
     /// What that configuration's scripts are now (`DescribeNotebookInstanceLifecycleConfig`),
     /// as the digest a policy pins it by ([`crate::kinds::notebook_instance::script_digest`]).
     pub lifecycle_digest: Option<Dependency<String>>,
+    /// That configuration's scripts, decoded, scanned for credentials; never serialised.
+    #[serde(skip)]
+    pub lifecycle_scripts: Option<Dependency<Vec<crate::secrets::Setting>>>,
 }
 
 /// The instances one part of a workload runs on: a job's cluster, one group of a heterogeneous
@@ -201,6 +204,10 @@ pub struct JobConfig {
     /// which `UpdateTrainingJob` can switch on while it runs; `None` for the kinds without it
     /// (processing jobs, a tuning job's definitions: AWS takes no remote debugging there).
     pub remote_debug: Option<bool>,
+    /// The settings its code reads in plain text (`HyperParameters`, `Environment`), scanned
+    /// for credentials; never serialised.
+    #[serde(skip)]
+    pub plaintext: Vec<crate::secrets::Setting>,
 }
 
 /// Another resource a workload depends on (its model, its endpoint configuration), as the
@@ -268,6 +275,9 @@ pub struct TransformConfig {
     pub output_kms_key_id: Option<String>,
     /// The AutoML job that started it (`AutoMLJobArn`).
     pub automl_job: Option<String>,
+    /// Its `Environment`, scanned for credentials; never serialised.
+    #[serde(skip)]
+    pub plaintext: Vec<crate::secrets::Setting>,
 }
 
 /// One training job definition of a hyperparameter tuning job (`TrainingJobDefinition` or an
@@ -317,6 +327,9 @@ impl VariantModel {
 pub struct ModelConfig {
     pub vpc: Option<VpcAttachment>,
     pub network_isolation: bool,
+    /// Its containers' `Environment`, scanned for credentials; never serialised.
+    #[serde(skip)]
+    pub plaintext: Vec<crate::secrets::Setting>,
 }
 
 /// Data capture settings of an endpoint configuration.

@@ -167,6 +167,25 @@ impl<'a> Shape<'a> {
         node.str(last)
     }
 
+    /// A map of strings (`Environment`, `HyperParameters`) as settings named `pascal.KEY`, to scan
+    /// for credentials; absent: none.
+    pub fn plaintext(&self, pascal: &str) -> Result<Vec<crate::secrets::Setting>, FieldError> {
+        let Some(map) = self.get(pascal)? else {
+            return Ok(Vec::new());
+        };
+        map.node
+            .keys()?
+            .into_iter()
+            .map(|key| {
+                let value = map.node.require(key)?.str()?;
+                Ok(crate::secrets::Setting::new(
+                    format!("{pascal}.{key}"),
+                    value,
+                ))
+            })
+            .collect()
+    }
+
     /// Tags as a list of `{Key, Value}` (API shape) or a `{key: value}` map (state-change shape).
     pub fn tags(&self) -> Result<BTreeMap<String, String>, FieldError> {
         let Some(tags) = self.get("Tags")? else {

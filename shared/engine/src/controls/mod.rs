@@ -68,6 +68,7 @@ registry! {
     no_docker_access::NoDockerAccess,
     execution_roles::ExecutionRoles,
     studio_images::StudioImages,
+    no_plaintext_secrets::NoPlaintextSecrets,
     required_tags::RequiredTags,
 }
 
@@ -655,6 +656,7 @@ pub(crate) mod fixtures {
             platform: Some("notebook-al2023-v1".into()),
             lifecycle_config: None,
             lifecycle_digest: None,
+            lifecycle_scripts: None,
         }
     }
 
@@ -673,6 +675,7 @@ pub(crate) mod fixtures {
             value: ModelConfig {
                 vpc,
                 network_isolation,
+                plaintext: Vec::new(),
             },
         }
     }
@@ -691,6 +694,7 @@ pub(crate) mod fixtures {
             automl_job: None,
             serverless: false,
             remote_debug: None,
+            plaintext: Vec::new(),
         }
     }
 
@@ -765,6 +769,7 @@ pub(crate) mod fixtures {
             volume_kms_key_id: Some(KEY.into()),
             output_kms_key_id: Some(KEY.into()),
             automl_job: None,
+            plaintext: Vec::new(),
         };
         f(&mut c);
         snapshot(ResourceKind::TransformJob, Details::TransformJob(c))

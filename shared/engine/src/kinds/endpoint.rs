@@ -301,6 +301,15 @@ impl Facets for EndpointDetails {
         Facet::held_in(&self.config, "endpoint configuration", volume)
     }
 
+    /// Each variant's model's containers' `Environment`.
+    fn plaintext(&self) -> Facet<&[crate::secrets::Setting]> {
+        each_model(
+            &self.config,
+            |m| Facet::One(&m.plaintext[..]),
+            |_| Facet::NotApplicable("inference components' containers are not scanned yet".into()),
+        )
+    }
+
     /// What the endpoint writes: captured data, and the results of asynchronous inference.
     fn output(&self) -> Facet<Output<'_>> {
         Facet::held_in(&self.config, "endpoint configuration", |c| {

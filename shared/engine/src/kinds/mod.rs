@@ -240,9 +240,21 @@ impl Needed {
 
 /// `DescribeModel`: the settings a model's containers run with.
 pub(crate) fn read_model(s: &Shape<'_>) -> Result<crate::resource::ModelConfig, FieldError> {
+    let mut plaintext = Vec::new();
+    if let Some(primary) = s.get("PrimaryContainer")? {
+        plaintext.extend(primary.plaintext("Environment")?);
+    }
+    for (i, container) in s.items("Containers")?.iter().enumerate() {
+        let settings = container.plaintext("Environment")?;
+        plaintext.extend(settings.into_iter().map(|mut setting| {
+            setting.place = format!("Containers[{i}].{}", setting.place);
+            setting
+        }));
+    }
     Ok(crate::resource::ModelConfig {
         vpc: s.vpc("VpcConfig")?,
         network_isolation: s.bool_or_false("EnableNetworkIsolation")?,
+        plaintext,
     })
 }
 

@@ -58,6 +58,9 @@ fn read_job(s: &Shape<'_>, resources: &str, output: &str) -> Result<JobConfig, F
         rule_of: None,
         automl_job: None,
         serverless: false,
+        // An inline job's `Environment` (a job definition keeps it in its app specification,
+        // not read yet).
+        plaintext: s.plaintext("Environment")?,
         remote_debug: None,
     })
 }
@@ -186,6 +189,10 @@ impl Facets for MonitoringConfig {
 
     fn output(&self) -> Facet<Output<'_>> {
         Facet::held_in(&self.job, DEFINITION, |j| j.output())
+    }
+
+    fn plaintext(&self) -> Facet<&[crate::secrets::Setting]> {
+        Facet::held_in(&self.job, DEFINITION, |j| j.plaintext())
     }
 
     fn key_references(&self) -> Vec<&str> {

@@ -95,6 +95,9 @@ impl Kind for NotebookInstance {
             lifecycle_digest: lifecycle_config
                 .clone()
                 .map(|name| Dependency::NotDescribed { name }),
+            lifecycle_scripts: lifecycle_config
+                .clone()
+                .map(|name| Dependency::NotDescribed { name }),
             lifecycle_config,
         })
     }
@@ -122,8 +125,29 @@ impl Kind for NotebookInstance {
                 Ok(script_digest(&script("OnCreate")?, &script("OnStart")?))
             };
             config.lifecycle_digest = Some(super::described(name, described, read)?);
+            let scripts = |s: &Shape<'_>| {
+                let mut scripts = Vec::new();
+                for hook in ["OnCreate", "OnStart"] {
+                    for h in s.items(hook)? {
+                        let content = h.str("Content")?.unwrap_or_default();
+                        let place = format!("lifecycle configuration {name} {hook} script");
+                        scripts.push(crate::secrets::Setting::new(place, decoded(&content)));
+                    }
+                }
+                Ok(scripts)
+            };
+            config.lifecycle_scripts = Some(super::described(name, described, scripts)?);
         }
         Ok(())
+    }
+}
+
+/// A script as the API returns it (base64), decoded; one that is not base64 is kept as it is.
+fn decoded(content: &str) -> String {
+    use base64::Engine;
+    match base64::engine::general_purpose::STANDARD.decode(content) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(_) => content.to_string(),
     }
 }
 
@@ -171,6 +195,14 @@ impl Facets for NotebookConfig {
 
     fn lifecycle_digest(&self) -> Option<&Dependency<String>> {
         self.lifecycle_digest.as_ref()
+    }
+
+    /// The scripts of its lifecycle configuration (none without one).
+    fn plaintext(&self) -> Facet<&[crate::secrets::Setting]> {
+        match &self.lifecycle_scripts {
+            None => Facet::One(&[]),
+            Some(scripts) => Facet::held_in(scripts, "lifecycle configuration", |s| Facet::One(&s[..])),
+        }
     }
 
     fn key_references(&self) -> Vec<&str> {

@@ -60,6 +60,7 @@ impl Kind for ProcessingJob {
             automl_job: s.str("AutoMLJobArn")?,
             serverless: false,
             remote_debug: None,
+            plaintext: s.plaintext("Environment")?,
         })
     }
 }

@@ -99,5 +99,12 @@ pub(crate) fn read_training(s: &Shape<'_>) -> Result<JobConfig, FieldError> {
         rule_of: None,
         serverless: s.get("ServerlessJobConfig")?.is_some(),
         remote_debug: None,
+        // A tuning job's definition names its fixed hyperparameters `StaticHyperParameters`.
+        plaintext: [
+            s.plaintext("HyperParameters")?,
+            s.plaintext("StaticHyperParameters")?,
+            s.plaintext("Environment")?,
+        ]
+        .concat(),
     })
 }

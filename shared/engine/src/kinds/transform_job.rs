@@ -52,6 +52,7 @@ impl Kind for TransformJob {
             volume_kms_key_id: s.path_str(&["TransformResources", "VolumeKmsKeyId"])?,
             output_kms_key_id: s.path_str(&["TransformOutput", "KmsKeyId"])?,
             automl_job: s.str("AutoMLJobArn")?,
+            plaintext: s.plaintext("Environment")?,
         })
     }
 
@@ -86,6 +87,20 @@ impl Facets for TransformConfig {
 
     fn network_isolation(&self) -> Facet<bool> {
         Facet::held_in(&self.model, "model", |m| Facet::One(m.network_isolation))
+    }
+
+    /// Its own `Environment`, and its model's containers'.
+    fn plaintext(&self) -> Facet<&[crate::secrets::Setting]> {
+        Facet::Each {
+            parts: vec![
+                ("the job".into(), Facet::One(&self.plaintext[..])),
+                (
+                    format!("model {}", self.model.name()),
+                    Facet::held_in(&self.model, "model", |m| Facet::One(&m.plaintext[..])),
+                ),
+            ],
+            none: "no settings",
+        }
     }
 
     fn job_storage(&self) -> Option<JobStorage<'_>> {

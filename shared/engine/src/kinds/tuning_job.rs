@@ -91,6 +91,10 @@ impl Facets for Vec<TuningDefinition> {
         each(self, |d| d.job.output())
     }
 
+    fn plaintext(&self) -> Facet<&[crate::secrets::Setting]> {
+        each(self, |d| d.job.plaintext())
+    }
+
     fn key_references(&self) -> Vec<&str> {
         self.iter().flat_map(|d| d.job.key_references()).collect()
     }
