@@ -1180,6 +1180,27 @@ async fn a_notebook_on_imdsv1_or_an_unlisted_lifecycle_config_is_stopped_and_nam
     // And three notebooks: IMDSv2 with the allowed configuration, IMDSv1, and IMDSv2 with
     // another configuration
     let (good, v1, tools) = (unique("nb-ok"), unique("nb-v1"), unique("nb-tools"));
+    // (the configurations exist, as CreateNotebookInstance requires)
+    for lcc in ["idle-shutdown", "install-tools"] {
+        let hook = aws_sdk_sagemaker::types::NotebookInstanceLifecycleHook::builder()
+            .content("ZWNobyBvaw==")
+            .build();
+        let created = emu
+            .sagemaker
+            .create_notebook_instance_lifecycle_config()
+            .notebook_instance_lifecycle_config_name(lcc)
+            .on_start(hook)
+            .send()
+            .await;
+        // (another test may have created it)
+        if let Err(e) = created {
+            let e = e.into_service_error();
+            let message = aws_sdk_sagemaker::error::ProvideErrorMetadata::message(&e);
+            if !message.unwrap_or_default().contains("already exists") {
+                return Err(e.into());
+            }
+        }
+    }
     create_notebook_with(&emu, &good, "2", Some("idle-shutdown")).await?;
     create_notebook_with(&emu, &v1, "1", None).await?;
     create_notebook_with(&emu, &tools, "2", Some("install-tools")).await?;
@@ -1309,12 +1330,14 @@ async fn a_monitoring_schedule_is_judged_on_its_job_definition_and_stopped() -> 
         ),
         (
             &orphan,
+            // (a deleted definition fails every control its settings are held in)
             vec![
                 "vpc-attached",
                 "volume-kms",
                 "output-kms",
                 "inter-container-encryption",
                 "network-isolation",
+                "no-plaintext-secrets",
             ],
             "Stopped",
         ),

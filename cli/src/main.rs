@@ -116,7 +116,8 @@ async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("GUARDRAIL_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level)),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level))
+                .add_directive(guardrail_aws::quiet_sdk()),
         )
         .with_writer(std::io::stderr)
         .init();

@@ -23,8 +23,15 @@ const PAGE: i32 = 100;
 /// Keeps the body of a response as it came, to read it with the kind's field mapping (the SDK's
 /// typed output has no serialisation). Non-streaming responses are read into memory before
 /// they are deserialised, so the body is there after deserialisation.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Capture(Arc<Mutex<Option<Vec<u8>>>>);
+
+impl std::fmt::Debug for Capture {
+    /// Not the body: it may hold environments and hyperparameters.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Capture(body withheld)")
+    }
+}
 
 impl Intercept for Capture {
     fn name(&self) -> &'static str {

@@ -9,7 +9,8 @@ pub fn init_tracing() {
         .json()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"))
+                .add_directive(crate::quiet_sdk()),
         )
         .with_current_span(false)
         .without_time()

@@ -10,6 +10,14 @@ use aws_sdk_sagemaker::error::{ProvideErrorMetadata, SdkError};
 use guardrail_core::ports::AwsError;
 
 mod calls;
+
+/// The SDK's debug and trace logs print whole responses, environments and hyperparameters (which
+/// may hold credentials) included: its runtime logs at `info` at most, whatever the filter says.
+pub fn quiet_sdk() -> tracing_subscriber::filter::Directive {
+    "aws_smithy_runtime=info"
+        .parse()
+        .unwrap_or_else(|_| tracing::Level::INFO.into())
+}
 pub mod cloudtrail;
 pub mod dead_letters;
 pub mod deployment;

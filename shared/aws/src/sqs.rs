@@ -22,7 +22,8 @@ impl SqsFailureQueue {
     }
 }
 
-/// The message kept for a rejected event: the reason and the event as received. SQS takes
+/// The message kept for a rejected event: the reason and the event as received, less what may
+/// hold credentials ([`guardrail_core::secrets::withheld`]). SQS takes
 /// 256 KiB; an event too large for that is kept truncated (as text), marked as such.
 pub fn rejected_message(event: &Value, reason: &str) -> String {
     const LIMIT: usize = 250 * 1024;
@@ -35,6 +36,8 @@ pub fn rejected_message(event: &Value, reason: &str) -> String {
         })
         .to_string()
     };
+    // What may hold credentials (environments, hyperparameters, scripts) is not kept.
+    let event = &guardrail_core::secrets::withheld(event);
     let whole = kept("event", event.clone());
     if whole.len() <= LIMIT {
         return whole;

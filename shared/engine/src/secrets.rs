@@ -85,10 +85,17 @@ const FORMATS: &[Format] = &[
         name: "Stripe live key",
         pattern: r"\b[rs]k_live_[0-9A-Za-z]{24,}\b",
     },
-    // OpenAI API reference, "Authentication": project and user secret keys.
+    // OpenAI API reference, "Authentication": secret keys carry the `T3BlbkFJ` marker (the
+    // base64 of "OpenAI"), which tells them from other `sk-` strings (gitleaks' rule does the
+    // same).
     Format {
         name: "OpenAI API key",
-        pattern: r"\bsk-(proj-)?[A-Za-z0-9_-]{32,}\b",
+        pattern: r"\bsk-((proj|svcacct|admin)-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}",
+    },
+    // RFC 3986 userinfo: a password in a URL (`postgres://app:pw@db`, an index URL with a token).
+    Format {
+        name: "password in a URL",
+        pattern: r"\b[a-z][a-z0-9+.-]*://[^\s/:@]+:[^\s/@$]+@",
     },
 ];
 
@@ -97,11 +104,34 @@ const FORMATS: &[Format] = &[
 const SECRET_WORDS: &[&str] = &[
     "password",
     "passwd",
+    "pass",
+    "passphrase",
     "secret",
     "token",
     "apikey",
     "credential",
     "credentials",
+];
+
+/// Last words that make a name point at a credential rather than hold one (`SECRET_ID`,
+/// `DB_SECRET_NAME`, `TOKEN_URL`).
+const POINTER_WORDS: &[&str] = &[
+    "name",
+    "id",
+    "arn",
+    "path",
+    "file",
+    "dir",
+    "uri",
+    "url",
+    "endpoint",
+    "region",
+    "param",
+    "parameter",
+    "length",
+    "size",
+    "count",
+    "type",
 ];
 
 /// Pairs of words that name a credential together (`API_KEY`, `private-key`, `access_key`).
@@ -150,6 +180,12 @@ fn words(name: &str) -> Vec<String> {
 /// Whether the name says the value is a credential.
 fn named_secret(name: &str) -> bool {
     let words = words(name);
+    if words
+        .last()
+        .is_some_and(|w| POINTER_WORDS.contains(&w.as_str()))
+    {
+        return false;
+    }
     words.iter().any(|w| SECRET_WORDS.contains(&w.as_str()))
         || words
             .windows(2)
@@ -157,37 +193,115 @@ fn named_secret(name: &str) -> bool {
 }
 
 /// Whether the value points at a credential instead of holding one: a Secrets Manager or
-/// Parameter Store reference, an environment or template variable, a file path.
+/// Parameter Store reference, an environment or template variable, a file path or an S3 or web
+/// location (a password in a URL is a format of its own), CloudTrail's mark for a value it
+/// withheld; or is a tokenizer's special token (`<|endoftext|>`, `[PAD]`).
 fn reference(value: &str) -> bool {
     let v = value.trim();
-    v.starts_with("arn:aws")
-        || v.starts_with("{{resolve:")
-        || v.starts_with('$')
-        || v.starts_with('/')
-        || v.starts_with("ssm:")
-        || v.starts_with("secretsmanager:")
+    [
+        "arn:aws",
+        "{{resolve:",
+        "$",
+        "/",
+        "ssm:",
+        "secretsmanager:",
+        "s3://",
+        "http://",
+        "https://",
+    ]
+    .iter()
+    .any(|p| v.starts_with(p))
+        || v == "HIDDEN_DUE_TO_SECURITY_REASONS"
+        || file_name(v)
+        || (v.starts_with('<') && v.ends_with('>'))
+        || (v.starts_with('[') && v.ends_with(']'))
 }
 
 /// A plausible credential: at least 8 characters, not a number, not a boolean, not a reference
-/// to a secret store.
+/// to a secret store (surrounding quotes aside: the SDKs JSON-quote hyperparameters).
 fn plausible(value: &str) -> bool {
-    let value = value.trim();
+    let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
     value.len() >= 8
         && value.parse::<f64>().is_err()
         && !["true", "false"].contains(&value.to_ascii_lowercase().as_str())
         && !reference(value)
 }
 
-/// Shell assignments in a script (`NAME=value`, `export NAME="value"`): name and value.
+/// A file's name or path (`gcp-sa.json`, `certs/client.pem`): where a credential is, not one.
+fn file_name(value: &str) -> bool {
+    const EXTENSIONS: [&str; 12] = [
+        "json", "pem", "key", "p12", "pfx", "crt", "txt", "yaml", "yml", "ini", "cfg", "env",
+    ];
+    !value.contains(char::is_whitespace)
+        && value
+            .rsplit_once('.')
+            .is_some_and(|(stem, ext)| !stem.is_empty() && EXTENSIONS.contains(&ext))
+}
+
+/// The place of a setting named `key` in the map `map` (the `i`th entry): `map.key`, unless the
+/// key itself looks like a credential (a key is free text): then `map[#i]`, so the finding does
+/// not carry it.
+pub fn place(map: &str, key: &str, i: usize) -> String {
+    if formats().iter().any(|(_, r)| r.is_match(key)) {
+        format!("{map}[#{i}]")
+    } else {
+        format!("{map}.{key}")
+    }
+}
+
+/// `event` with the values that may hold credentials withheld (`Environment`,
+/// `HyperParameters`, `StaticHyperParameters`, lifecycle scripts' `Content`, in any casing): what
+/// the guardrail keeps of an event it rejects.
+pub fn withheld(event: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    const SENSITIVE: [&str; 4] = [
+        "environment",
+        "hyperparameters",
+        "statichyperparameters",
+        "content",
+    ];
+    match event {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let kept = if SENSITIVE.contains(&k.to_ascii_lowercase().as_str()) {
+                        Value::String("(withheld: may hold credentials)".into())
+                    } else {
+                        withheld(v)
+                    };
+                    (k.clone(), kept)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(withheld).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Assignments in a script or a structured value: `NAME=value`, `export NAME="a b"`,
+/// `name = value` (an INI file such as `~/.aws/credentials`), `"name": "value"` (JSON),
+/// `aws configure set name value`: name and value.
 fn assignments(text: &str) -> Vec<(&str, &str)> {
-    static ASSIGNMENT: OnceLock<Option<Regex>> = OnceLock::new();
-    let pattern = r#"(?m)^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=["']?([^"'\s]+)"#;
-    let Some(assignment) = ASSIGNMENT.get_or_init(|| Regex::new(pattern).ok()) else {
-        return Vec::new();
-    };
-    assignment
-        .captures_iter(text)
-        .filter_map(|c| Some((c.get(1)?.as_str(), c.get(2)?.as_str())))
+    static PATTERNS: OnceLock<Vec<Regex>> = OnceLock::new();
+    let patterns = PATTERNS.get_or_init(|| {
+        [
+            r#"(?m)(?:^|[\s{,;])(?:export\s+)?["']?([A-Za-z_][\w.-]*)["']?\s*[:=]\s*(?:"([^"]*)"|'([^']*)'|([^\s"',;}]+))"#,
+            r"aws\s+configure\s+set\s+(\S+)\s+()()(\S+)",
+        ]
+        .iter()
+        .filter_map(|p| Regex::new(p).ok())
+        .collect()
+    });
+    patterns
+        .iter()
+        .flat_map(|p| p.captures_iter(text))
+        .filter_map(|c| {
+            let value = [2, 3, 4]
+                .iter()
+                .filter_map(|i| c.get(*i))
+                .find(|v| !v.as_str().is_empty())?;
+            Some((c.get(1)?.as_str(), value.as_str()))
+        })
         .collect()
 }
 
@@ -231,7 +345,52 @@ mod tests {
         let script =
             "#!/bin/bash\nset -e\nexport DB_PASSWORD='correct-horse-battery'\npip install x\n";
         let harmless = "#!/bin/bash\nexport MAX_TOKENS=4096\nTOKEN_FILE=$HOME/.token\n";
-        let cases: [(&str, &str, &[&str]); 16] = [
+        let ini = "cat > ~/.aws/credentials <<EOF\n[default]\naws_secret_access_key = abcdEFGHijklMNOPqrstUVWXyz0123456789abcd\nEOF\n";
+        let json = r#"{"host": "db", "password": "correct horse battery"}"#;
+        let cases: [(&str, &str, &[&str]); 27] = [
+            (
+                "lifecycle configuration idle OnStart script",
+                ini,
+                &["value assigned to a variable named as a credential"],
+            ),
+            (
+                "Environment.DB_CONFIG",
+                json,
+                &["value assigned to a variable named as a credential"],
+            ),
+            (
+                "script",
+                "aws configure set aws_secret_access_key abcdEFGHijklMNOP",
+                &["value assigned to a variable named as a credential"],
+            ),
+            (
+                "Environment.DATABASE_URL",
+                "postgres://app:s3cr3t@db.internal:5432/app",
+                &["password in a URL"],
+            ),
+            (
+                "Environment.DB_PASS",
+                "correct-horse-battery",
+                &["value of a setting named as a credential"],
+            ),
+            ("Environment.SECRET_ID", "my-app-db-secret", &[]),
+            ("Environment.DB_SECRET_NAME", "prod/db/credentials", &[]),
+            (
+                "Environment.TOKEN_URL",
+                "https://auth.example.com/token",
+                &[],
+            ),
+            (
+                "Environment.GOOGLE_APPLICATION_CREDENTIALS",
+                "gcp-sa.json",
+                &[],
+            ),
+            ("HyperParameters.eos_token", "\"<|endoftext|>\"", &[]),
+            (
+                "HyperParameters.sagemaker_job_name",
+                "\"sk-learn-random-forest-2024-01-01-12-00-00\"",
+                &[],
+            ),
             (
                 "lifecycle configuration idle OnStart script",
                 script,
@@ -280,6 +439,22 @@ mod tests {
         for (place, value, want) in cases {
             assert_eq!(credentials_in(&Setting::new(place, value)), want, "{place}");
         }
+    }
+
+    /// A key that is itself a credential is not named; a rejected event keeps none of the maps.
+    #[test]
+    fn keys_and_rejected_events_do_not_carry_credentials() {
+        let token = format!("hf_{}", "a".repeat(34));
+        assert_eq!(place("HyperParameters", "lr", 0), "HyperParameters.lr");
+        assert_eq!(place("HyperParameters", &token, 3), "HyperParameters[#3]");
+        let event = serde_json::json!({"detail": {"requestParameters": {
+            "trainingJobName": "t", "hyperParameters": {"hf_token": token.clone()},
+            "environment": {"X": "y"}}}});
+        let kept = withheld(&event).to_string();
+        assert!(
+            !kept.contains(&token) && kept.contains("trainingJobName"),
+            "{kept}"
+        );
     }
 
     #[test]

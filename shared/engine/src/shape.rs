@@ -173,15 +173,26 @@ impl<'a> Shape<'a> {
         let Some(map) = self.get(pascal)? else {
             return Ok(Vec::new());
         };
-        map.node
-            .keys()?
-            .into_iter()
-            .map(|key| {
-                let value = map.node.require(key)?.str()?;
-                Ok(crate::secrets::Setting::new(
-                    format!("{pascal}.{key}"),
-                    value,
-                ))
+        // Errors name the path, never the value (it may be a credential).
+        let withheld = |path: String| FieldError::WrongType {
+            path,
+            expected: "a map of strings",
+            found: "(value withheld)".into(),
+        };
+        let keys = map
+            .node
+            .keys()
+            .map_err(|_| withheld(map.node.path.clone()))?;
+        keys.into_iter()
+            .enumerate()
+            .map(|(i, key)| {
+                let place = crate::secrets::place(pascal, key, i);
+                let value = map
+                    .node
+                    .require(key)
+                    .and_then(|v| v.str())
+                    .map_err(|_| withheld(format!("{}.{place}", map.node.path)))?;
+                Ok(crate::secrets::Setting::new(place, value))
             })
             .collect()
     }

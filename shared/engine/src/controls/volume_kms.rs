@@ -81,14 +81,14 @@ impl Control for VolumeKms {
         volume_key_missing(scp);
         let (name, actions) = ("VolumeKms", &VOLUME_KEY_ACTIONS);
         super::kms::deny_unlisted_keys(scp, Self::ID, name, actions, CONDITION_KEY, settings);
-        // A feature group's online store (optional, and keyless on the InMemory tier).
+        // A feature group's online store (optional; the InMemory tier is not judged).
         let online = KeyNames::single("sagemaker:FeatureGroupOnlineStoreKmsKey");
         let features = [actions::CREATE_FEATURE_GROUP];
         super::kms::deny_unlisted_keys(scp, Self::ID, "VolumeKmsOnlineStore", &features, online, settings);
         scp.gap(
             Self::ID,
             actions::CREATE_FEATURE_GROUP,
-            "an online store is optional (and the InMemory tier takes no key): a missing key is \
+            "an online store is optional (and the InMemory tier is not judged): a missing key is \
              judged by the detective control (a key given is checked)",
         );
     }

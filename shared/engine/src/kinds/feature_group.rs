@@ -4,10 +4,12 @@
 //! `OfflineStoreConfig.S3StorageConfig`), at least one of them.
 //!
 //! `volume-kms` judges the online store's key (`OnlineStoreConfig.SecurityConfig.KmsKeyId`;
-//! Security Hub SageMaker.18), `output-kms` the offline store's
-//! (`OfflineStoreConfig.S3StorageConfig.KmsKeyId`; SageMaker.17). An online store on the
-//! `InMemory` tier takes no key (Security Hub's control covers "online stores with standard
-//! storage" only; the API documents `SecurityConfig` for the `Standard` tier): not applicable.
+//! Security Hub SageMaker.18, "online stores with standard storage should be encrypted with AWS
+//! KMS keys"), `output-kms` the offline store's (`OfflineStoreConfig.S3StorageConfig.KmsKeyId`;
+//! SageMaker.17). Both Security Hub controls accept any KMS key; the guardrail also refuses AWS
+//! managed ones. An online store on the `InMemory` tier is outside SageMaker.18's scope, and
+//! whether that tier takes a customer key is not documented: not judged (said so in the
+//! finding). `Standard` and `Standard_V2` are judged.
 //!
 //! Containment would be `DeleteFeatureGroup`, which deletes the records of both stores: a
 //! non-compliant feature group is alerted only, unless the policy lists `feature-group` in
@@ -106,9 +108,11 @@ impl Facets for FeatureGroupConfig {
         match &self.online {
             None => Facet::NotApplicable("no online store".into()),
             Some(store) if store.storage_type == "InMemory" => Facet::NotApplicable(
-                "an InMemory online store takes no KMS key (only the Standard tier does)".into(),
+                "an InMemory online store: outside Security Hub SageMaker.18 (standard storage), \
+                 and AWS documents no customer key for it"
+                    .into(),
             ),
-            Some(store) if store.storage_type != "Standard" => Facet::Unknown(format!(
+            Some(store) if !["Standard", "Standard_V2"].contains(&store.storage_type.as_str()) => Facet::Unknown(format!(
                 "online store StorageType {} is not one this version knows",
                 store.storage_type
             )),

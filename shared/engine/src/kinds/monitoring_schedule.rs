@@ -58,8 +58,7 @@ fn read_job(s: &Shape<'_>, resources: &str, output: &str) -> Result<JobConfig, F
         rule_of: None,
         automl_job: None,
         serverless: false,
-        // An inline job's `Environment` (a job definition keeps it in its app specification,
-        // not read yet).
+        // An inline job's `Environment` (a job definition's is in its app specification).
         plaintext: s.plaintext("Environment")?,
         remote_debug: None,
     })
@@ -67,7 +66,12 @@ fn read_job(s: &Shape<'_>, resources: &str, output: &str) -> Result<JobConfig, F
 
 /// A job definition's Describe response, of `monitoring_type`.
 pub(crate) fn read_definition(s: &Shape<'_>, monitoring_type: &str) -> Result<JobConfig, FieldError> {
-    read_job(s, "JobResources", &output_member(monitoring_type))
+    let mut job = read_job(s, "JobResources", &output_member(monitoring_type))?;
+    // `DataQualityAppSpecification.Environment`...
+    if let Some(app) = s.get(&format!("{monitoring_type}AppSpecification"))? {
+        job.plaintext.extend(app.plaintext("Environment")?);
+    }
+    Ok(job)
 }
 
 const fn call(event_name: &'static str) -> ApiCall {
