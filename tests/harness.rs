@@ -705,6 +705,87 @@ pub async fn create_compilation_job(emu: &Emulator, name: &str, posture: Posture
     Ok(())
 }
 
+/// The public Mechanical Turk workforce, as AWS names it in us-east-1.
+pub const PUBLIC_CROWD: &str =
+    "arn:aws:sagemaker:us-east-1:394669845002:workteam/public-crowd/default";
+/// A private workteam of the tests' account.
+pub const PRIVATE_TEAM: &str =
+    "arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/annotators";
+
+/// Creates an `InProgress` labeling job sent to `workteam`, its labels written with `KEY`.
+pub async fn create_labeling_job(emu: &Emulator, name: &str, workteam: &str) -> TestResult {
+    use aws_sdk_sagemaker::types::{
+        AnnotationConsolidationConfig, HumanTaskConfig, LabelingJobDataSource,
+        LabelingJobInputConfig, LabelingJobOutputConfig, LabelingJobS3DataSource, UiConfig,
+    };
+    emu.sagemaker
+        .create_labeling_job()
+        .labeling_job_name(name)
+        .label_attribute_name("boxes")
+        .input_config(
+            LabelingJobInputConfig::builder()
+                .data_source(
+                    LabelingJobDataSource::builder()
+                        .s3_data_source(
+                            LabelingJobS3DataSource::builder()
+                                .manifest_s3_uri("s3://data/claims/manifest.jsonl")
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build(),
+        )
+        .output_config(
+            LabelingJobOutputConfig::builder()
+                .s3_output_path("s3://data/claims/labels/")
+                .kms_key_id(KEY)
+                .build(),
+        )
+        .role_arn(ROLE)
+        .human_task_config(
+            HumanTaskConfig::builder()
+                .workteam_arn(workteam)
+                .ui_config(
+                    UiConfig::builder()
+                        .ui_template_s3_uri("s3://data/claims/template.liquid")
+                        .build(),
+                )
+                .pre_human_task_lambda_arn(
+                    "arn:aws:lambda:us-east-1:432418664414:function:PRE-BoundingBox",
+                )
+                .task_title("boxes")
+                .task_description("draw boxes")
+                .number_of_human_workers_per_data_object(1)
+                .task_time_limit_in_seconds(300)
+                .annotation_consolidation_config(
+                    AnnotationConsolidationConfig::builder()
+                        .annotation_consolidation_lambda_arn(
+                            "arn:aws:lambda:us-east-1:432418664414:function:ACS-BoundingBox",
+                        )
+                        .build(),
+                )
+                .build(),
+        )
+        .set_tags(Some(tags_with_status(None)?))
+        .send()
+        .await?;
+    Ok(())
+}
+
+/// A labeling job's status.
+pub async fn labeling_status(emu: &Emulator, name: &str) -> TestResult<String> {
+    let described = emu
+        .sagemaker
+        .describe_labeling_job()
+        .labeling_job_name(name)
+        .send()
+        .await?;
+    Ok(described
+        .labeling_job_status()
+        .map(|s| s.as_str().to_string())
+        .unwrap_or_default())
+}
+
 /// A compilation job's status.
 pub async fn compilation_status(emu: &Emulator, name: &str) -> TestResult<String> {
     let described = emu

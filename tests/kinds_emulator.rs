@@ -304,3 +304,44 @@ async fn a_token_in_a_hyperparameter_is_alerted_without_its_value() -> TestResul
     assert!(!stored.contains(&token), "the store keeps the token");
     Ok(())
 }
+
+/// Issue 20, case 4: a labeling job sending the data to the public Mechanical Turk workforce is
+/// stopped and alerted once, from its create call and from its state change (whose detail
+/// carries only the status); one sent to a private workteam keeps running.
+#[tokio::test]
+async fn a_labeling_job_for_the_public_crowd_is_stopped_with_one_alert() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let name = unique("claims-boxes");
+    create_labeling_job(&emu, &name, PUBLIC_CROWD).await?;
+    let inspector = with_store(
+        &emu,
+        &alerts.topic_arn,
+        Policy::baseline(),
+        SqliteStore::in_memory()?,
+    )?;
+    let events = [
+        sample_event("labeling/create-public-crowd.json", "claims-boxes", &name)?,
+        sample_event("labeling/state-change.json", "claims-boxes", &name)?,
+    ];
+    for event in &events {
+        let judged = report(inspector.handle(event).await?)?;
+        let failed: Vec<&str> = judged.violations().map(|v| v.control.as_str()).collect();
+        assert_eq!(failed, ["public-crowd"]);
+    }
+    assert_eq!(labeling_status(&emu, &name).await?, "Stopped");
+    let delivered = alerts.receive(2, WAIT).await?;
+    assert_eq!(delivered.len(), 1, "{delivered:?}");
+    assert_eq!(
+        delivered[0].attribute("resource_type"),
+        Some("labeling-job")
+    );
+
+    let private = unique("claims-boxes-private");
+    create_labeling_job(&emu, &private, PRIVATE_TEAM).await?;
+    let event = sample_event("labeling/state-change.json", "claims-boxes", &private)?;
+    let passed = report(inspector.handle(&event).await?)?;
+    assert_eq!(passed.violations().count(), 0, "{:?}", passed.results);
+    assert_eq!(labeling_status(&emu, &private).await?, "InProgress");
+    Ok(())
+}

@@ -100,6 +100,7 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
     create_feature_group(&member, "fg-bad", bad).await?;
     create_compilation_job(&member, "cj-bad", bad).await?;
     create_compilation_job(&member, "cj-good", good).await?;
+    create_labeling_job(&member, "lb-bad", PUBLIC_CROWD).await?;
     let home = Emulator::connect().await?;
     let alerts = home.alert_channel().await?;
     let inspector = live_inspector(&alerts.topic_arn, true).await?;
@@ -130,14 +131,16 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
             (ResourceKind::AutoMlJob, 2),
             (ResourceKind::FeatureGroup, 1),
             (ResourceKind::CompilationJob, 2),
+            (ResourceKind::LabelingJob, 1),
         ]
     );
-    assert_eq!(summary.evaluated, 19);
+    assert_eq!(summary.evaluated, 20);
     assert_eq!(
-        summary.non_compliant, 11,
-        "ten active bad ones and the Pending notebook"
+        summary.non_compliant, 12,
+        "eleven active bad ones and the Pending notebook"
     );
-    assert_eq!(summary.remediated, 8);
+    assert_eq!(summary.remediated, 9);
+    assert_eq!(labeling_status(&member, "lb-bad").await?, "Stopped");
     assert_eq!(compilation_status(&member, "cj-bad").await?, "STOPPED");
     assert_eq!(compilation_status(&member, "cj-good").await?, "INPROGRESS");
     assert_eq!(
@@ -185,7 +188,7 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
             "{ended} was evaluated: {arns:?}"
         );
     }
-    assert_eq!(arns.len(), 19);
+    assert_eq!(arns.len(), 20);
     assert!(arns.iter().all(|a| a.contains(&format!(":{account}:"))));
     // And each violation names who created it, learned from CloudTrail in bulk
     let violations = inspector
@@ -207,8 +210,8 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
         );
     }
     // And one alert per problem arrived
-    let delivered = alerts.receive(11, WAIT).await?;
-    assert_eq!(delivered.len(), 11, "{delivered:?}");
+    let delivered = alerts.receive(12, WAIT).await?;
+    assert_eq!(delivered.len(), 12, "{delivered:?}");
     assert!(delivered
         .iter()
         .all(|d| d.attribute("account") == Some(account.as_str())));

@@ -55,7 +55,7 @@ fn offline_replay_of_the_samples_succeeds_and_summarises() {
     let text = stdout(&o);
     assert!(
         text.contains(
-            "54 events: 35 evaluated (21 non-compliant), 6 ignored, 8 need --live, 5 rejected"
+            "56 events: 36 evaluated (22 non-compliant), 6 ignored, 9 need --live, 5 rejected"
         ),
         "{text}"
     );

@@ -53,6 +53,7 @@ from moto.sagemaker.responses import SageMakerResponse
 import compilation
 import featurestore
 import hyperpod
+import labeling
 import inference
 import monitoring
 import studio
@@ -931,6 +932,7 @@ def apply_patches() -> None:
     hyperpod.apply()
     featurestore.apply(requested_initial_status)
     compilation.apply(requested_initial_status)
+    labeling.apply(requested_initial_status)
     patch_kms()
     seed_test_key()
     trail.apply()

@@ -483,6 +483,52 @@ def compilation_job_runs_until_stopped(endpoint: str) -> None:
     )
 
 
+# Patch 26: Ground Truth labeling jobs.
+
+
+@check
+def labeling_job_lifecycle(endpoint: str) -> None:
+    """Created InProgress with its workteam, output and tags kept; listed by status; stops once."""
+    sm = sagemaker(endpoint)
+    name = unique("smoke-labeling")
+    team = "arn:aws:sagemaker:us-east-1:394669845002:workteam/public-crowd/default"
+    created = sm.create_labeling_job(
+        LabelingJobName=name,
+        LabelAttributeName="label",
+        InputConfig={"DataSource": {"S3DataSource": {"ManifestS3Uri": "s3://data/manifest.jsonl"}}},
+        OutputConfig={"S3OutputPath": "s3://data/labels/", "KmsKeyId": "alias/labels"},
+        RoleArn=ROLE,
+        HumanTaskConfig={
+            "WorkteamArn": team,
+            "UiConfig": {"UiTemplateS3Uri": "s3://data/template.liquid"},
+            "PreHumanTaskLambdaArn": "arn:aws:lambda:us-east-1:432418664414:function:PRE-BoundingBox",
+            "TaskTitle": "boxes",
+            "TaskDescription": "draw boxes",
+            "NumberOfHumanWorkersPerDataObject": 1,
+            "TaskTimeLimitInSeconds": 300,
+            "AnnotationConsolidationConfig": {
+                "AnnotationConsolidationLambdaArn": "arn:aws:lambda:us-east-1:432418664414:function:ACS-BoundingBox"
+            },
+        },
+        Tags=[{"Key": "owner", "Value": "smoke"}],
+    )
+    expect_equal(created["LabelingJobArn"], arn("us-east-1", "labeling-job", name), "ARN")
+    job = sm.describe_labeling_job(LabelingJobName=name)
+    expect_equal(job["LabelingJobStatus"], "InProgress", "status after create")
+    expect_equal(job["HumanTaskConfig"]["WorkteamArn"], team, "workteam")
+    expect_equal(job["OutputConfig"].get("KmsKeyId"), "alias/labels", "output key")
+    expect_equal(sm.list_tags(ResourceArn=created["LabelingJobArn"])["Tags"], [{"Key": "owner", "Value": "smoke"}], "tags")
+    listed = sm.list_labeling_jobs(StatusEquals="InProgress")["LabelingJobSummaryList"]
+    assert any(j["LabelingJobName"] == name for j in listed), "listed as InProgress"
+    sm.stop_labeling_job(LabelingJobName=name)
+    expect_equal(sm.describe_labeling_job(LabelingJobName=name)["LabelingJobStatus"], "Stopped", "after stop")
+    expect_error(
+        lambda: sm.stop_labeling_job(LabelingJobName=name),
+        "ValidationException",
+        "The request was rejected because the labeling job is in status Stopped.",
+    )
+
+
 # Patch 2: processing jobs.
 
 

@@ -36,6 +36,7 @@ NAME_PARAMS = (
     "AutoMLJobName",
     "FeatureGroupName",
     "CompilationJobName",
+    "LabelingJobName",
     "JobDefinitionName",
     "AppName",
     "SpaceName",

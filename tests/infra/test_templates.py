@@ -73,6 +73,7 @@ STAR_ONLY = {
     "sagemaker:ListAutoMLJobs",
     "sagemaker:ListFeatureGroups",
     "sagemaker:ListCompilationJobs",
+    "sagemaker:ListLabelingJobs",
     # The accounts and units are resources of the management account, which the template does
     # not know (the functions run in a delegated administrator account).
     "organizations:DescribeAccount",
@@ -663,7 +664,7 @@ class EventPatterns(unittest.TestCase):
             p
             for p in samples.values()
             if p.split("/")[0]
-            in {"notebook", "training", "processing", "transform", "tuning", "endpoint", "studio", "monitoring", "hyperpod", "automl", "features", "compilation"}
+            in {"notebook", "training", "processing", "transform", "tuning", "endpoint", "studio", "monitoring", "hyperpod", "automl", "features", "compilation", "labeling"}
             and not p.endswith("create-failed.json")
         } | {"malformed/missing-name.json", "malformed/wrong-types.json"}
         self.assertEqual(sorted(matched), sorted(expected))

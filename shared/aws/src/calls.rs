@@ -287,4 +287,8 @@ sdk_kinds! {
         describe describe_compilation_job, stop stop_compilation_job,
         list list_compilation_jobs([CompilationJobStatus], compilation_job_summaries,
             compilation_job_name, compilation_job_status);
+    LabelingJob: name labeling_job_name,
+        describe describe_labeling_job, stop stop_labeling_job,
+        list list_labeling_jobs([LabelingJobStatus], labeling_job_summary_list,
+            labeling_job_name, labeling_job_status);
 }

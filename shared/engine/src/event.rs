@@ -507,11 +507,30 @@ fn state_change(context: &Context<'_>, detail: &Node<'_>) -> Result<Parsed, Even
         });
     };
     let keys = kind.state_change();
-    let name = detail.req_str(keys.name_key).map_err(field)?;
-    let arn = detail
-        .opt_str(keys.arn_key)
-        .map_err(field)?
-        .map(str::to_string);
+    // A detail that carries only the status (a labeling job's) names the resource in the
+    // envelope's `resources`.
+    let from_envelope = || {
+        let arn = envelope.resources.as_ref()?.first()?;
+        Some((name_from_arn(arn, kind)?, arn.clone()))
+    };
+    let (name, arn) = match detail.opt_str(keys.name_key).map_err(field)? {
+        Some(name) => {
+            let arn = detail.opt_str(keys.arn_key).map_err(field)?;
+            (name.to_string(), arn.map(str::to_string))
+        }
+        None => match from_envelope() {
+            Some((name, arn)) => (name, Some(arn)),
+            None => {
+                return Err(field(FieldError::Missing {
+                    path: format!(
+                        "detail.{} (or resources[0], an ARN of the kind)",
+                        keys.name_key
+                    ),
+                }))
+            }
+        },
+    };
+    let name = name.as_str();
     let status = detail
         .opt_str(keys.status_key)
         .map_err(field)?
@@ -752,9 +771,21 @@ mod tests {
                 ResourceKind::FeatureGroup,
             ),
             ("features/state-change.json", ResourceKind::FeatureGroup),
+            (
+                "labeling/create-public-crowd.json",
+                ResourceKind::LabelingJob,
+            ),
+            ("labeling/state-change.json", ResourceKind::LabelingJob),
         ] {
             assert_eq!(trigger(path).resource.kind, kind, "{path}");
         }
+        // A labeling job's state change names it only in `resources`.
+        let t = trigger("labeling/state-change.json");
+        assert_eq!(t.resource.name, "claims-boxes");
+        assert_eq!(
+            t.arn.as_deref(),
+            Some("arn:aws:sagemaker:us-east-1:123456789012:labeling-job/claims-boxes")
+        );
         // A HyperPod cluster's ARN ends in its id, not its name: the event's ARN is kept.
         let t = trigger("hyperpod/create-noncompliant.json");
         assert_eq!(t.resource.name, "llm-pretrain");

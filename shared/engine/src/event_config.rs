@@ -23,6 +23,16 @@ pub enum OfflineError {
     },
 }
 
+/// Whether a state-change detail holds only the resource's name, ARN and status.
+fn status_only(detail: &serde_json::Value, kind: ResourceKind) -> bool {
+    let keys = kind.state_change();
+    detail.as_object().is_some_and(|members| {
+        members
+            .keys()
+            .all(|k| [keys.name_key, keys.arn_key, keys.status_key].contains(&k.as_str()))
+    })
+}
+
 /// Builds the snapshot an event describes, without calling AWS.
 pub fn snapshot_from_event(trigger: &Trigger) -> Result<Snapshot, OfflineError> {
     let (value, camel) = match (&trigger.carried, &trigger.cause) {
@@ -35,6 +45,13 @@ pub fn snapshot_from_event(trigger: &Trigger) -> Result<Snapshot, OfflineError> 
                 return Err(OfflineError::NotCarried(event_name.clone()));
             }
             (v, true)
+        }
+        // A detail with nothing but the resource's name, ARN and status (a labeling job's
+        // state change) carries no configuration.
+        (Carried::DescribeShape(v), Cause::StateChange { detail_type, .. })
+            if status_only(v, trigger.resource.kind) =>
+        {
+            return Err(OfflineError::NotCarried(detail_type.clone()))
         }
         (Carried::DescribeShape(v), _) => (v, false),
         (Carried::RequestParameters(_), Cause::StateChange { detail_type, .. }) => {

@@ -312,6 +312,12 @@ pub trait Facets {
         Facet::NoSuchSetting
     }
 
+    /// The workteam people label its data in (`HumanTaskConfig.WorkteamArn`; `None`: none
+    /// reported).
+    fn workteam(&self) -> Facet<Option<&str>> {
+        Facet::NoSuchSetting
+    }
+
     /// The settings its code reads in plain text (environment variables, hyperparameters),
     /// scanned for credentials.
     fn plaintext(&self) -> Facet<&[crate::secrets::Setting]> {

@@ -90,6 +90,8 @@ pub mod actions {
     pub const CREATE_CLUSTER: &str = "sagemaker:CreateCluster";
     pub const CREATE_FEATURE_GROUP: &str = "sagemaker:CreateFeatureGroup";
     pub const CREATE_COMPILATION: &str = "sagemaker:CreateCompilationJob";
+    pub const CREATE_LABELING: &str = "sagemaker:CreateLabelingJob";
+    pub const CREATE_FLOW_DEFINITION: &str = "sagemaker:CreateFlowDefinition";
     pub const UPDATE_CLUSTER: &str = "sagemaker:UpdateCluster";
     /// The four model monitoring job definitions: each carries its job's settings, like a
     /// processing job.
@@ -503,6 +505,8 @@ mod tests {
     // each condition key: what the document must say, written out apart from the controls.
     const AUTOML: &str = "sagemaker:CreateAutoMLJob";
     const COMPILATION: &str = "sagemaker:CreateCompilationJob";
+    const LABELING: &str = "sagemaker:CreateLabelingJob";
+    const FLOW_DEFINITION: &str = "sagemaker:CreateFlowDefinition";
     const FEATURE_GROUP: &str = "sagemaker:CreateFeatureGroup";
     const AUTOML_V2: &str = "sagemaker:CreateAutoMLJobV2";
     const CLUSTER: &str = "sagemaker:CreateCluster";
@@ -548,8 +552,8 @@ mod tests {
         EXPLAIN,
     ];
     /// Create calls that carry `sagemaker:OutputKmsKeyArn`.
-    const OUTPUT_KEY_ACTIONS: [&str; 10] = [
-        AUTOML, AUTOML_V2, TRAINING, PROCESSING, TRANSFORM, TUNING, DQ, MQ, BIAS, EXPLAIN,
+    const OUTPUT_KEY_ACTIONS: [&str; 11] = [
+        LABELING, AUTOML, AUTOML_V2, TRAINING, PROCESSING, TRANSFORM, TUNING, DQ, MQ, BIAS, EXPLAIN,
     ];
     /// Create calls that carry `sagemaker:InterContainerTrafficEncryption`.
     const ENCRYPTION_ACTIONS: [&str; 9] = [
@@ -559,7 +563,8 @@ mod tests {
     const ISOLATION_ACTIONS: [&str; 8] =
         [TRAINING, PROCESSING, TUNING, MODEL, DQ, MQ, BIAS, EXPLAIN];
     /// Create calls of the guarded kinds that carry `aws:RequestTag/...`.
-    const TAGGED_ACTIONS: [&str; 14] = [
+    const TAGGED_ACTIONS: [&str; 15] = [
+        LABELING,
         COMPILATION,
         FEATURE_GROUP,
         AUTOML,
@@ -806,6 +811,13 @@ mod tests {
                 aws_managed.clone(),
             ),
             deny(
+                "PublicCrowd",
+                &[LABELING, FLOW_DEFINITION],
+                "StringEquals",
+                "sagemaker:WorkteamType",
+                json!("public-crowd"),
+            ),
+            deny(
                 "RequiredTagOwnerMissing",
                 &TAGGED_ACTIONS,
                 "Null",
@@ -840,6 +852,21 @@ mod tests {
                 "StringLike",
                 "sagemaker:VolumeKmsKey",
                 aws_managed,
+            ),
+            // A labeling job's automated labeling: optional, so a missing key is not denied.
+            deny(
+                "VolumeKmsLabelingAwsManaged",
+                &[LABELING],
+                "StringLike",
+                "sagemaker:VolumeKmsKeyArn",
+                json!(["alias/aws/*", "arn:*:kms:*:*:alias/aws/*"]),
+            ),
+            deny(
+                "VolumeKmsLabelingAwsManagedFormer",
+                &[LABELING],
+                "StringLike",
+                "sagemaker:VolumeKmsKey",
+                json!(["alias/aws/*", "arn:*:kms:*:*:alias/aws/*"]),
             ),
             deny(
                 "VolumeKmsMissing",
@@ -916,7 +943,9 @@ mod tests {
         // Keys whose absence is compliant: a notebook without a lifecycle configuration, Studio
         // without notebook sharing (sharing without a key is a listed gap), an app on the
         // domain's default image.
-        const ABSENT_IS_COMPLIANT: [&str; 9] = [
+        const ABSENT_IS_COMPLIANT: [&str; 10] = [
+            // (always carried: CreateLabelingJob and CreateFlowDefinition require a workteam)
+            "sagemaker:WorkteamType",
             "sagemaker:FeatureGroupOnlineStoreKmsKey",
             "sagemaker:FeatureGroupOfflineStoreKmsKey",
             "sagemaker:NotebookInstanceLifecycleConfigArns",
@@ -953,7 +982,12 @@ mod tests {
                     }
                     // (an update without the key keeps the current value: create calls only; a
                     // user profile without security groups takes its domain's)
-                    let inherits = |a: &str| a == PROFILE && key == "sagemaker:VpcSecurityGroupIds";
+                    // (a labeling job has a volume only with automated labeling, which no key
+                    // tells)
+                    let inherits = |a: &str| {
+                        (a == PROFILE && key == "sagemaker:VpcSecurityGroupIds")
+                            || (a == LABELING && key.starts_with("sagemaker:VolumeKmsKey"))
+                    };
                     let creates: Vec<&Value> = s["Action"]
                         .as_array()
                         .into_iter()

@@ -68,6 +68,7 @@ registry! {
     no_docker_access::NoDockerAccess,
     execution_roles::ExecutionRoles,
     studio_images::StudioImages,
+    public_crowd::PublicCrowd,
     no_plaintext_secrets::NoPlaintextSecrets,
     required_tags::RequiredTags,
 }
@@ -946,6 +947,20 @@ pub(crate) mod fixtures {
         };
         f(&mut c);
         snapshot(ResourceKind::Cluster, Details::Cluster(c))
+    }
+
+    /// A labeling job sent to a private workteam, labels encrypted with `KEY`, no automated
+    /// labeling, changed by `f`.
+    pub fn labeling(f: impl FnOnce(&mut crate::kinds::labeling_job::LabelingConfig)) -> Snapshot {
+        let mut c = crate::kinds::labeling_job::LabelingConfig {
+            workteam: Some(
+                "arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/annotators".into(),
+            ),
+            output_kms_key_id: Some(KEY.into()),
+            automated: None,
+        };
+        f(&mut c);
+        snapshot(ResourceKind::LabelingJob, Details::LabelingJob(c))
     }
 
     /// The table of a notebook switch that must be `Disabled` (`set` changes it on a compliant

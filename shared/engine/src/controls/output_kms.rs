@@ -31,7 +31,8 @@ pub struct OutputKms;
 pub const ID: ControlId = ControlId::new("output-kms");
 
 /// The create calls that take `sagemaker:OutputKmsKeyArn`.
-const OUTPUT_KEY_ACTIONS: [&str; 10] = crate::preventive::with_monitoring([
+const OUTPUT_KEY_ACTIONS: [&str; 11] = crate::preventive::with_monitoring([
+    actions::CREATE_LABELING,
     actions::CREATE_AUTOML,
     actions::CREATE_AUTOML_V2,
     actions::CREATE_TRAINING,

@@ -81,6 +81,16 @@ impl Control for VolumeKms {
         volume_key_missing(scp);
         let (name, actions) = ("VolumeKms", &VOLUME_KEY_ACTIONS);
         super::kms::deny_unlisted_keys(scp, Self::ID, name, actions, CONDITION_KEY, settings);
+        // A labeling job's automated labeling instances (optional: without it, no volume).
+        let features = [actions::CREATE_LABELING];
+        super::kms::deny_unlisted_keys(scp, Self::ID, "VolumeKmsLabeling", &features, CONDITION_KEY, settings);
+        scp.gap(
+            Self::ID,
+            actions::CREATE_LABELING,
+            "automated data labeling is optional and no condition key says whether the request \
+             uses it: a missing volume key is judged by the detective control (a key given is \
+             checked)",
+        );
         // A feature group's online store (optional; the InMemory tier is not judged).
         let online = KeyNames::single("sagemaker:FeatureGroupOnlineStoreKmsKey");
         let features = [actions::CREATE_FEATURE_GROUP];

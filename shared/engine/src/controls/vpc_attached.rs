@@ -197,11 +197,15 @@ impl Control for VpcAttached {
                 ),
             );
         }
-        scp.gap(
-            control,
-            actions::CREATE_COMPILATION,
-            "no condition key carries a compilation job's VpcConfig",
-        );
+        for (action, what) in [
+            (actions::CREATE_COMPILATION, "a compilation job's VpcConfig"),
+            (
+                actions::CREATE_LABELING,
+                "a labeling job's LabelingJobResourceConfig.VpcConfig",
+            ),
+        ] {
+            scp.gap(control, action, format!("no condition key carries {what}"));
+        }
         for action in [actions::CREATE_TRANSFORM, actions::CREATE_ENDPOINT] {
             scp.gap(
                 control,

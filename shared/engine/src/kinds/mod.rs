@@ -456,6 +456,7 @@ kinds! {
     AutoMlJob => automl_job::AutoMlJob,
     FeatureGroup => feature_group::FeatureGroup,
     CompilationJob => compilation_job::CompilationJob,
+    LabelingJob => labeling_job::LabelingJob,
 }
 
 /// A live resource as its Describe response gives it.
