@@ -943,9 +943,10 @@ mod tests {
         // Keys whose absence is compliant: a notebook without a lifecycle configuration, Studio
         // without notebook sharing (sharing without a key is a listed gap), an app on the
         // domain's default image.
-        const ABSENT_IS_COMPLIANT: [&str; 10] = [
+        const ABSENT_IS_COMPLIANT: [&str; 11] = [
             // (always carried: CreateLabelingJob and CreateFlowDefinition require a workteam)
             "sagemaker:WorkteamType",
+            "sagemaker:WorkteamArn",
             "sagemaker:FeatureGroupOnlineStoreKmsKey",
             "sagemaker:FeatureGroupOfflineStoreKmsKey",
             "sagemaker:NotebookInstanceLifecycleConfigArns",
