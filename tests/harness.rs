@@ -786,6 +786,76 @@ pub async fn labeling_status(emu: &Emulator, name: &str) -> TestResult<String> {
         .unwrap_or_default())
 }
 
+/// Creates an `INPROGRESS` optimization job (quantization) with `environment`. Compliant: in
+/// the VPC, its output with `KEY`.
+pub async fn create_optimization_job(
+    emu: &Emulator,
+    name: &str,
+    posture: Posture,
+    environment: &[(&str, &str)],
+) -> TestResult {
+    use aws_sdk_sagemaker::types::{
+        ModelQuantizationConfig, OptimizationConfig, OptimizationJobDeploymentInstanceType,
+        OptimizationJobModelSource, OptimizationJobModelSourceS3, OptimizationJobOutputConfig,
+        OptimizationVpcConfig, StoppingCondition,
+    };
+    let compliant = posture == Posture::Compliant;
+    let mut output = OptimizationJobOutputConfig::builder().s3_output_location("s3://models/int8/");
+    if compliant {
+        output = output.kms_key_id(KEY);
+    }
+    let mut request = emu
+        .sagemaker
+        .create_optimization_job()
+        .optimization_job_name(name)
+        .role_arn(ROLE)
+        .model_source(
+            OptimizationJobModelSource::builder()
+                .s3(OptimizationJobModelSourceS3::builder()
+                    .s3_uri("s3://models/llm/")
+                    .build())
+                .build(),
+        )
+        .deployment_instance_type(OptimizationJobDeploymentInstanceType::MlG52Xlarge)
+        .optimization_configs(OptimizationConfig::ModelQuantizationConfig(
+            ModelQuantizationConfig::builder().build(),
+        ))
+        .output_config(output.build())
+        .stopping_condition(
+            StoppingCondition::builder()
+                .max_runtime_in_seconds(3600)
+                .build(),
+        )
+        .set_tags(Some(tags_with_status(None)?));
+    for (key, value) in environment {
+        request = request.optimization_environment(*key, *value);
+    }
+    if compliant {
+        request = request.vpc_config(
+            OptimizationVpcConfig::builder()
+                .subnets(SUBNET)
+                .security_group_ids(GROUP)
+                .build(),
+        );
+    }
+    request.send().await?;
+    Ok(())
+}
+
+/// An optimization job's status.
+pub async fn optimization_status(emu: &Emulator, name: &str) -> TestResult<String> {
+    let described = emu
+        .sagemaker
+        .describe_optimization_job()
+        .optimization_job_name(name)
+        .send()
+        .await?;
+    Ok(described
+        .optimization_job_status()
+        .map(|s| s.as_str().to_string())
+        .unwrap_or_default())
+}
+
 /// A compilation job's status.
 pub async fn compilation_status(emu: &Emulator, name: &str) -> TestResult<String> {
     let described = emu

@@ -345,3 +345,52 @@ async fn a_labeling_job_for_the_public_crowd_is_stopped_with_one_alert() -> Test
     assert_eq!(labeling_status(&emu, &private).await?, "InProgress");
     Ok(())
 }
+
+/// Issue 20, case 5: an optimization job outside the VPC, writing the optimized model with S3's
+/// key and a token in its environment, is stopped and alerted once (the token named, never
+/// shown); a compliant one keeps running.
+#[tokio::test]
+async fn a_non_compliant_optimization_job_is_stopped_with_one_alert() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let name = unique("llama-int8");
+    let token = format!("hf_{}", "R".repeat(34));
+    create_optimization_job(&emu, &name, Posture::NonCompliant, &[("HF_TOKEN", &token)]).await?;
+    let inspector = with_store(
+        &emu,
+        &alerts.topic_arn,
+        Policy::baseline(),
+        SqliteStore::in_memory()?,
+    )?;
+    let event = sample_event("optimization/create-noncompliant.json", "llama-int8", &name)?;
+    for _ in 0..2 {
+        let judged = report(inspector.handle(&event).await?)?;
+        let failed: Vec<&str> = judged.violations().map(|v| v.control.as_str()).collect();
+        assert_eq!(
+            failed,
+            ["vpc-attached", "output-kms", "no-plaintext-secrets"]
+        );
+    }
+    assert_eq!(optimization_status(&emu, &name).await?, "STOPPED");
+    let delivered = alerts.receive(2, WAIT).await?;
+    assert_eq!(delivered.len(), 1, "{delivered:?}");
+    assert!(!delivered[0].finding.to_string().contains(&token));
+
+    let secure = unique("llama-int8-secure");
+    create_optimization_job(
+        &emu,
+        &secure,
+        Posture::Compliant,
+        &[("OPTION_DTYPE", "fp16")],
+    )
+    .await?;
+    let event = sample_event(
+        "optimization/create-noncompliant.json",
+        "llama-int8",
+        &secure,
+    )?;
+    let passed = report(inspector.handle(&event).await?)?;
+    assert_eq!(passed.violations().count(), 0, "{:?}", passed.results);
+    assert_eq!(optimization_status(&emu, &secure).await?, "INPROGRESS");
+    Ok(())
+}

@@ -101,6 +101,7 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
     create_compilation_job(&member, "cj-bad", bad).await?;
     create_compilation_job(&member, "cj-good", good).await?;
     create_labeling_job(&member, "lb-bad", PUBLIC_CROWD).await?;
+    create_optimization_job(&member, "op-bad", bad, &[]).await?;
     let home = Emulator::connect().await?;
     let alerts = home.alert_channel().await?;
     let inspector = live_inspector(&alerts.topic_arn, true).await?;
@@ -132,14 +133,16 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
             (ResourceKind::FeatureGroup, 1),
             (ResourceKind::CompilationJob, 2),
             (ResourceKind::LabelingJob, 1),
+            (ResourceKind::OptimizationJob, 1),
         ]
     );
-    assert_eq!(summary.evaluated, 20);
+    assert_eq!(summary.evaluated, 21);
     assert_eq!(
-        summary.non_compliant, 12,
-        "eleven active bad ones and the Pending notebook"
+        summary.non_compliant, 13,
+        "twelve active bad ones and the Pending notebook"
     );
-    assert_eq!(summary.remediated, 9);
+    assert_eq!(summary.remediated, 10);
+    assert_eq!(optimization_status(&member, "op-bad").await?, "STOPPED");
     assert_eq!(labeling_status(&member, "lb-bad").await?, "Stopped");
     assert_eq!(compilation_status(&member, "cj-bad").await?, "STOPPED");
     assert_eq!(compilation_status(&member, "cj-good").await?, "INPROGRESS");
@@ -188,7 +191,7 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
             "{ended} was evaluated: {arns:?}"
         );
     }
-    assert_eq!(arns.len(), 20);
+    assert_eq!(arns.len(), 21);
     assert!(arns.iter().all(|a| a.contains(&format!(":{account}:"))));
     // And each violation names who created it, learned from CloudTrail in bulk
     let violations = inspector
@@ -210,8 +213,8 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
         );
     }
     // And one alert per problem arrived
-    let delivered = alerts.receive(12, WAIT).await?;
-    assert_eq!(delivered.len(), 12, "{delivered:?}");
+    let delivered = alerts.receive(13, WAIT).await?;
+    assert_eq!(delivered.len(), 13, "{delivered:?}");
     assert!(delivered
         .iter()
         .all(|d| d.attribute("account") == Some(account.as_str())));

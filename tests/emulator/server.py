@@ -54,6 +54,7 @@ import compilation
 import featurestore
 import hyperpod
 import labeling
+import optimization
 import inference
 import monitoring
 import studio
@@ -933,6 +934,7 @@ def apply_patches() -> None:
     featurestore.apply(requested_initial_status)
     compilation.apply(requested_initial_status)
     labeling.apply(requested_initial_status)
+    optimization.apply(requested_initial_status)
     patch_kms()
     seed_test_key()
     trail.apply()

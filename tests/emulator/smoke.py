@@ -529,6 +529,42 @@ def labeling_job_lifecycle(endpoint: str) -> None:
     )
 
 
+# Patch 27: inference optimization jobs.
+
+
+@check
+def optimization_job_lifecycle(endpoint: str) -> None:
+    """Created INPROGRESS with its environment, output and VPC kept; listed by status; stops once."""
+    sm = sagemaker(endpoint)
+    name = unique("smoke-optimize")
+    created = sm.create_optimization_job(
+        OptimizationJobName=name,
+        RoleArn=ROLE,
+        ModelSource={"S3": {"S3Uri": "s3://models/llm/"}},
+        DeploymentInstanceType="ml.g5.2xlarge",
+        OptimizationEnvironment={"OPTION_DTYPE": "fp16"},
+        OptimizationConfigs=[{"ModelQuantizationConfig": {"Image": "quantize:latest"}}],
+        OutputConfig={"S3OutputLocation": "s3://models/optimized/", "KmsKeyId": "alias/models"},
+        StoppingCondition={"MaxRuntimeInSeconds": 3600},
+        Tags=[{"Key": "owner", "Value": "smoke"}],
+    )
+    expect_equal(created["OptimizationJobArn"], arn("us-east-1", "optimization-job", name), "ARN")
+    job = sm.describe_optimization_job(OptimizationJobName=name)
+    expect_equal(job["OptimizationJobStatus"], "INPROGRESS", "status after create")
+    expect_equal(job["OptimizationEnvironment"], {"OPTION_DTYPE": "fp16"}, "environment")
+    expect_equal(job["OutputConfig"].get("KmsKeyId"), "alias/models", "output key")
+    expect_equal(sm.list_tags(ResourceArn=created["OptimizationJobArn"])["Tags"], [{"Key": "owner", "Value": "smoke"}], "tags")
+    listed = sm.list_optimization_jobs(StatusEquals="INPROGRESS")["OptimizationJobSummaries"]
+    assert any(j["OptimizationJobName"] == name for j in listed), "listed as INPROGRESS"
+    sm.stop_optimization_job(OptimizationJobName=name)
+    expect_equal(sm.describe_optimization_job(OptimizationJobName=name)["OptimizationJobStatus"], "STOPPED", "after stop")
+    expect_error(
+        lambda: sm.stop_optimization_job(OptimizationJobName=name),
+        "ValidationException",
+        "The request was rejected because the optimization job is in status STOPPED.",
+    )
+
+
 # Patch 2: processing jobs.
 
 

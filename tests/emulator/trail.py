@@ -37,6 +37,7 @@ NAME_PARAMS = (
     "FeatureGroupName",
     "CompilationJobName",
     "LabelingJobName",
+    "OptimizationJobName",
     "JobDefinitionName",
     "AppName",
     "SpaceName",

@@ -74,6 +74,7 @@ STAR_ONLY = {
     "sagemaker:ListFeatureGroups",
     "sagemaker:ListCompilationJobs",
     "sagemaker:ListLabelingJobs",
+    "sagemaker:ListOptimizationJobs",
     # The accounts and units are resources of the management account, which the template does
     # not know (the functions run in a delegated administrator account).
     "organizations:DescribeAccount",
@@ -664,7 +665,7 @@ class EventPatterns(unittest.TestCase):
             p
             for p in samples.values()
             if p.split("/")[0]
-            in {"notebook", "training", "processing", "transform", "tuning", "endpoint", "studio", "monitoring", "hyperpod", "automl", "features", "compilation", "labeling"}
+            in {"notebook", "training", "processing", "transform", "tuning", "endpoint", "studio", "monitoring", "hyperpod", "automl", "features", "compilation", "labeling", "optimization"}
             and not p.endswith("create-failed.json")
         } | {"malformed/missing-name.json", "malformed/wrong-types.json"}
         self.assertEqual(sorted(matched), sorted(expected))

@@ -291,4 +291,8 @@ sdk_kinds! {
         describe describe_labeling_job, stop stop_labeling_job,
         list list_labeling_jobs([LabelingJobStatus], labeling_job_summary_list,
             labeling_job_name, labeling_job_status);
+    OptimizationJob: name optimization_job_name,
+        describe describe_optimization_job, stop stop_optimization_job,
+        list list_optimization_jobs([OptimizationJobStatus], optimization_job_summaries,
+            optimization_job_name, optimization_job_status);
 }

@@ -776,6 +776,10 @@ mod tests {
                 ResourceKind::LabelingJob,
             ),
             ("labeling/state-change.json", ResourceKind::LabelingJob),
+            (
+                "optimization/create-noncompliant.json",
+                ResourceKind::OptimizationJob,
+            ),
         ] {
             assert_eq!(trigger(path).resource.kind, kind, "{path}");
         }

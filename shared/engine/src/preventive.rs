@@ -91,6 +91,7 @@ pub mod actions {
     pub const CREATE_FEATURE_GROUP: &str = "sagemaker:CreateFeatureGroup";
     pub const CREATE_COMPILATION: &str = "sagemaker:CreateCompilationJob";
     pub const CREATE_LABELING: &str = "sagemaker:CreateLabelingJob";
+    pub const CREATE_OPTIMIZATION: &str = "sagemaker:CreateOptimizationJob";
     pub const CREATE_FLOW_DEFINITION: &str = "sagemaker:CreateFlowDefinition";
     pub const UPDATE_CLUSTER: &str = "sagemaker:UpdateCluster";
     /// The four model monitoring job definitions: each carries its job's settings, like a
@@ -506,6 +507,7 @@ mod tests {
     const AUTOML: &str = "sagemaker:CreateAutoMLJob";
     const COMPILATION: &str = "sagemaker:CreateCompilationJob";
     const LABELING: &str = "sagemaker:CreateLabelingJob";
+    const OPTIMIZATION: &str = "sagemaker:CreateOptimizationJob";
     const FLOW_DEFINITION: &str = "sagemaker:CreateFlowDefinition";
     const FEATURE_GROUP: &str = "sagemaker:CreateFeatureGroup";
     const AUTOML_V2: &str = "sagemaker:CreateAutoMLJobV2";
@@ -563,7 +565,8 @@ mod tests {
     const ISOLATION_ACTIONS: [&str; 8] =
         [TRAINING, PROCESSING, TUNING, MODEL, DQ, MQ, BIAS, EXPLAIN];
     /// Create calls of the guarded kinds that carry `aws:RequestTag/...`.
-    const TAGGED_ACTIONS: [&str; 15] = [
+    const TAGGED_ACTIONS: [&str; 16] = [
+        OPTIMIZATION,
         LABELING,
         COMPILATION,
         FEATURE_GROUP,
@@ -1405,10 +1408,10 @@ expires = 2027-01-31
 
     #[test]
     fn statements_beyond_one_scp_are_split_in_order_across_scps_within_the_limit() -> TestResult {
-        // Given sixteen required tags with allowed values: 32 statements
-        let p = tags_only(16)?;
+        // Given twelve required tags with allowed values: 24 statements
+        let p = tags_only(12)?;
         assert!(p.document.to_string().len() > SCP_MAX_CHARS);
-        assert_eq!(statements(&p).len(), 32);
+        assert_eq!(statements(&p).len(), 24);
         // Then every SCP is within the limit, none could take the next one's first statement,
         // and together they hold every statement in Sid order
         assert!(

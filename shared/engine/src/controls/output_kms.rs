@@ -88,11 +88,14 @@ impl Control for OutputKms {
             "an offline store is optional and no condition key says whether the request has one: \
              a missing key is judged by the detective control (a key given is checked)",
         );
-        scp.gap(
-            Self::ID,
-            actions::CREATE_COMPILATION,
-            "no condition key carries a compilation job's OutputConfig.KmsKeyId",
-        );
+        for action in [actions::CREATE_COMPILATION, actions::CREATE_OPTIMIZATION] {
+            scp.gap(
+                Self::ID,
+                action,
+                "no condition key carries a compilation or optimization job's \
+                 OutputConfig.KmsKeyId",
+            );
+        }
         let sharing = "OutputKmsSharing";
         super::kms::deny_unlisted_keys(scp, Self::ID, sharing, &SHARING_ACTIONS, SHARING_KEY, settings);
         scp.gap(

@@ -199,6 +199,7 @@ impl Control for VpcAttached {
         }
         for (action, what) in [
             (actions::CREATE_COMPILATION, "a compilation job's VpcConfig"),
+            (actions::CREATE_OPTIMIZATION, "an optimization job's VpcConfig"),
             (
                 actions::CREATE_LABELING,
                 "a labeling job's LabelingJobResourceConfig.VpcConfig",

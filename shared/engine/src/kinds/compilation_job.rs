@@ -18,19 +18,37 @@ use crate::shape::Shape;
 
 pub struct CompilationJob;
 
-/// What a compilation job runs with.
+/// What a job that reads a model and writes another runs with: a compilation job, an
+/// optimization job ([`super::optimization_job`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CompilationConfig {
+pub struct ModelJobConfig {
     /// `VpcConfig`.
     pub vpc: Option<VpcAttachment>,
     /// `OutputConfig.KmsKeyId`.
     pub output_kms_key_id: Option<String>,
+    /// What the model it writes is called in findings.
+    #[serde(skip)]
+    pub output: &'static str,
+    /// An optimization job's `OptimizationEnvironment`, scanned for credentials; never
+    /// serialised.
+    #[serde(skip)]
+    pub plaintext: Option<Vec<crate::secrets::Setting>>,
+}
+
+/// The lifecycle of `CompilationJobStatus` and `OptimizationJobStatus` (the same values).
+pub(crate) fn model_job_lifecycle(status: &str) -> Lifecycle {
+    let s = status.to_string();
+    match status {
+        "INPROGRESS" | "STARTING" => Lifecycle::Active(s),
+        "STOPPING" | "STOPPED" | "COMPLETED" | "FAILED" => Lifecycle::Ended(s),
+        _ => Lifecycle::Unknown(s),
+    }
 }
 
 impl Kind for CompilationJob {
     const NAME: &'static str = "compilation-job";
     const LABEL: &'static str = "compilation job";
-    type Config = CompilationConfig;
+    type Config = ModelJobConfig;
     const CALLS: &'static [ApiCall] = &[ApiCall {
         event_name: "CreateCompilationJob",
         name_key: "compilationJobName",
@@ -51,35 +69,39 @@ impl Kind for CompilationJob {
         excluded: &[],
     };
 
-    /// API reference, `CompilationJobStatus`.
+    /// API reference, `CompilationJobStatus` (`StopCompilationJob` documents no status
+    /// precondition: a refusal in `STARTING` is re-described and judged as any refused stop).
     fn lifecycle(status: &str) -> Lifecycle {
-        let s = status.to_string();
-        match status {
-            "INPROGRESS" | "STARTING" => Lifecycle::Active(s),
-            "STOPPING" | "STOPPED" | "COMPLETED" | "FAILED" => Lifecycle::Ended(s),
-            _ => Lifecycle::Unknown(s),
-        }
+        model_job_lifecycle(status)
     }
 
-    fn read(s: &Shape<'_>) -> Result<CompilationConfig, FieldError> {
-        Ok(CompilationConfig {
+    fn read(s: &Shape<'_>) -> Result<ModelJobConfig, FieldError> {
+        Ok(ModelJobConfig {
             vpc: s.vpc("VpcConfig")?,
             output_kms_key_id: s.path_str(&["OutputConfig", "KmsKeyId"])?,
+            output: "compiled model",
+            plaintext: None,
         })
     }
 }
 
-impl Facets for CompilationConfig {
+impl Facets for ModelJobConfig {
     fn vpc(&self) -> Facet<Option<&VpcAttachment>> {
         Facet::One(self.vpc.as_ref())
     }
 
-    /// The compiled model it writes to S3.
+    /// The model it writes to S3.
     fn output(&self) -> Facet<Output<'_>> {
         Facet::One(Output {
             key: self.output_kms_key_id.as_deref(),
-            what: "compiled model",
+            what: self.output,
         })
+    }
+
+    fn plaintext(&self) -> Facet<&[crate::secrets::Setting]> {
+        self.plaintext
+            .as_ref()
+            .map_or(Facet::NoSuchSetting, |p| Facet::One(&p[..]))
     }
 
     fn key_references(&self) -> Vec<&str> {
@@ -98,10 +120,12 @@ mod tests {
     use crate::controls::{network_isolation, output_kms, volume_kms, vpc_attached};
     use crate::resource::{Details, ResourceKind};
 
-    fn snapshot(f: impl FnOnce(&mut CompilationConfig)) -> crate::resource::Snapshot {
-        let mut c = CompilationConfig {
+    fn snapshot(f: impl FnOnce(&mut ModelJobConfig)) -> crate::resource::Snapshot {
+        let mut c = ModelJobConfig {
             vpc: vpc(),
             output_kms_key_id: Some(KEY.into()),
+            output: "compiled model",
+            plaintext: None,
         };
         f(&mut c);
         let mut s = crate::controls::fixtures::training(|_| {});
@@ -143,13 +167,15 @@ mod tests {
         );
         assert_eq!(
             read.details,
-            Details::CompilationJob(CompilationConfig {
+            Details::CompilationJob(ModelJobConfig {
                 vpc: Some(VpcAttachment {
                     subnets: vec!["subnet-1".into()],
                     security_groups: vec!["sg-1".into()],
                     vpc_id: None,
                 }),
                 output_kms_key_id: Some(KEY.into()),
+                output: "compiled model",
+                plaintext: None,
             })
         );
         Ok(())

@@ -457,6 +457,7 @@ kinds! {
     FeatureGroup => feature_group::FeatureGroup,
     CompilationJob => compilation_job::CompilationJob,
     LabelingJob => labeling_job::LabelingJob,
+    OptimizationJob => optimization_job::OptimizationJob,
 }
 
 /// A live resource as its Describe response gives it.

@@ -1,0 +1,97 @@
+//! Inference optimization jobs: `CreateOptimizationJob`, stopped with `StopOptimizationJob`.
+//! They quantize, compile or speculatively decode a model and write the optimized one to S3.
+//! SageMaker sends no state-change event for them, and their create call carries no condition
+//! key but the tags (Service Authorization Reference): the call and the sweep are the controls.
+//!
+//! Judged as a compilation job ([`super::compilation_job::ModelJobConfig`]): `VpcConfig`,
+//! `OutputConfig.KmsKeyId`, and its `OptimizationEnvironment` (the variables of its container)
+//! scanned for credentials. `OptimizationJobStatus` has the compilation job's values.
+
+use super::compilation_job::{model_job_lifecycle, ModelJobConfig};
+use super::{ApiCall, Kind, Listing, StateChange, Stop};
+use crate::json::FieldError;
+use crate::resource::Lifecycle;
+use crate::shape::Shape;
+
+pub struct OptimizationJob;
+
+impl Kind for OptimizationJob {
+    const NAME: &'static str = "optimization-job";
+    const LABEL: &'static str = "optimization job";
+    type Config = ModelJobConfig;
+    const CALLS: &'static [ApiCall] = &[ApiCall {
+        event_name: "CreateOptimizationJob",
+        name_key: "optimizationJobName",
+        arn_key: "optimizationJobArn",
+    }];
+    const STATE_CHANGE: StateChange = StateChange {
+        detail_type: None,
+        name_key: "OptimizationJobName",
+        arn_key: "OptimizationJobArn",
+        status_key: "OptimizationJobStatus",
+    };
+    const CREATE_CALL: &'static str = "CreateOptimizationJob";
+    const DESCRIBE_CALL: &'static str = "DescribeOptimizationJob";
+    const STOP: Stop = Stop::stopping("StopOptimizationJob");
+    const LISTING: Listing = Listing {
+        call: "ListOptimizationJobs",
+        statuses: &["INPROGRESS", "STARTING"],
+        excluded: &[],
+    };
+
+    fn lifecycle(status: &str) -> Lifecycle {
+        model_job_lifecycle(status)
+    }
+
+    fn read(s: &Shape<'_>) -> Result<ModelJobConfig, FieldError> {
+        Ok(ModelJobConfig {
+            vpc: s.vpc("VpcConfig")?,
+            output_kms_key_id: s.path_str(&["OutputConfig", "KmsKeyId"])?,
+            output: "optimized model",
+            plaintext: Some(s.plaintext("OptimizationEnvironment")?),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::controls::fixtures::{status, KEY};
+    use crate::controls::{no_plaintext_secrets, output_kms, vpc_attached};
+    use crate::resource::{Details, ResourceKind};
+
+    /// Its VPC, output key and environment, judged; a compilation job has no environment.
+    #[test]
+    fn table() -> Result<(), FieldError> {
+        let token = format!("hf_{}", "z".repeat(34));
+        let judge = |response: serde_json::Value| -> Result<Vec<&'static str>, FieldError> {
+            let mut snapshot = crate::controls::fixtures::training(|_| {});
+            snapshot.id.kind = ResourceKind::OptimizationJob;
+            snapshot.details = ResourceKind::OptimizationJob.read_described(&response)?.details;
+            let policy = crate::Policy::baseline();
+            Ok([vpc_attached::ID, output_kms::ID, no_plaintext_secrets::ID]
+                .iter()
+                .map(|id| status(&policy.check(*id, &snapshot)))
+                .collect())
+        };
+        let secure = serde_json::json!({
+            "OptimizationJobStatus": "INPROGRESS",
+            "VpcConfig": {"Subnets": ["subnet-0a1b2c3d4e5f60001"], "SecurityGroupIds": ["sg-0a1b2c3d4e5f60001"]},
+            "OutputConfig": {"S3OutputLocation": "s3://out/", "KmsKeyId": KEY},
+            "OptimizationEnvironment": {"OPTION_TENSOR_PARALLEL_DEGREE": "2"},
+        });
+        assert_eq!(judge(secure)?, ["PASS", "PASS", "PASS"]);
+        let open = serde_json::json!({
+            "OptimizationJobStatus": "INPROGRESS",
+            "OutputConfig": {"S3OutputLocation": "s3://out/", "KmsKeyId": "not a key!"},
+            "OptimizationEnvironment": {"HF_TOKEN": token},
+        });
+        assert_eq!(judge(open)?, ["FAIL", "CANNOT", "FAIL"]);
+        let compilation = ResourceKind::CompilationJob.read_described(&serde_json::json!({}))?;
+        let Details::CompilationJob(c) = compilation.details else {
+            panic!("a compilation job")
+        };
+        assert_eq!(c.plaintext, None);
+        Ok(())
+    }
+}
