@@ -75,7 +75,8 @@ def jobs(backend: SageMakerModelBackend) -> dict[str, Job]:
 
 
 def existing(backend: SageMakerModelBackend, name: str) -> Job:
-    found = jobs(backend).get(name)
+    # AWS: "LabelingJobName is not case sensitive".
+    found = jobs(backend).get(name.lower())
     if found is None:
         raise ResourceNotFound(f"Could not find labeling job '{name}'.")
     return found
@@ -85,12 +86,12 @@ def handlers(initial_status: InitialStatus) -> list[Callable[[SageMakerResponse]
     def create_labeling_job(self: SageMakerResponse) -> ActionResult:
         backend = self.sagemaker_backend
         name = self._get_param("LabelingJobName")
-        if name in jobs(backend):
+        if name.lower() in jobs(backend):
             raise ValidationError(f"Labeling job {name} already exists.")
         tags = self._get_param("Tags")
         job = Job(backend, name, {k: self._get_param(k) for k in KEPT}, tags)
         job.status = initial_status(tags, "LabelingJobStatus") or "InProgress"
-        jobs(backend)[name] = job
+        jobs(backend)[name.lower()] = job
         return ActionResult({"LabelingJobArn": job.arn})
 
     def describe_labeling_job(self: SageMakerResponse) -> ActionResult:

@@ -453,10 +453,10 @@ fn api_call(context: &Context<'_>, detail: &Node<'_>) -> Result<Parsed, EventErr
             reason: format!("{event_name} does not create or change a guarded resource"),
         });
     };
+    // (not its `errorMessage`: a validation message may quote the value it refused, which may
+    // be a credential)
     if let Some(code) = detail.opt_str("errorCode").map_err(field)? {
-        let message = detail.opt_str("errorMessage").map_err(field)?.unwrap_or("");
-        let reason =
-            format!("{event_name} failed with {code} ({message}): nothing was created or changed");
+        let reason = format!("{event_name} failed with {code}: nothing was created or changed");
         return Ok(Parsed::Ignore { event_id, reason });
     }
     let call = ApiCall {
@@ -509,11 +509,17 @@ fn state_change(context: &Context<'_>, detail: &Node<'_>) -> Result<Parsed, Even
     let keys = kind.state_change();
     // A detail that carries only the status (a labeling job's) names the resource in the
     // envelope's `resources`.
+    // (an ARN of SageMaker, in the envelope's account and region, as AWS sends it)
     let from_envelope = || {
         let arn = envelope.resources.as_ref()?.first()?;
-        Some((name_from_arn(arn, kind)?, arn.clone()))
+        let parts: Vec<&str> = arn.splitn(6, ':').collect();
+        let local = matches!(parts.as_slice(), ["arn", _, "sagemaker", region, account, _]
+            if Some(*region) == envelope.region.as_deref()
+                && Some(*account) == envelope.account.as_deref());
+        local.then(|| Some((name_from_arn(arn, kind)?, arn.clone())))?
     };
-    let (name, arn) = match detail.opt_str(keys.name_key).map_err(field)? {
+    let named = detail.opt_str(keys.name_key).map_err(field)?;
+    let (name, arn) = match named.filter(|n| !n.is_empty()) {
         Some(name) => {
             let arn = detail.opt_str(keys.arn_key).map_err(field)?;
             (name.to_string(), arn.map(str::to_string))
@@ -790,6 +796,15 @@ mod tests {
             t.arn.as_deref(),
             Some("arn:aws:sagemaker:us-east-1:123456789012:labeling-job/claims-boxes")
         );
+        // ... and only by an ARN of its own account and region.
+        let text = include_str!("../../../events/labeling/state-change.json");
+        let foreign = text.replace(
+            "123456789012:labeling-job/claims-boxes",
+            "999999999999:labeling-job/claims-boxes",
+        );
+        let parsed = parse_bytes(foreign.as_bytes());
+        let error = parsed.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("resources[0]"), "{error}");
         // A HyperPod cluster's ARN ends in its id, not its name: the event's ARN is kept.
         let t = trigger("hyperpod/create-noncompliant.json");
         assert_eq!(t.resource.name, "llm-pretrain");

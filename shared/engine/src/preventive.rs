@@ -947,7 +947,8 @@ mod tests {
         // without notebook sharing (sharing without a key is a listed gap), an app on the
         // domain's default image.
         const ABSENT_IS_COMPLIANT: [&str; 11] = [
-            // (always carried: CreateLabelingJob and CreateFlowDefinition require a workteam)
+            // (CreateLabelingJob requires a workteam; a flow definition without one has no
+            // workteam to judge)
             "sagemaker:WorkteamType",
             "sagemaker:WorkteamArn",
             "sagemaker:FeatureGroupOnlineStoreKmsKey",

@@ -242,29 +242,32 @@ fn file_name(value: &str) -> bool {
 /// key itself looks like a credential (a key is free text): then `map[#i]`, so the finding does
 /// not carry it.
 pub fn place(map: &str, key: &str, i: usize) -> String {
-    if formats().iter().any(|(_, r)| r.is_match(key)) {
-        format!("{map}[#{i}]")
-    } else {
+    let plain = key.len() <= 128
+        && key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+    if plain && !formats().iter().any(|(_, r)| r.is_match(key)) {
         format!("{map}.{key}")
+    } else {
+        format!("{map}[#{i}]")
     }
 }
 
-/// `event` with the values that may hold credentials withheld (`Environment`,
-/// `HyperParameters`, `StaticHyperParameters`, lifecycle scripts' `Content`, in any casing): what
-/// the guardrail keeps of an event it rejects.
+/// `event` with the values that may hold credentials withheld (any member named `...Environment`
+/// or `...HyperParameters`, lifecycle scripts' `Content`, in any casing): what the guardrail
+/// keeps of an event it rejects.
 pub fn withheld(event: &serde_json::Value) -> serde_json::Value {
     use serde_json::Value;
-    const SENSITIVE: [&str; 4] = [
-        "environment",
-        "hyperparameters",
-        "statichyperparameters",
-        "content",
-    ];
+    let sensitive = |key: &str| {
+        let key = key.to_ascii_lowercase();
+        key.ends_with("environment") || key.ends_with("hyperparameters") || key == "content"
+    };
     match event {
         Value::Object(map) => Value::Object(
             map.iter()
                 .map(|(k, v)| {
-                    let kept = if SENSITIVE.contains(&k.to_ascii_lowercase().as_str()) {
+                    let kept = if sensitive(k) {
                         Value::String("(withheld: may hold credentials)".into())
                     } else {
                         withheld(v)
@@ -447,6 +450,13 @@ mod tests {
         let token = format!("hf_{}", "a".repeat(34));
         assert_eq!(place("HyperParameters", "lr", 0), "HyperParameters.lr");
         assert_eq!(place("HyperParameters", &token, 3), "HyperParameters[#3]");
+        assert_eq!(
+            place("HyperParameters", "--db-password=hunter2x", 4),
+            "HyperParameters[#4]"
+        );
+        let optimization = serde_json::json!({"optimizationEnvironment": {"HF_TOKEN": token.clone()},
+            "optimizationConfigs": [{"modelShardingConfig": {"overrideEnvironment": {"K": token.clone()}}}]});
+        assert!(!withheld(&optimization).to_string().contains(&token));
         let event = serde_json::json!({"detail": {"requestParameters": {
             "trainingJobName": "t", "hyperParameters": {"hf_token": token.clone()},
             "environment": {"X": "y"}}}});

@@ -67,8 +67,11 @@ impl Control for PublicCrowd {
         let allowed = entry.allowed_workteams.unwrap_or_default();
         for (i, arn) in allowed.iter().enumerate() {
             let field = || format!("controls.{ID}.allowed_workteams[{i}]");
-            if !arn.starts_with("arn:") || !arn.contains(":workteam/") {
-                return Err((field(), format!("`{arn}` is not a workteam ARN")));
+            if !arn.starts_with("arn:") || !arn.contains(":workteam/") || arn.contains(['*', '?']) {
+                return Err((
+                    field(),
+                    format!("`{arn}` is not a workteam ARN (written out, without wildcards)"),
+                ));
             }
             if public(arn) {
                 return Err((field(), format!("`{arn}` is the public workforce, which this control refuses")));
@@ -125,7 +128,8 @@ impl Control for PublicCrowd {
                     operator: "ArnNotEquals",
                     key: "sagemaker:WorkteamArn",
                     values: json!(settings.allowed_workteams),
-                    unless: None,
+                    // (a flow definition may name no workteam: only one named is judged)
+                    unless: Some(("Null", "sagemaker:WorkteamArn", json!("false"))),
                     also: None,
                 },
             );

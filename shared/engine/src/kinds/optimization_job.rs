@@ -44,11 +44,29 @@ impl Kind for OptimizationJob {
     }
 
     fn read(s: &Shape<'_>) -> Result<ModelJobConfig, FieldError> {
+        let mut plaintext = s.plaintext("OptimizationEnvironment")?;
+        // Each optimization may override the environment of its own container.
+        for (i, config) in s.items("OptimizationConfigs")?.iter().enumerate() {
+            for kind in [
+                "ModelQuantizationConfig",
+                "ModelCompilationConfig",
+                "ModelShardingConfig",
+            ] {
+                let Some(optimization) = config.get(kind)? else {
+                    continue;
+                };
+                let settings = optimization.plaintext("OverrideEnvironment")?;
+                plaintext.extend(settings.into_iter().map(|mut setting| {
+                    setting.place = format!("OptimizationConfigs[{i}].{kind}.{}", setting.place);
+                    setting
+                }));
+            }
+        }
         Ok(ModelJobConfig {
             vpc: s.vpc("VpcConfig")?,
             output_kms_key_id: s.path_str(&["OutputConfig", "KmsKeyId"])?,
             output: "optimized model",
-            plaintext: Some(s.plaintext("OptimizationEnvironment")?),
+            plaintext: Some(plaintext),
         })
     }
 }
@@ -87,6 +105,13 @@ mod tests {
             "OptimizationEnvironment": {"HF_TOKEN": token},
         });
         assert_eq!(judge(open)?, ["FAIL", "CANNOT", "FAIL"]);
+        let overridden = serde_json::json!({
+            "OptimizationJobStatus": "INPROGRESS",
+            "VpcConfig": {"Subnets": ["subnet-0a1b2c3d4e5f60001"], "SecurityGroupIds": ["sg-0a1b2c3d4e5f60001"]},
+            "OutputConfig": {"S3OutputLocation": "s3://out/", "KmsKeyId": KEY},
+            "OptimizationConfigs": [{"ModelShardingConfig": {"OverrideEnvironment": {"HF_TOKEN": token}}}],
+        });
+        assert_eq!(judge(overridden)?, ["PASS", "PASS", "FAIL"]);
         let compilation = ResourceKind::CompilationJob.read_described(&serde_json::json!({}))?;
         let Details::CompilationJob(c) = compilation.details else {
             panic!("a compilation job")
