@@ -23,6 +23,8 @@ from moto.sagemaker.exceptions import ResourceNotFound, ValidationError
 from moto.sagemaker.models import SageMakerModelBackend
 from moto.sagemaker.responses import SageMakerResponse
 
+from jobs import tags_by_arn
+
 InitialStatus = Callable[[list[dict[str, str]] | None, str], "str | None"]
 
 #: Members of the create request that DescribeFeatureGroup answers as given.
@@ -110,23 +112,8 @@ def handlers(initial_status: InitialStatus) -> list[Callable[[SageMakerResponse]
     return [create_feature_group, describe_feature_group, delete_feature_group, list_feature_groups]
 
 
-def patch_tags() -> None:
-    original = SageMakerModelBackend._get_resource_from_arn
-
-    def _get_resource_from_arn(self: SageMakerModelBackend, arn: str) -> Any:
-        kind, _, name = arn.split(":")[-1].partition("/")
-        if kind == "feature-group":
-            for group in groups(self).values():
-                if group.arn == arn.lower():
-                    return group
-            raise ValidationError(f"Could not find feature-group with name {name}")
-        return original(self, arn)
-
-    setattr(SageMakerModelBackend, "_get_resource_from_arn", _get_resource_from_arn)
-
-
 def apply(initial_status: InitialStatus) -> None:
     """Applies the patch; call once, before the server starts."""
     for handler in handlers(initial_status):
         setattr(SageMakerResponse, handler.__name__, handler)
-    patch_tags()
+    tags_by_arn("feature-group", groups)

@@ -22,6 +22,8 @@ from moto.sagemaker.exceptions import ResourceNotFound, ValidationError
 from moto.sagemaker.models import SageMakerModelBackend
 from moto.sagemaker.responses import SageMakerResponse
 
+from jobs import tags_by_arn
+
 #: Reads the ``emulator:initial-status`` tag (``server.requested_initial_status``).
 InitialStatus = Callable[[list[dict[str, str]] | None, str], "str | None"]
 
@@ -135,24 +137,8 @@ def handlers(initial_status: InitialStatus) -> list[Callable[[SageMakerResponse]
     ]
 
 
-def patch_tags() -> None:
-    """moto's ARN lookup for tags, which also finds monitoring schedules."""
-    original = SageMakerModelBackend._get_resource_from_arn
-
-    def _get_resource_from_arn(self: SageMakerModelBackend, arn: str) -> Any:
-        kind, _, name = arn.split(":")[-1].partition("/")
-        if kind == "monitoring-schedule":
-            for schedule in schedules(self).values():
-                if schedule.arn == arn.lower():
-                    return schedule
-            raise ValidationError(f"Could not find monitoring-schedule with name {name}")
-        return original(self, arn)
-
-    setattr(SageMakerModelBackend, "_get_resource_from_arn", _get_resource_from_arn)
-
-
 def apply(initial_status: InitialStatus) -> None:
     """Applies the extension; call once, before the server starts."""
     for handler in handlers(initial_status):
         setattr(SageMakerResponse, handler.__name__, handler)
-    patch_tags()
+    tags_by_arn("monitoring-schedule", schedules)
