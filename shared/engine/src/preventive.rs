@@ -810,6 +810,13 @@ mod tests {
                 "OutputKmsSharingAwsManaged",
                 &[DOMAIN, DOMAIN_UPDATE, PROFILE, PROFILE_UPDATE],
                 "StringLike",
+                "sagemaker:DomainSharingOutputKmsKeyArn",
+                aws_managed.clone(),
+            ),
+            deny(
+                "OutputKmsSharingAwsManagedFormer",
+                &[DOMAIN, DOMAIN_UPDATE, PROFILE, PROFILE_UPDATE],
+                "StringLike",
                 "sagemaker:DomainSharingOutputKmsKey",
                 aws_managed.clone(),
             ),
@@ -946,7 +953,7 @@ mod tests {
         // Keys whose absence is compliant: a notebook without a lifecycle configuration, Studio
         // without notebook sharing (sharing without a key is a listed gap), an app on the
         // domain's default image.
-        const ABSENT_IS_COMPLIANT: [&str; 11] = [
+        const ABSENT_IS_COMPLIANT: [&str; 12] = [
             // (CreateLabelingJob requires a workteam; a flow definition without one has no
             // workteam to judge)
             "sagemaker:WorkteamType",
@@ -956,6 +963,7 @@ mod tests {
             "sagemaker:NotebookInstanceLifecycleConfigArns",
             "sagemaker:StudioLifecycleConfigArns",
             "sagemaker:DomainSharingOutputKmsKey",
+            "sagemaker:DomainSharingOutputKmsKeyArn",
             "sagemaker:ImageArns",
             "sagemaker:ImageVersionArns",
             "sagemaker:RemoteAccess",
@@ -1199,7 +1207,8 @@ mod tests {
                 "OutputKmsAwsManagedFormer",
                 "OutputKmsMissing",
                 "OutputKmsOfflineStoreAwsManaged",
-                "OutputKmsSharingAwsManaged"
+                "OutputKmsSharingAwsManaged",
+                "OutputKmsSharingAwsManagedFormer"
             ]
         );
         assert!(has_gap(

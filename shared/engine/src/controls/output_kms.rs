@@ -51,7 +51,12 @@ const SHARING_ACTIONS: [&str; 4] = [
     actions::CREATE_USER_PROFILE,
     actions::UPDATE_USER_PROFILE,
 ];
-const SHARING_KEY: KeyNames = KeyNames::single("sagemaker:DomainSharingOutputKmsKey");
+/// Renamed like the other key condition keys: the Service Authorization Reference lists
+/// `...KmsKeyArn` on the Studio calls and marks the former name deprecated.
+const SHARING_KEY: KeyNames = KeyNames {
+    current: "sagemaker:DomainSharingOutputKmsKeyArn",
+    former: "sagemaker:DomainSharingOutputKmsKey",
+};
 
 impl Control for OutputKms {
     const ID: ControlId = ID;
