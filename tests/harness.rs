@@ -1479,6 +1479,15 @@ pub type EmulatorInspector = guardrail_core::Inspector<(
     CloudTrail,
 )>;
 
+/// The inspector on the emulator, with a store of its own (each test is one deployment).
+pub fn inspector(
+    emu: &Emulator,
+    topic: &str,
+    policy: guardrail_core::Policy,
+) -> TestResult<EmulatorInspector> {
+    with_store(emu, topic, policy, SqliteStore::in_memory()?)
+}
+
 /// The inspector on the emulator with `store`, alerting to `topic` under `policy`.
 pub fn with_store(
     emu: &Emulator,

@@ -16,11 +16,6 @@ use guardrail_tests::*;
 
 const WAIT: Duration = Duration::from_secs(10);
 
-/// The inspector on the emulator, with a store of its own (each test is one deployment).
-fn inspector(emu: &Emulator, topic: &str, policy: Policy) -> TestResult<EmulatorInspector> {
-    with_store(emu, topic, policy, SqliteStore::in_memory()?)
-}
-
 fn evaluated(outcome: Outcome) -> TestResult<(guardrail_core::report::Report, Option<String>)> {
     match outcome {
         Outcome::Evaluated {

@@ -11,6 +11,11 @@ use guardrail_tests::*;
 
 const WAIT: Duration = Duration::from_secs(10);
 
+/// The controls a report found violated, in order.
+fn failed(report: &guardrail_core::report::Report) -> Vec<&str> {
+    report.violations().map(|v| v.control.as_str()).collect()
+}
+
 fn report(outcome: Outcome) -> TestResult<guardrail_core::report::Report> {
     match outcome {
         Outcome::Evaluated { report, .. } => Ok(*report),
@@ -37,12 +42,7 @@ async fn a_non_compliant_hyperpod_cluster_is_alerted_once_and_deleted_only_on_op
     let mut event = sample_event("hyperpod/create-noncompliant.json", "llm-pretrain", &name)?;
     event["detail"]["responseElements"]["clusterArn"] = arn.clone().into();
 
-    let inspector = with_store(
-        &emu,
-        &alerts.topic_arn,
-        policy("")?,
-        SqliteStore::in_memory()?,
-    )?;
+    let inspector = inspector(&emu, &alerts.topic_arn, policy("")?)?;
     let mut reports = Vec::new();
     for _ in 0..2 {
         reports.push(report(inspector.handle(&event).await?)?);
@@ -54,8 +54,10 @@ async fn a_non_compliant_hyperpod_cluster_is_alerted_once_and_deleted_only_on_op
     let first = &reports[0];
     assert_eq!(first.resource.arn, arn, "the ARN ends in the cluster's id");
     assert_eq!(first.remediation.outcome().as_str(), "disabled");
-    let failed: Vec<&str> = first.violations().map(|v| v.control.as_str()).collect();
-    assert_eq!(failed, ["vpc-attached", "volume-kms", "lifecycle-configs"]);
+    assert_eq!(
+        failed(first),
+        ["vpc-attached", "volume-kms", "lifecycle-configs"]
+    );
     let delivered = alerts.receive(2, WAIT).await?;
     assert_eq!(delivered.len(), 1, "{delivered:?}");
     assert_eq!(delivered[0].attribute("resource_type"), Some("cluster"));
@@ -68,11 +70,10 @@ async fn a_non_compliant_hyperpod_cluster_is_alerted_once_and_deleted_only_on_op
         delivered[0].subject
     );
 
-    let opted = with_store(
+    let opted = guardrail_tests::inspector(
         &emu,
         &alerts.topic_arn,
         policy("[remediation]\nopt_in = [\"cluster\"]\n")?,
-        SqliteStore::in_memory()?,
     )?;
     let deleted = report(opted.handle(&event).await?)?;
     assert_eq!(deleted.remediation.outcome().as_str(), "deleted");
@@ -99,12 +100,7 @@ async fn a_non_compliant_automl_job_and_its_candidates_are_stopped_with_one_aler
     let arn = create_automl_job(&emu, &name, Posture::NonCompliant).await?;
     let candidate = unique("churn-autopilot-cand");
     create_automl_candidate(&emu, &candidate, &arn).await?;
-    let inspector = with_store(
-        &emu,
-        &alerts.topic_arn,
-        Policy::baseline(),
-        SqliteStore::in_memory()?,
-    )?;
+    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline())?;
 
     let event = sample_event(
         "automl/create-v2-noncompliant.json",
@@ -116,12 +112,8 @@ async fn a_non_compliant_automl_job_and_its_candidates_are_stopped_with_one_aler
         reports.push(report(inspector.handle(&event).await?)?);
     }
     assert_eq!(automl_status(&emu, &name).await?, "Stopped");
-    let failed: Vec<&str> = reports[0]
-        .violations()
-        .map(|v| v.control.as_str())
-        .collect();
     assert_eq!(
-        failed,
+        failed(&reports[0]),
         [
             "vpc-attached",
             "volume-kms",
@@ -164,12 +156,7 @@ async fn a_feature_group_without_customer_keys_is_alerted_once_and_kept() -> Tes
     let alerts = emu.alert_channel().await?;
     let name = unique("customer-features");
     create_feature_group(&emu, &name, Posture::NonCompliant).await?;
-    let inspector = with_store(
-        &emu,
-        &alerts.topic_arn,
-        Policy::baseline(),
-        SqliteStore::in_memory()?,
-    )?;
+    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline())?;
     let events = [
         sample_event(
             "features/create-noncompliant.json",
@@ -180,8 +167,7 @@ async fn a_feature_group_without_customer_keys_is_alerted_once_and_kept() -> Tes
     ];
     for event in events.iter().chain(events.iter()) {
         let judged = report(inspector.handle(event).await?)?;
-        let failed: Vec<&str> = judged.violations().map(|v| v.control.as_str()).collect();
-        assert_eq!(failed, ["volume-kms", "output-kms"]);
+        assert_eq!(failed(&judged), ["volume-kms", "output-kms"]);
         assert_eq!(judged.remediation.outcome().as_str(), "disabled");
     }
     assert_eq!(
@@ -195,11 +181,10 @@ async fn a_feature_group_without_customer_keys_is_alerted_once_and_kept() -> Tes
         Some("feature-group")
     );
 
-    let opted = with_store(
+    let opted = guardrail_tests::inspector(
         &emu,
         &alerts.topic_arn,
         Policy::from_toml("[remediation]\nopt_in = [\"feature-group\"]\n", "test")?,
-        SqliteStore::in_memory()?,
     )?;
     let deleted = report(opted.handle(&events[1]).await?)?;
     assert_eq!(deleted.remediation.outcome().as_str(), "deleted");
@@ -222,12 +207,7 @@ async fn a_non_compliant_compilation_job_is_stopped_with_one_alert() -> TestResu
     let alerts = emu.alert_channel().await?;
     let name = unique("fraud-model-neo");
     create_compilation_job(&emu, &name, Posture::NonCompliant).await?;
-    let inspector = with_store(
-        &emu,
-        &alerts.topic_arn,
-        Policy::baseline(),
-        SqliteStore::in_memory()?,
-    )?;
+    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline())?;
     let event = sample_event(
         "compilation/create-noncompliant.json",
         "fraud-model-neo",
@@ -235,8 +215,7 @@ async fn a_non_compliant_compilation_job_is_stopped_with_one_alert() -> TestResu
     )?;
     for _ in 0..2 {
         let judged = report(inspector.handle(&event).await?)?;
-        let failed: Vec<&str> = judged.violations().map(|v| v.control.as_str()).collect();
-        assert_eq!(failed, ["vpc-attached", "output-kms"]);
+        assert_eq!(failed(&judged), ["vpc-attached", "output-kms"]);
     }
     assert_eq!(compilation_status(&emu, &name).await?, "STOPPED");
     let delivered = alerts.receive(2, WAIT).await?;
@@ -276,8 +255,7 @@ async fn a_token_in_a_hyperparameter_is_alerted_without_its_value() -> TestResul
     let event = sample_event("training/create-compliant.json", "churn-xgb-secure", &name)?;
     for _ in 0..2 {
         let judged = report(inspector.handle(&event).await?)?;
-        let failed: Vec<&str> = judged.violations().map(|v| v.control.as_str()).collect();
-        assert_eq!(failed, ["no-plaintext-secrets"]);
+        assert_eq!(failed(&judged), ["no-plaintext-secrets"]);
         assert_eq!(judged.remediation.outcome().as_str(), "audit");
     }
     assert_eq!(emu.training_status(&name).await?, "InProgress");
@@ -314,20 +292,14 @@ async fn a_labeling_job_for_the_public_crowd_is_stopped_with_one_alert() -> Test
     let alerts = emu.alert_channel().await?;
     let name = unique("claims-boxes");
     create_labeling_job(&emu, &name, PUBLIC_CROWD).await?;
-    let inspector = with_store(
-        &emu,
-        &alerts.topic_arn,
-        Policy::baseline(),
-        SqliteStore::in_memory()?,
-    )?;
+    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline())?;
     let events = [
         sample_event("labeling/create-public-crowd.json", "claims-boxes", &name)?,
         sample_event("labeling/state-change.json", "claims-boxes", &name)?,
     ];
     for event in &events {
         let judged = report(inspector.handle(event).await?)?;
-        let failed: Vec<&str> = judged.violations().map(|v| v.control.as_str()).collect();
-        assert_eq!(failed, ["public-crowd"]);
+        assert_eq!(failed(&judged), ["public-crowd"]);
     }
     assert_eq!(labeling_status(&emu, &name).await?, "Stopped");
     let delivered = alerts.receive(2, WAIT).await?;
@@ -356,18 +328,12 @@ async fn a_non_compliant_optimization_job_is_stopped_with_one_alert() -> TestRes
     let name = unique("llama-int8");
     let token = format!("hf_{}", "R".repeat(34));
     create_optimization_job(&emu, &name, Posture::NonCompliant, &[("HF_TOKEN", &token)]).await?;
-    let inspector = with_store(
-        &emu,
-        &alerts.topic_arn,
-        Policy::baseline(),
-        SqliteStore::in_memory()?,
-    )?;
+    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline())?;
     let event = sample_event("optimization/create-noncompliant.json", "llama-int8", &name)?;
     for _ in 0..2 {
         let judged = report(inspector.handle(&event).await?)?;
-        let failed: Vec<&str> = judged.violations().map(|v| v.control.as_str()).collect();
         assert_eq!(
-            failed,
+            failed(&judged),
             ["vpc-attached", "output-kms", "no-plaintext-secrets"]
         );
     }
