@@ -786,6 +786,97 @@ pub async fn labeling_status(emu: &Emulator, name: &str) -> TestResult<String> {
         .unwrap_or_default())
 }
 
+/// Registers version of model group `group` (created if new) with `approval`, as `emu`'s caller;
+/// compliant: its registry record encrypted with `KEY`. Returns the version's ARN.
+pub async fn register_model_package(
+    emu: &Emulator,
+    group: &str,
+    approval: &str,
+    posture: Posture,
+) -> TestResult<String> {
+    use aws_sdk_sagemaker::types::{
+        InferenceSpecification, ModelApprovalStatus, ModelPackageContainerDefinition,
+        ModelPackageSecurityConfig, Tag,
+    };
+    let exists = emu
+        .sagemaker
+        .describe_model_package_group()
+        .model_package_group_name(group)
+        .send()
+        .await
+        .is_ok();
+    if !exists {
+        emu.sagemaker
+            .create_model_package_group()
+            .model_package_group_name(group)
+            .send()
+            .await?;
+    }
+    let spec = InferenceSpecification::builder()
+        .containers(
+            ModelPackageContainerDefinition::builder()
+                .image("683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1")
+                .model_data_url("s3://models/churn/model.tar.gz")
+                .build(),
+        )
+        .supported_content_types("text/csv")
+        .supported_response_mime_types("text/csv")
+        .build();
+    let mut request = emu
+        .sagemaker
+        .create_model_package()
+        .model_package_group_name(group)
+        .model_approval_status(ModelApprovalStatus::from(approval))
+        .inference_specification(spec)
+        .tags(Tag::builder().key("owner").value("alice").build())
+        .tags(
+            Tag::builder()
+                .key("cost-center")
+                .value("ml-research")
+                .build(),
+        );
+    if posture == Posture::Compliant {
+        request = request.security_config(
+            ModelPackageSecurityConfig::builder()
+                .kms_key_id(KEY)
+                .build(),
+        );
+    }
+    let created = request.send().await?;
+    Ok(created.model_package_arn().unwrap_or_default().to_string())
+}
+
+/// Sets the approval status of the version `arn`, as `client`'s caller.
+pub async fn set_model_approval(
+    client: &aws_sdk_sagemaker::Client,
+    arn: &str,
+    approval: &str,
+) -> TestResult {
+    client
+        .update_model_package()
+        .model_package_arn(arn)
+        .model_approval_status(aws_sdk_sagemaker::types::ModelApprovalStatus::from(
+            approval,
+        ))
+        .send()
+        .await?;
+    Ok(())
+}
+
+/// The approval status of the version `arn`.
+pub async fn model_approval(emu: &Emulator, arn: &str) -> TestResult<String> {
+    let described = emu
+        .sagemaker
+        .describe_model_package()
+        .model_package_name(arn)
+        .send()
+        .await?;
+    Ok(described
+        .model_approval_status()
+        .map(|s| s.as_str().to_string())
+        .unwrap_or_default())
+}
+
 /// Creates an `INPROGRESS` optimization job (quantization) with `environment`. Compliant: in
 /// the VPC, its output with `KEY`.
 pub async fn create_optimization_job(

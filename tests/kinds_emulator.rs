@@ -360,3 +360,64 @@ async fn a_non_compliant_optimization_job_is_stopped_with_one_alert() -> TestRes
     assert_eq!(optimization_status(&emu, &secure).await?, "INPROGRESS");
     Ok(())
 }
+
+/// Issue 20, case 8: a model version registered `Approved` (no review) without a customer key
+/// for its record is rejected and alerted once, from its create call and its state change; one
+/// approved by another identity than its registrant stays approved; one approved by its own
+/// registrant is rejected.
+#[tokio::test]
+async fn an_unreviewed_model_version_is_rejected_with_one_alert() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let group = unique("churn-model");
+    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline())?;
+    let version = |arn: &str| {
+        arn.rsplit_once(":model-package/")
+            .map(|(_, v)| v.to_string())
+    };
+
+    let unreviewed =
+        register_model_package(&emu, &group, "Approved", Posture::NonCompliant).await?;
+    let name = version(&unreviewed).ok_or("a version ARN")?;
+    // Delivered twice, then its state change: once rejected, its approval passes and its key
+    // still fails, and nothing more is alerted.
+    let create = sample_event("registry/create-approved.json", "churn-model/3", &name)?;
+    let state = sample_event("registry/state-change.json", "churn-model/4", &name)?;
+    let expected: [&[&str]; 3] = [
+        &["output-kms", "model-approval"],
+        &["output-kms"],
+        &["output-kms"],
+    ];
+    for (event, expected) in [&create, &create, &state].into_iter().zip(expected) {
+        let judged = report(inspector.handle(event).await?)?;
+        assert_eq!(failed(&judged), expected);
+    }
+    assert_eq!(model_approval(&emu, &unreviewed).await?, "Rejected");
+    let delivered = alerts.receive(2, WAIT).await?;
+    assert_eq!(delivered.len(), 1, "{delivered:?}");
+    assert_eq!(
+        delivered[0].attribute("resource_type"),
+        Some("model-package")
+    );
+    assert_eq!(delivered[0].attribute("action"), Some("rejected"));
+
+    let reviewer = aws_sdk_sagemaker::Client::new(&config_signed_as("AKIDREVIEWER").await);
+    let reviewed =
+        register_model_package(&emu, &group, "PendingManualApproval", Posture::Compliant).await?;
+    set_model_approval(&reviewer, &reviewed, "Approved").await?;
+    let name = version(&reviewed).ok_or("a version ARN")?;
+    let event = sample_event("registry/state-change.json", "churn-model/4", &name)?;
+    let passed = report(inspector.handle(&event).await?)?;
+    assert_eq!(passed.violations().count(), 0, "{:?}", passed.results);
+    assert_eq!(model_approval(&emu, &reviewed).await?, "Approved");
+
+    let self_approved =
+        register_model_package(&emu, &group, "PendingManualApproval", Posture::Compliant).await?;
+    set_model_approval(&emu.sagemaker, &self_approved, "Approved").await?;
+    let name = version(&self_approved).ok_or("a version ARN")?;
+    let event = sample_event("registry/state-change.json", "churn-model/4", &name)?;
+    let judged = report(inspector.handle(&event).await?)?;
+    assert_eq!(failed(&judged), ["model-approval"]);
+    assert_eq!(model_approval(&emu, &self_approved).await?, "Rejected");
+    Ok(())
+}

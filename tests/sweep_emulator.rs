@@ -102,6 +102,9 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
     create_compilation_job(&member, "cj-good", good).await?;
     create_labeling_job(&member, "lb-bad", PUBLIC_CROWD).await?;
     create_optimization_job(&member, "op-bad", bad, &[]).await?;
+    let mp_bad = register_model_package(&member, "mp", "Approved", bad).await?;
+    let mp_pending = register_model_package(&member, "mp", "PendingManualApproval", good).await?;
+    register_model_package(&member, "mp", "Rejected", bad).await?;
     let home = Emulator::connect().await?;
     let alerts = home.alert_channel().await?;
     let inspector = live_inspector(&alerts.topic_arn, true).await?;
@@ -134,14 +137,20 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
             (ResourceKind::CompilationJob, 2),
             (ResourceKind::LabelingJob, 1),
             (ResourceKind::OptimizationJob, 1),
+            (ResourceKind::ModelPackage, 2),
         ]
     );
-    assert_eq!(summary.evaluated, 21);
+    assert_eq!(summary.evaluated, 23);
     assert_eq!(
-        summary.non_compliant, 13,
-        "twelve active bad ones and the Pending notebook"
+        summary.non_compliant, 14,
+        "thirteen active bad ones and the Pending notebook"
     );
-    assert_eq!(summary.remediated, 10);
+    assert_eq!(summary.remediated, 11);
+    assert_eq!(model_approval(&member, &mp_bad).await?, "Rejected");
+    assert_eq!(
+        model_approval(&member, &mp_pending).await?,
+        "PendingManualApproval"
+    );
     assert_eq!(optimization_status(&member, "op-bad").await?, "STOPPED");
     assert_eq!(labeling_status(&member, "lb-bad").await?, "Stopped");
     assert_eq!(compilation_status(&member, "cj-bad").await?, "STOPPED");
@@ -191,7 +200,7 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
             "{ended} was evaluated: {arns:?}"
         );
     }
-    assert_eq!(arns.len(), 21);
+    assert_eq!(arns.len(), 23);
     assert!(arns.iter().all(|a| a.contains(&format!(":{account}:"))));
     // And each violation names who created it, learned from CloudTrail in bulk
     let violations = inspector
@@ -213,8 +222,8 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
         );
     }
     // And one alert per problem arrived
-    let delivered = alerts.receive(13, WAIT).await?;
-    assert_eq!(delivered.len(), 13, "{delivered:?}");
+    let delivered = alerts.receive(14, WAIT).await?;
+    assert_eq!(delivered.len(), 14, "{delivered:?}");
     assert!(delivered
         .iter()
         .all(|d| d.attribute("account") == Some(account.as_str())));
@@ -225,8 +234,8 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
     // Then what it stopped is no longer active, nothing more is done and nobody is alerted again
     assert!(again.failures.is_empty(), "{:?}", again.failures);
     assert_eq!(
-        again.evaluated, 11,
-        "the compliant eight, the Pending notebook, and the cluster and feature group alerted already"
+        again.evaluated, 12,
+        "the compliant nine, the Pending notebook, and the cluster and feature group alerted already"
     );
     assert_eq!(again.remediated, 0);
     assert_eq!(again.alerts, 0);

@@ -54,6 +54,7 @@ import compilation
 import featurestore
 import hyperpod
 import labeling
+import modelregistry
 import optimization
 import inference
 import monitoring
@@ -935,6 +936,7 @@ def apply_patches() -> None:
     compilation.apply(requested_initial_status)
     labeling.apply(requested_initial_status)
     optimization.apply(requested_initial_status)
+    modelregistry.apply()
     patch_kms()
     seed_test_key()
     trail.apply()

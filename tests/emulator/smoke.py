@@ -565,6 +565,46 @@ def optimization_job_lifecycle(endpoint: str) -> None:
     )
 
 
+# Patch 28: model packages.
+
+
+@check
+def model_package_records_who_registered_and_approved(endpoint: str) -> None:
+    """SecurityConfig and SkipModelValidation kept; CreatedBy and LastModifiedBy name the callers;
+    an update keeps what it leaves out; tags read on the version's ARN."""
+    registrar, reviewer = sagemaker(endpoint), client("sagemaker", endpoint, access_key_id="AKIDREVIEWER")
+    group = unique("smoke-registry")
+    registrar.create_model_package_group(ModelPackageGroupName=group)
+    created = registrar.create_model_package(
+        ModelPackageGroupName=group,
+        ModelApprovalStatus="PendingManualApproval",
+        SkipModelValidation="All",
+        SecurityConfig={"KmsKeyId": "alias/registry"},
+        InferenceSpecification={
+            "Containers": [{"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1"}],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
+        Tags=[{"Key": "owner", "Value": "smoke"}],
+    )
+    version = created["ModelPackageArn"]
+    expect_equal(version, arn("us-east-1", "model-package", f"{group}/1"), "ARN")
+    package = registrar.describe_model_package(ModelPackageName=version)
+    expect_equal(package.get("SecurityConfig"), {"KmsKeyId": "alias/registry"}, "SecurityConfig")
+    expect_equal(package.get("SkipModelValidation"), "All", "SkipModelValidation")
+    expect_equal(package["CreatedBy"]["IamIdentity"]["Arn"], "arn:aws:iam::123456789012:user/testing", "CreatedBy")
+    assert "LastModifiedBy" not in package, "nobody changed it yet"
+    reviewer.update_model_package(ModelPackageArn=version, ModelApprovalStatus="Approved", ApprovalDescription="ok")
+    reviewer.update_model_package(ModelPackageArn=version, CustomerMetadataProperties={"ticket": "ML-1"})
+    package = registrar.describe_model_package(ModelPackageName=version)
+    expect_equal(package["ModelApprovalStatus"], "Approved", "status kept by an update without it")
+    expect_equal(package.get("ApprovalDescription"), "ok", "description kept")
+    expect_equal(package["LastModifiedBy"]["IamIdentity"]["Arn"], "arn:aws:iam::123456789012:user/AKIDREVIEWER", "LastModifiedBy")
+    expect_equal(registrar.list_tags(ResourceArn=version)["Tags"], [{"Key": "owner", "Value": "smoke"}], "tags")
+    listed = registrar.list_model_packages(ModelPackageType="Both", ModelApprovalStatus="Approved")["ModelPackageSummaryList"]
+    assert any(p["ModelPackageArn"] == version for p in listed), "listed as Approved"
+
+
 # Patch 2: processing jobs.
 
 

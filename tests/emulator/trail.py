@@ -38,6 +38,7 @@ NAME_PARAMS = (
     "CompilationJobName",
     "LabelingJobName",
     "OptimizationJobName",
+    "ModelPackageArn",
     "JobDefinitionName",
     "AppName",
     "SpaceName",
@@ -78,6 +79,9 @@ def _response_elements(body: Any) -> Any:
 def _record(response: SageMakerResponse, action: str, request_id: str, body: Any) -> None:
     """Appends the CloudTrail event of one successful SageMaker call."""
     name = next((response._get_param(p) for p in NAME_PARAMS if response._get_param(p)), None)
+    if name is None and action == "CreateModelPackage":
+        # A model package version is named by the ARN its creation answers.
+        name = (_response_elements(body) or {}).get("modelPackageArn")
     if name is None:
         return
     account, region = response.current_account, response.region

@@ -75,6 +75,7 @@ STAR_ONLY = {
     "sagemaker:ListCompilationJobs",
     "sagemaker:ListLabelingJobs",
     "sagemaker:ListOptimizationJobs",
+    "sagemaker:ListModelPackages",
     # The accounts and units are resources of the management account, which the template does
     # not know (the functions run in a delegated administrator account).
     "organizations:DescribeAccount",
@@ -665,7 +666,7 @@ class EventPatterns(unittest.TestCase):
             p
             for p in samples.values()
             if p.split("/")[0]
-            in {"notebook", "training", "processing", "transform", "tuning", "endpoint", "studio", "monitoring", "hyperpod", "automl", "features", "compilation", "labeling", "optimization"}
+            in {"notebook", "training", "processing", "transform", "tuning", "endpoint", "studio", "monitoring", "hyperpod", "automl", "features", "compilation", "labeling", "optimization", "registry"}
             and not p.endswith("create-failed.json")
         } | {"malformed/missing-name.json", "malformed/wrong-types.json"}
         self.assertEqual(sorted(matched), sorted(expected))

@@ -18,7 +18,7 @@ use guardrail_core::ports::{AwsError, Listed};
 use guardrail_core::resource::ResourceKind;
 
 /// Page size of the List* calls.
-const PAGE: i32 = 100;
+pub(crate) const PAGE: i32 = 100;
 
 /// Keeps the body of a response as it came, to read it with the kind's field mapping (the SDK's
 /// typed output has no serialisation). Non-streaming responses are read into memory before

@@ -204,7 +204,7 @@ impl ActivityLog for CloudTrail {
         }
         let mutating: Vec<&str> = id.kind.calls().iter().map(|c| c.event_name).collect();
         let found = self
-            .events_for(&id.name)
+            .events_for(&id.call_name())
             .await?
             .iter()
             // Newest first; a call that failed changed nothing.

@@ -1,10 +1,13 @@
 //! [`Inventory`] on SageMaker: the List* calls of the sweep ([`crate::calls::list_kind`]), with
 //! the server-side status filters each kind declares ([`guardrail_core::kinds::Kind::LISTING`]).
 
+use aws_sdk_sagemaker::types::{ModelApprovalStatus, ModelPackageType};
 use aws_sdk_sagemaker::Client;
 
-use crate::calls::list_kind;
+use crate::calls::{list_kind, PAGE};
+use crate::classify;
 use crate::studio_inventory::list_studio;
+use guardrail_core::event::name_from_arn;
 use guardrail_core::ports::{AwsError, Inventory, Listed};
 use guardrail_core::resource::ResourceKind;
 
@@ -33,6 +36,13 @@ impl Inventory for SageMakerInventory {
             return list_studio(&self.client, kind).await;
         }
         let listing = kind.listing();
+        if kind == ResourceKind::ModelPackage {
+            let mut listed = Vec::new();
+            for status in listing.statuses {
+                listed.extend(list_packages(&self.client, status).await?);
+            }
+            return Ok(listed);
+        }
         if listing.statuses.is_empty() {
             return list_kind(&self.client, kind, None).await;
         }
@@ -42,4 +52,27 @@ impl Inventory for SageMakerInventory {
         }
         Ok(listed)
     }
+}
+
+/// The packages (versioned and not) whose approval status is `status`, named by their ARNs.
+/// (`ListModelPackages` takes both package types: its default is unversioned packages only.)
+async fn list_packages(client: &Client, status: &str) -> Result<Vec<Listed>, AwsError> {
+    let mut pages = client
+        .list_model_packages()
+        .model_package_type(ModelPackageType::Both)
+        .model_approval_status(ModelApprovalStatus::from(status))
+        .max_results(PAGE)
+        .into_paginator()
+        .send();
+    let mut listed = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| classify("ListModelPackages", e))?;
+        listed.extend(page.model_package_summary_list().iter().filter_map(|p| {
+            Some(Listed {
+                name: name_from_arn(p.model_package_arn()?, ResourceKind::ModelPackage)?,
+                created: p.creation_time().map(|t| t.secs()),
+            })
+        }));
+    }
+    Ok(listed)
 }

@@ -30,6 +30,7 @@ pub mod kms;
 pub mod lambda;
 pub mod organizations;
 pub mod recheck_queue;
+mod registry;
 pub mod s3;
 pub mod sagemaker;
 pub mod securityhub;

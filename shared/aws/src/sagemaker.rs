@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::{classify, KmsKeys};
 use crate::calls::{self, describe, Capture};
-use crate::studio;
+use crate::{registry, studio};
 use guardrail_core::kinds::{Described, Needed};
 use guardrail_core::ports::{AwsError, Remediator, ResourceReader};
 use guardrail_core::remediation::Action;
@@ -175,6 +175,8 @@ impl ResourceReader for SageMaker {
         }
         let response = if studio::is_studio(id.kind) {
             studio::describe_studio(&self.client, id.kind, &id.name).await?
+        } else if id.kind == ResourceKind::ModelPackage {
+            registry::describe_package(&self.client, &id.call_name()).await?
         } else {
             calls::describe_kind(&self.client, id.kind, &id.name).await?
         };
@@ -270,6 +272,9 @@ impl Remediator for SageMaker {
         match action {
             Action::Stop(kind) if studio::is_studio(*kind) => {
                 studio::delete_studio_app(&self.client, *kind, &id.name).await
+            }
+            Action::Stop(ResourceKind::ModelPackage) => {
+                registry::reject(&self.client, &id.call_name()).await
             }
             Action::Stop(kind) => calls::stop_kind(&self.client, *kind, &id.name).await,
             Action::RollBackEndpoint { config } => self

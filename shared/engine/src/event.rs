@@ -192,7 +192,9 @@ pub fn name_from_arn(arn: &str, kind: ResourceKind) -> Option<String> {
     let name = resource.strip_prefix(kind.as_str())?.strip_prefix('/')?;
     let segments = kind.create().map_or(1, |c| c.segments());
     let parts: Vec<&str> = name.split('/').collect();
-    (parts.len() == segments && parts.iter().all(|p| !p.is_empty())).then(|| name.to_string())
+    // (a kind named by its ARN takes the resource part whole: `GROUP/VERSION`, or `NAME`)
+    let shaped = kind.named_by_arn() || parts.len() == segments;
+    (shaped && parts.iter().all(|p| !p.is_empty())).then(|| name.to_string())
 }
 
 /// Parses raw bytes (a file, a request body).
@@ -360,6 +362,16 @@ fn named<'a>(
     let params = detail
         .get("requestParameters")?
         .filter(|p| !p.value.is_null());
+    if kind.named_by_arn() {
+        // (the response's ARN, else the request's: `UpdateModelPackage` takes one)
+        let arn = match (arn, &params) {
+            (Some(arn), _) => Some(arn),
+            (None, Some(params)) => params.opt_str(call.arn_key)?.map(str::to_string),
+            (None, None) => None,
+        };
+        let name = resource_name(None, None, arn.as_deref(), kind, call)?;
+        return Ok((params, arn, name));
+    }
     let name = resource_name(
         params.as_ref(),
         response.as_ref(),
@@ -508,17 +520,26 @@ fn state_change(context: &Context<'_>, detail: &Node<'_>) -> Result<Parsed, Even
     };
     let keys = kind.state_change();
     // A detail that carries only the status (a labeling job's) names the resource in the
-    // envelope's `resources`.
+    // envelope's `resources`; a kind named by its ARN, by the detail's ARN (else `resources`).
     // (an ARN of SageMaker, in the envelope's account and region, as AWS sends it)
     let from_envelope = || {
-        let arn = envelope.resources.as_ref()?.first()?;
+        let in_detail = kind
+            .named_by_arn()
+            .then(|| detail.opt_str(keys.arn_key).ok().flatten());
+        let arn = match in_detail.flatten() {
+            Some(arn) => arn,
+            None => envelope.resources.as_ref()?.first()?.as_str(),
+        };
         let parts: Vec<&str> = arn.splitn(6, ':').collect();
         let local = matches!(parts.as_slice(), ["arn", _, "sagemaker", region, account, _]
             if Some(*region) == envelope.region.as_deref()
                 && Some(*account) == envelope.account.as_deref());
-        local.then(|| Some((name_from_arn(arn, kind)?, arn.clone())))?
+        local.then(|| Some((name_from_arn(arn, kind)?, arn.to_string())))?
     };
-    let named = detail.opt_str(keys.name_key).map_err(field)?;
+    let named = match kind.named_by_arn() {
+        true => None,
+        false => detail.opt_str(keys.name_key).map_err(field)?,
+    };
     let (name, arn) = match named.filter(|n| !n.is_empty()) {
         Some(name) => {
             let arn = detail.opt_str(keys.arn_key).map_err(field)?;
@@ -530,7 +551,11 @@ fn state_change(context: &Context<'_>, detail: &Node<'_>) -> Result<Parsed, Even
                 return Err(field(FieldError::Missing {
                     path: format!(
                         "detail.{} (or resources[0], an ARN of the kind)",
-                        keys.name_key
+                        if kind.named_by_arn() {
+                            keys.arn_key
+                        } else {
+                            keys.name_key
+                        }
                     ),
                 }))
             }
@@ -786,6 +811,8 @@ mod tests {
                 "optimization/create-noncompliant.json",
                 ResourceKind::OptimizationJob,
             ),
+            ("registry/create-approved.json", ResourceKind::ModelPackage),
+            ("registry/state-change.json", ResourceKind::ModelPackage),
         ] {
             assert_eq!(trigger(path).resource.kind, kind, "{path}");
         }
@@ -805,6 +832,17 @@ mod tests {
         let parsed = parse_bytes(foreign.as_bytes());
         let error = parsed.err().map(|e| e.to_string()).unwrap_or_default();
         assert!(error.contains("resources[0]"), "{error}");
+        // A model package version is named by its ARN: the response's, or the detail's.
+        let t = trigger("registry/create-approved.json");
+        assert_eq!(t.resource.name, "churn-model/3");
+        assert_eq!(
+            t.resource.call_name(),
+            "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-model/3"
+        );
+        assert_eq!(
+            trigger("registry/state-change.json").resource.name,
+            "churn-model/4"
+        );
         // A HyperPod cluster's ARN ends in its id, not its name: the event's ARN is kept.
         let t = trigger("hyperpod/create-noncompliant.json");
         assert_eq!(t.resource.name, "llm-pretrain");

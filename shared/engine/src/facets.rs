@@ -164,6 +164,20 @@ pub struct Output<'a> {
     pub what: &'static str,
 }
 
+/// A model package's approval, and who registered and last changed it (an identity: a Studio
+/// user profile ARN, else an IAM ARN).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Approval<'a> {
+    /// A version in a model group; approval does not apply to an unversioned package.
+    pub versioned: bool,
+    pub status: Option<&'a str>,
+    pub skip_validation: Option<&'a str>,
+    pub registered_by: Option<&'a str>,
+    pub last_changed_by: Option<&'a str>,
+    /// Read from the registering call: nobody has changed it since.
+    pub at_registration: bool,
+}
+
 /// A job's instances with its volume key and output key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct JobStorage<'a> {
@@ -315,6 +329,11 @@ pub trait Facets {
     /// The workteam people label its data in (`HumanTaskConfig.WorkteamArn`; `None`: none
     /// reported).
     fn workteam(&self) -> Facet<Option<&str>> {
+        Facet::NoSuchSetting
+    }
+
+    /// How a model registry version was approved.
+    fn approval(&self) -> Facet<Approval<'_>> {
         Facet::NoSuchSetting
     }
 

@@ -305,9 +305,31 @@ impl NotificationKey {
         }
     }
 
-    /// The same controls, first deferred, now contained.
+    /// The same controls, first deferred, now contained; or, contained still, fewer of them
+    /// (part of the problem the containment itself resolved: a rejected model version is no
+    /// longer approved).
     fn progressed_to(&self, now: &NotificationKey) -> bool {
         match (self, now) {
+            (
+                NotificationKey::Problem {
+                    failing: f1,
+                    unverified: u1,
+                    phase: Phase::Contained,
+                    incarnation: i1,
+                    ..
+                },
+                NotificationKey::Problem {
+                    failing: f2,
+                    unverified: u2,
+                    phase: Phase::Contained,
+                    incarnation: i2,
+                    ..
+                },
+            ) => {
+                f2.iter().all(|c| f1.contains(c))
+                    && u2.iter().all(|c| u1.contains(c))
+                    && same_incarnation(*i1, *i2)
+            }
             (
                 NotificationKey::Problem {
                     failing: f1,
@@ -550,6 +572,15 @@ mod tests {
             Some(deferred)
         ));
         assert!(alert_due(deferred, Some(fail)));
+        // Contained still, with part of the problem resolved by the containment: no news; with
+        // another control failing, news.
+        let both = "FAIL output-kms,model-approval contained";
+        assert!(!alert_due("FAIL output-kms contained", Some(both)));
+        assert!(alert_due("FAIL output-kms pending", Some(both)));
+        assert!(alert_due(
+            "FAIL output-kms,vpc-attached contained",
+            Some(both)
+        ));
         assert!(!alert_due("PASS", None), "a compliant new resource is not");
         assert!(!alert_due("PASS", Some("PASS")));
         // A stored key this version cannot read is a change, never silence.

@@ -11,7 +11,7 @@
 //! | `Events` | `Function`, `Outcome` | events handled (the sweeper: resources inspected): `evaluated`, `ignored`, `rejected`, `gone`, `failed` (retried) |
 //! | `EventDuration` | `Function` | milliseconds to handle one event (or inspect one resource) |
 //! | `Violations` | `Function`, `Control`, `Severity` | failed controls of evaluated resources |
-//! | `Remediations` | `Function`, `Result` | calls made to contain a resource: `stopped`, `deleted`, `apps deleted`, `rolled back`, `failed` |
+//! | `Remediations` | `Function`, `Result` | calls made to contain a resource: `stopped`, `deleted`, `apps deleted`, `rejected`, `rolled back`, `failed` |
 //! | `AlertsSent`, `AlertsSuppressed` | `Function` | alerts published; violations whose alert was already sent |
 //! | `AttributionFailures` | `Function` | CloudTrail lookups of a creator that failed |
 //! | `SweepListed`, `SweepInspected`, `SweepNonCompliant`, `SweepRemediated`, `SweepLeft` | `Function` | one sweep of one or more targets; `SweepLeft`: targets or resources it could not finish |

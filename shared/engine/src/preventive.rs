@@ -93,6 +93,7 @@ pub mod actions {
     pub const CREATE_LABELING: &str = "sagemaker:CreateLabelingJob";
     pub const CREATE_OPTIMIZATION: &str = "sagemaker:CreateOptimizationJob";
     pub const CREATE_FLOW_DEFINITION: &str = "sagemaker:CreateFlowDefinition";
+    pub const CREATE_MODEL_PACKAGE: &str = "sagemaker:CreateModelPackage";
     pub const UPDATE_CLUSTER: &str = "sagemaker:UpdateCluster";
     /// The four model monitoring job definitions: each carries its job's settings, like a
     /// processing job.
@@ -509,6 +510,7 @@ mod tests {
     const LABELING: &str = "sagemaker:CreateLabelingJob";
     const OPTIMIZATION: &str = "sagemaker:CreateOptimizationJob";
     const FLOW_DEFINITION: &str = "sagemaker:CreateFlowDefinition";
+    const MODEL_PACKAGE: &str = "sagemaker:CreateModelPackage";
     const FEATURE_GROUP: &str = "sagemaker:CreateFeatureGroup";
     const AUTOML_V2: &str = "sagemaker:CreateAutoMLJobV2";
     const CLUSTER: &str = "sagemaker:CreateCluster";
@@ -565,7 +567,8 @@ mod tests {
     const ISOLATION_ACTIONS: [&str; 8] =
         [TRAINING, PROCESSING, TUNING, MODEL, DQ, MQ, BIAS, EXPLAIN];
     /// Create calls of the guarded kinds that carry `aws:RequestTag/...`.
-    const TAGGED_ACTIONS: [&str; 16] = [
+    const TAGGED_ACTIONS: [&str; 17] = [
+        MODEL_PACKAGE,
         OPTIMIZATION,
         LABELING,
         COMPILATION,
@@ -745,6 +748,13 @@ mod tests {
                 "Bool",
                 "sagemaker:InterContainerTrafficEncryption",
                 json!("false"),
+            ),
+            deny(
+                "ModelApprovalAtRegistration",
+                &[MODEL_PACKAGE],
+                "StringEquals",
+                "sagemaker:ModelApprovalStatus",
+                json!("Approved"),
             ),
             deny(
                 "NetworkIsolationMissing",
@@ -953,7 +963,9 @@ mod tests {
         // Keys whose absence is compliant: a notebook without a lifecycle configuration, Studio
         // without notebook sharing (sharing without a key is a listed gap), an app on the
         // domain's default image.
-        const ABSENT_IS_COMPLIANT: [&str; 12] = [
+        const ABSENT_IS_COMPLIANT: [&str; 13] = [
+            // (a version registered without a status is not approved)
+            "sagemaker:ModelApprovalStatus",
             // (CreateLabelingJob requires a workteam; a flow definition without one has no
             // workteam to judge)
             "sagemaker:WorkteamType",

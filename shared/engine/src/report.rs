@@ -65,6 +65,8 @@ pub enum ActionOutcome {
     Deleted,
     /// A Studio domain, user profile or space cannot be stopped: its running apps were deleted.
     AppsDeleted,
+    /// A model package set `Rejected`: it can no longer be deployed.
+    Rejected,
     RolledBack,
     Failed,
     Planned,
@@ -110,12 +112,13 @@ impl Phase {
 }
 
 impl ActionOutcome {
-    pub const ALL: [ActionOutcome; 12] = [
+    pub const ALL: [ActionOutcome; 13] = [
         ActionOutcome::None,
         ActionOutcome::Audit,
         ActionOutcome::Stopped,
         ActionOutcome::Deleted,
         ActionOutcome::AppsDeleted,
+        ActionOutcome::Rejected,
         ActionOutcome::RolledBack,
         ActionOutcome::Failed,
         ActionOutcome::Planned,
@@ -132,6 +135,7 @@ impl ActionOutcome {
             ActionOutcome::Stopped => "stopped",
             ActionOutcome::Deleted => "deleted",
             ActionOutcome::AppsDeleted => "apps deleted",
+            ActionOutcome::Rejected => "rejected",
             ActionOutcome::RolledBack => "rolled back",
             ActionOutcome::Failed => "failed",
             ActionOutcome::Planned => "planned",
@@ -159,6 +163,7 @@ impl ActionOutcome {
             ActionOutcome::Stopped
                 | ActionOutcome::Deleted
                 | ActionOutcome::AppsDeleted
+                | ActionOutcome::Rejected
                 | ActionOutcome::RolledBack
                 | ActionOutcome::Failed
         )
@@ -169,6 +174,7 @@ impl ActionOutcome {
             ActionOutcome::Stopped
             | ActionOutcome::Deleted
             | ActionOutcome::AppsDeleted
+            | ActionOutcome::Rejected
             | ActionOutcome::RolledBack
             | ActionOutcome::AlreadyInactive => Phase::Contained,
             ActionOutcome::Audit | ActionOutcome::Disabled | ActionOutcome::None => Phase::Open,
@@ -398,6 +404,7 @@ mod tests {
                 "stopped",
                 "deleted",
                 "apps deleted",
+                "rejected",
                 "rolled back",
                 "failed"
             ]

@@ -59,6 +59,15 @@ impl ResourceId {
             self.kind.arn_resource(&self.name)
         )
     }
+
+    /// What the SDK calls take to name it: its name, or its ARN for a kind named by its ARN.
+    pub fn call_name(&self) -> String {
+        if self.kind.named_by_arn() {
+            self.arn()
+        } else {
+            self.name.clone()
+        }
+    }
 }
 
 /// Where a resource is in its life, as far as remediation cares.

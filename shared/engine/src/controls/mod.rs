@@ -69,6 +69,7 @@ registry! {
     execution_roles::ExecutionRoles,
     studio_images::StudioImages,
     public_crowd::PublicCrowd,
+    model_approval::ModelApproval,
     no_plaintext_secrets::NoPlaintextSecrets,
     required_tags::RequiredTags,
 }
@@ -961,6 +962,27 @@ pub(crate) mod fixtures {
         };
         f(&mut c);
         snapshot(ResourceKind::LabelingJob, Details::LabelingJob(c))
+    }
+
+    /// A model package version registered by a pipeline role, approved by a Studio user,
+    /// encrypted with `KEY`, changed by `f`.
+    pub fn model_package(
+        f: impl FnOnce(&mut crate::kinds::model_package::ModelPackageConfig),
+    ) -> Snapshot {
+        let mut c = crate::kinds::model_package::ModelPackageConfig {
+            versioned: true,
+            approval_status: Some("Approved".into()),
+            skip_validation: None,
+            registered_by: Some("arn:aws:sts::123456789012:assumed-role/Pipeline/run-7".into()),
+            last_changed_by: Some(
+                "arn:aws:sagemaker:us-east-1:123456789012:user-profile/d-1/alice".into(),
+            ),
+            at_registration: false,
+            kms_key_id: Some(KEY.into()),
+            plaintext: Vec::new(),
+        };
+        f(&mut c);
+        snapshot(ResourceKind::ModelPackage, Details::ModelPackage(c))
     }
 
     /// The table of a notebook switch that must be `Disabled` (`set` changes it on a compliant

@@ -101,6 +101,11 @@ impl Control for OutputKms {
                  OutputConfig.KmsKeyId",
             );
         }
+        scp.gap(
+            Self::ID,
+            actions::CREATE_MODEL_PACKAGE,
+            "no condition key carries a model package's SecurityConfig.KmsKeyId",
+        );
         let sharing = "OutputKmsSharing";
         super::kms::deny_unlisted_keys(scp, Self::ID, sharing, &SHARING_ACTIONS, SHARING_KEY, settings);
         scp.gap(

@@ -49,7 +49,8 @@ impl super::Entry for TagsEntry {
 
 /// The create calls that take `aws:RequestTag/...` (not `CreateApp`: Studio creates apps from
 /// its own interface, with no tags of the user's; an app is judged by the detective control).
-const TAGGED_ACTIONS: [&str; 16] = [
+const TAGGED_ACTIONS: [&str; 17] = [
+    actions::CREATE_MODEL_PACKAGE,
     actions::CREATE_OPTIMIZATION,
     actions::CREATE_LABELING,
     actions::CREATE_COMPILATION,

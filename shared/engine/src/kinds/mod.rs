@@ -105,6 +105,16 @@ impl Stop {
         }
     }
 
+    /// A call that withdraws the resource from use and destroys nothing (a model package set
+    /// `Rejected`).
+    pub const fn rejecting(call: &'static str) -> Stop {
+        Stop {
+            call,
+            outcome: ActionOutcome::Rejected,
+            by_default: true,
+        }
+    }
+
     /// A call that deletes the resource and what it holds: made only when the policy opts in.
     pub const fn deleting_on_opt_in(call: &'static str) -> Stop {
         Stop {
@@ -147,6 +157,11 @@ pub trait Kind: 'static {
     const LISTING: Listing;
     /// The resource type of its findings in Security Hub's ASFF.
     const ASFF_RESOURCE_TYPE: &'static str = "Other";
+    /// Named by its ARN alone (a model package version, `GROUP/VERSION`, has no name of its
+    /// own): its name is the ARN's resource part, whatever its segments; its calls and events
+    /// give the ARN (the calls' `name_key` and the state change's are empty), and the SDK calls
+    /// take it.
+    const NAMED_BY_ARN: bool = false;
 
     /// Where a resource in `status` is in its life.
     fn lifecycle(status: &str) -> Lifecycle;
@@ -363,6 +378,12 @@ macro_rules! kinds {
                 }
             }
 
+            pub fn named_by_arn(self) -> bool {
+                match self {
+                    $(ResourceKind::$variant => <$module::$kind as Kind>::NAMED_BY_ARN),*
+                }
+            }
+
             pub fn listing(self) -> Listing {
                 match self {
                     $(ResourceKind::$variant => <$module::$kind as Kind>::LISTING),*
@@ -458,6 +479,7 @@ kinds! {
     CompilationJob => compilation_job::CompilationJob,
     LabelingJob => labeling_job::LabelingJob,
     OptimizationJob => optimization_job::OptimizationJob,
+    ModelPackage => model_package::ModelPackage,
 }
 
 /// A live resource as its Describe response gives it.
