@@ -846,6 +846,77 @@ pub async fn register_model_package(
     Ok(created.model_package_arn().unwrap_or_default().to_string())
 }
 
+/// Creates a running MLflow tracking server; non-compliant: its bucket expected to be owned by
+/// another account, unchecked.
+pub async fn create_mlflow_server(emu: &Emulator, name: &str, posture: Posture) -> TestResult {
+    let mut request = emu
+        .sagemaker
+        .create_mlflow_tracking_server()
+        .tracking_server_name(name)
+        .artifact_store_uri("s3://mlflow-artifacts/team/")
+        .role_arn(ROLE)
+        .tags(
+            aws_sdk_sagemaker::types::Tag::builder()
+                .key("owner")
+                .value("alice")
+                .build(),
+        );
+    if posture == Posture::NonCompliant {
+        request = request
+            .s3_bucket_owner_account_id("210987654321")
+            .s3_bucket_owner_verification(false);
+    }
+    request.send().await?;
+    Ok(())
+}
+
+pub async fn mlflow_server_status(emu: &Emulator, name: &str) -> TestResult<String> {
+    let described = emu
+        .sagemaker
+        .describe_mlflow_tracking_server()
+        .tracking_server_name(name)
+        .send()
+        .await?;
+    Ok(described
+        .tracking_server_status()
+        .map(|s| s.as_str().to_string())
+        .unwrap_or_default())
+}
+
+/// Creates an MLflow app; compliant: its data encrypted with `KEY`. Returns its ARN.
+pub async fn create_mlflow_app(emu: &Emulator, name: &str, posture: Posture) -> TestResult<String> {
+    let mut request = emu
+        .sagemaker
+        .create_mlflow_app()
+        .name(name)
+        .artifact_store_uri("s3://mlflow-artifacts/app/")
+        .role_arn(ROLE)
+        .tags(
+            aws_sdk_sagemaker::types::Tag::builder()
+                .key("owner")
+                .value("alice")
+                .build(),
+        );
+    if posture == Posture::Compliant {
+        request = request.kms_key_id(KEY);
+    }
+    Ok(request.send().await?.arn().unwrap_or_default().to_string())
+}
+
+/// The status of the app `arn`; `None` once it is deleted.
+pub async fn mlflow_app_status(emu: &Emulator, arn: &str) -> TestResult<Option<String>> {
+    match emu.sagemaker.describe_mlflow_app().arn(arn).send().await {
+        Ok(app) => Ok(app.status().map(|s| s.as_str().to_string())),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|e| e.is_resource_not_found()) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Sets the approval status of the version `arn`, as `client`'s caller.
 pub async fn set_model_approval(
     client: &aws_sdk_sagemaker::Client,

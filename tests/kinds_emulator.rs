@@ -421,3 +421,66 @@ async fn an_unreviewed_model_version_is_rejected_with_one_alert() -> TestResult 
     assert_eq!(model_approval(&emu, &self_approved).await?, "Rejected");
     Ok(())
 }
+
+/// Issue 20, case 7: an MLflow tracking server whose artifacts go to a bucket expected in
+/// another account, unchecked, is stopped and alerted once; one with AWS's defaults keeps
+/// running. An MLflow app without a customer key is alerted once and kept: deleting it deletes
+/// its experiments (opt-in).
+#[tokio::test]
+async fn mlflow_servers_are_stopped_and_apps_alerted() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline())?;
+    let name = unique("fraud-experiments");
+    create_mlflow_server(&emu, &name, Posture::NonCompliant).await?;
+    let event = sample_event(
+        "mlflow/create-server-foreign-bucket.json",
+        "fraud-experiments",
+        &name,
+    )?;
+    for _ in 0..2 {
+        let judged = report(inspector.handle(&event).await?)?;
+        assert_eq!(failed(&judged), ["artifact-bucket-owner"]);
+    }
+    assert_eq!(mlflow_server_status(&emu, &name).await?, "Stopped");
+
+    let secure = unique("fraud-experiments-secure");
+    create_mlflow_server(&emu, &secure, Posture::Compliant).await?;
+    let event = sample_event(
+        "mlflow/create-server-foreign-bucket.json",
+        "fraud-experiments",
+        &secure,
+    )?;
+    let passed = report(inspector.handle(&event).await?)?;
+    assert_eq!(passed.violations().count(), 0, "{:?}", passed.results);
+    assert_eq!(mlflow_server_status(&emu, &secure).await?, "Created");
+
+    let app = create_mlflow_app(&emu, &unique("fraud-tracking"), Posture::NonCompliant).await?;
+    let id = app
+        .rsplit_once('/')
+        .map(|(_, id)| id.to_string())
+        .ok_or("an app ARN")?;
+    let event = sample_event("mlflow/create-app-no-key.json", "app-4f2a9c81d3e7", &id)?;
+    for _ in 0..2 {
+        let judged = report(inspector.handle(&event).await?)?;
+        assert_eq!(failed(&judged), ["output-kms"]);
+    }
+    assert_eq!(
+        mlflow_app_status(&emu, &app).await?.as_deref(),
+        Some("Created"),
+        "kept"
+    );
+    let delivered = alerts.receive(3, WAIT).await?;
+    let actions: Vec<_> = delivered
+        .iter()
+        .map(|d| (d.attribute("resource_type"), d.attribute("action")))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            (Some("mlflow-tracking-server"), Some("stopped")),
+            (Some("mlflow-app"), Some("disabled"))
+        ]
+    );
+    Ok(())
+}

@@ -105,6 +105,9 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
     let mp_bad = register_model_package(&member, "mp", "Approved", bad).await?;
     let mp_pending = register_model_package(&member, "mp", "PendingManualApproval", good).await?;
     register_model_package(&member, "mp", "Rejected", bad).await?;
+    create_mlflow_server(&member, "ml-bad", bad).await?;
+    // An MLflow app is alerted, not deleted (that is opt-in).
+    let app_bad = create_mlflow_app(&member, "ml-app-bad", bad).await?;
     let home = Emulator::connect().await?;
     let alerts = home.alert_channel().await?;
     let inspector = live_inspector(&alerts.topic_arn, true).await?;
@@ -138,14 +141,22 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
             (ResourceKind::LabelingJob, 1),
             (ResourceKind::OptimizationJob, 1),
             (ResourceKind::ModelPackage, 2),
+            (ResourceKind::MlflowTrackingServer, 1),
+            (ResourceKind::MlflowApp, 1),
         ]
     );
-    assert_eq!(summary.evaluated, 23);
+    assert_eq!(summary.evaluated, 25);
     assert_eq!(
-        summary.non_compliant, 14,
-        "thirteen active bad ones and the Pending notebook"
+        summary.non_compliant, 16,
+        "fifteen active bad ones and the Pending notebook"
     );
-    assert_eq!(summary.remediated, 11);
+    assert_eq!(summary.remediated, 12);
+    assert_eq!(mlflow_server_status(&member, "ml-bad").await?, "Stopped");
+    assert_eq!(
+        mlflow_app_status(&member, &app_bad).await?.as_deref(),
+        Some("Created"),
+        "alerted, not deleted"
+    );
     assert_eq!(model_approval(&member, &mp_bad).await?, "Rejected");
     assert_eq!(
         model_approval(&member, &mp_pending).await?,
@@ -200,7 +211,7 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
             "{ended} was evaluated: {arns:?}"
         );
     }
-    assert_eq!(arns.len(), 23);
+    assert_eq!(arns.len(), 25);
     assert!(arns.iter().all(|a| a.contains(&format!(":{account}:"))));
     // And each violation names who created it, learned from CloudTrail in bulk
     let violations = inspector
@@ -222,8 +233,8 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
         );
     }
     // And one alert per problem arrived
-    let delivered = alerts.receive(14, WAIT).await?;
-    assert_eq!(delivered.len(), 14, "{delivered:?}");
+    let delivered = alerts.receive(16, WAIT).await?;
+    assert_eq!(delivered.len(), 16, "{delivered:?}");
     assert!(delivered
         .iter()
         .all(|d| d.attribute("account") == Some(account.as_str())));
@@ -234,8 +245,8 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
     // Then what it stopped is no longer active, nothing more is done and nobody is alerted again
     assert!(again.failures.is_empty(), "{:?}", again.failures);
     assert_eq!(
-        again.evaluated, 12,
-        "the compliant nine, the Pending notebook, and the cluster and feature group alerted already"
+        again.evaluated, 13,
+        "the compliant nine, the Pending notebook, and the cluster, feature group and MLflow app alerted already"
     );
     assert_eq!(again.remediated, 0);
     assert_eq!(again.alerts, 0);

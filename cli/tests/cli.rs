@@ -55,7 +55,7 @@ fn offline_replay_of_the_samples_succeeds_and_summarises() {
     let text = stdout(&o);
     assert!(
         text.contains(
-            "59 events: 39 evaluated (25 non-compliant), 6 ignored, 9 need --live, 5 rejected"
+            "61 events: 41 evaluated (27 non-compliant), 6 ignored, 9 need --live, 5 rejected"
         ),
         "{text}"
     );

@@ -55,6 +55,7 @@ import featurestore
 import hyperpod
 import labeling
 import modelregistry
+import managed_mlflow
 import optimization
 import inference
 import monitoring
@@ -937,6 +938,7 @@ def apply_patches() -> None:
     labeling.apply(requested_initial_status)
     optimization.apply(requested_initial_status)
     modelregistry.apply()
+    managed_mlflow.apply(requested_initial_status)
     patch_kms()
     seed_test_key()
     trail.apply()

@@ -605,6 +605,67 @@ def model_package_records_who_registered_and_approved(endpoint: str) -> None:
     assert any(p["ModelPackageArn"] == version for p in listed), "listed as Approved"
 
 
+# Patch 29: managed MLflow.
+
+
+@check
+def mlflow_tracking_server_lifecycle(endpoint: str) -> None:
+    """Created with its artifact store and bucket owner kept; updated; listed by status; stops
+    once; tags on its ARN."""
+    sm = sagemaker(endpoint)
+    name = unique("smoke-mlflow")
+    created = sm.create_mlflow_tracking_server(
+        TrackingServerName=name,
+        ArtifactStoreUri="s3://mlflow-artifacts/team/",
+        RoleArn=ROLE,
+        S3BucketOwnerAccountId="210987654321",
+        S3BucketOwnerVerification=False,
+        Tags=[{"Key": "owner", "Value": "smoke"}],
+    )
+    expect_equal(created["TrackingServerArn"], arn("us-east-1", "mlflow-tracking-server", name), "ARN")
+    server = sm.describe_mlflow_tracking_server(TrackingServerName=name)
+    expect_equal(server["TrackingServerStatus"], "Created", "status after create")
+    expect_equal(server["S3BucketOwnerAccountId"], "210987654321", "bucket owner")
+    expect_equal(server["S3BucketOwnerVerification"], False, "owner verification")
+    sm.update_mlflow_tracking_server(TrackingServerName=name, S3BucketOwnerVerification=True)
+    server = sm.describe_mlflow_tracking_server(TrackingServerName=name)
+    expect_equal(server["S3BucketOwnerVerification"], True, "updated")
+    expect_equal(server["ArtifactStoreUri"], "s3://mlflow-artifacts/team/", "kept by the update")
+    expect_equal(sm.list_tags(ResourceArn=created["TrackingServerArn"])["Tags"], [{"Key": "owner", "Value": "smoke"}], "tags")
+    listed = sm.list_mlflow_tracking_servers(TrackingServerStatus="Updated")["TrackingServerSummaries"]
+    assert any(s["TrackingServerName"] == name for s in listed), "listed as Updated"
+    sm.stop_mlflow_tracking_server(TrackingServerName=name)
+    expect_equal(sm.describe_mlflow_tracking_server(TrackingServerName=name)["TrackingServerStatus"], "Stopped", "after stop")
+    expect_error(
+        lambda: sm.stop_mlflow_tracking_server(TrackingServerName=name),
+        "ConflictException",
+        f"Tracking server {name} is in status Stopped and cannot be stopped.",
+    )
+
+
+@check
+def mlflow_app_named_by_arn(endpoint: str) -> None:
+    """An app is described, updated and deleted by its ARN (an id, not its name); its key kept."""
+    sm = sagemaker(endpoint)
+    created = sm.create_mlflow_app(
+        Name=unique("smoke-app"),
+        ArtifactStoreUri="s3://mlflow-artifacts/app/",
+        RoleArn=ROLE,
+        KmsKeyId="alias/mlflow",
+        Tags=[{"Key": "owner", "Value": "smoke"}],
+    )
+    app_arn = created["Arn"]
+    assert ":mlflow-app/app-" in app_arn, app_arn
+    app = sm.describe_mlflow_app(Arn=app_arn)
+    expect_equal((app["Status"], app["KmsKeyId"]), ("Created", "alias/mlflow"), "status and key")
+    sm.update_mlflow_app(Arn=app_arn, AccessControlConfiguration={"Status": "ENABLED"})
+    expect_equal(sm.describe_mlflow_app(Arn=app_arn)["AccessControlConfiguration"], {"Status": "ENABLED"}, "updated")
+    expect_equal(sm.list_tags(ResourceArn=app_arn)["Tags"], [{"Key": "owner", "Value": "smoke"}], "tags")
+    assert any(a["Arn"] == app_arn for a in sm.list_mlflow_apps(Status="Updated")["Summaries"]), "listed"
+    sm.delete_mlflow_app(Arn=app_arn)
+    expect_error(lambda: sm.describe_mlflow_app(Arn=app_arn), "ResourceNotFound", f"MLflow app {app_arn} not found.")
+
+
 # Patch 2: processing jobs.
 
 

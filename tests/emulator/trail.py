@@ -38,6 +38,7 @@ NAME_PARAMS = (
     "CompilationJobName",
     "LabelingJobName",
     "OptimizationJobName",
+    "TrackingServerName",
     "ModelPackageArn",
     "JobDefinitionName",
     "AppName",
@@ -46,6 +47,14 @@ NAME_PARAMS = (
     "DomainId",
     "DomainName",
 )
+
+#: Calls of resources named by their ARN: the member holding it (in the request, else the response).
+NAMED_BY_ARN = {
+    "CreateModelPackage": "ModelPackageArn",
+    "CreateMlflowApp": "Arn",
+    "UpdateMlflowApp": "Arn",
+    "DeleteMlflowApp": "Arn",
+}
 
 _lock = threading.Lock()
 #: (account, region) -> events, oldest first.
@@ -79,9 +88,12 @@ def _response_elements(body: Any) -> Any:
 def _record(response: SageMakerResponse, action: str, request_id: str, body: Any) -> None:
     """Appends the CloudTrail event of one successful SageMaker call."""
     name = next((response._get_param(p) for p in NAME_PARAMS if response._get_param(p)), None)
-    if name is None and action == "CreateModelPackage":
-        # A model package version is named by the ARN its creation answers.
-        name = (_response_elements(body) or {}).get("modelPackageArn")
+    if name is None and action in NAMED_BY_ARN:
+        # A resource with no name of its own (a model package version, an MLflow app) is named
+        # by its ARN: the one its creation answers, or the request's.
+        name = response._get_param(NAMED_BY_ARN[action]) or (_response_elements(body) or {}).get(
+            NAMED_BY_ARN[action][0].lower() + NAMED_BY_ARN[action][1:]
+        )
     if name is None:
         return
     account, region = response.current_account, response.region

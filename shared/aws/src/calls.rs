@@ -185,7 +185,9 @@ macro_rules! sdk_kinds {
     ($($variant:ident: name $name:ident, describe $describe:ident, stop $stop:ident,
        list $list:ident([$($status:ident $(: $filter:ident)?)?], $items:ident,
        $item_name:ident, $item_status:ident);)*) => {
-        /// `Describe*` of a resource of `kind` named `name`, as JSON; `None` when it is gone.
+        /// `Describe*` of a resource of `kind` named `name` (its ARN for a kind named by its
+        /// ARN, [`guardrail_core::resource::ResourceId::call_name`]), as JSON; `None` when it is
+        /// gone.
         pub(crate) async fn describe_kind(
             client: &Client,
             kind: ResourceKind,
@@ -200,7 +202,8 @@ macro_rules! sdk_kinds {
             }
         }
 
-        /// The kind's stop call ([`guardrail_core::kinds::Kind::STOP`]) on `name`.
+        /// The kind's stop call ([`guardrail_core::kinds::Kind::STOP`]) on `name` (as
+        /// `describe_kind` takes it).
         pub(crate) async fn stop_kind(
             client: &Client,
             kind: ResourceKind,
@@ -227,7 +230,7 @@ macro_rules! sdk_kinds {
             status: Option<&str>,
         ) -> Result<Vec<Listed>, AwsError> {
             let listing = kind.listing();
-            match kind {
+            let listed = match kind {
                 $(ResourceKind::$variant => list!(
                     client.$list,
                     [$($status $(: $filter)?)?],
@@ -238,7 +241,18 @@ macro_rules! sdk_kinds {
                     listing
                 ),)*
                 other => Err(not_in_table(other, listing.call)),
-            }
+            }?;
+            // A kind named by its ARN is listed by ARN.
+            Ok(listed
+                .into_iter()
+                .filter_map(|l| match kind.named_by_arn() {
+                    true => Some(Listed {
+                        name: guardrail_core::event::name_from_arn(&l.name, kind)?,
+                        ..l
+                    }),
+                    false => Some(l),
+                })
+                .collect())
         }
     };
 }
@@ -295,4 +309,12 @@ sdk_kinds! {
         describe describe_optimization_job, stop stop_optimization_job,
         list list_optimization_jobs([OptimizationJobStatus], optimization_job_summaries,
             optimization_job_name, optimization_job_status);
+    MlflowTrackingServer: name tracking_server_name,
+        describe describe_mlflow_tracking_server, stop stop_mlflow_tracking_server,
+        list list_mlflow_tracking_servers([TrackingServerStatus: tracking_server_status],
+            tracking_server_summaries, tracking_server_name, tracking_server_status);
+    // (named by its ARN: the listed ARNs become names in `list_kind`)
+    MlflowApp: name arn,
+        describe describe_mlflow_app, stop delete_mlflow_app,
+        list list_mlflow_apps([MlflowAppStatus: status], summaries, arn, status);
 }

@@ -285,7 +285,17 @@ impl<T: ResourceReader> ResourceReader for PerAccount<T> {
             return Ok(None);
         };
         let home = kms::Home::of(&snapshot);
-        let accounts = kms::other_accounts(snapshot.key_references(), &home);
+        let mut accounts = kms::other_accounts(snapshot.key_references(), &home);
+        accounts.extend(
+            snapshot
+                .facets()
+                .account_references()
+                .into_iter()
+                .filter(|a| *a != home.account)
+                .map(str::to_string),
+        );
+        accounts.sort();
+        accounts.dedup();
         snapshot.key_accounts = self.fleet.members(&accounts).await?;
         Ok(Some(snapshot))
     }

@@ -178,7 +178,7 @@ impl ResourceReader for SageMaker {
         } else if id.kind == ResourceKind::ModelPackage {
             registry::describe_package(&self.client, &id.call_name()).await?
         } else {
-            calls::describe_kind(&self.client, id.kind, &id.name).await?
+            calls::describe_kind(&self.client, id.kind, &id.call_name()).await?
         };
         let Some(response) = response else {
             return Ok(None);
@@ -276,7 +276,7 @@ impl Remediator for SageMaker {
             Action::Stop(ResourceKind::ModelPackage) => {
                 registry::reject(&self.client, &id.call_name()).await
             }
-            Action::Stop(kind) => calls::stop_kind(&self.client, *kind, &id.name).await,
+            Action::Stop(kind) => calls::stop_kind(&self.client, *kind, &id.call_name()).await,
             Action::RollBackEndpoint { config } => self
                 .client
                 .update_endpoint()

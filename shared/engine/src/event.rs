@@ -813,6 +813,11 @@ mod tests {
             ),
             ("registry/create-approved.json", ResourceKind::ModelPackage),
             ("registry/state-change.json", ResourceKind::ModelPackage),
+            (
+                "mlflow/create-server-foreign-bucket.json",
+                ResourceKind::MlflowTrackingServer,
+            ),
+            ("mlflow/create-app-no-key.json", ResourceKind::MlflowApp),
         ] {
             assert_eq!(trigger(path).resource.kind, kind, "{path}");
         }
@@ -843,6 +848,9 @@ mod tests {
             trigger("registry/state-change.json").resource.name,
             "churn-model/4"
         );
+        // An MLflow app is named by the id in its ARN, not its name.
+        let t = trigger("mlflow/create-app-no-key.json");
+        assert_eq!(t.resource.name, "app-4f2a9c81d3e7");
         // A HyperPod cluster's ARN ends in its id, not its name: the event's ARN is kept.
         let t = trigger("hyperpod/create-noncompliant.json");
         assert_eq!(t.resource.name, "llm-pretrain");

@@ -164,6 +164,17 @@ pub struct Output<'a> {
     pub what: &'static str,
 }
 
+/// An S3 artifact store: its location, the account SageMaker expects to own its bucket, and
+/// whether it checks that owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArtifactStore<'a> {
+    pub uri: Option<&'a str>,
+    /// `S3BucketOwnerAccountId`; `None`: the caller's account (AWS's default).
+    pub owner_account: Option<&'a str>,
+    /// `S3BucketOwnerVerification`; `None`: true (AWS's default).
+    pub owner_verification: Option<bool>,
+}
+
 /// A model package's approval, and who registered and last changed it (an identity: a Studio
 /// user profile ARN, else an IAM ARN).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -332,6 +343,11 @@ pub trait Facets {
         Facet::NoSuchSetting
     }
 
+    /// Where it stores artifacts in S3 and whose bucket that must be.
+    fn artifact_store(&self) -> Facet<ArtifactStore<'_>> {
+        Facet::NoSuchSetting
+    }
+
     /// How a model registry version was approved.
     fn approval(&self) -> Facet<Approval<'_>> {
         Facet::NoSuchSetting
@@ -362,6 +378,12 @@ pub trait Facets {
 
     /// Every VPC attachment (an endpoint has one per model), to fill in their VPC.
     fn vpc_attachments_mut(&mut self) -> Vec<&mut VpcAttachment>;
+
+    /// Other accounts the settings name that are not key references (an artifact bucket's
+    /// owner): asked of Organizations as the keys' accounts are.
+    fn account_references(&self) -> Vec<&str> {
+        Vec::new()
+    }
 
     /// The resource whose problem this one's is part of: a training job's tuning job.
     fn part_of(&self) -> Option<&str> {

@@ -94,6 +94,9 @@ pub mod actions {
     pub const CREATE_OPTIMIZATION: &str = "sagemaker:CreateOptimizationJob";
     pub const CREATE_FLOW_DEFINITION: &str = "sagemaker:CreateFlowDefinition";
     pub const CREATE_MODEL_PACKAGE: &str = "sagemaker:CreateModelPackage";
+    pub const CREATE_MLFLOW_TRACKING_SERVER: &str = "sagemaker:CreateMlflowTrackingServer";
+    pub const UPDATE_MLFLOW_TRACKING_SERVER: &str = "sagemaker:UpdateMlflowTrackingServer";
+    pub const CREATE_MLFLOW_APP: &str = "sagemaker:CreateMlflowApp";
     pub const UPDATE_CLUSTER: &str = "sagemaker:UpdateCluster";
     /// The four model monitoring job definitions: each carries its job's settings, like a
     /// processing job.
@@ -567,7 +570,9 @@ mod tests {
     const ISOLATION_ACTIONS: [&str; 8] =
         [TRAINING, PROCESSING, TUNING, MODEL, DQ, MQ, BIAS, EXPLAIN];
     /// Create calls of the guarded kinds that carry `aws:RequestTag/...`.
-    const TAGGED_ACTIONS: [&str; 17] = [
+    const TAGGED_ACTIONS: [&str; 19] = [
+        "sagemaker:CreateMlflowTrackingServer",
+        "sagemaker:CreateMlflowApp",
         MODEL_PACKAGE,
         OPTIMIZATION,
         LABELING,

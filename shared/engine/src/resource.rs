@@ -415,8 +415,9 @@ pub struct Snapshot {
     /// Who manages each KMS key the resource names by id or ARN (by key ARN), as KMS answered;
     /// `None` when nobody asked (offline replay).
     pub key_managers: Option<BTreeMap<String, KeyManager>>,
-    /// Whether each other account whose keys the resource names is in the deployment's
-    /// organisation, as Organizations answered; `None` when the deployment knows no
+    /// Whether each other account whose keys the resource names (or whose bucket it writes to,
+    /// [`crate::facets::Facets::account_references`]) is in the deployment's organisation, as
+    /// Organizations answered; `None` when the deployment knows no
     /// organisation, or nobody asked (offline replay).
     pub key_accounts: Option<BTreeMap<String, bool>>,
     /// When the resource was created (its `CreationTime`, milliseconds since the epoch): which

@@ -87,7 +87,15 @@ pub(crate) fn settings(id: ControlId, entry: KmsEntry) -> Result<KmsSettings, In
             ));
         }
     }
-    let key_accounts = match entry.key_accounts {
+    Ok(KmsSettings {
+        allowed_keys: entry.allowed_keys,
+        key_accounts: accounts(entry.key_accounts, &format!("controls.{id}.key_accounts"))?,
+    })
+}
+
+/// Validates a list of trusted accounts (`field`): the organisation by default.
+pub(crate) fn accounts(entry: Option<KeyAccounts>, field: &str) -> Result<KeyAccounts, Invalid> {
+    Ok(match entry {
         None | Some(KeyAccounts::Word(KeyAccountsWord::Organization)) => KeyAccounts::Organization,
         Some(KeyAccounts::Listed(accounts)) => {
             if let Some((i, bad)) = accounts
@@ -96,17 +104,13 @@ pub(crate) fn settings(id: ControlId, entry: KmsEntry) -> Result<KmsSettings, In
                 .find(|(_, a)| a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()))
             {
                 return Err((
-                    format!("controls.{id}.key_accounts[{i}]"),
+                    format!("{field}[{i}]"),
                     format!("`{bad}` is not an AWS account id (12 digits)"),
                 ));
             }
             KeyAccounts::Listed(accounts)
         }
         Some(other) => other,
-    };
-    Ok(KmsSettings {
-        allowed_keys: entry.allowed_keys,
-        key_accounts,
     })
 }
 
@@ -338,6 +342,50 @@ pub fn other_accounts<'a>(
     accounts
 }
 
+/// Which accounts a resource may rely on besides its own ([`KeyAccounts`]), as one resource
+/// sees them.
+pub(crate) struct Trust<'a> {
+    pub accounts: &'a KeyAccounts,
+    /// The policy field that lists them, for messages.
+    pub field: &'static str,
+    pub home: &'a Home,
+    /// Which other accounts are the organisation's; `None` when no organisation is known.
+    pub organization: Option<&'a BTreeMap<String, bool>>,
+    /// Described live (so a missing organisation is the deployment's, not the replay's).
+    pub live: bool,
+}
+
+impl Trust<'_> {
+    /// Why `account` (of `what`: "key ARN", "bucket of s3://...") is not trusted; `None`: it is.
+    pub(crate) fn untrusted(&self, account: &str, what: &str, expected: &str) -> Option<Check> {
+        if account == self.home.account {
+            return None;
+        }
+        let field = self.field;
+        let fail = |why: String| Some(Check::fail(why, expected));
+        match self.accounts {
+            KeyAccounts::Word(KeyAccountsWord::Any) => None,
+            KeyAccounts::Listed(accounts) if accounts.iter().any(|a| a == account) => None,
+            KeyAccounts::Listed(_) => fail(format!("{what} of account {account}, not one of {field}")),
+            _ => match (self.organization, self.live) {
+                (Some(known), _) => match known.get(account) {
+                    Some(true) => None,
+                    Some(false) => fail(format!("{what} of account {account}, outside the organisation")),
+                    None => Some(Check::cannot(format!(
+                        "whether account {account} of {what} is in the organisation was not asked"
+                    ))),
+                },
+                (None, true) => fail(format!(
+                    "{what} of another account ({account}), and the deployment knows no organisation: list the account in {field}"
+                )),
+                (None, false) => Some(Check::cannot(format!(
+                    "{what} of another account ({account}): whether it is the organisation's is known only live"
+                ))),
+            },
+        }
+    }
+}
+
 /// A KMS control's allow-list, applied to one resource.
 pub(crate) struct KeyRules<'a> {
     settings: &'a KmsSettings,
@@ -361,34 +409,14 @@ impl<'a> KeyRules<'a> {
     /// Why the key `arn` is not of an account the policy trusts (`None`: it is).
     fn untrusted(&self, arn: &str, expected: &str) -> Option<Check> {
         let account = arn.split(':').nth(4).unwrap_or_default();
-        if account == self.home.account {
-            return None;
-        }
-        let fail = |why: String| Some(Check::fail(why, expected));
-        match &self.settings.key_accounts {
-            KeyAccounts::Word(KeyAccountsWord::Any) => None,
-            KeyAccounts::Listed(accounts) if accounts.iter().any(|a| a == account) => None,
-            KeyAccounts::Listed(_) => fail(format!(
-                "key {arn} of account {account}, not one of key_accounts"
-            )),
-            _ => match (self.organization, self.managers) {
-                (Some(known), _) => match known.get(account) {
-                    Some(true) => None,
-                    Some(false) => fail(format!(
-                        "key {arn} of account {account}, outside the organisation"
-                    )),
-                    None => Some(Check::cannot(format!(
-                        "whether account {account} of key {arn} is in the organisation was not asked"
-                    ))),
-                },
-                (None, Some(_)) => fail(format!(
-                    "key {arn} of another account ({account}), and the deployment knows no organisation: list the account in key_accounts"
-                )),
-                (None, None) => Some(Check::cannot(format!(
-                    "key {arn} of another account ({account}): whether it is the organisation's is known only live"
-                ))),
-            },
-        }
+        let trust = Trust {
+            accounts: &self.settings.key_accounts,
+            field: "key_accounts",
+            home: &self.home,
+            organization: self.organization,
+            live: self.managers.is_some(),
+        };
+        trust.untrusted(account, &format!("key {arn}"), expected)
     }
 
     fn allows(&self, key: &str, parsed: &KeyRef<'_>) -> bool {

@@ -70,6 +70,7 @@ registry! {
     studio_images::StudioImages,
     public_crowd::PublicCrowd,
     model_approval::ModelApproval,
+    artifact_bucket_owner::ArtifactBucketOwner,
     no_plaintext_secrets::NoPlaintextSecrets,
     required_tags::RequiredTags,
 }
@@ -984,6 +985,26 @@ pub(crate) mod fixtures {
         f(&mut c);
         snapshot(ResourceKind::ModelPackage, Details::ModelPackage(c))
     }
+
+    /// An MLflow tracking server with AWS's defaults: its own account's bucket, checked; changed
+    /// by `f`.
+    pub fn mlflow_server(
+        f: impl FnOnce(&mut crate::kinds::mlflow_tracking_server::TrackingServerConfig),
+    ) -> Snapshot {
+        let mut c = crate::kinds::mlflow_tracking_server::TrackingServerConfig {
+            artifact_store_uri: Some("s3://mlflow-artifacts/team/".into()),
+            owner_account: None,
+            owner_verification: None,
+            role: Some("arn:aws:iam::123456789012:role/MlflowRole".into()),
+        };
+        f(&mut c);
+        snapshot(
+            ResourceKind::MlflowTrackingServer,
+            Details::MlflowTrackingServer(c),
+        )
+    }
+
+    pub const ACCOUNT: &str = "123456789012";
 
     /// The table of a notebook switch that must be `Disabled` (`set` changes it on a compliant
     /// notebook): other kinds not applicable, `Enabled` (or absent: AWS's default) fails, an

@@ -106,6 +106,11 @@ impl Control for OutputKms {
             actions::CREATE_MODEL_PACKAGE,
             "no condition key carries a model package's SecurityConfig.KmsKeyId",
         );
+        scp.gap(
+            Self::ID,
+            actions::CREATE_MLFLOW_APP,
+            "no condition key carries an MLflow app's KmsKeyId",
+        );
         let sharing = "OutputKmsSharing";
         super::kms::deny_unlisted_keys(scp, Self::ID, sharing, &SHARING_ACTIONS, SHARING_KEY, settings);
         scp.gap(

@@ -49,7 +49,9 @@ impl super::Entry for TagsEntry {
 
 /// The create calls that take `aws:RequestTag/...` (not `CreateApp`: Studio creates apps from
 /// its own interface, with no tags of the user's; an app is judged by the detective control).
-const TAGGED_ACTIONS: [&str; 17] = [
+const TAGGED_ACTIONS: [&str; 19] = [
+    actions::CREATE_MLFLOW_TRACKING_SERVER,
+    actions::CREATE_MLFLOW_APP,
     actions::CREATE_MODEL_PACKAGE,
     actions::CREATE_OPTIMIZATION,
     actions::CREATE_LABELING,

@@ -480,6 +480,8 @@ kinds! {
     LabelingJob => labeling_job::LabelingJob,
     OptimizationJob => optimization_job::OptimizationJob,
     ModelPackage => model_package::ModelPackage,
+    MlflowTrackingServer => mlflow_tracking_server::MlflowTrackingServer,
+    MlflowApp => mlflow_app::MlflowApp,
 }
 
 /// A live resource as its Describe response gives it.
