@@ -917,6 +917,184 @@ pub async fn mlflow_app_status(emu: &Emulator, arn: &str) -> TestResult<Option<S
     }
 }
 
+/// Creates a running shadow test of variant `shadow` against `prod` on an endpoint; compliant:
+/// instance storage and captured data encrypted with `KEY`.
+pub async fn create_inference_experiment(
+    emu: &Emulator,
+    name: &str,
+    posture: Posture,
+) -> TestResult {
+    use aws_sdk_sagemaker::types::{
+        InferenceExperimentDataStorageConfig, InferenceExperimentType, ModelInfrastructureConfig,
+        ModelInfrastructureType, ModelVariantConfig, RealTimeInferenceConfig, ShadowModeConfig,
+        ShadowModelVariantConfig,
+    };
+    let variant = |model: &str| -> ModelVariantConfig {
+        let realtime = RealTimeInferenceConfig::builder()
+            .instance_type(aws_sdk_sagemaker::types::ProductionVariantInstanceType::MlM5Xlarge)
+            .instance_count(1)
+            .build();
+        let infrastructure = ModelInfrastructureConfig::builder()
+            .infrastructure_type(ModelInfrastructureType::RealTimeInference)
+            .real_time_inference_config(realtime)
+            .build();
+        ModelVariantConfig::builder()
+            .model_name(model)
+            .variant_name(model)
+            .infrastructure_config(infrastructure)
+            .build()
+    };
+    let shadow = ShadowModeConfig::builder()
+        .source_model_variant_name("prod")
+        .shadow_model_variants(
+            ShadowModelVariantConfig::builder()
+                .shadow_model_variant_name("shadow")
+                .sampling_percentage(50)
+                .build(),
+        )
+        .build();
+    let mut capture =
+        InferenceExperimentDataStorageConfig::builder().destination("s3://capture/shadow/");
+    let mut request = emu
+        .sagemaker
+        .create_inference_experiment()
+        .name(name)
+        .r#type(InferenceExperimentType::ShadowMode)
+        .role_arn(ROLE)
+        .endpoint_name("fraud-api")
+        .model_variants(variant("prod"))
+        .model_variants(variant("shadow"))
+        .shadow_mode_config(shadow)
+        .tags(
+            aws_sdk_sagemaker::types::Tag::builder()
+                .key("owner")
+                .value("alice")
+                .build(),
+        );
+    if posture == Posture::Compliant {
+        capture = capture.kms_key(KEY);
+        request = request.kms_key(KEY);
+    }
+    request.data_storage_config(capture.build()).send().await?;
+    Ok(())
+}
+
+pub async fn inference_experiment_status(emu: &Emulator, name: &str) -> TestResult<String> {
+    let described = emu
+        .sagemaker
+        .describe_inference_experiment()
+        .name(name)
+        .send()
+        .await?;
+    Ok(described
+        .status()
+        .map(|s| s.as_str().to_string())
+        .unwrap_or_default())
+}
+
+/// Creates an `IN_PROGRESS` Inference Recommender job; compliant: in the VPC, its endpoints'
+/// volumes encrypted with `KEY`.
+pub async fn create_recommendation_job(emu: &Emulator, name: &str, posture: Posture) -> TestResult {
+    use aws_sdk_sagemaker::types::{
+        RecommendationJobInputConfig, RecommendationJobType, RecommendationJobVpcConfig,
+    };
+    let mut input = RecommendationJobInputConfig::builder().model_package_version_arn(
+        "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-model/3",
+    );
+    if posture == Posture::Compliant {
+        let vpc = RecommendationJobVpcConfig::builder()
+            .subnets(SUBNET)
+            .security_group_ids(GROUP)
+            .build();
+        input = input.volume_kms_key_id(KEY).vpc_config(vpc);
+    }
+    emu.sagemaker
+        .create_inference_recommendations_job()
+        .job_name(name)
+        .job_type(RecommendationJobType::Default)
+        .role_arn(ROLE)
+        .input_config(input.build())
+        .tags(
+            aws_sdk_sagemaker::types::Tag::builder()
+                .key("owner")
+                .value("alice")
+                .build(),
+        )
+        .send()
+        .await?;
+    Ok(())
+}
+
+pub async fn recommendation_job_status(emu: &Emulator, name: &str) -> TestResult<String> {
+    let described = emu
+        .sagemaker
+        .describe_inference_recommendations_job()
+        .job_name(name)
+        .send()
+        .await?;
+    Ok(described
+        .status()
+        .map(|s| s.as_str().to_string())
+        .unwrap_or_default())
+}
+
+/// Creates an `Active` A2I flow definition reviewed by `workteam`, its reviews written with
+/// `KEY`.
+pub async fn create_flow_definition(emu: &Emulator, name: &str, workteam: &str) -> TestResult {
+    use aws_sdk_sagemaker::types::{FlowDefinitionOutputConfig, HumanLoopConfig};
+    let human_loop = HumanLoopConfig::builder()
+        .workteam_arn(workteam)
+        .human_task_ui_arn(
+            "arn:aws:sagemaker:us-east-1:123456789012:human-task-ui/claims-review-ui",
+        )
+        .task_title("Review extracted claim fields")
+        .task_description("Check the fields the model was unsure of")
+        .task_count(1)
+        .build();
+    emu.sagemaker
+        .create_flow_definition()
+        .flow_definition_name(name)
+        .human_loop_config(human_loop)
+        .output_config(
+            FlowDefinitionOutputConfig::builder()
+                .s3_output_path("s3://data/claims/reviews/")
+                .kms_key_id(KEY)
+                .build(),
+        )
+        .role_arn(ROLE)
+        .tags(
+            aws_sdk_sagemaker::types::Tag::builder()
+                .key("owner")
+                .value("alice")
+                .build(),
+        )
+        .send()
+        .await?;
+    Ok(())
+}
+
+/// The status of flow definition `name`; `None` once it is deleted.
+pub async fn flow_definition_status(emu: &Emulator, name: &str) -> TestResult<Option<String>> {
+    match emu
+        .sagemaker
+        .describe_flow_definition()
+        .flow_definition_name(name)
+        .send()
+        .await
+    {
+        Ok(flow) => Ok(flow
+            .flow_definition_status()
+            .map(|s| s.as_str().to_string())),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|e| e.is_resource_not_found()) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Sets the approval status of the version `arn`, as `client`'s caller.
 pub async fn set_model_approval(
     client: &aws_sdk_sagemaker::Client,

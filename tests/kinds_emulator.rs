@@ -484,3 +484,115 @@ async fn mlflow_servers_are_stopped_and_apps_alerted() -> TestResult {
     );
     Ok(())
 }
+
+/// Issue 20, cases 5 and 9: an inference experiment without keys for its instance storage and its
+/// captured data (Security Hub SageMaker.23, .24) is stopped, its production variant kept and its
+/// shadow removed, and alerted once; an Inference Recommender job outside the VPC, without a
+/// volume key, is stopped and alerted once; compliant ones keep running.
+#[tokio::test]
+async fn inference_experiments_and_recommendation_jobs_are_stopped_with_one_alert() -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let inspector = inspector(&emu, &alerts.topic_arn, Policy::baseline())?;
+    let name = unique("fraud-shadow-v2");
+    create_inference_experiment(&emu, &name, Posture::NonCompliant).await?;
+    let event = sample_event(
+        "experiments/create-experiment-no-keys.json",
+        "fraud-shadow-v2",
+        &name,
+    )?;
+    for _ in 0..2 {
+        let judged = report(inspector.handle(&event).await?)?;
+        assert_eq!(failed(&judged), ["volume-kms", "output-kms"]);
+    }
+    assert_eq!(inference_experiment_status(&emu, &name).await?, "Cancelled");
+
+    let job = unique("churn-instance-sizing");
+    create_recommendation_job(&emu, &job, Posture::NonCompliant).await?;
+    let event = sample_event(
+        "experiments/create-recommendation-no-vpc.json",
+        "churn-instance-sizing",
+        &job,
+    )?;
+    for _ in 0..2 {
+        let judged = report(inspector.handle(&event).await?)?;
+        assert_eq!(failed(&judged), ["vpc-attached", "volume-kms"]);
+    }
+    assert_eq!(recommendation_job_status(&emu, &job).await?, "STOPPED");
+    let delivered = alerts.receive(3, WAIT).await?;
+    let kinds: Vec<_> = delivered
+        .iter()
+        .map(|d| (d.attribute("resource_type"), d.attribute("action")))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (Some("inference-experiment"), Some("stopped")),
+            (Some("inference-recommendations-job"), Some("stopped"))
+        ]
+    );
+
+    let secure = unique("fraud-shadow-secure");
+    create_inference_experiment(&emu, &secure, Posture::Compliant).await?;
+    let event = sample_event(
+        "experiments/create-experiment-no-keys.json",
+        "fraud-shadow-v2",
+        &secure,
+    )?;
+    let passed = report(inspector.handle(&event).await?)?;
+    assert_eq!(passed.violations().count(), 0, "{:?}", passed.results);
+    assert_eq!(inference_experiment_status(&emu, &secure).await?, "Running");
+    let job = unique("churn-sizing-secure");
+    create_recommendation_job(&emu, &job, Posture::Compliant).await?;
+    let event = sample_event(
+        "experiments/create-recommendation-no-vpc.json",
+        "churn-instance-sizing",
+        &job,
+    )?;
+    let passed = report(inspector.handle(&event).await?)?;
+    assert_eq!(passed.violations().count(), 0, "{:?}", passed.results);
+    assert_eq!(recommendation_job_status(&emu, &job).await?, "IN_PROGRESS");
+    Ok(())
+}
+
+/// Issue 20, case 4: an A2I flow definition sending reviews to the public Mechanical Turk
+/// workforce is alerted once and kept (deleting it stops the application that uses it); with
+/// the policy's opt-in it is deleted; one reviewed by a private workteam passes.
+#[tokio::test]
+async fn a_flow_definition_for_the_public_crowd_is_alerted_once_and_deleted_only_on_opt_in(
+) -> TestResult {
+    let emu = Emulator::connect().await?;
+    let alerts = emu.alert_channel().await?;
+    let name = unique("claims-review");
+    create_flow_definition(&emu, &name, PUBLIC_CROWD).await?;
+    let event = sample_event("a2i/create-public-crowd.json", "claims-review", &name)?;
+    let kept = inspector(&emu, &alerts.topic_arn, Policy::baseline())?;
+    for _ in 0..2 {
+        let judged = report(kept.handle(&event).await?)?;
+        assert_eq!(failed(&judged), ["public-crowd"]);
+    }
+    assert_eq!(
+        flow_definition_status(&emu, &name).await?.as_deref(),
+        Some("Active"),
+        "kept"
+    );
+    let delivered = alerts.receive(2, WAIT).await?;
+    assert_eq!(delivered.len(), 1, "{delivered:?}");
+    assert_eq!(delivered[0].attribute("action"), Some("disabled"));
+
+    let opted = Policy::from_toml("[remediation]\nopt_in = [\"flow-definition\"]\n", "test")?;
+    let deleting = inspector(&emu, &alerts.topic_arn, opted)?;
+    report(deleting.handle(&event).await?)?;
+    assert_eq!(
+        flow_definition_status(&emu, &name).await?,
+        None,
+        "deleted on opt-in"
+    );
+
+    let private = unique("claims-review-private");
+    create_flow_definition(&emu, &private, PRIVATE_TEAM).await?;
+    let event = sample_event("a2i/create-public-crowd.json", "claims-review", &private)?;
+    let passed = report(kept.handle(&event).await?)?;
+    assert_eq!(passed.violations().count(), 0, "{:?}", passed.results);
+    Ok(())
+}

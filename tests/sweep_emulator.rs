@@ -108,6 +108,10 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
     create_mlflow_server(&member, "ml-bad", bad).await?;
     // An MLflow app is alerted, not deleted (that is opt-in).
     let app_bad = create_mlflow_app(&member, "ml-app-bad", bad).await?;
+    create_inference_experiment(&member, "ie-bad", bad).await?;
+    create_recommendation_job(&member, "ir-bad", bad).await?;
+    // A flow definition is alerted, not deleted (that is opt-in).
+    create_flow_definition(&member, "fd-bad", PUBLIC_CROWD).await?;
     let home = Emulator::connect().await?;
     let alerts = home.alert_channel().await?;
     let inspector = live_inspector(&alerts.topic_arn, true).await?;
@@ -143,14 +147,30 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
             (ResourceKind::ModelPackage, 2),
             (ResourceKind::MlflowTrackingServer, 1),
             (ResourceKind::MlflowApp, 1),
+            (ResourceKind::InferenceExperiment, 1),
+            (ResourceKind::RecommendationJob, 1),
+            (ResourceKind::FlowDefinition, 1),
         ]
     );
-    assert_eq!(summary.evaluated, 25);
+    assert_eq!(summary.evaluated, 28);
     assert_eq!(
-        summary.non_compliant, 16,
-        "fifteen active bad ones and the Pending notebook"
+        summary.non_compliant, 19,
+        "eighteen active bad ones and the Pending notebook"
     );
-    assert_eq!(summary.remediated, 12);
+    assert_eq!(
+        flow_definition_status(&member, "fd-bad").await?.as_deref(),
+        Some("Active"),
+        "alerted, not deleted"
+    );
+    assert_eq!(summary.remediated, 14);
+    assert_eq!(
+        inference_experiment_status(&member, "ie-bad").await?,
+        "Cancelled"
+    );
+    assert_eq!(
+        recommendation_job_status(&member, "ir-bad").await?,
+        "STOPPED"
+    );
     assert_eq!(mlflow_server_status(&member, "ml-bad").await?, "Stopped");
     assert_eq!(
         mlflow_app_status(&member, &app_bad).await?.as_deref(),
@@ -211,7 +231,7 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
             "{ended} was evaluated: {arns:?}"
         );
     }
-    assert_eq!(arns.len(), 25);
+    assert_eq!(arns.len(), 28);
     assert!(arns.iter().all(|a| a.contains(&format!(":{account}:"))));
     // And each violation names who created it, learned from CloudTrail in bulk
     let violations = inspector
@@ -233,8 +253,8 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
         );
     }
     // And one alert per problem arrived
-    let delivered = alerts.receive(16, WAIT).await?;
-    assert_eq!(delivered.len(), 16, "{delivered:?}");
+    let delivered = alerts.receive(19, WAIT).await?;
+    assert_eq!(delivered.len(), 19, "{delivered:?}");
     assert!(delivered
         .iter()
         .all(|d| d.attribute("account") == Some(account.as_str())));
@@ -245,8 +265,8 @@ async fn sweep_stops_only_active_noncompliant_resources_and_alerts_a_cluster() -
     // Then what it stopped is no longer active, nothing more is done and nobody is alerted again
     assert!(again.failures.is_empty(), "{:?}", again.failures);
     assert_eq!(
-        again.evaluated, 13,
-        "the compliant nine, the Pending notebook, and the cluster, feature group and MLflow app alerted already"
+        again.evaluated, 14,
+        "the compliant nine, the Pending notebook, and the cluster, feature group, MLflow app and flow definition alerted already"
     );
     assert_eq!(again.remediated, 0);
     assert_eq!(again.alerts, 0);

@@ -55,7 +55,7 @@ fn offline_replay_of_the_samples_succeeds_and_summarises() {
     let text = stdout(&o);
     assert!(
         text.contains(
-            "61 events: 41 evaluated (27 non-compliant), 6 ignored, 9 need --live, 5 rejected"
+            "64 events: 44 evaluated (30 non-compliant), 6 ignored, 9 need --live, 5 rejected"
         ),
         "{text}"
     );
@@ -308,8 +308,9 @@ fn replay_stores_findings_that_findings_commands_answer_from() -> TestResult {
         .iter()
         .filter_map(|f| f["resource_name"].as_str())
         .collect();
-    assert_eq!(names.len(), 11, "{names:?}");
+    assert_eq!(names.len(), 12, "{names:?}");
     for expected in [
+        "churn-instance-sizing",
         "llama-int8",
         "fraud-model-neo",
         "churn-autopilot",
@@ -329,7 +330,7 @@ fn replay_stores_findings_that_findings_commands_answer_from() -> TestResult {
     }
     let o = guardrail_with(&["findings", "summary", "--format", "json"], &store);
     let summary: serde_json::Value = serde_json::from_slice(&o.stdout)?;
-    assert_eq!(summary["by_control"]["vpc-attached"]["FAIL"], 11);
+    assert_eq!(summary["by_control"]["vpc-attached"]["FAIL"], 12);
     let id = page["findings"][0]["id"]
         .as_str()
         .ok_or("no id")?

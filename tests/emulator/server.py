@@ -56,6 +56,8 @@ import hyperpod
 import labeling
 import modelregistry
 import managed_mlflow
+import experiments
+import flows
 import optimization
 import inference
 import monitoring
@@ -939,6 +941,8 @@ def apply_patches() -> None:
     optimization.apply(requested_initial_status)
     modelregistry.apply()
     managed_mlflow.apply(requested_initial_status)
+    experiments.apply(requested_initial_status)
+    flows.apply(requested_initial_status)
     patch_kms()
     seed_test_key()
     trail.apply()

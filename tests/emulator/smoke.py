@@ -666,6 +666,101 @@ def mlflow_app_named_by_arn(endpoint: str) -> None:
     expect_error(lambda: sm.describe_mlflow_app(Arn=app_arn), "ResourceNotFound", f"MLflow app {app_arn} not found.")
 
 
+# Patch 30: inference experiments and Inference Recommender jobs.
+
+
+@check
+def inference_experiment_stops_with_an_action_per_variant(endpoint: str) -> None:
+    """Created Running with its keys and variants kept; a stop must name every variant."""
+    sm = sagemaker(endpoint)
+    name = unique("smoke-shadow")
+    variant = lambda n: {  # noqa: E731
+        "ModelName": n,
+        "VariantName": n,
+        "InfrastructureConfig": {
+            "InfrastructureType": "RealTimeInference",
+            "RealTimeInferenceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1},
+        },
+    }
+    created = sm.create_inference_experiment(
+        Name=name,
+        Type="ShadowMode",
+        RoleArn=ROLE,
+        EndpointName="smoke-endpoint",
+        ModelVariants=[variant("prod"), variant("shadow")],
+        ShadowModeConfig={
+            "SourceModelVariantName": "prod",
+            "ShadowModelVariants": [{"ShadowModelVariantName": "shadow", "SamplingPercentage": 50}],
+        },
+        KmsKey="alias/shadow",
+        Tags=[{"Key": "owner", "Value": "smoke"}],
+    )
+    expect_equal(created["InferenceExperimentArn"], arn("us-east-1", "inference-experiment", name), "ARN")
+    described = sm.describe_inference_experiment(Name=name)
+    expect_equal((described["Status"], described["KmsKey"], described["Arn"]), ("Running", "alias/shadow", created["InferenceExperimentArn"]), "described")
+    expect_equal(sm.list_tags(ResourceArn=created["InferenceExperimentArn"])["Tags"], [{"Key": "owner", "Value": "smoke"}], "tags")
+    assert any(e["Name"] == name for e in sm.list_inference_experiments(StatusEquals="Running")["InferenceExperiments"])
+    expect_error(
+        lambda: sm.stop_inference_experiment(Name=name, ModelVariantActions={"prod": "Retain"}),
+        "ValidationException",
+        "ModelVariantActions must name each variant: ['prod', 'shadow']",
+    )
+    sm.stop_inference_experiment(Name=name, ModelVariantActions={"prod": "Retain", "shadow": "Remove"}, DesiredState="Cancelled")
+    expect_equal(sm.describe_inference_experiment(Name=name)["Status"], "Cancelled", "after stop")
+
+
+@check
+def recommendation_job_lifecycle(endpoint: str) -> None:
+    """Created IN_PROGRESS with its input kept; listed by status; stops once."""
+    sm = sagemaker(endpoint)
+    name = unique("smoke-recommend")
+    created = sm.create_inference_recommendations_job(
+        JobName=name,
+        JobType="Default",
+        RoleArn=ROLE,
+        InputConfig={"ModelPackageVersionArn": "arn:aws:sagemaker:us-east-1:123456789012:model-package/m/1", "VolumeKmsKeyId": "alias/rec"},
+        OutputConfig={"KmsKeyId": "alias/out"},
+    )
+    expect_equal(created["JobArn"], arn("us-east-1", "inference-recommendations-job", name), "ARN")
+    job = sm.describe_inference_recommendations_job(JobName=name)
+    expect_equal((job["Status"], job["InputConfig"]["VolumeKmsKeyId"]), ("IN_PROGRESS", "alias/rec"), "described")
+    assert "OutputConfig" not in job, "AWS does not report it"
+    assert any(j["JobName"] == name for j in sm.list_inference_recommendations_jobs(StatusEquals="IN_PROGRESS")["InferenceRecommendationsJobs"])
+    sm.stop_inference_recommendations_job(JobName=name)
+    expect_equal(sm.describe_inference_recommendations_job(JobName=name)["Status"], "STOPPED", "after stop")
+
+
+# Patch 31: A2I flow definitions.
+
+
+@check
+def flow_definition_lifecycle(endpoint: str) -> None:
+    """Created Active with its workteam and output kept; listed; tags on its ARN; deleted."""
+    sm = sagemaker(endpoint)
+    name = unique("smoke-flow")
+    team = "arn:aws:sagemaker:us-east-1:394669845002:workteam/public-crowd/default"
+    created = sm.create_flow_definition(
+        FlowDefinitionName=name,
+        HumanLoopConfig={
+            "WorkteamArn": team,
+            "HumanTaskUiArn": "arn:aws:sagemaker:us-east-1:123456789012:human-task-ui/ui",
+            "TaskTitle": "review",
+            "TaskDescription": "review",
+            "TaskCount": 1,
+        },
+        OutputConfig={"S3OutputPath": "s3://reviews/", "KmsKeyId": "alias/reviews"},
+        RoleArn=ROLE,
+        Tags=[{"Key": "owner", "Value": "smoke"}],
+    )
+    expect_equal(created["FlowDefinitionArn"], arn("us-east-1", "flow-definition", name), "ARN")
+    flow = sm.describe_flow_definition(FlowDefinitionName=name)
+    expect_equal((flow["FlowDefinitionStatus"], flow["HumanLoopConfig"]["WorkteamArn"], flow["OutputConfig"]["KmsKeyId"]), ("Active", team, "alias/reviews"), "described")
+    expect_equal(sm.list_tags(ResourceArn=created["FlowDefinitionArn"])["Tags"], [{"Key": "owner", "Value": "smoke"}], "tags")
+    assert any(f["FlowDefinitionName"] == name for f in sm.list_flow_definitions()["FlowDefinitionSummaries"]), "listed"
+    sm.delete_flow_definition(FlowDefinitionName=name)
+    expect_error(lambda: sm.describe_flow_definition(FlowDefinitionName=name), "ResourceNotFound", f"Flow definition {name} does not exist.")
+
+
 # Patch 2: processing jobs.
 
 

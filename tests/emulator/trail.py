@@ -39,6 +39,8 @@ NAME_PARAMS = (
     "LabelingJobName",
     "OptimizationJobName",
     "TrackingServerName",
+    "FlowDefinitionName",
+    "JobName",
     "ModelPackageArn",
     "JobDefinitionName",
     "AppName",
@@ -46,6 +48,8 @@ NAME_PARAMS = (
     "UserProfileName",
     "DomainId",
     "DomainName",
+    # (an inference experiment's; last, as other calls' names are more specific)
+    "Name",
 )
 
 #: Calls of resources named by their ARN: the member holding it (in the request, else the response).
@@ -87,13 +91,14 @@ def _response_elements(body: Any) -> Any:
 
 def _record(response: SageMakerResponse, action: str, request_id: str, body: Any) -> None:
     """Appends the CloudTrail event of one successful SageMaker call."""
-    name = next((response._get_param(p) for p in NAME_PARAMS if response._get_param(p)), None)
-    if name is None and action in NAMED_BY_ARN:
+    if action in NAMED_BY_ARN:
         # A resource with no name of its own (a model package version, an MLflow app) is named
         # by its ARN: the one its creation answers, or the request's.
-        name = response._get_param(NAMED_BY_ARN[action]) or (_response_elements(body) or {}).get(
-            NAMED_BY_ARN[action][0].lower() + NAMED_BY_ARN[action][1:]
-        )
+        member = NAMED_BY_ARN[action]
+        answered = (_response_elements(body) or {}).get(member[0].lower() + member[1:])
+        name = response._get_param(member) or answered
+    else:
+        name = next((response._get_param(p) for p in NAME_PARAMS if response._get_param(p)), None)
     if name is None:
         return
     account, region = response.current_account, response.region

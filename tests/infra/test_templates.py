@@ -78,6 +78,9 @@ STAR_ONLY = {
     "sagemaker:ListModelPackages",
     "sagemaker:ListMlflowTrackingServers",
     "sagemaker:ListMlflowApps",
+    "sagemaker:ListInferenceExperiments",
+    "sagemaker:ListInferenceRecommendationsJobs",
+    "sagemaker:ListFlowDefinitions",
     # The accounts and units are resources of the management account, which the template does
     # not know (the functions run in a delegated administrator account).
     "organizations:DescribeAccount",
@@ -668,7 +671,7 @@ class EventPatterns(unittest.TestCase):
             p
             for p in samples.values()
             if p.split("/")[0]
-            in {"notebook", "training", "processing", "transform", "tuning", "endpoint", "studio", "monitoring", "hyperpod", "automl", "features", "compilation", "labeling", "optimization", "registry", "mlflow"}
+            in {"notebook", "training", "processing", "transform", "tuning", "endpoint", "studio", "monitoring", "hyperpod", "automl", "features", "compilation", "labeling", "optimization", "registry", "mlflow", "experiments", "a2i"}
             and not p.endswith("create-failed.json")
         } | {"malformed/missing-name.json", "malformed/wrong-types.json"}
         self.assertEqual(sorted(matched), sorted(expected))

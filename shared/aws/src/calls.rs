@@ -179,10 +179,11 @@ fn not_in_table(kind: ResourceKind, operation: &'static str) -> AwsError {
     }
 }
 
-/// One entry per kind (Studio's are in [`crate::studio`]): the variant, the request member naming one, its describe and stop calls,
+/// One entry per kind (Studio's are in [`crate::studio`]): the variant, the request member naming one, its describe and stop calls
+/// (none where the stop needs more than the name: [`crate::experiments`]),
 /// and its list call (status type, items, item name and item status).
 macro_rules! sdk_kinds {
-    ($($variant:ident: name $name:ident, describe $describe:ident, stop $stop:ident,
+    ($($variant:ident: name $name:ident, describe $describe:ident, $(stop $stop:ident,)?
        list $list:ident([$($status:ident $(: $filter:ident)?)?], $items:ident,
        $item_name:ident, $item_status:ident);)*) => {
         /// `Describe*` of a resource of `kind` named `name` (its ARN for a kind named by its
@@ -211,13 +212,13 @@ macro_rules! sdk_kinds {
         ) -> Result<(), AwsError> {
             let operation = kind.stop().call;
             match kind {
-                $(ResourceKind::$variant => client
+                $($(ResourceKind::$variant => client
                     .$stop()
                     .$name(name)
                     .send()
                     .await
                     .map(drop)
-                    .map_err(|e| classify(operation, e)),)*
+                    .map_err(|e| classify(operation, e)),)?)*
                 other => Err(not_in_table(other, operation)),
             }
         }
@@ -317,4 +318,16 @@ sdk_kinds! {
     MlflowApp: name arn,
         describe describe_mlflow_app, stop delete_mlflow_app,
         list list_mlflow_apps([MlflowAppStatus: status], summaries, arn, status);
+    InferenceExperiment: name name,
+        describe describe_inference_experiment,
+        list list_inference_experiments([InferenceExperimentStatus], inference_experiments,
+            name, status);
+    RecommendationJob: name job_name,
+        describe describe_inference_recommendations_job, stop stop_inference_recommendations_job,
+        list list_inference_recommendations_jobs([RecommendationJobStatus],
+            inference_recommendations_jobs, job_name, status);
+    FlowDefinition: name flow_definition_name,
+        describe describe_flow_definition, stop delete_flow_definition,
+        list list_flow_definitions([], flow_definition_summaries, flow_definition_name,
+            flow_definition_status);
 }

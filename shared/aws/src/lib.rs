@@ -24,6 +24,7 @@ pub mod deployment;
 pub mod dynamodb;
 pub mod dynamodb_table;
 pub mod ec2;
+mod experiments;
 pub mod fleet;
 pub mod inventory;
 pub mod kms;

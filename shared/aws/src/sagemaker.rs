@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::{classify, KmsKeys};
 use crate::calls::{self, describe, Capture};
-use crate::{registry, studio};
+use crate::{experiments, registry, studio};
 use guardrail_core::kinds::{Described, Needed};
 use guardrail_core::ports::{AwsError, Remediator, ResourceReader};
 use guardrail_core::remediation::Action;
@@ -272,6 +272,9 @@ impl Remediator for SageMaker {
         match action {
             Action::Stop(kind) if studio::is_studio(*kind) => {
                 studio::delete_studio_app(&self.client, *kind, &id.name).await
+            }
+            Action::Stop(ResourceKind::InferenceExperiment) => {
+                experiments::stop_experiment(&self.client, &id.name).await
             }
             Action::Stop(ResourceKind::ModelPackage) => {
                 registry::reject(&self.client, &id.call_name()).await

@@ -818,6 +818,15 @@ mod tests {
                 ResourceKind::MlflowTrackingServer,
             ),
             ("mlflow/create-app-no-key.json", ResourceKind::MlflowApp),
+            (
+                "experiments/create-experiment-no-keys.json",
+                ResourceKind::InferenceExperiment,
+            ),
+            (
+                "experiments/create-recommendation-no-vpc.json",
+                ResourceKind::RecommendationJob,
+            ),
+            ("a2i/create-public-crowd.json", ResourceKind::FlowDefinition),
         ] {
             assert_eq!(trigger(path).resource.kind, kind, "{path}");
         }

@@ -97,6 +97,8 @@ pub mod actions {
     pub const CREATE_MLFLOW_TRACKING_SERVER: &str = "sagemaker:CreateMlflowTrackingServer";
     pub const UPDATE_MLFLOW_TRACKING_SERVER: &str = "sagemaker:UpdateMlflowTrackingServer";
     pub const CREATE_MLFLOW_APP: &str = "sagemaker:CreateMlflowApp";
+    pub const CREATE_INFERENCE_EXPERIMENT: &str = "sagemaker:CreateInferenceExperiment";
+    pub const CREATE_RECOMMENDATION_JOB: &str = "sagemaker:CreateInferenceRecommendationsJob";
     pub const UPDATE_CLUSTER: &str = "sagemaker:UpdateCluster";
     /// The four model monitoring job definitions: each carries its job's settings, like a
     /// processing job.
@@ -570,7 +572,10 @@ mod tests {
     const ISOLATION_ACTIONS: [&str; 8] =
         [TRAINING, PROCESSING, TUNING, MODEL, DQ, MQ, BIAS, EXPLAIN];
     /// Create calls of the guarded kinds that carry `aws:RequestTag/...`.
-    const TAGGED_ACTIONS: [&str; 19] = [
+    const TAGGED_ACTIONS: [&str; 22] = [
+        FLOW_DEFINITION,
+        "sagemaker:CreateInferenceExperiment",
+        "sagemaker:CreateInferenceRecommendationsJob",
         "sagemaker:CreateMlflowTrackingServer",
         "sagemaker:CreateMlflowApp",
         MODEL_PACKAGE,
@@ -1435,10 +1440,10 @@ expires = 2027-01-31
 
     #[test]
     fn statements_beyond_one_scp_are_split_in_order_across_scps_within_the_limit() -> TestResult {
-        // Given twelve required tags with allowed values: 24 statements
-        let p = tags_only(12)?;
+        // Given ten required tags with allowed values: 20 statements
+        let p = tags_only(10)?;
         assert!(p.document.to_string().len() > SCP_MAX_CHARS);
-        assert_eq!(statements(&p).len(), 24);
+        assert_eq!(statements(&p).len(), 20);
         // Then every SCP is within the limit, none could take the next one's first statement,
         // and together they hold every statement in Sid order
         assert!(

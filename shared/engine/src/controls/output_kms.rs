@@ -111,6 +111,22 @@ impl Control for OutputKms {
             actions::CREATE_MLFLOW_APP,
             "no condition key carries an MLflow app's KmsKeyId",
         );
+        scp.gap(
+            Self::ID,
+            actions::CREATE_FLOW_DEFINITION,
+            "no condition key carries an A2I flow definition's OutputConfig.KmsKeyId",
+        );
+        scp.gap(
+            Self::ID,
+            actions::CREATE_INFERENCE_EXPERIMENT,
+            "no condition key carries an inference experiment's DataStorageConfig.KmsKey",
+        );
+        scp.gap(
+            Self::ID,
+            actions::CREATE_RECOMMENDATION_JOB,
+            "an Inference Recommender job's OutputConfig.KmsKeyId: no condition key carries it, \
+             and DescribeInferenceRecommendationsJob does not report it (not judged)",
+        );
         let sharing = "OutputKmsSharing";
         super::kms::deny_unlisted_keys(scp, Self::ID, sharing, &SHARING_ACTIONS, SHARING_KEY, settings);
         scp.gap(

@@ -1,6 +1,7 @@
-//! `public-crowd`: a labeling job's data goes only to workteams the organisation trusts.
+//! `public-crowd`: labeling and review data goes only to workteams the organisation trusts.
 //!
-//! **What** — a Ground Truth labeling job's `HumanTaskConfig.WorkteamArn` is not the public
+//! **What** — a Ground Truth labeling job's `HumanTaskConfig.WorkteamArn`, and an A2I flow
+//! definition's `HumanLoopConfig.WorkteamArn` (not applicable without a human loop), is not the public
 //! Amazon Mechanical Turk workforce (`workteam/public-crowd/...`, AWS: "the public workforce
 //! ... cannot be used with data containing personally identifiable information"), and, when the
 //! policy lists `allowed_workteams` (ARNs), is one of them: a private workforce or a vendor the
@@ -13,7 +14,9 @@
 //! **Example** — `CreateLabelingJob` with `WorkteamArn =
 //! arn:aws:sagemaker:us-east-1:394669845002:workteam/public-crowd/default` fails.
 //!
-//! **Fix** — stop the job and create it again with a private workteam (or an approved vendor).
+//! **Fix** — stop the job and create it again with a private workteam (or an approved vendor);
+//! create the flow definition again with one (the flow definition is alerted, and deleted only
+//! on opt-in).
 //! **Prevented** with `sagemaker:WorkteamType` (`public-crowd` denied on `CreateLabelingJob` and
 //! `CreateFlowDefinition`) and, with an allow-list, `sagemaker:WorkteamArn`.
 
@@ -59,7 +62,7 @@ fn public(arn: &str) -> bool {
 impl Control for PublicCrowd {
     const ID: ControlId = ID;
     const BASELINE: (Mode, Severity) = (Mode::Enforce, Severity::High);
-    const REMEDY: &'static str = "Stop the labeling job and create it again with a private workteam or an approved vendor.";
+    const REMEDY: &'static str = "Stop the labeling job (or delete the flow definition) and create it again with a private workteam or an approved vendor.";
     type Entry = CrowdEntry;
     type Settings = CrowdSettings;
 

@@ -49,7 +49,10 @@ impl super::Entry for TagsEntry {
 
 /// The create calls that take `aws:RequestTag/...` (not `CreateApp`: Studio creates apps from
 /// its own interface, with no tags of the user's; an app is judged by the detective control).
-const TAGGED_ACTIONS: [&str; 19] = [
+const TAGGED_ACTIONS: [&str; 22] = [
+    actions::CREATE_FLOW_DEFINITION,
+    actions::CREATE_INFERENCE_EXPERIMENT,
+    actions::CREATE_RECOMMENDATION_JOB,
     actions::CREATE_MLFLOW_TRACKING_SERVER,
     actions::CREATE_MLFLOW_APP,
     actions::CREATE_MODEL_PACKAGE,

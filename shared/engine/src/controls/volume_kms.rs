@@ -91,6 +91,15 @@ impl Control for VolumeKms {
              uses it: a missing volume key is judged by the detective control (a key given is \
              checked)",
         );
+        for (action, what) in [
+            (actions::CREATE_INFERENCE_EXPERIMENT, "an inference experiment's KmsKey"),
+            (
+                actions::CREATE_RECOMMENDATION_JOB,
+                "an Inference Recommender job's InputConfig.VolumeKmsKeyId",
+            ),
+        ] {
+            scp.gap(Self::ID, action, format!("no condition key carries {what}"));
+        }
         // A feature group's online store (optional; the InMemory tier is not judged).
         let online = KeyNames::single("sagemaker:FeatureGroupOnlineStoreKmsKey");
         let features = [actions::CREATE_FEATURE_GROUP];

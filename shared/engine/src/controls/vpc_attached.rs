@@ -201,6 +201,10 @@ impl Control for VpcAttached {
             (actions::CREATE_COMPILATION, "a compilation job's VpcConfig"),
             (actions::CREATE_OPTIMIZATION, "an optimization job's VpcConfig"),
             (
+                actions::CREATE_RECOMMENDATION_JOB,
+                "an Inference Recommender job's InputConfig.VpcConfig",
+            ),
+            (
                 actions::CREATE_LABELING,
                 "a labeling job's LabelingJobResourceConfig.VpcConfig",
             ),

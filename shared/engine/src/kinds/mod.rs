@@ -482,6 +482,9 @@ kinds! {
     ModelPackage => model_package::ModelPackage,
     MlflowTrackingServer => mlflow_tracking_server::MlflowTrackingServer,
     MlflowApp => mlflow_app::MlflowApp,
+    InferenceExperiment => inference_experiment::InferenceExperiment,
+    RecommendationJob => recommendation_job::RecommendationJob,
+    FlowDefinition => flow_definition::FlowDefinition,
 }
 
 /// A live resource as its Describe response gives it.

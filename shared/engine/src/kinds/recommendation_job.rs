@@ -1,0 +1,152 @@
+//! Inference Recommender jobs: `CreateInferenceRecommendationsJob`, stopped with
+//! `StopInferenceRecommendationsJob`. They deploy the model on the endpoints they load-test.
+//! SageMaker sends no state-change event for them and their create call carries no condition
+//! key but the tags: the call and the sweep are the controls.
+//!
+//! Judged (API reference, `RecommendationJobInputConfig`): `InputConfig.VpcConfig` (the VPC of
+//! the endpoints it provisions) by `vpc-attached`, `InputConfig.VolumeKmsKeyId` ("encrypt data on
+//! the storage volume attached to the ML compute instance that hosts the endpoint") by
+//! `volume-kms`, on the instance types its `EndpointConfigurations` name (local NVMe storage
+//! carved out). Its `OutputConfig.KmsKeyId` is not judged: `DescribeInferenceRecommendationsJob`
+//! does not report `OutputConfig`, so the live job's key cannot be read (a stated gap).
+//! `Status`: `PENDING`, `IN_PROGRESS`, `COMPLETED`, `FAILED`, `STOPPING`, `STOPPED`,
+//! `DELETING`, `DELETED`.
+
+use serde::Serialize;
+
+use super::{ApiCall, Kind, Listing, StateChange, Stop};
+use crate::facets::{Facet, Facets, Volume};
+use crate::json::FieldError;
+use crate::resource::{InstanceGroup, Lifecycle, VpcAttachment};
+use crate::shape::Shape;
+
+pub struct RecommendationJob;
+
+/// Where a recommendation job's endpoints run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecommendationConfig {
+    /// `InputConfig.VpcConfig`.
+    pub vpc: Option<VpcAttachment>,
+    /// `InputConfig.VolumeKmsKeyId`.
+    pub volume_kms_key_id: Option<String>,
+    /// `InputConfig.EndpointConfigurations[].InstanceType` (none: the instances it picks).
+    pub instances: Vec<InstanceGroup>,
+}
+
+impl Kind for RecommendationJob {
+    const NAME: &'static str = "inference-recommendations-job";
+    const LABEL: &'static str = "inference recommendations job";
+    type Config = RecommendationConfig;
+    const CALLS: &'static [ApiCall] = &[ApiCall {
+        event_name: "CreateInferenceRecommendationsJob",
+        name_key: "jobName",
+        arn_key: "jobArn",
+    }];
+    const STATE_CHANGE: StateChange = StateChange {
+        detail_type: None,
+        name_key: "JobName",
+        arn_key: "JobArn",
+        status_key: "Status",
+    };
+    const CREATE_CALL: &'static str = "CreateInferenceRecommendationsJob";
+    const DESCRIBE_CALL: &'static str = "DescribeInferenceRecommendationsJob";
+    const STOP: Stop = Stop::stopping("StopInferenceRecommendationsJob");
+    const LISTING: Listing = Listing {
+        call: "ListInferenceRecommendationsJobs",
+        statuses: &["PENDING", "IN_PROGRESS"],
+        excluded: &[],
+    };
+
+    fn lifecycle(status: &str) -> Lifecycle {
+        let s = status.to_string();
+        match status {
+            "PENDING" | "IN_PROGRESS" => Lifecycle::Active(s),
+            "STOPPING" | "STOPPED" | "COMPLETED" | "FAILED" | "DELETING" | "DELETED" => {
+                Lifecycle::Ended(s)
+            }
+            _ => Lifecycle::Unknown(s),
+        }
+    }
+
+    fn read(s: &Shape<'_>) -> Result<RecommendationConfig, FieldError> {
+        let Some(input) = s.get("InputConfig")? else {
+            return Ok(RecommendationConfig {
+                vpc: None,
+                volume_kms_key_id: None,
+                instances: Vec::new(),
+            });
+        };
+        let instances = input
+            .items("EndpointConfigurations")?
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                Ok(InstanceGroup {
+                    label: format!("EndpointConfigurations[{i}]"),
+                    instance_type: c.str("InstanceType")?,
+                    instance_count: None,
+                })
+            })
+            .collect::<Result<_, FieldError>>()?;
+        Ok(RecommendationConfig {
+            vpc: input.vpc("VpcConfig")?,
+            volume_kms_key_id: input.str("VolumeKmsKeyId")?,
+            instances,
+        })
+    }
+}
+
+impl Facets for RecommendationConfig {
+    fn vpc(&self) -> Facet<Option<&VpcAttachment>> {
+        Facet::One(self.vpc.as_ref())
+    }
+
+    fn volume(&self) -> Facet<Volume<'_>> {
+        Facet::One(Volume {
+            instances: self.instances.iter().collect(),
+            key: self.volume_kms_key_id.as_deref(),
+            what: "storage volume of its endpoints",
+        })
+    }
+
+    fn key_references(&self) -> Vec<&str> {
+        self.volume_kms_key_id.as_deref().into_iter().collect()
+    }
+
+    fn vpc_attachments_mut(&mut self) -> Vec<&mut VpcAttachment> {
+        self.vpc.iter_mut().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::controls::fixtures::{status, KEY};
+    use crate::controls::{output_kms, volume_kms, vpc_attached};
+    use crate::resource::ResourceKind;
+
+    #[test]
+    fn table() -> Result<(), FieldError> {
+        let policy = crate::Policy::baseline();
+        let judge = |response: serde_json::Value| -> Result<Vec<&'static str>, FieldError> {
+            let mut snapshot = crate::controls::fixtures::training(|_| {});
+            snapshot.id.kind = ResourceKind::RecommendationJob;
+            snapshot.details = ResourceKind::RecommendationJob.read_described(&response)?.details;
+            Ok([vpc_attached::ID, volume_kms::ID, output_kms::ID]
+                .iter()
+                .map(|id| status(&policy.check(*id, &snapshot)))
+                .collect())
+        };
+        let secure = serde_json::json!({"Status": "IN_PROGRESS", "InputConfig": {
+            "VolumeKmsKeyId": KEY,
+            "VpcConfig": {"Subnets": ["subnet-0a1b2c3d4e5f60001"], "SecurityGroupIds": ["sg-0a1b2c3d4e5f60001"]},
+            "EndpointConfigurations": [{"InstanceType": "ml.c5.xlarge"}]}});
+        assert_eq!(judge(secure)?, ["PASS", "PASS", "N/A"]);
+        let open = serde_json::json!({"Status": "IN_PROGRESS", "InputConfig": {"ModelPackageVersionArn": "arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/1"}});
+        assert_eq!(judge(open)?, ["FAIL", "FAIL", "N/A"]);
+        let nvme = serde_json::json!({"Status": "IN_PROGRESS", "InputConfig": {
+            "EndpointConfigurations": [{"InstanceType": "ml.g5.xlarge"}, {"InstanceType": "ml.c5.xlarge"}]}});
+        assert_eq!(judge(nvme)?, ["FAIL", "N/A", "N/A"]);
+        Ok(())
+    }
+}
