@@ -363,8 +363,9 @@ async fn a_non_compliant_optimization_job_is_stopped_with_one_alert() -> TestRes
 
 /// Issue 20, case 8: a model version registered `Approved` (no review) without a customer key
 /// for its record is rejected and alerted once, from its create call and its state change; one
-/// approved by another identity than its registrant stays approved; one approved by its own
-/// registrant is rejected.
+/// approved by another identity than its registrant stays approved; one its registrant approved
+/// cannot be told from its state change alone (alerted, kept) and is rejected on its approving
+/// call.
 #[tokio::test]
 async fn an_unreviewed_model_version_is_rejected_with_one_alert() -> TestResult {
     let emu = Emulator::connect().await?;
@@ -411,12 +412,25 @@ async fn an_unreviewed_model_version_is_rejected_with_one_alert() -> TestResult 
     assert_eq!(passed.violations().count(), 0, "{:?}", passed.results);
     assert_eq!(model_approval(&emu, &reviewed).await?, "Approved");
 
+    // Approved by the IAM user who registered it: the approving call (its CloudTrail record)
+    // names the approver; the state change alone cannot tell, and never rejects on a guess.
     let self_approved =
         register_model_package(&emu, &group, "PendingManualApproval", Posture::Compliant).await?;
     set_model_approval(&emu.sagemaker, &self_approved, "Approved").await?;
     let name = version(&self_approved).ok_or("a version ARN")?;
-    let event = sample_event("registry/state-change.json", "churn-model/4", &name)?;
-    let judged = report(inspector.handle(&event).await?)?;
+    let state = sample_event("registry/state-change.json", "churn-model/4", &name)?;
+    let judged = report(inspector.handle(&state).await?)?;
+    assert_eq!(failed(&judged), Vec::<&str>::new());
+    let unverified: Vec<&str> = judged.unverified().map(|r| r.control.as_str()).collect();
+    assert_eq!(unverified, ["model-approval"]);
+    assert_eq!(model_approval(&emu, &self_approved).await?, "Approved");
+    let mut update = sample_event("registry/update-approved.json", "churn-model/5", &name)?;
+    update["detail"]["userIdentity"] = serde_json::json!({
+        "type": "IAMUser",
+        "arn": "arn:aws:iam::123456789012:user/testing",
+        "accountId": "123456789012"
+    });
+    let judged = report(inspector.handle(&update).await?)?;
     assert_eq!(failed(&judged), ["model-approval"]);
     assert_eq!(model_approval(&emu, &self_approved).await?, "Rejected");
     Ok(())

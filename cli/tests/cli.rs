@@ -55,7 +55,7 @@ fn offline_replay_of_the_samples_succeeds_and_summarises() {
     let text = stdout(&o);
     assert!(
         text.contains(
-            "64 events: 44 evaluated (30 non-compliant), 6 ignored, 9 need --live, 5 rejected"
+            "65 events: 44 evaluated (30 non-compliant), 6 ignored, 10 need --live, 5 rejected"
         ),
         "{text}"
     );

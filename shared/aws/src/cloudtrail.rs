@@ -181,6 +181,7 @@ fn record(event: &Event) -> TrailRecord {
             identity_type: field(&["userIdentity", "type"]),
             principal_id: field(&["userIdentity", "principalId"]),
             account_id: field(&["userIdentity", "accountId"]),
+            source_identity: field(&["userIdentity", "sessionContext", "sourceIdentity"]),
         },
     }
 }

@@ -37,10 +37,14 @@ impl Inventory for SageMakerInventory {
         }
         let listing = kind.listing();
         if kind == ResourceKind::ModelPackage {
+            // Versions by approval status; unversioned packages (no status) all.
             let mut listed = Vec::new();
             for status in listing.statuses {
-                listed.extend(list_packages(&self.client, status).await?);
+                let versions =
+                    list_packages(&self.client, ModelPackageType::Versioned, Some(status));
+                listed.extend(versions.await?);
             }
+            listed.extend(list_packages(&self.client, ModelPackageType::Unversioned, None).await?);
             return Ok(listed);
         }
         if listing.statuses.is_empty() {
@@ -54,13 +58,17 @@ impl Inventory for SageMakerInventory {
     }
 }
 
-/// The packages (versioned and not) whose approval status is `status`, named by their ARNs.
-/// (`ListModelPackages` takes both package types: its default is unversioned packages only.)
-async fn list_packages(client: &Client, status: &str) -> Result<Vec<Listed>, AwsError> {
+/// The packages of `package_type` (`ListModelPackages` lists unversioned ones unless told),
+/// with approval `status` when given, named by their ARNs.
+async fn list_packages(
+    client: &Client,
+    package_type: ModelPackageType,
+    status: Option<&str>,
+) -> Result<Vec<Listed>, AwsError> {
     let mut pages = client
         .list_model_packages()
-        .model_package_type(ModelPackageType::Both)
-        .model_approval_status(ModelApprovalStatus::from(status))
+        .model_package_type(package_type)
+        .set_model_approval_status(status.map(ModelApprovalStatus::from))
         .max_results(PAGE)
         .into_paginator()
         .send();

@@ -3,28 +3,35 @@
 //! (`ModelApprovalStatus = Rejected`) rather than a stop. Their list call is the inventory's
 //! ([`crate::inventory`]).
 
-use aws_sdk_sagemaker::types::ModelApprovalStatus;
+use aws_sdk_sagemaker::types::{IncludedData, ModelApprovalStatus};
 use aws_sdk_sagemaker::Client;
 use serde_json::Value;
 
 use super::classify;
-use crate::calls::{describe, Capture};
+use crate::calls::Capture;
 use guardrail_core::ports::AwsError;
 
 /// Why the guardrail rejected it, in the registry's own record.
 const REJECTED_BECAUSE: &str =
     "Rejected by the SageMaker guardrail: it fails the organisation's policy (see its finding).";
 
-/// `DescribeModelPackage` of the package `arn`, as JSON; `None` when it is gone.
+/// `DescribeModelPackage` of the package `arn`, as JSON; `None` when it is gone. Its metadata
+/// only (`IncludedData = MetadataOnly`): all the controls read, without the model card, which
+/// would need `kms:Decrypt` on the package's own key.
 pub async fn describe_package(client: &Client, arn: &str) -> Result<Option<Value>, AwsError> {
     let (capture, operation) = (Capture::default(), "DescribeModelPackage");
-    describe!(
-        client.describe_model_package,
-        model_package_name,
-        arn,
-        capture,
-        operation
+    crate::calls::described(
+        operation,
+        capture.clone(),
+        client
+            .describe_model_package()
+            .model_package_name(arn)
+            .included_data(IncludedData::MetadataOnly)
+            .customize()
+            .interceptor(capture)
+            .send(),
     )
+    .await
 }
 
 /// `UpdateModelPackage` with `ModelApprovalStatus = Rejected`: it can no longer be deployed;

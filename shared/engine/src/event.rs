@@ -62,6 +62,9 @@ pub struct Actor {
     pub identity_type: Option<String>,
     pub principal_id: Option<String>,
     pub account_id: Option<String>,
+    /// `sessionContext.sourceIdentity`: the person or application that assumed the role.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_identity: Option<String>,
 }
 
 /// What kind of event triggered the inspection.
@@ -437,6 +440,12 @@ fn actor(identity: &Node<'_>) -> Actor {
         identity_type: text("type"),
         principal_id: text("principalId"),
         account_id: text("accountId"),
+        source_identity: identity.get("sessionContext").ok().flatten().and_then(|c| {
+            c.opt_str("sourceIdentity")
+                .ok()
+                .flatten()
+                .map(str::to_string)
+        }),
     }
 }
 
@@ -483,6 +492,17 @@ fn api_call(context: &Context<'_>, detail: &Node<'_>) -> Result<Parsed, EventErr
     let resource = context
         .located(kind, name, region, account)
         .map_err(field)?;
+    // A resource named by its ARN is the ARN's: a call on one of another account or region (a
+    // model group shared by resource policy) is judged where it lives, never re-homed here.
+    if let (true, Some(arn)) = (kind.named_by_arn(), &arn) {
+        let parts: Vec<&str> = arn.splitn(6, ':').collect();
+        if !matches!(parts.as_slice(), [_, _, _, region, account, _]
+            if *region == resource.region && *account == resource.account)
+        {
+            let reason = format!("{event_name} names {arn}, of another account or region");
+            return Ok(Parsed::Ignore { event_id, reason });
+        }
+    }
     let actor = detail
         .get("userIdentity")
         .map_err(field)?
@@ -813,6 +833,7 @@ mod tests {
             ),
             ("registry/create-approved.json", ResourceKind::ModelPackage),
             ("registry/state-change.json", ResourceKind::ModelPackage),
+            ("registry/update-approved.json", ResourceKind::ModelPackage),
             (
                 "mlflow/create-server-foreign-bucket.json",
                 ResourceKind::MlflowTrackingServer,
@@ -857,6 +878,14 @@ mod tests {
             trigger("registry/state-change.json").resource.name,
             "churn-model/4"
         );
+        // ... of its own account only (a shared model group's version lives elsewhere).
+        let text = include_str!("../../../events/registry/create-approved.json");
+        let foreign = text.replace(
+            "123456789012:model-package/churn-model/3",
+            "999999999999:model-package/churn-model/3",
+        );
+        let parsed = parse_bytes(foreign.as_bytes()).map_err(|e| e.to_string());
+        assert!(matches!(parsed, Ok(Parsed::Ignore { .. })), "{parsed:?}");
         // An MLflow app is named by the id in its ARN, not its name.
         let t = trigger("mlflow/create-app-no-key.json");
         assert_eq!(t.resource.name, "app-4f2a9c81d3e7");

@@ -175,18 +175,84 @@ pub struct ArtifactStore<'a> {
     pub owner_verification: Option<bool>,
 }
 
-/// A model package's approval, and who registered and last changed it (an identity: a Studio
-/// user profile ARN, else an IAM ARN).
+/// A model package's approval: its status, who registered it and who changed it last (the
+/// registry's record), and the call that approved it when the evaluation has it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Approval<'a> {
     /// A version in a model group; approval does not apply to an unversioned package.
     pub versioned: bool,
     pub status: Option<&'a str>,
+    /// `SkipModelValidation`, and whether it has a `ValidationSpecification` to skip.
     pub skip_validation: Option<&'a str>,
-    pub registered_by: Option<&'a str>,
-    pub last_changed_by: Option<&'a str>,
-    /// Read from the registering call: nobody has changed it since.
-    pub at_registration: bool,
+    pub validation_spec: bool,
+    pub registered_by: Option<&'a Principal>,
+    pub last_changed_by: Option<&'a Principal>,
+    pub approval_call: Option<&'a ApprovalCall>,
+}
+
+/// Who a registry record (`UserContext`) or a CloudTrail caller names.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Principal {
+    /// The person: an IAM session's source identity, or a Studio user profile's name.
+    pub person: Option<String>,
+    /// The IAM identity: a user's ARN, or a role session's (`...:assumed-role/ROLE/SESSION`).
+    pub iam: Option<String>,
+}
+
+/// Whether two principals are the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sameness {
+    Same,
+    Different,
+    /// The same role in other sessions (who named each session is unknown), or too little to
+    /// tell.
+    Unknowable,
+}
+
+impl Principal {
+    /// The same person when both name one; else the same IAM identity. Sessions of one role
+    /// cannot be told apart, even under the same session name (Studio's users share their
+    /// execution role's `SageMaker` session): the same role is unknowable, another role different.
+    pub fn compare(&self, other: &Principal) -> Sameness {
+        if let (Some(a), Some(b)) = (&self.person, &other.person) {
+            return if a == b {
+                Sameness::Same
+            } else {
+                Sameness::Different
+            };
+        }
+        let (Some(a), Some(b)) = (&self.iam, &other.iam) else {
+            return Sameness::Unknowable;
+        };
+        // `arn:PARTITION:sts::ACCOUNT:assumed-role/ROLE/SESSION`: the role without the session.
+        let role = |arn: &str| {
+            let (head, _session) = arn.rsplit_once('/')?;
+            head.contains(":assumed-role/").then(|| head.to_string())
+        };
+        match (role(a), role(b)) {
+            (Some(r1), Some(r2)) if r1 == r2 => Sameness::Unknowable,
+            (Some(_), _) | (_, Some(_)) => Sameness::Different,
+            (None, None) if a == b => Sameness::Same,
+            (None, None) => Sameness::Different,
+        }
+    }
+
+    /// For people: the person, else the IAM identity.
+    pub fn label(&self) -> &str {
+        self.person
+            .as_deref()
+            .or(self.iam.as_deref())
+            .unwrap_or("an unnamed principal")
+    }
+}
+
+/// The call that approved a model version.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum ApprovalCall {
+    /// `CreateModelPackage` with `ModelApprovalStatus = Approved`.
+    Registered,
+    /// `UpdateModelPackage` setting `Approved`, by this caller.
+    By(Principal),
 }
 
 /// A job's instances with its volume key and output key.

@@ -165,6 +165,9 @@ pub enum NotificationKey {
         /// The problem of a tuning job's training job, counted on the tuning job: it stands
         /// until a child says otherwise, whatever the tuning job's own settings.
         child: bool,
+        /// Found already out of service (stopped, deleted, rejected): nothing was done. Not
+        /// part of the problem's identity ([`Self::same_as`]).
+        inactive: bool,
     },
 }
 
@@ -184,6 +187,7 @@ impl NotificationKey {
                 .created_ms
                 .filter(|_| report.resource.part_of.is_none()),
             child: report.resource.part_of.is_some(),
+            inactive: report.remediation.outcome() == crate::report::ActionOutcome::AlreadyInactive,
         }
     }
 
@@ -197,6 +201,10 @@ impl NotificationKey {
             None => (text, None),
         };
         let (text, child) = match text.strip_suffix(" child") {
+            Some(rest) => (rest, true),
+            None => (text, false),
+        };
+        let (text, inactive) = match text.strip_suffix(" inactive") {
             Some(rest) => (rest, true),
             None => (text, false),
         };
@@ -219,6 +227,7 @@ impl NotificationKey {
             phase,
             incarnation,
             child,
+            inactive,
         })
     }
 
@@ -305,9 +314,9 @@ impl NotificationKey {
         }
     }
 
-    /// The same controls, first deferred, now contained; or, contained still, fewer of them
-    /// (part of the problem the containment itself resolved: a rejected model version is no
-    /// longer approved).
+    /// The same controls, first deferred, now contained; or, contained before and found already
+    /// inactive now, fewer of them: the containment's own echo (a rejected model version is no
+    /// longer approved), not a new attempt (an endpoint updated again is acted on, and news).
     fn progressed_to(&self, now: &NotificationKey) -> bool {
         match (self, now) {
             (
@@ -323,6 +332,7 @@ impl NotificationKey {
                     unverified: u2,
                     phase: Phase::Contained,
                     incarnation: i2,
+                    inactive: true,
                     ..
                 },
             ) => {
@@ -359,6 +369,7 @@ impl std::fmt::Display for NotificationKey {
             phase,
             incarnation,
             child,
+            inactive,
         } = self
         else {
             return f.write_str("PASS");
@@ -371,6 +382,9 @@ impl std::fmt::Display for NotificationKey {
             write!(f, "ERROR {} ", ids(unverified))?;
         }
         f.write_str(phase.as_str())?;
+        if *inactive {
+            f.write_str(" inactive")?;
+        }
         if *child {
             f.write_str(" child")?;
         }
@@ -404,6 +418,7 @@ mod tests {
             phase: Phase::Contained,
             incarnation,
             child: false,
+            inactive: false,
         };
         let stored = key(Some(1_764_547_200_000)).to_string();
         assert_eq!(stored, "FAIL vpc-attached contained @1764547200000");
@@ -574,13 +589,26 @@ mod tests {
         assert!(alert_due(deferred, Some(fail)));
         // Contained still, with part of the problem resolved by the containment: no news; with
         // another control failing, news.
+        // Contained before and found already inactive now, fewer controls failing: the
+        // containment's echo, no news; acted on again with fewer (an endpoint updated again), or
+        // with another control failing, news.
         let both = "FAIL output-kms,model-approval contained";
-        assert!(!alert_due("FAIL output-kms contained", Some(both)));
-        assert!(alert_due("FAIL output-kms pending", Some(both)));
-        assert!(alert_due(
-            "FAIL output-kms,vpc-attached contained",
+        assert!(!alert_due("FAIL output-kms contained inactive", Some(both)));
+        assert!(!alert_due(
+            "FAIL output-kms,model-approval contained inactive",
             Some(both)
         ));
+        assert!(alert_due("FAIL output-kms contained", Some(both)));
+        assert!(alert_due("FAIL output-kms pending", Some(both)));
+        assert!(alert_due(
+            "FAIL output-kms,vpc-attached contained inactive",
+            Some(both)
+        ));
+        let key = NotificationKey::parse("FAIL output-kms contained inactive child @5");
+        assert_eq!(
+            key.map(|k| k.to_string()).as_deref(),
+            Some("FAIL output-kms contained inactive child @5")
+        );
         assert!(!alert_due("PASS", None), "a compliant new resource is not");
         assert!(!alert_due("PASS", Some("PASS")));
         // A stored key this version cannot read is a change, never silence.

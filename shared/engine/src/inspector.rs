@@ -22,7 +22,7 @@ mod studio;
 use crate::alert::{self, Alert};
 use crate::controls::ControlId;
 use crate::elapsed_ms;
-use crate::event::{self, Actor, Parsed, Trigger};
+use crate::event::{self, Actor, Carried, Cause, Parsed, Trigger};
 use crate::event_config::{snapshot_from_event, OfflineError};
 use crate::finding::{evaluate, ControlResult};
 use crate::findings::{self, NotificationKey};
@@ -257,6 +257,26 @@ pub fn replay_offline(trigger: &Trigger, policy: &Policy) -> Result<Report, Offl
     ))
 }
 
+/// Folds the CloudTrail call that triggered a live evaluation into the described resource
+/// ([`crate::kinds::Kind::observe_call`]). A request whose members have unexpected types adds
+/// nothing (the resource is judged as described) and is logged.
+fn observe_call(trigger: &Trigger, snapshot: &mut Snapshot) {
+    let (Cause::ApiCall { event_name, .. }, Carried::RequestParameters(request)) =
+        (&trigger.cause, &trigger.carried)
+    else {
+        return;
+    };
+    if trigger.via_component.is_some() {
+        return;
+    }
+    let request =
+        crate::shape::Shape::camel(crate::json::Node::new(request, "detail.requestParameters"));
+    let caller = trigger.actor.as_ref();
+    if let Err(error) = snapshot.details.observe_call(event_name, &request, caller) {
+        warn!(event_id = trigger.event_id.as_str(), %error, "the call's request parameters were not read");
+    }
+}
+
 /// Now, in Unix nanoseconds (saturating; i64 lasts until 2262).
 fn observed_nanos() -> i64 {
     i64::try_from(OffsetDateTime::now_utc().unix_timestamp_nanos()).unwrap_or(i64::MAX)
@@ -465,7 +485,7 @@ impl<P: Ports> Inspector<P> {
         // When the resource was observed (before describing it: a slow describe of an older state
         // must not look newer): it orders this evaluation against concurrent ones.
         let observed = observed_nanos();
-        let snapshot = match Box::pin(self.observe(&id)).await {
+        let mut snapshot = match Box::pin(self.observe(&id)).await {
             Ok(Some(snapshot)) => snapshot,
             Ok(None) => return Box::pin(self.gone(event_id, &id, arn, observed)).await,
             Err(source) => {
@@ -476,6 +496,7 @@ impl<P: Ports> Inspector<P> {
                 })
             }
         };
+        observe_call(trigger, &mut snapshot);
         let judged = Box::pin(self.judge_and_act(trigger, snapshot, observed)).await?;
         Box::pin(self.conclude(judged, observed)).await
     }

@@ -965,7 +965,7 @@ pub(crate) mod fixtures {
         snapshot(ResourceKind::LabelingJob, Details::LabelingJob(c))
     }
 
-    /// A model package version registered by a pipeline role, approved by a Studio user,
+    /// A model package version registered by a pipeline role, last changed by a Studio user,
     /// encrypted with `KEY`, changed by `f`.
     pub fn model_package(
         f: impl FnOnce(&mut crate::kinds::model_package::ModelPackageConfig),
@@ -974,11 +974,16 @@ pub(crate) mod fixtures {
             versioned: true,
             approval_status: Some("Approved".into()),
             skip_validation: None,
-            registered_by: Some("arn:aws:sts::123456789012:assumed-role/Pipeline/run-7".into()),
-            last_changed_by: Some(
-                "arn:aws:sagemaker:us-east-1:123456789012:user-profile/d-1/alice".into(),
-            ),
-            at_registration: false,
+            validation_spec: false,
+            registered_by: Some(crate::facets::Principal {
+                person: None,
+                iam: Some("arn:aws:sts::123456789012:assumed-role/Pipeline/run-7".into()),
+            }),
+            last_changed_by: Some(crate::facets::Principal {
+                person: Some("alice".into()),
+                iam: Some("arn:aws:sts::123456789012:assumed-role/StudioRole/SageMaker".into()),
+            }),
+            approval_call: None,
             kms_key_id: Some(KEY.into()),
             plaintext: Vec::new(),
         };

@@ -178,6 +178,18 @@ pub trait Kind: 'static {
     /// depends on (a model, an endpoint configuration) is `NotDescribed` until supplied.
     fn read(shape: &Shape<'_>) -> Result<Self::Config, FieldError>;
 
+    /// Folds into a live configuration what the CloudTrail call that triggered the evaluation
+    /// says and the resource does not record (who approved a model version): the call's
+    /// `request` parameters and its caller.
+    fn observe_call(
+        _config: &mut Self::Config,
+        _event_name: &str,
+        _request: &Shape<'_>,
+        _caller: Option<&crate::event::Actor>,
+    ) -> Result<(), FieldError> {
+        Ok(())
+    }
+
     /// The other resources whose settings the configuration still lacks (live only).
     fn needs(_config: &Self::Config) -> Vec<Needed> {
         Vec::new()
@@ -419,6 +431,20 @@ macro_rules! kinds {
             pub fn needs(&self) -> Vec<Needed> {
                 match self {
                     $(Details::$variant(c) => <$module::$kind as Kind>::needs(c)),*
+                }
+            }
+
+            /// Folds in the triggering call ([`Kind::observe_call`]).
+            pub fn observe_call(
+                &mut self,
+                event_name: &str,
+                request: &Shape<'_>,
+                caller: Option<&crate::event::Actor>,
+            ) -> Result<(), FieldError> {
+                match self {
+                    $(Details::$variant(c) => {
+                        <$module::$kind as Kind>::observe_call(c, event_name, request, caller)
+                    }),*
                 }
             }
 

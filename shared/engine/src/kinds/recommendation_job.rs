@@ -7,7 +7,9 @@
 //! the endpoints it provisions) by `vpc-attached`, `InputConfig.VolumeKmsKeyId` ("encrypt data on
 //! the storage volume attached to the ML compute instance that hosts the endpoint") by
 //! `volume-kms`, on the instance types its `EndpointConfigurations` name (local NVMe storage
-//! carved out). Its `OutputConfig.KmsKeyId` is not judged: `DescribeInferenceRecommendationsJob`
+//! carved out). A job that load-tests existing endpoints (`InputConfig.Endpoints`) provisions none:
+//! those endpoints are judged as endpoints, and the VPC and volume controls are not applicable.
+//! Its `OutputConfig.KmsKeyId` is not judged: `DescribeInferenceRecommendationsJob`
 //! does not report `OutputConfig`, so the live job's key cannot be read (a stated gap).
 //! `Status`: `PENDING`, `IN_PROGRESS`, `COMPLETED`, `FAILED`, `STOPPING`, `STOPPED`,
 //! `DELETING`, `DELETED`.
@@ -31,6 +33,8 @@ pub struct RecommendationConfig {
     pub volume_kms_key_id: Option<String>,
     /// `InputConfig.EndpointConfigurations[].InstanceType` (none: the instances it picks).
     pub instances: Vec<InstanceGroup>,
+    /// `InputConfig.Endpoints`: the existing endpoints it tests instead of provisioning any.
+    pub existing_endpoints: Vec<String>,
 }
 
 impl Kind for RecommendationJob {
@@ -74,6 +78,7 @@ impl Kind for RecommendationJob {
                 vpc: None,
                 volume_kms_key_id: None,
                 instances: Vec::new(),
+                existing_endpoints: Vec::new(),
             });
         };
         let instances = input
@@ -88,24 +93,45 @@ impl Kind for RecommendationJob {
                 })
             })
             .collect::<Result<_, FieldError>>()?;
+        let existing_endpoints = input
+            .items("Endpoints")?
+            .iter()
+            .map(|e| Ok(e.str("EndpointName")?.unwrap_or_default()))
+            .collect::<Result<_, FieldError>>()?;
         Ok(RecommendationConfig {
             vpc: input.vpc("VpcConfig")?,
             volume_kms_key_id: input.str("VolumeKmsKeyId")?,
             instances,
+            existing_endpoints,
         })
+    }
+}
+
+impl RecommendationConfig {
+    /// Not applicable to a job that provisions no endpoint.
+    fn provisioning<T>(&self, facet: impl FnOnce() -> Facet<T>) -> Facet<T> {
+        match self.existing_endpoints.is_empty() {
+            true => facet(),
+            false => Facet::NotApplicable(format!(
+                "it tests existing endpoints ({}), judged as endpoints: it provisions none",
+                self.existing_endpoints.join(", ")
+            )),
+        }
     }
 }
 
 impl Facets for RecommendationConfig {
     fn vpc(&self) -> Facet<Option<&VpcAttachment>> {
-        Facet::One(self.vpc.as_ref())
+        self.provisioning(|| Facet::One(self.vpc.as_ref()))
     }
 
     fn volume(&self) -> Facet<Volume<'_>> {
-        Facet::One(Volume {
-            instances: self.instances.iter().collect(),
-            key: self.volume_kms_key_id.as_deref(),
-            what: "storage volume of its endpoints",
+        self.provisioning(|| {
+            Facet::One(Volume {
+                instances: self.instances.iter().collect(),
+                key: self.volume_kms_key_id.as_deref(),
+                what: "storage volume of its endpoints",
+            })
         })
     }
 
@@ -147,6 +173,12 @@ mod tests {
         let nvme = serde_json::json!({"Status": "IN_PROGRESS", "InputConfig": {
             "EndpointConfigurations": [{"InstanceType": "ml.g5.xlarge"}, {"InstanceType": "ml.c5.xlarge"}]}});
         assert_eq!(judge(nvme)?, ["FAIL", "N/A", "N/A"]);
+        let existing = serde_json::json!({"Status": "IN_PROGRESS", "InputConfig": {"Endpoints": [{"EndpointName": "fraud-api"}]}});
+        assert_eq!(judge(existing)?, ["N/A", "N/A", "N/A"]);
+        let unknown = serde_json::json!({"Status": "IN_PROGRESS", "InputConfig": {
+            "VpcConfig": {"Subnets": ["subnet-0a1b2c3d4e5f60001"], "SecurityGroupIds": ["sg-0a1b2c3d4e5f60001"]},
+            "EndpointConfigurations": [{"InstanceType": "ml.zz9.xlarge"}]}});
+        assert_eq!(judge(unknown)?, ["PASS", "CANNOT", "N/A"]);
         Ok(())
     }
 }
