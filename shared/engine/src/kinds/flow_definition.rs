@@ -137,6 +137,9 @@ mod tests {
         assert_eq!(judge(flow(public, None))?, ["FAIL", "FAIL"]);
         let no_loop = serde_json::json!({"FlowDefinitionStatus": "Active", "OutputConfig": {"S3OutputPath": "s3://r/", "KmsKeyId": KEY}});
         assert_eq!(judge(no_loop)?, ["N/A", "PASS"]);
+        let unnamed = serde_json::json!({"FlowDefinitionStatus": "Active", "HumanLoopConfig": {},
+            "OutputConfig": {"S3OutputPath": "s3://r/", "KmsKeyId": "not a key!"}});
+        assert_eq!(judge(unnamed)?, ["CANNOT", "CANNOT"]);
         Ok(())
     }
 }

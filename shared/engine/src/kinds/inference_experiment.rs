@@ -180,6 +180,12 @@ mod tests {
             "ModelVariants": [variant("prod", "ml.g5.xlarge"), variant("shadow", "ml.g5.xlarge")],
         });
         assert_eq!(judge(nvme)?, ["N/A", "N/A"]);
+        let unknown = serde_json::json!({
+            "Status": "Running",
+            "ModelVariants": [variant("prod", "ml.zz9.xlarge")],
+            "DataStorageConfig": {"Destination": "s3://capture/", "KmsKey": "not a key!"},
+        });
+        assert_eq!(judge(unknown)?, ["CANNOT", "CANNOT"]);
         Ok(())
     }
 }

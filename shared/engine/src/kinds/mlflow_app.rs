@@ -141,6 +141,10 @@ mod tests {
         assert_eq!(judge(keyed)?, ["PASS", "PASS", "N/A"]);
         let open = serde_json::json!({"Status": "Created", "RoleArn": "arn:aws:iam::123456789012:role/Other"});
         assert_eq!(judge(open)?, ["FAIL", "FAIL", "N/A"]);
+        let odd = serde_json::json!({
+            "Status": "Created", "KmsKeyId": "not a key!", "RoleArn": "arn:aws:iam::123456789012:role/MlflowRole",
+        });
+        assert_eq!(judge(odd)?, ["CANNOT", "PASS", "N/A"]);
         Ok(())
     }
 }

@@ -156,6 +156,12 @@ mod tests {
         let node = crate::json::Node::new(&request, "requestParameters");
         let read = ResourceKind::MlflowTrackingServer.read(&Shape::camel(node))?;
         assert_eq!(judge(read), ["PASS", "N/A", "N/A"]);
+        // Offline, a bucket of another account cannot be placed in or out of the organisation.
+        let foreign = ResourceKind::MlflowTrackingServer.read_described(&serde_json::json!({
+            "TrackingServerStatus": "Created",
+            "S3BucketOwnerAccountId": "111122223333",
+        }))?;
+        assert_eq!(judge(foreign.details), ["CANNOT", "N/A", "N/A"]);
         Ok(())
     }
 

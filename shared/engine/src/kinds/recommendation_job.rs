@@ -125,13 +125,23 @@ impl Facets for RecommendationConfig {
         self.provisioning(|| Facet::One(self.vpc.as_ref()))
     }
 
+    /// Each endpoint configuration is its own endpoint: judged apart (one on local NVMe storage
+    /// spares none of the others).
     fn volume(&self) -> Facet<Volume<'_>> {
-        self.provisioning(|| {
+        fn volume<'a>(instances: Vec<&'a InstanceGroup>, key: Option<&'a str>) -> Facet<Volume<'a>> {
             Facet::One(Volume {
-                instances: self.instances.iter().collect(),
-                key: self.volume_kms_key_id.as_deref(),
+                instances,
+                key,
                 what: "storage volume of its endpoints",
             })
+        }
+        let key = self.volume_kms_key_id.as_deref();
+        self.provisioning(|| match self.instances.as_slice() {
+            [] | [_] => volume(self.instances.iter().collect(), key),
+            groups => Facet::Each {
+                parts: groups.iter().map(|g| (g.label.clone(), volume(vec![g], key))).collect(),
+                none: "no endpoint configuration",
+            },
         })
     }
 
@@ -172,7 +182,11 @@ mod tests {
         assert_eq!(judge(open)?, ["FAIL", "FAIL", "N/A"]);
         let nvme = serde_json::json!({"Status": "IN_PROGRESS", "InputConfig": {
             "EndpointConfigurations": [{"InstanceType": "ml.g5.xlarge"}, {"InstanceType": "ml.c5.xlarge"}]}});
-        assert_eq!(judge(nvme)?, ["FAIL", "N/A", "N/A"]);
+        // One configuration on local NVMe storage spares none of the others.
+        assert_eq!(judge(nvme)?, ["FAIL", "FAIL", "N/A"]);
+        let all_nvme = serde_json::json!({"Status": "IN_PROGRESS", "InputConfig": {
+            "EndpointConfigurations": [{"InstanceType": "ml.g5.xlarge"}, {"InstanceType": "ml.p4d.24xlarge"}]}});
+        assert_eq!(judge(all_nvme)?, ["FAIL", "N/A", "N/A"]);
         let existing = serde_json::json!({"Status": "IN_PROGRESS", "InputConfig": {"Endpoints": [{"EndpointName": "fraud-api"}]}});
         assert_eq!(judge(existing)?, ["N/A", "N/A", "N/A"]);
         let unknown = serde_json::json!({"Status": "IN_PROGRESS", "InputConfig": {
