@@ -165,8 +165,9 @@ pub enum NotificationKey {
         /// The problem of a tuning job's training job, counted on the tuning job: it stands
         /// until a child says otherwise, whatever the tuning job's own settings.
         child: bool,
-        /// Found already out of service (stopped, deleted, rejected): nothing was done. Not
-        /// part of the problem's identity ([`Self::same_as`]).
+        /// Found already out of service (stopped, deleted, rejected): nothing was done. Known
+        /// from the evaluation only: not stored, and not part of the problem's identity (the
+        /// store's claims compare keys as text, so concurrent duplicates meet on the same key).
         inactive: bool,
     },
 }
@@ -204,10 +205,6 @@ impl NotificationKey {
             Some(rest) => (rest, true),
             None => (text, false),
         };
-        let (text, inactive) = match text.strip_suffix(" inactive") {
-            Some(rest) => (rest, true),
-            None => (text, false),
-        };
         let (problem, phase) = text.rsplit_once(' ')?;
         let phase = Phase::parse(phase)?;
         let (mut failing, mut unverified) = (Vec::new(), Vec::new());
@@ -227,7 +224,7 @@ impl NotificationKey {
             phase,
             incarnation,
             child,
-            inactive,
+            inactive: false,
         })
     }
 
@@ -369,7 +366,7 @@ impl std::fmt::Display for NotificationKey {
             phase,
             incarnation,
             child,
-            inactive,
+            ..
         } = self
         else {
             return f.write_str("PASS");
@@ -382,9 +379,6 @@ impl std::fmt::Display for NotificationKey {
             write!(f, "ERROR {} ", ids(unverified))?;
         }
         f.write_str(phase.as_str())?;
-        if *inactive {
-            f.write_str(" inactive")?;
-        }
         if *child {
             f.write_str(" child")?;
         }
@@ -591,23 +585,28 @@ mod tests {
         // another control failing, news.
         // Contained before and found already inactive now, fewer controls failing: the
         // containment's echo, no news; acted on again with fewer (an endpoint updated again), or
-        // with another control failing, news.
-        let both = "FAIL output-kms,model-approval contained";
-        assert!(!alert_due("FAIL output-kms contained inactive", Some(both)));
-        assert!(!alert_due(
-            "FAIL output-kms,model-approval contained inactive",
-            Some(both)
-        ));
-        assert!(alert_due("FAIL output-kms contained", Some(both)));
-        assert!(alert_due("FAIL output-kms pending", Some(both)));
-        assert!(alert_due(
-            "FAIL output-kms,vpc-attached contained inactive",
-            Some(both)
-        ));
-        let key = NotificationKey::parse("FAIL output-kms contained inactive child @5");
+        // with another control failing, news. (The flag is the evaluation's, never stored.)
+        let both = Some("FAIL output-kms,model-approval contained");
+        let now = |failing: Vec<ControlId>, inactive: bool| NotificationKey::Problem {
+            failing,
+            unverified: Vec::new(),
+            phase: Phase::Contained,
+            incarnation: None,
+            child: false,
+            inactive,
+        };
+        let (kms, approval) = (
+            crate::controls::output_kms::ID,
+            crate::controls::model_approval::ID,
+        );
+        let vpc = crate::controls::vpc_attached::ID;
+        assert!(!now(vec![kms], true).alert_due(both));
+        assert!(!now(vec![kms, approval], true).alert_due(both));
+        assert!(now(vec![kms], false).alert_due(both));
+        assert!(now(vec![kms, vpc], true).alert_due(both));
         assert_eq!(
-            key.map(|k| k.to_string()).as_deref(),
-            Some("FAIL output-kms contained inactive child @5")
+            now(vec![kms], true).to_string(),
+            "FAIL output-kms contained"
         );
         assert!(!alert_due("PASS", None), "a compliant new resource is not");
         assert!(!alert_due("PASS", Some("PASS")));
