@@ -5,6 +5,7 @@
 //! AWS); 3 with `--strict`, an event was rejected or could not be evaluated.
 
 mod findings;
+mod iac;
 mod output;
 mod preventive;
 mod replay;
@@ -41,6 +42,10 @@ enum Command {
     /// Sweep the SageMaker resources that are active now (like the sweeper Lambda): describe,
     /// evaluate, remediate (unless --audit) and alert, across accounts and regions.
     Scan(scan::ScanArgs),
+    /// Judge infrastructure code (CloudFormation templates, YAML or JSON) before it deploys, with
+    /// the policy that judges the running account: every branch of Fn::If, what the text cannot
+    /// settle reported as "cannot evaluate", never as a pass.
+    Iac(iac::IacArgs),
     /// Write the policy as SCPs (IAM policy documents, as many as its statements need) that deny
     /// non-compliant SageMaker create calls up front; what they cannot prevent is listed on
     /// standard error.
@@ -124,6 +129,7 @@ async fn main() -> ExitCode {
     match cli.command {
         Command::Replay(args) => replay::run(args).await,
         Command::Scan(args) => scan::run(args).await,
+        Command::Iac(args) => iac::run(args),
         Command::Preventive(args) => preventive::run(args),
         Command::Policy {
             command: PolicyCommand::Check { file },

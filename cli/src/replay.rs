@@ -135,7 +135,16 @@ fn exit_code(rows: &[Row], args: &ReplayArgs) -> ExitCode {
 
 /// Every `.json` file under the given paths, in a stable order.
 fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    fn walk(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    files_under(paths, |p| p.extension().is_some_and(|e| e == "json"))
+}
+
+/// Every file under `paths` that `keep` takes (a path named itself is always taken), folders
+/// searched recursively, in a stable order.
+pub(crate) fn files_under(
+    paths: &[PathBuf],
+    keep: fn(&Path) -> bool,
+) -> Result<Vec<PathBuf>, String> {
+    fn walk(path: &Path, keep: fn(&Path) -> bool, out: &mut Vec<PathBuf>) -> Result<(), String> {
         let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
         if meta.is_file() {
             out.push(path.to_path_buf());
@@ -152,15 +161,15 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         }
         children.sort();
         for child in children {
-            if child.is_dir() || child.extension().is_some_and(|e| e == "json") {
-                walk(&child, out)?;
+            if child.is_dir() || keep(&child) {
+                walk(&child, keep, out)?;
             }
         }
         Ok(())
     }
     let mut out = Vec::new();
     for p in paths {
-        walk(p, &mut out)?;
+        walk(p, keep, &mut out)?;
     }
     Ok(out)
 }
@@ -308,7 +317,12 @@ fn print_table(rows: &[Row]) {
     emit(&out);
 }
 
-fn write_report(out: &mut String, file: &str, report: &Report, alert_message_id: Option<&str>) {
+pub(crate) fn write_report(
+    out: &mut String,
+    file: &str,
+    report: &Report,
+    alert_message_id: Option<&str>,
+) {
     let r = &report.resource;
     let _ = writeln!(out, "{file}");
     let _ = writeln!(

@@ -805,3 +805,71 @@ fn the_report_is_one_html_file_whose_numbers_are_the_summary_s() -> TestResult {
     std::fs::remove_file(&file)?;
     Ok(())
 }
+
+/// Issue 21 (first part): `guardrail iac` judges CloudFormation templates with the exit codes
+/// of `replay`, names the file, line and logical id, and takes parameter values.
+#[test]
+fn iac_judges_templates_with_replay_s_exit_codes() -> Result<(), Box<dyn std::error::Error>> {
+    let templates = "tests/iac/templates";
+    let o = guardrail(&["iac", templates]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = String::from_utf8(o.stdout)?;
+    assert!(
+        text.contains(
+            "tests/iac/templates/endpoint.json:36 FraudEndpoint (AWS::SageMaker::Endpoint)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("ResearchNotebook (AWS::SageMaker::NotebookInstance) (when IsProd=false)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2 files: 3 resources judged (2 non-compliant)"),
+        "{text}"
+    );
+    assert_eq!(
+        guardrail(&["iac", "--fail-on", "high", templates])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        guardrail(&["iac", "--strict", templates]).status.code(),
+        Some(3)
+    );
+    // Production, with the imported network given as a parameter would be: the branch that
+    // opens the internet is still judged.
+    let o = guardrail(&[
+        "iac",
+        "--format",
+        "json",
+        "--parameters",
+        "Environment=prod",
+        "tests/iac/templates/notebook-branches.yaml",
+    ]);
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout)?;
+    let judged = &rows[0]["judged"];
+    assert_eq!(judged.as_array().map(Vec::len), Some(2));
+    assert_eq!(judged[0]["report"]["resource"]["name"], "research-prod");
+    assert_eq!(judged[0]["report"]["event"]["cause"]["type"], "template");
+    // A file that is not a template cannot run, and says where.
+    let dir = std::env::temp_dir().join(format!("iac-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let bad = dir.join("broken.yaml");
+    std::fs::write(&bad, "Resources:\n  A:\n    Type: [unclosed\n")?;
+    let o = guardrail(&["iac", bad.to_str().unwrap_or_default()]);
+    assert_eq!(o.status.code(), Some(2));
+    let text = String::from_utf8(o.stdout)?;
+    assert!(
+        text.contains("broken.yaml:") && text.contains("REJECTED"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}

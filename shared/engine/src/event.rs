@@ -81,6 +81,12 @@ pub enum Cause {
     },
     /// A scheduled sweep found the resource active (no event: existing or missed resources).
     Sweep { sweep_id: String },
+    /// Declared in infrastructure code (`guardrail iac`), before it deploys.
+    Template {
+        file: String,
+        logical_id: String,
+        line: usize,
+    },
 }
 
 impl Cause {
@@ -95,6 +101,7 @@ impl Cause {
                 )
             }
             Cause::Sweep { .. } => "scheduled sweep".to_string(),
+            Cause::Template { .. } => "template".to_string(),
         }
     }
 }

@@ -57,7 +57,7 @@ pub fn snapshot_from_event(trigger: &Trigger) -> Result<Snapshot, OfflineError> 
         (Carried::RequestParameters(_), Cause::StateChange { detail_type, .. }) => {
             return Err(OfflineError::NotCarried(detail_type.clone()))
         }
-        (Carried::Nothing, _) | (_, Cause::Sweep { .. }) => {
+        (Carried::Nothing, _) | (_, Cause::Sweep { .. } | Cause::Template { .. }) => {
             return Err(OfflineError::NotCarried(trigger.cause.label()))
         }
     };

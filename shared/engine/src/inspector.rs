@@ -235,8 +235,14 @@ fn judge(snapshot: &Snapshot, policy: &Policy, today: time::Date) -> (Vec<Contro
 /// Offline replay: judges the configuration the event carries, executes nothing.
 pub fn replay_offline(trigger: &Trigger, policy: &Policy) -> Result<Report, OfflineError> {
     let snapshot = snapshot_from_event(trigger)?;
+    Ok(judge_offline(trigger, &snapshot, policy))
+}
+
+/// Judges a snapshot read without calling AWS (from an event, from a template); executes
+/// nothing.
+pub fn judge_offline(trigger: &Trigger, snapshot: &Snapshot, policy: &Policy) -> Report {
     let (evaluated_at, today) = now();
-    let (results, decision) = judge(&snapshot, policy, today);
+    let (results, decision) = judge(snapshot, policy, today);
     let result = match decision {
         Plan::Act { .. } => ActionResult::NotExecuted,
         _ => ActionResult::NoCall,
@@ -246,15 +252,15 @@ pub fn replay_offline(trigger: &Trigger, policy: &Policy) -> Result<Report, Offl
         result,
         at: None,
     };
-    Ok(Report::new(
+    Report::new(
         trigger,
-        &snapshot,
+        snapshot,
         Source::Event,
         results,
         remediation,
         policy,
         evaluated_at,
-    ))
+    )
 }
 
 /// Folds the CloudTrail call that triggered a live evaluation into the described resource

@@ -6,6 +6,8 @@
 //! sits behind the traits in [`ports`] and [`store`], implemented on the AWS SDK in the
 //! `guardrail-aws` crate and on SQLite in `guardrail-sqlite`; [`inspector`] wires them into the
 //! use case the Lambdas and the CLI run, and [`sweep`] runs it over every active resource.
+//! [`iac`] judges infrastructure code (CloudFormation templates) with the same kinds and
+//! controls, before it deploys.
 
 pub mod alert;
 pub mod audit;
@@ -20,6 +22,7 @@ pub mod facets;
 pub mod fakes;
 pub mod finding;
 pub mod findings;
+pub mod iac;
 pub mod inspector;
 pub mod instances;
 pub mod json;

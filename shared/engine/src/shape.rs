@@ -21,6 +21,8 @@ pub struct Network {
 pub struct Shape<'a> {
     node: Node<'a>,
     camel: bool,
+    /// A request's members: one left out gets the API's default for the call.
+    request: bool,
 }
 
 impl<'a> Shape<'a> {
@@ -40,6 +42,7 @@ impl<'a> Shape<'a> {
         Ok(self.node.get(&self.key(pascal))?.map(|node| Shape {
             node,
             camel: self.camel,
+            request: self.request,
         }))
     }
 
@@ -53,12 +56,20 @@ impl<'a> Shape<'a> {
 
     /// A boolean member; absent means `default`.
     pub fn bool_or(&self, pascal: &str, default: bool) -> Result<bool, FieldError> {
-        Ok(self
-            .node
-            .get(&self.key(pascal))?
-            .map(|n| n.bool())
-            .transpose()?
-            .unwrap_or(default))
+        let Some(node) = self.node.get(&self.key(pascal))? else {
+            return Ok(default);
+        };
+        match (self.converts_scalars(), node.value.as_str()) {
+            (true, Some("true" | "True")) => Ok(true),
+            (true, Some("false" | "False")) => Ok(false),
+            _ => node.bool(),
+        }
+    }
+
+    /// A template's properties, whose scalars CloudFormation converts to the property's type
+    /// (a parameter is always a string: `"true"`, `"2"`).
+    fn converts_scalars(&self) -> bool {
+        self.request && !self.camel
     }
 
     /// A time member, in milliseconds since the epoch.
@@ -70,10 +81,16 @@ impl<'a> Shape<'a> {
     }
 
     pub fn i32(&self, pascal: &str) -> Result<Option<i32>, FieldError> {
-        self.node
-            .get(&self.key(pascal))?
-            .map(|n| n.i32())
-            .transpose()
+        let Some(node) = self.node.get(&self.key(pascal))? else {
+            return Ok(None);
+        };
+        match (
+            self.converts_scalars(),
+            node.value.as_str().map(str::parse::<i32>),
+        ) {
+            (true, Some(Ok(number))) => Ok(Some(number)),
+            _ => node.i32().map(Some),
+        }
     }
 
     /// The instances of a cluster that may name instance preferences: what SageMaker selected
@@ -146,6 +163,7 @@ impl<'a> Shape<'a> {
             .map(|node| Shape {
                 node,
                 camel: self.camel,
+                request: self.request,
             })
             .collect())
     }
@@ -157,6 +175,7 @@ impl<'a> Shape<'a> {
         let mut node = Shape {
             node: self.node.clone(),
             camel: self.camel,
+            request: self.request,
         };
         for p in parents {
             match node.get(p)? {
@@ -219,6 +238,7 @@ impl<'a> Shape<'a> {
                 let item = Shape {
                     node: item,
                     camel: self.camel,
+                    request: self.request,
                 };
                 let key = item.node.req_str(&item.key("Key"))?.to_string();
                 let value = item.str("Value")?.unwrap_or_default();
@@ -236,17 +256,34 @@ impl<'a> Shape<'a> {
 
     /// The API's PascalCase shape (a Describe response, a state-change detail).
     pub(crate) fn pascal(node: Node<'a>) -> Shape<'a> {
-        Shape { node, camel: false }
+        Shape {
+            node,
+            camel: false,
+            request: false,
+        }
     }
 
     /// Whether this is a request (CloudTrail's request parameters): a member it leaves out gets
     /// the API's default for the call, where a response reports what the resource has.
     pub fn is_request(&self) -> bool {
-        self.camel
+        self.request
     }
 
     /// CloudTrail's camelCase request parameters.
     pub(crate) fn camel(node: Node<'a>) -> Shape<'a> {
-        Shape { node, camel: true }
+        Shape {
+            node,
+            camel: true,
+            request: true,
+        }
+    }
+
+    /// A template's properties: the create call's members, in the API's PascalCase.
+    pub(crate) fn template(node: Node<'a>) -> Shape<'a> {
+        Shape {
+            node,
+            camel: false,
+            request: true,
+        }
     }
 }
