@@ -109,6 +109,12 @@ fn to_json(
 ) -> Result<Value, TemplateError> {
     use saphyr::{ScalarOwned, YamlDataOwned};
     let line = node.span.start.line();
+    if path.len() > MAX_DEPTH {
+        return Err(error(
+            line,
+            format!("nested more than {MAX_DEPTH} levels deep"),
+        ));
+    }
     Ok(match &node.data {
         YamlDataOwned::Value(scalar) => match scalar {
             ScalarOwned::Null => Value::Null,
@@ -207,6 +213,9 @@ fn scalar_text(scalar: &saphyr::ScalarOwned) -> String {
     }
 }
 
+/// Deeper nesting than any template has is refused, not followed.
+const MAX_DEPTH: usize = 128;
+
 /// What the template is deployed with: parameter values, and the account and region.
 #[derive(Debug, Clone, Default)]
 pub struct Deployment {
@@ -280,6 +289,8 @@ pub struct Resolver<'a> {
     /// Parameters whose value the variant cannot take from the template: those of a condition
     /// it fixes against what their defaults give (the deployer chooses other values).
     pub chosen: BTreeMap<String, String>,
+    /// How deep the resolution is: references that lead back to themselves end here.
+    depth: usize,
 }
 
 impl<'a> Resolver<'a> {
@@ -290,6 +301,7 @@ impl<'a> Resolver<'a> {
             assignment: BTreeMap::new(),
             unresolved: BTreeSet::new(),
             chosen: BTreeMap::new(),
+            depth: 0,
         }
     }
 
@@ -363,6 +375,16 @@ impl<'a> Resolver<'a> {
     /// `value` with its intrinsic functions resolved; `None` for `AWS::NoValue` (the member
     /// is removed).
     pub fn resolve(&mut self, value: &Value) -> Option<Value> {
+        if self.depth > MAX_DEPTH {
+            return Some(self.unresolved("a reference that leads back to itself".into()));
+        }
+        self.depth += 1;
+        let resolved = self.resolve_at_depth(value);
+        self.depth -= 1;
+        resolved
+    }
+
+    fn resolve_at_depth(&mut self, value: &Value) -> Option<Value> {
         match value {
             Value::Array(items) => Some(Value::Array(
                 items.iter().filter_map(|i| self.resolve(i)).collect(),
@@ -563,13 +585,7 @@ impl<'a> Resolver<'a> {
                         return Some(self.unresolved("Fn::Join of a list it cannot settle".into()))
                     }
                 };
-                Value::String(
-                    parts
-                        .iter()
-                        .map(plain)
-                        .collect::<Vec<_>>()
-                        .join(&separator),
-                )
+                Value::String(parts.iter().map(plain).collect::<Vec<_>>().join(&separator))
             }
             ("Fn::Select", [index, list]) => {
                 let index = self.text(index).and_then(|i| i.parse::<usize>().ok());
@@ -674,6 +690,9 @@ impl<'a> Resolver<'a> {
         if let Some(fixed) = self.assignment.get(name) {
             return *fixed;
         }
+        if self.depth > MAX_DEPTH {
+            return false;
+        }
         let definition = self
             .template
             .section("Conditions")
@@ -689,8 +708,15 @@ impl<'a> Resolver<'a> {
         let Some((name, argument)) = expression.as_object().and_then(|m| m.iter().next()) else {
             return false;
         };
+        self.depth += 1;
+        let truth = self.truth_at_depth(name, argument);
+        self.depth -= 1;
+        truth
+    }
+
+    fn truth_at_depth(&mut self, name: &str, argument: &Value) -> bool {
         let items = argument.as_array().map(Vec::as_slice).unwrap_or_default();
-        match name.as_str() {
+        match name {
             "Condition" => {
                 let name = argument.as_str().unwrap_or_default().to_string();
                 self.condition(&name)

@@ -263,3 +263,12 @@ fn the_corpus_gives_the_expected_findings() {
     // A JSON template with no resource of a covered kind: read, nothing judged.
     assert!(run("corpus/sagemaker-guard-instance.json").is_empty());
 }
+
+/// References and conditions that lead back to themselves end as unresolved, not as a crash.
+#[test]
+fn cycles_end_as_unresolved() {
+    let text = "Conditions:\n  A: !Condition A\nResources:\n  M:\n    Type: AWS::SageMaker::Model\n    Properties:\n      ModelName: !Ref M\n  E:\n    Type: AWS::SageMaker::Endpoint\n    Properties:\n      EndpointConfigName: !If [A, !Ref C, x]\n  C:\n    Type: AWS::SageMaker::EndpointConfig\n    Properties:\n      EndpointConfigName: !Ref C\n";
+    let template = cfn::parse("cycle.yaml", text).unwrap_or_else(|e| panic!("{e}"));
+    let judged = judge(&template, &Deployment::default(), &Policy::baseline());
+    assert_eq!(judged.judged.len() + judged.unreadable.len(), 2);
+}
