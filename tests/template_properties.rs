@@ -122,7 +122,10 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn an_edited_template_is_judged_or_named_as_an_error(index in any::<usize>(), edits in prop::collection::vec(edit(), 1..6)) {
+    fn an_edited_template_is_judged_or_named_as_an_error(
+        index in any::<usize>(),
+        edits in prop::collection::vec(edit(), 1..6),
+    ) {
         let all = templates();
         let (file, text) = &all[index % all.len()];
         check(file, &apply(text, &edits))?;

@@ -12,6 +12,10 @@ use guardrail_core::ports::AwsError;
 
 const OPERATION: &str = "StopInferenceExperiment";
 
+/// Why, in the experiment's `StatusReason`.
+const STOPPED_BECAUSE: &str =
+    "Stopped by the SageMaker guardrail: it fails the organisation's policy (see its finding).";
+
 /// Stops the experiment `name`, keeping its production variant and removing its shadows.
 pub async fn stop_experiment(client: &Client, name: &str) -> Result<(), AwsError> {
     let described = client
@@ -20,15 +24,11 @@ pub async fn stop_experiment(client: &Client, name: &str) -> Result<(), AwsError
         .send()
         .await
         .map_err(|e| classify("DescribeInferenceExperiment", e))?;
-    let unknown = || {
-        AwsError {
+    let unknown = || AwsError {
         operation: OPERATION,
         code: "NoShadowModeConfig".into(),
-        message: format!(
-            "inference experiment {name} reports no ShadowModeConfig variant names: which variant to keep is unknown"
-        ),
+        message: format!("inference experiment {name} names no variants to keep and remove"),
         retryable: false,
-    }
     };
     let shadow = described.shadow_mode_config().ok_or_else(unknown)?;
     let source = shadow.source_model_variant_name().ok_or_else(unknown)?;
@@ -36,7 +36,7 @@ pub async fn stop_experiment(client: &Client, name: &str) -> Result<(), AwsError
         .stop_inference_experiment()
         .name(name)
         .desired_state(InferenceExperimentStopDesiredState::Cancelled)
-        .reason("Stopped by the SageMaker guardrail: it fails the organisation's policy (see its finding).")
+        .reason(STOPPED_BECAUSE)
         .model_variant_actions(source, ModelVariantAction::Retain);
     for variant in shadow.shadow_model_variants() {
         let shadow_name = variant.shadow_model_variant_name().ok_or_else(unknown)?;
