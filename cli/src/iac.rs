@@ -11,7 +11,7 @@ use guardrail_core::iac::{self, Deployment, Judgement};
 use guardrail_core::policy::Severity;
 use serde::Serialize;
 
-use crate::{emit, load_policy, Format, EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_NOT_EVALUATED};
+use crate::{emit, load_policy, EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_NOT_EVALUATED};
 
 #[derive(clap::Args)]
 pub struct IacArgs {
@@ -31,14 +31,25 @@ pub struct IacArgs {
     /// Policy file (default: $GUARDRAIL_POLICY, else the built-in baseline).
     #[arg(long)]
     policy: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = IacFormat::Table)]
+    format: IacFormat,
     /// Exit 1 when a finding at or above this severity exists.
     #[arg(long, value_parser = crate::parse_severity)]
     fail_on: Option<Severity>,
     /// Exit 3 when a resource cannot be read or a control cannot be evaluated.
     #[arg(long)]
     strict: bool,
+}
+
+/// How results are written.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum IacFormat {
+    Table,
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// JUnit XML, for test reports.
+    Junit,
 }
 
 fn parse_parameter(text: &str) -> Result<(String, String), String> {
@@ -104,15 +115,38 @@ pub fn run(args: IacArgs) -> ExitCode {
             Row { file: name, result }
         })
         .collect();
-    match args.format {
-        Format::Table => print_table(&rows),
-        Format::Json => match serde_json::to_string_pretty(&rows) {
-            Ok(text) => emit(&(text + "\n")),
-            Err(e) => {
-                eprintln!("error: cannot encode results: {e}");
-                return ExitCode::from(EXIT_CANNOT_RUN);
-            }
-        },
+    let judged: Vec<&iac::Judged> = rows
+        .iter()
+        .flat_map(|r| match &r.result {
+            FileResult::Judged(j) => j.judged.iter().collect(),
+            FileResult::Rejected { .. } => Vec::new(),
+        })
+        .collect();
+    let rejected: Vec<(String, String)> = rows
+        .iter()
+        .filter_map(|r| match &r.result {
+            FileResult::Rejected { error } => Some((r.file.clone(), error.clone())),
+            FileResult::Judged(_) => None,
+        })
+        .collect();
+    let encoded = match args.format {
+        IacFormat::Table => {
+            print_table(&rows);
+            Ok(String::new())
+        }
+        IacFormat::Json => serde_json::to_string_pretty(&rows),
+        IacFormat::Sarif => {
+            serde_json::to_string_pretty(&iac::sarif::sarif(&judged, &rejected, &policy))
+        }
+        IacFormat::Junit => Ok(iac::sarif::junit(&judged, &rejected)),
+    };
+    match encoded {
+        Ok(text) if !text.is_empty() => emit(&(text + "\n")),
+        Ok(_) => {}
+        Err(e) => {
+            eprintln!("error: cannot encode results: {e}");
+            return ExitCode::from(EXIT_CANNOT_RUN);
+        }
     }
     exit_code(&rows, &args)
 }

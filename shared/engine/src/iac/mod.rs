@@ -12,6 +12,7 @@
 //! A name CloudFormation generates cannot be known, so it matches no exemption.
 
 pub mod cfn;
+pub mod sarif;
 
 use std::collections::{BTreeMap, BTreeSet};
 
