@@ -255,22 +255,27 @@ impl Template {
         };
         resources
             .iter()
-            .map(|(id, r)| Declared {
-                logical_id: id,
-                resource_type: r.get("Type").and_then(Value::as_str).unwrap_or_default(),
-                properties: r.get("Properties").unwrap_or(&Value::Null),
-                condition: r.get("Condition").and_then(Value::as_str),
-                position: self
-                    .positions
-                    .get(id)
-                    .cloned()
-                    .unwrap_or(Position { line: 1, column: 1 }),
-            })
+            .map(|(id, r)| self.declared(id, r))
             .collect()
     }
 
+    fn declared<'t>(&'t self, id: &'t str, r: &'t Value) -> Declared<'t> {
+        Declared {
+            logical_id: id,
+            resource_type: r.get("Type").and_then(Value::as_str).unwrap_or_default(),
+            properties: r.get("Properties").unwrap_or(&Value::Null),
+            condition: r.get("Condition").and_then(Value::as_str),
+            position: self
+                .positions
+                .get(id)
+                .cloned()
+                .unwrap_or(Position { line: 1, column: 1 }),
+        }
+    }
+
     fn resource(&self, id: &str) -> Option<Declared<'_>> {
-        self.resources().into_iter().find(|r| r.logical_id == id)
+        let (id, r) = self.section("Resources")?.get_key_value(id)?;
+        Some(self.declared(id, r))
     }
 
     fn section(&self, name: &str) -> Option<&Map<String, Value>> {

@@ -114,6 +114,7 @@ const MAX_VARIANTS: usize = 64;
 /// Judges every covered resource of `template` under `policy`.
 pub fn judge(template: &Template, deployment: &Deployment, policy: &Policy) -> Judgement {
     let mut out = Judgement::default();
+    let keys = template_keys(template, deployment);
     for declared in template.resources() {
         let Some(kind) = KINDS
             .iter()
@@ -125,7 +126,7 @@ pub fn judge(template: &Template, deployment: &Deployment, policy: &Policy) -> J
         let mut used = BTreeSet::new();
         cfn::conditions_used(declared.properties, &mut used);
         for branch in assignments(&used, declared.condition) {
-            match snapshot(template, deployment, &declared, kind, &branch) {
+            match snapshot(template, deployment, &keys, &declared, kind, &branch) {
                 Ok((snapshot, unresolved)) => {
                     let trigger = trigger(template, &declared, &snapshot.id);
                     let mut report = crate::inspector::judge_offline(&trigger, &snapshot, policy);
@@ -194,6 +195,7 @@ fn trigger(template: &Template, declared: &cfn::Declared<'_>, id: &ResourceId) -
 fn snapshot(
     template: &Template,
     deployment: &Deployment,
+    template_keys: &BTreeSet<String>,
     declared: &cfn::Declared<'_>,
     kind: ResourceKind,
     branch: &BTreeMap<String, bool>,
@@ -248,7 +250,7 @@ fn snapshot(
     let keys: BTreeMap<String, KeyManager> = snapshot
         .key_references()
         .into_iter()
-        .filter(|k| template_key(template, deployment, k))
+        .filter(|k| template_keys.contains(*k))
         .map(|k| (k.to_string(), KeyManager::Customer))
         .collect();
     if !keys.is_empty() {
@@ -257,21 +259,18 @@ fn snapshot(
     Ok((snapshot, resolver.unresolved))
 }
 
-/// Whether `key` is the ARN the resolver gives a key the template declares.
-fn template_key(template: &Template, deployment: &Deployment, key: &str) -> bool {
+/// The ARNs the resolver gives the keys the template declares.
+fn template_keys(template: &Template, deployment: &Deployment) -> BTreeSet<String> {
+    let mut resolver = cfn::Resolver::new(template, deployment);
     template
         .resources()
         .iter()
         .filter(|r| r.resource_type == "AWS::KMS::Key")
-        .any(|r| {
-            let mut resolver = cfn::Resolver::new(template, deployment);
+        .filter_map(|r| {
             let reference = serde_json::json!({"Ref": r.logical_id});
-            resolver
-                .resolve(&reference)
-                .as_ref()
-                .and_then(Value::as_str)
-                == Some(key)
+            resolver.resolve(&reference)?.as_str().map(str::to_string)
         })
+        .collect()
 }
 
 /// The template resource a dependency names (by its name, as `Ref` gives it), with its
@@ -287,29 +286,31 @@ fn dependency(
         .into_iter()
         .filter(|r| r.resource_type == wanted)
         .find_map(|r| {
-            let reference = serde_json::json!({"Ref": r.logical_id});
-            let properties = resolver.resolve(r.properties).unwrap_or(Value::Null);
+            // (its name alone first: a template may declare hundreds of candidates)
             let name = match needed {
                 // (named within their domain: `DOMAIN/NAME`)
                 Needed::UserProfile(_) | Needed::Space(_) => {
-                    let member = if wanted.ends_with("Space") {
-                        "SpaceName"
-                    } else {
-                        "UserProfileName"
+                    let member = match wanted.ends_with("Space") {
+                        true => "SpaceName",
+                        false => "UserProfileName",
                     };
-                    let domain = properties
-                        .get("DomainId")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default();
-                    let own = properties
-                        .get(member)
-                        .and_then(Value::as_str)
-                        .unwrap_or_default();
-                    format!("{domain}/{own}")
+                    let mut text = |m: &str| {
+                        let v = r.properties.get(m)?;
+                        resolver.resolve(v)?.as_str().map(str::to_string)
+                    };
+                    let domain = text("DomainId").unwrap_or_default();
+                    format!("{domain}/{}", text(member).unwrap_or_default())
                 }
-                _ => resolver.resolve(&reference)?.as_str()?.to_string(),
+                _ => {
+                    let reference = serde_json::json!({"Ref": r.logical_id});
+                    resolver.resolve(&reference)?.as_str()?.to_string()
+                }
             };
-            (name == needed.name()).then(|| (r.logical_id.to_string(), properties))
+            if name != needed.name() {
+                return None;
+            }
+            let properties = resolver.resolve(r.properties).unwrap_or(Value::Null);
+            Some((r.logical_id.to_string(), properties))
         })
 }
 
