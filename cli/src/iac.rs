@@ -122,6 +122,13 @@ pub fn run(args: IacArgs) -> ExitCode {
             FileResult::Rejected { .. } => Vec::new(),
         })
         .collect();
+    let unreadable: Vec<&iac::Unreadable> = rows
+        .iter()
+        .flat_map(|r| match &r.result {
+            FileResult::Judged(j) => j.unreadable.iter().collect(),
+            FileResult::Rejected { .. } => Vec::new(),
+        })
+        .collect();
     let rejected: Vec<(String, String)> = rows
         .iter()
         .filter_map(|r| match &r.result {
@@ -135,10 +142,13 @@ pub fn run(args: IacArgs) -> ExitCode {
             Ok(String::new())
         }
         IacFormat::Json => serde_json::to_string_pretty(&rows),
-        IacFormat::Sarif => {
-            serde_json::to_string_pretty(&iac::sarif::sarif(&judged, &rejected, &policy))
-        }
-        IacFormat::Junit => Ok(iac::sarif::junit(&judged, &rejected)),
+        IacFormat::Sarif => serde_json::to_string_pretty(&iac::sarif::sarif(
+            &judged,
+            &unreadable,
+            &rejected,
+            &policy,
+        )),
+        IacFormat::Junit => Ok(iac::sarif::junit(&judged, &unreadable, &rejected)),
     };
     match encoded {
         Ok(text) if !text.is_empty() => emit(&(text + "\n")),

@@ -47,6 +47,14 @@ impl<'a> Shape<'a> {
     }
 
     pub fn str(&self, pascal: &str) -> Result<Option<String>, FieldError> {
+        if self.converts_scalars() {
+            let node = self.node.get(&self.key(pascal))?;
+            match node.as_ref().map(|n| n.value) {
+                Some(serde_json::Value::Number(n)) => return Ok(Some(n.to_string())),
+                Some(serde_json::Value::Bool(b)) => return Ok(Some(b.to_string())),
+                _ => {}
+            }
+        }
         Ok(self.node.opt_str(&self.key(pascal))?.map(str::to_string))
     }
 

@@ -59,6 +59,20 @@ pub fn parse(file: &str, text: &str) -> Result<Template, TemplateError> {
         line,
         message,
     };
+    // (block nesting has no limit in the parser: a line nested beyond any template's depth is
+    // refused before it can exhaust the stack)
+    for (i, line) in text.lines().enumerate() {
+        let prefix = line
+            .chars()
+            .take_while(|c| matches!(c, ' ' | '-' | '?' | ':' | '\t'))
+            .count();
+        if prefix > 4 * MAX_DEPTH {
+            return Err(error(
+                i + 1,
+                format!("nested more than {MAX_DEPTH} levels deep"),
+            ));
+        }
+    }
     let documents = MarkedYamlOwned::load_from_str(text)
         .map_err(|e| error(e.marker().line(), format!("not YAML or JSON: {}", e.info())))?;
     let [document] = documents.as_slice() else {
@@ -73,7 +87,15 @@ pub fn parse(file: &str, text: &str) -> Result<Template, TemplateError> {
         return Err(error(1, "a template is a mapping at its top level".into()));
     };
     match root.get("Resources") {
-        Some(Value::Object(_)) => {}
+        Some(Value::Object(resources)) => {
+            // (`Fn::ForEach` makes resources at deployment: judge the processed template)
+            if let Some(each) = resources.keys().find(|k| k.starts_with("Fn::ForEach")) {
+                let message = format!(
+                    "{each}: resources made by AWS::LanguageExtensions at deployment; judge the processed template (aws cloudformation get-template --template-stage Processed)"
+                );
+                return Err(error(line_of(&positions, each), message));
+            }
+        }
         Some(_) => {
             return Err(error(
                 line_of(&positions, ""),
@@ -216,6 +238,12 @@ fn scalar_text(scalar: &saphyr::ScalarOwned) -> String {
 /// Deeper nesting than any template has is refused, not followed.
 const MAX_DEPTH: usize = 128;
 
+/// Resolution steps per resource and branch: far beyond what a real template needs.
+const MAX_STEPS: usize = 200_000;
+
+/// The longest text a resolved value may be (CloudFormation's template body limit is 1 MB).
+const MAX_TEXT: usize = 1 << 20;
+
 /// What the template is deployed with: parameter values, and the account and region.
 #[derive(Debug, Clone, Default)]
 pub struct Deployment {
@@ -296,6 +324,10 @@ pub struct Resolver<'a> {
     pub chosen: BTreeMap<String, String>,
     /// How deep the resolution is: references that lead back to themselves end here.
     depth: usize,
+    /// Conditions already evaluated under the assignment.
+    truths: BTreeMap<String, bool>,
+    /// Resolution steps left: a template built to explode ends as unresolved.
+    budget: usize,
 }
 
 impl<'a> Resolver<'a> {
@@ -307,6 +339,8 @@ impl<'a> Resolver<'a> {
             unresolved: BTreeSet::new(),
             chosen: BTreeMap::new(),
             depth: 0,
+            truths: BTreeMap::new(),
+            budget: MAX_STEPS,
         }
     }
 
@@ -326,6 +360,7 @@ impl<'a> Resolver<'a> {
             }
         }
         self.assignment = branch.clone();
+        self.truths.clear();
     }
 
     /// The parameters a condition's definition refers to (through other conditions too).
@@ -383,6 +418,19 @@ impl<'a> Resolver<'a> {
         if self.depth > MAX_DEPTH {
             return Some(self.unresolved("a reference that leads back to itself".into()));
         }
+        if self.budget == 0 {
+            return Some(self.unresolved("a template too complex to resolve".into()));
+        }
+        self.budget -= 1;
+        if let Value::String(s) = value {
+            // (a dynamic reference is read from SSM or Secrets Manager at deployment)
+            if s.contains("{{resolve:") {
+                return Some(self.unresolved(format!("dynamic reference {s}")));
+            }
+            if s.len() > MAX_TEXT {
+                return Some(self.unresolved("a value longer than any AWS takes".into()));
+            }
+        }
         self.depth += 1;
         let resolved = self.resolve_at_depth(value);
         self.depth -= 1;
@@ -433,9 +481,9 @@ impl<'a> Resolver<'a> {
             "AWS::AccountId" => d.account().into(),
             "AWS::Partition" => d.partition().into(),
             "AWS::URLSuffix" => "amazonaws.com".into(),
-            "AWS::StackName" | "AWS::StackId" | "AWS::NotificationARNs" => {
-                self.unresolved(format!("Ref {name}"))
-            }
+            // (names only: not a setting any control reads)
+            "AWS::StackName" => "{stack}".into(),
+            "AWS::StackId" | "AWS::NotificationARNs" => self.unresolved(format!("Ref {name}")),
             _ => {
                 if let Some(condition) = self.chosen.get(name).cloned() {
                     return Some(self.unresolved(format!(
@@ -539,16 +587,39 @@ impl<'a> Resolver<'a> {
             ("AWS::EC2::VPC", None | Some("VpcId")) => {
                 Value::String(format!("vpc-{}", template_id(id)))
             }
+            // (`Ref` of these gives the ARN, `Fn::GetAtt` the name: CloudFormation reference)
             (
                 "AWS::SageMaker::NotebookInstanceLifecycleConfig",
-                None | Some("NotebookInstanceLifecycleConfigName"),
+                Some("NotebookInstanceLifecycleConfigName"),
             ) => sagemaker_name(self, "NotebookInstanceLifecycleConfigName"),
-            ("AWS::SageMaker::Model", None | Some("ModelName")) => {
-                sagemaker_name(self, "ModelName")
-            }
-            ("AWS::SageMaker::EndpointConfig", None | Some("EndpointConfigName")) => {
+            ("AWS::SageMaker::Model", Some("ModelName")) => sagemaker_name(self, "ModelName"),
+            ("AWS::SageMaker::EndpointConfig", Some("EndpointConfigName")) => {
                 sagemaker_name(self, "EndpointConfigName")
             }
+            (
+                t @ ("AWS::SageMaker::NotebookInstanceLifecycleConfig"
+                | "AWS::SageMaker::Model"
+                | "AWS::SageMaker::EndpointConfig"),
+                None,
+            ) => {
+                let (member, arn_type) = match t {
+                    "AWS::SageMaker::Model" => ("ModelName", "model"),
+                    "AWS::SageMaker::EndpointConfig" => ("EndpointConfigName", "endpoint-config"),
+                    _ => (
+                        "NotebookInstanceLifecycleConfigName",
+                        "notebook-instance-lifecycle-config",
+                    ),
+                };
+                let name = sagemaker_name(self, member);
+                let name = name.as_str().unwrap_or_default().to_ascii_lowercase();
+                Value::String(format!(
+                    "arn:{partition}:sagemaker:{region}:{account}:{arn_type}/{name}"
+                ))
+            }
+            ("AWS::IAM::Role", None) => match property("RoleName") {
+                Some(v) => self.resolve(&v).unwrap_or(Value::Null),
+                None => Value::String(generated(id)),
+            },
             ("AWS::SageMaker::Domain", None | Some("DomainId")) => {
                 Value::String(format!("d-{}", template_id(id)))
             }
@@ -563,7 +634,7 @@ impl<'a> Resolver<'a> {
             (_, Some(attribute)) => {
                 self.unresolved(format!("{id}.{attribute} (known after deployment)"))
             }
-            (_, None) => Value::String(id.to_string()),
+            (t, None) => self.unresolved(format!("Ref {id} (a {t}, known after deployment)")),
         }
     }
 
@@ -690,10 +761,18 @@ impl<'a> Resolver<'a> {
         Value::String(out)
     }
 
+    /// Whether a resource's `Condition` holds in this variant.
+    pub fn holds(&mut self, condition: &str) -> bool {
+        self.condition(condition)
+    }
+
     /// A condition's truth: fixed by the variant, else evaluated from its definition.
     fn condition(&mut self, name: &str) -> bool {
         if let Some(fixed) = self.assignment.get(name) {
             return *fixed;
+        }
+        if let Some(known) = self.truths.get(name) {
+            return *known;
         }
         if self.depth > MAX_DEPTH {
             return false;
@@ -703,10 +782,12 @@ impl<'a> Resolver<'a> {
             .section("Conditions")
             .and_then(|c| c.get(name))
             .cloned();
-        match definition {
+        let truth = match definition {
             Some(definition) => self.truth(&definition),
             None => false,
-        }
+        };
+        self.truths.insert(name.to_string(), truth);
+        truth
     }
 
     fn truth(&mut self, expression: &Value) -> bool {
@@ -726,8 +807,9 @@ impl<'a> Resolver<'a> {
                 let name = argument.as_str().unwrap_or_default().to_string();
                 self.condition(&name)
             }
+            // (compared as text, as CloudFormation compares them: `true` equals "true")
             "Fn::Equals" => match items {
-                [a, b] => self.resolve(a) == self.resolve(b),
+                [a, b] => self.text(a) == self.text(b),
                 _ => false,
             },
             "Fn::Not" => items.first().is_some_and(|e| !self.truth(e)),

@@ -59,6 +59,20 @@ const KINDS: &[(&str, ResourceKind)] = &[
     ),
 ];
 
+/// The CloudFormation types of what a judged resource runs with.
+const DEPENDENCY_TYPES: [&str; 10] = [
+    "AWS::SageMaker::Model",
+    "AWS::SageMaker::EndpointConfig",
+    "AWS::SageMaker::Domain",
+    "AWS::SageMaker::UserProfile",
+    "AWS::SageMaker::Space",
+    "AWS::SageMaker::NotebookInstanceLifecycleConfig",
+    "AWS::SageMaker::DataQualityJobDefinition",
+    "AWS::SageMaker::ModelQualityJobDefinition",
+    "AWS::SageMaker::ModelBiasJobDefinition",
+    "AWS::SageMaker::ModelExplainabilityJobDefinition",
+];
+
 /// The CloudFormation type declaring what a dependency names.
 fn dependency_type(needed: &Needed) -> &'static str {
     match needed {
@@ -108,13 +122,22 @@ pub struct Judgement {
     pub unreadable: Vec<Unreadable>,
 }
 
-/// At most this many combinations of conditions per resource (`2^6`); beyond, the first ones.
-const MAX_VARIANTS: usize = 64;
+/// At most this many conditions are varied per resource (`2^6` variants); with more, no result
+/// of the resource is a pass.
+const MAX_CONDITIONS: usize = 6;
 
 /// Judges every covered resource of `template` under `policy`.
 pub fn judge(template: &Template, deployment: &Deployment, policy: &Policy) -> Judgement {
     let mut out = Judgement::default();
     let keys = template_keys(template, deployment);
+    // (the conditions of what a resource may run with vary it too: a model's isolation may be
+    // an `Fn::If`)
+    let mut dependency_conditions = BTreeSet::new();
+    for dependency in template.resources() {
+        if DEPENDENCY_TYPES.contains(&dependency.resource_type) {
+            cfn::conditions_used(dependency.properties, &mut dependency_conditions);
+        }
+    }
     for declared in template.resources() {
         let Some(kind) = KINDS
             .iter()
@@ -123,11 +146,17 @@ pub fn judge(template: &Template, deployment: &Deployment, policy: &Policy) -> J
         else {
             continue;
         };
-        let mut used = BTreeSet::new();
+        let mut used = dependency_conditions.clone();
         cfn::conditions_used(declared.properties, &mut used);
+        let capped = used.len() > MAX_CONDITIONS;
         for branch in assignments(&used, declared.condition) {
             match snapshot(template, deployment, &keys, &declared, kind, &branch) {
-                Ok((snapshot, unresolved)) => {
+                Ok((snapshot, mut unresolved)) => {
+                    if capped {
+                        unresolved.insert(format!(
+                            "the branches of more than {MAX_CONDITIONS} conditions (not all judged)"
+                        ));
+                    }
                     let trigger = trigger(template, &declared, &snapshot.id);
                     let mut report = crate::inspector::judge_offline(&trigger, &snapshot, policy);
                     settle(&mut report, &unresolved);
@@ -158,8 +187,8 @@ fn assignments(used: &BTreeSet<String>, condition: Option<&str>) -> Vec<BTreeMap
         .iter()
         .filter(|c| Some(c.as_str()) != condition)
         .collect();
-    let count = 1usize << free.len().min(6);
-    (0..count.min(MAX_VARIANTS))
+    let count = 1usize << free.len().min(MAX_CONDITIONS);
+    (0..count)
         .map(|bits| {
             let mut branch: BTreeMap<String, bool> = free
                 .iter()
@@ -202,7 +231,9 @@ fn snapshot(
 ) -> Result<(Snapshot, BTreeSet<String>), String> {
     let mut resolver = cfn::Resolver::new(template, deployment);
     resolver.fix(branch);
-    let properties = resolver.resolve(declared.properties).unwrap_or(Value::Null);
+    // Its own name is resolved apart: a name the deployment chooses settles no setting.
+    let (named, settings) = split_name(kind, declared.properties);
+    let properties = resolver.resolve(&settings).unwrap_or(Value::Null);
     let path = format!("Resources.{}.Properties", declared.logical_id);
     let shape = Shape::template(Node::new(&properties, &path));
     let mut details = kind.read(&shape).map_err(|e| e.to_string())?;
@@ -229,7 +260,15 @@ fn snapshot(
                 .map_err(|e| e.to_string())?;
         }
     }
-    let name = name_of(kind, &properties, declared.logical_id, &mut resolver);
+    let mut naming = cfn::Resolver::new(template, deployment);
+    naming.fix(branch);
+    let mut with_name = properties.clone();
+    if let (Value::Object(all), Some(Value::Object(names))) =
+        (&mut with_name, naming.resolve(&named))
+    {
+        all.extend(names);
+    }
+    let name = name_of(kind, &with_name, declared.logical_id, &mut naming);
     let id = ResourceId {
         kind,
         name,
@@ -286,6 +325,9 @@ fn dependency(
         .into_iter()
         .filter(|r| r.resource_type == wanted)
         .find_map(|r| {
+            if r.condition.is_some_and(|c| !resolver.holds(c)) {
+                return None;
+            }
             // (its name alone first: a template may declare hundreds of candidates)
             let name = match needed {
                 // (named within their domain: `DOMAIN/NAME`)
@@ -302,8 +344,15 @@ fn dependency(
                     format!("{domain}/{}", text(member).unwrap_or_default())
                 }
                 _ => {
-                    let reference = serde_json::json!({"Ref": r.logical_id});
-                    resolver.resolve(&reference)?.as_str()?.to_string()
+                    let attribute = match needed {
+                        Needed::Model(_) => "ModelName",
+                        Needed::EndpointConfig(_) => "EndpointConfigName",
+                        Needed::Domain(_) => "DomainId",
+                        Needed::NotebookLifecycleConfig(_) => "NotebookInstanceLifecycleConfigName",
+                        _ => "JobDefinitionName",
+                    };
+                    let name = serde_json::json!({"Fn::GetAtt": [r.logical_id, attribute]});
+                    resolver.resolve(&name)?.as_str()?.to_string()
                 }
             };
             if name != needed.name() {
@@ -312,6 +361,33 @@ fn dependency(
             let properties = resolver.resolve(r.properties).unwrap_or(Value::Null);
             Some((r.logical_id.to_string(), properties))
         })
+}
+
+/// The properties naming the resource itself (the last member its create call names it by:
+/// `NotebookInstanceName`, `UserProfileName`...), and the others.
+fn split_name(kind: ResourceKind, properties: &Value) -> (Value, Value) {
+    let Value::Object(all) = properties else {
+        return (Value::Object(Default::default()), properties.clone());
+    };
+    let own: Vec<String> = kind
+        .create()
+        .and_then(|call| call.name_key.rsplit('/').next())
+        .map(|segment| {
+            segment
+                .split('|')
+                .map(|member| {
+                    let member = member.rsplit(':').next().unwrap_or(member);
+                    let mut chars = member.chars();
+                    chars.next().map_or(String::new(), |c| {
+                        c.to_ascii_uppercase().to_string() + chars.as_str()
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let (named, settings): (serde_json::Map<_, _>, serde_json::Map<_, _>) =
+        all.clone().into_iter().partition(|(k, _)| own.contains(k));
+    (Value::Object(named), Value::Object(settings))
 }
 
 /// The resource's name, as its create call names it (its properties in the call's casing), or
@@ -356,8 +432,9 @@ fn camel_keys(value: &Value) -> Value {
     }
 }
 
-/// Results that read a value the template could not settle cannot be evaluated: their text
-/// names the unresolved value (the controls name what they observed).
+/// With anything the template could not settle, no result of the resource is a pass: which
+/// controls read it cannot be told for certain (a control may compare a value without naming
+/// it). A failure stands unless it names the unresolved value (it may fail on the placeholder).
 fn settle(report: &mut Report, unresolved: &BTreeSet<String>) {
     if unresolved.is_empty() {
         return;
@@ -365,15 +442,20 @@ fn settle(report: &mut Report, unresolved: &BTreeSet<String>) {
     let missing = unresolved.iter().cloned().collect::<Vec<_>>().join("; ");
     for result in &mut report.results {
         let texts = [&result.observed, &result.expected, &result.reason];
-        let read = texts
+        let named = texts
             .iter()
             .any(|t| t.as_deref().is_some_and(cfn::is_unresolved));
-        if read && result.status != Status::NotApplicable {
+        let demote = match result.status {
+            Status::Pass => true,
+            Status::Fail | Status::Error => named,
+            Status::NotApplicable => false,
+        };
+        if demote {
             result.status = Status::Error;
             result.observed = None;
             result.expected = None;
             result.reason = Some(format!(
-                "depends on what the template cannot settle: {missing}; (give parameter values with --parameters, or judge the deployed resource)"
+                "the template leaves unsettled: {missing} (give parameter values with --parameters, or judge the deployed resource)"
             ));
         }
     }

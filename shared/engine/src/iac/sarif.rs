@@ -10,7 +10,7 @@
 
 use serde_json::{json, Value};
 
-use super::Judged;
+use super::{Judged, Unreadable};
 use crate::controls::{ControlId, Severity};
 use crate::finding::{ControlResult, Status};
 use crate::policy::{Mode, Policy};
@@ -81,7 +81,12 @@ fn message(judged: &Judged, result: &ControlResult) -> String {
 
 /// The SARIF 2.1.0 log of judged resources, and of files that could not be read
 /// (`rejected`: file and error, as tool notifications).
-pub fn sarif(judged: &[&Judged], rejected: &[(String, String)], policy: &Policy) -> Value {
+pub fn sarif(
+    judged: &[&Judged],
+    unreadable: &[&Unreadable],
+    rejected: &[(String, String)],
+    policy: &Policy,
+) -> Value {
     let controls: Vec<ControlId> = ControlId::all().collect();
     let rules: Vec<Value> = controls
         .iter()
@@ -153,6 +158,22 @@ pub fn sarif(judged: &[&Judged], rejected: &[(String, String)], policy: &Policy)
             results.push(entry);
         }
     }
+    // A resource that could not be read is a result of its own: nothing was judged of it.
+    for bad in unreadable {
+        results.push(json!({
+            "ruleId": "unreadable-resource",
+            "level": "error",
+            "message": {"text": format!("{} could not be read, so nothing was judged: {}", bad.logical_id, bad.error)},
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": bad.file.replace('\\', "/")},
+                    "region": {"startLine": bad.position.line, "startColumn": bad.position.column},
+                },
+                "logicalLocations": [{"name": bad.logical_id, "kind": "resource"}],
+            }],
+            "partialFingerprints": {"guardrailResult/v1": format!("unreadable:{}:{}", bad.file, bad.logical_id)},
+        }));
+    }
     let notifications: Vec<Value> = rejected
         .iter()
         .map(|(file, error)| {
@@ -194,7 +215,11 @@ fn xml(text: &str) -> String {
 /// The JUnit XML report: one test suite per file, one test case per resource (and branch) and
 /// control judged; a failure per violation, an error per control that cannot be evaluated, a
 /// skip where the control does not apply; a file that could not be read is a suite with an error.
-pub fn junit(judged: &[&Judged], rejected: &[(String, String)]) -> String {
+pub fn junit(
+    judged: &[&Judged],
+    unreadable: &[&Unreadable],
+    rejected: &[(String, String)],
+) -> String {
     let mut files: Vec<&str> = judged.iter().map(|j| j.file.as_str()).collect();
     files.dedup();
     let mut out = String::from(
@@ -243,6 +268,15 @@ pub fn junit(judged: &[&Judged], rejected: &[(String, String)]) -> String {
         out.push_str(&format!(
             "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\">\n{cases}  </testsuite>\n",
             xml(file)
+        ));
+    }
+    for bad in unreadable {
+        out.push_str(&format!(
+            "  <testsuite name=\"{}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n    <testcase classname=\"{0}:{}\" name=\"{} read\"><error message=\"{}\"/></testcase>\n  </testsuite>\n",
+            xml(&bad.file),
+            bad.position.line,
+            xml(&bad.logical_id),
+            xml(&bad.error)
         ));
     }
     for (file, error) in rejected {
