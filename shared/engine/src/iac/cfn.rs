@@ -493,6 +493,19 @@ impl<'a> Resolver<'a> {
                 if let Some(given) = d.parameters.get(name) {
                     return Some(self.parameter_value(name, given));
                 }
+                // (an SSM parameter's default is the parameter's path; its value is read at
+                // deployment)
+                if self
+                    .parameter_type(name)
+                    .starts_with("AWS::SSM::Parameter::Value")
+                {
+                    let what = format!("parameter {name} (read from SSM at deployment)");
+                    let placeholder = self.unresolved(what);
+                    return Some(match self.parameter_type(name).contains("List<") {
+                        true => Value::Array(vec![placeholder]),
+                        false => placeholder,
+                    });
+                }
                 if let Some(parameter) = self
                     .template
                     .section("Parameters")

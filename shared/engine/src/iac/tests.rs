@@ -121,6 +121,26 @@ fn intrinsic_functions_resolve_as_cloudformation_does() {
     assert_eq!(r.resolve(&joined), Some(serde_json::json!("b-eu-west-1")));
     let literal = serde_json::json!({"Fn::Sub": ["${!Keep}-${X}", {"X": "y"}]});
     assert_eq!(r.resolve(&literal), Some(serde_json::json!("${Keep}-y")));
+    let dynamic = serde_json::json!("{{resolve:ssm:/platform/subnet}}");
+    assert!(cfn::is_unresolved(
+        r.resolve(&dynamic)
+            .and_then(|v| v.as_str().map(str::to_string))
+            .as_deref()
+            .unwrap_or_default()
+    ));
+    let ssm = cfn::parse(
+        "ssm.yaml",
+        "Parameters:\n  Subnet:\n    Type: AWS::SSM::Parameter::Value<String>\n    Default: /platform/subnet\nResources: {}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut s = cfn::Resolver::new(&ssm, &deployment);
+    let value = s
+        .resolve(&serde_json::json!({"Ref": "Subnet"}))
+        .unwrap_or_default();
+    assert!(
+        cfn::is_unresolved(value.as_str().unwrap_or_default()),
+        "{value}"
+    );
     let removed = serde_json::json!({"A": {"Ref": "AWS::NoValue"}, "B": 1});
     assert_eq!(r.resolve(&removed), Some(serde_json::json!({"B": 1})));
 }
