@@ -1041,6 +1041,37 @@ pub(crate) mod fixtures {
         }
     }
 
+    /// Each of `controls`' status words for a resource of `kind` with `details`, under `policy`.
+    pub fn statuses(
+        kind: ResourceKind,
+        details: Details,
+        policy: &crate::Policy,
+        controls: &[crate::controls::ControlId],
+    ) -> Vec<&'static str> {
+        let mut snapshot = training(|_| {});
+        snapshot.id.kind = kind;
+        snapshot.details = details;
+        controls
+            .iter()
+            .map(|id| status(&policy.check(*id, &snapshot)))
+            .collect()
+    }
+
+    /// The same for a resource as its Describe `response` gives it.
+    pub fn described(
+        kind: ResourceKind,
+        response: &serde_json::Value,
+        policy: &crate::Policy,
+        controls: &[crate::controls::ControlId],
+    ) -> Result<Vec<&'static str>, crate::json::FieldError> {
+        Ok(statuses(
+            kind,
+            kind.read_described(response)?.details,
+            policy,
+            controls,
+        ))
+    }
+
     /// The status word of a check, for compact table assertions.
     pub fn status(check: &crate::controls::Check) -> &'static str {
         match check {

@@ -111,21 +111,15 @@ impl Facets for FlowConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::controls::fixtures::{status, KEY};
+    use crate::controls::fixtures::{described, KEY};
     use crate::controls::{output_kms, public_crowd};
     use crate::resource::ResourceKind;
 
     #[test]
     fn table() -> Result<(), FieldError> {
         let policy = crate::Policy::baseline();
-        let judge = |response: serde_json::Value| -> Result<Vec<&'static str>, FieldError> {
-            let mut snapshot = crate::controls::fixtures::training(|_| {});
-            snapshot.id.kind = ResourceKind::FlowDefinition;
-            snapshot.details = ResourceKind::FlowDefinition.read_described(&response)?.details;
-            Ok([public_crowd::ID, output_kms::ID]
-                .iter()
-                .map(|id| status(&policy.check(*id, &snapshot)))
-                .collect())
+        let judge = |response: serde_json::Value| {
+            described(ResourceKind::FlowDefinition, &response, &policy, &[public_crowd::ID, output_kms::ID])
         };
         let private = "arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/reviewers";
         let public = "arn:aws:sagemaker:us-east-1:394669845002:workteam/public-crowd/default";

@@ -140,7 +140,7 @@ impl Facets for ExperimentConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::controls::fixtures::{status, KEY};
+    use crate::controls::fixtures::{described, KEY};
     use crate::controls::{output_kms, volume_kms};
     use crate::resource::ResourceKind;
 
@@ -149,14 +149,8 @@ mod tests {
     #[test]
     fn table() -> Result<(), FieldError> {
         let policy = crate::Policy::baseline();
-        let judge = |response: serde_json::Value| -> Result<Vec<&'static str>, FieldError> {
-            let mut snapshot = crate::controls::fixtures::training(|_| {});
-            snapshot.id.kind = ResourceKind::InferenceExperiment;
-            snapshot.details = ResourceKind::InferenceExperiment.read_described(&response)?.details;
-            Ok([volume_kms::ID, output_kms::ID]
-                .iter()
-                .map(|id| status(&policy.check(*id, &snapshot)))
-                .collect())
+        let judge = |response: serde_json::Value| {
+            described(ResourceKind::InferenceExperiment, &response, &policy, &[volume_kms::ID, output_kms::ID])
         };
         let variant = |name: &str, instance: &str| {
             serde_json::json!({"ModelName": name, "VariantName": name, "InfrastructureConfig": {

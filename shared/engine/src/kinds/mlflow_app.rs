@@ -115,7 +115,7 @@ impl Facets for MlflowAppConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::controls::fixtures::{status, KEY};
+    use crate::controls::fixtures::{described, KEY};
     use crate::controls::{artifact_bucket_owner, execution_roles, output_kms};
     use crate::resource::ResourceKind;
 
@@ -126,14 +126,8 @@ mod tests {
             "test",
         )
         .map_err(|e| FieldError::Missing { path: e.to_string() })?;
-        let judge = |response: serde_json::Value| -> Result<Vec<&'static str>, FieldError> {
-            let mut snapshot = crate::controls::fixtures::training(|_| {});
-            snapshot.id.kind = ResourceKind::MlflowApp;
-            snapshot.details = ResourceKind::MlflowApp.read_described(&response)?.details;
-            Ok([output_kms::ID, execution_roles::ID, artifact_bucket_owner::ID]
-                .iter()
-                .map(|id| status(&policy.check(*id, &snapshot)))
-                .collect())
+        let judge = |response: serde_json::Value| {
+            described(ResourceKind::MlflowApp, &response, &policy, &[output_kms::ID, execution_roles::ID, artifact_bucket_owner::ID])
         };
         let keyed = serde_json::json!({
             "Status": "Created", "KmsKeyId": KEY, "RoleArn": "arn:aws:iam::123456789012:role/MlflowRole",

@@ -124,7 +124,7 @@ impl Facets for TrackingServerConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::controls::fixtures::status;
+    use crate::controls::fixtures::statuses;
     use crate::controls::{artifact_bucket_owner, output_kms, vpc_attached};
     use crate::resource::ResourceKind;
 
@@ -133,15 +133,8 @@ mod tests {
     #[test]
     fn table() -> Result<(), FieldError> {
         let policy = crate::Policy::baseline();
-        let judge = |read: Details| -> Vec<&'static str> {
-            let mut snapshot = crate::controls::fixtures::training(|_| {});
-            snapshot.id.kind = ResourceKind::MlflowTrackingServer;
-            snapshot.details = read;
-            [artifact_bucket_owner::ID, output_kms::ID, vpc_attached::ID]
-                .iter()
-                .map(|id| status(&policy.check(*id, &snapshot)))
-                .collect()
-        };
+        let controls = [artifact_bucket_owner::ID, output_kms::ID, vpc_attached::ID];
+        let judge = |read: Details| statuses(ResourceKind::MlflowTrackingServer, read, &policy, &controls);
         let described = ResourceKind::MlflowTrackingServer.read_described(&serde_json::json!({
             "TrackingServerStatus": "Created",
             "ArtifactStoreUri": "s3://mlflow-artifacts/",

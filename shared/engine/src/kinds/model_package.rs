@@ -227,20 +227,14 @@ impl Facets for ModelPackageConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::controls::fixtures::{status, KEY};
+    use crate::controls::fixtures::{statuses, KEY};
     use crate::controls::{model_approval, no_plaintext_secrets, output_kms};
     use crate::event::Actor;
     use crate::resource::{Details, ResourceKind};
 
     fn judge(details: Details) -> Vec<&'static str> {
-        let policy = crate::Policy::baseline();
-        let mut snapshot = crate::controls::fixtures::training(|_| {});
-        snapshot.id.kind = ResourceKind::ModelPackage;
-        snapshot.details = details;
-        [model_approval::ID, output_kms::ID, no_plaintext_secrets::ID]
-            .iter()
-            .map(|id| status(&policy.check(*id, &snapshot)))
-            .collect()
+        let controls = [model_approval::ID, output_kms::ID, no_plaintext_secrets::ID];
+        statuses(ResourceKind::ModelPackage, details, &crate::Policy::baseline(), &controls)
     }
 
     fn described(response: &serde_json::Value) -> Result<Details, FieldError> {

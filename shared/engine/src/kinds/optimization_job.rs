@@ -74,7 +74,7 @@ impl Kind for OptimizationJob {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::controls::fixtures::{status, KEY};
+    use crate::controls::fixtures::{described, KEY};
     use crate::controls::{no_plaintext_secrets, output_kms, vpc_attached};
     use crate::resource::{Details, ResourceKind};
 
@@ -82,15 +82,8 @@ mod tests {
     #[test]
     fn table() -> Result<(), FieldError> {
         let token = format!("hf_{}", "z".repeat(34));
-        let judge = |response: serde_json::Value| -> Result<Vec<&'static str>, FieldError> {
-            let mut snapshot = crate::controls::fixtures::training(|_| {});
-            snapshot.id.kind = ResourceKind::OptimizationJob;
-            snapshot.details = ResourceKind::OptimizationJob.read_described(&response)?.details;
-            let policy = crate::Policy::baseline();
-            Ok([vpc_attached::ID, output_kms::ID, no_plaintext_secrets::ID]
-                .iter()
-                .map(|id| status(&policy.check(*id, &snapshot)))
-                .collect())
+        let judge = |response: serde_json::Value| {
+            described(ResourceKind::OptimizationJob, &response, &crate::Policy::baseline(), &[vpc_attached::ID, output_kms::ID, no_plaintext_secrets::ID])
         };
         let secure = serde_json::json!({
             "OptimizationJobStatus": "INPROGRESS",

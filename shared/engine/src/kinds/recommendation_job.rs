@@ -157,21 +157,15 @@ impl Facets for RecommendationConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::controls::fixtures::{status, KEY};
+    use crate::controls::fixtures::{described, KEY};
     use crate::controls::{output_kms, volume_kms, vpc_attached};
     use crate::resource::ResourceKind;
 
     #[test]
     fn table() -> Result<(), FieldError> {
         let policy = crate::Policy::baseline();
-        let judge = |response: serde_json::Value| -> Result<Vec<&'static str>, FieldError> {
-            let mut snapshot = crate::controls::fixtures::training(|_| {});
-            snapshot.id.kind = ResourceKind::RecommendationJob;
-            snapshot.details = ResourceKind::RecommendationJob.read_described(&response)?.details;
-            Ok([vpc_attached::ID, volume_kms::ID, output_kms::ID]
-                .iter()
-                .map(|id| status(&policy.check(*id, &snapshot)))
-                .collect())
+        let judge = |response: serde_json::Value| {
+            described(ResourceKind::RecommendationJob, &response, &policy, &[vpc_attached::ID, volume_kms::ID, output_kms::ID])
         };
         let secure = serde_json::json!({"Status": "IN_PROGRESS", "InputConfig": {
             "VolumeKmsKeyId": KEY,
