@@ -51,6 +51,8 @@
 //! still returned, with a gap saying so. The whole document is returned too, for use as a
 //! permissions boundary.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use time::Date;
@@ -134,6 +136,43 @@ pub struct Preventive {
     /// each: the SCPs to attach, all of them, to the same target.
     pub scps: Vec<Value>,
     pub not_preventable: Vec<Gap>,
+    /// The control of each statement, by `Sid`.
+    #[serde(skip)]
+    pub owners: BTreeMap<String, ControlId>,
+}
+
+impl Preventive {
+    /// The statements of `control` that deny one of `actions`, and what the control leaves
+    /// to the detective control on them.
+    pub fn denying(&self, control: ControlId, actions: &[String]) -> (Vec<&Value>, Vec<&Gap>) {
+        let statements = self
+            .document
+            .get("Statement")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|s| {
+                let sid = s.get("Sid").and_then(Value::as_str).unwrap_or_default();
+                let denies = s
+                    .get("Action")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .any(|a| actions.iter().any(|wanted| wanted == a));
+                self.owners.get(sid) == Some(&control) && denies
+            })
+            .collect();
+        let gaps = self
+            .not_preventable
+            .iter()
+            .filter(|g| {
+                g.control == Some(control)
+                    && (g.action == "*" || actions.contains(&g.action))
+            })
+            .collect();
+        (statements, gaps)
+    }
 }
 
 /// A policy document holding `statements`.
@@ -209,7 +248,7 @@ impl KeyNames {
 pub struct Scp<'a> {
     policy: &'a Policy,
     today: Date,
-    statements: Vec<(String, Value)>,
+    statements: Vec<(String, ControlId, Value)>,
     gaps: Vec<Gap>,
 }
 
@@ -275,19 +314,26 @@ impl Scp<'_> {
             map.insert(operator.into(), json!({ key: values }));
         }
         statement.insert("Condition".into(), condition);
-        self.statements.push((deny.sid, Value::Object(statement)));
+        self.statements
+            .push((deny.sid, control, Value::Object(statement)));
     }
 
     /// Denies `actions` on `resources` (IAM ARN patterns) outright: what no condition key can
     /// tell apart, held by the resource it acts on.
-    pub fn deny_on(&mut self, sid: &str, actions: &[&'static str], resources: Vec<String>) {
+    pub fn deny_on(
+        &mut self,
+        control: ControlId,
+        sid: &str,
+        actions: &[&'static str],
+        resources: Vec<String>,
+    ) {
         let statement = json!({
             "Sid": sid,
             "Effect": "Deny",
             "Action": actions,
             "Resource": resources,
         });
-        self.statements.push((sid.to_string(), statement));
+        self.statements.push((sid.to_string(), control, statement));
     }
 
     /// Denies requests where `key` is absent.
@@ -463,7 +509,12 @@ pub fn generate(policy: &Policy, today: Date) -> Preventive {
         }
     }
     scp.statements.sort_by(|a, c| a.0.cmp(&c.0));
-    let statements: Vec<Value> = scp.statements.into_iter().map(|(_, s)| s).collect();
+    let owners = scp
+        .statements
+        .iter()
+        .map(|(sid, control, _)| (sid.clone(), *control))
+        .collect();
+    let statements: Vec<Value> = scp.statements.into_iter().map(|(_, _, s)| s).collect();
     let scps = split(&statements);
     let oversized = scps
         .iter()
@@ -496,6 +547,7 @@ pub fn generate(policy: &Policy, today: Date) -> Preventive {
         document: document(&statements),
         scps,
         not_preventable: scp.gaps,
+        owners,
     }
 }
 

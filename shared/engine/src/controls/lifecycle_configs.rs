@@ -199,6 +199,7 @@ impl Control for LifecycleConfigs {
             .collect();
         if !pinned.is_empty() {
             scp.deny_on(
+                Self::ID,
                 "LifecycleConfigsPinnedUpdate",
                 &[actions::UPDATE_NOTEBOOK_LIFECYCLE_CONFIG],
                 pinned,

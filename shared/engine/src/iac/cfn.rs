@@ -16,6 +16,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
+use super::text::{self, MAX_DEPTH};
+
 /// Where in a file something is.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Position {
@@ -41,51 +43,50 @@ pub struct Template {
     pub file: String,
     pub root: Map<String, Value>,
     pub positions: BTreeMap<String, Position>,
+    /// A resource's logical location where the logical id is not all of it: a CDK construct
+    /// path, a Terraform address, a pipeline step or a Step Functions state.
+    pub locations: BTreeMap<String, String>,
+    /// The file a resource's position is in, where it is not the template's own (a Terraform
+    /// plan's resource in its `.tf` file).
+    pub sources: BTreeMap<String, String>,
 }
 
 /// The marker of a value the text cannot settle; never a valid AWS value.
 pub const UNRESOLVED: &str = "\u{2047}unresolved:";
 
+/// The marker of a data location a workflow settles when it runs (a step's output): no control
+/// judges one, so it leaves the other results standing.
+pub const RUNTIME_DATA: &str = "\u{2047}known at run time:";
+
 /// Whether `text` holds a value the template could not settle.
 pub fn is_unresolved(text: &str) -> bool {
-    text.contains(UNRESOLVED)
+    text.contains(UNRESOLVED) || text.contains(RUNTIME_DATA)
 }
 
 /// Parses a template from YAML or JSON text (JSON is YAML).
 pub fn parse(file: &str, text: &str) -> Result<Template, TemplateError> {
-    use saphyr::{LoadableYamlNode, MarkedYamlOwned};
+    let (value, places) = text::load(file, text)?;
+    from_value(file, value, places)
+}
+
+/// A template from its parsed text. A resource's `aws:cdk:path` metadata is its location.
+pub fn from_value(
+    file: &str,
+    value: Value,
+    places: text::Places,
+) -> Result<Template, TemplateError> {
     let error = |line: usize, message: String| TemplateError {
         file: file.to_string(),
         line,
         message,
     };
-    // (block nesting has no limit in the parser: a line nested beyond any template's depth is
-    // refused before it can exhaust the stack)
-    for (i, line) in text.lines().enumerate() {
-        let prefix = line
-            .chars()
-            .take_while(|c| matches!(c, ' ' | '-' | '?' | ':' | '\t'))
-            .count();
-        if prefix > 4 * MAX_DEPTH {
-            return Err(error(
-                i + 1,
-                format!("nested more than {MAX_DEPTH} levels deep"),
-            ));
-        }
-    }
-    let documents = MarkedYamlOwned::load_from_str(text)
-        .map_err(|e| error(e.marker().line(), format!("not YAML or JSON: {}", e.info())))?;
-    let [document] = documents.as_slice() else {
-        return Err(error(
-            1,
-            format!("expected one document, found {}", documents.len()),
-        ));
-    };
-    let mut positions = BTreeMap::new();
-    let value = to_json(document, &mut Vec::new(), &mut positions, &error)?;
     let Value::Object(root) = value else {
         return Err(error(1, "a template is a mapping at its top level".into()));
     };
+    let positions: BTreeMap<String, Position> = places
+        .into_iter()
+        .filter_map(|(path, p)| Some((path.strip_prefix("Resources/")?.to_string(), p)))
+        .collect();
     match root.get("Resources") {
         Some(Value::Object(resources)) => {
             // (`Fn::ForEach` makes resources at deployment: judge the processed template)
@@ -96,12 +97,7 @@ pub fn parse(file: &str, text: &str) -> Result<Template, TemplateError> {
                 return Err(error(line_of(&positions, each), message));
             }
         }
-        Some(_) => {
-            return Err(error(
-                line_of(&positions, ""),
-                "Resources is not a mapping".into(),
-            ))
-        }
+        Some(_) => return Err(error(1, "Resources is not a mapping".into())),
         None => {
             return Err(error(
                 1,
@@ -109,134 +105,28 @@ pub fn parse(file: &str, text: &str) -> Result<Template, TemplateError> {
             ))
         }
     }
+    let locations = root
+        .get("Resources")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(id, r)| {
+            let path = r.pointer("/Metadata/aws:cdk:path")?.as_str()?;
+            Some((id.clone(), path.to_string()))
+        })
+        .collect();
     Ok(Template {
         file: file.to_string(),
         root,
         positions,
+        locations,
+        sources: BTreeMap::new(),
     })
 }
 
 fn line_of(positions: &BTreeMap<String, Position>, id: &str) -> usize {
     positions.get(id).map_or(1, |p| p.line)
 }
-
-/// A YAML node as JSON: short-form tags in long form (`!Ref x` → `{"Ref": x}`, `!GetAtt a.b` →
-/// `{"Fn::GetAtt": ["a", "b"]}`, `!Name v` → `{"Fn::Name": v}`), recording the position of each
-/// key under `Resources`.
-fn to_json(
-    node: &saphyr::MarkedYamlOwned,
-    path: &mut Vec<String>,
-    positions: &mut BTreeMap<String, Position>,
-    error: &dyn Fn(usize, String) -> TemplateError,
-) -> Result<Value, TemplateError> {
-    use saphyr::{ScalarOwned, YamlDataOwned};
-    let line = node.span.start.line();
-    if path.len() > MAX_DEPTH {
-        return Err(error(
-            line,
-            format!("nested more than {MAX_DEPTH} levels deep"),
-        ));
-    }
-    Ok(match &node.data {
-        YamlDataOwned::Value(scalar) => match scalar {
-            ScalarOwned::Null => Value::Null,
-            ScalarOwned::Boolean(b) => Value::Bool(*b),
-            ScalarOwned::Integer(i) => Value::from(*i),
-            ScalarOwned::FloatingPoint(f) => {
-                serde_json::Number::from_f64(f.into_inner()).map_or(Value::Null, Value::Number)
-            }
-            ScalarOwned::String(s) => Value::String(s.to_string()),
-        },
-        YamlDataOwned::Sequence(items) => Value::Array(
-            items
-                .iter()
-                .map(|item| to_json(item, path, positions, error))
-                .collect::<Result<_, _>>()?,
-        ),
-        YamlDataOwned::Mapping(entries) => {
-            let mut map = Map::new();
-            for (key, value) in entries {
-                let key_text = match &key.data {
-                    YamlDataOwned::Value(ScalarOwned::String(s)) => s.to_string(),
-                    YamlDataOwned::Value(other) => scalar_text(other),
-                    _ => {
-                        return Err(error(
-                            key.span.start.line(),
-                            "a mapping key is not a scalar".into(),
-                        ))
-                    }
-                };
-                if path.len() == 1 && path[0] == "Resources" {
-                    positions.insert(
-                        key_text.clone(),
-                        Position {
-                            line: key.span.start.line(),
-                            column: key.span.start.col() + 1,
-                        },
-                    );
-                }
-                path.push(key_text.clone());
-                let converted = to_json(value, path, positions, error)?;
-                path.pop();
-                if map.insert(key_text.clone(), converted).is_some() {
-                    return Err(error(
-                        key.span.start.line(),
-                        format!("duplicate key {key_text}"),
-                    ));
-                }
-            }
-            Value::Object(map)
-        }
-        YamlDataOwned::Tagged(tag, inner) => {
-            let payload = to_json(inner, path, positions, error)?;
-            let name = tag.suffix.as_str();
-            let long = match name {
-                "Ref" | "Condition" => name.to_string(),
-                _ => format!("Fn::{name}"),
-            };
-            let payload = match (name, payload) {
-                ("GetAtt", Value::String(s)) => match s.split_once('.') {
-                    Some((resource, attribute)) => {
-                        Value::Array(vec![resource.into(), attribute.into()])
-                    }
-                    None => {
-                        return Err(error(
-                            line,
-                            format!("!GetAtt {s}: expected RESOURCE.ATTRIBUTE"),
-                        ))
-                    }
-                },
-                (_, payload) => payload,
-            };
-            let mut map = Map::new();
-            map.insert(long, payload);
-            Value::Object(map)
-        }
-        YamlDataOwned::Alias(_) => {
-            return Err(error(line, "YAML aliases are not supported".into()))
-        }
-        _ => {
-            return Err(error(
-                line,
-                "a value that is not a scalar, sequence or mapping".into(),
-            ))
-        }
-    })
-}
-
-fn scalar_text(scalar: &saphyr::ScalarOwned) -> String {
-    use saphyr::ScalarOwned;
-    match scalar {
-        ScalarOwned::Null => "null".into(),
-        ScalarOwned::Boolean(b) => b.to_string(),
-        ScalarOwned::Integer(i) => i.to_string(),
-        ScalarOwned::FloatingPoint(f) => f.into_inner().to_string(),
-        ScalarOwned::String(s) => s.to_string(),
-    }
-}
-
-/// Deeper nesting than any template has is refused, not followed.
-const MAX_DEPTH: usize = 128;
 
 /// Resolution steps per resource and branch: far beyond what a real template needs.
 const MAX_STEPS: usize = 200_000;
@@ -423,6 +313,12 @@ impl<'a> Resolver<'a> {
         }
         self.budget -= 1;
         if let Value::String(s) = value {
+            // (a value a reader already found unsettled: a Terraform value known after apply,
+            // a state's path evaluated at run time)
+            if let Some((_, what)) = s.split_once(UNRESOLVED) {
+                self.unresolved.insert(what.to_string());
+                return Some(value.clone());
+            }
             // (a dynamic reference is read from SSM or Secrets Manager at deployment)
             if s.contains("{{resolve:") {
                 return Some(self.unresolved(format!("dynamic reference {s}")));

@@ -11,8 +11,12 @@
 //! properties use `Fn::If` is judged once per combination of its conditions (every branch).
 //! A name CloudFormation generates cannot be known, so it matches no exemption.
 
+pub mod cdk;
 pub mod cfn;
 pub mod sarif;
+pub mod terraform;
+pub mod text;
+pub mod workflow;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -59,6 +63,256 @@ const KINDS: &[(&str, ResourceKind)] = &[
     ),
 ];
 
+/// The kind a template type is judged as: a CloudFormation type of [`KINDS`], or a request
+/// of a workflow step (`sagemaker:CreateTrainingJob`).
+fn kind_of(resource_type: &str) -> Option<ResourceKind> {
+    if let Some(call) = resource_type.strip_prefix("sagemaker:") {
+        return ResourceKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.create_call() == call);
+    }
+    KINDS
+        .iter()
+        .find(|(t, _)| *t == resource_type)
+        .map(|(_, k)| *k)
+}
+
+/// What `guardrail iac` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    CloudFormation,
+    /// A CDK cloud assembly's `manifest.json`.
+    Cdk,
+    /// `terraform show -json` of a plan or a state.
+    Terraform,
+    /// A SageMaker Pipeline definition.
+    Pipeline,
+    /// An Amazon States Language definition.
+    StateMachine,
+}
+
+impl Format {
+    /// The format of a parsed file, from its content.
+    pub fn detect(value: &Value) -> Option<Format> {
+        if value.get("Resources").is_some() || value.get("AWSTemplateFormatVersion").is_some() {
+            Some(Format::CloudFormation)
+        } else if cdk::is_manifest(value) {
+            Some(Format::Cdk)
+        } else if terraform::is_terraform(value) {
+            Some(Format::Terraform)
+        } else if workflow::is_pipeline(value) {
+            Some(Format::Pipeline)
+        } else if workflow::is_state_machine(value) {
+            Some(Format::StateMachine)
+        } else {
+            None
+        }
+    }
+}
+
+/// A template to judge, with the environment it names (a CDK stack's).
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub template: Template,
+    pub account: Option<String>,
+    pub region: Option<String>,
+}
+
+/// What reading infrastructure code may need besides the file itself.
+pub trait Files {
+    /// A file by its path relative to the folder of the file being read (the templates a CDK
+    /// manifest names).
+    fn open(&mut self, path: &str) -> Result<String, String>;
+    /// The `.tf` files of a folder relative to the repository root (`--repo-root`), each with
+    /// its path as findings name it and its text; none without a root.
+    fn terraform_sources(&mut self, folder: &str) -> Vec<(String, String)>;
+}
+
+/// Reads one file of infrastructure code as templates; `None` for a file whose content is
+/// none of the formats (a `package.json` beside the templates).
+pub fn read(
+    file: &str,
+    text: &str,
+    format: Option<Format>,
+    deployment: &Deployment,
+    files: &mut dyn Files,
+) -> Result<Option<Vec<Unit>>, TemplateError> {
+    let (value, places) = text::load(file, text)?;
+    let Some(format) = format.or_else(|| Format::detect(&value)) else {
+        return Ok(None);
+    };
+    let unit = |template| Unit {
+        template,
+        account: None,
+        region: None,
+    };
+    Ok(Some(match format {
+        Format::CloudFormation => vec![unit(cfn::from_value(file, value, places)?)],
+        Format::Cdk => cdk::stacks(file, &value, &mut |path| files.open(path))?,
+        Format::Terraform => {
+            let mut template = terraform::template(file, &value)?;
+            let addresses: Vec<String> = template.locations.keys().cloned().collect();
+            for address in addresses {
+                let mut sources = |folder: &str| files.terraform_sources(folder);
+                if let Some((source, position)) = terraform::locate(&value, &address, &mut sources)
+                {
+                    template.positions.insert(address.clone(), position);
+                    template.sources.insert(address, source);
+                }
+            }
+            vec![unit(template)]
+        }
+        Format::Pipeline => {
+            let steps = workflow::pipeline_steps(&value, &deployment.parameters);
+            vec![unit(steps_template(file, steps, &places, "Steps"))]
+        }
+        Format::StateMachine => {
+            let steps = workflow::state_machine_tasks(&value);
+            vec![unit(steps_template(file, steps, &places, "States"))]
+        }
+    }))
+}
+
+/// Why a file given by name is not read.
+pub const NOT_INFRASTRUCTURE: &str = "not infrastructure code this version reads: no CloudFormation Resources, CDK manifest artifacts, Terraform format_version, pipeline Steps or state machine States";
+
+/// A workflow's steps as the resources of a template, each at its top-level step's position.
+fn steps_template(
+    file: &str,
+    steps: Vec<workflow::Step>,
+    places: &text::Places,
+    section: &str,
+) -> Template {
+    let mut template = Template {
+        file: file.to_string(),
+        root: Default::default(),
+        positions: BTreeMap::new(),
+        locations: BTreeMap::new(),
+        sources: BTreeMap::new(),
+    };
+    let mut resources = serde_json::Map::new();
+    for step in steps {
+        if let Some(p) = places.get(&format!("{section}/{}", step.top)) {
+            template.positions.insert(step.id.clone(), p.clone());
+        }
+        resources.insert(
+            step.id,
+            serde_json::json!({"Type": step.resource_type, "Properties": step.properties}),
+        );
+    }
+    template
+        .root
+        .insert("Resources".into(), Value::Object(resources));
+    template
+}
+
+/// The template with the steps of the workflows it declares (a state machine's SageMaker
+/// tasks, a pipeline's steps) added as resources `WORKFLOW/STEP`.
+fn with_workflows<'t>(
+    template: &'t Template,
+    deployment: &Deployment,
+) -> (std::borrow::Cow<'t, Template>, Vec<Unreadable>) {
+    let mut added = Vec::new();
+    let mut unreadable = Vec::new();
+    let mut resolver = cfn::Resolver::new(template, deployment);
+    for declared in template.resources() {
+        let definition = match declared.resource_type {
+            "AWS::StepFunctions::StateMachine" => {
+                let substitutions = declared
+                    .properties
+                    .get("DefinitionSubstitutions")
+                    .and_then(|s| resolver.resolve(s));
+                match declared.properties.get("Definition") {
+                    Some(d) => resolver.resolve(d).map(|d| (d, false)),
+                    None => declared
+                        .properties
+                        .get("DefinitionString")
+                        .and_then(|d| resolver.resolve(d))
+                        .map(|d| (substitute(d, substitutions.as_ref()), true)),
+                }
+            }
+            "AWS::SageMaker::Pipeline" => declared
+                .properties
+                .pointer("/PipelineDefinition/PipelineDefinitionBody")
+                .and_then(|d| resolver.resolve(d))
+                .map(|d| (d, true)),
+            _ => continue,
+        };
+        let Some((definition, is_text)) = definition else {
+            continue;
+        };
+        let definition = match (is_text, definition) {
+            (true, Value::String(text)) => match serde_json::from_str::<Value>(&text) {
+                Ok(v) => v,
+                Err(e) => {
+                    unreadable.push(Unreadable {
+                        file: template.file.clone(),
+                        logical_id: declared.logical_id.to_string(),
+                        location: None,
+                        position: declared.position.clone(),
+                        error: format!("its definition is not JSON once resolved: {e}"),
+                    });
+                    continue;
+                }
+            },
+            (_, v) => v,
+        };
+        let steps = match declared.resource_type {
+            "AWS::SageMaker::Pipeline" => {
+                workflow::pipeline_steps(&definition, &deployment.parameters)
+            }
+            _ => workflow::state_machine_tasks(&definition),
+        };
+        for step in steps {
+            added.push((
+                declared.logical_id.to_string(),
+                declared.position.clone(),
+                step,
+            ));
+        }
+    }
+    if added.is_empty() {
+        return (std::borrow::Cow::Borrowed(template), unreadable);
+    }
+    let mut expanded = template.clone();
+    let resources = expanded
+        .root
+        .get_mut("Resources")
+        .and_then(Value::as_object_mut)
+        .expect("a template has Resources");
+    for (owner, position, step) in added {
+        let id = format!("{owner}/{}", step.id);
+        resources.insert(
+            id.clone(),
+            serde_json::json!({"Type": step.resource_type, "Properties": step.properties}),
+        );
+        expanded.positions.insert(id.clone(), position);
+        if let Some(path) = template.locations.get(&owner) {
+            expanded
+                .locations
+                .insert(id, format!("{path} > {}", step.id));
+        }
+    }
+    (std::borrow::Cow::Owned(expanded), unreadable)
+}
+
+/// A state machine's definition with `${name}` replaced by its `DefinitionSubstitutions`.
+fn substitute(definition: Value, substitutions: Option<&Value>) -> Value {
+    let (Value::String(mut text), Some(Value::Object(map))) = (definition.clone(), substitutions)
+    else {
+        return definition;
+    };
+    for (name, value) in map {
+        let value = match value {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        text = text.replace(&format!("${{{name}}}"), &value);
+    }
+    Value::String(text)
+}
+
 /// The CloudFormation types of what a judged resource runs with.
 const DEPENDENCY_TYPES: [&str; 10] = [
     "AWS::SageMaker::Model",
@@ -98,12 +352,63 @@ fn dependency_type(needed: &Needed) -> &'static str {
 pub struct Judged {
     pub file: String,
     pub logical_id: String,
+    /// Where the logical id is not all of it: a CDK construct path, a Terraform address, a
+    /// pipeline step, a state machine's state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
     pub resource_type: String,
     pub position: Position,
     /// The conditions this variant fixes (empty without `Fn::If`).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub branch: BTreeMap<String, bool>,
     pub report: Report,
+    /// With `--show-scp`: for each violated control, what the generated SCP says of the
+    /// deployment's create calls.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scp: Vec<Prevention>,
+}
+
+/// What the generated preventive SCP does to the deployment of a finding's resource.
+#[derive(Debug, Clone, Serialize)]
+pub struct Prevention {
+    pub control: crate::controls::ControlId,
+    /// The statements that deny its create calls.
+    pub statements: Vec<Value>,
+    /// Why the SCP cannot deny it, where it cannot.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_preventable: Vec<String>,
+}
+
+/// The create calls deploying a resource of `kind` makes (with what it runs with).
+fn deployment_actions(kind: ResourceKind) -> Vec<String> {
+    use crate::preventive::actions;
+    let mut calls = vec![format!("sagemaker:{}", kind.create_call())];
+    let extra: &[&str] = match kind {
+        ResourceKind::Endpoint => &[actions::CREATE_ENDPOINT_CONFIG, actions::CREATE_MODEL],
+        ResourceKind::MonitoringSchedule => &actions::CREATE_MONITORING_DEFINITIONS,
+        ResourceKind::NotebookInstance => &[actions::CREATE_NOTEBOOK_LIFECYCLE_CONFIG],
+        _ => &[],
+    };
+    calls.extend(extra.iter().map(|a| a.to_string()));
+    calls
+}
+
+/// For each control `judged` violates, the statements of `preventive` that deny its
+/// deployment (`--show-scp`).
+pub fn prevention(judged: &mut Judged, preventive: &crate::preventive::Preventive) {
+    let actions = deployment_actions(judged.report.resource.kind);
+    let violated: BTreeSet<_> = judged.report.violations().map(|v| v.control).collect();
+    judged.scp = violated
+        .into_iter()
+        .map(|control| {
+            let (statements, gaps) = preventive.denying(control, &actions);
+            Prevention {
+                control,
+                statements: statements.into_iter().cloned().collect(),
+                not_preventable: gaps.into_iter().map(|g| g.reason.clone()).collect(),
+            }
+        })
+        .collect();
 }
 
 /// A resource the template declares that could not be read as its kind.
@@ -111,6 +416,8 @@ pub struct Judged {
 pub struct Unreadable {
     pub file: String,
     pub logical_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
     pub position: Position,
     pub error: String,
 }
@@ -128,7 +435,12 @@ const MAX_CONDITIONS: usize = 6;
 
 /// Judges every covered resource of `template` under `policy`.
 pub fn judge(template: &Template, deployment: &Deployment, policy: &Policy) -> Judgement {
-    let mut out = Judgement::default();
+    let (template, unreadable) = with_workflows(template, deployment);
+    let template = template.as_ref();
+    let mut out = Judgement {
+        judged: Vec::new(),
+        unreadable,
+    };
     let keys = template_keys(template, deployment);
     // (the conditions of what a resource may run with vary it too: a model's isolation may be
     // an `Fn::If`)
@@ -139,13 +451,14 @@ pub fn judge(template: &Template, deployment: &Deployment, policy: &Policy) -> J
         }
     }
     for declared in template.resources() {
-        let Some(kind) = KINDS
-            .iter()
-            .find(|(t, _)| *t == declared.resource_type)
-            .map(|(_, k)| *k)
-        else {
+        let Some(kind) = kind_of(declared.resource_type) else {
             continue;
         };
+        let file = template
+            .sources
+            .get(declared.logical_id)
+            .unwrap_or(&template.file);
+        let location = template.locations.get(declared.logical_id).cloned();
         let mut used = dependency_conditions.clone();
         cfn::conditions_used(declared.properties, &mut used);
         let capped = used.len() > MAX_CONDITIONS;
@@ -157,21 +470,32 @@ pub fn judge(template: &Template, deployment: &Deployment, policy: &Policy) -> J
                             "the branches of more than {MAX_CONDITIONS} conditions (not all judged)"
                         ));
                     }
-                    let trigger = trigger(template, &declared, &snapshot.id);
+                    let trigger = trigger(file, &declared, &snapshot.id);
                     let mut report = crate::inspector::judge_offline(&trigger, &snapshot, policy);
                     settle(&mut report, &unresolved);
+                    for result in &mut report.results {
+                        if let Some(reason) = &mut result.reason {
+                            *reason = reason.replace(
+                                "is not in the event (offline replay): replay with --live",
+                                "is not declared here: judge the deployed resource (guardrail scan)",
+                            );
+                        }
+                    }
                     out.judged.push(Judged {
-                        file: template.file.clone(),
+                        file: file.clone(),
                         logical_id: declared.logical_id.to_string(),
+                        location: location.clone(),
                         resource_type: declared.resource_type.to_string(),
                         position: declared.position.clone(),
                         branch,
                         report,
+                        scp: Vec::new(),
                     });
                 }
                 Err(error) => out.unreadable.push(Unreadable {
-                    file: template.file.clone(),
+                    file: file.clone(),
                     logical_id: declared.logical_id.to_string(),
+                    location: location.clone(),
                     position: declared.position.clone(),
                     error,
                 }),
@@ -203,12 +527,12 @@ fn assignments(used: &BTreeSet<String>, condition: Option<&str>) -> Vec<BTreeMap
         .collect()
 }
 
-fn trigger(template: &Template, declared: &cfn::Declared<'_>, id: &ResourceId) -> Trigger {
+fn trigger(file: &str, declared: &cfn::Declared<'_>, id: &ResourceId) -> Trigger {
     Trigger {
-        event_id: format!("{}#{}", template.file, declared.logical_id),
+        event_id: format!("{file}#{}", declared.logical_id),
         time: None,
         cause: Cause::Template {
-            file: template.file.clone(),
+            file: file.to_string(),
             logical_id: declared.logical_id.to_string(),
             line: declared.position.line,
         },
@@ -345,11 +669,8 @@ fn dependency(
                 }
                 _ => {
                     let attribute = match needed {
-                        Needed::Model(_) => "ModelName",
-                        Needed::EndpointConfig(_) => "EndpointConfigName",
                         Needed::Domain(_) => "DomainId",
-                        Needed::NotebookLifecycleConfig(_) => "NotebookInstanceLifecycleConfigName",
-                        _ => "JobDefinitionName",
+                        other => name_member(other),
                     };
                     let name = serde_json::json!({"Fn::GetAtt": [r.logical_id, attribute]});
                     resolver.resolve(&name)?.as_str()?.to_string()
@@ -358,9 +679,31 @@ fn dependency(
             if name != needed.name() {
                 return None;
             }
-            let properties = resolver.resolve(r.properties).unwrap_or(Value::Null);
+            // (its name settles none of its settings)
+            let settings = match r.properties {
+                Value::Object(all) => {
+                    let mut settings = all.clone();
+                    settings.remove(name_member(needed));
+                    Value::Object(settings)
+                }
+                other => other.clone(),
+            };
+            let properties = resolver.resolve(&settings).unwrap_or(Value::Null);
             Some((r.logical_id.to_string(), properties))
         })
+}
+
+/// The property naming a dependency.
+fn name_member(needed: &Needed) -> &'static str {
+    match needed {
+        Needed::Model(_) => "ModelName",
+        Needed::EndpointConfig(_) => "EndpointConfigName",
+        Needed::Domain(_) => "DomainName",
+        Needed::UserProfile(_) => "UserProfileName",
+        Needed::Space(_) => "SpaceName",
+        Needed::NotebookLifecycleConfig(_) => "NotebookInstanceLifecycleConfigName",
+        Needed::MonitoringJobDefinition { .. } => "JobDefinitionName",
+    }
 }
 
 /// The properties naming the resource itself (the last member its create call names it by:

@@ -136,7 +136,11 @@ pub fn sarif(
                     },
                     "logicalLocations": [{
                         "name": judged.logical_id,
-                        "fullyQualifiedName": format!("{}/{}", judged.file, judged.logical_id),
+                        // (a CDK construct path, a Terraform address, a workflow's step)
+                        "fullyQualifiedName": judged
+                            .location
+                            .clone()
+                            .unwrap_or_else(|| format!("{}/{}", judged.file, judged.logical_id)),
                         "kind": "resource",
                     }],
                 }],
@@ -148,6 +152,9 @@ pub fn sarif(
                     "branch": judged.branch,
                 },
             });
+            if let Some(prevention) = judged.scp.iter().find(|p| p.control == result.control) {
+                entry["properties"]["scp"] = json!(prevention);
+            }
             if let Some(exemption) = &result.exemption {
                 entry["suppressions"] = json!([{
                     "kind": "external",

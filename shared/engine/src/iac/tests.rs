@@ -250,7 +250,7 @@ fn the_corpus_gives_the_expected_findings() {
 
     // The secure notebook: root access and IMDSv1 left at AWS's defaults; its network and
     // lifecycle configuration imported from other stacks.
-    let of = run("corpus/secure-ds-notebook-v2.yaml");
+    let of = run("corpus/cloudformation/secure-ds-notebook-v2.yaml");
     assert_eq!(of.len(), 1);
     assert_eq!(status(&of, "NotebookInstance", "no-root-access"), "FAIL");
     assert_eq!(status(&of, "NotebookInstance", "imds-v2"), "FAIL");
@@ -264,7 +264,7 @@ fn the_corpus_gives_the_expected_findings() {
 
     // The MLOps endpoint: its model, configuration and endpoint in one template; the key line
     // is commented out, the instance type a parameter.
-    let of = run("corpus/secure-mlops-endpoint.yaml");
+    let of = run("corpus/cloudformation/secure-mlops-endpoint.yaml");
     assert_eq!(
         status(&of, "SageMakerEndpoint", "network-isolation"),
         "FAIL"
@@ -273,7 +273,7 @@ fn the_corpus_gives_the_expected_findings() {
     assert_eq!(status(&of, "SageMakerEndpoint", "vpc-attached"), "ERROR");
 
     // Studio in VPC-only mode: its home volume without a customer key.
-    let of = run("corpus/studio-vpc-only.yaml");
+    let of = run("corpus/cloudformation/studio-vpc-only.yaml");
     assert_eq!(
         status(&of, "SageMakerStudioVPCOnlyDomain", "no-direct-internet"),
         "PASS"
@@ -289,7 +289,7 @@ fn the_corpus_gives_the_expected_findings() {
 
     // The MLOps Studio: the key only when a parameter names one (every branch judged; the key
     // branch cannot be settled without the parameter).
-    let of = run("corpus/secure-mlops-studio.yaml");
+    let of = run("corpus/cloudformation/secure-mlops-studio.yaml");
     let domain = |kms: bool| -> Vec<&str> {
         let branch = format!("SageMakerEFSKMSKeyCondition={kms}");
         of.iter()
@@ -308,7 +308,7 @@ fn the_corpus_gives_the_expected_findings() {
     );
 
     // The shadow deployment: data captured without a key, models outside any VPC.
-    let of = run("corpus/shadow-endpoint.yml");
+    let of = run("corpus/cloudformation/shadow-endpoint.yml");
     let endpoint = of
         .iter()
         .find(|(l, _)| l.starts_with("Endpoint"))
@@ -318,7 +318,7 @@ fn the_corpus_gives_the_expected_findings() {
     assert_eq!(status(&of, &endpoint, "vpc-attached"), "FAIL");
 
     // A JSON template with no resource of a covered kind: read, nothing judged.
-    assert!(run("corpus/sagemaker-guard-instance.json").is_empty());
+    assert!(run("corpus/cloudformation/sagemaker-guard-instance.json").is_empty());
 }
 
 /// References and conditions that lead back to themselves end as unresolved, not as a crash.

@@ -1,0 +1,5 @@
+## requirements
+
+terraform {
+  required_version = ">= 1.0"
+}
