@@ -243,6 +243,22 @@ fn with_workflows<'t>(
             continue;
         };
         let definition = match (is_text, definition) {
+            (true, Value::String(text))
+                if text.starts_with(cfn::UNRESOLVED)
+                    && serde_json::from_str::<Value>(&text).is_err() =>
+            {
+                unreadable.push(Unreadable {
+                    file: template.file.clone(),
+                    logical_id: declared.logical_id.to_string(),
+                    location: None,
+                    position: declared.position.clone(),
+                    error: format!(
+                        "its definition is not settled by the template ({}): give it with --parameters, or judge the definition file itself",
+                        text.replace(cfn::UNRESOLVED, "")
+                    ),
+                });
+                continue;
+            }
             (true, Value::String(text)) => match serde_json::from_str::<Value>(&text) {
                 Ok(v) => v,
                 Err(e) => {

@@ -329,3 +329,293 @@ fn cycles_end_as_unresolved() {
     let judged = judge(&template, &Deployment::default(), &Policy::baseline());
     assert_eq!(judged.judged.len() + judged.unreadable.len(), 2);
 }
+
+/// The files a corpus entry names, read from the corpus.
+struct Disk(std::path::PathBuf);
+
+impl Files for Disk {
+    fn open(&mut self, path: &str) -> Result<String, String> {
+        std::fs::read_to_string(self.0.join(path)).map_err(|e| e.to_string())
+    }
+
+    fn terraform_sources(&mut self, _folder: &str) -> Vec<(String, String)> {
+        Vec::new()
+    }
+}
+
+/// Judges a corpus file as `guardrail iac` does (each unit with its own environment).
+fn judge_file(path: &str) -> Judgement {
+    let root = format!("{}/../../tests/iac/", env!("CARGO_MANIFEST_DIR"));
+    let text =
+        std::fs::read_to_string(format!("{root}{path}")).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let folder = std::path::Path::new(&format!("{root}{path}"))
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    let deployment = Deployment::default();
+    let units = super::read(path, &text, None, &deployment, &mut Disk(folder))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("{path}: not infrastructure code"));
+    let mut all = Judgement::default();
+    for unit in units {
+        let deployment = Deployment {
+            account: unit.account,
+            region: unit.region,
+            ..Deployment::default()
+        };
+        let judged = judge(&unit.template, &deployment, &Policy::baseline());
+        all.judged.extend(judged.judged);
+        all.unreadable.extend(judged.unreadable);
+    }
+    all
+}
+
+/// The corpus entries: templates, plans and states, pipeline definitions, and each CDK
+/// assembly through its manifest.
+fn corpus() -> Vec<String> {
+    let root = format!("{}/../../tests/iac/corpus", env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    let mut folders = vec![std::path::PathBuf::from(&root)];
+    while let Some(folder) = folders.pop() {
+        let mut entries: Vec<_> = std::fs::read_dir(&folder)
+            .unwrap_or_else(|e| panic!("{}: {e}", folder.display()))
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        entries.sort();
+        // (an assembly is read through its manifest; the sources it was made from are not read)
+        if folder.join("manifest.json").exists() {
+            entries.retain(|p| p.ends_with("manifest.json"));
+        }
+        for path in entries {
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            if path.is_dir() {
+                if !name.ends_with("-src") {
+                    folders.push(path);
+                }
+            } else if [".yaml", ".yml", ".json"].iter().any(|e| name.ends_with(e)) {
+                let relative = path.strip_prefix(&root).unwrap_or(&path);
+                out.push(format!("corpus/{}", relative.display()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// What a judgement says, one line per resource and branch: its failures, what cannot be
+/// evaluated, its passes.
+fn summary(judgement: &Judgement) -> String {
+    let mut lines = Vec::new();
+    for j in &judgement.judged {
+        let branch: Vec<String> = j.branch.iter().map(|(c, v)| format!("{c}={v}")).collect();
+        let of = |status: Status| -> String {
+            let controls: Vec<&str> = j
+                .report
+                .results
+                .iter()
+                .filter(|r| r.status == status)
+                .map(|r| r.control.as_str())
+                .collect();
+            controls.join(", ")
+        };
+        let (fail, error, pass) = (of(Status::Fail), of(Status::Error), of(Status::Pass));
+        let place = match &j.location {
+            Some(l) if *l != j.logical_id => format!(" [{l}]"),
+            _ => String::new(),
+        };
+        lines.push(format!(
+            "{} {}{place} ({}){}\n  fail: {fail}\n  cannot evaluate: {error}\n  pass: {pass}",
+            j.position.line,
+            j.logical_id,
+            j.report.resource.kind,
+            match branch.is_empty() {
+                true => String::new(),
+                false => format!(" when {}", branch.join(", ")),
+            }
+        ));
+    }
+    for u in &judgement.unreadable {
+        lines.push(format!(
+            "{} {}\n  cannot read: {}",
+            u.position.line, u.logical_id, u.error
+        ));
+    }
+    lines.join("\n") + "\n"
+}
+
+/// Every file of the corpus gives the findings written down for it in `tests/iac/expected/`
+/// (reviewed by hand, and against checkov: `tests/bench/iac_checkov.py`). `UPDATE_GOLDEN=1`
+/// writes them anew.
+#[test]
+fn every_corpus_file_gives_its_expected_findings() {
+    let files = corpus();
+    assert!(files.len() >= 20, "{files:?}");
+    let root = format!("{}/../../tests/iac/", env!("CARGO_MANIFEST_DIR"));
+    let mut differ = Vec::new();
+    for file in &files {
+        let got = summary(&judge_file(file));
+        let expected_path = format!("{root}expected/{}.txt", file.trim_start_matches("corpus/"));
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            if let Some(parent) = std::path::Path::new(&expected_path).parent() {
+                std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
+            }
+            std::fs::write(&expected_path, &got).unwrap_or_else(|e| panic!("{e}"));
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if expected != got {
+            differ.push(format!("{file}:\n--- expected\n{expected}--- got\n{got}"));
+        }
+    }
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}
+
+/// Terraform: the provider's names read as the request's (a notebook opened to the internet
+/// by the module's default, closed by its caller), a key passed down through a module's
+/// variable resolved to the key the plan creates, a state read as a plan is.
+#[test]
+fn terraform_plans_and_states_are_judged_by_the_kinds_readers() {
+    let of = statuses(&judge_file("corpus/terraform/young-ook-notebook/plan.json"));
+    let notebook =
+        |name: &str| format!("module.sagemaker.aws_sagemaker_notebook_instance.ni[\"{name}\"]");
+    assert_eq!(
+        status(&of, &notebook("analyst"), "no-direct-internet"),
+        "PASS"
+    );
+    assert_eq!(
+        status(&of, &notebook("explorer"), "no-direct-internet"),
+        "FAIL"
+    );
+    assert_eq!(status(&of, &notebook("explorer"), "vpc-attached"), "PASS");
+    let plan = judge_file("corpus/terraform/aws-ia-sagemaker-endpoint/plan.json");
+    let text = serde_json::to_string(&plan.judged).unwrap_or_default();
+    assert!(!text.contains("kms_key_arn"), "{text}");
+    let endpoint = &plan.judged[0];
+    assert_eq!(
+        endpoint.location.as_deref(),
+        Some(endpoint.logical_id.as_str())
+    );
+    let of = statuses(&plan);
+    assert_eq!(status(&of, &endpoint.logical_id, "vpc-attached"), "FAIL");
+    let planned = summary(&judge_file(
+        "corpus/terraform/custom-project-gitlab-model-deploy/plan.json",
+    ));
+    let state = summary(&judge_file(
+        "corpus/terraform/custom-project-gitlab-model-deploy/state.json",
+    ));
+    assert_eq!(planned, state);
+}
+
+/// `--repo-root`: a plan's resource found in its module's `.tf` file.
+#[test]
+fn a_plans_resource_is_found_in_its_modules_tf_file() {
+    let root = format!(
+        "{}/../../tests/iac/corpus/terraform/aws-ia-sagemaker-endpoint",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let plan: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{root}/plan.json")).unwrap_or_default(),
+    )
+    .unwrap_or_default();
+    let mut files = |folder: &str| -> Vec<(String, String)> {
+        let dir = format!("{root}/{folder}");
+        let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "tf"))
+            .map(|p| {
+                (
+                    p.display().to_string(),
+                    std::fs::read_to_string(&p).unwrap_or_default(),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let address = "module.sagemaker-endpoint.aws_sagemaker_endpoint.sagemaker_endpoint";
+    let (file, position) =
+        terraform::locate(&plan, address, &mut files).unwrap_or_else(|| panic!("not found"));
+    assert!(
+        file.ends_with("terraform-aws-sagemaker-endpoint/main.tf"),
+        "{file}"
+    );
+    let line = std::fs::read_to_string(&file)
+        .unwrap_or_default()
+        .lines()
+        .nth(position.line - 1)
+        .map(str::to_string);
+    assert_eq!(
+        line.as_deref().map(str::trim_start),
+        Some("resource \"aws_sagemaker_endpoint\" \"sagemaker_endpoint\" {")
+    );
+}
+
+/// CDK: a nested stage's stack deploys to its own environment; its construct paths come from
+/// the manifest (inline, or in the `additionalMetadataFile` of manifest version 55).
+#[test]
+fn cdk_assemblies_are_judged_stack_by_stack_with_construct_paths() {
+    for assembly in ["drift-deploy", "drift-deploy-v55"] {
+        let judged = judge_file(&format!("corpus/cdk/{assembly}/manifest.json"));
+        let prod = judged
+            .judged
+            .iter()
+            .find(|j| j.file.contains("assembly-Prod") && j.logical_id == "Endpoint")
+            .unwrap_or_else(|| panic!("{assembly}: no Prod endpoint"));
+        assert_eq!(prod.report.resource.account, "123456789012", "{assembly}");
+        assert_eq!(prod.report.resource.region, "us-east-1");
+        assert_eq!(
+            prod.location.as_deref(),
+            Some("/Prod/drift-deploy-prod/Endpoint")
+        );
+        assert!(judged
+            .judged
+            .iter()
+            .any(|j| j.logical_id == "MonitoringSchedule"));
+    }
+    // A state machine synthesized as an `Fn::Join` of JSON fragments: its training task judged.
+    let judged = judge_file("corpus/cdk/sfn-training-job/manifest.json");
+    let task = judged
+        .judged
+        .iter()
+        .find(|j| j.resource_type == "sagemaker:CreateTrainingJob")
+        .unwrap_or_else(|| panic!("no training task in {judged:?}"));
+    assert!(
+        task.logical_id.ends_with("/TrainTask"),
+        "{}",
+        task.logical_id
+    );
+    let of = statuses(&judged);
+    assert_eq!(status(&of, &task.logical_id, "vpc-attached"), "FAIL");
+}
+
+/// Pipelines: the secure definition (VPC, keys, inter-container encryption) passes what it
+/// sets even though its steps pass data to each other at run time; the plain one fails.
+#[test]
+fn pipeline_definitions_are_judged_step_by_step() {
+    let of = statuses(&judge_file(
+        "corpus/pipelines/secure-mlops-abalone.pipeline.json",
+    ));
+    for control in ["vpc-attached", "volume-kms", "output-kms"] {
+        assert_eq!(
+            status(&of, "TrainAbaloneModel", control),
+            "PASS",
+            "{control}"
+        );
+    }
+    assert_eq!(
+        status(&of, "RegisterAbaloneModel-RegisterModel", "output-kms"),
+        "FAIL"
+    );
+    let of = statuses(&judge_file(
+        "corpus/pipelines/nlp-multi-model.pipeline.json",
+    ));
+    assert_eq!(status(&of, "TrainModel1", "vpc-attached"), "FAIL");
+    assert_eq!(status(&of, "TrainModel1", "volume-kms"), "FAIL");
+}
