@@ -810,8 +810,11 @@ fn the_report_is_one_html_file_whose_numbers_are_the_summary_s() -> TestResult {
 /// of `replay`, names the file, line and logical id, and takes parameter values.
 #[test]
 fn iac_judges_templates_with_replay_s_exit_codes() -> Result<(), Box<dyn std::error::Error>> {
-    let templates = "tests/iac/templates";
-    let o = guardrail(&["iac", templates]);
+    let [endpoint, notebook] = [
+        "tests/iac/templates/endpoint.json",
+        "tests/iac/templates/notebook-branches.yaml",
+    ];
+    let o = guardrail(&["iac", endpoint, notebook]);
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -834,13 +837,15 @@ fn iac_judges_templates_with_replay_s_exit_codes() -> Result<(), Box<dyn std::er
         "{text}"
     );
     assert_eq!(
-        guardrail(&["iac", "--fail-on", "high", templates])
+        guardrail(&["iac", "--fail-on", "high", endpoint, notebook])
             .status
             .code(),
         Some(1)
     );
     assert_eq!(
-        guardrail(&["iac", "--strict", templates]).status.code(),
+        guardrail(&["iac", "--strict", endpoint, notebook])
+            .status
+            .code(),
         Some(3)
     );
     // Production, with the imported network given as a parameter would be: the branch that
@@ -871,5 +876,76 @@ fn iac_judges_templates_with_replay_s_exit_codes() -> Result<(), Box<dyn std::er
         "{text}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// Issue 21: every input `guardrail iac` reads, told from its content: a CDK assembly through
+/// its manifest (its other files and the app's sources not read on their own), a Terraform
+/// plan with its resources found in the `.tf` files (`--repo-root`), a pipeline definition; a
+/// named file of another kind refused; `--show-scp` names the statements that would deny the
+/// deployment.
+#[test]
+fn iac_reads_cdk_terraform_and_pipelines() -> Result<(), Box<dyn std::error::Error>> {
+    let o = guardrail(&["iac", "tests/iac/corpus/cdk"]);
+    let text = String::from_utf8(o.stdout)?;
+    assert!(
+        text.contains("tests/iac/corpus/cdk/drift-deploy/assembly-Prod/ProddriftdeployprodFA3F523A.template.json:52 Endpoint [/Prod/drift-deploy-prod/Endpoint] (AWS::SageMaker::Endpoint)"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("tree.json") && !text.contains("REJECTED"),
+        "{text}"
+    );
+    assert!(
+        text.contains("0 rejected, 6 not infrastructure code"),
+        "{text}"
+    );
+    let plan = "tests/iac/corpus/terraform/aws-ia-sagemaker-endpoint";
+    let o = guardrail(&[
+        "iac",
+        "--repo-root",
+        plan,
+        "--format",
+        "json",
+        &format!("{plan}/plan.json"),
+    ]);
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout)?;
+    let endpoint = &rows[0]["judged"][0];
+    assert_eq!(
+        endpoint["file"],
+        format!("{plan}/terraform-aws-sagemaker-endpoint/main.tf")
+    );
+    assert_eq!(endpoint["position"]["line"], 142);
+    assert_eq!(
+        endpoint["location"],
+        "module.sagemaker-endpoint.aws_sagemaker_endpoint.sagemaker_endpoint"
+    );
+    let o = guardrail(&[
+        "iac",
+        "--type",
+        "pipeline",
+        "--fail-on",
+        "high",
+        "tests/iac/corpus/pipelines/nlp-multi-model.pipeline.json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = guardrail(&["iac", "tests/iac/corpus/cdk/drift-deploy-src/cdk.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8(o.stdout)?.contains("cdk.json:1: not infrastructure code"));
+    let o = guardrail(&[
+        "iac",
+        "--show-scp",
+        "--format",
+        "json",
+        "tests/iac/corpus/cloudformation/basic-endpoint.yml",
+    ]);
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout)?;
+    let scp = &rows[0]["judged"][0]["scp"];
+    let vpc = scp
+        .as_array()
+        .and_then(|s| s.iter().find(|p| p["control"] == "vpc-attached"))
+        .ok_or("no vpc-attached prevention")?;
+    let actions = vpc["statements"][0]["Action"].to_string();
+    assert!(actions.contains("sagemaker:CreateModel"), "{actions}");
     Ok(())
 }
