@@ -32,6 +32,12 @@ pub struct IacArgs {
     /// that would deny the deployment's create calls, or why none can.
     #[arg(long)]
     show_scp: bool,
+    /// Describe in the account what the code names and does not declare (an existing endpoint
+    /// configuration or model, a Studio domain) and ask KMS who manages the keys it names,
+    /// with the standard AWS credentials (read-only calls: the Describe* and kms:DescribeKey
+    /// of the inspector's role).
+    #[arg(long)]
+    live: bool,
     /// A parameter's value at deployment (repeatable): NAME=VALUE.
     #[arg(long = "parameters", value_parser = parse_parameter)]
     parameters: Vec<(String, String)>,
@@ -161,7 +167,7 @@ struct Row {
     result: FileResult,
 }
 
-pub fn run(args: IacArgs) -> ExitCode {
+pub async fn run(args: IacArgs) -> ExitCode {
     let policy = match load_policy(args.policy.as_ref()) {
         Ok(p) => p,
         Err(e) => {
@@ -181,13 +187,28 @@ pub fn run(args: IacArgs) -> ExitCode {
         account: args.account.clone(),
         region: args.region.clone(),
     };
+    let live = match args.live {
+        true => match guardrail_aws::Deployment::connect(
+            guardrail_core::env::Environment::from_process(),
+            policy.clone(),
+        )
+        .await
+        {
+            Ok(deployment) => Some(deployment.readers()),
+            Err(e) => {
+                eprintln!("error: --live: {e}");
+                return ExitCode::from(EXIT_CANNOT_RUN);
+            }
+        },
+        false => None,
+    };
     let preventive = args.show_scp.then(|| {
         guardrail_core::preventive::generate(&policy, time::OffsetDateTime::now_utc().date())
     });
     let mut sources = BTreeMap::new();
-    let rows: Vec<Row> = files
-        .iter()
-        .map(|file| {
+    let mut rows: Vec<Row> = Vec::new();
+    for file in &files {
+        let row = {
             let name = file.display().to_string();
             let mut disk = Disk {
                 folder: file.parent().map(Path::to_path_buf).unwrap_or_default(),
@@ -216,7 +237,22 @@ pub fn run(args: IacArgs) -> ExitCode {
                                 region: unit.region.or_else(|| deployment.region.clone()),
                                 ..deployment.clone()
                             };
-                            let judged = iac::judge(&unit.template, &deployment, &policy);
+                            let mut prepared = iac::prepare(&unit.template, &deployment);
+                            if let Some(readers) = &live {
+                                for p in &mut prepared.prepared {
+                                    let id = &p.snapshot.id;
+                                    let completed = match readers.get(&id.account, &id.region).await
+                                    {
+                                        Ok(reader) => reader.complete(&mut p.snapshot).await,
+                                        Err(e) => Err(e),
+                                    };
+                                    if let Err(e) = completed {
+                                        eprintln!("error: --live: {}: {e}", p.logical_id);
+                                        return ExitCode::from(EXIT_CANNOT_RUN);
+                                    }
+                                }
+                            }
+                            let judged = prepared.judge(&policy);
                             all.judged.extend(judged.judged);
                             all.unreadable.extend(judged.unreadable);
                         }
@@ -230,8 +266,9 @@ pub fn run(args: IacArgs) -> ExitCode {
                 },
             };
             Row { file: name, result }
-        })
-        .collect();
+        };
+        rows.push(row);
+    }
     let judged: Vec<&iac::Judged> = rows
         .iter()
         .flat_map(|r| match &r.result {

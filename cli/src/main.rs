@@ -129,7 +129,7 @@ async fn main() -> ExitCode {
     match cli.command {
         Command::Replay(args) => replay::run(args).await,
         Command::Scan(args) => scan::run(args).await,
-        Command::Iac(args) => iac::run(args),
+        Command::Iac(args) => iac::run(args).await,
         Command::Preventive(args) => preventive::run(args),
         Command::Policy {
             command: PolicyCommand::Check { file },

@@ -125,6 +125,15 @@ impl Deployment {
         }
     }
 
+    /// SageMaker in each account and region of the fleet, asking KMS who manages the keys a
+    /// resource names.
+    pub fn readers(&self) -> PerAccount<SageMaker> {
+        PerAccount::new(self.fleet.clone(), |c| {
+            SageMaker::new(aws_sdk_sagemaker::Client::new(c))
+                .with_keys(KmsKeys::new(aws_sdk_kms::Client::new(c)))
+        })
+    }
+
     /// The inspector on `store`, alerting to `topic_arn`: SageMaker (with KMS), EC2 (subnet
     /// VPCs), CloudTrail and, with `SECURITY_HUB=on`, Security Hub adapters per account and
     /// region of the fleet; SNS in the deployment's own account and region.
@@ -140,10 +149,7 @@ impl Deployment {
             })
         });
         Ok(guardrail_core::Inspector::new(
-            PerAccount::new(fleet.clone(), |c| {
-                SageMaker::new(aws_sdk_sagemaker::Client::new(c))
-                    .with_keys(KmsKeys::new(aws_sdk_kms::Client::new(c)))
-            }),
+            self.readers(),
             PerAccount::new(fleet.clone(), |c| {
                 Ec2Subnets::new(aws_sdk_ec2::Client::new(c))
             }),

@@ -131,6 +131,8 @@ impl SageMaker {
         const DEPTH: usize = 2;
         for _ in 0..DEPTH {
             let mut needed = details.needs();
+            // (a name infrastructure code leaves unsettled names nothing to describe)
+            needed.retain(|n| !guardrail_core::iac::cfn::is_unresolved(n.name()));
             needed.sort();
             needed.dedup();
             if needed.is_empty() {
@@ -152,6 +154,31 @@ impl SageMaker {
                     .supply(&needed, shape.as_ref())
                     .map_err(|e| calls::unexpected(needed.describe_call(), e))?;
             }
+        }
+        Ok(())
+    }
+}
+
+impl SageMaker {
+    /// What a snapshot read from infrastructure code still lacks, described live
+    /// (`guardrail iac --live`): the resources it runs with that the code does not declare (an
+    /// endpoint's existing configuration and models, a profile's domain), and who manages the
+    /// keys it names that the code does not create.
+    pub async fn complete(&self, snapshot: &mut Snapshot) -> Result<(), AwsError> {
+        self.supply_dependencies(&mut snapshot.details).await?;
+        if let Some(keys) = &self.keys {
+            let home = guardrail_core::controls::kms::Home::of(snapshot);
+            let known = snapshot.key_managers.clone().unwrap_or_default();
+            let references: Vec<&str> = snapshot
+                .key_references()
+                .into_iter()
+                .filter(|k| !known.contains_key(*k))
+                .filter(|k| !guardrail_core::iac::cfn::is_unresolved(k))
+                .collect();
+            let arns = guardrail_core::controls::kms::key_arns(references, &home);
+            let mut managers = keys.managers(&arns).await?;
+            managers.extend(known);
+            snapshot.key_managers = Some(managers);
         }
         Ok(())
     }

@@ -167,8 +167,7 @@ impl Preventive {
             .not_preventable
             .iter()
             .filter(|g| {
-                g.control == Some(control)
-                    && (g.action == "*" || actions.contains(&g.action))
+                g.control == Some(control) && (g.action == "*" || actions.contains(&g.action))
             })
             .collect();
         (statements, gaps)

@@ -451,10 +451,38 @@ const MAX_CONDITIONS: usize = 6;
 
 /// Judges every covered resource of `template` under `policy`.
 pub fn judge(template: &Template, deployment: &Deployment, policy: &Policy) -> Judgement {
+    prepare(template, deployment).judge(policy)
+}
+
+/// One resource of a template under one combination of its conditions, read as a snapshot,
+/// before it is judged.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub file: String,
+    pub logical_id: String,
+    pub location: Option<String>,
+    pub resource_type: String,
+    pub position: Position,
+    pub branch: BTreeMap<String, bool>,
+    /// The snapshot (what `--live` completes), and what the text left unsettled.
+    pub snapshot: Snapshot,
+    pub unresolved: BTreeSet<String>,
+}
+
+/// A template's resources read as snapshots, and those that could not be read.
+#[derive(Debug, Clone, Default)]
+pub struct Preparation {
+    pub prepared: Vec<Prepared>,
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// Reads every covered resource of `template` (each combination of its conditions) as a
+/// snapshot, with what the template declares it runs with.
+pub fn prepare(template: &Template, deployment: &Deployment) -> Preparation {
     let (template, unreadable) = with_workflows(template, deployment);
     let template = template.as_ref();
-    let mut out = Judgement {
-        judged: Vec::new(),
+    let mut out = Preparation {
+        prepared: Vec::new(),
         unreadable,
     };
     let keys = template_keys(template, deployment);
@@ -486,26 +514,15 @@ pub fn judge(template: &Template, deployment: &Deployment, policy: &Policy) -> J
                             "the branches of more than {MAX_CONDITIONS} conditions (not all judged)"
                         ));
                     }
-                    let trigger = trigger(file, &declared, &snapshot.id);
-                    let mut report = crate::inspector::judge_offline(&trigger, &snapshot, policy);
-                    settle(&mut report, &unresolved);
-                    for result in &mut report.results {
-                        if let Some(reason) = &mut result.reason {
-                            *reason = reason.replace(
-                                "is not in the event (offline replay): replay with --live",
-                                "is not declared here: judge the deployed resource (guardrail scan)",
-                            );
-                        }
-                    }
-                    out.judged.push(Judged {
+                    out.prepared.push(Prepared {
                         file: file.clone(),
                         logical_id: declared.logical_id.to_string(),
                         location: location.clone(),
                         resource_type: declared.resource_type.to_string(),
                         position: declared.position.clone(),
                         branch,
-                        report,
-                        scp: Vec::new(),
+                        snapshot,
+                        unresolved,
                     });
                 }
                 Err(error) => out.unreadable.push(Unreadable {
@@ -519,6 +536,57 @@ pub fn judge(template: &Template, deployment: &Deployment, policy: &Policy) -> J
         }
     }
     out
+}
+
+impl Preparation {
+    /// Judges each snapshot under `policy`: what the text left unsettled is "cannot evaluate",
+    /// never a pass.
+    pub fn judge(self, policy: &Policy) -> Judgement {
+        let judged = self
+            .prepared
+            .into_iter()
+            .map(|p| {
+                let trigger = Trigger {
+                    event_id: format!("{}#{}", p.file, p.logical_id),
+                    time: None,
+                    cause: Cause::Template {
+                        file: p.file.clone(),
+                        logical_id: p.logical_id.clone(),
+                        line: p.position.line,
+                    },
+                    resource: p.snapshot.id.clone(),
+                    arn: None,
+                    actor: None,
+                    carried: Carried::Nothing,
+                    via_component: None,
+                };
+                let mut report = crate::inspector::judge_offline(&trigger, &p.snapshot, policy);
+                settle(&mut report, &p.unresolved);
+                for result in &mut report.results {
+                    if let Some(reason) = &mut result.reason {
+                        *reason = reason.replace(
+                            "is not in the event (offline replay): replay with --live",
+                            "is not declared here: judge with --live, or the deployed resource (guardrail scan)",
+                        );
+                    }
+                }
+                Judged {
+                    file: p.file,
+                    logical_id: p.logical_id,
+                    location: p.location,
+                    resource_type: p.resource_type,
+                    position: p.position,
+                    branch: p.branch,
+                    report,
+                    scp: Vec::new(),
+                }
+            })
+            .collect();
+        Judgement {
+            judged,
+            unreadable: self.unreadable,
+        }
+    }
 }
 
 /// Every combination of `used` (the resource's own `Condition` held true).
@@ -541,23 +609,6 @@ fn assignments(used: &BTreeSet<String>, condition: Option<&str>) -> Vec<BTreeMap
             branch
         })
         .collect()
-}
-
-fn trigger(file: &str, declared: &cfn::Declared<'_>, id: &ResourceId) -> Trigger {
-    Trigger {
-        event_id: format!("{file}#{}", declared.logical_id),
-        time: None,
-        cause: Cause::Template {
-            file: file.to_string(),
-            logical_id: declared.logical_id.to_string(),
-            line: declared.position.line,
-        },
-        resource: id.clone(),
-        arn: None,
-        actor: None,
-        carried: Carried::Nothing,
-        via_component: None,
-    }
 }
 
 /// The snapshot of one resource under one branch, with what the text could not settle.
