@@ -467,6 +467,9 @@ pub struct Prepared {
     /// The snapshot (what `--live` completes), and what the text left unsettled.
     pub snapshot: Snapshot,
     pub unresolved: BTreeSet<String>,
+    /// With something unsettled: the snapshot with each unsettled value empty (`None` when
+    /// it cannot be read so).
+    pub probe: Option<Snapshot>,
 }
 
 /// A template's resources read as snapshots, and those that could not be read.
@@ -507,8 +510,24 @@ pub fn prepare(template: &Template, deployment: &Deployment) -> Preparation {
         cfn::conditions_used(declared.properties, &mut used);
         let capped = used.len() > MAX_CONDITIONS;
         for branch in assignments(&used, declared.condition) {
-            match snapshot(template, deployment, &keys, &declared, kind, &branch) {
-                Ok((snapshot, mut unresolved)) => {
+            match snapshot(template, deployment, &keys, &declared, kind, &branch, None) {
+                Ok((read, mut unresolved, names)) => {
+                    // (the same resource with every unsettled value empty: a result that
+                    // changes with it depends on what the text leaves unsettled)
+                    let probe = match unresolved.is_empty() {
+                        true => None,
+                        false => snapshot(
+                            template,
+                            deployment,
+                            &keys,
+                            &declared,
+                            kind,
+                            &branch,
+                            Some(&names),
+                        )
+                        .ok()
+                        .map(|(probe, ..)| probe),
+                    };
                     if capped {
                         unresolved.insert(format!(
                             "the branches of more than {MAX_CONDITIONS} conditions (not all judged)"
@@ -521,7 +540,8 @@ pub fn prepare(template: &Template, deployment: &Deployment) -> Preparation {
                         resource_type: declared.resource_type.to_string(),
                         position: declared.position.clone(),
                         branch,
-                        snapshot,
+                        snapshot: read,
+                        probe,
                         unresolved,
                     });
                 }
@@ -561,7 +581,11 @@ impl Preparation {
                     via_component: None,
                 };
                 let mut report = crate::inspector::judge_offline(&trigger, &p.snapshot, policy);
-                settle(&mut report, &p.unresolved);
+                let probe = p
+                    .probe
+                    .as_ref()
+                    .map(|probe| crate::inspector::judge_offline(&trigger, probe, policy));
+                settle(&mut report, &p.unresolved, probe.as_ref());
                 for result in &mut report.results {
                     if let Some(reason) = &mut result.reason {
                         *reason = reason.replace(
@@ -619,12 +643,16 @@ fn snapshot(
     declared: &cfn::Declared<'_>,
     kind: ResourceKind,
     branch: &BTreeMap<String, bool>,
-) -> Result<(Snapshot, BTreeSet<String>), String> {
+    probe: Option<&BTreeSet<String>>,
+) -> Result<(Snapshot, BTreeSet<String>, BTreeSet<String>), String> {
     let mut resolver = cfn::Resolver::new(template, deployment);
     resolver.fix(branch);
     // Its own name is resolved apart: a name the deployment chooses settles no setting.
     let (named, settings) = split_name(kind, declared.properties);
-    let properties = resolver.resolve(&settings).unwrap_or(Value::Null);
+    let mut properties = resolver.resolve(&settings).unwrap_or(Value::Null);
+    if let Some(names) = probe {
+        blank(&mut properties, names);
+    }
     let path = format!("Resources.{}.Properties", declared.logical_id);
     let shape = Shape::template(Node::new(&properties, &path));
     let mut details = kind.read(&shape).map_err(|e| e.to_string())?;
@@ -641,9 +669,12 @@ fn snapshot(
             break;
         }
         for needed in new {
-            let Some(found) = dependency(template, &mut resolver, &needed) else {
+            let Some(mut found) = dependency(template, &mut resolver, &needed) else {
                 continue;
             };
+            if let Some(names) = probe {
+                blank(&mut found.1, names);
+            }
             let path = format!("Resources.{}.Properties", found.0);
             let shape = Shape::template(Node::new(&found.1, &path));
             details
@@ -686,7 +717,28 @@ fn snapshot(
     if !keys.is_empty() {
         snapshot.key_managers = Some(keys);
     }
-    Ok((snapshot, resolver.unresolved))
+    // (a profile or space is named within its domain: `DOMAIN/NAME`)
+    let names = asked
+        .iter()
+        .flat_map(|n| {
+            let name = n.name();
+            std::iter::once(name).chain(name.split('/'))
+        })
+        .map(str::to_string)
+        .collect();
+    Ok((snapshot, resolver.unresolved, names))
+}
+
+/// Each value the template leaves unsettled made empty: the probe that tells which results
+/// depend on one ([`settle`]). The names of what the resource runs with (`names`) are kept:
+/// they find the same dependencies.
+fn blank(value: &mut Value, names: &BTreeSet<String>) {
+    match value {
+        Value::String(s) if s.contains(cfn::UNRESOLVED) && !names.contains(s.as_str()) => s.clear(),
+        Value::Array(items) => items.iter_mut().for_each(|v| blank(v, names)),
+        Value::Object(map) => map.values_mut().for_each(|v| blank(v, names)),
+        _ => {}
+    }
 }
 
 /// The ARNs the resolver gives the keys the template declares.
@@ -842,10 +894,25 @@ fn camel_keys(value: &Value) -> Value {
     }
 }
 
-/// With anything the template could not settle, no result of the resource is a pass: which
-/// controls read it cannot be told for certain (a control may compare a value without naming
-/// it). A failure stands unless it names the unresolved value (it may fail on the placeholder).
-fn settle(report: &mut Report, unresolved: &BTreeSet<String>) {
+/// Controls that fail only on particular values (Docker enabled, the public workforce, an
+/// `Approved` status, a retired platform, a secret's shape, a bucket's owner, SSM access): they
+/// pass an unknown value and an empty one alike, so a pass of theirs on a resource with
+/// anything unsettled proves nothing.
+const FAIL_ON_PARTICULAR_VALUES: &[&str] = &[
+    "no-docker-access",
+    "public-crowd",
+    "model-approval",
+    "supported-platform",
+    "no-plaintext-secrets",
+    "artifact-bucket-owner",
+    "no-ssm-access",
+];
+
+/// With anything the template could not settle, a result stands only when it does not depend
+/// on it: it names no unsettled value, and the same resource with every unsettled value empty
+/// (`probe`) gives it too. A pass of a control that fails only on particular values never
+/// stands; nor does any pass when the probe cannot be read.
+fn settle(report: &mut Report, unresolved: &BTreeSet<String>, probe: Option<&Report>) {
     if unresolved.is_empty() {
         return;
     }
@@ -855,12 +922,17 @@ fn settle(report: &mut Report, unresolved: &BTreeSet<String>) {
         let named = texts
             .iter()
             .any(|t| t.as_deref().is_some_and(cfn::is_unresolved));
-        let demote = match result.status {
-            Status::Pass => true,
-            Status::Fail | Status::Error => named,
-            Status::NotApplicable => false,
+        let probed = probe.and_then(|p| p.results.iter().find(|r| r.control == result.control));
+        let depends = match (result.status, probed) {
+            (Status::Error, _) => named,
+            (Status::Pass, _) if FAIL_ON_PARTICULAR_VALUES.contains(&result.control.as_str()) => {
+                true
+            }
+            (Status::Pass, None) => true,
+            (_, None) => named,
+            (status, Some(other)) => named || other.status != status,
         };
-        if demote {
+        if depends {
             result.status = Status::Error;
             result.observed = None;
             result.expected = None;
