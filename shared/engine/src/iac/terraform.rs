@@ -435,13 +435,18 @@ fn attribute(
         if (config.is_none() && !all.is_empty()) || name == "name" {
             return None;
         }
-        let references = references(config, all, 0);
         let unsettled = || Value::String(format!("{UNRESOLVED}{address} (known after apply)"));
         return Some(
-            match (TEXT_LISTS.contains(&member), references.is_empty()) {
-                (true, false) => Value::Array(references),
-                (true, true) => Value::Array(vec![unsettled()]),
-                (false, _) => references.into_iter().next().unwrap_or_else(unsettled),
+            match (
+                TEXT_LISTS.contains(&member),
+                references(member, config, all),
+            ) {
+                (true, Some(references)) => Value::Array(references),
+                (true, None) => Value::Array(vec![unsettled()]),
+                (false, Some(references)) => {
+                    references.into_iter().next().unwrap_or_else(unsettled)
+                }
+                (false, None) => unsettled(),
             },
         );
     }
@@ -490,61 +495,97 @@ fn attribute(
 }
 
 /// The other resources of the plan a value the configuration refers to (`aws_kms_key.k.arn`),
-/// as a template's references to them.
-fn references(config: Option<&Value>, all: &Expressions, depth: usize) -> Vec<Value> {
-    let Some(named) = config
-        .and_then(|c| c.get("references"))
-        .and_then(Value::as_array)
-    else {
-        return Vec::new();
-    };
-    // (a module's variable: what the module's call passes it, followed up the modules)
-    let passed: Vec<Value> = named
-        .iter()
-        .filter_map(Value::as_str)
-        .filter(|_| depth < 16)
-        .filter_map(|r| {
-            let (module, variable) = match r.split_once("var.") {
-                Some(("", v)) => ("", v),
-                Some((m, v)) => (m.strip_suffix('.')?, v),
-                None => return None,
-            };
-            let call = all.get(module)?.get(variable.split('.').next()?);
-            Some(references(call, all, depth + 1))
-        })
-        .flatten()
-        .collect();
-    if !passed.is_empty() {
-        return passed;
+/// as a template's references to them; `None` unless every reference is one (through module
+/// variables too) of the type the member holds, so that a condition's operand (`var.subnet ==
+/// null ? null : [aws_security_group.sg.id]`) is never taken for the value.
+fn references(member: &str, config: Option<&Value>, all: &Expressions) -> Option<Vec<Value>> {
+    let mut named = Vec::new();
+    collect(config, all, &mut named, 0)?;
+    let expected = [
+        ("SecurityGroup", "aws_security_group"),
+        ("Subnet", "aws_subnet"),
+        ("Kms", "aws_kms_key"),
+        ("Role", "aws_iam_role"),
+        ("Vpc", "aws_vpc"),
+    ]
+    .iter()
+    .find(|(part, _)| member.contains(part))
+    .map(|(_, t)| *t);
+    let mut out: Vec<Value> = Vec::new();
+    for r in &named {
+        // (`aws_kms_key.k` beside `aws_kms_key.k.arn`: the resource itself, no value)
+        let (resource, attribute) = match r.rsplit_once('.') {
+            Some((resource, attribute)) if resource.rsplit('.').nth(1).is_some_and(is_type) => {
+                (resource, Some(attribute))
+            }
+            _ if r.rsplit('.').nth(1).is_some_and(is_type) => (r.as_str(), None),
+            _ => return None,
+        };
+        let kind = resource.rsplit('.').nth(1)?;
+        if expected.is_some_and(|e| e != kind) {
+            return None;
+        }
+        let Some(attribute) = attribute else {
+            continue;
+        };
+        let cfn_attribute = match (kind, attribute) {
+            (_, "arn") => "Arn",
+            ("aws_sagemaker_domain", "id") => "DomainId",
+            ("aws_subnet", "id") => "SubnetId",
+            ("aws_security_group", "id") => "GroupId",
+            ("aws_vpc", "id") => "VpcId",
+            ("aws_kms_key", "key_id" | "id") => "KeyId",
+            (k, "name" | "id") => RENAMED
+                .iter()
+                .find(|(t, a, _)| *t == k && *a == "name")
+                .map(|(_, _, member)| *member)?,
+            _ => return None,
+        };
+        let reference = json!({"Fn::GetAtt": [resource, cfn_attribute]});
+        if !out.contains(&reference) {
+            out.push(reference);
+        }
     }
-    named
-        .iter()
-        .filter_map(Value::as_str)
-        .filter_map(|r| {
-            let (resource, attribute) = r.rsplit_once('.')?;
-            let kind = resource
-                .rsplit('.')
-                .nth(1)
-                .filter(|k| TYPES.iter().any(|(t, _)| t == k))?;
-            let cfn_attribute = match (kind, attribute) {
-                (_, "arn") => "Arn",
-                ("aws_sagemaker_domain", "id") => "DomainId",
-                ("aws_subnet", "id") => "SubnetId",
-                ("aws_security_group", "id") => "GroupId",
-                ("aws_vpc", "id") => "VpcId",
-                ("aws_kms_key", "key_id" | "id") => "KeyId",
-                (k, "name" | "id") => {
-                    match RENAMED.iter().find(|(t, a, _)| *t == k && *a == "name") {
-                        Some((_, _, member)) => member,
-                        None => return None,
-                    }
-                }
-                ("aws_sagemaker_data_quality_job_definition", _) => "JobDefinitionName",
-                _ => return None,
-            };
-            Some(json!({"Fn::GetAtt": [resource, cfn_attribute]}))
-        })
-        .collect()
+    let scalar = !TEXT_LISTS.contains(&member);
+    match out.len() {
+        0 => None,
+        n if scalar && n > 1 => None,
+        _ => Some(out),
+    }
+}
+
+/// Whether `kind` is a resource type read from plans.
+fn is_type(kind: &str) -> bool {
+    TYPES.iter().any(|(t, _)| *t == kind)
+}
+
+/// The references of an expression, a module variable's replaced by what the module's call
+/// passes it; `None` for a variable no call sets.
+fn collect(
+    config: Option<&Value>,
+    all: &Expressions,
+    into: &mut Vec<String>,
+    depth: usize,
+) -> Option<()> {
+    let named = config?.get("references")?.as_array()?;
+    if depth > 16 {
+        return None;
+    }
+    for r in named.iter().filter_map(Value::as_str) {
+        let variable = match r.split_once("var.") {
+            Some(("", v)) => Some(("", v)),
+            Some((m, v)) => m.strip_suffix('.').map(|m| (m, v)),
+            None => None,
+        };
+        match variable {
+            Some((module, variable)) => {
+                let call = all.get(module)?.get(variable.split('.').next()?);
+                collect(call, all, into, depth + 1)?;
+            }
+            None => into.push(r.to_string()),
+        }
+    }
+    Some(())
 }
 
 /// An attribute's member name: renamed, or its words capitalised (`kms_key_id` → `KmsKeyId`,
