@@ -61,6 +61,7 @@ import flows
 import optimization
 import inference
 import monitoring
+import stacks
 import studio
 import trail
 import transactions
@@ -949,6 +950,7 @@ def apply_patches() -> None:
     transactions.apply()
     patch_s3_expected_owner()
     patch_kms_denial_message()
+    stacks.apply()
 
 
 def check_bindable(port: int) -> None:

@@ -2228,6 +2228,99 @@ def s3_expected_bucket_owner(endpoint: str) -> None:
         expect_equal(got, (403, "AccessDenied"), "another owner")
 
 
+# Patch 32: SageMaker resources deployed by CloudFormation.
+
+
+@check
+def cloudformation_deploys_sagemaker_resources_as_created(endpoint: str) -> None:
+    """A stack's notebook, model, configuration and endpoint: named and set as the template says."""
+    notebook, model, config, name = (unique(f"smoke-cfn-{p}") for p in ("nb", "model", "cfg", "ep"))
+    template = {
+        "Resources": {
+            "Notebook": {
+                "Type": "AWS::SageMaker::NotebookInstance",
+                "Properties": {
+                    "NotebookInstanceName": notebook,
+                    "InstanceType": "ml.t3.medium",
+                    "RoleArn": ROLE,
+                    "KmsKeyId": KEY,
+                    "SubnetId": VPC["Subnets"][0],
+                    "SecurityGroupIds": VPC["SecurityGroupIds"],
+                    "DirectInternetAccess": "Disabled",
+                    "RootAccess": "Disabled",
+                    "InstanceMetadataServiceConfiguration": {
+                        "MinimumInstanceMetadataServiceVersion": "2"
+                    },
+                    "Tags": [{"Key": "owner", "Value": "smoke"}],
+                },
+            },
+            "Model": {
+                "Type": "AWS::SageMaker::Model",
+                "Properties": {
+                    "ModelName": model,
+                    "ExecutionRoleArn": ROLE,
+                    "EnableNetworkIsolation": True,
+                    "PrimaryContainer": {"Image": IMAGE},
+                    "VpcConfig": VPC,
+                },
+            },
+            "Config": {
+                "Type": "AWS::SageMaker::EndpointConfig",
+                "Properties": {
+                    "EndpointConfigName": config,
+                    "KmsKeyId": KEY,
+                    "ProductionVariants": [
+                        {
+                            "VariantName": "AllTraffic",
+                            "ModelName": {"Fn::GetAtt": ["Model", "ModelName"]},
+                            "InstanceType": "ml.m5.xlarge",
+                            "InitialInstanceCount": 2,
+                        }
+                    ],
+                    "VpcConfig": VPC,
+                },
+            },
+            "Endpoint": {
+                "Type": "AWS::SageMaker::Endpoint",
+                "Properties": {
+                    "EndpointName": name,
+                    "EndpointConfigName": {"Fn::GetAtt": ["Config", "EndpointConfigName"]},
+                },
+            },
+        }
+    }
+    stack = unique("smoke-stack")
+    cloudformation = client("cloudformation", endpoint)
+    cloudformation.create_stack(StackName=stack, TemplateBody=json.dumps(template))
+    status = cloudformation.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"]
+    expect_equal(status, "CREATE_COMPLETE", "stack status")
+    sm = sagemaker(endpoint)
+    described = sm.describe_notebook_instance(NotebookInstanceName=notebook)
+    for member, value in (
+        ("KmsKeyId", KEY),
+        ("SubnetId", VPC["Subnets"][0]),
+        ("SecurityGroups", VPC["SecurityGroupIds"]),
+        ("DirectInternetAccess", "Disabled"),
+        ("RootAccess", "Disabled"),
+        ("InstanceMetadataServiceConfiguration", {"MinimumInstanceMetadataServiceVersion": "2"}),
+    ):
+        expect_equal(described.get(member), value, f"notebook {member}")
+    tags = {t["Key"]: t["Value"] for t in sm.list_tags(ResourceArn=described["NotebookInstanceArn"])["Tags"]}
+    expect_equal(tags.get("owner"), "smoke", "the template's tag")
+    expect_equal(tags.get("aws:cloudformation:logical-id"), "Notebook", "CloudFormation's tag")
+    expect_equal(tags.get("aws:cloudformation:stack-name"), stack, "CloudFormation's tag")
+    described = sm.describe_model(ModelName=model)
+    expect_equal(described.get("EnableNetworkIsolation"), True, "model EnableNetworkIsolation")
+    expect_equal(described.get("VpcConfig"), VPC, "model VpcConfig")
+    described = sm.describe_endpoint_config(EndpointConfigName=config)
+    expect_equal(described.get("KmsKeyId"), KEY, "configuration KmsKeyId")
+    expect_equal(described.get("VpcConfig"), VPC, "configuration VpcConfig")
+    expect_equal(described["ProductionVariants"][0]["ModelName"], model, "variant's model")
+    expect_equal(
+        sm.describe_endpoint(EndpointName=name)["EndpointConfigName"], config, "endpoint's configuration"
+    )
+
+
 def main(argv: list[str]) -> int:
     """Runs every check against the emulator at ``argv[1]``; returns the exit status."""
     if len(argv) != 2:

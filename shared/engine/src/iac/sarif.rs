@@ -88,7 +88,7 @@ pub fn sarif(
     policy: &Policy,
 ) -> Value {
     let controls: Vec<ControlId> = ControlId::all().collect();
-    let rules: Vec<Value> = controls
+    let mut rules: Vec<Value> = controls
         .iter()
         .map(|control| {
             let doc = control.doc();
@@ -110,6 +110,16 @@ pub fn sarif(
             })
         })
         .collect();
+    // (a resource that cannot be read: a rule of its own, after the controls')
+    let unreadable_index = rules.len();
+    rules.push(json!({
+        "id": "unreadable-resource",
+        "shortDescription": {"text": "A resource the code declares could not be read, so nothing was judged of it"},
+        "fullDescription": {"text": "A resource of a covered kind whose properties the kind's reader refuses (a member of the wrong type), or a workflow whose definition is not settled or not JSON."},
+        "help": {"text": "Fix the member the message names, or give the definition the template leaves to a parameter."},
+        "defaultConfiguration": {"level": "error"},
+        "properties": {"tags": ["sagemaker"], "precision": "very-high"},
+    }));
     let mut results = Vec::new();
     for judged in judged {
         for result in &judged.report.results {
@@ -169,6 +179,7 @@ pub fn sarif(
     for bad in unreadable {
         results.push(json!({
             "ruleId": "unreadable-resource",
+            "ruleIndex": unreadable_index,
             "level": "error",
             "message": {"text": format!("{} could not be read, so nothing was judged: {}", bad.logical_id, bad.error)},
             "locations": [{
