@@ -384,3 +384,75 @@ fn iac_judgements(rows: &Value, account: &str) -> TestResult<Judgements> {
     }
     Ok(judgements)
 }
+
+/// `guardrail iac --live`: the models a template's endpoints use and it does not declare are
+/// described in the account (offline they cannot be evaluated).
+#[tokio::test]
+async fn iac_live_describes_what_the_template_does_not_declare() -> TestResult {
+    let emulator = Emulator::connect().await?;
+    let binary = guardrail_binary()?;
+    let (open, isolated) = (unique("iac-live-open"), unique("iac-live-isolated"));
+    create_model(&emulator, &open, Posture::NonCompliant).await?;
+    create_model(&emulator, &isolated, Posture::Compliant).await?;
+    let endpoint = |id: &str, model: &str| {
+        format!(
+            "  {id}Config:\n    Type: AWS::SageMaker::EndpointConfig\n    Properties:\n      EndpointConfigName: {model}-config\n      ProductionVariants:\n        - VariantName: main\n          ModelName: {model}\n          InitialInstanceCount: 2\n          InstanceType: ml.m5.large\n  {id}:\n    Type: AWS::SageMaker::Endpoint\n    Properties:\n      EndpointName: {model}\n      EndpointConfigName: !GetAtt {id}Config.EndpointConfigName\n"
+        )
+    };
+    let work = std::env::temp_dir().join(unique("iac-live"));
+    std::fs::create_dir_all(&work)?;
+    let template = work.join("endpoints.yaml");
+    let body = format!(
+        "Resources:\n{}{}",
+        endpoint("Open", &open),
+        endpoint("Isolated", &isolated)
+    );
+    std::fs::write(&template, body)?;
+    let isolation = |live: bool| -> TestResult<BTreeMap<String, String>> {
+        let mut args = vec!["iac", "--format", "json", path(&template)?];
+        if live {
+            args.insert(1, "--live");
+        }
+        let out = run(&binary, &args)?;
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{}", text(&out));
+        let rows: Value = serde_json::from_slice(&out.stdout)?;
+        let mut statuses = BTreeMap::new();
+        for judged in rows[0]["judged"].as_array().ok_or("no judged")? {
+            let name = judged["report"]["resource"]["name"]
+                .as_str()
+                .unwrap_or_default();
+            let results = judged["report"]["results"].as_array().ok_or("no results")?;
+            let status = results
+                .iter()
+                .find(|r| r["control"] == "network-isolation")
+                .and_then(|r| r["status"].as_str())
+                .unwrap_or_default();
+            statuses.insert(name.to_string(), status.to_string());
+        }
+        Ok(statuses)
+    };
+    let offline = isolation(false)?;
+    assert_eq!(
+        offline.get(&open).map(String::as_str),
+        Some("ERROR"),
+        "{offline:?}"
+    );
+    assert_eq!(
+        offline.get(&isolated).map(String::as_str),
+        Some("ERROR"),
+        "{offline:?}"
+    );
+    let live = isolation(true)?;
+    assert_eq!(
+        live.get(&open).map(String::as_str),
+        Some("FAIL"),
+        "{live:?}"
+    );
+    assert_eq!(
+        live.get(&isolated).map(String::as_str),
+        Some("PASS"),
+        "{live:?}"
+    );
+    let _ = std::fs::remove_dir_all(&work);
+    Ok(())
+}
