@@ -218,6 +218,9 @@ pub struct Resolver<'a> {
     truths: BTreeMap<String, bool>,
     /// Resolution steps left: a template built to explode ends as unresolved.
     budget: usize,
+    /// Something unsettled was left out rather than marked (a `Number` parameter without a
+    /// value): no result may pass or be not applicable on what is left.
+    pub blind: bool,
 }
 
 impl<'a> Resolver<'a> {
@@ -231,6 +234,7 @@ impl<'a> Resolver<'a> {
             depth: 0,
             truths: BTreeMap::new(),
             budget: MAX_STEPS,
+            blind: false,
         }
     }
 
@@ -423,7 +427,9 @@ impl<'a> Resolver<'a> {
                                 Value::Array(vec![placeholder])
                             } else if kind == "Number" {
                                 // (no number stands for an unknown one: the member is left out,
-                                // and what reads it finds it not reported)
+                                // and what reads it finds it not reported; the resource is
+                                // judged blind, since no probe can vary what is left out)
+                                self.blind = true;
                                 return None;
                             } else {
                                 placeholder
@@ -582,6 +588,12 @@ impl<'a> Resolver<'a> {
             ("Fn::Split", [separator, text]) => {
                 let separator = self.text(separator).unwrap_or_default();
                 let text = self.text(text).unwrap_or_default();
+                // (the pieces of an unsettled text are unsettled, not its marker's words)
+                if is_unresolved(&text) || is_unresolved(&separator) {
+                    return Some(Value::Array(vec![
+                        self.unresolved(format!("Fn::Split of {text}"))
+                    ]));
+                }
                 Value::Array(
                     text.split(separator.as_str())
                         .map(|s| Value::String(s.to_string()))

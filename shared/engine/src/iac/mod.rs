@@ -224,7 +224,9 @@ fn with_workflows<'t>(
                     .get("DefinitionSubstitutions")
                     .and_then(|s| resolver.resolve(s));
                 match declared.properties.get("Definition") {
-                    Some(d) => resolver.resolve(d).map(|d| (d, false)),
+                    Some(d) => resolver
+                        .resolve(d)
+                        .map(|d| (substitute_all(d, substitutions.as_ref()), false)),
                     None => declared
                         .properties
                         .get("DefinitionString")
@@ -311,6 +313,25 @@ fn with_workflows<'t>(
         }
     }
     (std::borrow::Cow::Owned(expanded), unreadable)
+}
+
+/// A state machine's definition object with `${name}` replaced in each of its texts.
+fn substitute_all(definition: Value, substitutions: Option<&Value>) -> Value {
+    match definition {
+        Value::String(_) => substitute(definition, substitutions),
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(|v| substitute_all(v, substitutions))
+                .collect(),
+        ),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, substitute_all(v, substitutions)))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// A state machine's definition with `${name}` replaced by its `DefinitionSubstitutions`.
@@ -470,6 +491,9 @@ pub struct Prepared {
     /// With something unsettled: the snapshot with each unsettled value empty (`None` when
     /// it cannot be read so).
     pub probe: Option<Snapshot>,
+    /// Something unsettled could not be marked (a number left out, branches left unjudged): no
+    /// result passes or is not applicable.
+    pub blind: bool,
 }
 
 /// A template's resources read as snapshots, and those that could not be read.
@@ -495,6 +519,10 @@ pub fn prepare(template: &Template, deployment: &Deployment) -> Preparation {
     for dependency in template.resources() {
         if DEPENDENCY_TYPES.contains(&dependency.resource_type) {
             cfn::conditions_used(dependency.properties, &mut dependency_conditions);
+            // (which of two dependencies of the same name exists is a condition too)
+            if let Some(condition) = dependency.condition {
+                dependency_conditions.insert(condition.to_string());
+            }
         }
     }
     for declared in template.resources() {
@@ -511,10 +539,22 @@ pub fn prepare(template: &Template, deployment: &Deployment) -> Preparation {
         let capped = used.len() > MAX_CONDITIONS;
         for branch in assignments(&used, declared.condition) {
             match snapshot(template, deployment, &keys, &declared, kind, &branch, None) {
-                Ok((read, mut unresolved, names)) => {
+                Ok(Read {
+                    snapshot: read,
+                    mut unresolved,
+                    names,
+                    blind,
+                }) => {
+                    // (branches left unjudged: nothing may pass on those judged)
+                    let blind = blind || capped;
+                    if capped {
+                        unresolved.insert(format!(
+                            "the branches of more than {MAX_CONDITIONS} conditions (not all judged)"
+                        ));
+                    }
                     // (the same resource with every unsettled value empty: a result that
                     // changes with it depends on what the text leaves unsettled)
-                    let probe = match unresolved.is_empty() {
+                    let probe = match unresolved.is_empty() || blind {
                         true => None,
                         false => snapshot(
                             template,
@@ -526,13 +566,8 @@ pub fn prepare(template: &Template, deployment: &Deployment) -> Preparation {
                             Some(&names),
                         )
                         .ok()
-                        .map(|(probe, ..)| probe),
+                        .map(|probe| probe.snapshot),
                     };
-                    if capped {
-                        unresolved.insert(format!(
-                            "the branches of more than {MAX_CONDITIONS} conditions (not all judged)"
-                        ));
-                    }
                     out.prepared.push(Prepared {
                         file: file.clone(),
                         logical_id: declared.logical_id.to_string(),
@@ -542,6 +577,7 @@ pub fn prepare(template: &Template, deployment: &Deployment) -> Preparation {
                         branch,
                         snapshot: read,
                         probe,
+                        blind,
                         unresolved,
                     });
                 }
@@ -585,7 +621,7 @@ impl Preparation {
                     .probe
                     .as_ref()
                     .map(|probe| crate::inspector::judge_offline(&trigger, probe, policy));
-                settle(&mut report, &p.unresolved, probe.as_ref());
+                settle(&mut report, &p.unresolved, probe.as_ref(), p.blind);
                 for result in &mut report.results {
                     if let Some(reason) = &mut result.reason {
                         *reason = reason.replace(
@@ -644,7 +680,7 @@ fn snapshot(
     kind: ResourceKind,
     branch: &BTreeMap<String, bool>,
     probe: Option<&BTreeSet<String>>,
-) -> Result<(Snapshot, BTreeSet<String>, BTreeSet<String>), String> {
+) -> Result<Read, String> {
     let mut resolver = cfn::Resolver::new(template, deployment);
     resolver.fix(branch);
     // Its own name is resolved apart: a name the deployment chooses settles no setting.
@@ -717,6 +753,8 @@ fn snapshot(
     if !keys.is_empty() {
         snapshot.key_managers = Some(keys);
     }
+    // (a number left out: nothing may pass on the rest)
+    let blind = resolver.blind;
     // (a profile or space is named within its domain: `DOMAIN/NAME`)
     let names = asked
         .iter()
@@ -726,7 +764,24 @@ fn snapshot(
         })
         .map(str::to_string)
         .collect();
-    Ok((snapshot, resolver.unresolved, names))
+    Ok(Read {
+        snapshot,
+        unresolved: resolver.unresolved,
+        names,
+        blind,
+    })
+}
+
+/// A resource read from the code under one branch.
+struct Read {
+    snapshot: Snapshot,
+    /// What the text left unsettled, for people.
+    unresolved: BTreeSet<String>,
+    /// The names of what it runs with (kept by the probe).
+    names: BTreeSet<String>,
+    /// Something unsettled was left out rather than marked (a number): no pass, no "not
+    /// applicable".
+    blind: bool,
 }
 
 /// Each value the template leaves unsettled made empty: the probe that tells which results
@@ -736,7 +791,16 @@ fn blank(value: &mut Value, names: &BTreeSet<String>) {
     match value {
         Value::String(s) if s.contains(cfn::UNRESOLVED) && !names.contains(s.as_str()) => s.clear(),
         Value::Array(items) => items.iter_mut().for_each(|v| blank(v, names)),
-        Value::Object(map) => map.values_mut().for_each(|v| blank(v, names)),
+        Value::Object(map) => {
+            // (a structure known only after apply: present and empty, where the reader of the
+            // resource found it absent)
+            if let Some(Value::Object(unknown)) = map.remove(terraform::UNSETTLED) {
+                for member in unknown.keys() {
+                    map.insert(member.clone(), terraform::present(member));
+                }
+            }
+            map.values_mut().for_each(|v| blank(v, names))
+        }
         _ => {}
     }
 }
@@ -899,6 +963,8 @@ fn camel_keys(value: &Value) -> Value {
 /// pass an unknown value and an empty one alike, so a pass of theirs on a resource with
 /// anything unsettled proves nothing.
 const FAIL_ON_PARTICULAR_VALUES: &[&str] = &[
+    // (and one whose scaling floor counts only when scaling is `ENABLED`)
+    "multi-instance-variants",
     "no-docker-access",
     "public-crowd",
     "model-approval",
@@ -912,12 +978,19 @@ const FAIL_ON_PARTICULAR_VALUES: &[&str] = &[
 /// on it: it names no unsettled value, and the same resource with every unsettled value empty
 /// (`probe`) gives it too. A pass of a control that fails only on particular values never
 /// stands; nor does any pass when the probe cannot be read.
-fn settle(report: &mut Report, unresolved: &BTreeSet<String>, probe: Option<&Report>) {
+fn settle(report: &mut Report, unresolved: &BTreeSet<String>, probe: Option<&Report>, blind: bool) {
     if unresolved.is_empty() {
         return;
     }
     let missing = unresolved.iter().cloned().collect::<Vec<_>>().join("; ");
+    // (a control the kind has no setting for is not applicable whatever the values)
+    let kind_level = crate::facets::no_such_setting(report.resource.kind);
     for result in &mut report.results {
+        if result.status == Status::NotApplicable
+            && result.reason.as_deref() == Some(kind_level.as_str())
+        {
+            continue;
+        }
         let texts = [&result.observed, &result.expected, &result.reason];
         let named = texts
             .iter()
@@ -925,6 +998,7 @@ fn settle(report: &mut Report, unresolved: &BTreeSet<String>, probe: Option<&Rep
         let probed = probe.and_then(|p| p.results.iter().find(|r| r.control == result.control));
         let depends = match (result.status, probed) {
             (Status::Error, _) => named,
+            (Status::Pass | Status::NotApplicable, _) if blind => true,
             (Status::Pass, _) if FAIL_ON_PARTICULAR_VALUES.contains(&result.control.as_str()) => {
                 true
             }

@@ -171,7 +171,15 @@ const STRUCTURES: &[&str] = &[
     "Settings",
     "Source",
     "Policy",
+    "Scaling",
+    "Header",
+    "Container",
 ];
+
+/// Whether `member` holds a structure or a list of them.
+fn structure(member: &str) -> bool {
+    STRUCTURES.iter().any(|e| member.ends_with(e)) || LISTS.contains(&member)
+}
 
 /// Attributes whose members are data, not attributes (an environment's variable names).
 const MAPS: &[&str] = &["environment", "hyper_parameters", "tags", "tags_all"];
@@ -393,14 +401,12 @@ fn convert(
         let where_ = format!("{address}.{name}");
         match attribute(kind, &member, name, (value, unknown, config), &where_, all) {
             // (a structure known only after apply: kept apart, still unsettled)
-            Some(Value::String(s))
-                if s.starts_with(UNRESOLVED) && STRUCTURES.iter().any(|e| member.ends_with(e)) =>
-            {
+            Some(Value::String(s)) if s.starts_with(UNRESOLVED) && structure(&member) => {
                 let apart = out
                     .entry(UNSETTLED)
-                    .or_insert_with(|| Value::Array(Vec::new()));
-                if let Value::Array(items) = apart {
-                    items.push(Value::String(s));
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let Value::Object(members) = apart {
+                    members.insert(member, Value::String(s));
                 }
             }
             Some(v) => {
@@ -412,9 +418,19 @@ fn convert(
     out
 }
 
-/// Where structures known only after apply are kept: no reader reads it, and the template's
-/// resolver finds them unsettled.
-const UNSETTLED: &str = "\u{2047}KnownAfterApply";
+/// Where structures known only after apply are kept, by member: no reader reads it, and the
+/// template's resolver finds them unsettled. The reader sees each as absent; the probe that
+/// tells which results depend on them ([`super::settle`]) sees each as present and empty.
+pub const UNSETTLED: &str = "\u{2047}KnownAfterApply";
+
+/// What the probe puts in place of a structure known only after apply: a structure, or a list
+/// of one, with nothing set.
+pub fn present(member: &str) -> Value {
+    match LISTS.contains(&member) {
+        true => json!([{}]),
+        false => json!({}),
+    }
+}
 
 /// An attribute's planned value, what of it is known only after apply, and its expression.
 type Planned<'a> = (&'a Value, &'a Value, Option<&'a Value>);
@@ -428,11 +444,15 @@ fn attribute(
     all: &Expressions,
 ) -> Option<Value> {
     if unknown == &Value::Bool(true) {
-        // (not set in the configuration: the provider or AWS fills in its default, as for a
-        // property a template leaves out)
-        // (nor does a name generated at apply: it settles no setting, and the resource is
-        // named as a template's generated one, which no exemption matches)
-        if (config.is_none() && !all.is_empty()) || name == "name" {
+        // (a name generated at apply settles no setting: the resource is named as a
+        // template's generated one, which no exemption matches)
+        if name == "name" {
+            return None;
+        }
+        // (a value the configuration does not set is the provider's or AWS's default, left out
+        // as a template leaves it out; not so a structure, which a `dynamic` block may make,
+        // and `terraform show -json` leaves dynamic blocks out of the configuration)
+        if config.is_none() && !all.is_empty() && !structure(member) {
             return None;
         }
         let unsettled = || Value::String(format!("{UNRESOLVED}{address} (known after apply)"));
