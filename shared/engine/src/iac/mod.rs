@@ -242,6 +242,22 @@ fn with_workflows<'t>(
             _ => continue,
         };
         let Some((definition, is_text)) = definition else {
+            // (a definition kept in S3 is not read: said, never passed over in silence)
+            let in_s3 = ["DefinitionS3Location", "PipelineDefinition"]
+                .iter()
+                .filter_map(|k| declared.properties.get(*k))
+                .any(|v| {
+                    v.get("Bucket").is_some() || v.get("PipelineDefinitionS3Location").is_some()
+                });
+            if in_s3 {
+                unreadable.push(Unreadable {
+                    file: template.file.clone(),
+                    logical_id: declared.logical_id.to_string(),
+                    location: template.locations.get(declared.logical_id).cloned(),
+                    position: declared.position.clone(),
+                    error: "its definition is kept in S3, which this version does not read: judge the definition file itself".into(),
+                });
+            }
             continue;
         };
         let definition = match (is_text, definition) {
@@ -526,14 +542,25 @@ pub fn prepare(template: &Template, deployment: &Deployment) -> Preparation {
         }
     }
     for declared in template.resources() {
-        let Some(kind) = kind_of(declared.resource_type) else {
-            continue;
-        };
         let file = template
             .sources
             .get(declared.logical_id)
             .unwrap_or(&template.file);
         let location = template.locations.get(declared.logical_id).cloned();
+        if declared.resource_type == workflow::UNREAD {
+            let reason = declared.properties.get("Reason").and_then(Value::as_str);
+            out.unreadable.push(Unreadable {
+                file: file.clone(),
+                logical_id: declared.logical_id.to_string(),
+                location,
+                position: declared.position.clone(),
+                error: reason.unwrap_or("not read").to_string(),
+            });
+            continue;
+        }
+        let Some(kind) = kind_of(declared.resource_type) else {
+            continue;
+        };
         let mut used = dependency_conditions.clone();
         cfn::conditions_used(declared.properties, &mut used);
         let capped = used.len() > MAX_CONDITIONS;

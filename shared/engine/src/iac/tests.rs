@@ -681,3 +681,30 @@ fn what_the_adversarial_review_found_never_passes() {
         "{of:?}"
     );
 }
+
+/// A workflow whose definition is kept in S3, and a pipeline step this version cannot read,
+/// are listed as unreadable, never passed over in silence.
+#[test]
+fn what_cannot_be_read_of_a_workflow_is_said() {
+    let text = "Resources:\n  Machine:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      RoleArn: arn:aws:iam::123456789012:role/sfn\n      DefinitionS3Location: {Bucket: defs, Key: machine.json}\n  Pipeline:\n    Type: AWS::SageMaker::Pipeline\n    Properties:\n      PipelineName: p\n      RoleArn: arn:aws:iam::123456789012:role/p\n      PipelineDefinition:\n        PipelineDefinitionBody: '{\"Version\": \"2020-12-01\", \"Steps\": [{\"Name\": \"Check\", \"Type\": \"ClarifyCheck\", \"Arguments\": {}}]}'\n";
+    let template = cfn::parse("workflows.yaml", text).unwrap_or_else(|e| panic!("{e}"));
+    let judged = judge(&template, &Deployment::default(), &Policy::baseline());
+    let unread: Vec<(&str, &str)> = judged
+        .unreadable
+        .iter()
+        .map(|u| (u.logical_id.as_str(), u.error.as_str()))
+        .collect();
+    assert_eq!(unread.len(), 2, "{unread:?}");
+    assert!(
+        unread
+            .iter()
+            .any(|(id, e)| *id == "Machine" && e.contains("S3")),
+        "{unread:?}"
+    );
+    assert!(
+        unread
+            .iter()
+            .any(|(id, e)| *id == "Pipeline/Check" && e.contains("ClarifyCheck")),
+        "{unread:?}"
+    );
+}

@@ -34,6 +34,9 @@ fn member(key: &str, value: Value) -> (String, Value) {
     (key.to_string(), value)
 }
 
+/// The type of a step that creates what this version cannot read: listed as unreadable.
+pub const UNREAD: &str = "guardrail:Unread";
+
 /// A workflow step that creates a resource: its id, the template type of its request, and
 /// the request.
 #[derive(Debug, Clone)]
@@ -119,6 +122,18 @@ fn pipeline_step(
         "RegisterModel" => "CreateModelPackage",
         "EndpointConfig" => "CreateEndpointConfig",
         "Endpoint" => "CreateEndpoint",
+        // (steps that run jobs from arguments that are not a create request)
+        kind @ ("QualityCheck" | "ClarifyCheck" | "AutoML" | "EMR") => {
+            out.push(Step {
+                id: name.to_string(),
+                resource_type: UNREAD.to_string(),
+                properties: json!({"Reason": format!(
+                    "a {kind} step runs a job from arguments this version does not read as a create request"
+                )}),
+                top: top.to_string(),
+            });
+            return;
+        }
         "Condition" => {
             for branch in ["IfSteps", "ElseSteps"] {
                 for inner in arguments
@@ -328,7 +343,8 @@ mod tests {
                 {"Name": "Check", "Type": "Condition", "Arguments": {"IfSteps": [
                     {"Name": "Register", "Type": "RegisterModel", "Arguments": {"ModelApprovalStatus": "Approved"}}
                 ]}},
-                {"Name": "Notify", "Type": "Lambda", "Arguments": {}}
+                {"Name": "Notify", "Type": "Lambda", "Arguments": {}},
+                {"Name": "Drift", "Type": "QualityCheck", "Arguments": {}}
             ]
         });
         let steps = pipeline_steps(&definition, &BTreeMap::new());
@@ -340,7 +356,9 @@ mod tests {
             ids,
             [
                 ("Train", "sagemaker:CreateTrainingJob", "0"),
-                ("Register", "AWS::SageMaker::ModelPackage", "1")
+                ("Register", "AWS::SageMaker::ModelPackage", "1"),
+                // (a step whose job this version cannot read is listed, not passed over)
+                ("Drift", UNREAD, "3")
             ]
         );
         let train = &steps[0].properties;
