@@ -1750,6 +1750,18 @@ impl<T: ResourceReader> ResourceReader for CountingReader<T> {
         self.inner.describe(id).await
     }
 
+    /// (what a bulk read gave is counted as the describe it spares or makes)
+    async fn read_known(
+        &self,
+        id: &ResourceId,
+        known: &guardrail_core::ports::Known,
+    ) -> Result<Option<Snapshot>, AwsError> {
+        if known.record.is_none() {
+            self.describes.fetch_add(1, Ordering::Relaxed);
+        }
+        self.inner.read_known(id, known).await
+    }
+
     async fn component_endpoint(&self, component: &ResourceId) -> Result<Option<String>, AwsError> {
         self.inner.component_endpoint(component).await
     }

@@ -675,3 +675,47 @@ async fn a_sweep_describes_each_active_resource_once_and_never_the_job_history()
     assert_eq!(inspector.sagemaker.describes(), 3);
     Ok(())
 }
+
+/// Issue 22: what `Search` returns whole is not described. An `InService` endpoint is judged
+/// from its search record (with its tags); a training job, whose record lacks members its
+/// reader reads (`RemoteDebugConfig`), is described, with the record's tags.
+#[tokio::test]
+async fn a_sweep_judges_in_service_endpoints_from_their_search_records() -> TestResult {
+    // Given an account with a compliant endpoint in service, one being created, and two jobs
+    let account = unique_account();
+    let member = Emulator::in_account(&account).await?;
+    create_endpoint(&member, "served", Posture::Compliant, None).await?;
+    create_endpoint(&member, "coming", Posture::Compliant, Some("Creating")).await?;
+    create_training_job(&member, "train-a", Posture::Compliant, None).await?;
+    create_training_job(&member, "train-b", Posture::NonCompliant, None).await?;
+    let fleet = Arc::new(member_fleet(true).await);
+    let alerts = Emulator::connect().await?.alert_channel().await?;
+    let config = aws::load_config().await;
+    let inspector = counting_inspector(fleet, &config, &alerts.topic_arn)?;
+
+    // When it is swept
+    let targets = Target::all(std::slice::from_ref(&account), &[REGION.to_string()]);
+    let summary = sweep::sweep(
+        &inspector,
+        &inventory(member_fleet(true).await),
+        &targets,
+        &options("sweep/search"),
+    )
+    .await;
+
+    // Then all four were judged, the endpoint in service without a describe
+    assert!(summary.failures.is_empty(), "{:?}", summary.failures);
+    assert_eq!(summary.evaluated, 4);
+    assert_eq!(inspector.sagemaker.describes(), 3);
+    // and the tags came with the records (the owner tag the required-tags control asks for)
+    for arn in [
+        format!("arn:aws:sagemaker:{REGION}:{account}:endpoint/served"),
+        format!("arn:aws:sagemaker:{REGION}:{account}:training-job/train-a"),
+    ] {
+        let id = guardrail_core::findings::finding_id(&arn, "required-tags");
+        let finding = inspector.store.finding(&id).await?;
+        let status = finding.as_ref().map(|f| f.status.as_str());
+        assert_eq!(status, Some("PASS"), "{arn}: {finding:?}");
+    }
+    Ok(())
+}

@@ -60,6 +60,7 @@ STAR_ONLY = {
     "cloudtrail:LookupEvents",
     "sagemaker:ListNotebookInstances",
     "sagemaker:ListTrainingJobs",
+    "sagemaker:Search",
     "sagemaker:ListProcessingJobs",
     "sagemaker:ListTransformJobs",
     "sagemaker:ListHyperParameterTuningJobs",

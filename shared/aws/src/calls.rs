@@ -161,6 +161,7 @@ macro_rules! list {
                         Some(Listed {
                             name: i.$name()?.to_string(),
                             created: i.creation_time().map(|t| t.secs()),
+                            known: Default::default(),
                         })
                     }),
             );

@@ -274,14 +274,49 @@ impl<T> PerAccount<T> {
 
 impl<T: ResourceReader> ResourceReader for PerAccount<T> {
     /// The resource, with whether the other accounts whose keys it names are the
-    /// organisation's (for the KMS controls' `key_accounts`).
+    /// organisation's ([`Self::with_key_accounts`]).
     async fn describe(&self, id: &ResourceId) -> Result<Option<Snapshot>, AwsError> {
-        let Some(mut snapshot) = self
+        let described = self
             .get(&id.account, &id.region)
             .await?
             .describe(id)
+            .await?;
+        self.with_key_accounts(described).await
+    }
+
+    async fn read_known(
+        &self,
+        id: &ResourceId,
+        known: &guardrail_core::ports::Known,
+    ) -> Result<Option<Snapshot>, AwsError> {
+        let read = self.get(&id.account, &id.region).await?;
+        let read = read.read_known(id, known).await?;
+        self.with_key_accounts(read).await
+    }
+
+    async fn component_endpoint(&self, component: &ResourceId) -> Result<Option<String>, AwsError> {
+        self.get(&component.account, &component.region)
             .await?
-        else {
+            .component_endpoint(component)
+            .await
+    }
+
+    async fn running_apps(&self, scope: &ResourceId) -> Result<Vec<ResourceId>, AwsError> {
+        self.get(&scope.account, &scope.region)
+            .await?
+            .running_apps(scope)
+            .await
+    }
+}
+
+impl<T> PerAccount<T> {
+    /// `snapshot` with whether the other accounts whose keys it names are the organisation's
+    /// (for the KMS controls' `key_accounts`).
+    async fn with_key_accounts(
+        &self,
+        snapshot: Option<Snapshot>,
+    ) -> Result<Option<Snapshot>, AwsError> {
+        let Some(mut snapshot) = snapshot else {
             return Ok(None);
         };
         let home = kms::Home::of(&snapshot);
@@ -298,20 +333,6 @@ impl<T: ResourceReader> ResourceReader for PerAccount<T> {
         accounts.dedup();
         snapshot.key_accounts = self.fleet.members(&accounts).await?;
         Ok(Some(snapshot))
-    }
-
-    async fn component_endpoint(&self, component: &ResourceId) -> Result<Option<String>, AwsError> {
-        self.get(&component.account, &component.region)
-            .await?
-            .component_endpoint(component)
-            .await
-    }
-
-    async fn running_apps(&self, scope: &ResourceId) -> Result<Vec<ResourceId>, AwsError> {
-        self.get(&scope.account, &scope.region)
-            .await?
-            .running_apps(scope)
-            .await
     }
 }
 

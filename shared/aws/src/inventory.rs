@@ -35,6 +35,10 @@ impl Inventory for SageMakerInventory {
         if crate::studio::is_studio(kind) {
             return list_studio(&self.client, kind).await;
         }
+        // (whole resources and their tags, 100 a page, where `Search` covers the kind)
+        if let Some(listed) = crate::search::search_kind(&self.client, kind).await? {
+            return Ok(listed);
+        }
         let listing = kind.listing();
         if kind == ResourceKind::ModelPackage {
             // Versions by approval status; unversioned packages (no status) all.
@@ -79,6 +83,7 @@ async fn list_packages(
             Some(Listed {
                 name: name_from_arn(p.model_package_arn()?, ResourceKind::ModelPackage)?,
                 created: p.creation_time().map(|t| t.secs()),
+                known: Default::default(),
             })
         }));
     }

@@ -34,6 +34,7 @@ pub mod recheck_queue;
 mod registry;
 pub mod s3;
 pub mod sagemaker;
+pub mod search;
 pub mod securityhub;
 pub mod sns;
 pub mod sqs;

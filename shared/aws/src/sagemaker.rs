@@ -11,7 +11,7 @@ use super::{classify, KmsKeys};
 use crate::calls::{self, describe, Capture};
 use crate::{experiments, registry, studio};
 use guardrail_core::kinds::{Described, Needed};
-use guardrail_core::ports::{AwsError, Remediator, ResourceReader};
+use guardrail_core::ports::{AwsError, Known, Remediator, ResourceReader};
 use guardrail_core::remediation::Action;
 use guardrail_core::resource::*;
 use guardrail_core::shape::Shape;
@@ -186,6 +186,59 @@ impl SageMaker {
 
 impl ResourceReader for SageMaker {
     async fn describe(&self, id: &ResourceId) -> Result<Option<Snapshot>, AwsError> {
+        let Some(response) = self.described(id).await? else {
+            return Ok(None);
+        };
+        self.completed(id, response, None).await.map(Some)
+    }
+
+    /// A whole record (`Search`: the Describe response's members and `Tags`) is not
+    /// described; known tags are not listed.
+    async fn read_known(
+        &self,
+        id: &ResourceId,
+        known: &Known,
+    ) -> Result<Option<Snapshot>, AwsError> {
+        match (&known.record, &known.tags) {
+            (Some(record), _) => {
+                let tags = crate::search::tags(record);
+                self.completed(id, record.clone(), Some(tags))
+                    .await
+                    .map(Some)
+            }
+            (None, Some(tags)) => {
+                let Some(response) = self.described(id).await? else {
+                    return Ok(None);
+                };
+                self.completed(id, response, Some(tags.clone()))
+                    .await
+                    .map(Some)
+            }
+            (None, None) => self.describe(id).await,
+        }
+    }
+
+    async fn component_endpoint(&self, component: &ResourceId) -> Result<Option<String>, AwsError> {
+        self.hosting_endpoint(&component.name).await
+    }
+
+    async fn running_apps(&self, scope: &ResourceId) -> Result<Vec<ResourceId>, AwsError> {
+        let apps = studio::studio_apps(&self.client, scope.kind, &scope.name).await?;
+        Ok(apps
+            .into_iter()
+            .map(|app| ResourceId {
+                kind: ResourceKind::App,
+                name: app.name(),
+                account: scope.account.clone(),
+                region: scope.region.clone(),
+            })
+            .collect())
+    }
+}
+
+impl SageMaker {
+    /// The Describe response of the resource, `None` when it is gone.
+    async fn described(&self, id: &ResourceId) -> Result<Option<Value>, AwsError> {
         // Describing in the wrong region would report the resource as gone: refuse loudly instead.
         if let Some(region) = self.client.config().region().map(|r| r.as_ref()) {
             if region != id.region {
@@ -207,9 +260,17 @@ impl ResourceReader for SageMaker {
         } else {
             calls::describe_kind(&self.client, id.kind, &id.call_name()).await?
         };
-        let Some(response) = response else {
-            return Ok(None);
-        };
+        Ok(response)
+    }
+
+    /// The snapshot of a resource from its Describe response (or a record of the same
+    /// members): its tags (`tags`, or ListTags), what it runs with, who manages its keys.
+    async fn completed(
+        &self,
+        id: &ResourceId,
+        response: Value,
+        tags: Option<BTreeMap<String, String>>,
+    ) -> Result<Snapshot, AwsError> {
         let operation = id.kind.describe_call();
         let Described {
             arn,
@@ -222,8 +283,13 @@ impl ResourceReader for SageMaker {
             .map_err(|e| calls::unexpected(operation, e))?;
         let arn = arn.unwrap_or_else(|| id.arn());
         // The tags and the dependencies (an endpoint's configuration and models) are independent.
-        let (tags, supplied) =
-            tokio::join!(self.tags(&arn), self.supply_dependencies(&mut details));
+        let listed = async {
+            match tags {
+                Some(tags) => Ok(tags),
+                None => self.tags(&arn).await,
+            }
+        };
+        let (tags, supplied) = tokio::join!(listed, self.supply_dependencies(&mut details));
         let (tags, ()) = (tags?, supplied?);
         // A call may name the resource by its ARN (`UpdateCluster` takes one): the snapshot is
         // named as the Describe response names it.
@@ -249,24 +315,7 @@ impl ResourceReader for SageMaker {
             let arns = guardrail_core::controls::kms::key_arns(snapshot.key_references(), &home);
             snapshot.key_managers = Some(keys.managers(&arns).await?);
         }
-        Ok(Some(snapshot))
-    }
-
-    async fn component_endpoint(&self, component: &ResourceId) -> Result<Option<String>, AwsError> {
-        self.hosting_endpoint(&component.name).await
-    }
-
-    async fn running_apps(&self, scope: &ResourceId) -> Result<Vec<ResourceId>, AwsError> {
-        let apps = studio::studio_apps(&self.client, scope.kind, &scope.name).await?;
-        Ok(apps
-            .into_iter()
-            .map(|app| ResourceId {
-                kind: ResourceKind::App,
-                name: app.name(),
-                account: scope.account.clone(),
-                region: scope.region.clone(),
-            })
-            .collect())
+        Ok(snapshot)
     }
 }
 

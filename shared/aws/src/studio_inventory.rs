@@ -35,6 +35,7 @@ pub async fn list_studio(client: &Client, kind: ResourceKind) -> Result<Vec<List
             Some(Listed {
                 name: name?,
                 created,
+                known: Default::default(),
             })
         })
         .collect())

@@ -425,6 +425,7 @@ impl Inventory for FakeInventory<'_> {
             .map(|s| Listed {
                 name: s.id.name.clone(),
                 created: None,
+                known: Default::default(),
             })
             .collect())
     }

@@ -29,7 +29,7 @@ use crate::findings::{self, NotificationKey};
 use crate::policy::{Mode, Policy};
 use crate::policy_source::SharedPolicy;
 use crate::ports::{
-    AlertPublisher, AwsError, FailureQueue, FindingSink, NetworkDirectory, Ports, Rechecks,
+    AlertPublisher, AwsError, FailureQueue, FindingSink, Known, NetworkDirectory, Ports, Rechecks,
     Remediator, ResourceReader,
 };
 use crate::remediation::{plan, Action, Plan};
@@ -325,8 +325,8 @@ where
 
 impl<P: Ports> Inspector<P> {
     /// The live resource, with the VPCs of its subnets when the policy needs them.
-    async fn observe(&self, id: &ResourceId) -> Result<Option<Snapshot>, AwsError> {
-        let Some(mut snapshot) = self.sagemaker.describe(id).await? else {
+    async fn observe(&self, id: &ResourceId, known: &Known) -> Result<Option<Snapshot>, AwsError> {
+        let Some(mut snapshot) = self.sagemaker.read_known(id, known).await? else {
             return Ok(None);
         };
         self.resolve_vpcs(&mut snapshot).await?;
@@ -447,10 +447,11 @@ impl<P: Ports> Inspector<P> {
         sweep_id: &str,
         resource: ResourceId,
         creator: Option<Actor>,
+        known: Known,
     ) -> Result<Outcome, InspectError> {
         let mut trigger = Trigger::sweep(sweep_id, resource, Some(now().0));
         trigger.actor = creator;
-        Box::pin(self.inspect(&trigger)).await
+        Box::pin(self.inspect_read(&trigger, &known)).await
     }
 
     /// Fills in the creator of a resource a sweep judged before its attribution knew it: the
@@ -479,6 +480,15 @@ impl<P: Ports> Inspector<P> {
     }
 
     async fn inspect(&self, trigger: &Trigger) -> Result<Outcome, InspectError> {
+        Box::pin(self.inspect_read(trigger, &Known::default())).await
+    }
+
+    /// Inspects what the trigger names, with what a sweep's bulk read already gave of it.
+    async fn inspect_read(
+        &self,
+        trigger: &Trigger,
+        known: &Known,
+    ) -> Result<Outcome, InspectError> {
         let event_id = trigger.event_id.as_str();
         let id = match Box::pin(self.target(trigger)).await? {
             Ok(id) => id,
@@ -491,7 +501,7 @@ impl<P: Ports> Inspector<P> {
         // When the resource was observed (before describing it: a slow describe of an older state
         // must not look newer): it orders this evaluation against concurrent ones.
         let observed = observed_nanos();
-        let mut snapshot = match Box::pin(self.observe(&id)).await {
+        let mut snapshot = match Box::pin(self.observe(&id, known)).await {
             Ok(Some(snapshot)) => snapshot,
             Ok(None) => return Box::pin(self.gone(event_id, &id, arn, observed)).await,
             Err(source) => {
@@ -1158,7 +1168,9 @@ mod tests {
         let id = open.id.clone();
         let inspector = inspector(vec![open])?;
         for _ in 0..3 {
-            inspector.inspect_swept("sweep", id.clone(), None).await?;
+            inspector
+                .inspect_swept("sweep", id.clone(), None, Default::default())
+                .await?;
         }
         assert_eq!(actions(&inspector), ["StopNotebookInstance"]);
         assert_eq!(inspector.alerts.sent().len(), 1);
@@ -1257,7 +1269,9 @@ mod tests {
         let fine = in_status(notebook(|_| {}), "InService");
         let id = fine.id.clone();
         let inspector = inspector(vec![fine])?;
-        inspector.inspect_swept("sweep", id, None).await?;
+        inspector
+            .inspect_swept("sweep", id, None, Default::default())
+            .await?;
         assert!(actions(&inspector).is_empty());
         assert!(inspector.alerts.sent().is_empty());
         Ok(())
@@ -1271,7 +1285,9 @@ mod tests {
         let id = open.id.clone();
         let inspector = inspector(vec![open])?;
         inspector.sagemaker.faults.throttle("Describe", 1);
-        let first = inspector.inspect_swept("sweep", id.clone(), None).await;
+        let first = inspector
+            .inspect_swept("sweep", id.clone(), None, Default::default())
+            .await;
         assert!(
             matches!(first, Err(InspectError::Describe { .. })),
             "{first:?}"
@@ -1280,7 +1296,9 @@ mod tests {
             .sagemaker
             .faults
             .throttle("StopNotebookInstance", 1);
-        let second = inspector.inspect_swept("sweep", id.clone(), None).await;
+        let second = inspector
+            .inspect_swept("sweep", id.clone(), None, Default::default())
+            .await;
         assert!(
             matches!(second, Err(InspectError::Remediate { .. })),
             "{second:?}"
@@ -1290,13 +1308,19 @@ mod tests {
             "nobody told of a stop to be retried"
         );
         inspector.alerts.faults.throttle("Publish", 1);
-        let third = inspector.inspect_swept("sweep", id.clone(), None).await;
+        let third = inspector
+            .inspect_swept("sweep", id.clone(), None, Default::default())
+            .await;
         assert!(
             matches!(third, Err(InspectError::Alert { .. })),
             "{third:?}"
         );
-        inspector.inspect_swept("sweep", id.clone(), None).await?;
-        inspector.inspect_swept("sweep", id, None).await?;
+        inspector
+            .inspect_swept("sweep", id.clone(), None, Default::default())
+            .await?;
+        inspector
+            .inspect_swept("sweep", id, None, Default::default())
+            .await?;
         assert_eq!(actions(&inspector), ["StopNotebookInstance"]);
         assert_eq!(
             inspector.alerts.sent().len(),
@@ -1313,7 +1337,9 @@ mod tests {
         let id = open.id.clone();
         let inspector = inspector(vec![open])?;
         inspector.sagemaker.faults.deny("StopNotebookInstance", 1);
-        let outcome = inspector.inspect_swept("sweep", id, None).await?;
+        let outcome = inspector
+            .inspect_swept("sweep", id, None, Default::default())
+            .await?;
         let Outcome::Evaluated { report, .. } = outcome else {
             return Err(format!("expected an evaluation, got {outcome:?}").into());
         };
@@ -1339,14 +1365,18 @@ mod tests {
         let id = open.id.clone();
         let inspector = inspector(vec![open])?;
         inspector.alerts.faults.throttle("Publish", 1);
-        let first = inspector.inspect_swept("sweep", id.clone(), None).await;
+        let first = inspector
+            .inspect_swept("sweep", id.clone(), None, Default::default())
+            .await;
         assert!(
             matches!(first, Err(InspectError::Alert { .. })),
             "{first:?}"
         );
         assert!(inspector.sagemaker.get(&id).is_none(), "deleted");
         for _ in 0..2 {
-            let outcome = inspector.inspect_swept("sweep", id.clone(), None).await?;
+            let outcome = inspector
+                .inspect_swept("sweep", id.clone(), None, Default::default())
+                .await?;
             assert!(matches!(outcome, Outcome::Gone { .. }), "{outcome:?}");
         }
         let sent = inspector.alerts.sent();
@@ -1425,11 +1455,15 @@ mod tests {
         first.created_ms = Some(1_764_547_200_000);
         let id = first.id.clone();
         let inspector = inspector(vec![first.clone()])?;
-        inspector.inspect_swept("sweep", id.clone(), None).await?;
+        inspector
+            .inspect_swept("sweep", id.clone(), None, Default::default())
+            .await?;
         assert_eq!(inspector.alerts.sent().len(), 1);
         // The same event again: the same problem, no second alert
         inspector.sagemaker.put(first.clone());
-        inspector.inspect_swept("sweep", id.clone(), None).await?;
+        inspector
+            .inspect_swept("sweep", id.clone(), None, Default::default())
+            .await?;
         assert_eq!(inspector.alerts.sent().len(), 1);
         // Created again, with the same problem
         let again = Snapshot {
@@ -1437,7 +1471,9 @@ mod tests {
             ..first
         };
         inspector.sagemaker.put(again);
-        inspector.inspect_swept("sweep", id.clone(), None).await?;
+        inspector
+            .inspect_swept("sweep", id.clone(), None, Default::default())
+            .await?;
         assert_eq!(inspector.alerts.sent().len(), 2);
         Ok(())
     }

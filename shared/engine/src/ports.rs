@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::future::Future;
 
+use serde_json::Value;
+
 use crate::alert::Alert;
 use crate::remediation::Action;
 use crate::resource::{ResourceId, ResourceKind, Snapshot};
@@ -70,6 +72,18 @@ pub trait ResourceReader: Send + Sync {
         &self,
         component: &ResourceId,
     ) -> impl Future<Output = Result<Option<String>, AwsError>> + Send;
+
+    /// The resource as [`Self::describe`] gives it, with what a bulk read already gave of it
+    /// (`known`) not read again: no Describe for a whole record, no ListTags for known tags.
+    /// By default, described.
+    fn read_known(
+        &self,
+        id: &ResourceId,
+        known: &Known,
+    ) -> impl Future<Output = Result<Option<Snapshot>, AwsError>> + Send {
+        let _ = known;
+        self.describe(id)
+    }
 
     /// The running (`InService` or `Pending`) Studio apps of a domain, a user profile (its own
     /// and its private spaces') or a space, to be judged one by one when it is contained.
@@ -190,11 +204,24 @@ pub trait ActivityLog: Send + Sync {
 }
 
 /// A resource as its kind's List* call shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Listed {
     pub name: String,
     /// When it was created (Unix seconds), when the listing says.
     pub created: Option<i64>,
+    /// What the listing already read of it (a bulk read).
+    pub known: Known,
+}
+
+/// What a bulk read already gave of a resource, so that it is not read again
+/// ([`ResourceReader::read_known`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Known {
+    /// The whole resource, with the members of its Describe response (SageMaker `Search`, for
+    /// a kind whose search record holds every member its reader reads): not described.
+    pub record: Option<Value>,
+    /// Its tags: not listed.
+    pub tags: Option<BTreeMap<String, String>>,
 }
 
 /// Lists the resources that exist now, for the sweep.

@@ -21,7 +21,7 @@ use crate::elapsed_ms;
 use crate::inspector::{InspectError, Inspector, Outcome};
 use crate::lock;
 use crate::ports::{
-    ActivityLog, AwsError, DeadLetters, FailureQueue, Inventory, Ports, SweepQueue,
+    ActivityLog, AwsError, DeadLetters, FailureQueue, Inventory, Known, Listed, Ports, SweepQueue,
 };
 use crate::report::ActionResult;
 use crate::resource::{ResourceId, ResourceKind};
@@ -447,10 +447,14 @@ pub async fn sweep<P: Ports>(
     };
     let listed = list(inventory, targets, options, &mut summary).await;
     let windows = attribution_windows(&listed);
-    let mut resources: Vec<ResourceId> = listed.into_iter().map(|(id, _)| id).collect();
+    // (what a bulk read gave of a resource is not read again)
+    let mut resources: Vec<(ResourceId, Known)> = listed
+        .into_iter()
+        .map(|(id, item)| (id, item.known))
+        .collect();
     // A different order each sweep: when a sweep runs out of time, the next one does not leave
     // the same resources out again.
-    resources.sort_by_cached_key(|id| order_key(sweep_id, &id.arn()));
+    resources.sort_by_cached_key(|(id, _)| order_key(sweep_id, &id.arn()));
     info!(
         sweep_id,
         resources = resources.len(),
@@ -462,31 +466,32 @@ pub async fn sweep<P: Ports>(
     let creators = Mutex::new(BTreeMap::new());
     let deadline = options.deadline;
     let inspections = async {
-        let mut inspections = futures::stream::iter(resources.into_iter().map(|id| async {
-            let arn = id.arn();
-            if deadline.is_some_and(|d| Instant::now() >= d) {
-                return (arn, None);
-            }
-            let creator = lock(&creators).get(&arn).cloned();
-            let began = Instant::now();
-            let mut result = inspector.inspect_swept(sweep_id, id, creator).await;
-            if let (Ok(Outcome::Evaluated { report, .. }), Some(rechecks)) =
-                (&result, &options.rechecks)
-            {
-                if let Err(source) = inspector.schedule_recheck(report, rechecks).await {
-                    result = Err(InspectError::RecheckNotQueued {
-                        event_id: report.event.id.clone(),
-                        arn: report.resource.arn.clone(),
-                        source,
-                    });
+        let mut inspections =
+            futures::stream::iter(resources.into_iter().map(|(id, known)| async {
+                let arn = id.arn();
+                if deadline.is_some_and(|d| Instant::now() >= d) {
+                    return (arn, None);
                 }
-            }
-            crate::metrics::emit(|| {
-                crate::metrics::of_outcome(result.as_ref().ok(), elapsed_ms(began))
-            });
-            (arn, Some(result))
-        }))
-        .buffer_unordered(options.concurrency.max(1));
+                let creator = lock(&creators).get(&arn).cloned();
+                let began = Instant::now();
+                let mut result = inspector.inspect_swept(sweep_id, id, creator, known).await;
+                if let (Ok(Outcome::Evaluated { report, .. }), Some(rechecks)) =
+                    (&result, &options.rechecks)
+                {
+                    if let Err(source) = inspector.schedule_recheck(report, rechecks).await {
+                        result = Err(InspectError::RecheckNotQueued {
+                            event_id: report.event.id.clone(),
+                            arn: report.resource.arn.clone(),
+                            source,
+                        });
+                    }
+                }
+                crate::metrics::emit(|| {
+                    crate::metrics::of_outcome(result.as_ref().ok(), elapsed_ms(began))
+                });
+                (arn, Some(result))
+            }))
+            .buffer_unordered(options.concurrency.max(1));
         let mut unattributed = Vec::new();
         while let Some((arn, result)) = inspections.next().await {
             if let Some(Ok(Outcome::Evaluated { report, .. })) = &result {
@@ -534,14 +539,12 @@ pub async fn sweep<P: Ports>(
 /// seconds), less a margin (the create call is recorded a little before the resource's creation
 /// time): the attribution window. A resource the listing gave no time for widens it to
 /// CloudTrail's whole 90 days.
-fn attribution_windows(
-    listed: &[(ResourceId, Option<i64>)],
-) -> BTreeMap<(Target, ResourceKind), i64> {
+fn attribution_windows(listed: &[(ResourceId, Listed)]) -> BTreeMap<(Target, ResourceKind), i64> {
     const TRAIL_DAYS: i64 = 90;
     const MARGIN_SECONDS: i64 = 300;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let mut windows = BTreeMap::new();
-    for (id, created) in listed {
+    for (id, Listed { created, .. }) in listed {
         let target = Target {
             account: id.account.clone(),
             region: id.region.clone(),
@@ -620,7 +623,7 @@ async fn list<I: Inventory>(
     targets: &[Target],
     options: &SweepOptions,
     summary: &mut SweepSummary,
-) -> Vec<(ResourceId, Option<i64>)> {
+) -> Vec<(ResourceId, Listed)> {
     let sweep_id = options.sweep_id.as_str();
     let listings = targets
         .iter()
@@ -640,11 +643,11 @@ async fn list<I: Inventory>(
                 resources.extend(found.into_iter().map(|item| {
                     let id = ResourceId {
                         kind,
-                        name: item.name,
+                        name: item.name.clone(),
                         account: target.account.clone(),
                         region: target.region.clone(),
                     };
-                    (id, item.created)
+                    (id, item)
                 }));
             }
             Err(e) => {

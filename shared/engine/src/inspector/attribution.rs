@@ -136,7 +136,7 @@ mod tests {
         assert_eq!(actions(&inspector), ["StopNotebookInstance"]);
         assert_eq!(actor_of().await?.as_deref(), Some(alice));
         inspector
-            .inspect_swept("sweep", id.clone(), Some(bob))
+            .inspect_swept("sweep", id.clone(), Some(bob), Default::default())
             .await?;
         assert_eq!(actor_of().await?.as_deref(), Some(alice));
         Ok(())

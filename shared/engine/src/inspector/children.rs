@@ -72,7 +72,10 @@ impl<P: Ports> Inspector<P> {
         let Some(id) = resource_of(arn) else {
             return Ok(());
         };
-        let parent = self.observe(&id).await.map_err(|e| (arn.to_string(), e))?;
+        let parent = self
+            .observe(&id, &Default::default())
+            .await
+            .map_err(|e| (arn.to_string(), e))?;
         if let Some(parent) = parent {
             inherit_not_applicable(results, &judge(&parent, policy, today).0, arn);
         }
@@ -123,7 +126,7 @@ mod tests {
     async fn judge(inspector: &Fake, snapshot: &Snapshot) -> Result {
         inspector.sagemaker.put(snapshot.clone());
         inspector
-            .inspect_swept("sweep", snapshot.id.clone(), None)
+            .inspect_swept("sweep", snapshot.id.clone(), None, Default::default())
             .await?;
         Ok(())
     }

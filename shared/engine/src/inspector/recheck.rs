@@ -12,7 +12,7 @@ use serde_json::Value;
 use tracing::{error, warn};
 
 use super::{now, observed_nanos, InspectError, Inspector, Judged};
-use crate::ports::{AwsError, Ports, Rechecks};
+use crate::ports::{AwsError, Known, Ports, Rechecks};
 use crate::remediation::Plan;
 use crate::report::{ActionOutcome, ActionResult, Remediation, Report};
 use crate::resource::{ResourceId, ResourceKind};
@@ -103,7 +103,9 @@ impl<P: Ports> Inspector<P> {
         // (a message is anyone's with access to the queue: its count is not trusted to be small)
         let attempt = request.attempt.saturating_add(1);
         let sweep_id = format!("recheck/{}#{attempt}", request.since);
-        let Outcome::Evaluated { report, .. } = self.inspect_swept(&sweep_id, id, None).await?
+        let Outcome::Evaluated { report, .. } = self
+            .inspect_swept(&sweep_id, id, None, Known::default())
+            .await?
         else {
             return Ok(None);
         };

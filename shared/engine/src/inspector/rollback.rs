@@ -219,14 +219,18 @@ mod tests {
         compliant_before(&inspector, &open).await?;
         inspector.sagemaker.faults.refuse("UpdateEndpoint", 1);
         inspector.alerts.faults.throttle("Publish", 1);
-        let first = inspector.inspect_swept("sweep", id.clone(), None).await;
+        let first = inspector
+            .inspect_swept("sweep", id.clone(), None, Default::default())
+            .await;
         assert!(
             matches!(first, Err(InspectError::Alert { .. })),
             "{first:?}"
         );
         assert!(inspector.sagemaker.get(&id).is_none(), "deleted");
         for _ in 0..2 {
-            let outcome = inspector.inspect_swept("sweep", id.clone(), None).await?;
+            let outcome = inspector
+                .inspect_swept("sweep", id.clone(), None, Default::default())
+                .await?;
             assert!(matches!(outcome, Outcome::Gone { .. }), "{outcome:?}");
         }
         assert_eq!(inspector.alerts.sent().len(), 1);
@@ -244,7 +248,9 @@ mod tests {
         let id = old.id.clone();
         let (first, again) = (inspector(vec![old.clone()])?, inspector(vec![old.clone()])?);
         let inspector = first;
-        inspector.inspect_swept("sweep", id.clone(), None).await?;
+        inspector
+            .inspect_swept("sweep", id.clone(), None, Default::default())
+            .await?;
         let failing = |created_ms| {
             let mut e = in_status(endpoint(|e| e.kms_key_id = None), "InService");
             e.created_ms = Some(created_ms);
@@ -252,15 +258,21 @@ mod tests {
         };
         // Another endpoint of the same name, the old one gone unseen
         inspector.sagemaker.put(failing(1_764_550_000_000));
-        let outcome = inspector.inspect_swept("sweep", id.clone(), None).await?;
+        let outcome = inspector
+            .inspect_swept("sweep", id.clone(), None, Default::default())
+            .await?;
         let Outcome::Evaluated { report, .. } = outcome else {
             panic!("evaluated: {outcome:?}")
         };
         assert_eq!(report.remediation.outcome().as_str(), "deleted");
         // The same incarnation updated to a failing configuration is rolled back
-        again.inspect_swept("sweep", id.clone(), None).await?;
+        again
+            .inspect_swept("sweep", id.clone(), None, Default::default())
+            .await?;
         again.sagemaker.put(failing(1_764_547_200_000));
-        let outcome = again.inspect_swept("sweep", id.clone(), None).await?;
+        let outcome = again
+            .inspect_swept("sweep", id.clone(), None, Default::default())
+            .await?;
         let Outcome::Evaluated { report, .. } = outcome else {
             panic!("evaluated: {outcome:?}")
         };
@@ -276,7 +288,9 @@ mod tests {
         let old = in_status(endpoint(|_| {}), "InService");
         let id = old.id.clone();
         let inspector = inspector(vec![old.clone()])?;
-        inspector.inspect_swept("sweep", id.clone(), None).await?;
+        inspector
+            .inspect_swept("sweep", id.clone(), None, Default::default())
+            .await?;
         let remembered = inspector.store.last_compliant_config(&old.arn).await?;
         assert!(
             remembered.is_some(),
@@ -284,13 +298,17 @@ mod tests {
         );
         // Its owner deletes it (the state change reports Deleting)
         inspector.sagemaker.put(in_status(old.clone(), "Deleting"));
-        inspector.inspect_swept("sweep", id.clone(), None).await?;
+        inspector
+            .inspect_swept("sweep", id.clone(), None, Default::default())
+            .await?;
         // A new endpoint of the same name, on a failing configuration of its own
         let new = in_status(endpoint(|e| e.kms_key_id = None), "InService");
         inspector
             .sagemaker
             .put(on_config(new, "config-of-the-new-endpoint"));
-        let outcome = inspector.inspect_swept("sweep", id.clone(), None).await?;
+        let outcome = inspector
+            .inspect_swept("sweep", id.clone(), None, Default::default())
+            .await?;
         let Outcome::Evaluated { report, .. } = outcome else {
             panic!("evaluated: {outcome:?}")
         };
@@ -309,7 +327,9 @@ mod tests {
             Policy::from_toml("[remediation]\nendpoint = \"none\"\n", "test")?.into();
         compliant_before(&inspector, &open).await?;
         inspector.sagemaker.faults.refuse("UpdateEndpoint", 1);
-        let outcome = inspector.inspect_swept("sweep", id.clone(), None).await?;
+        let outcome = inspector
+            .inspect_swept("sweep", id.clone(), None, Default::default())
+            .await?;
         let Outcome::Evaluated { report, .. } = outcome else {
             panic!("evaluated: {outcome:?}")
         };
@@ -331,7 +351,9 @@ mod tests {
         inspector
             .sagemaker
             .change_after_describe(in_status(endpoint(|_| {}), "Updating"));
-        let outcome = inspector.inspect_swept("sweep", id.clone(), None).await?;
+        let outcome = inspector
+            .inspect_swept("sweep", id.clone(), None, Default::default())
+            .await?;
         let Outcome::Evaluated { report, .. } = outcome else {
             panic!("evaluated: {outcome:?}")
         };

@@ -44,7 +44,7 @@ impl<P: Ports> Inspector<P> {
             .map(|app| {
                 let policy = &policy;
                 async move {
-                    let Some(snapshot) = self.observe(&app).await? else {
+                    let Some(snapshot) = self.observe(&app, &Default::default()).await? else {
                         return Ok(None);
                     };
                     let (results, plan) = judge(&snapshot, policy, today);
@@ -186,7 +186,11 @@ mod tests {
         let domain = failing_default();
         let id = domain.id.clone();
         let inspector = inspector(vec![domain, app_of("alice", no_sharing())])?;
-        let report = report(inspector.inspect_swept("sweep", id, None).await?)?;
+        let report = report(
+            inspector
+                .inspect_swept("sweep", id, None, Default::default())
+                .await?,
+        )?;
         assert!(report
             .violations()
             .any(|v| v.control.as_str() == "output-kms"));
@@ -220,7 +224,11 @@ mod tests {
         app.arn = app.id.arn();
         let id = space.id.clone();
         let inspector = inspector(vec![space, app.clone()])?;
-        let report = report(inspector.inspect_swept("sweep", id, None).await?)?;
+        let report = report(
+            inspector
+                .inspect_swept("sweep", id, None, Default::default())
+                .await?,
+        )?;
         assert_eq!(report.remediation.outcome(), ActionOutcome::AppsDeleted);
         assert_eq!(
             inspector.sagemaker.calls(),
@@ -237,7 +245,11 @@ mod tests {
         let id = domain.id.clone();
         let odd = in_status(app_of("bob", StudioSettings::default()), "Rebooting");
         let inspector = inspector(vec![domain, odd])?;
-        let report = report(inspector.inspect_swept("sweep", id, None).await?)?;
+        let report = report(
+            inspector
+                .inspect_swept("sweep", id, None, Default::default())
+                .await?,
+        )?;
         assert_eq!(report.remediation.outcome(), ActionOutcome::Failed);
         assert!(actions(&inspector).is_empty());
         Ok(())
@@ -251,7 +263,11 @@ mod tests {
         let alice = app_of("alice", no_sharing());
         let bob = app_of("bob", StudioSettings::default());
         let inspector = inspector(vec![domain, alice.clone(), bob.clone()])?;
-        let report = report(inspector.inspect_swept("sweep", id, None).await?)?;
+        let report = report(
+            inspector
+                .inspect_swept("sweep", id, None, Default::default())
+                .await?,
+        )?;
         assert_eq!(report.remediation.outcome(), ActionOutcome::AppsDeleted);
         let calls = inspector.sagemaker.calls();
         assert_eq!(calls, [("DeleteApp".to_string(), bob.id.name.clone())]);
