@@ -5,6 +5,8 @@ middleware that
 
 - answers the emulator's control endpoints (``/_guardrail/...``) itself: the fault switch
   below, and the routes ``server.py`` adds (settling endpoint updates, ...);
+- asks the regime of ``regimes.py`` (latency and rate limits), when one is on, about every
+  signed request first;
 - when fault injection is on, answers a configurable share of the requests to chosen services
   with a fault instead of passing them to moto: throttling in the service's own wire protocol,
   an HTTP 500, or a hang followed by an HTTP 500.
@@ -48,7 +50,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol as TypingProtocol
 from urllib.parse import parse_qs
 
 import botocore.session
@@ -412,13 +414,34 @@ def _status_line(status: int) -> str:
     return f"{status} {REASONS.get(status, 'Unknown')}"
 
 
-class GuardrailApp:
-    """WSGI middleware in front of moto: control endpoints and fault injection."""
+class Gate(TypingProtocol):
+    """Something asked about every signed request before fault injection: the AWS-like regime
+    of ``regimes.py`` (latency and rate limits)."""
 
-    def __init__(self, app: WSGIApp, injector: FaultInjector, routes: list[Route]) -> None:
+    def gate(
+        self, environ: WSGIEnviron, service: str, access_key_id: str
+    ) -> tuple[int, list[tuple[str, str]], bytes] | None:
+        """Answers the response to send instead of passing the request on, or None."""
+
+    def routes(self) -> list[Route]:
+        """Its control endpoints."""
+
+
+class GuardrailApp:
+    """WSGI middleware in front of moto: control endpoints, the regime (``regimes.py``) and
+    fault injection."""
+
+    def __init__(
+        self,
+        app: WSGIApp,
+        injector: FaultInjector,
+        routes: list[Route],
+        regime: Gate | None = None,
+    ) -> None:
         self.app = app
         self.injector = injector
-        self.routes = injector.routes() + routes
+        self.regime = regime
+        self.routes = injector.routes() + (regime.routes() if regime else []) + routes
 
     def __call__(self, environ: WSGIEnviron, start_response: StartResponse) -> Iterable[bytes]:
         path = str(environ.get("PATH_INFO", ""))
@@ -426,6 +449,13 @@ class GuardrailApp:
             return self.control(environ, start_response, path)
         if not path.startswith(MOTO_API_PREFIX):
             scope = signing_scope(environ)
+            if scope is not None and self.regime is not None:
+                answer = self.regime.gate(environ, *scope)
+                if answer is not None:
+                    read_body(environ)
+                    status, headers, body = answer
+                    start_response(_status_line(status), headers)
+                    return [body]
             fault = None if scope is None else self.injector.decide(*scope)
             if fault is not None:
                 read_body(environ)
@@ -473,19 +503,26 @@ class GuardrailServer(ThreadedMotoServer):
     """moto's threaded server with ``GuardrailApp`` in front of moto's application."""
 
     def __init__(
-        self, ip_address: str, port: int, routes: list[Route], injector: FaultInjector | None = None
+        self,
+        ip_address: str,
+        port: int,
+        routes: list[Route],
+        injector: FaultInjector | None = None,
+        regime: Gate | None = None,
     ) -> None:
         super().__init__(ip_address=ip_address, port=port, verbose=False)
         self.injector = injector or FaultInjector()
+        self.regime = regime
         self.routes = routes
 
     def _server_entry(self) -> None:
         """As ThreadedMotoServer's, with the middleware around the application."""
         app = GuardrailApp(
-            DomainDispatcherApplication(create_backend_app), self.injector, self.routes
+            DomainDispatcherApplication(create_backend_app), self.injector, self.routes, self.regime
         )
+        # threaded=True: one thread per request, so a regime's latency overlaps between them.
         self._server = make_server(
-            self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
+            self._ip_address, self._port, app, threaded=True, request_handler=MotoRequestHandler
         )
         self._server_ready_event.set()
         self._server.serve_forever()

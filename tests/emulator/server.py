@@ -66,6 +66,7 @@ import studio
 import trail
 import transactions
 from faults import ControlError, GuardrailServer, Route
+from regimes import Regime
 
 HOST = "127.0.0.1"
 
@@ -1011,7 +1012,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         print(f"emulator: cannot listen on {HOST}:{port}: {error}", file=sys.stderr)
         return 1
-    server = GuardrailServer(ip_address=HOST, port=port, routes=control_routes())
+    server = GuardrailServer(ip_address=HOST, port=port, routes=control_routes(), regime=Regime())
 
     stop_requested = threading.Event()
 

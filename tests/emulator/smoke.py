@@ -2136,6 +2136,58 @@ def fault_injection_by_access_key(endpoint: str) -> None:
     )
 
 
+# Extension 33: the AWS-like regime (latency and rate limits).
+
+
+@check
+def regime_latency_and_rate_limits(endpoint: str) -> None:
+    """With 50 ms of latency and 2 DescribeNotebookInstance a second, five quick describes take
+    50 ms or more each and the ones beyond the bucket are throttled in SageMaker's shape (400
+    ThrottlingException) and counted; other actions and moto-api are not limited; DELETE ends it."""
+    sm = client("sagemaker", endpoint)
+    name = unique("smoke-regime")
+    create_notebook(sm, name)
+    regime = {
+        "latency_ms": 50,
+        "rates": {"sagemaker:DescribeNotebookInstance": 2, "sagemaker:Describe*": 1000},
+    }
+    code, answer = control(endpoint, "POST", "/_guardrail/regime", regime)
+    expect_equal(code, 200, f"POST /_guardrail/regime: {answer}")
+    try:
+        outcomes, durations = [], []
+        for _ in range(5):
+            started = time.monotonic()
+            outcomes.append(failure(lambda: sm.describe_notebook_instance(NotebookInstanceName=name)))
+            durations.append(time.monotonic() - started)
+        listed = failure(lambda: sm.list_notebook_instances())
+        with urllib.request.urlopen(endpoint + "/moto-api/data.json", timeout=30) as response:
+            expect_equal(response.status, 200, "moto-api is not limited")
+        code, state = control(endpoint, "GET", "/_guardrail/regime")
+        expect_equal(code, 200, "GET /_guardrail/regime")
+        for bad in ({"latency_ms": -1}, {"rates": {"sagemaker": 1}}, {"burst": {"x:Y": 2}}, {"x": 1}):
+            code, _ = control(endpoint, "POST", "/_guardrail/regime", bad)
+            expect_equal(code, 400, f"POST {bad}")
+    finally:
+        code, final = control(endpoint, "DELETE", "/_guardrail/regime")
+        expect_equal(code, 200, "DELETE /_guardrail/regime")
+    throttled = [o for o in outcomes if o is not None]
+    assert outcomes[:2] == [None, None], f"the bucket holds two: {outcomes}"
+    assert throttled and all(o == (400, "ThrottlingException") for o in throttled), outcomes
+    assert min(durations) >= 0.05, f"every request waits 50 ms: {durations}"
+    expect_equal(listed, None, "ListNotebookInstances is not limited")
+    expect_equal(state["enabled"], True, "enabled")
+    expect_equal(state["seen"].get("sagemaker:DescribeNotebookInstance"), 5, "seen")
+    expect_equal(
+        state["throttled"], {"sagemaker:DescribeNotebookInstance": len(throttled)}, "throttled"
+    )
+    assert state["delayed"] >= 6, f"delayed: {state['delayed']}"
+    expect_equal((final["enabled"], final["config"]), (False, None), "off")
+    started = time.monotonic()
+    for _ in range(3):
+        sm.describe_notebook_instance(NotebookInstanceName=name)
+    assert time.monotonic() - started < 0.15, "no latency and no limit once off"
+
+
 def in_account(service: str, endpoint: str, account: str) -> Any:
     """A client in another account: moto gives assumed-role credentials the role's account."""
     creds = client("sts", endpoint).assume_role(
