@@ -24,10 +24,13 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_sagemaker::types::NotebookInstanceLifecycleHook;
 use futures::StreamExt;
-use guardrail_aws::{self as aws, Fleet, MemberRole, SqsFailureQueue};
+use guardrail_aws::{
+    self as aws, Fleet, MemberRole, PerAccount, SageMakerInventory, SqsFailureQueue,
+};
 use guardrail_aws::{dynamodb_table, DynamoStore};
 use guardrail_core::env::Environment;
 use guardrail_core::store::FindingStore;
+use guardrail_core::sweep::{self, SweepOptions, SweepSummary, Target};
 use guardrail_core::{ErrorType, Outcome, Policy};
 use guardrail_tests::*;
 use serde_json::Value;
@@ -349,8 +352,39 @@ async fn under_faults_and_duplicates_nothing_is_lost_and_nothing_compliant_is_to
     };
     let env = Environment::from_pairs([("SECURITY_HUB", "on")]);
     // The member account's resources use the home account's key.
-    let (inspector, failures, queue_url) =
-        wired(&home, &alerts, env, Some(member_role), central_keys()?).await?;
+    let (inspector, failures, queue_url) = wired(
+        &home,
+        &alerts,
+        env,
+        Some(member_role.clone()),
+        central_keys()?,
+    )
+    .await?;
+    // And a sweeper over both accounts, on the same store (issue 22: the compliant resources'
+    // findings are recorded together, the others one by one)
+    let sweep_fleet = Fleet::new(
+        faulty_world_config().await,
+        ACCOUNT.into(),
+        Some(member_role),
+    );
+    let inventory = PerAccount::new(Arc::new(sweep_fleet), |c| {
+        SageMakerInventory::new(aws_sdk_sagemaker::Client::new(c))
+    });
+    let targets = Target::all(
+        &[ACCOUNT.to_string(), member_account.clone()],
+        &[REGION.to_string()],
+    );
+    let sweep_once = |sweep_id: &'static str| {
+        let options = SweepOptions {
+            sweep_id: sweep_id.into(),
+            concurrency: 4,
+            deadline: None,
+            progress: None,
+            rechecks: None,
+        };
+        let (inspector, inventory, targets) = (&inspector, &inventory, &targets);
+        async move { sweep::sweep(&**inspector, inventory, targets, &options).await }
+    };
 
     // When every event is delivered at least twice, shuffled, some ten times at once, while a
     // fifth of the calls fail
@@ -380,7 +414,7 @@ async fn under_faults_and_duplicates_nothing_is_lost_and_nothing_compliant_is_to
         ),
     )?;
     let tally = Arc::new(Tally::default());
-    let run = futures::stream::iter(plan)
+    let deliveries = futures::stream::iter(plan)
         .map(|delivery| {
             let (inspector, failures, tally) = (inspector.clone(), failures.clone(), tally.clone());
             async move {
@@ -402,8 +436,10 @@ async fn under_faults_and_duplicates_nothing_is_lost_and_nothing_compliant_is_to
             }
         })
         .buffer_unordered(CONCURRENCY)
-        .collect::<Vec<()>>()
-        .await;
+        .collect::<Vec<()>>();
+    // (a sweep while the events come and the faults last)
+    let (run, under_faults_sweep): (Vec<()>, SweepSummary) =
+        futures::join!(deliveries, sweep_once("adversary/sweep-under-faults"));
     let faults = emulator_control("DELETE", "/_guardrail/faults", "")?;
     let faults: Value = serde_json::from_str(&faults)?;
     let under_faults = started.elapsed();
@@ -411,6 +447,8 @@ async fn under_faults_and_duplicates_nothing_is_lost_and_nothing_compliant_is_to
     // Then, the faults over, the failure queue is redriven once its claims have lapsed
     let (exhausted, still_failing) = redrive(&inspector, &failures, &tally).await;
     let redriven = exhausted.len();
+    // and both accounts are swept again, with no faults
+    let clean_sweep = sweep_once("adversary/sweep-after").await;
 
     // Counts first, so a failure below can be read against them
     let delivered = alerts.receive(500, Duration::from_secs(5)).await?;
@@ -438,6 +476,11 @@ async fn under_faults_and_duplicates_nothing_is_lost_and_nothing_compliant_is_to
         kept.len(),
         under_faults.as_secs_f64(),
         started.elapsed().as_secs_f64()
+    );
+    println!(
+        "adversary: sweep under faults: {}; sweep after: {}",
+        under_faults_sweep.line(),
+        clean_sweep.line()
     );
     for (event, error) in exhausted.iter().take(5) {
         println!(
@@ -475,6 +518,12 @@ async fn under_faults_and_duplicates_nothing_is_lost_and_nothing_compliant_is_to
     assert!(
         still_failing.is_empty(),
         "the redrive, without faults, handles every event: {still_failing:?}"
+    );
+    assert!(
+        clean_sweep.failures.is_empty()
+            && clean_sweep.evaluated >= seeded.iter().filter(|s| s.compliant).count(),
+        "the sweep without faults inspects what runs: {}",
+        clean_sweep.line()
     );
 
     // Every resource ends as its posture says, and is alerted accordingly

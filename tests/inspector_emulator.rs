@@ -798,6 +798,11 @@ async fn dynamodb_store_passes_the_store_contract() -> TestResult {
         Ok(DynamoStore::new(emu.dynamodb.clone(), table))
     })
     .await?;
+    // (and it records compliant evaluations together: issue 22)
+    let table = unique("findings");
+    dynamodb_table::create_table(&emu.dynamodb, &table).await?;
+    let store = DynamoStore::new(emu.dynamodb.clone(), table);
+    assert!(guardrail_core::store::contract::quiet_records(&store).await?);
     Ok(())
 }
 

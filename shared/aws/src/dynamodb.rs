@@ -30,8 +30,8 @@ use aws_sdk_dynamodb::Client;
 
 use guardrail_core::findings::{Finding, Observation};
 use guardrail_core::store::{
-    Claim, ClaimRequest, CompliantConfig, Evaluation, FindingStore, Page, Query, StagedAlert,
-    StoreError,
+    Claim, ClaimRequest, CompliantConfig, Evaluation, FindingStore, Page, Query, QuietRecord,
+    StagedAlert, StoreError,
 };
 
 pub const BY_ACCOUNT: &str = "gsi1";
@@ -79,6 +79,15 @@ fn s(value: impl Into<String>) -> AttributeValue {
 }
 
 /// The key of a resource's alert state item.
+/// An item of a quiet transaction: which record it is of, its place, and whether it is the
+/// record's alert state.
+struct QuietItem {
+    record: usize,
+    index: usize,
+    notify: bool,
+    item: TransactWriteItem,
+}
+
 fn notify_key(resource_arn: &str) -> Item {
     HashMap::from([
         ("pk".to_string(), s(format!("RESOURCE#{resource_arn}"))),
@@ -421,6 +430,94 @@ impl DynamoStore {
         Ok(())
     }
 
+    /// A quiet record's alert state: its pass key noted as notified where none or the same was,
+    /// and no claim is live (a lapsed one goes, as in [`Self::record_first_quietly`]).
+    fn quiet_notify(&self, record: &QuietRecord<'_>) -> Result<TransactWriteItem, StoreError> {
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(notify_key(record.resource_arn)))
+            .update_expression(
+                "SET notified_key = :k, notified_at = if_not_exists(notified_at, :at) \
+                 REMOVE claim_key, claim_owner, claim_expires, claim_at",
+            )
+            .condition_expression(
+                "(attribute_not_exists(notified_key) OR notified_key = :k) AND \
+                 (attribute_not_exists(claim_owner) OR claim_expires <= :now)",
+            )
+            .expression_attribute_values(":k", s(record.key))
+            .expression_attribute_values(":at", AttributeValue::N(record.evaluated.to_string()))
+            .expression_attribute_values(":now", AttributeValue::N(record.now.to_string()))
+            .build()
+            .map_err(build_error)?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+
+    /// Writes quiet records' items (each record's whole in one transaction): a stale finding or
+    /// configuration is left out, as [`Self::transact`] leaves it; a record whose alert state
+    /// refuses its pass is left out whole and marked not recorded in `recorded`.
+    async fn transact_quietly(
+        &self,
+        mut items: Vec<QuietItem>,
+        recorded: &mut [bool],
+    ) -> Result<(), StoreError> {
+        let mut delay = std::time::Duration::from_millis(50);
+        let mut attempts = 0;
+        while !items.is_empty() {
+            let result = self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(items.iter().map(|i| i.item.clone()).collect()))
+                .send()
+                .await;
+            let Err(e) = result else {
+                return Ok(());
+            };
+            let codes: Vec<String> = match e.as_service_error() {
+                Some(TransactWriteItemsError::TransactionCanceledException(t)) => t
+                    .cancellation_reasons()
+                    .iter()
+                    .map(|r| r.code().unwrap_or("None").to_string())
+                    .collect(),
+                _ => return Err(failed("TransactWriteItems", &self.table)(e)),
+            };
+            let before = items.len();
+            let mut refused = Vec::new();
+            let mut stale = Vec::new();
+            for (item, code) in items.iter().zip(&codes) {
+                if code == "ConditionalCheckFailed" {
+                    match item.notify {
+                        true => refused.push(item.record),
+                        false => stale.push(item.index),
+                    }
+                }
+            }
+            for r in &refused {
+                recorded[*r] = false;
+            }
+            items.retain(|i| !refused.contains(&i.record) && !stale.contains(&i.index));
+            let other: Vec<&str> = codes
+                .iter()
+                .map(String::as_str)
+                .filter(|c| !["None", "ConditionalCheckFailed"].contains(c))
+                .collect();
+            if other.is_empty() && items.len() < before {
+                continue;
+            }
+            let retryable = other.iter().all(|c| TRANSIENT.contains(c));
+            attempts += 1;
+            if !retryable || attempts >= TRANSACTION_ATTEMPTS {
+                return Err(StoreError::Backend {
+                    operation: "TransactWriteItems",
+                    message: format!("transaction cancelled ({})", other.join(", ")),
+                    retryable,
+                });
+            }
+            tokio::time::sleep(delay).await;
+            delay *= 2;
+        }
+        Ok(())
+    }
+
     /// Records `key` as notified when nothing was ever alerted for the resource and nobody holds
     /// a live claim ([`ClaimRequest::quiet_if_first`]): `None`. Otherwise the alert state as
     /// it is.
@@ -507,6 +604,49 @@ impl FindingStore for DynamoStore {
             self.transact(chunk.to_vec()).await?;
         }
         Ok(())
+    }
+
+    /// One transaction of up to [`TRANSACTION`] items holds whole records: each record's
+    /// findings, observations, configuration and alert state.
+    async fn record_quietly(&self, batch: &[QuietRecord<'_>]) -> Result<Vec<bool>, StoreError> {
+        let mut recorded = vec![true; batch.len()];
+        let mut transaction: Vec<QuietItem> = Vec::new();
+        let mut index = 0;
+        for (r, record) in batch.iter().enumerate() {
+            let evaluation = &record.evaluation;
+            let mut items = Vec::new();
+            for f in evaluation.findings {
+                items.push((false, self.finding_update(f, false)?));
+            }
+            for put in self.observation_puts(evaluation)? {
+                items.push((false, put));
+            }
+            if let Some(config) = &evaluation.compliant_config {
+                let update = self.config_update(config)?;
+                items.push((false, TransactWriteItem::builder().update(update).build()));
+            }
+            items.push((true, self.quiet_notify(record)?));
+            if items.len() > TRANSACTION {
+                // (more items than one transaction holds: recorded one by one instead)
+                recorded[r] = false;
+                continue;
+            }
+            if transaction.len() + items.len() > TRANSACTION {
+                self.transact_quietly(std::mem::take(&mut transaction), &mut recorded)
+                    .await?;
+            }
+            for (notify, item) in items {
+                transaction.push(QuietItem {
+                    record: r,
+                    index,
+                    notify,
+                    item,
+                });
+                index += 1;
+            }
+        }
+        self.transact_quietly(transaction, &mut recorded).await?;
+        Ok(recorded)
     }
 
     async fn claim_notification(&self, request: &ClaimRequest<'_>) -> Result<Claim, StoreError> {

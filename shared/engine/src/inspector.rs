@@ -36,7 +36,8 @@ use crate::remediation::{plan, Action, Plan};
 use crate::report::{ActionResult, Remediation, Report, Source};
 use crate::resource::{Details, Lifecycle, ResourceId, ResourceKind, Snapshot};
 use crate::store::{
-    Claim, ClaimRequest, CompliantConfig, Evaluation, FindingStore, StagedAlert, StoreError,
+    Claim, ClaimRequest, CompliantConfig, Evaluation, FindingStore, QuietRecord, StagedAlert,
+    StoreError,
 };
 
 /// What the inspector did with one event (the Lambda's response).
@@ -217,12 +218,53 @@ enum Announce {
 }
 
 /// One evaluation, judged and acted on, on its way to the store and the alert.
+#[derive(Debug)]
 struct Judged {
     report: Report,
     /// The remediation call's error, when it failed.
     failure: Option<AwsError>,
     /// The configuration a compliant endpoint serves ([`rollback::compliant_endpoint_config`]).
     compliant_config: Option<String>,
+}
+
+/// What a sweep's inspection gives: an outcome, or a compliant resource's evaluation that
+/// needs no alert unless one went out before, to be recorded with others
+/// ([`Inspector::conclude_quietly`]).
+#[derive(Debug)]
+pub enum Swept {
+    Done(Outcome),
+    Quiet(Box<QuietJudged>),
+}
+
+/// A compliant resource's evaluation waiting to be recorded with others.
+#[derive(Debug)]
+pub struct QuietJudged {
+    judged: Judged,
+    observed: i64,
+}
+
+impl QuietJudged {
+    pub fn report(&self) -> &Report {
+        &self.judged.report
+    }
+}
+
+/// An evaluation that needs no alert unless one went out before: every control passes or is
+/// not applicable, nothing was done, the resource is its own (not a tuning job's child) and
+/// settled (a changing one's resolution waits).
+fn is_quiet(judged: &Judged) -> bool {
+    let report = &judged.report;
+    let settled = report.resource.status.as_deref().is_none_or(|status| {
+        !matches!(
+            Lifecycle::classify(report.resource.kind, status),
+            Lifecycle::Transitional(_)
+        )
+    });
+    judged.failure.is_none()
+        && matches!(report.remediation.plan, Plan::Nothing)
+        && report.resource.part_of.is_none()
+        && settled
+        && NotificationKey::of(report) == NotificationKey::Pass
 }
 
 /// Evaluation and remediation decision for a snapshot: the pure heart of every path.
@@ -451,7 +493,89 @@ impl<P: Ports> Inspector<P> {
     ) -> Result<Outcome, InspectError> {
         let mut trigger = Trigger::sweep(sweep_id, resource, Some(now().0));
         trigger.actor = creator;
-        Box::pin(self.inspect_read(&trigger, &known)).await
+        match Box::pin(self.inspect_read(&trigger, &known, false)).await? {
+            Swept::Done(outcome) => Ok(outcome),
+            Swept::Quiet(quiet) => Box::pin(self.conclude(quiet.judged, quiet.observed)).await,
+        }
+    }
+
+    /// A sweep's inspection: like [`Self::inspect_swept`], but a compliant resource's
+    /// evaluation that needs no alert unless one went out before is given back unrecorded
+    /// ([`Swept::Quiet`]), for [`Self::conclude_quietly`] to record with others.
+    pub async fn inspect_swept_quietly(
+        &self,
+        sweep_id: &str,
+        resource: ResourceId,
+        creator: Option<Actor>,
+        known: Known,
+    ) -> Result<Swept, InspectError> {
+        let mut trigger = Trigger::sweep(sweep_id, resource, Some(now().0));
+        trigger.actor = creator;
+        Box::pin(self.inspect_read(&trigger, &known, true)).await
+    }
+
+    /// Records compliant resources' evaluations together ([`FindingStore::record_quietly`]);
+    /// one the store did not record so (an alert went out before, a claim is live, or the batch
+    /// failed) is concluded as any evaluation is. The outcomes in the order given.
+    pub async fn conclude_quietly(
+        &self,
+        batch: Vec<QuietJudged>,
+    ) -> Vec<Result<Outcome, InspectError>> {
+        let parts: Vec<_> = batch
+            .iter()
+            .map(|q| findings::from_report(&q.judged.report))
+            .collect();
+        let now_s = time::OffsetDateTime::now_utc().unix_timestamp();
+        let key = NotificationKey::Pass.to_string();
+        let records: Vec<QuietRecord<'_>> = batch
+            .iter()
+            .zip(&parts)
+            .map(|(q, (findings, observations))| QuietRecord {
+                evaluation: Evaluation {
+                    compliant_config: q.judged.compliant_config.as_deref().map(|config| {
+                        CompliantConfig {
+                            resource_arn: &q.judged.report.resource.arn,
+                            config: Some(config),
+                            evaluated: q.observed,
+                        }
+                    }),
+                    ..Evaluation::of(findings, observations)
+                },
+                resource_arn: &q.judged.report.resource.arn,
+                key: &key,
+                evaluated: q.observed,
+                now: now_s,
+            })
+            .collect();
+        let recorded = match self.store.record_quietly(&records).await {
+            Ok(recorded) => recorded,
+            Err(e) => {
+                warn!(error = %e, "quiet records not written together: one by one");
+                vec![false; batch.len()]
+            }
+        };
+        drop(records);
+        let mut outcomes = Vec::with_capacity(batch.len());
+        for ((quiet, (findings, _)), recorded) in batch.into_iter().zip(parts).zip(recorded) {
+            let outcome = match recorded {
+                false => Box::pin(self.conclude(quiet.judged, quiet.observed)).await,
+                true => {
+                    let report = quiet.judged.report;
+                    match Box::pin(self.sink.import(&findings)).await {
+                        Ok(()) => Ok(Outcome::Evaluated {
+                            report: Box::new(report),
+                            alert_message_id: None,
+                        }),
+                        Err(source) => Err(InspectError::Sink {
+                            event_id: report.event.id.clone(),
+                            source,
+                        }),
+                    }
+                }
+            };
+            outcomes.push(outcome);
+        }
+        outcomes
     }
 
     /// Fills in the creator of a resource a sweep judged before its attribution knew it: the
@@ -480,19 +604,24 @@ impl<P: Ports> Inspector<P> {
     }
 
     async fn inspect(&self, trigger: &Trigger) -> Result<Outcome, InspectError> {
-        Box::pin(self.inspect_read(trigger, &Known::default())).await
+        match Box::pin(self.inspect_read(trigger, &Known::default(), false)).await? {
+            Swept::Done(outcome) => Ok(outcome),
+            Swept::Quiet(quiet) => Box::pin(self.conclude(quiet.judged, quiet.observed)).await,
+        }
     }
 
-    /// Inspects what the trigger names, with what a sweep's bulk read already gave of it.
+    /// Inspects what the trigger names, with what a sweep's bulk read already gave of it;
+    /// `defer`: a quiet evaluation ([`Self::is_quiet`]) is given back unrecorded.
     async fn inspect_read(
         &self,
         trigger: &Trigger,
         known: &Known,
-    ) -> Result<Outcome, InspectError> {
+        defer: bool,
+    ) -> Result<Swept, InspectError> {
         let event_id = trigger.event_id.as_str();
         let id = match Box::pin(self.target(trigger)).await? {
             Ok(id) => id,
-            Err(gone) => return Ok(gone),
+            Err(gone) => return Ok(Swept::Done(gone)),
         };
         let arn = match &trigger.via_component {
             None => trigger.arn.clone().unwrap_or_else(|| id.arn()),
@@ -503,7 +632,11 @@ impl<P: Ports> Inspector<P> {
         let observed = observed_nanos();
         let mut snapshot = match Box::pin(self.observe(&id, known)).await {
             Ok(Some(snapshot)) => snapshot,
-            Ok(None) => return Box::pin(self.gone(event_id, &id, arn, observed)).await,
+            Ok(None) => {
+                return Box::pin(self.gone(event_id, &id, arn, observed))
+                    .await
+                    .map(Swept::Done)
+            }
             Err(source) => {
                 return Err(InspectError::Describe {
                     event_id: event_id.to_string(),
@@ -514,7 +647,12 @@ impl<P: Ports> Inspector<P> {
         };
         observe_call(trigger, &mut snapshot);
         let judged = Box::pin(self.judge_and_act(trigger, snapshot, observed)).await?;
-        Box::pin(self.conclude(judged, observed)).await
+        if defer && is_quiet(&judged) {
+            return Ok(Swept::Quiet(Box::new(QuietJudged { judged, observed })));
+        }
+        Box::pin(self.conclude(judged, observed))
+            .await
+            .map(Swept::Done)
     }
 
     /// The resource the trigger is about: the one it names, or, for a call that named only an

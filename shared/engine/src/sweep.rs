@@ -18,7 +18,7 @@ use serde_json::Value;
 use tracing::{error, info, warn};
 
 use crate::elapsed_ms;
-use crate::inspector::{InspectError, Inspector, Outcome};
+use crate::inspector::{InspectError, Inspector, Outcome, QuietJudged, Swept};
 use crate::lock;
 use crate::ports::{
     ActivityLog, AwsError, DeadLetters, FailureQueue, Inventory, Known, Listed, Ports, SweepQueue,
@@ -432,6 +432,10 @@ fn order_key(sweep_id: &str, arn: &str) -> u64 {
 /// Who created each resource is learned in bulk meanwhile ([`attribute`]): containment and the
 /// alert never wait for CloudTrail. A violation judged before its creator was known gets the
 /// actor filled in afterwards ([`Inspector::attribute_late`]).
+/// Compliant resources recorded together (a DynamoDB transaction holds up to 100 items: a
+/// resource's findings, observations and alert state are about 22).
+const QUIET_BATCH: usize = 16;
+
 pub async fn sweep<P: Ports>(
     inspector: &Inspector<P>,
     inventory: &impl Inventory,
@@ -470,39 +474,71 @@ pub async fn sweep<P: Ports>(
             futures::stream::iter(resources.into_iter().map(|(id, known)| async {
                 let arn = id.arn();
                 if deadline.is_some_and(|d| Instant::now() >= d) {
-                    return (arn, None);
+                    return (arn, None, Instant::now());
                 }
                 let creator = lock(&creators).get(&arn).cloned();
                 let began = Instant::now();
-                let mut result = inspector.inspect_swept(sweep_id, id, creator, known).await;
-                if let (Ok(Outcome::Evaluated { report, .. }), Some(rechecks)) =
-                    (&result, &options.rechecks)
-                {
-                    if let Err(source) = inspector.schedule_recheck(report, rechecks).await {
-                        result = Err(InspectError::RecheckNotQueued {
-                            event_id: report.event.id.clone(),
-                            arn: report.resource.arn.clone(),
-                            source,
-                        });
-                    }
-                }
-                crate::metrics::emit(|| {
-                    crate::metrics::of_outcome(result.as_ref().ok(), elapsed_ms(began))
-                });
-                (arn, Some(result))
+                let swept = inspector
+                    .inspect_swept_quietly(sweep_id, id, creator, known)
+                    .await;
+                (arn, Some(swept), began)
             }))
             .buffer_unordered(options.concurrency.max(1));
         let mut unattributed = Vec::new();
-        while let Some((arn, result)) = inspections.next().await {
-            if let Some(Ok(Outcome::Evaluated { report, .. })) = &result {
-                if report.actor.is_none() && report.results.iter().any(|r| r.is_problem()) {
-                    unattributed.push(report.clone());
+        // (compliant resources that need no alert are recorded together, a batch at a time)
+        let mut quiet: Vec<(String, QuietJudged, Instant)> = Vec::new();
+        let mut done: Vec<(String, Option<Result<Outcome, InspectError>>, Instant)> = Vec::new();
+        let mut finished = false;
+        while !finished {
+            let next = inspections.next().await;
+            finished = next.is_none();
+            match next {
+                Some((arn, Some(Ok(Swept::Quiet(judged))), began)) => {
+                    quiet.push((arn, *judged, began))
+                }
+                Some((arn, Some(Ok(Swept::Done(outcome))), began)) => {
+                    done.push((arn, Some(Ok(outcome)), began))
+                }
+                Some((arn, Some(Err(e)), began)) => done.push((arn, Some(Err(e)), began)),
+                Some((arn, None, began)) => done.push((arn, None, began)),
+                None => {}
+            }
+            if quiet.len() >= QUIET_BATCH || (finished && !quiet.is_empty()) {
+                let batch: Vec<_> = std::mem::take(&mut quiet);
+                let (arns, judged): (Vec<_>, Vec<_>) =
+                    batch.into_iter().map(|(a, j, b)| ((a, b), j)).unzip();
+                let outcomes = inspector.conclude_quietly(judged).await;
+                for ((arn, began), outcome) in arns.into_iter().zip(outcomes) {
+                    done.push((arn, Some(outcome), began));
                 }
             }
-            let contained = summary.remediated;
-            summary.count(arn, result);
-            if let Some(progress) = &options.progress {
-                progress.inspected(summary.remediated > contained);
+            for (arn, mut result, began) in done.drain(..) {
+                if let (Some(Ok(Outcome::Evaluated { report, .. })), Some(rechecks)) =
+                    (&result, &options.rechecks)
+                {
+                    if let Err(source) = inspector.schedule_recheck(report, rechecks).await {
+                        result = Some(Err(InspectError::RecheckNotQueued {
+                            event_id: report.event.id.clone(),
+                            arn: report.resource.arn.clone(),
+                            source,
+                        }));
+                    }
+                }
+                if let Some(result) = &result {
+                    crate::metrics::emit(|| {
+                        crate::metrics::of_outcome(result.as_ref().ok(), elapsed_ms(began))
+                    });
+                }
+                if let Some(Ok(Outcome::Evaluated { report, .. })) = &result {
+                    if report.actor.is_none() && report.results.iter().any(|r| r.is_problem()) {
+                        unattributed.push(report.clone());
+                    }
+                }
+                let contained = summary.remediated;
+                summary.count(arn, result);
+                if let Some(progress) = &options.progress {
+                    progress.inspected(summary.remediated > contained);
+                }
             }
         }
         summary.inspected_ms = elapsed_ms(started);

@@ -4,8 +4,8 @@
 use std::future::Future;
 
 use super::{
-    Claim, ClaimRequest, CompliantConfig, Evaluation, FindingStore, Page, Query, StagedAlert,
-    StoreError,
+    Claim, ClaimRequest, CompliantConfig, Evaluation, FindingStore, Page, Query, QuietRecord,
+    StagedAlert, StoreError,
 };
 use crate::controls::{volume_kms, vpc_attached, ControlId};
 use crate::finding::Status;
@@ -84,6 +84,7 @@ where
     only_a_newer_evaluation_alerts(&make().await?).await?;
     a_quiet_claim_records_a_first_compliant_state(&make().await?).await?;
     a_lapsed_claim_gives_way_to_a_quiet_record(&make().await?).await?;
+    quiet_records(&make().await?).await?;
     the_newest_compliant_config_is_kept(&make().await?).await?;
     the_newest_staged_alert_is_kept(&make().await?).await?;
     list_filters_sorts_and_paginates(&make().await?).await?;
@@ -461,6 +462,75 @@ async fn a_lapsed_claim_gives_way_to_a_quiet_record(
         Claim::AlreadyNotified
     );
     Ok(())
+}
+
+/// Compliant evaluations recorded together ([`FindingStore::record_quietly`]). A store may
+/// record none so (its caller then records each as usual), but one it records is stored as
+/// `record` stores it, with its pass noted (a later quiet claim finds it notified), and it never
+/// records one whose resource had an alert (its resolution is due) or is claimed live: those
+/// are left as they were. Answers whether the store recorded the fresh one.
+pub async fn quiet_records(store: &impl FindingStore) -> Result<bool, StoreError> {
+    let open = "FAIL vpc-attached contained";
+    let fresh = "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/contract-u";
+    let alerted = "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/contract-v";
+    let claimed = "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/contract-w";
+    store
+        .claim_notification(&ask(alerted, open, "a", 10, 100))
+        .await?;
+    store
+        .confirm_notification(&ask(alerted, open, "a", 10, 100))
+        .await?;
+    store
+        .claim_notification(&ask(claimed, open, "a", 10, 100))
+        .await?;
+    let time = "2026-11-01T10:00:00Z";
+    let parts: Vec<_> = [fresh, alerted, claimed]
+        .iter()
+        .map(|arn| sample(arn, time))
+        .collect();
+    let records: Vec<QuietRecord<'_>> = [fresh, alerted, claimed]
+        .iter()
+        .zip(&parts)
+        .map(|(arn, (findings, observations))| QuietRecord {
+            evaluation: Evaluation::of(findings, observations),
+            resource_arn: arn,
+            key: "PASS",
+            evaluated: 20,
+            now: 101,
+        })
+        .collect();
+    let recorded = store.record_quietly(&records).await?;
+    assert_eq!(recorded.len(), 3);
+    assert!(
+        !recorded[1],
+        "a resource alerted before was recorded quietly"
+    );
+    assert!(!recorded[2], "a resource claimed live was recorded quietly");
+    if recorded[0] {
+        let id = &parts[0].0[0].id;
+        let stored = store.finding(id).await?;
+        assert_eq!(stored.map(|f| f.last_seen), Some(time.to_string()));
+        assert_eq!(
+            store
+                .claim_notification(&quiet(fresh, "PASS", "b", 30, 102))
+                .await?,
+            Claim::AlreadyNotified
+        );
+    }
+    for refused in [alerted, claimed] {
+        let id = finding_id(refused, vpc_attached::ID.as_str());
+        assert_eq!(store.finding(&id).await?, None, "{refused}: written");
+    }
+    assert_eq!(
+        store
+            .claim_notification(&quiet(alerted, "PASS", "b", 20, 103))
+            .await?,
+        Claim::Granted {
+            last_notified: Some(open.to_string())
+        },
+        "the resolution of the alerted resource is still due"
+    );
+    Ok(recorded[0])
 }
 
 /// B7: an endpoint's last compliant configuration, the newest observation winning; recorded

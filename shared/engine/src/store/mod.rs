@@ -162,6 +162,20 @@ impl<'a> Evaluation<'a> {
     }
 }
 
+/// A compliant resource's evaluation in a sweep, which needs no alert unless one went out
+/// before for the resource: recorded with others ([`FindingStore::record_quietly`]).
+#[derive(Debug, Clone, Copy)]
+pub struct QuietRecord<'a> {
+    pub evaluation: Evaluation<'a>,
+    pub resource_arn: &'a str,
+    /// The notification key of a pass.
+    pub key: &'a str,
+    /// When the evaluation observed the resource (Unix nanoseconds).
+    pub evaluated: i64,
+    /// Unix seconds.
+    pub now: i64,
+}
+
 /// The configuration an endpoint was last seen compliant with: where a non-compliant update is
 /// rolled back to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -208,6 +222,21 @@ pub trait FindingStore: Send + Sync {
         &self,
         evaluation: &Evaluation<'_>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Records the evaluations of compliant resources together, each with its pass key noted
+    /// as notified where that needs no alert: no alert was ever noted for the resource, or the
+    /// last one noted is that key, and nobody holds a live claim. Each finding and configuration
+    /// is written as [`Self::record`] writes it (an older one than stored is ignored). Answers,
+    /// for each, whether it was recorded so; one that was not (an alert went out before: its
+    /// resolution may be due; or a claim is live) is recorded with [`Self::record`] and goes
+    /// through the claim like any evaluation. By default none is: the store has no batch.
+    fn record_quietly(
+        &self,
+        batch: &[QuietRecord<'_>],
+    ) -> impl Future<Output = Result<Vec<bool>, StoreError>> + Send {
+        let none = vec![false; batch.len()];
+        async move { Ok(none) }
+    }
 
     /// Asks to send the alert for the request's key. Granted when the key differs from the last
     /// one notified, the evaluation is newer than that alert, and no other live claim is for the
