@@ -432,6 +432,9 @@ fn order_key(sweep_id: &str, arn: &str) -> u64 {
 /// Who created each resource is learned in bulk meanwhile ([`attribute`]): containment and the
 /// alert never wait for CloudTrail. A violation judged before its creator was known gets the
 /// actor filled in afterwards ([`Inspector::attribute_late`]).
+/// What an inspection gave, once concluded.
+type Inspected = Result<Outcome, InspectError>;
+
 /// Compliant resources recorded together (a DynamoDB transaction holds up to 100 items: a
 /// resource's findings, observations and alert state are about 22).
 const QUIET_BATCH: usize = 16;
@@ -487,7 +490,7 @@ pub async fn sweep<P: Ports>(
         let mut unattributed = Vec::new();
         // (compliant resources that need no alert are recorded together, a batch at a time)
         let mut quiet: Vec<(String, QuietJudged, Instant)> = Vec::new();
-        let mut done: Vec<(String, Option<Result<Outcome, InspectError>>, Instant)> = Vec::new();
+        let mut done: Vec<(String, Option<Inspected>, Instant)> = Vec::new();
         let mut finished = false;
         while !finished {
             let next = inspections.next().await;
