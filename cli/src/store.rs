@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use guardrail_aws::DynamoStore;
 use guardrail_core::findings::{Finding, Observation};
 use guardrail_core::store::{
-    Claim, ClaimRequest, CompliantConfig, Evaluation, FindingStore, Page, Query, StagedAlert,
-    StoreError,
+    Claim, ClaimRequest, CompliantConfig, Evaluation, FindingStore, Page, Query, QuietRecord,
+    StagedAlert, StoreError,
 };
 use guardrail_sqlite::SqliteStore;
 
@@ -52,6 +52,13 @@ impl FindingStore for AnyStore {
         match self {
             AnyStore::Sqlite(s) => s.record(evaluation).await,
             AnyStore::Dynamo(s) => s.record(evaluation).await,
+        }
+    }
+
+    async fn record_quietly(&self, batch: &[QuietRecord<'_>]) -> Result<Vec<bool>, StoreError> {
+        match self {
+            AnyStore::Sqlite(s) => s.record_quietly(batch).await,
+            AnyStore::Dynamo(s) => s.record_quietly(batch).await,
         }
     }
 
