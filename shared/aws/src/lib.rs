@@ -74,11 +74,13 @@ pub type LiveInspector<F> = guardrail_core::Inspector<(
 const OPERATION_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Loads the one AWS configuration every client is built from: the standard provider chain
-/// (`AWS_REGION`, `AWS_ENDPOINT_URL`, credentials...), standard retries with exponential backoff
-/// and jitter, and time-outs so a hung call cannot eat the Lambda's whole budget.
+/// (`AWS_REGION`, `AWS_ENDPOINT_URL`, credentials...), adaptive retries (exponential backoff with
+/// jitter, and a client-side rate that slows down when AWS throttles, so a sweep at an API's
+/// limit waits instead of failing), and time-outs so a hung call cannot eat the Lambda's whole
+/// budget.
 pub async fn load_config() -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(RetryConfig::standard().with_max_attempts(4))
+        .retry_config(RetryConfig::adaptive().with_max_attempts(4))
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(3))
