@@ -406,7 +406,11 @@ class LeastPrivilege(unittest.TestCase):
         # (the inspector lists a Studio domain's apps, and a profile's private spaces, to delete them)
         studio = {"sagemaker:ListApps", "sagemaker:ListSpaces"}
         self.assertTrue(studio <= inspector, sorted(studio - inspector))
-        listing = {a for a in sweeper if a.startswith("sagemaker:List") and a != "sagemaker:ListTags"} - studio
+        # (the sweeper lists, and reads training jobs and endpoints in bulk with Search)
+        listing = {
+            a for a in sweeper if a.startswith("sagemaker:List") and a != "sagemaker:ListTags"
+        } - studio
+        listing |= {"sagemaker:Search"}
         # (both ask Organizations: the inspector whether an event's account is a member)
         self.assertIn("organizations:DescribeAccount", inspector)
         self.assertEqual(sorted(sweeper - inspector), sorted(listing | (fan_out - inspector)))
