@@ -383,51 +383,20 @@ impl DynamoStore {
     /// Writes the items in one transaction. An item whose condition fails (a newer state is
     /// stored) is left out and the rest written again; a conflict with another transaction or
     /// throttling is retried with backoff, then is a retryable failure.
-    async fn transact(&self, mut items: Vec<TransactWriteItem>) -> Result<(), StoreError> {
-        let mut delay = std::time::Duration::from_millis(50);
-        let mut attempts = 0;
-        while !items.is_empty() {
-            let result = self
-                .client
-                .transact_write_items()
-                .set_transact_items(Some(items.clone()))
-                .send()
-                .await;
-            let Err(e) = result else {
-                return Ok(());
-            };
-            let codes: Vec<&str> = match e.as_service_error() {
-                Some(TransactWriteItemsError::TransactionCanceledException(t)) => t
-                    .cancellation_reasons()
-                    .iter()
-                    .map(|r| r.code().unwrap_or("None"))
-                    .collect(),
-                _ => return Err(failed("TransactWriteItems", &self.table)(e)),
-            };
-            // A newer state is stored for these: they are left out.
-            let before = items.len();
-            let mut stale = codes.iter().map(|c| *c == "ConditionalCheckFailed");
-            items.retain(|_| !stale.next().unwrap_or(false));
-            let other: Vec<&str> = codes
-                .into_iter()
-                .filter(|c| !["None", "ConditionalCheckFailed"].contains(c))
-                .collect();
-            if other.is_empty() && items.len() < before {
-                continue;
-            }
-            let retryable = other.iter().all(|c| TRANSIENT.contains(c));
-            attempts += 1;
-            if !retryable || attempts >= TRANSACTION_ATTEMPTS {
-                return Err(StoreError::Backend {
-                    operation: "TransactWriteItems",
-                    message: format!("transaction cancelled ({})", other.join(", ")),
-                    retryable,
-                });
-            }
-            tokio::time::sleep(delay).await;
-            delay *= 2;
-        }
-        Ok(())
+    async fn transact(&self, items: Vec<TransactWriteItem>) -> Result<(), StoreError> {
+        // (each item a record of its own, none an alert state: a stale one is left out alone)
+        let items: Vec<QuietItem> = items
+            .into_iter()
+            .enumerate()
+            .map(|(index, item)| QuietItem {
+                record: index,
+                index,
+                notify: false,
+                item,
+            })
+            .collect();
+        let mut recorded = vec![true; items.len()];
+        self.transact_quietly(items, &mut recorded).await
     }
 
     /// A quiet record's alert state: its pass key noted as notified where none or the same was,
@@ -452,9 +421,11 @@ impl DynamoStore {
         Ok(TransactWriteItem::builder().update(update).build())
     }
 
-    /// Writes quiet records' items (each record's whole in one transaction): a stale finding or
-    /// configuration is left out, as [`Self::transact`] leaves it; a record whose alert state
-    /// refuses its pass is left out whole and marked not recorded in `recorded`.
+    /// Writes records' items in one transaction (each record's whole): a stale finding or
+    /// configuration (its condition fails: a newer state is stored) is left out and the rest
+    /// written again; a record whose alert state refuses its pass is left out whole and marked
+    /// not recorded in `recorded`. A conflict with another transaction or throttling is retried
+    /// with backoff, then is a retryable failure.
     async fn transact_quietly(
         &self,
         mut items: Vec<QuietItem>,
