@@ -803,6 +803,11 @@ async fn dynamodb_store_passes_the_store_contract() -> TestResult {
     dynamodb_table::create_table(&emu.dynamodb, &table).await?;
     let store = DynamoStore::new(emu.dynamodb.clone(), table);
     assert!(guardrail_core::store::contract::quiet_records(&store).await?);
+    // (and leaves an unchanged resource's states as its last quiet record wrote them)
+    let table = unique("findings");
+    dynamodb_table::create_table(&emu.dynamodb, &table).await?;
+    let store = DynamoStore::new(emu.dynamodb.clone(), table);
+    assert!(guardrail_core::store::contract::unchanged_quiet_records(&store).await?);
     Ok(())
 }
 

@@ -23,8 +23,8 @@ use aws_sdk_dynamodb::error::ProvideErrorMetadata;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{
-    AttributeValue, Put, ReturnValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem,
-    Update,
+    AttributeValue, KeysAndAttributes, Put, PutRequest, ReturnValue,
+    ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update, WriteRequest,
 };
 use aws_sdk_dynamodb::Client;
 
@@ -78,16 +78,28 @@ fn s(value: impl Into<String>) -> AttributeValue {
     AttributeValue::S(value.into())
 }
 
-/// The key of a resource's alert state item.
+/// How long an unchanged compliant resource's finding states may go unwritten (nanoseconds): a
+/// quiet record whose digest is the one its resource's last quiet record left, within this,
+/// writes only its observations.
+const UNCHANGED_REFRESH_NS: i64 = 24 * 3600 * 1_000_000_000;
+/// `BatchGetItem`'s limit.
+const BATCH_GET: usize = 100;
+/// `BatchWriteItem`'s limit.
+const BATCH_WRITE: usize = 25;
+
 /// An item of a quiet transaction: which record it is of, its place, and whether it is the
-/// record's alert state.
+/// record's alert state (with, in `fallback`, the same without the record's digest: what is
+/// written when one of the record's states is left out as stale).
 struct QuietItem {
     record: usize,
     index: usize,
     notify: bool,
     item: TransactWriteItem,
+    fallback: Option<TransactWriteItem>,
 }
 
+/// The key of a resource's alert state item (which also holds the digest of its last quiet
+/// record: [`QuietRecord::digest`]).
 fn notify_key(resource_arn: &str) -> Item {
     HashMap::from([
         ("pk".to_string(), s(format!("RESOURCE#{resource_arn}"))),
@@ -155,6 +167,23 @@ where
         Err(e) if is_condition_failure(&e) => Ok(()),
         Err(e) => Err(failed("UpdateItem", table)(e)),
     }
+}
+
+/// Whether a quiet record would leave its resource's states as they are: its last quiet record
+/// (`digest`) wrote the same within [`UNCHANGED_REFRESH_NS`], nothing was written over them since
+/// (which forgets the digest), its pass is the key noted, and nobody holds a claim.
+fn unchanged(state: Option<&Item>, record: &QuietRecord<'_>, digest: &str) -> bool {
+    let Some(state) = state else {
+        return false;
+    };
+    let digest_at = state
+        .get("digest_at")
+        .and_then(|v| v.as_n().ok())
+        .and_then(|n| n.parse::<i64>().ok());
+    text(state, "digest") == Some(digest)
+        && text(state, "notified_key") == Some(record.key)
+        && !state.contains_key("claim_owner")
+        && digest_at.is_some_and(|at| record.evaluated.saturating_sub(at) < UNCHANGED_REFRESH_NS)
 }
 
 /// An item's JSON `document`.
@@ -321,10 +350,7 @@ impl DynamoStore {
 
     /// An evaluation's observations, one item per resource evaluated (all its controls),
     /// expiring after the retention period.
-    fn observation_puts(
-        &self,
-        evaluation: &Evaluation<'_>,
-    ) -> Result<Vec<TransactWriteItem>, StoreError> {
+    fn observation_items(&self, evaluation: &Evaluation<'_>) -> Result<Vec<Item>, StoreError> {
         let arns: HashMap<&str, &str> = evaluation
             .findings
             .iter()
@@ -351,17 +377,44 @@ impl DynamoStore {
         groups
             .into_iter()
             .map(|((arn, time, event_id), observations)| {
+                Ok(HashMap::from([
+                    ("pk".to_string(), s(format!("RESOURCE#{arn}"))),
+                    ("sk".to_string(), s(format!("OBS#{time}#{event_id}"))),
+                    ("document".to_string(), s(encode(arn, &observations)?)),
+                    (TTL_ATTRIBUTE.to_string(), expires_at.clone()),
+                ]))
+            })
+            .collect()
+    }
+
+    /// An evaluation's observations as puts of a transaction.
+    fn observation_puts(
+        &self,
+        evaluation: &Evaluation<'_>,
+    ) -> Result<Vec<TransactWriteItem>, StoreError> {
+        self.observation_items(evaluation)?
+            .into_iter()
+            .map(|item| {
                 let put = Put::builder()
                     .table_name(&self.table)
-                    .item("pk", s(format!("RESOURCE#{arn}")))
-                    .item("sk", s(format!("OBS#{time}#{event_id}")))
-                    .item("document", s(encode(arn, &observations)?))
-                    .item(TTL_ATTRIBUTE, expires_at.clone())
+                    .set_item(Some(item))
                     .build()
                     .map_err(build_error)?;
                 Ok(TransactWriteItem::builder().put(put).build())
             })
             .collect()
+    }
+
+    /// Forgets a resource's quiet digest: its states are being written otherwise, so the next
+    /// quiet record writes its own again.
+    fn forget_digest(&self, resource_arn: &str) -> Result<TransactWriteItem, StoreError> {
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(notify_key(resource_arn)))
+            .update_expression("REMOVE digest, digest_at")
+            .build()
+            .map_err(build_error)?;
+        Ok(TransactWriteItem::builder().update(update).build())
     }
 
     /// An endpoint's compliant configuration, unless a newer observation is recorded.
@@ -393,6 +446,7 @@ impl DynamoStore {
                 index,
                 notify: false,
                 item,
+                fallback: None,
             })
             .collect();
         let mut recorded = vec![true; items.len()];
@@ -400,15 +454,30 @@ impl DynamoStore {
     }
 
     /// A quiet record's alert state: its pass key noted as notified where none or the same was,
-    /// and no claim is live (a lapsed one goes, as in [`Self::record_first_quietly`]).
-    fn quiet_notify(&self, record: &QuietRecord<'_>) -> Result<TransactWriteItem, StoreError> {
+    /// and no claim is live (a lapsed one goes, as in [`Self::record_first_quietly`]); with the
+    /// record's digest (`Some`: every state it writes is written) or without one.
+    fn quiet_notify(
+        &self,
+        record: &QuietRecord<'_>,
+        digest: Option<&str>,
+    ) -> Result<TransactWriteItem, StoreError> {
         let update = Update::builder()
             .table_name(&self.table)
-            .set_key(Some(notify_key(record.resource_arn)))
-            .update_expression(
+            .set_key(Some(notify_key(record.resource_arn)));
+        let update = match digest {
+            Some(digest) => update
+                .update_expression(
+                    "SET notified_key = :k, notified_at = if_not_exists(notified_at, :at), \
+                     digest = :d, digest_at = :at \
+                     REMOVE claim_key, claim_owner, claim_expires, claim_at",
+                )
+                .expression_attribute_values(":d", s(digest)),
+            None => update.update_expression(
                 "SET notified_key = :k, notified_at = if_not_exists(notified_at, :at) \
-                 REMOVE claim_key, claim_owner, claim_expires, claim_at",
-            )
+                 REMOVE digest, digest_at, claim_key, claim_owner, claim_expires, claim_at",
+            ),
+        };
+        let update = update
             .condition_expression(
                 "(attribute_not_exists(notified_key) OR notified_key = :k) AND \
                  (attribute_not_exists(claim_owner) OR claim_expires <= :now)",
@@ -423,8 +492,8 @@ impl DynamoStore {
 
     /// Writes records' items in one transaction (each record's whole): a stale finding or
     /// configuration (its condition fails: a newer state is stored) is left out and the rest
-    /// written again; a record whose alert state refuses its pass is left out whole and marked
-    /// not recorded in `recorded`. A conflict with another transaction or throttling is retried
+    /// written again, its record's alert state without its digest; a record whose alert state
+    /// refuses its pass is left out whole and marked not recorded in `recorded`. A conflict with another transaction or throttling is retried
     /// with backoff, then is a retryable failure.
     async fn transact_quietly(
         &self,
@@ -465,7 +534,19 @@ impl DynamoStore {
             for r in &refused {
                 recorded[*r] = false;
             }
+            let stale_records: Vec<usize> = items
+                .iter()
+                .filter(|i| stale.contains(&i.index))
+                .map(|i| i.record)
+                .collect();
             items.retain(|i| !refused.contains(&i.record) && !stale.contains(&i.index));
+            for item in &mut items {
+                if item.notify && stale_records.contains(&item.record) {
+                    if let Some(fallback) = item.fallback.take() {
+                        item.item = fallback;
+                    }
+                }
+            }
             let other: Vec<&str> = codes
                 .iter()
                 .map(String::as_str)
@@ -485,6 +566,113 @@ impl DynamoStore {
             }
             tokio::time::sleep(delay).await;
             delay *= 2;
+        }
+        Ok(())
+    }
+
+    /// The alert states of resources (what a quiet record reads: its key, claim and digest),
+    /// read consistently, 100 a request. A state DynamoDB leaves unprocessed after retries is
+    /// left out: its record is written whole.
+    async fn notify_states(&self, arns: &[&str]) -> Result<HashMap<String, Item>, StoreError> {
+        let mut keys: Vec<&str> = arns.to_vec();
+        keys.sort_unstable();
+        keys.dedup();
+        let mut found = HashMap::new();
+        for chunk in keys.chunks(BATCH_GET) {
+            let mut pending = Some(
+                KeysAndAttributes::builder()
+                    .set_keys(Some(chunk.iter().map(|arn| notify_key(arn)).collect()))
+                    .consistent_read(true)
+                    .projection_expression("pk, notified_key, claim_owner, digest, digest_at")
+                    .build()
+                    .map_err(build_error)?,
+            );
+            let mut delay = std::time::Duration::from_millis(50);
+            for _ in 0..TRANSACTION_ATTEMPTS {
+                let Some(request) = pending.take() else { break };
+                let out = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table, request)
+                    .send()
+                    .await
+                    .map_err(failed("BatchGetItem", &self.table))?;
+                for item in out
+                    .responses()
+                    .and_then(|r| r.get(&self.table))
+                    .into_iter()
+                    .flatten()
+                {
+                    if let Some(pk) = text(item, "pk") {
+                        found.insert(pk.to_string(), item.clone());
+                    }
+                }
+                pending = out
+                    .unprocessed_keys()
+                    .and_then(|u| u.get(&self.table))
+                    .filter(|k| !k.keys().is_empty())
+                    .cloned();
+                if pending.is_some() {
+                    tokio::time::sleep(delay).await;
+                    delay *= 2;
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Puts items, 25 a request (the last of equal keys), sending again what DynamoDB leaves
+    /// unprocessed, with backoff; then a retryable failure.
+    async fn put_all(&self, items: Vec<Item>) -> Result<(), StoreError> {
+        let mut unique: HashMap<(String, String), Item> = HashMap::new();
+        for item in items {
+            let key = (
+                text(&item, "pk").unwrap_or_default().to_string(),
+                text(&item, "sk").unwrap_or_default().to_string(),
+            );
+            unique.insert(key, item);
+        }
+        let requests = unique
+            .into_values()
+            .map(|item| {
+                let put = PutRequest::builder()
+                    .set_item(Some(item))
+                    .build()
+                    .map_err(build_error)?;
+                Ok(WriteRequest::builder().put_request(put).build())
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        for chunk in requests.chunks(BATCH_WRITE) {
+            let mut pending = chunk.to_vec();
+            let mut delay = std::time::Duration::from_millis(50);
+            let mut attempts = 0;
+            while !pending.is_empty() {
+                let out = self
+                    .client
+                    .batch_write_item()
+                    .request_items(&self.table, pending)
+                    .send()
+                    .await
+                    .map_err(failed("BatchWriteItem", &self.table))?;
+                pending = out
+                    .unprocessed_items()
+                    .and_then(|u| u.get(&self.table))
+                    .cloned()
+                    .unwrap_or_default();
+                if pending.is_empty() {
+                    break;
+                }
+                attempts += 1;
+                if attempts >= TRANSACTION_ATTEMPTS {
+                    return Err(StoreError::Backend {
+                        operation: "BatchWriteItem",
+                        message: format!("{} items left unprocessed", pending.len()),
+                        retryable: true,
+                    });
+                }
+                tokio::time::sleep(delay).await;
+                delay *= 2;
+            }
         }
         Ok(())
     }
@@ -559,17 +747,26 @@ fn encode<T: serde::Serialize>(key: &str, value: &T) -> Result<String, StoreErro
 
 impl FindingStore for DynamoStore {
     /// One `TransactWriteItems` (up to 100 items; a bigger evaluation takes more): each finding
-    /// updated unless a newer state is stored, the observations put, and a compliant endpoint's
-    /// configuration updated unless a newer one is recorded.
+    /// updated unless a newer state is stored, the observations put, a compliant endpoint's
+    /// configuration updated unless a newer one is recorded, and the resources' quiet digests
+    /// forgotten.
     async fn record(&self, evaluation: &Evaluation<'_>) -> Result<(), StoreError> {
-        let mut items = Vec::with_capacity(evaluation.findings.len() + 2);
+        let mut items = Vec::with_capacity(evaluation.findings.len() + 3);
+        let mut resources: Vec<&str> = Vec::new();
         for f in evaluation.findings {
             items.push(self.finding_update(f, evaluation.amends)?);
+            resources.push(&f.resource_arn);
         }
         items.extend(self.observation_puts(evaluation)?);
         if let Some(config) = &evaluation.compliant_config {
             let update = self.config_update(config)?;
             items.push(TransactWriteItem::builder().update(update).build());
+            resources.push(config.resource_arn);
+        }
+        resources.sort_unstable();
+        resources.dedup();
+        for arn in resources {
+            items.push(self.forget_digest(arn)?);
         }
         for chunk in items.chunks(TRANSACTION) {
             self.transact(chunk.to_vec()).await?;
@@ -577,46 +774,63 @@ impl FindingStore for DynamoStore {
         Ok(())
     }
 
-    /// One transaction of up to [`TRANSACTION`] items holds whole records: each record's
-    /// findings, observations, configuration and alert state.
+    /// The resources' alert states are read first (`BatchGetItem`). A record that leaves its
+    /// resource's states as they are ([`unchanged`]) writes only its observations, 25 a
+    /// `BatchWriteItem`. The others go in transactions of up to [`TRANSACTION`] items holding
+    /// whole records: each record's findings, observations, configuration and alert state (with
+    /// the record's digest).
     async fn record_quietly(&self, batch: &[QuietRecord<'_>]) -> Result<Vec<bool>, StoreError> {
         let mut recorded = vec![true; batch.len()];
+        let arns: Vec<&str> = batch.iter().map(|r| r.resource_arn).collect();
+        let states = self.notify_states(&arns).await?;
+        let mut observations = Vec::new();
         let mut transaction: Vec<QuietItem> = Vec::new();
         let mut index = 0;
         for (r, record) in batch.iter().enumerate() {
             let evaluation = &record.evaluation;
+            let digest = record.digest();
+            let state = states.get(&format!("RESOURCE#{}", record.resource_arn));
+            if unchanged(state, record, &digest) {
+                observations.extend(self.observation_items(evaluation)?);
+                continue;
+            }
             let mut items = Vec::new();
             for f in evaluation.findings {
-                items.push((false, self.finding_update(f, false)?));
+                items.push(self.finding_update(f, false)?);
             }
-            for put in self.observation_puts(evaluation)? {
-                items.push((false, put));
-            }
+            items.extend(self.observation_puts(evaluation)?);
             if let Some(config) = &evaluation.compliant_config {
                 let update = self.config_update(config)?;
-                items.push((false, TransactWriteItem::builder().update(update).build()));
+                items.push(TransactWriteItem::builder().update(update).build());
             }
-            items.push((true, self.quiet_notify(record)?));
-            if items.len() > TRANSACTION {
+            let notify = self.quiet_notify(record, Some(&digest))?;
+            let fallback = self.quiet_notify(record, None)?;
+            if items.len() + 1 > TRANSACTION {
                 // (more items than one transaction holds: recorded one by one instead)
                 recorded[r] = false;
                 continue;
             }
-            if transaction.len() + items.len() > TRANSACTION {
+            if transaction.len() + items.len() + 1 > TRANSACTION {
                 self.transact_quietly(std::mem::take(&mut transaction), &mut recorded)
                     .await?;
             }
-            for (notify, item) in items {
+            let items = items
+                .into_iter()
+                .map(|item| (item, None))
+                .chain([(notify, Some(fallback))]);
+            for (item, fallback) in items {
                 transaction.push(QuietItem {
                     record: r,
                     index,
-                    notify,
+                    notify: fallback.is_some(),
                     item,
+                    fallback,
                 });
                 index += 1;
             }
         }
         self.transact_quietly(transaction, &mut recorded).await?;
+        self.put_all(observations).await?;
         Ok(recorded)
     }
 
@@ -798,19 +1012,14 @@ impl FindingStore for DynamoStore {
         &self,
         record: &CompliantConfig<'_>,
     ) -> Result<(), StoreError> {
+        // (with the resource's quiet digest forgotten: a quiet record writes its configuration
+        // again; a newer observation recorded already leaves the configuration out)
         let update = self.config_update(record)?;
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(update.key))
-            .update_expression(update.update_expression)
-            .set_condition_expression(update.condition_expression)
-            .set_expression_attribute_values(update.expression_attribute_values)
-            .send()
-            .await;
-        // A newer observation is recorded already.
-        unless_condition_failed(result, &self.table)
+        self.transact(vec![
+            TransactWriteItem::builder().update(update).build(),
+            self.forget_digest(record.resource_arn)?,
+        ])
+        .await
     }
 
     async fn last_compliant_config(

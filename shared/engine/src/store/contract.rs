@@ -85,6 +85,7 @@ where
     a_quiet_claim_records_a_first_compliant_state(&make().await?).await?;
     a_lapsed_claim_gives_way_to_a_quiet_record(&make().await?).await?;
     quiet_records(&make().await?).await?;
+    unchanged_quiet_records(&make().await?).await?;
     the_newest_compliant_config_is_kept(&make().await?).await?;
     the_newest_staged_alert_is_kept(&make().await?).await?;
     list_filters_sorts_and_paginates(&make().await?).await?;
@@ -531,6 +532,116 @@ pub async fn quiet_records(store: &impl FindingStore) -> Result<bool, StoreError
         "the resolution of the alerted resource is still due"
     );
     Ok(recorded[0])
+}
+
+/// [`sample`] with every finding passing.
+fn passing(arn: &str, time: &str) -> (Vec<Finding>, Vec<Observation>) {
+    let (mut findings, mut observations) = sample(arn, time);
+    for f in &mut findings {
+        f.status = Status::Pass;
+        f.remediation = None;
+    }
+    for o in &mut observations {
+        o.status = Status::Pass;
+        o.action = None;
+        o.result = None;
+    }
+    (findings, observations)
+}
+
+/// Quiet records of a resource whose states do not change. A store may leave the states as the
+/// last quiet record wrote them (their `last_seen` lagging by less than a day), but never over
+/// what was written since by anything else: a plain record of another state, a newer state that
+/// a late quiet record had to leave alone, a forgotten configuration. The history always grows.
+/// Answers whether the store left an unchanged resource's states as they were.
+pub async fn unchanged_quiet_records(store: &impl FindingStore) -> Result<bool, StoreError> {
+    const HOUR: i64 = 3_600_000_000_000;
+    let arn = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/contract-x";
+    let time = |hour: i64| format!("2026-11-{:02}T{:02}:00:00Z", 1 + hour / 24, hour % 24);
+    let id = finding_id(arn, vpc_attached::ID.as_str());
+    // As the inspector does: quietly, else recorded plainly.
+    let quietly = |hour: i64| async move {
+        let (findings, observations) = passing(arn, &time(hour));
+        let record = QuietRecord {
+            evaluation: Evaluation {
+                compliant_config: Some(CompliantConfig {
+                    resource_arn: arn,
+                    config: Some("config-x"),
+                    evaluated: hour * HOUR,
+                }),
+                ..Evaluation::of(&findings, &observations)
+            },
+            resource_arn: arn,
+            key: "PASS",
+            evaluated: hour * HOUR,
+            now: hour * 3600 + 1,
+        };
+        if store.record_quietly(&[record]).await? != [true] {
+            store.record(&record.evaluation).await?;
+        }
+        Ok::<_, StoreError>(())
+    };
+    let failing = |hour: i64| async move {
+        let (findings, observations) = sample(arn, &time(hour));
+        store
+            .record(&Evaluation::of(&findings, &observations))
+            .await
+    };
+    let state = || async {
+        let (f, history) = store.get(&id).await?.expect("recorded");
+        Ok::<_, StoreError>((f.status, f.last_seen, history.len()))
+    };
+
+    quietly(0).await?;
+    quietly(1).await?;
+    let (status, seen, history) = state().await?;
+    assert_eq!((status, history), (Status::Pass, 2));
+    assert!(seen == time(0) || seen == time(1), "last seen {seen}");
+    let left = seen == time(0);
+
+    failing(2).await?;
+    quietly(3).await?;
+    assert_eq!(
+        state().await?,
+        (Status::Pass, time(3), 4),
+        "a quiet record after another state was written"
+    );
+
+    failing(5).await?;
+    quietly(4).await?;
+    assert_eq!(
+        state().await?,
+        (Status::Fail, time(5), 6),
+        "a late quiet record"
+    );
+    quietly(6).await?;
+    assert_eq!(
+        state().await?,
+        (Status::Pass, time(6), 7),
+        "a quiet record after a late one had to leave a newer state"
+    );
+
+    store
+        .record_compliant_config(&CompliantConfig {
+            resource_arn: arn,
+            config: None,
+            evaluated: 7 * HOUR,
+        })
+        .await?;
+    quietly(8).await?;
+    assert_eq!(
+        store.last_compliant_config(arn).await?.as_deref(),
+        Some("config-x"),
+        "a quiet record after its configuration was forgotten"
+    );
+
+    quietly(40).await?;
+    assert_eq!(
+        state().await?,
+        (Status::Pass, time(40), 9),
+        "more than a day later"
+    );
+    Ok(left)
 }
 
 /// B7: an endpoint's last compliant configuration, the newest observation winning; recorded

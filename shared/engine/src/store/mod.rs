@@ -176,6 +176,29 @@ pub struct QuietRecord<'a> {
     pub now: i64,
 }
 
+impl QuietRecord<'_> {
+    /// What recording this leaves stored, less when: its findings without their times and event,
+    /// its compliant configuration and its key. Two records of a resource with the same digest
+    /// leave the same states (a store may skip rewriting them, [`FindingStore::record_quietly`]).
+    pub fn digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let findings: Vec<Finding> = self
+            .evaluation
+            .findings
+            .iter()
+            .map(|f| Finding {
+                first_seen: String::new(),
+                last_seen: String::new(),
+                event_id: String::new(),
+                ..f.clone()
+            })
+            .collect();
+        let config = self.evaluation.compliant_config.map(|c| c.config);
+        let state = serde_json::json!([self.resource_arn, self.key, config, findings]);
+        hex::encode(Sha256::digest(state.to_string().as_bytes()))
+    }
+}
+
 /// The configuration an endpoint was last seen compliant with: where a non-compliant update is
 /// rolled back to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -229,7 +252,11 @@ pub trait FindingStore: Send + Sync {
     /// is written as [`Self::record`] writes it (an older one than stored is ignored). Answers,
     /// for each, whether it was recorded so; one that was not (an alert went out before: its
     /// resolution may be due; or a claim is live) is recorded with [`Self::record`] and goes
-    /// through the claim like any evaluation. By default none is: the store has no batch.
+    /// through the claim like any evaluation. A store may leave a resource's finding states as
+    /// they are when its last quiet record had the same [`QuietRecord::digest`] and nothing
+    /// was written over them since, rewriting them at least daily (their `last_seen` then lags
+    /// by less than a day); the record's observations are always written. By default none is
+    /// recorded: the store has no batch.
     fn record_quietly(
         &self,
         batch: &[QuietRecord<'_>],
