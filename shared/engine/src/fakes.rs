@@ -424,7 +424,7 @@ impl Inventory for FakeInventory<'_> {
             .filter(|s| !matches!(s.lifecycle, Lifecycle::Ended(_)))
             .map(|s| Listed {
                 name: s.id.name.clone(),
-                created: None,
+                created: s.created_ms.map(|ms| ms / 1000),
                 known: Default::default(),
             })
             .collect())

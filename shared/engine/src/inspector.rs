@@ -506,11 +506,9 @@ impl<P: Ports> Inspector<P> {
         &self,
         sweep_id: &str,
         resource: ResourceId,
-        creator: Option<Actor>,
         known: Known,
     ) -> Result<Swept, InspectError> {
-        let mut trigger = Trigger::sweep(sweep_id, resource, Some(now().0));
-        trigger.actor = creator;
+        let trigger = Trigger::sweep(sweep_id, resource, Some(now().0));
         Box::pin(self.inspect_read(&trigger, &known, true)).await
     }
 
@@ -1734,6 +1732,43 @@ mod tests {
         let id = crate::findings::finding_id(&arn, crate::controls::vpc_attached::ID.as_str());
         let stored = inspector.store.get(&id).await?.map(|(f, _)| f.actor);
         assert_eq!(stored, Some(alice.arn), "the finding names its creator");
+        Ok(())
+    }
+
+    /// Issue 22: CloudTrail is asked only about violations no event named, from the oldest one's
+    /// creation: a sweep that finds none makes no call.
+    #[tokio::test]
+    async fn a_sweep_looks_creators_up_only_for_its_violations() -> Result {
+        const DAY_MS: i64 = 86_400_000;
+        let mut fine = in_status(notebook(|_| {}), "InService");
+        fine.id.name = "fine".into();
+        fine.arn = fine.id.arn();
+        fine.created_ms = Some(1_764_547_200_000 - 30 * DAY_MS);
+        let inspector = inspector(vec![fine])?;
+        let inventory = inventory(&inspector);
+        let targets = [home()];
+        let summary = sweep::sweep(&inspector, &inventory, &targets, &options("sweep-1")).await;
+        assert_eq!(
+            (summary.evaluated, summary.non_compliant),
+            (1, 0),
+            "{summary:?}"
+        );
+        assert_eq!(
+            lock(&inspector.trail.passes).clone(),
+            [],
+            "no violation, no pass"
+        );
+
+        let mut open = in_status(notebook(|n| n.vpc = None), "InService");
+        open.created_ms = Some(1_764_547_200_000);
+        inspector.sagemaker.put(open);
+        let summary = sweep::sweep(&inspector, &inventory, &targets, &options("sweep-2")).await;
+        assert_eq!(summary.non_compliant, 1, "{summary:?}");
+        assert_eq!(
+            lock(&inspector.trail.passes).clone(),
+            [(ResourceKind::NotebookInstance, 1_764_547_200 - 300)],
+            "one pass, from the violation's creation (not the older compliant notebook's)"
+        );
         Ok(())
     }
 

@@ -429,9 +429,9 @@ fn order_key(sweep_id: &str, arn: &str) -> u64 {
 /// `options.concurrency` in flight. Failures (a listing, an inspection, a resource left for lack
 /// of time) are collected, never dropped.
 ///
-/// Who created each resource is learned in bulk meanwhile ([`attribute`]): containment and the
-/// alert never wait for CloudTrail. A violation judged before its creator was known gets the
-/// actor filled in afterwards ([`Inspector::attribute_late`]).
+/// Who created the violations no event named is learned afterwards, in bulk ([`attribute`]):
+/// containment and the alert never wait for CloudTrail, and a sweep that finds none makes no
+/// `LookupEvents` call. Their findings get the actor filled in ([`Inspector::attribute_late`]).
 /// What an inspection gave, once concluded.
 type Inspected = Result<Outcome, InspectError>;
 
@@ -453,7 +453,11 @@ pub async fn sweep<P: Ports>(
         ..SweepSummary::default()
     };
     let listed = list(inventory, targets, options, &mut summary).await;
-    let windows = attribution_windows(&listed);
+    // (when each resource was created: where its creator is looked for)
+    let created: BTreeMap<String, Option<i64>> = listed
+        .iter()
+        .map(|(id, item)| (id.arn(), item.created))
+        .collect();
     // (what a bulk read gave of a resource is not read again)
     let mut resources: Vec<(ResourceId, Known)> = listed
         .into_iter()
@@ -470,7 +474,6 @@ pub async fn sweep<P: Ports>(
     if let Some(progress) = &options.progress {
         progress.listed(resources.len());
     }
-    let creators = Mutex::new(BTreeMap::new());
     let deadline = options.deadline;
     let inspections = async {
         let mut inspections =
@@ -479,11 +482,8 @@ pub async fn sweep<P: Ports>(
                 if deadline.is_some_and(|d| Instant::now() >= d) {
                     return (arn, None, Instant::now());
                 }
-                let creator = lock(&creators).get(&arn).cloned();
                 let began = Instant::now();
-                let swept = inspector
-                    .inspect_swept_quietly(sweep_id, id, creator, known)
-                    .await;
+                let swept = inspector.inspect_swept_quietly(sweep_id, id, known).await;
                 (arn, Some(swept), began)
             }))
             .buffer_unordered(options.concurrency.max(1));
@@ -547,8 +547,10 @@ pub async fn sweep<P: Ports>(
         summary.inspected_ms = elapsed_ms(started);
         unattributed
     };
-    let attribution = attribute(inspector, &windows, &creators, options);
-    let (unattributed, ()) = futures::join!(inspections, attribution);
+    let unattributed = inspections.await;
+    let creators = Mutex::new(BTreeMap::new());
+    let windows = attribution_windows(&unattributed, &created);
+    attribute(inspector, &windows, &creators, options).await;
     // Best effort, a few at a time, and not past the deadline.
     let late = unattributed.into_iter().filter_map(|report| {
         let creator = lock(&creators).get(&report.resource.id().arn()).cloned()?;
@@ -574,16 +576,21 @@ pub async fn sweep<P: Ports>(
     summary
 }
 
-/// For each target and kind listed, the creation time of its oldest active resource (Unix
-/// seconds), less a margin (the create call is recorded a little before the resource's creation
-/// time): the attribution window. A resource the listing gave no time for widens it to
-/// CloudTrail's whole 90 days.
-fn attribution_windows(listed: &[(ResourceId, Listed)]) -> BTreeMap<(Target, ResourceKind), i64> {
+/// For each target and kind of the violations to attribute, the creation time of the oldest
+/// (Unix seconds, as listed), less a margin (the create call is recorded a little before the
+/// resource's creation time): the attribution window. A violation the listing gave no time for
+/// widens it to CloudTrail's whole 90 days.
+fn attribution_windows(
+    unattributed: &[Box<crate::report::Report>],
+    created: &BTreeMap<String, Option<i64>>,
+) -> BTreeMap<(Target, ResourceKind), i64> {
     const TRAIL_DAYS: i64 = 90;
     const MARGIN_SECONDS: i64 = 300;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let mut windows = BTreeMap::new();
-    for (id, Listed { created, .. }) in listed {
+    for report in unattributed {
+        let id = report.resource.id();
+        let created = created.get(&id.arn()).copied().flatten();
         let target = Target {
             account: id.account.clone(),
             region: id.region.clone(),

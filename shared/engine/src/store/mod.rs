@@ -177,9 +177,12 @@ pub struct QuietRecord<'a> {
 }
 
 impl QuietRecord<'_> {
-    /// What recording this leaves stored, less when: its findings without their times and event,
-    /// its compliant configuration and its key. Two records of a resource with the same digest
-    /// leave the same states (a store may skip rewriting them, [`FindingStore::record_quietly`]).
+    /// What recording this leaves stored, less when and who: its findings without their times,
+    /// event and actor, its compliant configuration and its key. Two records of a resource with
+    /// the same digest leave the same states but for those (a store may skip rewriting them,
+    /// [`FindingStore::record_quietly`]). A pass's actor is not a change: a sweep learns
+    /// creators while it judges, so the same resource comes with its creator in one sweep and
+    /// without in the next.
     pub fn digest(&self) -> String {
         use sha2::{Digest, Sha256};
         let findings: Vec<Finding> = self
@@ -190,6 +193,7 @@ impl QuietRecord<'_> {
                 first_seen: String::new(),
                 last_seen: String::new(),
                 event_id: String::new(),
+                actor: None,
                 ..f.clone()
             })
             .collect();
@@ -330,5 +334,63 @@ pub trait FindingStore: Send + Sync {
         id: &str,
     ) -> impl Future<Output = Result<Option<Finding>, StoreError>> + Send {
         async move { Ok(self.get(id).await?.map(|(finding, _)| finding)) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contract::sample;
+    use super::*;
+
+    fn digest(findings: &[Finding], key: &str, config: Option<&str>) -> String {
+        let arn = &findings[0].resource_arn;
+        QuietRecord {
+            evaluation: Evaluation {
+                compliant_config: config.map(|config| CompliantConfig {
+                    resource_arn: arn,
+                    config: Some(config),
+                    evaluated: 1,
+                }),
+                ..Evaluation::of(findings, &[])
+            },
+            resource_arn: arn,
+            key,
+            evaluated: 1,
+            now: 1,
+        }
+        .digest()
+    }
+
+    #[test]
+    fn a_digest_ignores_when_and_who_but_not_what() {
+        let arn = "arn:aws:sagemaker:us-east-1:123456789012:endpoint/digest";
+        // (passes: what a quiet record holds)
+        let passes = |time: &str| {
+            let (mut findings, _) = sample(arn, time);
+            for f in &mut findings {
+                f.status = Status::Pass;
+                f.remediation = None;
+            }
+            findings
+        };
+        let first = passes("2026-11-01T10:00:00Z");
+        let mut later = passes("2026-11-02T10:00:00Z");
+        later[0].actor = None;
+        let base = digest(&first, "PASS", Some("config-a"));
+        assert_eq!(digest(&later, "PASS", Some("config-a")), base);
+
+        let mut other = later.clone();
+        other[1].observed = Some("another key".into());
+        assert_ne!(digest(&other, "PASS", Some("config-a")), base);
+        other = first.clone();
+        other[0].status = Status::Fail;
+        assert_ne!(digest(&other, "PASS", Some("config-a")), base);
+        other = first.clone();
+        other[0].policy_version = "another policy".into();
+        assert_ne!(digest(&other, "PASS", Some("config-a")), base);
+        assert_ne!(digest(&first, "PASS", Some("config-b")), base);
+        assert_ne!(digest(&first, "PASS", None), base);
+        assert_ne!(digest(&first, "FAIL x", Some("config-a")), base);
+        assert_ne!(digest(&first[..1], "PASS", Some("config-a")), base);
     }
 }
