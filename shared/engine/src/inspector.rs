@@ -506,9 +506,11 @@ impl<P: Ports> Inspector<P> {
         &self,
         sweep_id: &str,
         resource: ResourceId,
+        creator: Option<Actor>,
         known: Known,
     ) -> Result<Swept, InspectError> {
-        let trigger = Trigger::sweep(sweep_id, resource, Some(now().0));
+        let mut trigger = Trigger::sweep(sweep_id, resource, Some(now().0));
+        trigger.actor = creator;
         Box::pin(self.inspect_read(&trigger, &known, true)).await
     }
 
@@ -1735,8 +1737,8 @@ mod tests {
         Ok(())
     }
 
-    /// Issue 22: CloudTrail is asked only about violations no event named, from the oldest one's
-    /// creation: a sweep that finds none makes no call.
+    /// Issue 22: CloudTrail is asked only about the kinds of violations no event attributed: a
+    /// sweep that finds none makes no call.
     #[tokio::test]
     async fn a_sweep_looks_creators_up_only_for_its_violations() -> Result {
         const DAY_MS: i64 = 86_400_000;
@@ -1766,8 +1768,11 @@ mod tests {
         assert_eq!(summary.non_compliant, 1, "{summary:?}");
         assert_eq!(
             lock(&inspector.trail.passes).clone(),
-            [(ResourceKind::NotebookInstance, 1_764_547_200 - 300)],
-            "one pass, from the violation's creation (not the older compliant notebook's)"
+            [(
+                ResourceKind::NotebookInstance,
+                1_764_547_200 - 30 * 86_400 - 300
+            )],
+            "one pass for the kind, from its oldest active resource's creation"
         );
         Ok(())
     }

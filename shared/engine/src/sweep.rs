@@ -429,9 +429,11 @@ fn order_key(sweep_id: &str, arn: &str) -> u64 {
 /// `options.concurrency` in flight. Failures (a listing, an inspection, a resource left for lack
 /// of time) are collected, never dropped.
 ///
-/// Who created the violations no event named is learned afterwards, in bulk ([`attribute`]):
-/// containment and the alert never wait for CloudTrail, and a sweep that finds none makes no
-/// `LookupEvents` call. Their findings get the actor filled in ([`Inspector::attribute_late`]).
+/// Who created the resources of a kind is learned in bulk ([`attribute`]) once the sweep finds a
+/// violation of that kind that no event attributed, alongside the inspections: containment and
+/// the alert never wait for CloudTrail, and a sweep that finds none makes no `LookupEvents` call.
+/// A violation judged before its creator was known gets the actor filled in afterwards
+/// ([`Inspector::attribute_late`]).
 /// What an inspection gave, once concluded.
 type Inspected = Result<Outcome, InspectError>;
 
@@ -453,11 +455,7 @@ pub async fn sweep<P: Ports>(
         ..SweepSummary::default()
     };
     let listed = list(inventory, targets, options, &mut summary).await;
-    // (when each resource was created: where its creator is looked for)
-    let created: BTreeMap<String, Option<i64>> = listed
-        .iter()
-        .map(|(id, item)| (id.arn(), item.created))
-        .collect();
+    let windows = attribution_windows(&listed);
     // (what a bulk read gave of a resource is not read again)
     let mut resources: Vec<(ResourceId, Known)> = listed
         .into_iter()
@@ -474,16 +472,24 @@ pub async fn sweep<P: Ports>(
     if let Some(progress) = &options.progress {
         progress.listed(resources.len());
     }
+    let creators = Mutex::new(BTreeMap::new());
+    // (the kinds to attribute, each asked once, at its first violation no event attributed)
+    let (wanted, to_attribute) = futures::channel::mpsc::unbounded::<(Target, ResourceKind)>();
     let deadline = options.deadline;
     let inspections = async {
+        let wanted = wanted;
+        let mut asked = std::collections::BTreeSet::new();
         let mut inspections =
             futures::stream::iter(resources.into_iter().map(|(id, known)| async {
                 let arn = id.arn();
                 if deadline.is_some_and(|d| Instant::now() >= d) {
                     return (arn, None, Instant::now());
                 }
+                let creator = lock(&creators).get(&arn).cloned();
                 let began = Instant::now();
-                let swept = inspector.inspect_swept_quietly(sweep_id, id, known).await;
+                let swept = inspector
+                    .inspect_swept_quietly(sweep_id, id, creator, known)
+                    .await;
                 (arn, Some(swept), began)
             }))
             .buffer_unordered(options.concurrency.max(1));
@@ -534,6 +540,15 @@ pub async fn sweep<P: Ports>(
                 }
                 if let Some(Ok(Outcome::Evaluated { report, .. })) = &result {
                     if report.actor.is_none() && report.results.iter().any(|r| r.is_problem()) {
+                        let id = report.resource.id();
+                        let target = Target {
+                            account: id.account,
+                            region: id.region,
+                        };
+                        if asked.insert((target.clone(), id.kind)) {
+                            // (the attribution ends when it stopped at the deadline)
+                            let _ = wanted.unbounded_send((target, id.kind));
+                        }
                         unattributed.push(report.clone());
                     }
                 }
@@ -547,10 +562,8 @@ pub async fn sweep<P: Ports>(
         summary.inspected_ms = elapsed_ms(started);
         unattributed
     };
-    let unattributed = inspections.await;
-    let creators = Mutex::new(BTreeMap::new());
-    let windows = attribution_windows(&unattributed, &created);
-    attribute(inspector, &windows, &creators, options).await;
+    let attribution = attribute(inspector, &windows, to_attribute, &creators, options);
+    let (unattributed, ()) = futures::join!(inspections, attribution);
     // Best effort, a few at a time, and not past the deadline.
     let late = unattributed.into_iter().filter_map(|report| {
         let creator = lock(&creators).get(&report.resource.id().arn()).cloned()?;
@@ -576,21 +589,16 @@ pub async fn sweep<P: Ports>(
     summary
 }
 
-/// For each target and kind of the violations to attribute, the creation time of the oldest
-/// (Unix seconds, as listed), less a margin (the create call is recorded a little before the
-/// resource's creation time): the attribution window. A violation the listing gave no time for
-/// widens it to CloudTrail's whole 90 days.
-fn attribution_windows(
-    unattributed: &[Box<crate::report::Report>],
-    created: &BTreeMap<String, Option<i64>>,
-) -> BTreeMap<(Target, ResourceKind), i64> {
+/// For each target and kind listed, the creation time of its oldest active resource (Unix
+/// seconds), less a margin (the create call is recorded a little before the resource's creation
+/// time): the attribution window. A resource the listing gave no time for widens it to
+/// CloudTrail's whole 90 days.
+fn attribution_windows(listed: &[(ResourceId, Listed)]) -> BTreeMap<(Target, ResourceKind), i64> {
     const TRAIL_DAYS: i64 = 90;
     const MARGIN_SECONDS: i64 = 300;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let mut windows = BTreeMap::new();
-    for report in unattributed {
-        let id = report.resource.id();
-        let created = created.get(&id.arn()).copied().flatten();
+    for (id, Listed { created, .. }) in listed {
         let target = Target {
             account: id.account.clone(),
             region: id.region.clone(),
@@ -604,23 +612,23 @@ fn attribution_windows(
     windows
 }
 
-/// Learns who created the listed resources: per target, one pass per kind over its create
-/// calls since the oldest active resource's creation (CloudTrail paces `LookupEvents` per
-/// account and region, so targets go concurrently, a target's kinds one after the other).
-/// Best effort, and bounded by the sweep's deadline: what is not learned by then stays
-/// unattributed.
+/// Learns who created the resources of each (target, kind) `wanted` names, as it names them:
+/// one pass over the kind's create calls since its oldest active resource's creation (the
+/// CloudTrail adapter paces `LookupEvents` for the whole process). Best effort, and bounded by
+/// the sweep's deadline: what is not learned by then stays unattributed.
 async fn attribute<P: Ports>(
     inspector: &Inspector<P>,
     windows: &BTreeMap<(Target, ResourceKind), i64>,
+    wanted: impl futures::Stream<Item = (Target, ResourceKind)>,
     creators: &Mutex<BTreeMap<String, crate::event::Actor>>,
     options: &SweepOptions,
 ) {
-    let mut by_target: BTreeMap<&Target, Vec<(ResourceKind, i64)>> = BTreeMap::new();
-    for ((target, kind), since) in windows {
-        by_target.entry(target).or_default().push((*kind, *since));
-    }
-    let passes = futures::stream::iter(by_target.into_iter().map(|(target, kinds)| async move {
-        for (kind, since) in kinds {
+    let passes = wanted
+        .filter_map(|(target, kind)| {
+            let since = windows.get(&(target.clone(), kind)).copied();
+            async move { since.map(|since| (target, kind, since)) }
+        })
+        .map(|(target, kind, since)| async move {
             let found = inspector
                 .trail
                 .creators(&target.account, &target.region, kind, since, options.deadline)
@@ -640,10 +648,9 @@ async fn attribute<P: Ports>(
                     crate::metrics::attribution_failed();
                 }
             }
-        }
-    }))
-    .buffer_unordered(options.concurrency.max(1))
-    .collect::<Vec<()>>();
+        })
+        .buffer_unordered(options.concurrency.max(1))
+        .collect::<Vec<()>>();
     match options.deadline {
         Some(deadline) => {
             let deadline = tokio::time::Instant::from_std(deadline);
