@@ -368,9 +368,7 @@ async fn under_faults_and_duplicates_nothing_is_lost_and_nothing_compliant_is_to
         ACCOUNT.into(),
         Some(member_role),
     );
-    let inventory = PerAccount::new(Arc::new(sweep_fleet), |c| {
-        SageMakerInventory::new(aws_sdk_sagemaker::Client::new(c))
-    });
+    let inventory = PerAccount::new(Arc::new(sweep_fleet), SageMakerInventory::new);
     let targets = Target::all(std::slice::from_ref(&member_account), &[REGION.to_string()]);
     let sweep_once = |sweep_id: &'static str| {
         let options = SweepOptions {

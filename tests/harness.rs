@@ -1725,10 +1725,12 @@ pub fn security_hub_findings(
         .map_err(|_| "reader thread panicked")?
 }
 
-/// The real adapter, counting the describe calls made through it.
+/// The real adapter, counting the describe calls made through it, and the reads that came with
+/// their tags from a bulk read.
 pub struct CountingReader<T> {
     inner: T,
     describes: std::sync::atomic::AtomicUsize,
+    tagged: std::sync::atomic::AtomicUsize,
 }
 
 impl<T> CountingReader<T> {
@@ -1736,11 +1738,17 @@ impl<T> CountingReader<T> {
         CountingReader {
             inner,
             describes: std::sync::atomic::AtomicUsize::new(0),
+            tagged: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
     pub fn describes(&self) -> usize {
         self.describes.load(Ordering::Relaxed)
+    }
+
+    /// Reads whose tags a bulk read gave (no `ListTags`).
+    pub fn bulk_tagged(&self) -> usize {
+        self.tagged.load(Ordering::Relaxed)
     }
 }
 
@@ -1758,6 +1766,9 @@ impl<T: ResourceReader> ResourceReader for CountingReader<T> {
     ) -> Result<Option<Snapshot>, AwsError> {
         if known.record.is_none() {
             self.describes.fetch_add(1, Ordering::Relaxed);
+        }
+        if known.tags.is_some() {
+            self.tagged.fetch_add(1, Ordering::Relaxed);
         }
         self.inner.read_known(id, known).await
     }

@@ -39,9 +39,7 @@ async fn with_security_hub(
 }
 
 fn inventory(fleet: aws::Fleet) -> PerAccount<SageMakerInventory> {
-    PerAccount::new(Arc::new(fleet), |c| {
-        SageMakerInventory::new(aws_sdk_sagemaker::Client::new(c))
-    })
+    PerAccount::new(Arc::new(fleet), SageMakerInventory::new)
 }
 
 fn options(sweep_id: &str) -> SweepOptions {
@@ -703,14 +701,61 @@ async fn a_sweep_judges_in_service_endpoints_from_their_search_records() -> Test
     )
     .await;
 
-    // Then all four were judged, the endpoint in service without a describe
+    // Then all four were judged, the endpoint in service without a describe, and the
+    // non-compliant job twice: a problem a bulk read shows is confirmed live before it is stopped
     assert!(summary.failures.is_empty(), "{:?}", summary.failures);
     assert_eq!(summary.evaluated, 4);
-    assert_eq!(inspector.sagemaker.describes(), 3);
+    assert_eq!(inspector.sagemaker.describes(), 4);
     // and the tags came with the records (the owner tag the required-tags control asks for)
     for arn in [
         format!("arn:aws:sagemaker:{REGION}:{account}:endpoint/served"),
         format!("arn:aws:sagemaker:{REGION}:{account}:training-job/train-a"),
+    ] {
+        let id = guardrail_core::findings::finding_id(&arn, "required-tags");
+        let finding = inspector.store.finding(&id).await?;
+        let status = finding.as_ref().map(|f| f.status.as_str());
+        assert_eq!(status, Some("PASS"), "{arn}: {finding:?}");
+    }
+    Ok(())
+}
+
+/// Issue 22: the tags of notebooks, processing and transform jobs (which `Search` does not
+/// cover) come in bulk from the tagging API, 100 a call, not one `ListTags` each.
+#[tokio::test]
+async fn a_sweep_reads_the_tags_of_kinds_search_does_not_cover_in_bulk() -> TestResult {
+    // Given an account with a compliant notebook, processing job and transform job
+    let account = unique_account();
+    let member = Emulator::in_account(&account).await?;
+    create_notebook(&member, "tagged-nb", Posture::Compliant, None).await?;
+    create_processing_job(&member, "tagged-pj", Posture::Compliant, None).await?;
+    create_transform_job(&member, "tagged-tj", Posture::Compliant, None).await?;
+    let fleet = Arc::new(member_fleet(true).await);
+    let alerts = Emulator::connect().await?.alert_channel().await?;
+    let config = aws::load_config().await;
+    let inspector = counting_inspector(fleet, &config, &alerts.topic_arn)?;
+
+    // When it is swept
+    let targets = Target::all(std::slice::from_ref(&account), &[REGION.to_string()]);
+    let summary = sweep::sweep(
+        &inspector,
+        &inventory(member_fleet(true).await),
+        &targets,
+        &options("sweep/tags"),
+    )
+    .await;
+
+    // Then each was read with the tags the bulk read gave, and they are the resources' own
+    assert!(summary.failures.is_empty(), "{:?}", summary.failures);
+    assert_eq!(
+        (summary.evaluated, summary.non_compliant),
+        (3, 0),
+        "{summary:?}"
+    );
+    assert_eq!(inspector.sagemaker.bulk_tagged(), 3);
+    for arn in [
+        format!("arn:aws:sagemaker:{REGION}:{account}:notebook-instance/tagged-nb"),
+        format!("arn:aws:sagemaker:{REGION}:{account}:processing-job/tagged-pj"),
+        format!("arn:aws:sagemaker:{REGION}:{account}:transform-job/tagged-tj"),
     ] {
         let id = guardrail_core::findings::finding_id(&arn, "required-tags");
         let finding = inspector.store.finding(&id).await?;

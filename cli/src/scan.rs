@@ -91,9 +91,7 @@ async fn scan(args: &ScanArgs) -> Result<SweepSummary, String> {
     } else {
         args.regions.clone()
     };
-    let inventory = PerAccount::new(fleet, |c| {
-        SageMakerInventory::new(aws_sdk_sagemaker::Client::new(c))
-    });
+    let inventory = PerAccount::new(fleet, SageMakerInventory::new);
     let progress = args
         .shows_progress()
         .then(|| Arc::new(Progress::new()) as Arc<dyn SweepProgress>);

@@ -2140,6 +2140,27 @@ def fault_injection_by_access_key(endpoint: str) -> None:
 
 
 @check
+def tagging_api_answers_sagemaker_tags_by_arn(endpoint: str) -> None:
+    """The Resource Groups Tagging API's GetResources, given ARNs (ResourceARNList, up to 100),
+    answers each tagged one's tags, a notebook instance's, a processing job's and a transform
+    job's; one that never had tags is left out, as AWS documents ("tagged or previously tagged
+    resources")."""
+    sm = sagemaker(endpoint)
+    notebook, job, transform, bare = (unique(f"smoke-tags-{p}") for p in ("nb", "pj", "tj", "bare"))
+    create_notebook(sm, notebook)
+    create_processing_job(sm, job)
+    create_transform_job(sm, transform)
+    sm.create_notebook_instance(NotebookInstanceName=bare, InstanceType="ml.t3.medium", RoleArn=ROLE)
+    arn = lambda kind, name: f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:{kind}/{name}"  # noqa: E731
+    arns = [arn("notebook-instance", notebook), arn("processing-job", job),
+            arn("transform-job", transform), arn("notebook-instance", bare)]
+    answer = client("resourcegroupstaggingapi", endpoint).get_resources(ResourceARNList=arns)
+    tags = {m["ResourceARN"]: {t["Key"]: t["Value"] for t in m["Tags"]}
+            for m in answer["ResourceTagMappingList"]}
+    expect_equal(tags, {a: {"owner": "smoke"} for a in arns[:3]}, "the tags of the named resources")
+
+
+@check
 def regime_latency_and_rate_limits(endpoint: str) -> None:
     """With 50 ms of latency and 2 DescribeNotebookInstance a second, five quick describes take
     50 ms or more each and the ones beyond the bucket are throttled in SageMaker's shape (400

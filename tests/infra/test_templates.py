@@ -61,6 +61,7 @@ STAR_ONLY = {
     "sagemaker:ListNotebookInstances",
     "sagemaker:ListTrainingJobs",
     "sagemaker:Search",
+    "tag:GetResources",
     "sagemaker:ListProcessingJobs",
     "sagemaker:ListTransformJobs",
     "sagemaker:ListHyperParameterTuningJobs",
@@ -149,12 +150,14 @@ class Adapter:
 
 
 #: API calls whose IAM action has another name (SQS authorises a batch as its messages; the SDK
-#: writes SageMaker's "AutoML" as "AutoMl" in its method names).
+#: writes SageMaker's "AutoML" as "AutoMl" in its method names; the tagging API's actions are
+#: "tag:", its SDK crate "resourcegroupstagging").
 IAM_NAME = {
     "sqs:SendMessageBatch": "sqs:SendMessage",
     "sagemaker:DescribeAutoMlJobV2": "sagemaker:DescribeAutoMLJobV2",
     "sagemaker:StopAutoMlJob": "sagemaker:StopAutoMLJob",
     "sagemaker:ListAutoMlJobs": "sagemaker:ListAutoMLJobs",
+    "resourcegroupstagging:GetResources": "tag:GetResources",
 }
 
 DEPLOYMENT = ROOT / "shared/aws/src/deployment.rs"
@@ -406,11 +409,12 @@ class LeastPrivilege(unittest.TestCase):
         # (the inspector lists a Studio domain's apps, and a profile's private spaces, to delete them)
         studio = {"sagemaker:ListApps", "sagemaker:ListSpaces"}
         self.assertTrue(studio <= inspector, sorted(studio - inspector))
-        # (the sweeper lists, and reads training jobs and endpoints in bulk with Search)
+        # (the sweeper lists, reads training jobs and endpoints in bulk with Search, and other
+        # kinds' tags in bulk with the tagging API)
         listing = {
             a for a in sweeper if a.startswith("sagemaker:List") and a != "sagemaker:ListTags"
         } - studio
-        listing |= {"sagemaker:Search"}
+        listing |= {"sagemaker:Search", "tag:GetResources"}
         # (both ask Organizations: the inspector whether an event's account is a member)
         self.assertIn("organizations:DescribeAccount", inspector)
         self.assertEqual(sorted(sweeper - inspector), sorted(listing | (fan_out - inspector)))

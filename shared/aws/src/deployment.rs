@@ -216,9 +216,7 @@ impl Deployment {
 
     /// The sweep's listing, per account and region of the fleet.
     pub fn inventory(&self) -> PerAccount<SageMakerInventory> {
-        PerAccount::new(self.fleet.clone(), |c| {
-            SageMakerInventory::new(aws_sdk_sagemaker::Client::new(c))
-        })
+        PerAccount::new(self.fleet.clone(), SageMakerInventory::new)
     }
 
     /// The queue a scheduled sweep fans out on, one message per target (`SWEEP_QUEUE_URL`);

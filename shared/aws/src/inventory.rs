@@ -1,24 +1,66 @@
 //! [`Inventory`] on SageMaker: the List* calls of the sweep ([`crate::calls::list_kind`]), with
-//! the server-side status filters each kind declares ([`guardrail_core::kinds::Kind::LISTING`]).
+//! the server-side status filters each kind declares ([`guardrail_core::kinds::Kind::LISTING`]),
+//! `Search` where it covers the kind ([`crate::search`]), and the tags of the kinds it does not
+//! cover in bulk ([`crate::tagging`]).
 
+use aws_config::SdkConfig;
 use aws_sdk_sagemaker::types::{ModelApprovalStatus, ModelPackageType};
 use aws_sdk_sagemaker::Client;
+use tracing::warn;
 
 use crate::calls::{list_kind, PAGE};
 use crate::classify;
 use crate::studio_inventory::list_studio;
+use crate::tagging::{BulkTags, BULK_TAGGED};
 use guardrail_core::event::name_from_arn;
 use guardrail_core::ports::{AwsError, Inventory, Listed};
-use guardrail_core::resource::ResourceKind;
+use guardrail_core::resource::{ResourceId, ResourceKind};
 
 #[derive(Debug, Clone)]
 pub struct SageMakerInventory {
     client: Client,
+    tags: BulkTags,
 }
 
 impl SageMakerInventory {
-    pub fn new(client: Client) -> SageMakerInventory {
-        SageMakerInventory { client }
+    pub fn new(config: &SdkConfig) -> SageMakerInventory {
+        SageMakerInventory {
+            client: Client::new(config),
+            tags: BulkTags::new(config),
+        }
+    }
+
+    /// The listed resources' tags, read in bulk: not listed again one by one. A failed bulk
+    /// read leaves them to be (a deployment that does not grant `tag:GetResources` yet).
+    async fn with_tags(
+        &self,
+        account: &str,
+        region: &str,
+        kind: ResourceKind,
+        listed: &mut [Listed],
+    ) {
+        let arns: Vec<String> = listed
+            .iter()
+            .map(|l| {
+                ResourceId {
+                    kind,
+                    name: l.name.clone(),
+                    account: account.to_string(),
+                    region: region.to_string(),
+                }
+                .arn()
+            })
+            .collect();
+        match self.tags.of(&arns).await {
+            Ok(mut tags) => {
+                for (item, arn) in listed.iter_mut().zip(&arns) {
+                    item.known.tags = tags.remove(&arn.to_ascii_lowercase());
+                }
+            }
+            Err(e) => {
+                warn!(account, region, %kind, error = %e, "tags not read in bulk: read one by one")
+            }
+        }
     }
 }
 
@@ -28,10 +70,20 @@ impl Inventory for SageMakerInventory {
     /// (see [`super::fleet`]).
     async fn active(
         &self,
-        _account: &str,
-        _region: &str,
+        account: &str,
+        region: &str,
         kind: ResourceKind,
     ) -> Result<Vec<Listed>, AwsError> {
+        let mut listed = self.listed(kind).await?;
+        if BULK_TAGGED.contains(&kind) && !listed.is_empty() {
+            self.with_tags(account, region, kind, &mut listed).await;
+        }
+        Ok(listed)
+    }
+}
+
+impl SageMakerInventory {
+    async fn listed(&self, kind: ResourceKind) -> Result<Vec<Listed>, AwsError> {
         if crate::studio::is_studio(kind) {
             return list_studio(&self.client, kind).await;
         }

@@ -41,6 +41,7 @@ pub mod sqs;
 mod studio;
 mod studio_inventory;
 pub mod sweep_queue;
+pub mod tagging;
 
 pub use cloudtrail::CloudTrail;
 pub use dead_letters::SqsDeadLetters;

@@ -15,8 +15,8 @@ use crate::lock;
 use crate::policy_source::{Fetched, PolicyLocation};
 use crate::ports::{
     ActivityLog, AlertPublisher, AwsError, DeadLetter, DeadLetters, FailureQueue, FindingSink,
-    Inventory, Listed, NetworkDirectory, OrgAccount, Organization, PolicyObjects, Remediator,
-    ResourceReader, SweepQueue, TrailRecord,
+    Inventory, Known, Listed, NetworkDirectory, OrgAccount, Organization, PolicyObjects,
+    Remediator, ResourceReader, SweepQueue, TrailRecord,
 };
 use crate::remediation::Action;
 use crate::resource::{Dependency, Details, Lifecycle, ResourceId, ResourceKind, Snapshot};
@@ -123,6 +123,21 @@ impl FakeSageMaker {
 }
 
 impl ResourceReader for FakeSageMaker {
+    /// Described, with the tags a bulk read gave (which may lag behind the resource's).
+    async fn read_known(
+        &self,
+        id: &ResourceId,
+        known: &Known,
+    ) -> Result<Option<Snapshot>, AwsError> {
+        let described = self.describe(id).await?;
+        Ok(described.map(|mut snapshot| {
+            if let Some(tags) = &known.tags {
+                snapshot.tags = Some(tags.clone());
+            }
+            snapshot
+        }))
+    }
+
     async fn describe(&self, id: &ResourceId) -> Result<Option<Snapshot>, AwsError> {
         self.faults.check("Describe")?;
         let described = self.get(id);
@@ -403,11 +418,13 @@ impl FailureQueue for FakeFailureQueue {
     }
 }
 
-/// The sweep's listing: the active resources of each kind, from a [`FakeSageMaker`].
+/// The sweep's listing: the active resources of each kind, from a [`FakeSageMaker`], with what
+/// a bulk read gives of some (by ARN).
 #[derive(Debug)]
 pub struct FakeInventory<'a> {
     pub sagemaker: &'a FakeSageMaker,
     pub faults: Faults,
+    pub known: BTreeMap<String, Known>,
 }
 
 impl Inventory for FakeInventory<'_> {
@@ -425,7 +442,7 @@ impl Inventory for FakeInventory<'_> {
             .map(|s| Listed {
                 name: s.id.name.clone(),
                 created: s.created_ms.map(|ms| ms / 1000),
-                known: Default::default(),
+                known: self.known.get(&s.id.arn()).cloned().unwrap_or_default(),
             })
             .collect())
     }

@@ -630,20 +630,30 @@ impl<P: Ports> Inspector<P> {
         // When the resource was observed (before describing it: a slow describe of an older state
         // must not look newer): it orders this evaluation against concurrent ones.
         let observed = observed_nanos();
-        let mut snapshot = match Box::pin(self.observe(&id, known)).await {
-            Ok(Some(snapshot)) => snapshot,
-            Ok(None) => {
-                return Box::pin(self.gone(event_id, &id, arn, observed))
-                    .await
-                    .map(Swept::Done)
+        // What a bulk read gave may lag behind the resource (a search index, the tagging API): a
+        // problem it shows is judged again on a live read before anything is done about it.
+        let live = Known::default();
+        let mut read = known;
+        let mut snapshot = loop {
+            let snapshot = match Box::pin(self.observe(&id, read)).await {
+                Ok(Some(snapshot)) => snapshot,
+                Ok(None) => {
+                    return Box::pin(self.gone(event_id, &id, arn, observed))
+                        .await
+                        .map(Swept::Done)
+                }
+                Err(source) => {
+                    return Err(InspectError::Describe {
+                        event_id: event_id.to_string(),
+                        arn,
+                        source,
+                    })
+                }
+            };
+            if *read == live || !self.shows_problem(&snapshot) {
+                break snapshot;
             }
-            Err(source) => {
-                return Err(InspectError::Describe {
-                    event_id: event_id.to_string(),
-                    arn,
-                    source,
-                })
-            }
+            read = &live;
         };
         observe_call(trigger, &mut snapshot);
         let judged = Box::pin(self.judge_and_act(trigger, snapshot, observed)).await?;
@@ -653,6 +663,15 @@ impl<P: Ports> Inspector<P> {
         Box::pin(self.conclude(judged, observed))
             .await
             .map(Swept::Done)
+    }
+
+    /// Whether the policy finds a problem on the resource as read (before what its parent may
+    /// make not applicable: [`Self::inherit`] only takes problems away).
+    fn shows_problem(&self, snapshot: &Snapshot) -> bool {
+        let (_, today) = now();
+        evaluate(snapshot, &self.policy.current(), today)
+            .iter()
+            .any(ControlResult::is_problem)
     }
 
     /// The resource the trigger is about: the one it names, or, for a call that named only an
@@ -1234,8 +1253,10 @@ mod tests {
     use super::*;
     use crate::controls::fixtures::{endpoint, notebook};
     use crate::fakes::*;
+    use crate::finding::Status;
     use crate::lock;
     use crate::sweep::{self, SweepOptions, Target};
+    use std::collections::BTreeMap;
 
     pub(super) type Fake = Inspector<(
         FakeSageMaker,
@@ -1264,6 +1285,7 @@ mod tests {
         FakeInventory {
             sagemaker: &inspector.sagemaker,
             faults: Faults::default(),
+            known: BTreeMap::new(),
         }
     }
 
@@ -1774,6 +1796,32 @@ mod tests {
             )],
             "one pass for the kind, from its oldest active resource's creation"
         );
+        Ok(())
+    }
+
+    /// Issue 22: tags from a bulk read that lag behind the resource's (its `owner` tag not there
+    /// yet) are no problem until a live read confirms it: nobody is alerted.
+    #[tokio::test]
+    async fn a_problem_a_bulk_read_shows_is_confirmed_live_before_anything_is_done() -> Result {
+        let fine = in_status(notebook(|_| {}), "InService");
+        let arn = fine.arn.clone();
+        let inspector = inspector(vec![fine])?;
+        let mut inventory = inventory(&inspector);
+        let untagged = Known {
+            tags: Some(BTreeMap::new()),
+            ..Known::default()
+        };
+        inventory.known.insert(arn.clone(), untagged);
+        let summary = sweep::sweep(&inspector, &inventory, &[home()], &options("sweep-1")).await;
+        assert_eq!(
+            (summary.evaluated, summary.non_compliant),
+            (1, 0),
+            "{summary:?}"
+        );
+        assert_eq!(inspector.alerts.sent().len(), 0, "alerted on stale tags");
+        let id = crate::findings::finding_id(&arn, crate::controls::required_tags::ID.as_str());
+        let stored = inspector.store.get(&id).await?.map(|(f, _)| f.status);
+        assert_eq!(stored, Some(Status::Pass));
         Ok(())
     }
 
