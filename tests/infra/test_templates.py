@@ -237,7 +237,11 @@ def member_actions() -> set[str]:
     built = set()
     mains = [code_text(path) for path in ROOT.glob("functions/*/src/main.rs")]
     for text in mains + [body for main in mains for body in deployment_reached(main)]:
-        built |= set(re.findall(r"PerAccount::new\([^;]*?\|c\|\s*\{?\s*(\w+)::new", text, re.S))
+        # (a closure over the account's configuration, or the constructor itself)
+        for closure, constructor in re.findall(
+            r"PerAccount::new\([^;]*?(?:\|c\|\s*\{?\s*(\w+)::new|,\s*(\w+)::new\s*\))", text, re.S
+        ):
+            built.add(closure or constructor)
     reached = [a for a in pool if a.names & built]
     # An adapter built per account may hold another (SageMaker asks KmsKeys who manages a key)
     # or call the table of SDK calls (SageMaker describes and stops, the inventory lists).

@@ -493,8 +493,8 @@ impl DynamoStore {
     /// Writes records' items in one transaction (each record's whole): a stale finding or
     /// configuration (its condition fails: a newer state is stored) is left out and the rest
     /// written again, its record's alert state without its digest; a record whose alert state
-    /// refuses its pass is left out whole and marked not recorded in `recorded`. A conflict with another transaction or throttling is retried
-    /// with backoff, then is a retryable failure.
+    /// refuses its pass is left out whole and marked not recorded in `recorded`. A conflict with
+    /// another transaction or throttling is retried with backoff, then is a retryable failure.
     async fn transact_quietly(
         &self,
         mut items: Vec<QuietItem>,
