@@ -455,7 +455,11 @@ def phase(tool: str, args: argparse.Namespace) -> int:
     first = run() if args.repeat else None
     result = run()
     if first is not None:
-        result["first"] = {"seconds": first["seconds"], "requests": sum(first["requests"].values())}
+        result["first"] = {
+            "seconds": first["seconds"],
+            "requests": sum(first["requests"].values()),
+            "emulator_busy_seconds": first["regime"].get("busy_seconds", {}),
+        }
     result |= {"tool": tool, "seed_seconds": seeded, "wrong": wrong(inventory(), pop)}
     print("RESULT " + json.dumps(result))
     return 0
@@ -516,6 +520,7 @@ def report(pop: dict[str, Any], args: argparse.Namespace, results: dict[str, dic
             "exit": r.get("exit"),
             "requests_by_api": r.get("requests", {}),
             "throttled_by_api": r.get("regime", {}).get("throttled", {}),
+            "emulator_busy_seconds": r.get("regime", {}).get("busy_seconds", {}),
         }
     print()
     print("| tool | sweep time | correct | requests (served) | per active resource | throttled | seeding |")
@@ -528,8 +533,11 @@ def report(pop: dict[str, Any], args: argparse.Namespace, results: dict[str, dic
     print()
     for tool, row in rows.items():
         if row["first"]:
+            busy = row["first"]["emulator_busy_seconds"]
+            top = max(busy.items(), key=lambda kv: kv[1], default=("nothing", 0.0))
             print(f"{tool}: the first sweep (not measured above) took {row['first']['seconds']:.1f} s and "
-                  f"{row['first']['requests']} requests")
+                  f"{row['first']['requests']} requests; the emulator spent {sum(busy.values()):.1f} s "
+                  f"answering it, {top[1]:.1f} s of it on {top[0]}")
     for tool, r in results.items():
         if tool == "guardrail":
             summary = r.get("summary", {})
@@ -545,6 +553,12 @@ def report(pop: dict[str, Any], args: argparse.Namespace, results: dict[str, dic
                 print(f"    {line[:200]}")
         if r.get("stderr"):
             print(f"  stderr: {r['stderr'][-600:]}")
+    for tool, row in rows.items():
+        busy = row["emulator_busy_seconds"]
+        top = sorted(busy.items(), key=lambda kv: -kv[1])[:3]
+        print(f"{tool}: the emulator spent {sum(busy.values()):.1f} s answering it (the time its requests "
+              f"spent in it, summed: concurrent ones overlap; added latency left out), most on "
+              + ", ".join(f"{api} {seconds:.1f} s" for api, seconds in top))
     if results["guardrail"]["seconds"] > 0:
         print(f"speed-up: {results['custodian']['seconds'] / results['guardrail']['seconds']:.2f}x "
               "(Custodian's wall time over the guardrail's)")

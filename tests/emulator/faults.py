@@ -423,6 +423,9 @@ class Gate(TypingProtocol):
     ) -> tuple[int, list[tuple[str, str]], bytes] | None:
         """Answers the response to send instead of passing the request on, or None."""
 
+    def spent(self, environ: WSGIEnviron, seconds: float) -> None:
+        """Told how long the emulator took to answer a request it passed on."""
+
     def routes(self) -> list[Route]:
         """Its control endpoints."""
 
@@ -464,6 +467,11 @@ class GuardrailApp:
                 status, headers, body = fault_response(fault)
                 start_response(_status_line(status), headers)
                 return [body]
+            if scope is not None and self.regime is not None:
+                started = time.monotonic()
+                answered = self.app(environ, start_response)
+                self.regime.spent(environ, time.monotonic() - started)
+                return answered
         return self.app(environ, start_response)
 
     def control(

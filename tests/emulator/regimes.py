@@ -28,7 +28,11 @@ Control endpoint (JSON in and out):
   counters and fills the buckets, and answers the state as ``GET`` does.
 - ``DELETE /_guardrail/regime`` turns it off; the counters stop and are kept (and answered).
 - ``GET /_guardrail/regime`` answers ``{"enabled", "config", "seen": {"service:Action": n},
-  "delayed": n, "throttled": {"service:Action": n}}``.
+  "delayed": n, "throttled": {"service:Action": n}, "busy_seconds": {"service:Action": s}}``:
+  ``busy_seconds`` is the time each action's admitted requests spent in the emulator, summed
+  (the added latency left out; concurrent requests overlap, and wait for each other on moto's
+  one Python process and on patch 15's DynamoDB lock), so a benchmark can tell a tool's own time
+  from the emulator's.
 """
 
 from __future__ import annotations
@@ -48,6 +52,9 @@ import botocore.session
 from botocore.exceptions import UnknownServiceError
 
 from faults import ControlError, Fault, Route, WSGIEnviron, fault_response
+
+#: Where ``gate`` leaves a request's regime and operation for ``spent``.
+OPERATION_KEY = "guardrail.regime_operation"
 
 #: Largest latency a regime may add, in milliseconds.
 MAX_LATENCY_MS = 10_000
@@ -187,6 +194,7 @@ class Regime:
         self._seen: dict[str, int] = {}
         self._throttled: dict[str, int] = {}
         self._delayed = 0
+        self._busy: dict[str, float] = {}
 
     def configure(self, config: RegimeConfig) -> None:
         """Turns the regime on; resets the counters and the buckets."""
@@ -196,6 +204,7 @@ class Regime:
             self._seen = {}
             self._throttled = {}
             self._delayed = 0
+            self._busy = {}
 
     def disable(self) -> None:
         """Turns the regime off; the counters stay readable."""
@@ -211,6 +220,7 @@ class Regime:
                 "seen": dict(sorted(self._seen.items())),
                 "delayed": self._delayed,
                 "throttled": dict(sorted(self._throttled.items())),
+                "busy_seconds": {k: round(v, 3) for k, v in sorted(self._busy.items())},
             }
 
     def gate(self, environ: WSGIEnviron, service: str, access_key_id: str) -> Response | None:
@@ -224,6 +234,7 @@ class Regime:
         action = action_of(environ, service)
         operation = f"{service}:{action}"
         region = region_of(environ)
+        environ[OPERATION_KEY] = (config, operation)
         limit = config.limit(operation) if config.rates else None
         admitted = True
         with self._lock:
@@ -246,6 +257,13 @@ class Regime:
         if admitted:
             return None
         return throttle_response(service, action)
+
+    def spent(self, environ: WSGIEnviron, seconds: float) -> None:
+        """Counts the time the emulator took to answer a request the regime admitted."""
+        config, operation = environ.get(OPERATION_KEY, (None, None))
+        with self._lock:
+            if config is not None and self._config is config:
+                self._busy[operation] = self._busy.get(operation, 0.0) + seconds
 
     def routes(self) -> list[Route]:
         """The ``/_guardrail/regime`` control endpoints."""

@@ -2164,7 +2164,8 @@ def tagging_api_answers_sagemaker_tags_by_arn(endpoint: str) -> None:
 def regime_latency_and_rate_limits(endpoint: str) -> None:
     """With 50 ms of latency and 2 DescribeNotebookInstance a second, five quick describes take
     50 ms or more each and the ones beyond the bucket are throttled in SageMaker's shape (400
-    ThrottlingException) and counted; other actions and moto-api are not limited; DELETE ends it."""
+    ThrottlingException) and counted; other actions and moto-api are not limited; the emulator's own
+    time per action is counted without the latency; DELETE ends it."""
     sm = client("sagemaker", endpoint)
     name = unique("smoke-regime")
     create_notebook(sm, name)
@@ -2198,6 +2199,10 @@ def regime_latency_and_rate_limits(endpoint: str) -> None:
     expect_equal(listed, None, "ListNotebookInstances is not limited")
     expect_equal(state["enabled"], True, "enabled")
     expect_equal(state["seen"].get("sagemaker:DescribeNotebookInstance"), 5, "seen")
+    busy = state["busy_seconds"]
+    assert "sagemaker:DescribeNotebookInstance" in busy and "sagemaker:ListNotebookInstances" in busy, busy
+    own = busy["sagemaker:DescribeNotebookInstance"]
+    assert 0 < own <= sum(durations) - 5 * 0.05, f"the emulator's own time, latency left out: {own}, {durations}"
     expect_equal(
         state["throttled"], {"sagemaker:DescribeNotebookInstance": len(throttled)}, "throttled"
     )

@@ -425,6 +425,13 @@ fn order_key(sweep_id: &str, arn: &str) -> u64 {
     hasher.finish()
 }
 
+/// What an inspection gave, once concluded.
+type Inspected = Result<Outcome, InspectError>;
+
+/// Compliant resources recorded together (a DynamoDB transaction holds up to 100 items: a
+/// resource's findings, observations and alert state are about 22).
+const QUIET_BATCH: usize = 16;
+
 /// Sweeps `targets`: lists the active resources of every kind, then inspects them with at most
 /// `options.concurrency` in flight. Failures (a listing, an inspection, a resource left for lack
 /// of time) are collected, never dropped.
@@ -434,13 +441,6 @@ fn order_key(sweep_id: &str, arn: &str) -> u64 {
 /// the alert never wait for CloudTrail, and a sweep that finds none makes no `LookupEvents` call.
 /// A violation judged before its creator was known gets the actor filled in afterwards
 /// ([`Inspector::attribute_late`]).
-/// What an inspection gave, once concluded.
-type Inspected = Result<Outcome, InspectError>;
-
-/// Compliant resources recorded together (a DynamoDB transaction holds up to 100 items: a
-/// resource's findings, observations and alert state are about 22).
-const QUIET_BATCH: usize = 16;
-
 pub async fn sweep<P: Ports>(
     inspector: &Inspector<P>,
     inventory: &impl Inventory,
