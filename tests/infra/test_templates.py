@@ -116,13 +116,15 @@ class Adapter:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        source = path.read_text()
+        # (with its submodules: `x.rs` and the files of `x/`)
+        parts = [path] + sorted(path.with_suffix("").glob("*.rs"))
+        source = "\n".join(p.read_text() for p in parts)
         # What another adapter that holds or calls this one names: its structs, or the functions
         # of a file of functions (the Studio calls).
         self.held = set(re.findall(r"^pub struct (\w+)", source, re.M))
         if not self.held:
             self.held = set(re.findall(r"^pub (?:async )?fn (\w+)", source, re.M))
-        text = code_text(path)
+        text = "\n".join(code_text(p) for p in parts)
         self.names = set(re.findall(r"^pub struct (\w+)", source, re.M))
         self.names |= set(re.findall(r"^pub (?:async )?fn (\w+)", source, re.M))
         services = set(re.findall(r"\baws_sdk_(\w+)::", source))

@@ -241,6 +241,9 @@ pub enum Swept {
 pub struct QuietJudged {
     judged: Judged,
     observed: i64,
+    /// Judged on a bulk read: the trigger to judge again on a live read if its quiet record is
+    /// refused (an alert went out before, which only a live read may resolve).
+    bulk: Option<Trigger>,
 }
 
 impl QuietJudged {
@@ -493,7 +496,16 @@ impl<P: Ports> Inspector<P> {
     ) -> Result<Outcome, InspectError> {
         let mut trigger = Trigger::sweep(sweep_id, resource, Some(now().0));
         trigger.actor = creator;
-        match Box::pin(self.inspect_read(&trigger, &known, false)).await? {
+        Box::pin(self.inspect_concluded(&trigger, &known)).await
+    }
+
+    /// Inspects what the trigger names and concludes it, quiet or not.
+    async fn inspect_concluded(
+        &self,
+        trigger: &Trigger,
+        known: &Known,
+    ) -> Result<Outcome, InspectError> {
+        match Box::pin(self.inspect_read(trigger, known, false)).await? {
             Swept::Done(outcome) => Ok(outcome),
             Swept::Quiet(quiet) => Box::pin(self.conclude(quiet.judged, quiet.observed)).await,
         }
@@ -557,9 +569,12 @@ impl<P: Ports> Inspector<P> {
         drop(records);
         let mut outcomes = Vec::with_capacity(batch.len());
         for ((quiet, (findings, _)), recorded) in batch.into_iter().zip(parts).zip(recorded) {
-            let outcome = match recorded {
-                false => Box::pin(self.conclude(quiet.judged, quiet.observed)).await,
-                true => {
+            let outcome = match (recorded, quiet.bulk) {
+                (false, Some(trigger)) => {
+                    Box::pin(self.inspect_concluded(&trigger, &Known::default())).await
+                }
+                (false, None) => Box::pin(self.conclude(quiet.judged, quiet.observed)).await,
+                (true, _) => {
                     let report = quiet.judged.report;
                     match Box::pin(self.sink.import(&findings)).await {
                         Ok(()) => Ok(Outcome::Evaluated {
@@ -655,10 +670,20 @@ impl<P: Ports> Inspector<P> {
             }
             read = &live;
         };
+        // (a pass on a bulk read is recorded only quietly, which an alert that went out before
+        // refuses: anything else about it is decided on a live read)
+        let bulk = (*read != live).then(|| trigger.clone());
         observe_call(trigger, &mut snapshot);
         let judged = Box::pin(self.judge_and_act(trigger, snapshot, observed)).await?;
         if defer && is_quiet(&judged) {
-            return Ok(Swept::Quiet(Box::new(QuietJudged { judged, observed })));
+            return Ok(Swept::Quiet(Box::new(QuietJudged {
+                judged,
+                observed,
+                bulk,
+            })));
+        }
+        if bulk.is_some() {
+            return Box::pin(self.inspect_read(trigger, &live, defer)).await;
         }
         Box::pin(self.conclude(judged, observed))
             .await
@@ -1822,6 +1847,39 @@ mod tests {
         let id = crate::findings::finding_id(&arn, crate::controls::required_tags::ID.as_str());
         let stored = inspector.store.get(&id).await?.map(|(f, _)| f.status);
         assert_eq!(stored, Some(Status::Pass));
+        Ok(())
+    }
+
+    /// Issue 22 (review): tags from a bulk read that lag behind the other way (an `owner` tag
+    /// removed since, and alerted on by a live read) never resolve the alert: a pass on bulk
+    /// data whose quiet record is refused is judged again on a live read.
+    #[tokio::test]
+    async fn a_pass_on_stale_bulk_tags_never_resolves_an_alert() -> Result {
+        let fine = in_status(notebook(|_| {}), "InService");
+        let tagged = Known {
+            tags: fine.tags.clone(),
+            ..Known::default()
+        };
+        let mut untagged = fine.clone();
+        untagged.tags = Some(BTreeMap::new());
+        let arn = untagged.arn.clone();
+        let inspector = inspector(vec![untagged])?;
+        let mut inventory = inventory(&inspector);
+        let summary = sweep::sweep(&inspector, &inventory, &[home()], &options("sweep-1")).await;
+        assert_eq!(summary.non_compliant, 1, "{summary:?}");
+        let alerted = inspector.alerts.sent().len();
+        assert_eq!(alerted, 1, "the missing tag alerted");
+        inventory.known.insert(arn.clone(), tagged);
+        let summary = sweep::sweep(&inspector, &inventory, &[home()], &options("sweep-2")).await;
+        assert_eq!(summary.non_compliant, 1, "{summary:?}");
+        assert_eq!(
+            inspector.alerts.sent().len(),
+            alerted,
+            "resolved on stale tags"
+        );
+        let id = crate::findings::finding_id(&arn, crate::controls::required_tags::ID.as_str());
+        let stored = inspector.store.get(&id).await?.map(|(f, _)| f.status);
+        assert_eq!(stored, Some(Status::Fail));
         Ok(())
     }
 

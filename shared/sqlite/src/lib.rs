@@ -11,8 +11,8 @@ use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBeha
 
 use guardrail_core::findings::{Finding, Observation};
 use guardrail_core::store::{
-    Claim, ClaimRequest, CompliantConfig, Evaluation, FindingStore, Page, Query, StagedAlert,
-    StoreError,
+    Claim, ClaimRequest, CompliantConfig, Evaluation, FindingStore, Page, Query, QuietRecord,
+    StagedAlert, StoreError,
 };
 
 /// The schema this version writes; older files are migrated forward on open.
@@ -257,71 +257,160 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     tx.commit().map_err(backend("migrate"))
 }
 
+/// An evaluation owned, to be written on the connection's thread.
+struct OwnedEvaluation {
+    findings: Vec<Finding>,
+    observations: Vec<Observation>,
+    config: Option<OwnedConfig>,
+    amends: bool,
+}
+
+impl OwnedEvaluation {
+    fn of(evaluation: &Evaluation<'_>) -> OwnedEvaluation {
+        OwnedEvaluation {
+            findings: evaluation.findings.to_vec(),
+            observations: evaluation.observations.to_vec(),
+            config: evaluation.compliant_config.map(OwnedConfig::of),
+            amends: evaluation.amends,
+        }
+    }
+
+    /// Writes it in the caller's transaction: its findings (a state older than the stored one
+    /// left as it is), its observations and its compliant configuration.
+    fn write(self, tx: &Connection) -> Result<(), StoreError> {
+        let OwnedEvaluation {
+            findings,
+            observations,
+            config,
+            amends,
+        } = self;
+        for mut f in findings {
+            let existing: Option<(String, String, String)> = tx
+                .query_row(
+                    "SELECT first_seen, last_seen, document FROM findings WHERE id = ?1",
+                    [&f.id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()
+                .map_err(backend("record"))?;
+            if amends
+                && !existing
+                    .as_ref()
+                    .is_some_and(|(_, _, doc)| same_event(doc, &f))
+            {
+                continue;
+            }
+            if let Some((first_seen, last_seen, _)) = existing {
+                // An older evaluation delivered late never overwrites a newer state.
+                if last_seen > f.last_seen {
+                    continue;
+                }
+                f.first_seen = first_seen.min(f.first_seen);
+            }
+            let document = encode(&f.id, &f)?;
+            tx.execute(
+                "INSERT INTO findings (id, resource_arn, resource_kind, account, region, control, status,
+                     severity, first_seen, last_seen, document)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                 ON CONFLICT (id) DO UPDATE SET status = excluded.status, severity = excluded.severity,
+                     first_seen = excluded.first_seen, last_seen = excluded.last_seen,
+                     document = excluded.document",
+                params![
+                    f.id,
+                    f.resource_arn,
+                    f.resource_kind.as_str(),
+                    f.account,
+                    f.region,
+                    f.control.as_str(),
+                    f.status.as_str(),
+                    f.severity.as_str(),
+                    f.first_seen,
+                    f.last_seen,
+                    document
+                ],
+            )
+            .map_err(backend("record"))?;
+        }
+        for o in observations {
+            let document = encode(&o.finding_id, &o)?;
+            tx.execute(
+                "INSERT INTO observations (finding_id, time, document) VALUES (?1, ?2, ?3)",
+                params![o.finding_id, o.time, document],
+            )
+            .map_err(backend("record"))?;
+        }
+        if let Some(config) = config {
+            config.upsert(tx)?;
+        }
+        Ok(())
+    }
+}
+
 impl FindingStore for SqliteStore {
     async fn record(&self, evaluation: &Evaluation<'_>) -> Result<(), StoreError> {
-        let findings = evaluation.findings.to_vec();
-        let observations = evaluation.observations.to_vec();
-        let config = evaluation.compliant_config.map(OwnedConfig::of);
-        let amends = evaluation.amends;
+        let evaluation = OwnedEvaluation::of(evaluation);
         self.with(move |conn| {
             let tx = conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(backend("record"))?;
-            for mut f in findings {
-                let existing: Option<(String, String, String)> = tx
+            evaluation.write(&tx)?;
+            tx.commit().map_err(backend("record"))
+        })
+        .await
+    }
+
+    /// In one transaction: each record whose resource's last alert was its pass key (or none
+    /// went out) and no claim is live is written, its pass key noted as notified; the others
+    /// are left for [`FindingStore::record`] and the claim.
+    async fn record_quietly(&self, batch: &[QuietRecord<'_>]) -> Result<Vec<bool>, StoreError> {
+        let batch: Vec<(String, String, i64, i64, OwnedEvaluation)> = batch
+            .iter()
+            .map(|r| {
+                (
+                    r.resource_arn.to_string(),
+                    r.key.to_string(),
+                    r.evaluated,
+                    r.now,
+                    OwnedEvaluation::of(&r.evaluation),
+                )
+            })
+            .collect();
+        self.with(move |conn| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(backend("record quietly"))?;
+            let mut recorded = Vec::with_capacity(batch.len());
+            for (arn, key, evaluated, now, evaluation) in batch {
+                let row: Option<(Option<String>, Option<String>, Option<i64>)> = tx
                     .query_row(
-                        "SELECT first_seen, last_seen, document FROM findings WHERE id = ?1",
-                        [&f.id],
+                        "SELECT notified_key, claim_owner, claim_expires FROM notifications
+                         WHERE resource_arn = ?1",
+                        [&arn],
                         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                     )
                     .optional()
-                    .map_err(backend("record"))?;
-                if amends && !existing.as_ref().is_some_and(|(_, _, doc)| same_event(doc, &f)) {
+                    .map_err(backend("record quietly"))?;
+                let (notified, owner, expires) = row.unwrap_or_default();
+                let live_claim = owner.is_some() && expires.is_some_and(|e| e > now);
+                if live_claim || notified.is_some_and(|k| k != key) {
+                    recorded.push(false);
                     continue;
                 }
-                if let Some((first_seen, last_seen, _)) = existing {
-                    // An older evaluation delivered late never overwrites a newer state.
-                    if last_seen > f.last_seen {
-                        continue;
-                    }
-                    f.first_seen = first_seen.min(f.first_seen);
-                }
-                let document = encode(&f.id, &f)?;
+                evaluation.write(&tx)?;
+                // (a lapsed claim goes: its owner's late confirm must not move the state back)
                 tx.execute(
-                    "INSERT INTO findings (id, resource_arn, resource_kind, account, region, control, status,
-                         severity, first_seen, last_seen, document)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-                     ON CONFLICT (id) DO UPDATE SET status = excluded.status, severity = excluded.severity,
-                         first_seen = excluded.first_seen, last_seen = excluded.last_seen,
-                         document = excluded.document",
-                    params![
-                        f.id,
-                        f.resource_arn,
-                        f.resource_kind.as_str(),
-                        f.account,
-                        f.region,
-                        f.control.as_str(),
-                        f.status.as_str(),
-                        f.severity.as_str(),
-                        f.first_seen,
-                        f.last_seen,
-                        document
-                    ],
+                    "INSERT INTO notifications (resource_arn, notified_key, notified_at)
+                     VALUES (?1, ?2, ?3)
+                     ON CONFLICT (resource_arn) DO UPDATE SET notified_key = excluded.notified_key,
+                         notified_at = COALESCE(notifications.notified_at, excluded.notified_at),
+                         claim_key = NULL, claim_owner = NULL, claim_expires = NULL, claim_at = NULL",
+                    params![arn, key, evaluated],
                 )
-                .map_err(backend("record"))?;
+                .map_err(backend("record quietly"))?;
+                recorded.push(true);
             }
-            for o in observations {
-                let document = encode(&o.finding_id, &o)?;
-                tx.execute(
-                    "INSERT INTO observations (finding_id, time, document) VALUES (?1, ?2, ?3)",
-                    params![o.finding_id, o.time, document],
-                )
-                .map_err(backend("record"))?;
-            }
-            if let Some(config) = config {
-                config.upsert(&tx)?;
-            }
-            tx.commit().map_err(backend("record"))
+            tx.commit().map_err(backend("record quietly"))?;
+            Ok(recorded)
         })
         .await
     }
@@ -594,6 +683,15 @@ mod tests {
     #[tokio::test]
     async fn passes_the_store_contract() -> Result<(), StoreError> {
         guardrail_core::store::contract::run_all(|| async { SqliteStore::in_memory() }).await
+    }
+
+    /// Issue 22: compliant resources never alerted are recorded together, so a sweep's pass
+    /// from a bulk read is settled without a live read again (which a refused one gets).
+    #[tokio::test]
+    async fn records_quietly() -> Result<(), StoreError> {
+        let store = SqliteStore::in_memory()?;
+        assert!(guardrail_core::store::contract::quiet_records(&store).await?);
+        Ok(())
     }
 
     /// C17: concurrent first opens of a new store all succeed (one migrates, the others see it).
